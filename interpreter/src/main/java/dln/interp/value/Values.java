@@ -1,0 +1,221 @@
+package dln.interp.value;
+
+import dln.interp.DlnException;
+import dln.interp.call.Callable;
+import dln.interp.call.TypeTable;
+import dln.runtime.tensor.Tensors;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The value model: int is {@link Long}, float is {@link Double}, bool is {@link Boolean}, str is
+ * {@link String}, none is {@link None#NONE}, list is a mutable {@link java.util.ArrayList}, tuple is
+ * {@link Tuple}, dict is a {@link java.util.LinkedHashMap}, tensor is an ND4J {@link INDArray},
+ * functions are {@link Callable}s, and runtime objects (layers, models…) are themselves, described
+ * by {@link TypeTable}.
+ */
+public final class Values {
+  private Values() {}
+
+  public static String typeName(Object v) {
+    if (v == null || v == None.NONE) return "none";
+    if (v instanceof Boolean) return "bool";
+    if (v instanceof Long) return "int";
+    if (v instanceof Double) return "float";
+    if (v instanceof String) return "string";
+    if (v instanceof List) return "list";
+    if (v instanceof Tuple) return "tuple";
+    if (v instanceof Map) return "dict";
+    if (v instanceof INDArray) return "tensor";
+    if (v instanceof Namespace) return "namespace";
+    TypeTable.Type<?> t = TypeTable.typeOf(v);
+    if (t != null) return t.name();
+    if (v instanceof Callable) return "function";
+    return v.getClass().getSimpleName();
+  }
+
+  public static boolean truthy(Object v) {
+    if (v == null || v == None.NONE) return false;
+    if (v instanceof Boolean b) return b;
+    if (v instanceof Long l) return l != 0;
+    if (v instanceof Double d) return d != 0.0;
+    if (v instanceof String s) return !s.isEmpty();
+    if (v instanceof Collection<?> c) return !c.isEmpty();
+    if (v instanceof Tuple t) return t.size() > 0;
+    if (v instanceof Map<?, ?> m) return !m.isEmpty();
+    if (v instanceof INDArray t) {
+      if (t.length() != 1) {
+        throw DlnException.value("the truth value of a tensor with " + t.length() + " elements is ambiguous",
+            "use any(x) or all(x), or compare a reduction such as sum(x) > 0");
+      }
+      return t.getDouble(0) != 0.0;
+    }
+    return true;
+  }
+
+  /** print() form: strings without quotes. */
+  public static String str(Object v) {
+    if (v instanceof String s) return s;
+    return repr(v);
+  }
+
+  /** REPL form: strings quoted, floats like Python. */
+  public static String repr(Object v) {
+    if (v == null || v == None.NONE) return "none";
+    if (v instanceof Boolean b) return b ? "true" : "false";
+    if (v instanceof Long) return v.toString();
+    if (v instanceof Double d) return formatFloat(d);
+    if (v instanceof String s) return quote(s);
+    if (v instanceof List<?> l) return join("[", l, "]");
+    if (v instanceof Tuple t) return t.size() == 1 ? "(" + repr(t.get(0)) + ",)" : join("(", t.items(), ")");
+    if (v instanceof Map<?, ?> m) {
+      StringBuilder sb = new StringBuilder("{");
+      boolean first = true;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!first) sb.append(", ");
+        first = false;
+        sb.append(repr(e.getKey())).append(": ").append(repr(e.getValue()));
+      }
+      return sb.append('}').toString();
+    }
+    if (v instanceof INDArray t) return Tensors.format(t);
+    String r = TypeTable.repr(v);
+    if (r != null) return r;
+    return v.toString();
+  }
+
+  /** Floats print like Python: 0.1, 1.0, 1e-05, 12345678.0. */
+  public static String formatFloat(double d) {
+    if (Double.isNaN(d)) return "nan";
+    if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
+    if (d == Math.rint(d) && Math.abs(d) < 1e16) return String.format(Locale.ROOT, "%.1f", d);
+    String s = Double.toString(d);
+    double a = Math.abs(d);
+    if (a >= 1e-4 && a < 1e16) {
+      // Shortest repr that round-trips, without exponent.
+      String plain = new java.math.BigDecimal(s).toPlainString();
+      return plain;
+    }
+    // Python-style exponent: 1e-05
+    s = s.replace("E", "e");
+    int e = s.indexOf('e');
+    String mant = s.substring(0, e);
+    if (mant.endsWith(".0")) mant = mant.substring(0, mant.length() - 2);
+    int exp = Integer.parseInt(s.substring(e + 1));
+    return mant + "e" + (exp < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exp));
+  }
+
+  private static String join(String open, List<?> xs, String close) {
+    StringBuilder sb = new StringBuilder(open);
+    for (int i = 0; i < xs.size(); i++) {
+      if (i > 0) sb.append(", ");
+      Object x = xs.get(i);
+      sb.append(x instanceof INDArray t ? Tensors.formatInline(t) : repr(x));
+    }
+    return sb.append(close).toString();
+  }
+
+  public static String quote(String s) {
+    String q = s.contains("'") && !s.contains("\"") ? "\"" : "'";
+    StringBuilder sb = new StringBuilder(q);
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '\n' -> sb.append("\\n");
+        case '\t' -> sb.append("\\t");
+        case '\r' -> sb.append("\\r");
+        case '\\' -> sb.append("\\\\");
+        default -> {
+          if (String.valueOf(c).equals(q)) sb.append('\\');
+          sb.append(c);
+        }
+      }
+    }
+    return sb.append(q).toString();
+  }
+
+  /** Numbers, booleans, nested lists/tuples of them, or a tensor, as a float32 tensor. */
+  public static INDArray toTensor(Object v) {
+    if (v instanceof INDArray t) return t;
+    Object plain = toJava(v);
+    if (plain == null) throw DlnException.type("cannot make a tensor from " + typeName(v));
+    return Tensors.fromNested(plain, null);
+  }
+
+  /** Lists/tuples to java Lists of Numbers/Booleans/INDArrays, or null if not convertible. */
+  public static Object toJava(Object v) {
+    if (v instanceof Number || v instanceof Boolean || v instanceof INDArray) return v;
+    List<?> xs = v instanceof Tuple t ? t.items() : v instanceof List<?> l ? l : null;
+    if (xs == null) return null;
+    List<Object> out = new ArrayList<>(xs.size());
+    for (Object x : xs) {
+      Object j = toJava(x);
+      if (j == null) return null;
+      out.add(j);
+    }
+    return out;
+  }
+
+  public static boolean isNumber(Object v) {
+    return v instanceof Long || v instanceof Double || v instanceof Boolean;
+  }
+
+  /** Python equality: 1 == 1.0, lists and tuples element-wise, tensors by identity elsewhere. */
+  public static boolean equal(Object a, Object b) {
+    if (a == b) return true;
+    if (a == null || b == null) return false;
+    if (isNumber(a) && isNumber(b)) {
+      if (a instanceof Long x && b instanceof Long y) return x.longValue() == y.longValue();
+      return toDouble(a) == toDouble(b);
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) return listEq(x, y);
+    if (a instanceof Tuple x && b instanceof Tuple y) return listEq(x.items(), y.items());
+    return a.equals(b);
+  }
+
+  private static boolean listEq(List<?> x, List<?> y) {
+    if (x.size() != y.size()) return false;
+    for (int i = 0; i < x.size(); i++) if (!equal(x.get(i), y.get(i))) return false;
+    return true;
+  }
+
+  public static double toDouble(Object v) {
+    if (v instanceof Boolean b) return b ? 1 : 0;
+    return ((Number) v).doubleValue();
+  }
+
+  /** The candidate closest to {@code name} by edit distance, or null if none is close. */
+  public static String closest(String name, Collection<String> candidates) {
+    String best = null;
+    int bestD = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = distance(name.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+      if (d < bestD) {
+        bestD = d;
+        best = c;
+      }
+    }
+    int limit = Math.max(1, name.length() / 3);
+    return bestD <= limit ? best : null;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) prev[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}
