@@ -120,7 +120,6 @@ public final class SameDiffEngine implements TrainingEngine {
         if (reg.l1() > 0) total = total.add(g.sd.math.abs(w).sum().mul(reg.l1()));
         if (reg.l2() > 0) total = total.add(w.mul(w).sum().mul(reg.l2()));
       }
-      total = total.add(0.0);
       g.loss = total.name();
       if (train) {
         for (Model.WeightRef r : model.weightRefs()) {

@@ -59,7 +59,12 @@ public final class Embedding extends Layer {
 
   @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    // A one-hot product rather than gather: SameDiff M2.1's gather gradient does not add up the
+    // contributions of an index that occurs more than once in a batch (measured: wrong gradients).
+    long steps = shapes.get(0)[1];
     SDVariable indices = inputs.get(0).castTo(DataType.INT32);
-    return ctx.sd().gather(ctx.weight(weight("embeddings")), indices, 0);
+    SDVariable oneHot = ctx.sd().oneHot(indices, config.inputDim(), -1, 1.0, 0.0, DataType.FLOAT);
+    SDVariable rows = oneHot.reshape(-1, config.inputDim()).mmul(ctx.weight(weight("embeddings")));
+    return rows.reshape(-1, steps, config.outputDim());
   }
 }
