@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Reverse;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -236,10 +235,28 @@ final class Indexing {
     System.arraycopy(lead, 0, shape, 0, lead.length);
     System.arraycopy(rest, 0, shape, lead.length, rest.length);
     if (rows.length == 0 || Shapes.size(shape) == 0) return Nd4j.create(x.dataType(), shape);
-    int[] ints = new int[rows.length];
-    for (int i = 0; i < rows.length; i++) ints[i] = Math.toIntExact(rows[i]);
-    INDArray g = Nd4j.exec(new Gather(x.dup('c'), ints, 0))[0];
-    return g.reshape('c', shape);
+    // Copied row by row in Java: libnd4j's gather op crashes the JVM for some inputs in M2.1.
+    int rowLen = Math.toIntExact(Shapes.size(rest));
+    DataType t = x.dataType();
+    INDArray c = x.dup('c');
+    INDArray out;
+    if (t == DataType.DOUBLE) {
+      double[] src = c.data().asDouble();
+      double[] dst = new double[rows.length * rowLen];
+      for (int i = 0; i < rows.length; i++) System.arraycopy(src, Math.toIntExact(rows[i] * rowLen), dst, i * rowLen, rowLen);
+      out = Nd4j.createFromArray(dst);
+    } else if (DTypes.isFloat(t)) {
+      float[] src = c.castTo(DataType.FLOAT).data().asFloat();
+      float[] dst = new float[rows.length * rowLen];
+      for (int i = 0; i < rows.length; i++) System.arraycopy(src, Math.toIntExact(rows[i] * rowLen), dst, i * rowLen, rowLen);
+      out = Nd4j.createFromArray(dst);
+    } else {
+      long[] src = c.castTo(DataType.LONG).data().asLong();
+      long[] dst = new long[rows.length * rowLen];
+      for (int i = 0; i < rows.length; i++) System.arraycopy(src, Math.toIntExact(rows[i] * rowLen), dst, i * rowLen, rowLen);
+      out = Nd4j.createFromArray(dst);
+    }
+    return DTypes.as(out, t).reshape('c', shape);
   }
 
   private static void putMask(INDArray x, INDArray m, Object value) {
