@@ -33,6 +33,11 @@ public final class Tensors {
     return DTypes.name(type);
   }
 
+  /** A shape as users see it: {@code (2, 3)}, {@code (4,)}, {@code ()}. */
+  public static String shapeString(long[] shape) {
+    return Shapes.str(shape);
+  }
+
   // ---- conversion and printing ----------------------------------------------------------------
 
   /**
