@@ -29,7 +29,7 @@ stmt : simple_stmts | compound_stmt ;
 simple_stmts : simple_stmt (';' simple_stmt)* ';'? (NEWLINE | EOF) ;
 
 simple_stmt
-    : assign_stmt
+    : assign_stmt                              # assignStmt_
     | 'pass'                                   # passStmt_
     | 'break'                                  # breakStmt_
     | 'continue'                               # continueStmt_
