@@ -98,7 +98,7 @@ public final class Dln {
     private PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     private PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     private boolean interactive;
-    private int maxDepth = 400;
+    private int maxDepth = 1000;
 
     public Builder out(Writer w) {
       this.out = w instanceof PrintWriter p ? p : new PrintWriter(w, true);

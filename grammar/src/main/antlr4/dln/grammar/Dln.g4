@@ -15,6 +15,8 @@ tokens { INDENT, DEDENT }
   public Token rawNextToken() { return super.nextToken(); }
   private void openBracket() { indenter.openBracket(); }
   private void closeBracket() { indenter.closeBracket(); }
+  /** The innermost bracket left open at the end of input, or null. */
+  public Token unclosedBracket() { return indenter.unclosedBracket(); }
 }
 
 // ---------------------------------------------------------------- statements

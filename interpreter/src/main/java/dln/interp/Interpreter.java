@@ -31,7 +31,7 @@ public final class Interpreter implements Invoker {
   /** Settings for a new interpreter. */
   public record Options(PrintWriter out, PrintWriter err, boolean interactive, int maxDepth) {
     public static Options defaults(PrintWriter out, PrintWriter err) {
-      return new Options(out, err, false, 400);
+      return new Options(out, err, false, 1000);
     }
   }
 

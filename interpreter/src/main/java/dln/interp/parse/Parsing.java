@@ -42,7 +42,7 @@ public final class Parsing {
     lexer.removeErrorListeners();
     DlnParser parser = new DlnParser(new CommonTokenStream(lexer));
     parser.removeErrorListeners();
-    parser.addErrorListener(new Listener(source));
+    parser.addErrorListener(new Listener(source, lexer));
     DlnParser.File_inputContext tree;
     try {
       tree = parser.file_input();
@@ -73,9 +73,11 @@ public final class Parsing {
 
   private static final class Listener extends BaseErrorListener {
     private final Source source;
+    private final DlnLexer lexer;
 
-    Listener(Source source) {
+    Listener(Source source, DlnLexer lexer) {
       this.source = source;
+      this.lexer = lexer;
     }
 
     @Override
@@ -97,6 +99,11 @@ public final class Parsing {
           throw new DlnException("syntax error", "unterminated string", "close the string with " + c + " on the same line", pos);
         }
         throw new DlnException("syntax error", "unexpected character " + describeChar(c), null, pos);
+      }
+      Token open = lexer.unclosedBracket();
+      if (open != null && lexer._hitEOF) {
+        throw new IncompleteInput("'" + open.getText() + "' was never closed", null,
+            new Pos(source, open.getLine(), open.getCharPositionInLine()));
       }
       String what = describeExpected(expected, parser);
       boolean atEnd = t.getType() == Token.EOF;
