@@ -173,12 +173,18 @@ final class Elementwise {
 
   /** Softmax over the last axis, shifted by the maximum so large inputs do not overflow. */
   private static INDArray softmax(INDArray x) {
-    if (x.rank() == 0) return Nd4j.scalar(x.dataType(), 1.0);
-    if (x.length() == 0) return x.dup();
-    int last = x.rank() - 1;
-    INDArray shifted = binary("-", x, x.max(true, last));
+    return softmax(x, -1);
+  }
+
+  /** Softmax along {@code axis} (negative counts from the end). */
+  static INDArray softmax(INDArray x, int axis) {
+    INDArray f = DTypes.asFloat(x);
+    if (f.rank() == 0) return Nd4j.scalar(f.dataType(), 1.0);
+    int a = Shapes.axis(axis, f.rank());
+    if (f.length() == 0) return f.dup();
+    INDArray shifted = binary("-", f, f.max(true, a));
     INDArray e = Transforms.exp(shifted, false);
-    return binary("/", e, e.sum(true, last));
+    return binary("/", e, e.sum(true, a));
   }
 
   static INDArray leakyRelu(INDArray x, double slope) {

@@ -97,6 +97,11 @@ public final class Tensors {
     return Elementwise.unary(fn, x);
   }
 
+  /** Softmax along an axis (the activation {@code unary("softmax", x)} uses the last one). */
+  public static INDArray softmax(INDArray x, int axis) {
+    return Elementwise.softmax(x, axis);
+  }
+
   /** leaky_relu with a chosen slope for negative inputs. */
   public static INDArray leakyRelu(INDArray x, double slope) {
     return Elementwise.leakyRelu(x, slope);
