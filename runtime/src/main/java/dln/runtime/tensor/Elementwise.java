@@ -71,8 +71,12 @@ final class Elementwise {
       throw DlnRuntimeException.value("integer division by zero in " + op,
           "convert to floats first, e.g. x.astype('float32'), to get inf");
     }
-    INDArray out = Nd4j.create(op.equals("**") && compute != result ? compute : result, shape);
-    if (Shapes.size(shape) == 0) return out.castTo(result);
+    if (Shapes.size(shape) == 0) return Nd4j.create(result, shape);
+    if (op.equals("**")) {
+      INDArray p = Nd4j.exec(new Pow(x, y))[0];
+      return p.dataType() == result ? p : p.castTo(result);
+    }
+    INDArray out = Nd4j.create(result, shape);
     INDArray[] in = {x, y};
     INDArray[] outs = {out};
     DynamicCustomOp exec = switch (op) {
@@ -90,13 +94,8 @@ final class Elementwise {
       case ">=" -> new GreaterThanOrEqual(in, outs);
       case "==" -> new EqualTo(in, outs);
       case "!=" -> new NotEqualTo(in, outs);
-      case "**" -> null;
       default -> throw new IllegalArgumentException("unknown tensor operator " + op);
     };
-    if (exec == null) {
-      INDArray p = Nd4j.exec(new Pow(x, y))[0];
-      return p.dataType() == result ? p : p.castTo(result);
-    }
     Nd4j.exec(exec);
     return out;
   }
