@@ -173,7 +173,7 @@ public final class DecisionBoundary {
 
   /** Region colour: the neutral grey deepening towards the class colour as the model gets surer. */
   static int regionColor(int cls, double sure) {
-    return Palette.blend(Palette.PLAYGROUND_NEUTRAL, Palette.classColor(cls), 0.15 + 0.55 * sure);
+    return Palette.blend(Palette.PLAYGROUND_NEUTRAL, Palette.classColor(cls), 0.1 + 0.45 * sure);
   }
 
   // ---------------------------------------------------------------- terminal
