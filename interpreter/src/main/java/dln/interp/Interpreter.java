@@ -677,7 +677,7 @@ public final class Interpreter implements Invoker {
   public void checkCancelled() {
     if (cancel) {
       cancel = false;
-      throw new DlnException("interrupted", "interrupted", null, null);
+      throw new DlnException("interrupted", "stopped by Ctrl-C (or the host cancelled)", null, null);
     }
   }
 
