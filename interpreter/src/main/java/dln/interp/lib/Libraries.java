@@ -8,7 +8,8 @@ public final class Libraries {
 
   public static final List<Library> ALL = List.of(
       new CoreLib(),
-      new AutodiffLib());
+      new AutodiffLib(),
+      new PictureLib());
 
   public static Globals createGlobals() {
     Globals g = new Globals();
