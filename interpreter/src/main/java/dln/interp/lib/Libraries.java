@@ -7,7 +7,8 @@ public final class Libraries {
   private Libraries() {}
 
   public static final List<Library> ALL = List.of(
-      new CoreLib());
+      new CoreLib(),
+      new DataLib());
 
   public static Globals createGlobals() {
     Globals g = new Globals();

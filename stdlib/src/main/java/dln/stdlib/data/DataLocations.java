@@ -31,10 +31,19 @@ public final class DataLocations {
     this.mirrorOverride = mirrorOverride;
   }
 
-  /** The process environment and the user's home folder, downloads allowed. */
+  /** System property read when {@code DLN_DATA} is not set (for embedding hosts and tests that cannot set the environment). */
+  public static final String PROPERTY = "dln.data";
+
+  /**
+   * The process environment ({@code DLN_DATA}, else the system property {@code dln.data}) and the
+   * user's home folder, downloads allowed.
+   */
   public static DataLocations system() {
     String home = System.getProperty("user.home");
-    return of(System.getenv(), home == null || home.isEmpty() ? null : Path.of(home));
+    Map<String, String> env = System.getenv();
+    String prop = System.getProperty(PROPERTY);
+    if ((env.get(ENV) == null || env.get(ENV).isBlank()) && prop != null && !prop.isBlank()) env = Map.of(ENV, prop);
+    return of(env, home == null || home.isEmpty() ? null : Path.of(home));
   }
 
   /**
