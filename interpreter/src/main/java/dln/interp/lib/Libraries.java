@@ -8,6 +8,7 @@ public final class Libraries {
 
   public static final List<Library> ALL = List.of(
       new CoreLib(),
+      new AutodiffLib(),
       new DataLib());
 
   public static Globals createGlobals() {
