@@ -15,6 +15,8 @@ tokens { INDENT, DEDENT }
   public Token rawNextToken() { return super.nextToken(); }
   private void openBracket() { indenter.openBracket(); }
   private void closeBracket() { indenter.closeBracket(); }
+  /** The innermost bracket left open at the end of input, or null. */
+  public Token unclosedBracket() { return indenter.unclosedBracket(); }
 }
 
 // ---------------------------------------------------------------- statements
@@ -29,7 +31,7 @@ stmt : simple_stmts | compound_stmt ;
 simple_stmts : simple_stmt (';' simple_stmt)* ';'? (NEWLINE | EOF) ;
 
 simple_stmt
-    : assign_stmt
+    : assign_stmt                              # assignStmt_
     | 'pass'                                   # passStmt_
     | 'break'                                  # breakStmt_
     | 'continue'                               # continueStmt_

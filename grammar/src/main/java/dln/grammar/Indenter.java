@@ -22,6 +22,7 @@ public final class Indenter {
   private final Deque<Token> pending = new ArrayDeque<>();
   private final Deque<Integer> indents = new ArrayDeque<>();
   private int brackets;
+  private final Deque<Token> openBrackets = new ArrayDeque<>();
   private Token last;
   private boolean atStart = true;
 
@@ -31,10 +32,22 @@ public final class Indenter {
 
   void openBracket() {
     brackets++;
+    CommonToken t = new CommonToken(DlnLexer.OPEN_PAREN,
+        lexer.getInputStream().getText(org.antlr.v4.runtime.misc.Interval.of(lexer._tokenStartCharIndex,
+            lexer._tokenStartCharIndex)));
+    t.setLine(lexer._tokenStartLine);
+    t.setCharPositionInLine(lexer._tokenStartCharPositionInLine);
+    openBrackets.push(t);
   }
 
   void closeBracket() {
     if (brackets > 0) brackets--;
+    if (!openBrackets.isEmpty()) openBrackets.pop();
+  }
+
+  /** The innermost bracket still open where lexing stopped, or null: "'[' was never closed". */
+  public Token unclosedBracket() {
+    return openBrackets.peek();
   }
 
   Token nextToken() {

@@ -16,7 +16,7 @@ package dln.interp;
  */
 public class DlnException extends RuntimeException {
   private final String kind;
-  private final String hint;
+  private String hint;
   private Pos pos;
 
   public DlnException(String kind, String message, String hint, Pos pos) {
@@ -56,6 +56,12 @@ public class DlnException extends RuntimeException {
 
   public static DlnException argument(String message, String hint) {
     return new DlnException("argument error", message, hint, null);
+  }
+
+  /** Adds a hint if none is set (null leaves it as is). */
+  public DlnException withHint(String h) {
+    if (hint == null) hint = h;
+    return this;
   }
 
   public String kind() {

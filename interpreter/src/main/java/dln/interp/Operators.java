@@ -1,0 +1,241 @@
+package dln.interp;
+
+import dln.interp.value.None;
+import dln.interp.value.Tuple;
+import dln.interp.value.Values;
+import dln.runtime.autodiff.Tape;
+import dln.runtime.autodiff.Traced;
+import dln.runtime.autodiff.Variable;
+import dln.runtime.tensor.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Arithmetic and comparison with Python semantics; anything involving a tensor goes to the runtime. */
+final class Operators {
+  private Operators() {}
+
+  private static final Map<String, String> VERBS = Map.ofEntries(
+      Map.entry("+", "add"), Map.entry("-", "subtract"), Map.entry("*", "multiply"), Map.entry("/", "divide"),
+      Map.entry("//", "floor-divide"), Map.entry("%", "take the remainder of"), Map.entry("**", "raise"),
+      Map.entry("@", "matrix-multiply"));
+
+  static Object binary(String op, Object a, Object b) {
+    if (a instanceof Variable v) a = v.current();
+    if (b instanceof Variable v) b = v.current();
+    if (a instanceof Traced || b instanceof Traced) {
+      Object ta = a instanceof Traced ? a : tensorable(a);
+      Object tb = b instanceof Traced ? b : tensorable(b);
+      if (ta == null || tb == null) throw mismatch(op, a, b);
+      return Tape.binary(op, ta, tb);
+    }
+    if (a instanceof INDArray || b instanceof INDArray) {
+      if ((a instanceof INDArray || Values.isNumber(a)) && (b instanceof INDArray || Values.isNumber(b))) {
+        return Tensors.binary(op, a, b);
+      }
+      Object ta = tensorable(a);
+      Object tb = tensorable(b);
+      if (ta != null && tb != null) return Tensors.binary(op, ta, tb);
+      throw mismatch(op, a, b);
+    }
+    if (Values.isNumber(a) && Values.isNumber(b)) return numeric(op, a, b);
+    switch (op) {
+      case "+" -> {
+        if (a instanceof String x && b instanceof String y) return x + y;
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+          List<Object> out = new ArrayList<>(x);
+          out.addAll(y);
+          return out;
+        }
+        if (a instanceof Tuple x && b instanceof Tuple y) {
+          List<Object> out = new ArrayList<>(x.items());
+          out.addAll(y.items());
+          return new Tuple(out);
+        }
+      }
+      case "*" -> {
+        if (a instanceof Long n && !(b instanceof Long)) return repeat(b, n, op, a);
+        if (b instanceof Long n) return repeat(a, n, op, b);
+      }
+      case "%" -> {
+        if (a instanceof String fmt) return Formatting.percent(fmt, b);
+      }
+      default -> { }
+    }
+    throw mismatch(op, a, b);
+  }
+
+  /** Lists of numbers next to a tensor become tensors, as numpy does. */
+  private static Object tensorable(Object v) {
+    if (v instanceof INDArray || Values.isNumber(v)) return v;
+    if (v instanceof List || v instanceof Tuple) {
+      try {
+        return Values.toTensor(v);
+      } catch (DlnException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static Object repeat(Object seq, long n, String op, Object other) {
+    if (seq instanceof String s) return n <= 0 ? "" : s.repeat((int) n);
+    if (seq instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      for (long i = 0; i < n; i++) out.addAll(l);
+      return out;
+    }
+    if (seq instanceof Tuple t) {
+      List<Object> out = new ArrayList<>();
+      for (long i = 0; i < n; i++) out.addAll(t.items());
+      return new Tuple(out);
+    }
+    throw mismatch(op, seq, other);
+  }
+
+  static DlnException mismatch(String op, Object a, Object b) {
+    String verb = VERBS.getOrDefault(op, "apply " + op + " to");
+    String msg = switch (op) {
+      case "**" -> "cannot raise " + Values.typeName(a) + " to the power of " + Values.typeName(b);
+      case "@" -> "cannot matrix-multiply " + Values.typeName(a) + " and " + Values.typeName(b);
+      default -> "cannot " + verb + " " + Values.typeName(a) + " and " + Values.typeName(b);
+    };
+    String hint = null;
+    if (op.equals("+") && (a instanceof String || b instanceof String)) hint = "convert with str(x) first";
+    return DlnException.type(msg).withHint(hint);
+  }
+
+  private static Object numeric(String op, Object a, Object b) {
+    boolean ints = !(a instanceof Double) && !(b instanceof Double);
+    if (ints) {
+      long x = a instanceof Boolean ab ? (ab ? 1 : 0) : (Long) a;
+      long y = b instanceof Boolean bb ? (bb ? 1 : 0) : (Long) b;
+      switch (op) {
+        case "+": return Math.addExact(x, y);
+        case "-": return Math.subtractExact(x, y);
+        case "*": return Math.multiplyExact(x, y);
+        case "/":
+          if (y == 0) throw zero();
+          return (double) x / y;
+        case "//":
+          if (y == 0) throw zero();
+          return Math.floorDiv(x, y);
+        case "%":
+          if (y == 0) throw zero();
+          return Math.floorMod(x, y);
+        case "**":
+          if (y >= 0) {
+            long r = 1;
+            for (long i = 0; i < y; i++) r = Math.multiplyExact(r, x);
+            return r;
+          }
+          return Math.pow(x, y);
+        default:
+          throw mismatch(op, a, b);
+      }
+    }
+    double x = Values.toDouble(a);
+    double y = Values.toDouble(b);
+    return switch (op) {
+      case "+" -> x + y;
+      case "-" -> x - y;
+      case "*" -> x * y;
+      case "/" -> {
+        if (y == 0) throw zero();
+        yield x / y;
+      }
+      case "//" -> {
+        if (y == 0) throw zero();
+        yield Math.floor(x / y);
+      }
+      case "%" -> {
+        if (y == 0) throw zero();
+        double m = x % y;
+        yield (m != 0 && (m < 0) != (y < 0)) ? m + y : m;
+      }
+      case "**" -> Math.pow(x, y);
+      default -> throw mismatch(op, a, b);
+    };
+  }
+
+  private static DlnException zero() {
+    return new DlnException("zero division error", "division by zero");
+  }
+
+  static Object negate(Object v) {
+    if (v instanceof Variable var) v = var.current();
+    if (v instanceof Traced t) return Tape.unary("neg", t);
+    if (v instanceof Long l) return Math.negateExact(l);
+    if (v instanceof Double d) return -d;
+    if (v instanceof Boolean b) return b ? -1L : 0L;
+    if (v instanceof INDArray t) return Tensors.unary("neg", t);
+    throw DlnException.type("cannot negate " + Values.typeName(v));
+  }
+
+  static Object compare(String op, Object a, Object b) {
+    switch (op) {
+      case "in": return contains(b, a);
+      case "not in": return !contains(b, a);
+      case "is": return a == b || (a instanceof Boolean && a.equals(b)) || (a == None.NONE && b == None.NONE);
+      case "is not": return !(Boolean) compare("is", a, b);
+      default: break;
+    }
+    if (a instanceof INDArray || b instanceof INDArray) {
+      Object ta = tensorable(a);
+      Object tb = tensorable(b);
+      if (ta == null || tb == null) {
+        if (op.equals("==")) return false;
+        if (op.equals("!=")) return true;
+        throw DlnException.type("cannot compare " + Values.typeName(a) + " and " + Values.typeName(b) + " with " + op);
+      }
+      return Tensors.binary(op, ta, tb);
+    }
+    if (op.equals("==")) return Values.equal(a, b);
+    if (op.equals("!=")) return !Values.equal(a, b);
+    int c = order(a, b, op);
+    return switch (op) {
+      case "<" -> c < 0;
+      case "<=" -> c <= 0;
+      case ">" -> c > 0;
+      case ">=" -> c >= 0;
+      default -> throw new IllegalStateException(op);
+    };
+  }
+
+  /** Ordering for <, sorted, min and max. */
+  static int order(Object a, Object b, String op) {
+    if (Values.isNumber(a) && Values.isNumber(b)) {
+      if (a instanceof Long x && b instanceof Long y) return Long.compare(x, y);
+      return Double.compare(Values.toDouble(a), Values.toDouble(b));
+    }
+    if (a instanceof String x && b instanceof String y) return x.compareTo(y);
+    List<?> la = a instanceof Tuple t ? t.items() : a instanceof List<?> l ? l : null;
+    List<?> lb = b instanceof Tuple t ? t.items() : b instanceof List<?> l ? l : null;
+    if (la != null && lb != null && a.getClass() == b.getClass()) {
+      for (int i = 0; i < Math.min(la.size(), lb.size()); i++) {
+        int c = order(la.get(i), lb.get(i), op);
+        if (c != 0) return c;
+      }
+      return Integer.compare(la.size(), lb.size());
+    }
+    throw DlnException.type("cannot compare " + Values.typeName(a) + " and " + Values.typeName(b) + " with " + op);
+  }
+
+  static boolean contains(Object container, Object item) {
+    if (container instanceof String s) {
+      if (!(item instanceof String sub)) throw DlnException.type("'in <string>' needs a string on the left, got " + Values.typeName(item));
+      return s.contains(sub);
+    }
+    if (container instanceof List<?> l) {
+      for (Object x : l) if (Values.equal(x, item)) return true;
+      return false;
+    }
+    if (container instanceof Tuple t) {
+      for (Object x : t.items()) if (Values.equal(x, item)) return true;
+      return false;
+    }
+    if (container instanceof Map<?, ?> m) return m.containsKey(Interpreter.key(item));
+    throw DlnException.type("'in' needs a list, tuple, dict or string on the right, got " + Values.typeName(container));
+  }
+}

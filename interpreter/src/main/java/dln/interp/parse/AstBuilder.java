@@ -1,0 +1,365 @@
+package dln.interp.parse;
+
+import dln.grammar.DlnParser;
+import dln.grammar.DlnParser.*;
+import dln.interp.DlnException;
+import dln.interp.Pos;
+import dln.interp.Source;
+import dln.interp.ast.Expr;
+import dln.interp.ast.Stmt;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.ParseTree;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/** Builds the immutable AST from ANTLR's parse tree, recording a position on every node. */
+final class AstBuilder {
+  private final Source source;
+
+  AstBuilder(Source source) {
+    this.source = source;
+  }
+
+  private Pos pos(Token t) {
+    return new Pos(source, t.getLine(), t.getCharPositionInLine());
+  }
+
+  private Pos pos(ParserRuleContext ctx) {
+    return pos(ctx.getStart());
+  }
+
+  List<Stmt> file(File_inputContext ctx) {
+    List<Stmt> out = new ArrayList<>();
+    for (StmtContext s : ctx.stmt()) stmt(s, out);
+    return out;
+  }
+
+  private void stmt(StmtContext ctx, List<Stmt> out) {
+    if (ctx.simple_stmts() != null) {
+      for (Simple_stmtContext s : ctx.simple_stmts().simple_stmt()) out.add(simple(s));
+    } else {
+      out.add(compound(ctx.compound_stmt()));
+    }
+  }
+
+  private List<Stmt> block(BlockContext ctx) {
+    List<Stmt> out = new ArrayList<>();
+    if (ctx.simple_stmts() != null) {
+      for (Simple_stmtContext s : ctx.simple_stmts().simple_stmt()) out.add(simple(s));
+    } else {
+      for (StmtContext s : ctx.stmt()) stmt(s, out);
+    }
+    return out;
+  }
+
+  private Stmt simple(Simple_stmtContext ctx) {
+    Pos p = pos(ctx);
+    if (ctx instanceof PassStmt_Context) return new Stmt.Pass(p);
+    if (ctx instanceof BreakStmt_Context) return new Stmt.Break(p);
+    if (ctx instanceof ContinueStmt_Context) return new Stmt.Continue(p);
+    if (ctx instanceof ReturnStmt_Context r) {
+      return new Stmt.Return(p, r.testlist() == null ? null : testlist(r.testlist()));
+    }
+    Assign_stmtContext a = ((AssignStmt_Context) ctx).assign_stmt();
+    if (a instanceof ExprStmtContext e) return new Stmt.ExprStmt(p, testlist(e.testlist()));
+    if (a instanceof AugAssignContext aug) {
+      Expr target = testlist(aug.testlist(0));
+      checkTarget(target, false);
+      String op = aug.augassign().getText();
+      return new Stmt.AugAssign(pos(aug.augassign()), target, op.substring(0, op.length() - 1), testlist(aug.testlist(1)));
+    }
+    AssignContext as = (AssignContext) a;
+    List<TestlistContext> parts = as.testlist();
+    List<Expr> targets = new ArrayList<>();
+    for (int i = 0; i < parts.size() - 1; i++) {
+      Expr t = testlist(parts.get(i));
+      checkTarget(t, true);
+      targets.add(t);
+    }
+    return new Stmt.Assign(p, targets, testlist(parts.get(parts.size() - 1)));
+  }
+
+  /** Only names, attributes, indexes and (for plain =) tuples/lists of targets can be assigned. */
+  private void checkTarget(Expr e, boolean unpack) {
+    if (e instanceof Expr.Name || e instanceof Expr.Attr || e instanceof Expr.Index) return;
+    if (unpack && (e instanceof Expr.TupleExpr t)) {
+      for (Expr x : t.items()) checkTarget(x, true);
+      return;
+    }
+    if (unpack && (e instanceof Expr.ListExpr l)) {
+      for (Expr x : l.items()) checkTarget(x, true);
+      return;
+    }
+    String what = e instanceof Expr.Call ? "a function call" : e instanceof Expr.Literal ? "a literal" : "this expression";
+    throw new DlnException("syntax error", "cannot assign to " + what, "the left side of = must be a name, "
+        + "an attribute (a.b), an index (a[i]) or a tuple of those", e.pos());
+  }
+
+  private Stmt compound(Compound_stmtContext ctx) {
+    if (ctx.if_stmt() != null) {
+      If_stmtContext c = ctx.if_stmt();
+      List<Expr> tests = new ArrayList<>();
+      List<List<Stmt>> bodies = new ArrayList<>();
+      for (int i = 0; i < c.test().size(); i++) {
+        tests.add(test(c.test(i)));
+        bodies.add(block(c.block(i)));
+      }
+      List<Stmt> otherwise = c.block().size() > c.test().size() ? block(c.block(c.block().size() - 1)) : List.of();
+      return new Stmt.If(pos(c), tests, bodies, otherwise);
+    }
+    if (ctx.for_stmt() != null) {
+      For_stmtContext c = ctx.for_stmt();
+      Expr target = targetlist(c.targetlist());
+      checkTarget(target, true);
+      return new Stmt.For(pos(c), target, testlist(c.testlist()), block(c.block()));
+    }
+    if (ctx.while_stmt() != null) {
+      While_stmtContext c = ctx.while_stmt();
+      return new Stmt.While(pos(c), test(c.test()), block(c.block()));
+    }
+    FuncdefContext f = ctx.funcdef();
+    List<Expr.Param> params = new ArrayList<>();
+    if (f.parameters() != null) for (ParameterContext p : f.parameters().parameter()) params.add(param(p));
+    checkParams(params);
+    List<Stmt> body = block(f.block());
+    String doc = null;
+    if (!body.isEmpty() && body.get(0) instanceof Stmt.ExprStmt es && es.expr() instanceof Expr.Literal l
+        && l.value() instanceof String s) {
+      doc = s.strip();
+    }
+    return new Stmt.Def(pos(f.NAME().getSymbol()), f.NAME().getText(), params, body, doc);
+  }
+
+  private Expr.Param param(ParameterContext p) {
+    String first = p.getChild(0).getText();
+    if (first.equals("*")) return new Expr.Param(pos(p), p.NAME().getText(), null, Expr.ParamKind.VARARGS);
+    if (first.equals("**")) return new Expr.Param(pos(p), p.NAME().getText(), null, Expr.ParamKind.VARKW);
+    return new Expr.Param(pos(p), p.NAME().getText(), p.test() == null ? null : test(p.test()), Expr.ParamKind.NORMAL);
+  }
+
+  private void checkParams(List<Expr.Param> params) {
+    boolean seenDefault = false;
+    List<String> names = new ArrayList<>();
+    for (Expr.Param p : params) {
+      if (names.contains(p.name())) {
+        throw new DlnException("syntax error", "duplicate parameter '" + p.name() + "'", null, p.pos());
+      }
+      names.add(p.name());
+      if (p.kind() != Expr.ParamKind.NORMAL) continue;
+      if (p.dflt() != null) seenDefault = true;
+      else if (seenDefault) {
+        throw new DlnException("syntax error", "parameter '" + p.name() + "' without a default follows one with a default",
+            "give '" + p.name() + "' a default value or move it before the parameters that have one", p.pos());
+      }
+    }
+  }
+
+  private Expr targetlist(TargetlistContext ctx) {
+    List<Expr> items = new ArrayList<>();
+    for (TargetContext t : ctx.target()) items.add(expr(t.expr()));
+    if (items.size() == 1 && ctx.getChildCount() == 1) return items.get(0);
+    return new Expr.TupleExpr(pos(ctx), items);
+  }
+
+  Expr testlist(TestlistContext ctx) {
+    if (ctx.test().size() == 1 && ctx.trailing == null) return test(ctx.test(0));
+    List<Expr> items = new ArrayList<>();
+    for (TestContext t : ctx.test()) items.add(test(t));
+    return new Expr.TupleExpr(pos(ctx), items);
+  }
+
+  Expr test(TestContext ctx) {
+    if (ctx instanceof LambdaContext l) {
+      List<Expr.Param> params = new ArrayList<>();
+      if (l.lambda_params() != null) for (ParameterContext p : l.lambda_params().parameter()) params.add(param(p));
+      checkParams(params);
+      return new Expr.Lambda(pos(l), params, test(l.test()));
+    }
+    ConditionalContext c = (ConditionalContext) ctx;
+    Expr value = chain(c.chain(0));
+    if (c.chain().size() == 1) return value;
+    return new Expr.Conditional(pos(c), chain(c.chain(1)), value, test(c.test()));
+  }
+
+  private Expr chain(ChainContext ctx) {
+    Expr e = or(ctx.or_test(0));
+    for (int i = 1; i < ctx.or_test().size(); i++) {
+      Token arrow = ((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol();
+      e = new Expr.Chain(pos(arrow), e, or(ctx.or_test(i)));
+    }
+    return e;
+  }
+
+  private Expr or(Or_testContext ctx) {
+    Expr e = and(ctx.and_test(0));
+    for (int i = 1; i < ctx.and_test().size(); i++) {
+      e = new Expr.Logical(pos(((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol()), "or", e, and(ctx.and_test(i)));
+    }
+    return e;
+  }
+
+  private Expr and(And_testContext ctx) {
+    Expr e = not(ctx.not_test(0));
+    for (int i = 1; i < ctx.not_test().size(); i++) {
+      e = new Expr.Logical(pos(((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol()), "and", e, not(ctx.not_test(i)));
+    }
+    return e;
+  }
+
+  private Expr not(Not_testContext ctx) {
+    if (ctx.not_test() != null) return new Expr.Not(pos(ctx), not(ctx.not_test()));
+    ComparisonContext c = ctx.comparison();
+    if (c.expr().size() == 1) return expr(c.expr(0));
+    List<String> ops = new ArrayList<>();
+    List<Pos> opPos = new ArrayList<>();
+    List<Expr> operands = new ArrayList<>();
+    for (ExprContext e : c.expr()) operands.add(expr(e));
+    for (Comp_opContext op : c.comp_op()) {
+      ops.add(op.getChildCount() == 2 ? op.getChild(0).getText() + " " + op.getChild(1).getText() : op.getText());
+      opPos.add(pos(op));
+    }
+    return new Expr.Compare(pos(c), ops, opPos, operands);
+  }
+
+  private Expr expr(ExprContext ctx) {
+    Arith_exprContext a = ctx.arith_expr();
+    Expr e = term(a.term(0));
+    for (int i = 1; i < a.term().size(); i++) {
+      AddopContext op = a.addop(i - 1);
+      e = new Expr.Binary(pos(op), op.getText(), e, term(a.term(i)));
+    }
+    return e;
+  }
+
+  private Expr term(TermContext ctx) {
+    Expr e = factor(ctx.factor(0));
+    for (int i = 1; i < ctx.factor().size(); i++) {
+      MulopContext op = ctx.mulop(i - 1);
+      e = new Expr.Binary(pos(op), op.getText(), e, factor(ctx.factor(i)));
+    }
+    return e;
+  }
+
+  private Expr factor(FactorContext ctx) {
+    if (ctx.factor() != null) {
+      Expr operand = factor(ctx.factor());
+      String op = ctx.getChild(0).getText();
+      // Fold -1 and -1.5 into literals so they print and index like numbers.
+      if (operand instanceof Expr.Literal l && op.equals("-")) {
+        if (l.value() instanceof Long v) return new Expr.Literal(pos(ctx), -v);
+        if (l.value() instanceof Double v) return new Expr.Literal(pos(ctx), -v);
+      }
+      return new Expr.Unary(pos(ctx), op, operand);
+    }
+    PowerContext p = ctx.power();
+    Expr base = atomExpr(p.atom_expr());
+    if (p.factor() == null) return base;
+    return new Expr.Binary(pos(((TerminalNode) p.getChild(1)).getSymbol()), "**", base, factor(p.factor()));
+  }
+
+  private Expr atomExpr(Atom_exprContext ctx) {
+    Expr e = atom(ctx.atom());
+    for (TrailerContext t : ctx.trailer()) {
+      if (t instanceof AttrTrailerContext a) {
+        e = new Expr.Attr(pos(a.NAME().getSymbol()), e, a.NAME().getText());
+      } else if (t instanceof IndexTrailerContext ix) {
+        List<Expr> subs = new ArrayList<>();
+        for (SubscriptContext s : ix.subscriptlist().subscript()) subs.add(subscript(s));
+        e = new Expr.Index(pos(ix), e, subs);
+      } else {
+        CallTrailerContext c = (CallTrailerContext) t;
+        Pos callPos = e instanceof Expr.Attr a ? a.pos() : e instanceof Expr.Name n ? n.pos() : pos(c);
+        e = new Expr.Call(callPos, e, args(c.arglist()));
+      }
+    }
+    return e;
+  }
+
+  private Expr subscript(SubscriptContext s) {
+    boolean isSlice = false;
+    for (ParseTree c : s.children) if (c instanceof TerminalNode tn && tn.getText().equals(":")) isSlice = true;
+    if (!isSlice) return test(s.test(0));
+    // Work out which of start/stop/step each test fills, by its place among the colons.
+    Expr[] parts = new Expr[3];
+    int slot = 0;
+    for (ParseTree c : s.children) {
+      if (c instanceof TerminalNode tn && tn.getText().equals(":")) slot++;
+      else if (c instanceof TestContext tc) parts[slot] = test(tc);
+    }
+    return new Expr.SliceExpr(pos(s), parts[0], parts[1], parts[2]);
+  }
+
+  private List<Expr.Arg> args(ArglistContext ctx) {
+    List<Expr.Arg> out = new ArrayList<>();
+    if (ctx == null) return out;
+    boolean seenKeyword = false;
+    for (ArgumentContext a : ctx.argument()) {
+      Expr.Arg arg;
+      if (a instanceof KwArgContext k) {
+        arg = new Expr.Arg(pos(k), Expr.ArgKind.KEYWORD, k.NAME().getText(), test(k.test()));
+      } else if (a instanceof TerseArgContext k) {
+        arg = new Expr.Arg(pos(k), Expr.ArgKind.KEYWORD, k.NAME().getText(), test(k.test()));
+      } else if (a instanceof StarArgContext s) {
+        arg = new Expr.Arg(pos(s), Expr.ArgKind.STAR, null, test(s.test()));
+      } else if (a instanceof StarStarArgContext s) {
+        arg = new Expr.Arg(pos(s), Expr.ArgKind.STAR_STAR, null, test(s.test()));
+      } else {
+        PosArgContext p = (PosArgContext) a;
+        arg = new Expr.Arg(pos(p), Expr.ArgKind.POSITIONAL, null, test(p.test()));
+      }
+      if (arg.kind() == Expr.ArgKind.KEYWORD || arg.kind() == Expr.ArgKind.STAR_STAR) seenKeyword = true;
+      else if (seenKeyword && arg.kind() == Expr.ArgKind.POSITIONAL) {
+        throw new DlnException("syntax error", "positional argument follows keyword argument",
+            "put positional arguments first, e.g. Dense(64, activation=relu)", arg.pos());
+      }
+      out.add(arg);
+    }
+    return out;
+  }
+
+  private Expr atom(AtomContext ctx) {
+    Pos p = pos(ctx);
+    if (ctx instanceof NameAtomContext n) return new Expr.Name(p, n.getText());
+    if (ctx instanceof IntAtomContext i) return new Expr.Literal(p, parseInt(i.getText(), p));
+    if (ctx instanceof FloatAtomContext f) return new Expr.Literal(p, Double.parseDouble(f.getText().replace("_", "")));
+    if (ctx instanceof TrueAtomContext) return new Expr.Literal(p, Boolean.TRUE);
+    if (ctx instanceof FalseAtomContext) return new Expr.Literal(p, Boolean.FALSE);
+    if (ctx instanceof NoneAtomContext) return new Expr.Literal(p, dln.interp.value.None.NONE);
+    if (ctx instanceof StringAtomContext s) {
+      StringBuilder sb = new StringBuilder();
+      for (TerminalNode t : s.STRING()) sb.append(Strings.unescape(t.getText(), pos(t.getSymbol())));
+      return new Expr.Literal(p, sb.toString());
+    }
+    if (ctx instanceof ListAtomContext l) {
+      List<Expr> items = new ArrayList<>();
+      for (TestContext t : l.test()) items.add(test(t));
+      return new Expr.ListExpr(p, items);
+    }
+    if (ctx instanceof DictAtomContext d) {
+      List<Expr> keys = new ArrayList<>();
+      List<Expr> values = new ArrayList<>();
+      for (DictentryContext e : d.dictentry()) {
+        keys.add(test(e.test(0)));
+        values.add(test(e.test(1)));
+      }
+      return new Expr.DictExpr(p, keys, values);
+    }
+    ParenAtomContext par = (ParenAtomContext) ctx;
+    if (par.testlist() == null) return new Expr.TupleExpr(p, List.of());
+    Expr inner = testlist(par.testlist());
+    if (inner instanceof Expr.TupleExpr t) return new Expr.TupleExpr(p, t.items());
+    return inner;
+  }
+
+  private static Long parseInt(String text, Pos p) {
+    String t = text.replace("_", "");
+    try {
+      if (t.startsWith("0x") || t.startsWith("0X")) return Long.parseLong(t.substring(2), 16);
+      return Long.parseLong(t);
+    } catch (NumberFormatException e) {
+      throw new DlnException("syntax error", "integer literal too large: " + text, null, p);
+    }
+  }
+}
