@@ -204,4 +204,18 @@ class ModelLibTest {
     assertFalse(r.output().contains("error"), r.output());
     assertTrue(r.output().contains("2"), r.output());
   }
+
+  @Test
+  void modelZooBuildsAndTrains() {
+    Run r = run("""
+        print(mlp([784, 512, 512, 10], dropout=0.2).count_params(), mnist_cnn().count_params(), lenet5().count_params())
+        net = resnet(depth=8, classes=4, input_shape=(8, 8, 1))
+        net.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+        h = net.fit(randn(8, 8, 8, 1), tensor([0, 1, 2, 3, 0, 1, 2, 3]), epochs=2, batch_size=4, verbose=0)
+        print(len(h.history['loss']), net.predict(randn(3, 8, 8, 1)).shape)
+        g = googlenet(classes=3, input_shape=(8, 8, 1))
+        print(g.output.shape)
+        """);
+    assertTrue(r.output().startsWith("669706 1199882 61706\n2 (3, 4)\n(none, 3)\n"), r.output());
+  }
 }
