@@ -39,7 +39,7 @@ class GoldenTest {
   static String run(Path script, List<String> args) throws IOException {
     StringWriter buf = new StringWriter();
     PrintWriter w = new PrintWriter(buf, true);
-    Dln dln = Dln.builder().out(w).err(w).build();
+    Dln dln = Dln.builder().out(w).err(w).sandbox(dln.interp.sandbox.Sandbox.unrestricted()).build();
     dln.set("argv", new ArrayList<Object>(args));
     try {
       dln.eval(Files.readString(script, StandardCharsets.UTF_8), script.getFileName().toString());
