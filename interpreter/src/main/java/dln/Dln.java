@@ -177,7 +177,13 @@ public final class Dln {
     synchronized (lock) {
       Object v = interpreter.globals().lookup(name);
       if (v == null) throw undefined(name);
-      return JavaValues.toJava(v, type, "variable '" + name + "'");
+      try {
+        return JavaValues.toJava(v, type, "variable '" + name + "'");
+      } catch (DlnException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw internal(e);
+      }
     }
   }
 

@@ -180,7 +180,7 @@ public final class JavaValues {
 
   private static INDArray flat(INDArray t, DataType dtype) {
     INDArray c = t.dataType() == dtype ? t.dup('c') : t.castTo(dtype).dup('c');
-    return c.reshape('c', c.length());
+    return c.reshape('c', new long[] {c.length()});
   }
 
   private static INDArray integral(INDArray t, Class<?> type, String what) {
