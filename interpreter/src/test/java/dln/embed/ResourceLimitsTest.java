@@ -1,0 +1,67 @@
+package dln.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dln.Dln;
+import dln.interp.DlnException;
+import dln.interp.call.Builtin;
+import dln.interp.sandbox.ResourceLimits;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The per-interpreter tensor size limit, as tensor-creating builtins check it. */
+class ResourceLimitsTest {
+  /** A zeros() that does what TensorLib's creation functions must: check, then allocate. */
+  private static Dln withZeros(Dln dln) {
+    dln.interpreter().defineBuiltin("zeros", new Builtin("zeros", "*shape", "Zeros.", a -> {
+      long[] shape = new long[a.rest().size()];
+      for (int i = 0; i < shape.length; i++) shape[i] = (Long) a.rest().get(i);
+      StringBuilder what = new StringBuilder("zeros(");
+      for (int i = 0; i < shape.length; i++) what.append(i > 0 ? ", " : "").append(shape[i]);
+      a.invoker().checkAllocation(shape, 4, what.append(')').toString());
+      return Nd4j.zeros(DataType.FLOAT, shape);
+    }));
+    return dln;
+  }
+
+  @Test
+  void hugeTensorIsAClearMemoryErrorNotAnOutOfMemoryError() {
+    Dln dln = withZeros(Dln.builder().out(new StringWriter()).build());
+    DlnException e = assertThrows(DlnException.class, () -> dln.eval("x = zeros(100000, 100000)", "big.dln"));
+    assertEquals("memory error", e.kind());
+    assertEquals(1, e.pos().line());
+    assertTrue(e.getMessage().startsWith("zeros(100000, 100000) needs 37.3 GiB (10,000,000,000 values of 4 bytes), over this interpreter's limit of "),
+        e.getMessage());
+    assertTrue(e.hint().contains("maxTensorBytes"), e.hint());
+    INDArray small = (INDArray) dln.eval("zeros(2, 3)");
+    assertEquals(6, small.length(), "reasonable tensors still work");
+  }
+
+  @Test
+  void theHostSetsTheLimit() {
+    Dln dln = withZeros(Dln.builder().out(new StringWriter()).maxTensorBytes(1024).build());
+    assertEquals(256, ((INDArray) dln.eval("zeros(16, 16)")).length(), "exactly 1 KiB fits");
+    DlnException e = assertThrows(DlnException.class, () -> dln.eval("zeros(16, 17)"));
+    assertEquals("zeros(16, 17) needs 1.1 KiB (272 values of 4 bytes), over this interpreter's limit of 1.0 KiB per tensor", e.getMessage());
+  }
+
+  @Test
+  void overflowingShapesAreCaught() {
+    ResourceLimits limits = new ResourceLimits(1L << 30);
+    DlnException e = assertThrows(DlnException.class,
+        () -> limits.checkAllocation(new long[] {1L << 40, 1L << 40}, 4, "zeros(…)"));
+    assertEquals("memory error", e.kind());
+    assertThrows(IllegalArgumentException.class, () -> new ResourceLimits(0));
+  }
+
+  @Test
+  void defaultIsAtMostFourGibAndPositive() {
+    long d = ResourceLimits.defaults().maxTensorBytes();
+    assertTrue(d > 0 && d <= 4L << 30, "default " + d);
+  }
+}
