@@ -3,6 +3,9 @@ package dln.interp;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
+import dln.runtime.autodiff.Tape;
+import dln.runtime.autodiff.Traced;
+import dln.runtime.autodiff.Variable;
 import dln.runtime.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,14 @@ final class Operators {
       Map.entry("@", "matrix-multiply"));
 
   static Object binary(String op, Object a, Object b) {
+    if (a instanceof Variable v) a = v.current();
+    if (b instanceof Variable v) b = v.current();
+    if (a instanceof Traced || b instanceof Traced) {
+      Object ta = a instanceof Traced ? a : tensorable(a);
+      Object tb = b instanceof Traced ? b : tensorable(b);
+      if (ta == null || tb == null) throw mismatch(op, a, b);
+      return Tape.binary(op, ta, tb);
+    }
     if (a instanceof INDArray || b instanceof INDArray) {
       if ((a instanceof INDArray || Values.isNumber(a)) && (b instanceof INDArray || Values.isNumber(b))) {
         return Tensors.binary(op, a, b);
@@ -153,6 +164,8 @@ final class Operators {
   }
 
   static Object negate(Object v) {
+    if (v instanceof Variable var) v = var.current();
+    if (v instanceof Traced t) return Tape.unary("neg", t);
     if (v instanceof Long l) return Math.negateExact(l);
     if (v instanceof Double d) return -d;
     if (v instanceof Boolean b) return b ? -1L : 0L;

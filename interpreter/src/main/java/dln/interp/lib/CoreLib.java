@@ -217,7 +217,7 @@ public final class CoreLib implements Library {
 
   static double scalar(INDArray t, String fn) {
     if (t.length() != 1) {
-      throw DlnException.type(fn + "() needs a tensor with one element, got shape " + Tensors.shapeString(t.shape()));
+      throw DlnException.type(fn + "() needs a tensor with one element, got shape " + dln.runtime.tensor.Shapes.str(t.shape()));
     }
     return t.getDouble(0);
   }

@@ -140,6 +140,7 @@ public final class Values {
   /** Numbers, booleans, nested lists/tuples of them, or a tensor, as a float32 tensor. */
   public static INDArray toTensor(Object v) {
     if (v instanceof INDArray t) return t;
+    if (v instanceof dln.runtime.autodiff.Variable var) return var.value();
     Object plain = toJava(v);
     if (plain == null) throw DlnException.type("cannot make a tensor from " + typeName(v));
     return Tensors.fromNested(plain, null);

@@ -1,0 +1,37 @@
+package dln.runtime.autodiff;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A trainable tensor for hand-written models: used like a tensor in expressions, differentiated
+ * by {@code grad}, and updated in place by an optimiser's {@code step}.
+ */
+public final class Variable {
+  private INDArray value;
+  private Traced traced;
+
+  public Variable(INDArray value) {
+    this.value = value.dup();
+  }
+
+  /** The current value; while a gradient is being traced, the traced stand-in instead. */
+  public Object current() {
+    return traced != null ? traced : value;
+  }
+
+  public INDArray value() {
+    return value;
+  }
+
+  public void assign(INDArray v) {
+    if (!java.util.Arrays.equals(v.shape(), value.shape())) {
+      throw dln.runtime.DlnRuntimeException.shape("cannot assign a tensor of shape "
+          + java.util.Arrays.toString(v.shape()) + " to a variable of shape " + java.util.Arrays.toString(value.shape()), null);
+    }
+    value.assign(v);
+  }
+
+  void trace(Traced t) {
+    this.traced = t;
+  }
+}

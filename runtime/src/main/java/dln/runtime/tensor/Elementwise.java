@@ -1,0 +1,206 @@
+package dln.runtime.tensor;
+
+import dln.runtime.DlnRuntimeException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThan;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThanOrEqual;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LessThan;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LessThanOrEqual;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Min;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.NotEqualTo;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Pow;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.FloorDivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.FloorModOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Rint;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.SELU;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Element-wise math: binary operators with numpy broadcasting and dtype promotion, unary functions
+ * and the activation functions. The shapes are checked here (so users get "cannot broadcast shapes
+ * (2, 3) and (4,)" rather than an ND4J message); the arithmetic itself runs in libnd4j's
+ * broadcasting ops, which write straight into an output of the broadcast shape.
+ */
+final class Elementwise {
+  /** Keras 3's default slope for {@code leaky_relu}. */
+  static final double LEAKY_RELU_SLOPE = 0.2;
+
+  private Elementwise() {}
+
+  static INDArray binary(String op, Object a, Object b) {
+    if (!(a instanceof INDArray) && !(b instanceof INDArray)) {
+      throw new IllegalArgumentException("Tensors.binary needs at least one tensor operand");
+    }
+    checkOperand(a);
+    checkOperand(b);
+    if (op.equals("@")) return MatMul.matmul(scalarTensor(a, DTypes.promote(a, b)), scalarTensor(b, DTypes.promote(a, b)));
+    DataType common = DTypes.promote(a, b);
+    boolean comparison = switch (op) {
+      case "<", "<=", ">", ">=", "==", "!=" -> true;
+      default -> false;
+    };
+    DataType compute;
+    DataType result;
+    if (comparison) {
+      // libnd4j compares numbers, so bools are compared as ints.
+      compute = common == DataType.BOOL ? DataType.INT : common;
+      result = DataType.BOOL;
+    } else {
+      compute = common == DataType.BOOL ? DataType.LONG : common;
+      if (op.equals("/") && !DTypes.isFloat(compute)) compute = DataType.FLOAT;
+      result = compute;
+      // Integer powers go through float64 (exact for the values ints hold in practice).
+      if (op.equals("**") && DTypes.isInt(compute)) compute = DataType.DOUBLE;
+    }
+    INDArray x = scalarTensor(a, compute);
+    INDArray y = scalarTensor(b, compute);
+    long[] shape = Shapes.broadcast(x.shape(), y.shape());
+    if ((op.equals("//") || op.equals("%")) && DTypes.isInt(compute) && y.length() > 0
+        && y.eq(0).castTo(DataType.INT).sumNumber().longValue() > 0) {
+      // Integer division by zero would kill the process in native code; numpy only warns.
+      throw DlnRuntimeException.value("integer division by zero in " + op,
+          "convert to floats first, e.g. x.astype('float32'), to get inf");
+    }
+    if (Shapes.size(shape) == 0) return Nd4j.create(result, shape);
+    if (op.equals("**")) {
+      INDArray p = Nd4j.exec(new Pow(x, y))[0];
+      return p.dataType() == result ? p : p.castTo(result);
+    }
+    INDArray out = Nd4j.create(result, shape);
+    INDArray[] in = {x, y};
+    INDArray[] outs = {out};
+    DynamicCustomOp exec = switch (op) {
+      case "+" -> new AddOp(in, outs);
+      case "-" -> new SubOp(in, outs);
+      case "*" -> new MulOp(in, outs);
+      case "/" -> new DivOp(in, outs);
+      case "//" -> new FloorDivOp(in, outs);
+      case "%" -> new FloorModOp(in, outs);
+      case "maximum" -> new Max(in, outs);
+      case "minimum" -> new Min(in, outs);
+      case "<" -> new LessThan(in, outs);
+      case "<=" -> new LessThanOrEqual(in, outs);
+      case ">" -> new GreaterThan(in, outs);
+      case ">=" -> new GreaterThanOrEqual(in, outs);
+      case "==" -> new EqualTo(in, outs);
+      case "!=" -> new NotEqualTo(in, outs);
+      default -> throw new IllegalArgumentException("unknown tensor operator " + op);
+    };
+    Nd4j.exec(exec);
+    return out;
+  }
+
+  private static void checkOperand(Object v) {
+    if (!(v instanceof INDArray || v instanceof Long || v instanceof Integer || v instanceof Double
+        || v instanceof Float || v instanceof Boolean)) {
+      throw new IllegalArgumentException("tensor operand must be a tensor or a number, got " + v);
+    }
+  }
+
+  /** The operand as a tensor of the compute type; Python numbers become rank-0 tensors. */
+  static INDArray scalarTensor(Object v, DataType t) {
+    if (v instanceof INDArray x) return DTypes.as(x, t);
+    if (v instanceof Boolean bo) return Nd4j.scalar(t, bo ? 1 : 0);
+    Number n = (Number) v;
+    if (DTypes.isInt(t) || t == DataType.BOOL) return Nd4j.scalar(t, n.longValue());
+    return Nd4j.scalar(t, n.doubleValue());
+  }
+
+  static INDArray unary(String fn, INDArray x) {
+    DataType t = DTypes.normal(x.dataType());
+    // Sign-preserving functions keep integer types; the rest compute in floating point.
+    switch (fn) {
+      case "neg":
+        return DTypes.as(x, t == DataType.BOOL ? DataType.LONG : t).neg();
+      case "abs":
+        return Transforms.abs(DTypes.as(x, t == DataType.BOOL ? DataType.LONG : t), true);
+      case "square": {
+        INDArray v = DTypes.as(x, t == DataType.BOOL ? DataType.LONG : t);
+        return v.mul(v);
+      }
+      case "sign":
+        return Transforms.sign(DTypes.as(x, t == DataType.BOOL ? DataType.LONG : t), true);
+      case "floor":
+      case "ceil":
+      case "round":
+        if (!DTypes.isFloat(t)) return DTypes.as(x, t == DataType.BOOL ? DataType.LONG : t).dup();
+        break;
+      default:
+        break;
+    }
+    INDArray f = DTypes.asFloat(x);
+    return switch (fn) {
+      case "floor" -> Transforms.floor(f, true);
+      case "ceil" -> Transforms.ceil(f, true);
+      // numpy rounds half to even; Rint does the same.
+      case "round" -> Nd4j.exec(new Rint(f, f.ulike()));
+      case "exp" -> Transforms.exp(f, true);
+      case "log" -> Transforms.log(f, true);
+      case "sqrt" -> Transforms.sqrt(f, true);
+      case "sin" -> Transforms.sin(f, true);
+      case "cos" -> Transforms.cos(f, true);
+      case "tanh" -> Transforms.tanh(f, true);
+      case "linear" -> f == x ? x.dup() : f;
+      case "sigmoid" -> Transforms.sigmoid(f, true);
+      case "relu" -> Transforms.relu(f, true);
+      case "elu" -> Transforms.elu(f, true);
+      case "leaky_relu" -> Transforms.leakyRelu(f, LEAKY_RELU_SLOPE, true);
+      case "softplus" -> Transforms.softPlus(f, true);
+      case "selu" -> Nd4j.exec(new SELU(f, f.ulike()));
+      case "gelu" -> gelu(f);
+      case "swish" -> f.mul(Transforms.sigmoid(f, true));
+      case "softmax" -> softmax(f);
+      default -> throw DlnRuntimeException.value("unknown tensor function '" + fn + "'");
+    };
+  }
+
+  /** Exact GELU, x * Phi(x), as Keras computes it by default (approximate=False). */
+  private static INDArray gelu(INDArray x) {
+    INDArray erf = Nd4j.exec(new Erf(x.div(Math.sqrt(2.0)), x.ulike()));
+    return x.mul(erf.addi(1.0)).muli(0.5);
+  }
+
+  /** Softmax over the last axis, shifted by the maximum so large inputs do not overflow. */
+  private static INDArray softmax(INDArray x) {
+    return softmax(x, -1);
+  }
+
+  /** Softmax along {@code axis} (negative counts from the end). */
+  static INDArray softmax(INDArray x, int axis) {
+    INDArray f = DTypes.asFloat(x);
+    if (f.rank() == 0) return Nd4j.scalar(f.dataType(), 1.0);
+    int a = Shapes.axis(axis, f.rank());
+    if (f.length() == 0) return f.dup();
+    INDArray shifted = binary("-", f, f.max(true, a));
+    INDArray e = Transforms.exp(shifted, false);
+    return binary("/", e, e.sum(true, a));
+  }
+
+  static INDArray leakyRelu(INDArray x, double slope) {
+    return Transforms.leakyRelu(DTypes.asFloat(x), slope, true);
+  }
+
+  /** Limits values to [lo, hi]; a null bound is not applied. */
+  static INDArray clip(INDArray x, Double lo, Double hi) {
+    if (lo != null && hi != null && lo > hi) {
+      throw DlnRuntimeException.value("clip: lower bound " + lo + " is greater than upper bound " + hi);
+    }
+    INDArray r = x.dataType() == DataType.BOOL ? x.castTo(DataType.LONG) : x;
+    boolean fractional = (lo != null && lo != Math.rint(lo)) || (hi != null && hi != Math.rint(hi));
+    if (fractional) r = DTypes.asFloat(r);
+    r = r.dup();
+    if (lo != null) r = Transforms.max(r, lo, false);
+    if (hi != null) r = Transforms.min(r, hi, false);
+    return r;
+  }
+}
