@@ -6,32 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.Dln;
 import dln.interp.DlnException;
-import dln.interp.call.Builtin;
 import dln.interp.sandbox.ResourceLimits;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-/** The per-interpreter tensor size limit, as tensor-creating builtins check it. */
+/** The per-interpreter tensor size limit, checked by the tensor-creating builtins. */
 class ResourceLimitsTest {
-  /** A zeros() that does what TensorLib's creation functions must: check, then allocate. */
-  private static Dln withZeros(Dln dln) {
-    dln.interpreter().defineBuiltin("zeros", new Builtin("zeros", "*shape", "Zeros.", a -> {
-      long[] shape = new long[a.rest().size()];
-      for (int i = 0; i < shape.length; i++) shape[i] = (Long) a.rest().get(i);
-      StringBuilder what = new StringBuilder("zeros(");
-      for (int i = 0; i < shape.length; i++) what.append(i > 0 ? ", " : "").append(shape[i]);
-      a.invoker().checkAllocation(shape, 4, what.append(')').toString());
-      return Nd4j.zeros(DataType.FLOAT, shape);
-    }));
-    return dln;
-  }
-
   @Test
   void hugeTensorIsAClearMemoryErrorNotAnOutOfMemoryError() {
-    Dln dln = withZeros(Dln.builder().out(new StringWriter()).build());
+    Dln dln = Dln.builder().out(new StringWriter()).build();
     DlnException e = assertThrows(DlnException.class, () -> dln.eval("x = zeros(100000, 100000)", "big.dln"));
     assertEquals("memory error", e.kind());
     assertEquals(1, e.pos().line());
@@ -44,10 +28,16 @@ class ResourceLimitsTest {
 
   @Test
   void theHostSetsTheLimit() {
-    Dln dln = withZeros(Dln.builder().out(new StringWriter()).maxTensorBytes(1024).build());
+    Dln dln = Dln.builder().out(new StringWriter()).maxTensorBytes(1024).build();
     assertEquals(256, ((INDArray) dln.eval("zeros(16, 16)")).length(), "exactly 1 KiB fits");
     DlnException e = assertThrows(DlnException.class, () -> dln.eval("zeros(16, 17)"));
     assertEquals("zeros(16, 17) needs 1.1 KiB (272 values of 4 bytes), over this interpreter's limit of 1.0 KiB per tensor", e.getMessage());
+    for (String call : new String[] {"ones(300)", "full((300,), 1)", "rand(17, 16)", "randn(300)", "eye(17)", "arange(300)",
+        "linspace(0, 1, 300)", "zeros(300, dtype='float64')"}) {
+      e = assertThrows(DlnException.class, () -> dln.eval(call), call);
+      assertEquals("memory error", e.kind(), call);
+    }
+    assertEquals(128, ((INDArray) dln.eval("zeros(128, dtype='float64')")).length(), "8-byte values count double");
   }
 
   @Test

@@ -139,6 +139,43 @@ class SandboxTest {
     assertTrue(Sandbox.none().dataDirectory().isEmpty());
   }
 
+  private static Path dataDir() {
+    String env = System.getenv("DLN_DATA");
+    return env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "..", "shared", "data");
+  }
+
+  @Test
+  void mnistNeedsADataGrantAndNeverDownloadsWhenSandboxed() {
+    DlnException e = assertThrows(DlnException.class, () -> Dln.create().eval("mnist(limit=5)", "m.dln"));
+    assertEquals("sandbox error", e.kind());
+    assertEquals("mnist() needs a data folder and the application embedding DLN granted none", e.getMessage());
+    assertEquals(1, e.pos().line());
+    // A granted folder without the files: an error, not a download.
+    Dln empty = Dln.builder().out(new StringWriter()).err(new StringWriter()).sandbox(Sandbox.allowData(tmp)).build();
+    e = assertThrows(DlnException.class, () -> empty.eval("mnist(limit=5)"));
+    assertFalse(Files.exists(tmp.resolve("mnist")), "nothing was downloaded into the data folder");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dataDir().resolve("mnist")), "MNIST files at " + dataDir());
+    Dln dln = Dln.builder().out(new StringWriter()).err(new StringWriter()).sandbox(Sandbox.allowData(dataDir())).build();
+    dln.eval("(x, y), (xt, yt) = mnist(limit=5, flat=true)");
+    assertEquals(List.of(5L, 784L), dln.eval("list(x.shape)"));
+  }
+
+  @Test
+  void csvAndPicturesGoThroughTheSandbox() throws IOException {
+    Files.writeString(outside.resolve("d.csv"), "a,b\n1,2\n");
+    Files.writeString(granted.resolve("d.csv"), "a,b\n1,2\n3,4\n");
+    Dln dln = Dln.builder().out(new StringWriter()).err(new StringWriter()).sandbox(Sandbox.allowWrite(granted)).build();
+    DlnException e = assertThrows(DlnException.class, () -> dln.eval("csv(" + q(outside.resolve("d.csv")) + ")"));
+    assertEquals("sandbox error", e.kind());
+    dln.eval("x, y = csv('d.csv')");
+    assertEquals(List.of(2L, 1L), dln.eval("list(x.shape)"));
+    e = assertThrows(DlnException.class, () -> dln.eval("save_image(zeros(4, 4), " + q(outside.resolve("p.png")) + ")"));
+    assertEquals("sandbox error", e.kind());
+    assertFalse(Files.exists(outside.resolve("p.png")));
+    dln.eval("save_image(zeros(4, 4), 'p.png')");
+    assertTrue(Files.size(granted.resolve("p.png")) > 0);
+  }
+
   @Test
   void unrestrictedChecksNothing() {
     var s = Sandbox.unrestricted();
