@@ -11,6 +11,7 @@ import dln.interp.sandbox.ResourceLimits;
 import dln.interp.sandbox.Sandbox;
 import dln.interp.value.JavaValues;
 import dln.interp.value.Values;
+import dln.runtime.Rng;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -32,7 +33,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The embedding API: one independent DLN interpreter inside a Java application.
@@ -62,9 +62,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p><b>Threads</b>: each {@code Dln} has its own variables, output, limits and cancellation, so
  * several can run on different threads at once. One {@code Dln} runs one call at a time: calls
- * from other threads wait their turn. ND4J's random generator belongs to the calling thread, so
- * {@link Builder#seed(long)} seeds the thread that runs the first call (and any other thread
- * that later calls in); two interpreters sharing one thread share its generator.
+ * from other threads wait their turn. DLN's random generator ({@link Rng}) belongs to the calling
+ * thread, so {@link Builder#seed(long)} seeds the thread that runs the first call (and any other
+ * thread that later calls in); two interpreters sharing one thread share its generator.
  *
  * <p><b>Security</b>: scripts have no builtin that reaches Java classes, processes, the network
  * or environment variables; files only through the {@link Sandbox} (none by default). Only
@@ -345,7 +345,7 @@ public final class Dln {
 
   private void seedCallingThread() {
     if (seed != null && seededThread != Thread.currentThread()) {
-      Nd4j.getRandom().setSeed(seed);
+      Rng.seed(seed);
       seededThread = Thread.currentThread();
     }
   }
@@ -430,7 +430,10 @@ public final class Dln {
       return this;
     }
 
-    /** Seeds ND4J's random generator of the thread that runs this interpreter's calls. */
+    /**
+     * Seeds the random generator (rand, randn, weight initialisation, dropout, shuffling) of the
+     * thread that runs this interpreter's calls, like a script's own {@code seed(n)}.
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;

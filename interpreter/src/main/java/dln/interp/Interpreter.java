@@ -118,6 +118,27 @@ public final class Interpreter implements Invoker {
     this.limits = limits;
   }
 
+  private final Map<String, Scope> modules = new java.util.HashMap<>();
+
+  /**
+   * Runs library source (the model zoo) once per interpreter, in its own scope next to the builtins,
+   * and returns that scope; later calls return the cached scope.
+   */
+  public Scope module(String name, java.util.function.Supplier<Source> source) {
+    Scope cached = modules.get(name);
+    if (cached != null) return cached;
+    Scope scope = new Scope(builtinScope);
+    for (Stmt s : Parsing.parse(source.get())) {
+      try {
+        exec(s, scope);
+      } catch (DlnException e) {
+        throw e.at(s.pos());
+      }
+    }
+    modules.put(name, scope);
+    return scope;
+  }
+
   /** Asks the running program to stop at the next check (Ctrl-C, host cancel, timeout). */
   public void cancel() {
     cancel = true;

@@ -18,8 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** cancel(), timeouts, and several interpreters on several threads. */
 @Timeout(60)
@@ -129,9 +127,7 @@ class CancellationTest {
     try {
       return pool.submit(() -> {
         Dln dln = Dln.builder().out(new StringWriter()).seed(seed).build();
-        // Stands in for rand()/weight initialisers, which draw from the same per-thread generator.
-        dln.register("draw", args -> Nd4j.rand(DataType.FLOAT, 4));
-        dln.eval("r = draw()");
+        dln.eval("r = rand(4)");
         return dln.get("r", float[].class);
       }).get(30, TimeUnit.SECONDS);
     } finally {
