@@ -51,6 +51,8 @@ public final class ModelLib implements Library {
 
   @Override
   public void install(Globals g) {
+    // A fresh interpreter names its layers from scratch: dense, dense_1, ... as a new Keras session.
+    dln.runtime.nn.LayerNames.reset();
     g.def("Input", "shape, name?, batch_size?",
         "A symbolic input of the given per-sample shape (no batch axis); layers applied to it build a model.\n"
             + "Example: inputs = Input(shape=(28, 28, 1)); x = Input(784)",
