@@ -40,7 +40,6 @@ final class DlnCompleter implements Completer {
 
   private static final String NAMES = "names";
   private static final String KEYWORD_ARGS = "keyword arguments";
-  private static final String VALUES = "values";
 
   private final Catalog catalog;
 
@@ -125,7 +124,7 @@ final class DlnCompleter implements Completer {
     String keyword = keywordOfValue(tokens, prevIdx, open);
     if (keyword != null) {
       for (String v : Catalog.CHOICES.getOrDefault(keyword, List.of())) {
-        out.add(new Suggestion(word.isEmpty() ? "'" + v + "'" : v, VALUES, keyword, false));
+        out.add(new Suggestion(word.isEmpty() ? "'" + v + "'" : v, keyword + " values", null, false));
       }
       if (word.isEmpty() && !out.isEmpty()) return new Result(wordStart, word, out);
     } else if (!open.isEmpty() && tokens.get(open.peek()).is("(") && prev != null
@@ -184,7 +183,7 @@ final class DlnCompleter implements Completer {
     String keyword = keywordOfValue(tokens, prevIdx, openBrackets(tokens, prevIdx + 1));
     if (keyword != null && Catalog.CHOICES.containsKey(keyword)) {
       List<Suggestion> out = new ArrayList<>();
-      for (String v : Catalog.CHOICES.get(keyword)) out.add(new Suggestion(v + closing, VALUES, keyword, false));
+      for (String v : Catalog.CHOICES.get(keyword)) out.add(new Suggestion(v + closing, keyword + " values", null, false));
       return new Result(start, fragment, out);
     }
     return new Result(start, fragment, files(fragment, closing, false));

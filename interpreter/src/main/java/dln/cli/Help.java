@@ -46,7 +46,7 @@ final class Help {
     String doc = catalog.isBuiltin(name) ? catalog.interpreter().builtins().doc(name) : null;
     if (doc != null) return name + "\n" + indent(doc);
     List<String> attrs = TypeTable.attrNames(v);
-    return name + " is a " + Values.typeName(v) + (attrs.isEmpty() ? "" : "; attributes and methods: " + String.join(", ", attrs));
+    return name + " is " + article(Values.typeName(v)) + (attrs.isEmpty() ? "" : "; attributes and methods: " + String.join(", ", attrs));
   }
 
   private static String function(String signature, String doc, Map<String, List<String>> choices) {
@@ -63,6 +63,11 @@ final class Help {
     if (matches.size() != 1) return "no command " + name + " (:help lists them)";
     Catalog.Command c = matches.get(0);
     return c.usage() + "\n  " + c.summary();
+  }
+
+  /** "an int", "a tensor". */
+  static String article(String noun) {
+    return ("aeiou".indexOf(Character.toLowerCase(noun.charAt(0))) >= 0 ? "an " : "a ") + noun;
   }
 
   private static String indent(String doc) {

@@ -309,7 +309,7 @@ public final class Repl {
       return;
     }
     if (TypeTable.method(v, "summary") == null) {
-      out.println(arg + " is a " + Values.typeName(v) + ", which has no summary; :summary works on models and layers");
+      out.println(arg + " is " + Help.article(Values.typeName(v)) + ", which has no summary; :summary works on models and layers");
       return;
     }
     Object method = TypeTable.getAttr(v, "summary");
