@@ -74,7 +74,13 @@ public final class GraphContext {
 
   /** The graph variable bound to a weight: the same array object, so in-place updates are seen. */
   public SDVariable weight(Weight w) {
-    return weightVars.computeIfAbsent(w, k -> sd.var(uniqueName(k.fullName()), k.value()));
+    return weightVars.computeIfAbsent(w, k -> {
+      SDVariable v = sd.var(uniqueName(k.fullName()), k.value());
+      if (sd.getArrForVarName(v.name()) != k.value()) {
+        throw new IllegalStateException("SameDiff copied weight " + k.fullName() + "; training would not update the layer");
+      }
+      return v;
+    });
   }
 
   /** All weights bound so far, with their graph variable names. */

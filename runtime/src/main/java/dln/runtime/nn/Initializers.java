@@ -1,8 +1,8 @@
 package dln.runtime.nn;
 
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.Rng;
 import java.util.List;
-import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -10,8 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Weight initialisers with Keras's names and formulas. Fans follow Keras: for a kernel of shape
  * (..., in, out) the receptive field is the product of the leading dimensions.
- * Random numbers come from ND4J's global generator, so {@code Nd4j.getRandom().setSeed(s)} makes
- * initialisation reproducible.
+ * Random numbers come from {@link dln.runtime.Rng} (per thread, reproducible once seeded).
  */
 public final class Initializers {
   /** Every accepted name. */
@@ -61,7 +60,7 @@ public final class Initializers {
       case "glorot_normal" -> truncatedNormal(Math.sqrt(2.0 / (fanIn + fanOut)) / TRUNCATED_STD, shape);
       case "he_normal" -> truncatedNormal(Math.sqrt(2.0 / fanIn) / TRUNCATED_STD, shape);
       case "lecun_normal" -> truncatedNormal(Math.sqrt(1.0 / fanIn) / TRUNCATED_STD, shape);
-      case "random_normal" -> Nd4j.randn(DataType.FLOAT, shape).muli(0.05);
+      case "random_normal" -> Rng.normal(shape, 0, 0.05);
       case "random_uniform" -> uniform(0.05, shape);
       case "orthogonal" -> orthogonal(shape);
       default -> throw new IllegalStateException(n);
@@ -69,18 +68,11 @@ public final class Initializers {
   }
 
   private static INDArray uniform(double limit, long... shape) {
-    return Nd4j.rand(DataType.FLOAT, shape).muli(2 * limit).subi(limit);
+    return Rng.uniform(shape, -limit, limit);
   }
 
   private static INDArray truncatedNormal(double std, long... shape) {
-    INDArray a = Nd4j.randn(DataType.DOUBLE, shape);
-    double[] v = a.data().asDouble();
-    Random redraw = new Random(Nd4j.getRandom().nextLong());
-    for (int i = 0; i < v.length; i++) {
-      while (Math.abs(v[i]) > 2) v[i] = redraw.nextGaussian();
-      v[i] *= std;
-    }
-    return Nd4j.create(v, shape, 'c').castTo(DataType.FLOAT);
+    return Rng.truncatedNormal(shape, 0, std);
   }
 
   /** Keras's orthogonal initialiser: rows (or columns) of a random orthonormal matrix. */
@@ -92,7 +84,9 @@ public final class Initializers {
     int n = transpose ? cols : rows;
     int k = transpose ? rows : cols;
     double[][] q = new double[k][n];
-    double[] g = Nd4j.randn(DataType.DOUBLE, (long) k, n).data().asDouble();
+    java.util.SplittableRandom random = Rng.current();
+    double[] g = new double[k * n];
+    for (int i = 0; i < g.length; i++) g[i] = random.nextGaussian();
     for (int j = 0; j < k; j++) {
       for (int i = 0; i < n; i++) q[j][i] = g[j * n + i];
       for (int p = 0; p < j; p++) {

@@ -18,7 +18,9 @@ public final class Weight {
   Weight(Layer owner, String name, INDArray value, boolean trainable, Regularizer regularizer) {
     this.owner = owner;
     this.name = name;
-    this.value = value;
+    // SameDiff copies a view when it becomes a variable, which would cut the binding to the layer:
+    // keep a plain array of our own.
+    this.value = value.isView() ? value.dup('c') : value;
     this.trainable = trainable;
     this.regularizer = regularizer;
   }

@@ -87,7 +87,7 @@ public final class FitOptions {
     return this;
   }
 
-  /** Seed for shuffling and dropout masks (default: drawn from ND4J's global generator). */
+  /** Seeds this thread's {@link dln.runtime.Rng} (shuffling, dropout masks) before training. */
   public FitOptions seed(long seed) {
     this.seed = seed;
     return this;

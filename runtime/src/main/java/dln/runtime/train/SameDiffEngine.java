@@ -1,6 +1,7 @@
 package dln.runtime.train;
 
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.Rng;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Regularizer;
@@ -17,7 +18,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -144,9 +144,8 @@ public final class SameDiffEngine implements TrainingEngine {
     if (y != null) for (int i = 0; i < g.labels.size(); i++) ph.put(g.labels.get(i), y.get(i));
     long batch = x.get(0).size(0);
     for (GraphContext.Mask m : g.ctx.masks()) {
-      INDArray mask = Nd4j.createUninitialized(DataType.FLOAT, Shapes.withBatchSize(Shapes.withBatch(m.shape()), batch));
       double keep = 1 - m.rate();
-      Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, keep));
+      INDArray mask = Rng.bernoulli(Shapes.withBatchSize(Shapes.withBatch(m.shape()), batch), keep);
       ph.put(m.placeholder(), mask.muli(1.0 / keep));
     }
     return ph;

@@ -1,6 +1,7 @@
 package dln.runtime.train;
 
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.Rng;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Shapes;
 import dln.runtime.nn.SymbolicTensor;
@@ -57,8 +58,8 @@ public final class Trainer {
     List<INDArray> valLabels = valY == null ? null : prepare(cfg, valY);
     List<Metric> metrics = metrics(cfg);
 
-    if (o.seed != null) Nd4j.getRandom().setSeed(o.seed);
-    Random random = new Random(o.seed != null ? o.seed : Nd4j.getRandom().nextLong());
+    if (o.seed != null) Rng.seed(o.seed);
+    Random random = new Random(Rng.nextSeed());
     TrainingEngine engine = model.engine();
     History history = new History();
     TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs);

@@ -29,6 +29,7 @@ class GradientCheckTest {
   @BeforeEach
   void seed() {
     Nd4j.getRandom().setSeed(42);
+    dln.runtime.Rng.seed(42);
   }
 
   /** Builds the scalar checked: by default sum(output · r) for a fixed random r. */

@@ -36,6 +36,7 @@ class LayerShapeTest {
   @BeforeEach
   void seed() {
     Nd4j.getRandom().setSeed(7);
+    dln.runtime.Rng.seed(7);
     LayerNames.reset();
   }
 

@@ -19,6 +19,7 @@ class ConvergenceTest {
   @BeforeEach
   void seed() {
     Nd4j.getRandom().setSeed(1234);
+    dln.runtime.Rng.seed(1234);
     LayerNames.reset();
   }
 

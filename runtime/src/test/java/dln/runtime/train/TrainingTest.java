@@ -37,6 +37,7 @@ class TrainingTest {
   @BeforeEach
   void data() {
     Nd4j.getRandom().setSeed(11);
+    dln.runtime.Rng.seed(11);
     LayerNames.reset();
     x = Nd4j.randn(DataType.FLOAT, 64, 4);
     // Class = whether the first feature is positive: learnable by a linear model.
@@ -256,6 +257,7 @@ class TrainingTest {
     for (Optimizer opt : List.of(new SGD(0.05, 0, false), new SGD(0.05, 0.9, false), new SGD(0.05, 0.9, true), new Adam(0.01),
         new AdamW(0.01, 0.004), new Nadam(0.01), new RMSprop(0.01), new Adagrad(0.1), new Adadelta(1.0))) {
       Nd4j.getRandom().setSeed(5);
+      dln.runtime.Rng.seed(5);
       Sequential m = new Sequential(List.of(Input.of(4), new Dense(2, "softmax")));
       m.compile(opt, Loss.byName("categorical_crossentropy"), List.of());
       double before = m.evaluate(x, yOneHot).get(0);
