@@ -35,6 +35,10 @@ public final class ModelIoLib implements Library {
             + "input: transpose ONNX's NCHW batches with x.permute(0, 2, 3, 1).\n"
             + "Example: resnet = import_onnx('resnet18.onnx'); resnet.summary()",
         a -> OnnxImporter.importFile(read(a)));
+    g.def("file_exists", "path",
+        "True when the file exists (the sandbox must allow reading it).\n"
+            + "Example: if file_exists('resnet18.onnx'): net = import_onnx('resnet18.onnx')",
+        a -> java.nio.file.Files.isRegularFile(a.invoker().checkRead(a.string("path"))));
     g.def("ZeroPadding2D", "padding?, value?, name?, trainable?",
         "Adds rows and columns around each image: padding = n, (vertical, horizontal) or (top, bottom, left, right); "
             + "value (default 0) is the fill.\nExample: x = ZeroPadding2D((3, 3))(inputs)",
