@@ -181,10 +181,7 @@ class ModelIoLibTest {
 
   /** $DLN_DATA/onnx (a relative DLN_DATA is meant from the repository root), else ../../shared/data/onnx. */
   static Path onnxDir() {
-    String env = System.getenv("DLN_DATA");
-    Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "..", "shared", "data");
-    if (!base.isAbsolute() && !Files.isDirectory(base.resolve("onnx"))) base = Path.of("..").resolve(base);
-    return base.resolve("onnx").toAbsolutePath().normalize();
+    return dln.runtime.DataDir.fromEnvironment().resolve("onnx").toAbsolutePath().normalize();
   }
 
   private static void rewriteChecksums(Path from, Path to) throws Exception {

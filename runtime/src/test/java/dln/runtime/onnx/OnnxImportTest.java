@@ -35,10 +35,7 @@ class OnnxImportTest {
 
   /** DLN_DATA, else ../../shared/data from the module folder (the repository's neighbour). */
   static Path data() {
-    String env = System.getenv("DLN_DATA");
-    Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "..", "shared", "data");
-    if (!base.isAbsolute() && !Files.isDirectory(base.resolve("onnx"))) base = Path.of("..").resolve(base);
-    return base.resolve("onnx");
+    return dln.runtime.DataDir.fromEnvironment().resolve("onnx");
   }
 
   static Path fixture(String file) {
