@@ -135,6 +135,11 @@ final class DlnCompleter implements Completer {
       for (String k : Catalog.keywordNames(fn)) {
         if (!given.contains(k)) out.add(new Suggestion(k + "=", KEYWORD_ARGS, describeParameter(k), false));
       }
+      // A started word that begins a keyword argument means that argument (Conv2D(32, 3, pad -> padding=),
+      // even when builtins such as pad() share the prefix; typing on past the keyword offers names again.
+      if (!word.isEmpty() && out.stream().anyMatch(sg -> sg.value().startsWith(word))) {
+        return new Result(wordStart, word, out);
+      }
     }
     addNames(out, !open.isEmpty());
     return new Result(wordStart, word, out);

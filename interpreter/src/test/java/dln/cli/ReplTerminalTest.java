@@ -223,8 +223,9 @@ class ReplTerminalTest {
     Thread.sleep(150);
   }
 
+  /** Starts a step on an empty line and a clean screen, whatever the previous step left behind. */
   private static void clear() throws Exception {
-    keys("C-l");
+    keys("C-e", "C-u", "C-l");
   }
 
   private static String screen() throws Exception {
