@@ -34,16 +34,13 @@ final class Catalog {
 
   private static Map<String, List<String>> choices() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put("activation", List.of("relu", "sigmoid", "tanh", "softmax", "linear", "elu", "selu", "gelu", "swish",
-        "leaky_relu", "softplus", "softsign", "hard_sigmoid", "exponential"));
+    // Taken from the runtime's own tables, so completion never offers a name the runtime rejects.
+    m.put("activation", dln.runtime.nn.Activations.NAMES);
     m.put("padding", List.of("valid", "same"));
-    m.put("loss", List.of("categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
-        "mean_squared_error", "mse", "mean_absolute_error", "mae", "huber", "hinge", "kl_divergence"));
-    m.put("optimizer", List.of("adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax", "nadam"));
-    m.put("metrics", List.of("accuracy", "mse", "mae", "binary_accuracy", "categorical_accuracy",
-        "sparse_categorical_accuracy", "top_k_categorical_accuracy"));
-    m.put("kernel_initializer", List.of("glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
-        "lecun_uniform", "lecun_normal", "zeros", "ones", "random_normal", "random_uniform"));
+    m.put("loss", dln.runtime.train.Loss.NAMES);
+    m.put("optimizer", dln.runtime.train.Optimizer.NAMES);
+    m.put("metrics", dln.runtime.train.Metric.NAMES);
+    m.put("kernel_initializer", dln.runtime.nn.Initializers.NAMES);
     m.put("bias_initializer", List.of("zeros", "ones", "random_normal", "random_uniform"));
     m.put("monitor", List.of("val_loss", "loss", "val_accuracy", "accuracy"));
     return m;
