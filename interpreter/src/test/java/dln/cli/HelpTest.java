@@ -55,7 +55,7 @@ class HelpTest {
     String help = Help.text(catalog, "Conv2D");
     assertTrue(help.startsWith("Conv2D(filters, kernel_size, strides?, padding?, activation?)\n  A 2-D convolution."), help);
     assertTrue(help.contains("\n  padding: valid, same"), help);
-    assertTrue(help.contains("\n  activation: relu, sigmoid, tanh, softmax"), help);
+    assertTrue(help.contains("\n  activation: linear, sigmoid, tanh, relu, elu, softmax"), help);
   }
 
   @Test
