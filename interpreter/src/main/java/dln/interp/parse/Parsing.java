@@ -23,6 +23,8 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  * the input is marked {@link #isIncomplete incomplete}, which the REPL uses to ask for more lines.
  */
 public final class Parsing {
+  private static final java.util.regex.Pattern LONE_CR = java.util.regex.Pattern.compile("\r(?!\n)");
+
   private Parsing() {}
 
   /** Thrown for syntax errors at end of input: the REPL continues the entry instead of failing. */
@@ -38,7 +40,10 @@ public final class Parsing {
       int at = text.indexOf('\0');
       throw new DlnException("syntax error", "the source contains a NUL byte", "is this a binary file?", posOf(source, at));
     }
-    DlnLexer lexer = new DlnLexer(CharStreams.fromString(text, source.name()));
+    // ANTLR counts lines at '\n' only, while Source (and so the caret line) also breaks at a lone
+    // '\r' (old Mac line ends): lex with lone '\r's as '\n's so that token positions and source
+    // lines agree. Same length, so offsets and columns are unchanged. (Found by FuzzQuickTest.)
+    DlnLexer lexer = new DlnLexer(CharStreams.fromString(LONE_CR.matcher(text).replaceAll("\n"), source.name()));
     lexer.removeErrorListeners();
     DlnParser parser = new DlnParser(new CommonTokenStream(lexer));
     parser.removeErrorListeners();
