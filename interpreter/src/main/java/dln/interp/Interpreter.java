@@ -357,10 +357,19 @@ public final class Interpreter implements Invoker {
     }
   }
 
-  /** Dict keys: integral floats hash like ints, as in Python. */
-  static Object key(Object k) {
+  /**
+   * Dict keys: integral floats hash like ints, as in Python. Lists, dicts and tensors cannot be
+   * keys: they can change, and hashing a tensor runs a native ND4J op that crashed the JVM
+   * (SIGSEGV in hashCode_) on some tensors. Tuples are checked item by item. (Found by fuzzing.)
+   */
+  public static Object key(Object k) {
     if (k instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) return d.longValue();
     if (k instanceof List) throw DlnException.type("a list cannot be a dict key (it can change); use a tuple");
+    if (k instanceof Map) throw DlnException.type("a dict cannot be a dict key (it can change)");
+    if (k instanceof INDArray) {
+      throw DlnException.type("a tensor cannot be a dict key (it can change)").withHint("use a number (float(t)) or a tuple");
+    }
+    if (k instanceof Tuple t) t.items().forEach(Interpreter::key);
     return k;
   }
 

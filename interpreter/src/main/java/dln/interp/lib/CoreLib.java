@@ -123,7 +123,7 @@ public final class CoreLib implements Library {
         else for (Object pair : toList(a, "x")) {
           List<Object> kv = pair instanceof Tuple t ? t.items() : pair instanceof List<?> l ? new ArrayList<>(l) : null;
           if (kv == null || kv.size() != 2) throw DlnException.value("dict() needs (key, value) pairs");
-          out.put(kv.get(0), kv.get(1));
+          out.put(Interpreter.key(kv.get(0)), kv.get(1));
         }
       }
       out.putAll(a.restKeywords());
@@ -382,11 +382,11 @@ public final class CoreLib implements Library {
           return out;
         })
         .method("get", "key, default?", "The value for key, or default (none) when absent.", (self, a) -> {
-          Object v = ((Map) self).get(a.get("key"));
+          Object v = ((Map) self).get(Interpreter.key(a.get("key")));
           return v != null ? v : a.get("default", None.NONE);
         })
         .method("pop", "key, default?", "Removes key and returns its value.", (self, a) -> {
-          Object v = ((Map) self).remove(a.get("key"));
+          Object v = ((Map) self).remove(Interpreter.key(a.get("key")));
           if (v != null) return v;
           if (a.get("default") != null) return a.get("default");
           throw new DlnException("key error", "key " + Values.repr(a.get("key")) + " is not in the dict");
@@ -399,8 +399,10 @@ public final class CoreLib implements Library {
         .method("copy", "", "A shallow copy.", (self, a) -> new LinkedHashMap<>((Map) self))
         .method("setdefault", "key, default?", "d[key], set to default first if absent.", (self, a) -> {
           Map m = (Map) self;
-          if (!m.containsKey(a.get("key"))) m.put(a.get("key"), a.get("default", None.NONE));
-          return m.get(a.get("key"));
+          // Interpreter.key: unhashable keys (tensors crash ND4J's hashCode) are refused first.
+          Object k = Interpreter.key(a.get("key"));
+          if (!m.containsKey(k)) m.put(k, a.get("default", None.NONE));
+          return m.get(k);
         });
   }
 
