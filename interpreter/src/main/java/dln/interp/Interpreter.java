@@ -169,6 +169,14 @@ public final class Interpreter implements Invoker {
 
   static DlnException internal(Throwable e, Pos pos) {
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // ND4J refuses most operations on empty tensors (a dimension of 0, e.g. arange(-3)) with an
+    // IllegalStateException "... on empty array": a user mistake, not a DLN failure. (Found by
+    // fuzzing: np.square(arange(-3)), any(tensor([])).)
+    if (e instanceof IllegalStateException && msg.contains("empty array")) {
+      DlnException d = new DlnException("value error", "this operation does not work on an empty tensor", "a dimension of the tensor is 0; check how it was made", pos);
+      d.initCause(e);
+      return d;
+    }
     DlnException d = new DlnException("runtime error", msg.lines().findFirst().orElse(msg), null, pos);
     d.initCause(e);
     return d;
