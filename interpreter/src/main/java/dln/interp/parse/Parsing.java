@@ -63,7 +63,8 @@ public final class Parsing {
     int line = 1;
     int col = 0;
     for (int i = 0; i < offset; i++) {
-      if (t.charAt(i) == '\n') {
+      // Line breaks as Source counts them: \n, \r\n and a lone \r (found by fuzzing).
+      if (t.charAt(i) == '\n' || (t.charAt(i) == '\r' && (i + 1 >= t.length() || t.charAt(i + 1) != '\n'))) {
         line++;
         col = 0;
       } else col++;
