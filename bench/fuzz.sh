@@ -7,8 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -pl interpreter -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >/dev/null
+# Run from a copy of the compiled classes, so that rebuilding during a long run cannot disturb it.
+run=interpreter/target/fuzz-run
+rm -rf "$run" && mkdir -p "$run"
+cp_run=""
+for d in interpreter/target/test-classes interpreter/target/classes grammar/target/classes runtime/target/classes stdlib/target/classes; do
+  name=$(echo "$d" | tr '/' '-')
+  cp -r "$d" "$run/$name"
+  cp_run="$cp_run:$PWD/$run/$name"
+done
+deps=$(tr ':' '\n' < interpreter/target/test-classpath.txt | grep -v '/target/classes$' | paste -sd: -)
 cd interpreter
 export OMP_WAIT_POLICY=passive
-exec java -Xmx4g -Xss16m -Dorg.bytedeco.javacpp.maxbytes=8G \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+exec java -Xmx4g -Xss16m -Dorg.bytedeco.javacpp.maxbytes=8G -cp "${cp_run#:}:$deps" \
   dln.fuzz.Fuzzer "${1:-1000000}" "${2:-20261101}" "${3:-2}" "${4:-600}"

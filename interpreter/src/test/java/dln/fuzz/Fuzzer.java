@@ -87,7 +87,7 @@ public final class Fuzzer {
 
   /** The i-th input of this fuzzer (deterministic). */
   String input(long i) {
-    Random r = new Random(seed * 1_000_003L + i);
+    Random r = new Random(mix(seed, i));
     ProgramGenerator gen = new ProgramGenerator(r, builtins);
     int mode = r.nextInt(8);
     if (mode < 4 || seeds.isEmpty()) return gen.program();
@@ -152,9 +152,20 @@ public final class Fuzzer {
 
   static final Path CURRENT = Path.of("target", "fuzz-current.dln");
 
+  /**
+   * The seed of input i. Scrambled (SplitMix64's finaliser): java.util.Random's first outputs for
+   * consecutive seeds are nearly equal, which made every input take the same branch.
+   */
+  static long mix(long seed, long i) {
+    long z = seed * 0x9E3779B97F4A7C15L + i;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
   private boolean isGenerated(long i) {
     // The first draw of input(i)'s generator is its mode.
-    return new Random(seed * 1_000_003L + i).nextInt(8) < 4;
+    return new Random(mix(seed, i)).nextInt(8) < 4;
   }
 
   /**
