@@ -209,10 +209,33 @@ public final class CoreLib implements Library {
       for (Object item : iterList(a, a.get("x"))) if (Values.truthy(a.invoker().call(a.get("fn"), item))) out.add(item);
       return out;
     });
+    g.def("arg", "name, default",
+        "A command-line setting given as name=value after the script name, converted to the type of the default.\n"
+            + "Example: epochs = arg('epochs', 12)   # ./dln scripts/mnist_cnn.dln epochs=2", a -> {
+          String name = a.string("name");
+          Object dflt = a.get("default");
+          Object argv = ((Interpreter) a.invoker()).globals().lookup("argv");
+          if (!(argv instanceof List<?> list)) return dflt;
+          for (Object o : list) {
+            String s = String.valueOf(o);
+            if (!s.startsWith(name + "=")) continue;
+            String v = s.substring(name.length() + 1);
+            try {
+              if (dflt instanceof Long) return Long.parseLong(v);
+              if (dflt instanceof Double) return Double.parseDouble(v);
+              if (dflt instanceof Boolean) return v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes");
+            } catch (NumberFormatException e) {
+              throw DlnException.value("command-line setting " + s + " is not a valid " + Values.typeName(dflt),
+                  "write it like " + name + "=" + Values.str(dflt));
+            }
+            return v;
+          }
+          return dflt;
+        });
     g.def("error", "message", "Stops the program with an error message (like Python's raise).\nExample: if depth < 8: error('depth must be at least 8')", a -> {
       throw new DlnException("error", a.string("message"));
     });
-    g.def("callable", "x", "True if x can be called.\nExample: callable(print)", a -> a.get("x") instanceof Callable);
+    g.def("callable", "x", "True if x can be called.\nExample: callable(print)", a -> dln.interp.call.TypeTable.callable(a.get("x")) != null);
     installListMethods();
     installDictMethods();
     installStringMethods();

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -182,7 +181,7 @@ public final class DataLib implements Library {
   }
 
   private static long genSeed(Args a) {
-    return a.has("seed") ? a.integer("seed") : new Random().nextLong();
+    return a.has("seed") ? a.integer("seed") : dln.runtime.Rng.nextSeed();
   }
 
   private static Long seed(Args a) {

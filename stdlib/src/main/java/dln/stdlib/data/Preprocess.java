@@ -169,7 +169,7 @@ public final class Preprocess {
 
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates); a null seed draws a fresh one. */
   static int[] permutation(int n, Long seed) {
-    Random r = seed == null ? new Random() : new Random(seed);
+    Random r = new Random(seed == null ? dln.runtime.Rng.nextSeed() : seed);
     int[] p = new int[n];
     for (int i = 0; i < n; i++) p[i] = i;
     for (int i = n - 1; i > 0; i--) {
