@@ -48,14 +48,14 @@ public final class Parsing {
     DlnParser parser = new DlnParser(new CommonTokenStream(lexer));
     parser.removeErrorListeners();
     parser.addErrorListener(new Listener(source, lexer));
-    DlnParser.File_inputContext tree;
+    // Building the AST recurses as deeply as the parser: on a host thread with a small stack, 10,000
+    // nested brackets overflow there too (found by HostileInputTest), so both are guarded.
     try {
-      tree = parser.file_input();
+      return new AstBuilder(source).file(parser.file_input());
     } catch (StackOverflowError e) {
       throw new DlnException("syntax error", "the expression is nested too deeply", "split it into smaller statements",
           new Pos(source, 1, 0));
     }
-    return new AstBuilder(source).file(tree);
   }
 
   private static Pos posOf(Source s, int offset) {
