@@ -54,10 +54,23 @@ public final class CoreLib implements Library {
       long stop = a.has("stop") ? a.integer("stop") : a.integer("start");
       long step = a.integer("step", 1);
       if (step == 0) throw DlnException.value("range() step must not be zero");
-      long count = step > 0 ? Math.max(0, (stop - start + step - 1) / step) : Math.max(0, (start - stop - step - 1) / -step);
+      // Exact count unless stop - start overflows a long (range(-2**62, 2**62)): that made the old
+      // count 0 and the loop below run until the heap was gone. (HostileInputTest)
+      long count;
+      try {
+        long diff = Math.subtractExact(stop, start);
+        count = step > 0 ? (diff <= 0 ? 0 : (diff - 1) / step + 1) : (diff >= 0 ? 0 : -(diff + 1) / -step + 1);
+      } catch (ArithmeticException e) {
+        count = (long) Math.max(0, Math.ceil(((double) stop - (double) start) / step));
+      }
       if (count > 50_000_000) throw DlnException.value("range() of " + count + " items is too large");
       List<Object> out = new ArrayList<>((int) count);
-      for (long i = start; step > 0 ? i < stop : i > stop; i += step) out.add(i);
+      // Counted, not `i += step` up to stop: that overflows near Long.MAX_VALUE and never ends.
+      for (long k = 0; k < count; k++) {
+        long i = start + k * step;
+        if (step > 0 ? i >= stop : i <= stop) break;
+        out.add(i);
+      }
       return out;
     });
     g.def("str", "x?", "Converts a value to a string.\nExample: str(3.5) + ' units'", a -> a.has("x") ? Values.str(a.get("x")) : "");
