@@ -172,6 +172,19 @@ public final class Interpreter implements Invoker {
     // ND4J refuses most operations on empty tensors (a dimension of 0, e.g. arange(-3)) with an
     // IllegalStateException "... on empty array": a user mistake, not a DLN failure. (Found by
     // fuzzing: np.square(arange(-3)), any(tensor([])).)
+    // Malformed format specs ('%-+s', '{:.2fx}') reach java.util.Formatter / Integer.parseInt, and
+    // ND4J reports a slice past the end ("Indices are out of range") as an IllegalStateException:
+    // both are the user's errors. (Found by the long fuzz run.)
+    if (e instanceof java.util.IllegalFormatException || (e instanceof NumberFormatException && msg.startsWith("For input string"))) {
+      DlnException d = new DlnException("value error", "bad format specification: " + msg, "see :help format for the supported forms", pos);
+      d.initCause(e);
+      return d;
+    }
+    if (e instanceof IllegalStateException && msg.startsWith("Indices are out of range")) {
+      DlnException d = new DlnException("index error", msg.lines().findFirst().orElse(msg), null, pos);
+      d.initCause(e);
+      return d;
+    }
     if (e instanceof IllegalStateException && msg.contains("empty array")) {
       DlnException d = new DlnException("value error", "this operation does not work on an empty tensor", "a dimension of the tensor is 0; check how it was made", pos);
       d.initCause(e);
