@@ -169,6 +169,27 @@ public final class Interpreter implements Invoker {
 
   static DlnException internal(Throwable e, Pos pos) {
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // ND4J refuses most operations on empty tensors (a dimension of 0, e.g. arange(-3)) with an
+    // IllegalStateException "... on empty array": a user mistake, not a DLN failure. (Found by
+    // fuzzing: np.square(arange(-3)), any(tensor([])).)
+    // Malformed format specs ('%-+s', '{:.2fx}') reach java.util.Formatter / Integer.parseInt, and
+    // ND4J reports a slice past the end ("Indices are out of range") as an IllegalStateException:
+    // both are the user's errors. (Found by the long fuzz run.)
+    if (e instanceof java.util.IllegalFormatException || (e instanceof NumberFormatException && msg.startsWith("For input string"))) {
+      DlnException d = new DlnException("value error", "bad format specification: " + msg, "see :help format for the supported forms", pos);
+      d.initCause(e);
+      return d;
+    }
+    if (e instanceof IllegalStateException && msg.startsWith("Indices are out of range")) {
+      DlnException d = new DlnException("index error", msg.lines().findFirst().orElse(msg), null, pos);
+      d.initCause(e);
+      return d;
+    }
+    if (e instanceof IllegalStateException && msg.contains("empty array")) {
+      DlnException d = new DlnException("value error", "this operation does not work on an empty tensor", "a dimension of the tensor is 0; check how it was made", pos);
+      d.initCause(e);
+      return d;
+    }
     DlnException d = new DlnException("runtime error", msg.lines().findFirst().orElse(msg), null, pos);
     d.initCause(e);
     return d;
@@ -357,10 +378,19 @@ public final class Interpreter implements Invoker {
     }
   }
 
-  /** Dict keys: integral floats hash like ints, as in Python. */
-  static Object key(Object k) {
+  /**
+   * Dict keys: integral floats hash like ints, as in Python. Lists, dicts and tensors cannot be
+   * keys: they can change, and hashing a tensor runs a native ND4J op that crashed the JVM
+   * (SIGSEGV in hashCode_) on some tensors. Tuples are checked item by item. (Found by fuzzing.)
+   */
+  public static Object key(Object k) {
     if (k instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) return d.longValue();
     if (k instanceof List) throw DlnException.type("a list cannot be a dict key (it can change); use a tuple");
+    if (k instanceof Map) throw DlnException.type("a dict cannot be a dict key (it can change)");
+    if (k instanceof INDArray) {
+      throw DlnException.type("a tensor cannot be a dict key (it can change)").withHint("use a number (float(t)) or a tuple");
+    }
+    if (k instanceof Tuple t) t.items().forEach(Interpreter::key);
     return k;
   }
 

@@ -79,7 +79,18 @@ final class Operators {
     return null;
   }
 
+  /** The longest list, tuple or string {@code *} may make (like range()'s limit). */
+  static final long MAX_REPEAT_ITEMS = 50_000_000;
+
   private static Object repeat(Object seq, long n, String op, Object other) {
+    // Checked before building: 'a' * 10**10 wrapped around (int) and [0] * 10**10 filled the heap,
+    // an OutOfMemoryError that can take the host application down. (HostileInputTest)
+    long size = seq instanceof String s ? s.length() : seq instanceof List<?> l ? l.size() : seq instanceof Tuple t ? t.size() : -1;
+    if (size > 0 && n > 0 && (n > MAX_REPEAT_ITEMS || size * n > MAX_REPEAT_ITEMS)) {
+      throw DlnException.value(Values.typeName(seq) + " * " + n + " would hold " + String.format(java.util.Locale.ROOT, "%,.0f", (double) size * n)
+          + " items, more than the limit of " + String.format(java.util.Locale.ROOT, "%,d", MAX_REPEAT_ITEMS),
+          "use a tensor (zeros(n), full(n, v)) for large data");
+    }
     if (seq instanceof String s) return n <= 0 ? "" : s.repeat((int) n);
     if (seq instanceof List<?> l) {
       List<Object> out = new ArrayList<>();

@@ -117,7 +117,13 @@ public final class Args {
   }
 
   public int intValue(String name) {
-    return Math.toIntExact(integer(name));
+    long v = integer(name);
+    // An int argument past 2**31 (circle(10**10)) is the user's value error, not an
+    // ArithmeticException from toIntExact. (Found by fuzzing.)
+    if (v != (int) v) {
+      throw DlnException.value(fn + "() argument '" + name + "' is too large: " + v, "use a value below 2147483648");
+    }
+    return (int) v;
   }
 
   public int intValue(String name, int dflt) {

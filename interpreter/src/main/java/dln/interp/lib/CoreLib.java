@@ -54,10 +54,23 @@ public final class CoreLib implements Library {
       long stop = a.has("stop") ? a.integer("stop") : a.integer("start");
       long step = a.integer("step", 1);
       if (step == 0) throw DlnException.value("range() step must not be zero");
-      long count = step > 0 ? Math.max(0, (stop - start + step - 1) / step) : Math.max(0, (start - stop - step - 1) / -step);
+      // Exact count unless stop - start overflows a long (range(-2**62, 2**62)): that made the old
+      // count 0 and the loop below run until the heap was gone. (HostileInputTest)
+      long count;
+      try {
+        long diff = Math.subtractExact(stop, start);
+        count = step > 0 ? (diff <= 0 ? 0 : (diff - 1) / step + 1) : (diff >= 0 ? 0 : -(diff + 1) / -step + 1);
+      } catch (ArithmeticException e) {
+        count = (long) Math.max(0, Math.ceil(((double) stop - (double) start) / step));
+      }
       if (count > 50_000_000) throw DlnException.value("range() of " + count + " items is too large");
       List<Object> out = new ArrayList<>((int) count);
-      for (long i = start; step > 0 ? i < stop : i > stop; i += step) out.add(i);
+      // Counted, not `i += step` up to stop: that overflows near Long.MAX_VALUE and never ends.
+      for (long k = 0; k < count; k++) {
+        long i = start + k * step;
+        if (step > 0 ? i >= stop : i <= stop) break;
+        out.add(i);
+      }
       return out;
     });
     g.def("str", "x?", "Converts a value to a string.\nExample: str(3.5) + ' units'", a -> a.has("x") ? Values.str(a.get("x")) : "");
@@ -123,7 +136,7 @@ public final class CoreLib implements Library {
         else for (Object pair : toList(a, "x")) {
           List<Object> kv = pair instanceof Tuple t ? t.items() : pair instanceof List<?> l ? new ArrayList<>(l) : null;
           if (kv == null || kv.size() != 2) throw DlnException.value("dict() needs (key, value) pairs");
-          out.put(kv.get(0), kv.get(1));
+          out.put(Interpreter.key(kv.get(0)), kv.get(1));
         }
       }
       out.putAll(a.restKeywords());
@@ -405,11 +418,11 @@ public final class CoreLib implements Library {
           return out;
         })
         .method("get", "key, default?", "The value for key, or default (none) when absent.", (self, a) -> {
-          Object v = ((Map) self).get(a.get("key"));
+          Object v = ((Map) self).get(Interpreter.key(a.get("key")));
           return v != null ? v : a.get("default", None.NONE);
         })
         .method("pop", "key, default?", "Removes key and returns its value.", (self, a) -> {
-          Object v = ((Map) self).remove(a.get("key"));
+          Object v = ((Map) self).remove(Interpreter.key(a.get("key")));
           if (v != null) return v;
           if (a.get("default") != null) return a.get("default");
           throw new DlnException("key error", "key " + Values.repr(a.get("key")) + " is not in the dict");
@@ -422,8 +435,10 @@ public final class CoreLib implements Library {
         .method("copy", "", "A shallow copy.", (self, a) -> new LinkedHashMap<>((Map) self))
         .method("setdefault", "key, default?", "d[key], set to default first if absent.", (self, a) -> {
           Map m = (Map) self;
-          if (!m.containsKey(a.get("key"))) m.put(a.get("key"), a.get("default", None.NONE));
-          return m.get(a.get("key"));
+          // Interpreter.key: unhashable keys (tensors crash ND4J's hashCode) are refused first.
+          Object k = Interpreter.key(a.get("key"));
+          if (!m.containsKey(k)) m.put(k, a.get("default", None.NONE));
+          return m.get(k);
         });
   }
 

@@ -291,8 +291,15 @@ final class ModelTypes {
       if (vd.size() != 2) throw DlnException.value("validation_data must be a pair (x_val, y_val), got " + vd.size() + " items");
       o.validationData(tensorsOf(vd.get(0)), tensorsOf(vd.get(1)));
     }
-    if (a.has("callbacks")) o.callbacks(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
-    return m.fit(inputs(a, "x"), inputs(a, "y"), o);
+    List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
+    if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
+    // NaN/inf detection is always on: stop at the first bad batch, keep the last good weights (issue 8).
+    DivergenceGuard guard = new DivergenceGuard();
+    callbacks.add(guard);
+    o.callbacks(callbacks);
+    Object history = m.fit(inputs(a, "x"), inputs(a, "y"), o);
+    guard.check();
+    return history;
   }
 
   /** One tensor, or a list of tensors for several inputs/outputs. */

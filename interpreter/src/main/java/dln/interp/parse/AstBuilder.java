@@ -183,27 +183,34 @@ final class AstBuilder {
     return new Expr.Conditional(pos(c), chain(c.chain(1)), value, test(c.test()));
   }
 
+  // The operator chains below take each child list once: ANTLR's ctx.term(i) and ctx.term() scan
+  // all children per call, which made `1 + 1 + ... + 1` quadratic (a 1 MB line never finished
+  // parsing; found by HostileInputTest).
+
   private Expr chain(ChainContext ctx) {
-    Expr e = or(ctx.or_test(0));
-    for (int i = 1; i < ctx.or_test().size(); i++) {
+    List<Or_testContext> items = ctx.or_test();
+    Expr e = or(items.get(0));
+    for (int i = 1; i < items.size(); i++) {
       Token arrow = ((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol();
-      e = new Expr.Chain(pos(arrow), e, or(ctx.or_test(i)));
+      e = new Expr.Chain(pos(arrow), e, or(items.get(i)));
     }
     return e;
   }
 
   private Expr or(Or_testContext ctx) {
-    Expr e = and(ctx.and_test(0));
-    for (int i = 1; i < ctx.and_test().size(); i++) {
-      e = new Expr.Logical(pos(((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol()), "or", e, and(ctx.and_test(i)));
+    List<And_testContext> items = ctx.and_test();
+    Expr e = and(items.get(0));
+    for (int i = 1; i < items.size(); i++) {
+      e = new Expr.Logical(pos(((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol()), "or", e, and(items.get(i)));
     }
     return e;
   }
 
   private Expr and(And_testContext ctx) {
-    Expr e = not(ctx.not_test(0));
-    for (int i = 1; i < ctx.not_test().size(); i++) {
-      e = new Expr.Logical(pos(((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol()), "and", e, not(ctx.not_test(i)));
+    List<Not_testContext> items = ctx.not_test();
+    Expr e = not(items.get(0));
+    for (int i = 1; i < items.size(); i++) {
+      e = new Expr.Logical(pos(((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol()), "and", e, not(items.get(i)));
     }
     return e;
   }
@@ -225,19 +232,23 @@ final class AstBuilder {
 
   private Expr expr(ExprContext ctx) {
     Arith_exprContext a = ctx.arith_expr();
-    Expr e = term(a.term(0));
-    for (int i = 1; i < a.term().size(); i++) {
-      AddopContext op = a.addop(i - 1);
-      e = new Expr.Binary(pos(op), op.getText(), e, term(a.term(i)));
+    List<TermContext> terms = a.term();
+    List<AddopContext> ops = a.addop();
+    Expr e = term(terms.get(0));
+    for (int i = 1; i < terms.size(); i++) {
+      AddopContext op = ops.get(i - 1);
+      e = new Expr.Binary(pos(op), op.getText(), e, term(terms.get(i)));
     }
     return e;
   }
 
   private Expr term(TermContext ctx) {
-    Expr e = factor(ctx.factor(0));
-    for (int i = 1; i < ctx.factor().size(); i++) {
-      MulopContext op = ctx.mulop(i - 1);
-      e = new Expr.Binary(pos(op), op.getText(), e, factor(ctx.factor(i)));
+    List<FactorContext> factors = ctx.factor();
+    List<MulopContext> ops = ctx.mulop();
+    Expr e = factor(factors.get(0));
+    for (int i = 1; i < factors.size(); i++) {
+      MulopContext op = ops.get(i - 1);
+      e = new Expr.Binary(pos(op), op.getText(), e, factor(factors.get(i)));
     }
     return e;
   }

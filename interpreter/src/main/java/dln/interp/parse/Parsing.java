@@ -23,6 +23,8 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  * the input is marked {@link #isIncomplete incomplete}, which the REPL uses to ask for more lines.
  */
 public final class Parsing {
+  private static final java.util.regex.Pattern LONE_CR = java.util.regex.Pattern.compile("\r(?!\n)");
+
   private Parsing() {}
 
   /** Thrown for syntax errors at end of input: the REPL continues the entry instead of failing. */
@@ -38,19 +40,22 @@ public final class Parsing {
       int at = text.indexOf('\0');
       throw new DlnException("syntax error", "the source contains a NUL byte", "is this a binary file?", posOf(source, at));
     }
-    DlnLexer lexer = new DlnLexer(CharStreams.fromString(text, source.name()));
+    // ANTLR counts lines at '\n' only, while Source (and so the caret line) also breaks at a lone
+    // '\r' (old Mac line ends): lex with lone '\r's as '\n's so that token positions and source
+    // lines agree. Same length, so offsets and columns are unchanged. (Found by FuzzQuickTest.)
+    DlnLexer lexer = new DlnLexer(CharStreams.fromString(LONE_CR.matcher(text).replaceAll("\n"), source.name()));
     lexer.removeErrorListeners();
     DlnParser parser = new DlnParser(new CommonTokenStream(lexer));
     parser.removeErrorListeners();
     parser.addErrorListener(new Listener(source, lexer));
-    DlnParser.File_inputContext tree;
+    // Building the AST recurses as deeply as the parser: on a host thread with a small stack, 10,000
+    // nested brackets overflow there too (found by HostileInputTest), so both are guarded.
     try {
-      tree = parser.file_input();
+      return new AstBuilder(source).file(parser.file_input());
     } catch (StackOverflowError e) {
       throw new DlnException("syntax error", "the expression is nested too deeply", "split it into smaller statements",
           new Pos(source, 1, 0));
     }
-    return new AstBuilder(source).file(tree);
   }
 
   private static Pos posOf(Source s, int offset) {
@@ -58,7 +63,8 @@ public final class Parsing {
     int line = 1;
     int col = 0;
     for (int i = 0; i < offset; i++) {
-      if (t.charAt(i) == '\n') {
+      // Line breaks as Source counts them: \n, \r\n and a lone \r (found by fuzzing).
+      if (t.charAt(i) == '\n' || (t.charAt(i) == '\r' && (i + 1 >= t.length() || t.charAt(i + 1) != '\n'))) {
         line++;
         col = 0;
       } else col++;
