@@ -2,12 +2,17 @@ package dln.interp.lib;
 
 import java.util.List;
 
-/** The builtin table: every library a fresh interpreter installs, in order (later ones may wrap earlier names). */
+/**
+ * The builtin table: every library a fresh interpreter installs, in order. Later libraries may wrap
+ * earlier names (autodiff wraps the tensor math so it also accepts traced values).
+ */
 public final class Libraries {
   private Libraries() {}
 
   public static final List<Library> ALL = List.of(
       new CoreLib(),
+      new TensorLib(),
+      new DataLib(),
       new AutodiffLib(),
       new PictureLib());
 

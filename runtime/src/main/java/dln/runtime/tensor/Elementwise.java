@@ -71,8 +71,12 @@ final class Elementwise {
       throw DlnRuntimeException.value("integer division by zero in " + op,
           "convert to floats first, e.g. x.astype('float32'), to get inf");
     }
-    INDArray out = Nd4j.create(op.equals("**") && compute != result ? compute : result, shape);
-    if (Shapes.size(shape) == 0) return out.castTo(result);
+    if (Shapes.size(shape) == 0) return Nd4j.create(result, shape);
+    if (op.equals("**")) {
+      INDArray p = Nd4j.exec(new Pow(x, y))[0];
+      return p.dataType() == result ? p : p.castTo(result);
+    }
+    INDArray out = Nd4j.create(result, shape);
     INDArray[] in = {x, y};
     INDArray[] outs = {out};
     DynamicCustomOp exec = switch (op) {
@@ -90,13 +94,8 @@ final class Elementwise {
       case ">=" -> new GreaterThanOrEqual(in, outs);
       case "==" -> new EqualTo(in, outs);
       case "!=" -> new NotEqualTo(in, outs);
-      case "**" -> null;
       default -> throw new IllegalArgumentException("unknown tensor operator " + op);
     };
-    if (exec == null) {
-      INDArray p = Nd4j.exec(new Pow(x, y))[0];
-      return p.dataType() == result ? p : p.castTo(result);
-    }
     Nd4j.exec(exec);
     return out;
   }
@@ -173,12 +172,18 @@ final class Elementwise {
 
   /** Softmax over the last axis, shifted by the maximum so large inputs do not overflow. */
   private static INDArray softmax(INDArray x) {
-    if (x.rank() == 0) return Nd4j.scalar(x.dataType(), 1.0);
-    if (x.length() == 0) return x.dup();
-    int last = x.rank() - 1;
-    INDArray shifted = binary("-", x, x.max(true, last));
+    return softmax(x, -1);
+  }
+
+  /** Softmax along {@code axis} (negative counts from the end). */
+  static INDArray softmax(INDArray x, int axis) {
+    INDArray f = DTypes.asFloat(x);
+    if (f.rank() == 0) return Nd4j.scalar(f.dataType(), 1.0);
+    int a = Shapes.axis(axis, f.rank());
+    if (f.length() == 0) return f.dup();
+    INDArray shifted = binary("-", f, f.max(true, a));
     INDArray e = Transforms.exp(shifted, false);
-    return binary("/", e, e.sum(true, last));
+    return binary("/", e, e.sum(true, a));
   }
 
   static INDArray leakyRelu(INDArray x, double slope) {

@@ -76,8 +76,8 @@ final class Indexing {
 
   private static void checkCount(INDArray x, int n) {
     if (n > x.rank()) {
-      throw DlnRuntimeException.value("too many indices: the tensor has shape " + Shapes.str(x.shape())
-          + " (" + x.rank() + " dimension" + (x.rank() == 1 ? "" : "s") + ") but " + n + " were given");
+      throw new DlnRuntimeException("index error", "too many indices: the tensor has shape " + Shapes.str(x.shape())
+          + " (" + x.rank() + " dimension" + (x.rank() == 1 ? "" : "s") + ") but " + n + " were given", null);
     }
   }
 
@@ -105,7 +105,8 @@ final class Indexing {
   static long position(long i, int axis, long size) {
     long p = i < 0 ? i + size : i;
     if (p < 0 || p >= size) {
-      throw DlnRuntimeException.value("index " + i + " is out of range for axis " + axis + " with size " + size);
+      throw new DlnRuntimeException("index error", "index " + i + " is out of range for axis " + axis + " with size " + size,
+          size == 0 ? "the axis is empty" : "valid indices are 0 to " + (size - 1) + ", or -" + size + " to -1");
     }
     return p;
   }

@@ -33,6 +33,11 @@ public final class Tensors {
     return DTypes.name(type);
   }
 
+  /** A shape as users see it: {@code (2, 3)}, {@code (4,)}, {@code ()}. */
+  public static String shapeString(long[] shape) {
+    return Shapes.str(shape);
+  }
+
   // ---- conversion and printing ----------------------------------------------------------------
 
   /**
@@ -90,6 +95,11 @@ public final class Tensors {
    */
   public static INDArray unary(String fn, INDArray x) {
     return Elementwise.unary(fn, x);
+  }
+
+  /** Softmax along an axis (the activation {@code unary("softmax", x)} uses the last one). */
+  public static INDArray softmax(INDArray x, int axis) {
+    return Elementwise.softmax(x, axis);
   }
 
   /** leaky_relu with a chosen slope for negative inputs. */
