@@ -10,6 +10,7 @@ Standard library only: any python3 runs it; the PyTorch peer itself runs on /usr
 """
 import argparse
 import datetime
+import fcntl
 import json
 import os
 import platform
@@ -19,8 +20,10 @@ import select
 import shutil
 import signal
 import statistics
+import struct
 import subprocess
 import sys
+import termios
 import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
@@ -151,6 +154,14 @@ def peer_command(peer, cfg):
 
 # ---------------------------------------------------------------- running and collecting
 
+def why(text):
+    """The informative part of a failed process's output: its first exception/error lines and its last line."""
+    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    errors = [l for l in lines if re.search(r"Exception|Error|error|MISSING|Traceback", l) and not l.startswith("at ")]
+    picked = list(dict.fromkeys(errors[:3] + lines[-1:]))
+    return " | ".join(picked)[-800:]
+
+
 class Run:
     """Every measurement and failure of this benchmark run."""
 
@@ -186,7 +197,7 @@ class Run:
         seen = {r["workload"] for r in got}
         missing = [w for w in expect if w not in seen]
         if rc != 0 or missing:
-            tail = " | ".join((err or out).strip().splitlines()[-4:])[-600:]
+            tail = why(err or out)
             reason = f"exit {rc}" + (f", no result for {', '.join(missing)}" if missing else "") + f": {tail}"
             self.failures.append({"peer": label, "round": rnd, "what": ",".join(missing) or "process", "reason": reason})
             print(f"  !! {label} FAILED in round {rnd}: {reason}", flush=True)
@@ -234,6 +245,8 @@ def repl_prompt_seconds(launcher, timeout=60.0):
         os.chdir(REPO)
         os.environ.update(env())
         os.environ.setdefault("TERM", "xterm")
+        # A new pty is 0x0; JLine would then squeeze the prompt out of the line. Be an 80x24 terminal.
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         os.execv(launcher, [launcher])
     buf = b""
     seen = None

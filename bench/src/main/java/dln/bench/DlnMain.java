@@ -13,16 +13,16 @@ public final class DlnMain {
   public static void main(String[] args) throws Exception {
     Plan plan = Plan.parse(args);
     Report report = new Report(plan.peer);
+    Driver driver = new Driver(plan, report);
     switch (plan.peer) {
       case "eager" -> new EagerOps(report, Double.parseDouble(System.getProperty("bench.seconds", "1.5"))).run();
       case "dln" -> {
         Nd4jData data = new Nd4jData(Mnist.load(Mnist.dataDir()));
         Path scripts = Path.of(System.getProperty("bench.scripts", "bench/dln"));
-        Driver driver = new Driver(plan, report);
         for (String net : plan.nets) driver.run(net, () -> new DlnNets(data, scripts.resolve(net + ".dln"), net.equals("cnn")));
       }
       default -> throw new IllegalArgumentException("unknown peer '" + plan.peer + "' (dln, eager)");
     }
-    System.exit(0);
+    System.exit(driver.failed() ? 1 : 0);
   }
 }

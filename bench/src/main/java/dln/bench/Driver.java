@@ -18,8 +18,28 @@ public final class Driver {
     this.report = report;
   }
 
-  /** Measures one network: {@code <net>_train} and {@code <net>_infer} result lines. */
+  private boolean failed;
+
+  /** Whether a network failed; the process then exits non-zero after measuring the others. */
+  public boolean failed() {
+    return failed;
+  }
+
+  /**
+   * Measures one network: {@code <net>_train} and {@code <net>_infer} result lines. A failure is
+   * printed (bench.py reports it as MISSING) and the next network still runs.
+   */
   public void run(String net, Supplier<BenchNet> build) {
+    try {
+      measure(net, build);
+    } catch (RuntimeException | Error e) {
+      failed = true;
+      System.err.println("ERROR " + net + ": " + e);
+      e.printStackTrace();
+    }
+  }
+
+  private void measure(String net, Supplier<BenchNet> build) {
     int samples = net.equals("cnn") ? plan.cnnSamples : plan.mlpSamples;
     int warmup = net.equals("cnn") ? plan.cnnWarmup : plan.mlpWarmup;
     long t0 = System.nanoTime();

@@ -33,7 +33,7 @@ public final class PeerMain {
       default -> throw new IllegalArgumentException("unknown peer '" + plan.peer + "' (samediff, dl4j, djl, roofline)");
     }
     // DJL/libtorch threads can keep the JVM alive; the measurements are printed.
-    System.exit(0);
+    System.exit(driver.failed() ? 1 : 0);
   }
 
 }
