@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.interp.DlnException;
+import dln.interp.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -39,7 +40,7 @@ class GoldenTest {
   static String run(Path script, List<String> args) throws IOException {
     StringWriter buf = new StringWriter();
     PrintWriter w = new PrintWriter(buf, true);
-    Dln dln = Dln.builder().out(w).err(w).build();
+    Dln dln = Dln.builder().out(w).err(w).sandbox(Sandbox.unrestricted()).build();
     dln.set("argv", new ArrayList<Object>(args));
     try {
       dln.eval(Files.readString(script, StandardCharsets.UTF_8), script.getFileName().toString());

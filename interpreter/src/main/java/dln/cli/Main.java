@@ -3,6 +3,7 @@ package dln.cli;
 import dln.Dln;
 import dln.interp.DlnException;
 import dln.interp.Source;
+import dln.interp.sandbox.Sandbox;
 import dln.runtime.Engine;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -103,7 +104,7 @@ public final class Main {
   }
 
   private static int runSource(Source source, List<String> scriptArgs, PrintWriter out, PrintWriter err, boolean debug) {
-    Dln dln = Dln.builder().out(out).err(err).interactive(System.console() != null).build();
+    Dln dln = Dln.builder().out(out).err(err).interactive(System.console() != null).sandbox(Sandbox.unrestricted()).build();
     dln.set("argv", new ArrayList<Object>(scriptArgs));
     Thread main = Thread.currentThread();
     try {

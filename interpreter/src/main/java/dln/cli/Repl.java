@@ -4,6 +4,7 @@ import dln.Dln;
 import dln.interp.DlnException;
 import dln.interp.Interpreter;
 import dln.interp.Source;
+import dln.interp.sandbox.Sandbox;
 import dln.interp.parse.Parsing;
 import dln.interp.value.None;
 import dln.interp.value.Values;
@@ -46,7 +47,7 @@ public final class Repl {
     this.terminal = terminal;
     this.debug = debug;
     this.out = terminal.writer();
-    this.dln = Dln.builder().out(out).err(out).interactive(true).build();
+    this.dln = Dln.builder().out(out).err(out).interactive(true).sandbox(Sandbox.unrestricted()).build();
     dln.set("argv", new java.util.ArrayList<Object>());
     Path history = Path.of(System.getProperty("user.home"), ".dln", "history");
     try {

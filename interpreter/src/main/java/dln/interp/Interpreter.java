@@ -8,6 +8,8 @@ import dln.interp.call.TypeTable;
 import dln.interp.lib.Globals;
 import dln.interp.lib.Libraries;
 import dln.interp.parse.Parsing;
+import dln.interp.sandbox.ResourceLimits;
+import dln.interp.sandbox.Sandbox;
 import dln.interp.value.Namespace;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
@@ -41,6 +43,8 @@ public final class Interpreter implements Invoker {
   private Scope globals;
   private volatile boolean cancel;
   private int depth;
+  private volatile Sandbox sandbox = Sandbox.unrestricted();
+  private volatile ResourceLimits limits = ResourceLimits.defaults();
 
   public Interpreter(Options options) {
     this.options = options;
@@ -86,6 +90,53 @@ public final class Interpreter implements Invoker {
       }
     }
     return last;
+  }
+
+  /**
+   * Calls a DLN function (or any callable) on behalf of the embedding host: like {@link #run} it
+   * clears a stale cancellation and turns every failure into a located DlnException.
+   */
+  public Object callFromHost(Object callee, List<Object> positional, Map<String, Object> keywords) {
+    cancel = false;
+    depth = 0;
+    return guarded(null, () -> call(callee, positional, keywords));
+  }
+
+  /** Adds a builtin (a host function): it survives {@link #reset()} like the standard ones. */
+  public void defineBuiltin(String name, Object value) {
+    builtins.set(name, value, null);
+    builtinScope.define(name, value);
+  }
+
+  /** Sets the files scripts may touch (the CLI keeps the default, unrestricted). */
+  public void setSandbox(Sandbox sandbox) {
+    this.sandbox = sandbox;
+  }
+
+  /** Sets the size limits (default {@link ResourceLimits#defaults()}). */
+  public void setLimits(ResourceLimits limits) {
+    this.limits = limits;
+  }
+
+  private final Map<String, Scope> modules = new java.util.HashMap<>();
+
+  /**
+   * Runs library source (the model zoo) once per interpreter, in its own scope next to the builtins,
+   * and returns that scope; later calls return the cached scope.
+   */
+  public Scope module(String name, java.util.function.Supplier<Source> source) {
+    Scope cached = modules.get(name);
+    if (cached != null) return cached;
+    Scope scope = new Scope(builtinScope);
+    for (Stmt s : Parsing.parse(source.get())) {
+      try {
+        exec(s, scope);
+      } catch (DlnException e) {
+        throw e.at(s.pos());
+      }
+    }
+    modules.put(name, scope);
+    return scope;
   }
 
   /** Asks the running program to stop at the next check (Ctrl-C, host cancel, timeout). */
@@ -689,6 +740,16 @@ public final class Interpreter implements Invoker {
   @Override
   public boolean interactive() {
     return options.interactive();
+  }
+
+  @Override
+  public Sandbox sandbox() {
+    return sandbox;
+  }
+
+  @Override
+  public ResourceLimits limits() {
+    return limits;
   }
 
   // ------------------------------------------------------------------------------- control flow

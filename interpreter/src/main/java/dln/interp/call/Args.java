@@ -173,7 +173,8 @@ public final class Args {
   public int[] ints(String name, int n) {
     Object v = require(name);
     if (v instanceof Long l) {
-      int[] out = new int[n];
+      // n == 0 means "any length": a single int is then a one-element list (axis=0, shape 784).
+      int[] out = new int[Math.max(n, 1)];
       java.util.Arrays.fill(out, Math.toIntExact(l));
       return out;
     }

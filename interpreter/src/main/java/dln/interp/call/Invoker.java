@@ -1,6 +1,9 @@
 package dln.interp.call;
 
+import dln.interp.sandbox.ResourceLimits;
+import dln.interp.sandbox.Sandbox;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -27,4 +30,43 @@ public interface Invoker {
 
   /** True when output goes to an interactive terminal (progress bars redraw in place). */
   boolean interactive();
+
+  // ---- sandbox and resource guards (see dln.interp.sandbox) ------------------------------------
+
+  /**
+   * The files this interpreter may touch. Implementations that run scripts for an embedding host
+   * override it; this default (no checks) suits tools and tests.
+   */
+  default Sandbox sandbox() {
+    return Sandbox.unrestricted();
+  }
+
+  /**
+   * The path to open for reading the file a script named: every builtin that reads a file calls
+   * this and opens only the result. Throws a "sandbox error" DlnException naming the path and
+   * the granted folders when the sandbox forbids it.
+   */
+  default Path checkRead(String path) {
+    return sandbox().checkRead(path);
+  }
+
+  /** Like {@link #checkRead} for files a builtin writes, creates or replaces. */
+  default Path checkWrite(String path) {
+    return sandbox().checkWrite(path);
+  }
+
+  /** This interpreter's size limits. */
+  default ResourceLimits limits() {
+    return ResourceLimits.defaults();
+  }
+
+  /**
+   * Called by every builtin that creates a tensor from a shape the script chose (zeros, ones,
+   * rand, full, eye…) before allocating: a "memory error" DlnException when a tensor of
+   * {@code shape} with {@code bytesPerElement}-byte elements exceeds the interpreter's limit.
+   * {@code what} names the request in the message, e.g. "zeros(100000, 100000)".
+   */
+  default void checkAllocation(long[] shape, int bytesPerElement, String what) {
+    limits().checkAllocation(shape, bytesPerElement, what);
+  }
 }

@@ -209,6 +209,9 @@ public final class CoreLib implements Library {
       for (Object item : iterList(a, a.get("x"))) if (Values.truthy(a.invoker().call(a.get("fn"), item))) out.add(item);
       return out;
     });
+    g.def("error", "message", "Stops the program with an error message (like Python's raise).\nExample: if depth < 8: error('depth must be at least 8')", a -> {
+      throw new DlnException("error", a.string("message"));
+    });
     g.def("callable", "x", "True if x can be called.\nExample: callable(print)", a -> a.get("x") instanceof Callable);
     installListMethods();
     installDictMethods();

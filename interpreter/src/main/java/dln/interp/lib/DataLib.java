@@ -3,6 +3,7 @@ package dln.interp.lib;
 import dln.interp.DlnException;
 import dln.interp.call.Args;
 import dln.interp.call.Invoker;
+import dln.interp.sandbox.Sandbox;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -62,7 +64,7 @@ public final class DataLib implements Library {
             else if (t instanceof Long) target = Csv.Target.index(a.intValue("target"));
             else throw DlnException.type("csv() argument 'target' must be a column name or index, got " + Values.typeName(t));
           }
-          XY d = Csv.read(Path.of(a.string("path")), target, a.bool("header", true)).data();
+          XY d = Csv.read(a.invoker().checkRead(a.string("path")), target, a.bool("header", true)).data();
           return Tuple.of(d.x(), d.y());
         });
 
@@ -121,9 +123,23 @@ public final class DataLib implements Library {
           }
           Invoker inv = a.invoker();
           inv.checkCancelled();
-          TrainTest d = ImageDatasets.load(ds, o, DataLocations.system(), new ProgressBar(inv));
+          TrainTest d = ImageDatasets.load(ds, o, locations(inv, name), new ProgressBar(inv));
           return Tuple.of(Tuple.of(d.train().x(), d.train().y()), Tuple.of(d.test().x(), d.test().y()));
         });
+  }
+
+  /**
+   * Where data sets come from: for the command line the usual lookup ($DLN_DATA, ~/.dln, download);
+   * in a sandboxed (embedded) interpreter only the data folder the host granted, never the
+   * environment, the home folder or the network.
+   */
+  private static DataLocations locations(Invoker inv, String fn) {
+    Sandbox sandbox = inv.sandbox();
+    if (sandbox.isUnrestricted()) return DataLocations.system();
+    Path dir = sandbox.dataDirectory().orElseThrow(() -> new DlnException("sandbox error",
+        fn + "() needs a data folder and the application embedding DLN granted none",
+        "the host grants one with Sandbox.allowData(dir); that folder holds mnist/, fashion-mnist/...", null));
+    return DataLocations.of(Map.of(DataLocations.ENV, dir.toString()), null);
   }
 
   private interface Classifier {

@@ -49,6 +49,13 @@ public final class Globals {
     return ns;
   }
 
+  /** Parameter names of a builtin parameter spec ("a, b?, *rest" gives a, b). */
+  public static java.util.List<String> paramNames(String spec) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (dln.interp.call.Params.Param p : dln.interp.call.Params.parse(spec).params()) out.add(p.name());
+    return out;
+  }
+
   public Object get(String name) {
     return values.get(name);
   }

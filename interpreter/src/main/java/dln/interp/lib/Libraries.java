@@ -14,7 +14,8 @@ public final class Libraries {
       new TensorLib(),
       new DataLib(),
       new AutodiffLib(),
-      new PictureLib());
+      new PictureLib(),
+      new ZooLib());
 
   public static Globals createGlobals() {
     Globals g = new Globals();

@@ -112,7 +112,7 @@ public final class PictureLib implements Library {
     }
     if (a.has("file")) {
       int w = a.intValue("width", 800), h = a.intValue("height", charts.size() == 1 ? 500 : 360);
-      Path path = Path.of(a.string("file"));
+      Path path = a.invoker().checkWrite(a.string("file"));
       Charts.savePng(charts, path, w, h);
       return saved(a, path);
     }
@@ -210,7 +210,7 @@ public final class PictureLib implements Library {
 
   private static Object saveImage(Args a) {
     INDArray x = a.tensor("images");
-    Path path = Path.of(a.string("path"));
+    Path path = a.invoker().checkWrite(a.string("path"));
     List<GreyImage> images = GreyImage.batch(x, GreyImage.Scaling.AUTO);
     int scale = a.intValue("scale", ImageView.autoScale(images.get(0)));
     if (scale < 1 || scale > 64) throw DlnException.value("save_image() scale must be between 1 and 64, got " + scale);
@@ -258,7 +258,7 @@ public final class PictureLib implements Library {
       return Values.toTensor(inv.call(model, grid));
     }, a.tensor("x"), a.tensor("y"));
     if (a.has("file")) {
-      Path path = Path.of(a.string("file"));
+      Path path = a.invoker().checkWrite(a.string("file"));
       b.savePng(path, a.intValue("size", 400));
       return saved(a, path);
     }
@@ -343,7 +343,7 @@ public final class PictureLib implements Library {
   private static Object grid(Args a, List<GreyImage> pics, String what) {
     List<String> labels = ConvPictures.indexLabels(pics.size());
     if (a.has("file")) {
-      Path path = Path.of(a.string("file"));
+      Path path = a.invoker().checkWrite(a.string("file"));
       int scale = Math.max(1, 48 / Math.max(pics.get(0).rows(), pics.get(0).cols()));
       ImageView.saveGrid(pics, labels, path, 0, scale);
       return saved(a, path);

@@ -151,7 +151,21 @@ public final class TensorLib implements Library {
       stop = start;
       start = 0;
     }
-    return Tensors.arange(start, stop, a.number("step", 1), dtype(a, DataType.FLOAT));
+    double step = a.number("step", 1);
+    double count = step == 0 ? 0 : Math.ceil((stop - start) / step);
+    if (count > 0) allowed(a, "arange", new long[] {count >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) count}, dtype(a, DataType.FLOAT));
+    return Tensors.arange(start, stop, step, dtype(a, DataType.FLOAT));
+  }
+
+  /**
+   * The shape, once the interpreter's size limit allows a tensor of it (a clear "memory error"
+   * for zeros(100000, 100000) instead of an OutOfMemoryError).
+   */
+  private static long[] allowed(Args a, String fn, long[] shape, DataType dtype) {
+    StringBuilder what = new StringBuilder(fn).append('(');
+    for (int i = 0; i < shape.length; i++) what.append(i > 0 ? ", " : "").append(shape[i]);
+    a.invoker().checkAllocation(shape, Math.max(1, dtype.width()), what.append(')').toString());
+    return shape;
   }
 
   // ---- builtins -------------------------------------------------------------------------------
@@ -167,22 +181,25 @@ public final class TensorLib implements Library {
           return Tensors.fromNested(plain, a.has("dtype") ? Tensors.dtype(a.nameLike("dtype")) : null);
         });
     g.def("zeros", "*shape, dtype?", "A tensor of zeros (float32).\nExample: zeros(3, 4) or zeros((3, 4))",
-        a -> Tensors.zeros(shapeOf("zeros", a.rest()), dtype(a, DataType.FLOAT)));
+        a -> Tensors.zeros(allowed(a, "zeros", shapeOf("zeros", a.rest()), dtype(a, DataType.FLOAT)), dtype(a, DataType.FLOAT)));
     g.def("ones", "*shape, dtype?", "A tensor of ones (float32).\nExample: ones(2, 2)",
-        a -> Tensors.ones(shapeOf("ones", a.rest()), dtype(a, DataType.FLOAT)));
+        a -> Tensors.ones(allowed(a, "ones", shapeOf("ones", a.rest()), dtype(a, DataType.FLOAT)), dtype(a, DataType.FLOAT)));
     g.def("full", "shape, value, dtype?", "A tensor of the given shape filled with one value (float32).\nExample: full((2, 3), 7)",
-        a -> Tensors.full(shapeOf("full", List.of(a.get("shape"))), a.number("value"), dtype(a, DataType.FLOAT)));
-    g.def("eye", "n", "The n x n identity matrix.\nExample: eye(3)", a -> Tensors.eye(a.integer("n")));
+        a -> Tensors.full(allowed(a, "full", shapeOf("full", List.of(a.get("shape"))), dtype(a, DataType.FLOAT)), a.number("value"),
+            dtype(a, DataType.FLOAT)));
+    g.def("eye", "n", "The n x n identity matrix.\nExample: eye(3)",
+        a -> Tensors.eye(allowed(a, "eye", new long[] {a.integer("n"), a.integer("n")}, DataType.FLOAT)[0]));
     g.def("arange", "start, stop?, step?, dtype?",
         "Evenly spaced values from start up to (not including) stop; with one argument, from 0 (float32).\n"
             + "Example: arange(5); arange(0, 1, 0.25)",
         TensorLib::arange);
     g.def("linspace", "start, stop, num?", "num evenly spaced values from start to stop inclusive (default 50).\n"
-        + "Example: linspace(0, 1, 5)", a -> Tensors.linspace(a.number("start"), a.number("stop"), a.integer("num", 50)));
+        + "Example: linspace(0, 1, 5)", a -> Tensors.linspace(a.number("start"), a.number("stop"),
+            allowed(a, "linspace", new long[] {a.integer("num", 50)}, DataType.FLOAT)[0]));
     g.def("rand", "*shape", "Uniform random values in [0, 1) (float32); see seed().\nExample: rand(2, 3)",
-        a -> Tensors.rand(shapeOf("rand", a.rest())));
+        a -> Tensors.rand(allowed(a, "rand", shapeOf("rand", a.rest()), DataType.FLOAT)));
     g.def("randn", "*shape", "Standard normal random values (float32); see seed().\nExample: a = randn(3, 4)",
-        a -> Tensors.randn(shapeOf("randn", a.rest())));
+        a -> Tensors.randn(allowed(a, "randn", shapeOf("randn", a.rest()), DataType.FLOAT)));
     g.def("seed", "n", "Seeds the random generator so rand, randn and weight initialisation repeat exactly.\nExample: seed(42)",
         a -> {
           Tensors.seed(a.integer("n"));

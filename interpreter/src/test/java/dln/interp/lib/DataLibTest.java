@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dln.Dln;
 import dln.interp.DlnException;
 import dln.interp.call.Builtin;
+import dln.interp.sandbox.Sandbox;
 import dln.stdlib.data.DataLocations;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,7 +49,7 @@ class DataLibTest {
   private static Run run(String code) {
     StringWriter buf = new StringWriter();
     PrintWriter w = new PrintWriter(buf, true);
-    Dln dln = Dln.builder().out(w).err(w).build();
+    Dln dln = Dln.builder().out(w).err(w).sandbox(Sandbox.unrestricted()).build();
     try {
       dln.eval(code, "test.dln");
     } catch (DlnException e) {

@@ -9,6 +9,7 @@ import dln.interp.DlnException;
 import dln.interp.call.Callable;
 import dln.interp.call.Invoker;
 import dln.interp.call.TypeTable;
+import dln.interp.sandbox.Sandbox;
 import java.awt.image.BufferedImage;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class PictureLibTest {
   final StringWriter out = new StringWriter();
 
   Dln dln(boolean interactive) {
-    Dln d = Dln.builder().out(out).err(out).interactive(interactive).build();
+    Dln d = Dln.builder().out(out).err(out).interactive(interactive).sandbox(Sandbox.unrestricted()).build();
     Globals g = new Globals();
     new PictureLib().install(g);
     g.values().forEach(d::set);

@@ -18,8 +18,9 @@ class TensorLibTest {
   private final StringWriter out = new StringWriter();
   private final Dln dln = Dln.builder().out(new PrintWriter(out, true)).err(new PrintWriter(out, true)).build();
 
+  /** The raw DLN value (tuples stay tuples), not the Java conversion Dln.eval returns. */
   private Object eval(String code) {
-    return dln.eval(code);
+    return dln.interpreter().run(new dln.interp.Source("<eval>", code));
   }
 
   private String printed(String code) {

@@ -210,18 +210,19 @@ public final class Tensors {
   public static INDArray rand(long... shape) {
     checkShape(shape);
     if (Shapes.size(shape) == 0) return Nd4j.create(DataType.FLOAT, shape);
-    return Nd4j.rand(DataType.FLOAT, shape);
+    return dln.runtime.Rng.uniform(shape, 0, 1);
   }
 
   /** Standard normal random values (float32); reproducible after {@link #seed}. */
   public static INDArray randn(long... shape) {
     checkShape(shape);
     if (Shapes.size(shape) == 0) return Nd4j.create(DataType.FLOAT, shape);
-    return Nd4j.randn(DataType.FLOAT, shape);
+    return dln.runtime.Rng.normal(shape, 0, 1);
   }
 
-  /** Seeds ND4J's global generator, which rand, randn and weight initialisers all draw from. */
+  /** Seeds this thread's generator ({@link dln.runtime.Rng}), which rand, randn, weight initialisers, dropout and shuffles draw from. */
   public static void seed(long seed) {
+    dln.runtime.Rng.seed(seed);
     Nd4j.getRandom().setSeed(seed);
   }
 

@@ -1,0 +1,101 @@
+package dln.runtime;
+
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DLN's random numbers: one seeded generator per thread (so interpreters on different threads are
+ * independent), used for rand/randn, weight initialisation, dropout masks and shuffling.
+ *
+ * <p>Why not ND4J's generator: in 1.0.0-M2.1 {@code Nd4j.getRandom().setSeed(n)} (and even a new
+ * native random instance made from a seed) gives different numbers in every process, so seeded
+ * runs would not be reproducible. Numbers are drawn in Java and copied into the tensor.
+ */
+public final class Rng {
+  private static final ThreadLocal<SplittableRandom> CURRENT =
+      ThreadLocal.withInitial(() -> new SplittableRandom(System.nanoTime() ^ Thread.currentThread().getId()));
+
+  private Rng() {}
+
+  /** Makes every following draw on this thread reproducible. */
+  public static void seed(long seed) {
+    CURRENT.set(new SplittableRandom(seed));
+  }
+
+  /** This thread's generator. */
+  public static SplittableRandom current() {
+    return CURRENT.get();
+  }
+
+  /** A fresh long for seeding something else (a data shuffle, a generator) from the current stream. */
+  public static long nextSeed() {
+    return current().nextLong();
+  }
+
+  /** Uniform values in [lo, hi). */
+  public static INDArray uniform(long[] shape, double lo, double hi) {
+    SplittableRandom r = current();
+    float[] v = new float[count(shape)];
+    double span = hi - lo;
+    for (int i = 0; i < v.length; i++) v[i] = (float) (lo + span * r.nextDouble());
+    return create(v, shape);
+  }
+
+  /** Normal values with the given mean and standard deviation. */
+  public static INDArray normal(long[] shape, double mean, double std) {
+    SplittableRandom r = current();
+    float[] v = new float[count(shape)];
+    for (int i = 0; i < v.length; i++) v[i] = (float) (mean + std * r.nextGaussian());
+    return create(v, shape);
+  }
+
+  /** Normal values redrawn until within two standard deviations (Keras's truncated normal). */
+  public static INDArray truncatedNormal(long[] shape, double mean, double std) {
+    SplittableRandom r = current();
+    float[] v = new float[count(shape)];
+    for (int i = 0; i < v.length; i++) {
+      double g;
+      do {
+        g = r.nextGaussian();
+      } while (Math.abs(g) > 2);
+      v[i] = (float) (mean + std * g);
+    }
+    return create(v, shape);
+  }
+
+  /** 1 with probability keep, else 0 (dropout masks). */
+  public static INDArray bernoulli(long[] shape, double keep) {
+    SplittableRandom r = current();
+    float[] v = new float[count(shape)];
+    for (int i = 0; i < v.length; i++) v[i] = r.nextDouble() < keep ? 1f : 0f;
+    return create(v, shape);
+  }
+
+  /** A random permutation of 0..n-1 (Fisher–Yates). */
+  public static int[] permutation(int n) {
+    SplittableRandom r = current();
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  private static int count(long[] shape) {
+    long n = 1;
+    for (long d : shape) n *= d;
+    if (n > Integer.MAX_VALUE - 8) throw DlnRuntimeException.value("a random tensor of " + n + " values is too large");
+    return (int) n;
+  }
+
+  private static INDArray create(float[] v, long[] shape) {
+    if (v.length == 0) return Nd4j.create(DataType.FLOAT, shape);
+    return Nd4j.createFromArray(v).reshape(shape);
+  }
+}
