@@ -1,60 +1,82 @@
 package dln.cli;
 
-import dln.interp.Interpreter;
-import dln.interp.UserFunction;
-import dln.interp.call.Builtin;
 import dln.interp.call.TypeTable;
 import dln.interp.value.Namespace;
 import dln.interp.value.Values;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Text for {@code :help}, {@code :help NAME} and {@code :vars}, from the builtin table's docs. */
+/** Text for {@code :help}, {@code :help NAME} and {@code :vars}, read from the {@link Catalog}. */
 final class Help {
   private Help() {}
 
-  static final String OVERVIEW = """
-      DLN: type code and press Enter; blocks (def, for, if) end with an empty line.
-        x = randn(3, 4); x @ transpose(x)         eager tensor math
-        model = Input(784) -> Dense(64, relu) -> Dense(10, softmax)
-      Commands:
-        :help NAME     signature, description and an example for a builtin or layer
-        :vars          your variables with their types and shapes
-        :load FILE     run a script in this session
-        :time EXPR     run and show how long it took
-        :info          backend, device, BLAS, threads, memory
-        :reset         forget all variables
-        :quit          leave (or Ctrl-D); Ctrl-C stops a running computation
-      """;
+  static String overview() {
+    StringBuilder sb = new StringBuilder("""
+        DLN: type code and press Enter; blocks (def, for, if) end with an empty line.
+          x = randn(3, 4); x @ transpose(x)         eager tensor math
+          model = Input(784) -> Dense(64, relu) -> Dense(10, softmax)
+        Tab completes names, keyword arguments (Dense(64, act<Tab>), their values
+        (activation=<Tab>), members after '.', and file names in strings. Ctrl-R searches history.
+        Commands (any unique prefix works, e.g. :h, :v):
+        """);
+    for (Catalog.Command c : Catalog.COMMANDS) sb.append(String.format("  %-15s %s%n", c.usage(), c.summary()));
+    sb.append("Ctrl-C stops a running computation and keeps your variables.");
+    return sb.toString();
+  }
 
-  static String text(Interpreter in, String name) {
-    if (name.isEmpty()) return OVERVIEW.stripTrailing();
-    Object v = in.globals().lookup(name);
-    if (v == null && name.contains(".")) {
-      String[] parts = name.split("\\.", 2);
-      Object ns = in.globals().lookup(parts[0]);
-      if (ns instanceof Namespace n) v = n.get(parts[1]);
+  static String text(Catalog catalog, String name) {
+    if (name.isEmpty()) return overview();
+    if (name.startsWith(":")) return command(name);
+    if (Catalog.KEYWORDS.contains(name)) {
+      return "'" + name + "' is a keyword of the language (Python-style: if/elif/else, for … in, while, def, return, lambda)";
     }
-    if (v instanceof Builtin b) return b.signature() + "\n" + indent(b.doc());
-    if (v instanceof UserFunction f) return f.signature() + (f.doc() != null ? "\n" + indent(f.doc()) : "");
+    Object v = catalog.resolve(name);
+    if (v == null) {
+      List<String> known = new ArrayList<>(catalog.names());
+      String close = Values.closest(name, known);
+      return "no help for '" + name + "'" + (close != null ? " (did you mean '" + close + "'?)" : "")
+          + "\n  :help lists commands; Tab at an empty prompt lists every name";
+    }
+    String signature = Catalog.signature(v);
+    if (signature != null) return function(signature, Catalog.doc(v), Catalog.choicesOf(v));
     if (v instanceof Namespace ns) return ns.name() + ": " + String.join(", ", ns.members().keySet());
-    if (v != null) {
-      String doc = in.builtins().doc(name);
-      if (doc != null) return name + "\n" + indent(doc);
-      return name + " is a " + Values.typeName(v) + (TypeTable.attrNames(v).isEmpty() ? ""
-          : "; attributes and methods: " + String.join(", ", TypeTable.attrNames(v)));
+    String doc = catalog.isBuiltin(name) ? catalog.interpreter().builtins().doc(name) : null;
+    if (doc != null) return name + "\n" + indent(doc);
+    List<String> attrs = TypeTable.attrNames(v);
+    return name + " is " + article(Values.typeName(v)) + (attrs.isEmpty() ? "" : "; attributes and methods: " + String.join(", ", attrs));
+  }
+
+  private static String function(String signature, String doc, Map<String, List<String>> choices) {
+    StringBuilder sb = new StringBuilder(signature);
+    sb.append('\n').append(doc == null || doc.isBlank() ? "  (no description)" : indent(doc));
+    for (Map.Entry<String, List<String>> e : choices.entrySet()) {
+      sb.append("\n  ").append(e.getKey()).append(": ").append(String.join(", ", e.getValue()));
     }
-    String close = Values.closest(name, in.builtins().values().keySet());
-    return "no help for '" + name + "'" + (close != null ? " (did you mean '" + close + "'?)" : "");
+    return sb.toString();
+  }
+
+  private static String command(String name) {
+    List<Catalog.Command> matches = Catalog.commandsMatching(name);
+    if (matches.size() != 1) return "no command " + name + " (:help lists them)";
+    Catalog.Command c = matches.get(0);
+    return c.usage() + "\n  " + c.summary();
+  }
+
+  /** "an int", "a tensor". */
+  static String article(String noun) {
+    return ("aeiou".indexOf(Character.toLowerCase(noun.charAt(0))) >= 0 ? "an " : "a ") + noun;
   }
 
   private static String indent(String doc) {
-    return doc == null ? "" : "  " + doc.replace("\n", "\n  ");
+    return "  " + doc.strip().replace("\n", "\n  ");
   }
 
-  static String vars(Interpreter in) {
-    Map<String, Object> sorted = new TreeMap<>(in.globals().vars());
+  static String vars(Catalog catalog) {
+    Map<String, Object> sorted = new TreeMap<>(catalog.interpreter().globals().vars());
+    sorted.remove("argv");
     if (sorted.isEmpty()) return "no variables yet\n";
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, Object> e : sorted.entrySet()) {

@@ -4,28 +4,38 @@ import dln.Dln;
 import dln.interp.DlnException;
 import dln.interp.Interpreter;
 import dln.interp.Source;
+import dln.interp.call.TypeTable;
 import dln.interp.sandbox.Sandbox;
-import dln.interp.parse.Parsing;
 import dln.interp.value.None;
 import dln.interp.value.Values;
 import dln.runtime.Engine;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.Widget;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.NonBlockingReader;
 
 /**
  * The interactive prompt. Code runs on one worker thread so that Ctrl-C can cancel it (training
  * stops after the current batch) while the prompt thread stays responsive; no error ends the session.
+ * The session's successful entries are kept so that {@code :save} can write them as a script.
  */
 public final class Repl {
   static final String PROMPT = "dln> ";
@@ -34,8 +44,11 @@ public final class Repl {
   private final Terminal terminal;
   private final LineReader reader;
   private final Dln dln;
+  private final Catalog catalog;
   private final PrintWriter out;
   private final boolean debug;
+  /** Entries that ran without error since the start or the last :reset, for :save. */
+  private final List<String> entries = new ArrayList<>();
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "dln-eval");
     t.setDaemon(true);
@@ -48,23 +61,55 @@ public final class Repl {
     this.debug = debug;
     this.out = terminal.writer();
     this.dln = Dln.builder().out(out).err(out).interactive(true).sandbox(Sandbox.unrestricted()).build();
-    dln.set("argv", new java.util.ArrayList<Object>());
+    dln.set("argv", new ArrayList<Object>());
+    this.catalog = new Catalog(dln.interpreter());
     Path history = Path.of(System.getProperty("user.home"), ".dln", "history");
     try {
       Files.createDirectories(history.getParent());
     } catch (IOException e) {
       // History is a convenience: without a writable home the REPL still works.
     }
+    DlnCompleter completer = new DlnCompleter(catalog);
     this.reader = LineReaderBuilder.builder()
         .terminal(terminal)
         .appName("dln")
-        .parser(new ReplParser())
+        .parser(new ReplParser(completer))
+        .completer(completer)
+        .highlighter(new DlnHighlighter(catalog))
         .variable(LineReader.HISTORY_FILE, history)
+        .variable(LineReader.HISTORY_SIZE, 2000)
         .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
-        .variable(LineReader.INDENTATION, 4)
+        .variable(LineReader.INDENTATION, 1) // ReplParser reports the indent in spaces
         .option(LineReader.Option.INSERT_BRACKET, false)
         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+        .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
         .build();
+    keepPastedIndentation();
+  }
+
+  /**
+   * Pasting code without bracketed paste delivers its lines as fast keystrokes, each already
+   * indented; adding our auto-indent on top would double it. When more input is already waiting
+   * as a new continuation line starts, the automatic indent is taken back.
+   */
+  private void keepPastedIndentation() {
+    Widget accept = reader.getWidgets().get(LineReader.ACCEPT_LINE);
+    reader.getWidgets().put(LineReader.ACCEPT_LINE, () -> {
+      int before = reader.getBuffer().length();
+      boolean r = accept.apply();
+      int added = reader.getBuffer().length() - before - 1;
+      if (added > 0 && typeahead()) reader.getBuffer().backspace(added);
+      return r;
+    });
+  }
+
+  private boolean typeahead() {
+    try {
+      NonBlockingReader in = terminal.reader();
+      return in.peek(3) >= 0;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Runs the REPL until :quit or Ctrl-D; returns the process exit code. */
@@ -92,7 +137,9 @@ public final class Repl {
       try {
         line = reader.readLine(PROMPT);
       } catch (UserInterruptException e) {
-        continue; // Ctrl-C at the prompt drops the line; it never exits.
+        // Ctrl-C at the prompt drops the line; it never exits.
+        if (e.getPartialLine().isBlank()) out.println("(Ctrl-D or :quit leaves DLN)");
+        continue;
       } catch (EndOfFileException e) {
         out.println();
         return 0;
@@ -103,17 +150,26 @@ public final class Repl {
         if (!command(text)) return 0;
         continue;
       }
-      evaluate(new Source("<repl>", line), true);
+      String entry = line.stripTrailing();
+      if (evaluate(new Source("<repl>", entry), true)) entries.add(entry);
     }
   }
 
-  /** Runs code on the worker thread, printing the value of a final expression. */
-  private void evaluate(Source source, boolean echo) {
+  /** Runs code on the worker thread, printing the value of a final expression; true when it succeeded. */
+  private boolean evaluate(Source source, boolean echo) {
+    return onWorker(() -> dln.interpreter().run(source), echo ? Echo.VALUE : Echo.NOTHING);
+  }
+
+  /** What to print after a task on the worker: nothing, the value as the REPL shows values, or text as is. */
+  private enum Echo { NOTHING, VALUE, TEXT }
+
+  private boolean onWorker(java.util.concurrent.Callable<Object> task, Echo echo) {
     evaluating = true;
     try {
-      Future<Object> f = worker.submit(() -> dln.interpreter().run(source));
-      Object result = waitFor(f);
-      if (echo && result != None.NONE && result != null) out.println(Values.repr(result));
+      Object result = waitFor(worker.submit(task));
+      if (echo == Echo.TEXT && result instanceof String s) out.println(s);
+      else if (echo != Echo.NOTHING && result != None.NONE && result != null) out.println(Values.repr(result));
+      return true;
     } catch (DlnException e) {
       out.println(e.format());
       if (debug && e.getCause() != null) e.getCause().printStackTrace(out);
@@ -124,6 +180,7 @@ public final class Repl {
       evaluating = false;
       out.flush();
     }
+    return false;
   }
 
   private static Object waitFor(Future<Object> f) throws Exception {
@@ -132,7 +189,7 @@ public final class Repl {
         return f.get();
       } catch (InterruptedException e) {
         // The prompt thread is not interrupted by design; keep waiting for the worker.
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         Throwable c = e.getCause();
         if (c instanceof DlnException d) throw d;
         if (c instanceof Exception ex) throw ex;
@@ -141,72 +198,123 @@ public final class Repl {
     }
   }
 
-  /** REPL commands; returns false to quit. */
+  /** REPL commands, with unique abbreviations; returns false to quit. */
   private boolean command(String text) {
     String[] parts = text.split("\\s+", 2);
     String arg = parts.length > 1 ? parts[1].strip() : "";
-    switch (parts[0]) {
-      case ":quit", ":q", ":exit" -> {
+    String name = resolveCommand(parts[0]);
+    if (name == null) return true;
+    switch (name) {
+      case ":quit" -> {
         return false;
       }
-      case ":help", ":h" -> out.println(Help.text(dln.interpreter(), arg));
-      case ":vars" -> out.print(Help.vars(dln.interpreter()));
+      case ":help" -> out.println(Help.text(catalog, arg));
+      case ":vars" -> out.print(Help.vars(catalog));
       case ":reset" -> {
         dln.interpreter().reset();
-        dln.set("argv", new java.util.ArrayList<Object>());
+        dln.set("argv", new ArrayList<Object>());
+        entries.clear();
         out.println("all variables cleared");
       }
-      case ":load" -> {
-        if (arg.isEmpty()) {
-          out.println(":load needs a file name, e.g. :load scripts/neuron.dln");
-          break;
-        }
-        String path = arg.replaceAll("^['\"]|['\"]$", "");
-        try {
-          evaluate(new Source(path, Main.readUtf8(Path.of(path))), false);
-        } catch (IOException e) {
-          out.println("cannot read " + path + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
-        }
-      }
+      case ":load" -> load(arg);
+      case ":save" -> save(arg);
+      case ":summary" -> summary(arg);
       case ":info" -> Engine.info().forEach((k, v) -> out.printf("%-16s %s%n", k, v));
       case ":time" -> {
+        if (arg.isEmpty()) {
+          out.println(":time needs code to run, e.g. :time randn(500, 500) @ randn(500, 500)");
+          break;
+        }
         long t0 = System.nanoTime();
-        evaluate(new Source("<repl>", arg), true);
-        out.printf("time: %.3f s%n", (System.nanoTime() - t0) / 1e9);
+        boolean ok = evaluate(new Source("<repl>", arg), true);
+        out.println("time: " + duration(System.nanoTime() - t0));
+        if (ok) entries.add(arg);
       }
-      default -> out.println("unknown command " + parts[0] + " (try :help)");
+      default -> throw new IllegalStateException("command without a handler: " + name);
     }
     out.flush();
     return true;
   }
 
-  /** Decides when an entry is complete: brackets closed, and a block ended by an empty line. */
-  static boolean needsMore(String buffer) {
-    String[] lines = buffer.split("\n", -1);
-    if (lines.length > 0 && lines[0].strip().startsWith(":")) return false;
-    boolean opensBlock = false;
-    for (String l : lines) {
-      String code = l.replaceAll("#.*$", "").stripTrailing();
-      if (code.endsWith(":")) opensBlock = true;
+  /** The full command name for what was typed, or null after explaining why there is none. */
+  private String resolveCommand(String typed) {
+    if (typed.equals(":q") || typed.equals(":exit")) return ":quit";
+    List<Catalog.Command> matches = Catalog.commandsMatching(typed);
+    if (matches.size() == 1) return matches.get(0).name();
+    if (matches.size() > 1) {
+      out.println(typed + " could be " + matches.stream().map(Catalog.Command::name).collect(Collectors.joining(" or ")));
+    } else {
+      String close = Values.closest(typed, Catalog.COMMANDS.stream().map(Catalog.Command::name).toList());
+      out.println("unknown command " + typed + (close != null ? " (did you mean " + close + "?)" : " (:help lists the commands)"));
     }
-    if (opensBlock && !lines[lines.length - 1].isBlank()) return true;
+    out.flush();
+    return null;
+  }
+
+  static String duration(long nanos) {
+    double s = nanos / 1e9;
+    if (s < 1e-3) return String.format("%.1f µs", s * 1e6);
+    if (s < 1) return String.format("%.1f ms", s * 1e3);
+    if (s < 60) return String.format("%.2f s", s);
+    return String.format("%d min %.0f s", (long) (s / 60), s % 60);
+  }
+
+  private static String unquote(String arg) {
+    return arg.replaceAll("^['\"]|['\"]$", "");
+  }
+
+  private void load(String arg) {
+    if (arg.isEmpty()) {
+      out.println(":load needs a file name, e.g. :load scripts/neuron.dln");
+      return;
+    }
+    String path = unquote(arg);
+    String code;
     try {
-      Parsing.parse(new Source("<repl>", buffer));
-      return false;
-    } catch (DlnException e) {
-      return Parsing.isIncomplete(e) && !buffer.endsWith("\n\n");
+      code = Main.readUtf8(Path.of(path));
+    } catch (NoSuchFileException e) {
+      out.println("cannot read " + path + ": no such file");
+      return;
+    } catch (IOException e) {
+      out.println("cannot read " + path + ": " + e.getMessage());
+      return;
+    }
+    if (evaluate(new Source(path, code), false)) entries.add("# :load " + path + "\n" + code.stripTrailing());
+  }
+
+  private void save(String arg) {
+    if (arg.isEmpty()) {
+      out.println(":save needs a file name, e.g. :save session.dln");
+      return;
+    }
+    Path file = Path.of(unquote(arg));
+    StringBuilder sb = new StringBuilder("# DLN session saved by :save; run it with ./dln " + file + "\n");
+    for (String e : entries) sb.append(e).append(e.contains("\n") ? "\n\n" : "\n");
+    try {
+      Files.writeString(file, sb, StandardCharsets.UTF_8);
+      out.println("saved " + entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies") + " to " + file);
+    } catch (IOException e) {
+      out.println("cannot write " + file + ": " + e.getMessage());
     }
   }
 
-  /** JLine parser that asks for continuation lines while {@link #needsMore} says so. */
-  private static final class ReplParser extends org.jline.reader.impl.DefaultParser {
-    @Override
-    public org.jline.reader.ParsedLine parse(String line, int cursor, ParseContext context) {
-      if (context == ParseContext.ACCEPT_LINE && needsMore(line)) {
-        throw new org.jline.reader.EOFError(-1, -1, "incomplete input");
-      }
-      return super.parse(line, cursor, context);
+  private void summary(String arg) {
+    if (arg.isEmpty()) {
+      out.println(":summary needs a model, e.g. :summary model");
+      return;
     }
+    Object v = catalog.resolve(arg);
+    if (v == null) {
+      String close = Values.closest(arg, catalog.interpreter().globals().vars().keySet());
+      out.println("no variable named '" + arg + "'" + (close != null ? " (did you mean '" + close + "'?)" : ""));
+      return;
+    }
+    if (TypeTable.method(v, "summary") == null) {
+      out.println(arg + " is " + Help.article(Values.typeName(v)) + ", which has no summary; :summary works on models and layers");
+      return;
+    }
+    Object method = TypeTable.getAttr(v, "summary");
+    onWorker(() -> dln.interpreter().call(method, List.of(), Map.of()), Echo.TEXT);
   }
 
   /** For tests: the interpreter behind this REPL. */

@@ -449,7 +449,8 @@ public final class Interpreter implements Invoker {
     if (e instanceof Expr.Chain c) {
       Object input = eval(c.input(), scope);
       Object fn = eval(c.function(), scope);
-      if (!(fn instanceof Callable callable)) {
+      Callable callable = TypeTable.callable(fn);
+      if (callable == null) {
         throw new DlnException("type error", "the right side of -> must be a layer, model or function, got "
             + Values.typeName(fn), null, c.function().pos());
       }
@@ -648,7 +649,8 @@ public final class Interpreter implements Invoker {
         }
       }
     }
-    if (!(fn instanceof Callable callable)) {
+    Callable callable = TypeTable.callable(fn);
+    if (callable == null) {
       String what = c.callee() instanceof Expr.Name n ? "'" + n.name() + "' is " + article(Values.typeName(fn))
           : "this " + Values.typeName(fn);
       throw new DlnException("type error", what + " and cannot be called", null, c.pos());
@@ -709,7 +711,8 @@ public final class Interpreter implements Invoker {
 
   @Override
   public Object call(Object callee, List<Object> positional, Map<String, Object> keywords) {
-    if (!(callee instanceof Callable c)) throw DlnException.type(Values.typeName(callee) + " is not callable");
+    Callable c = TypeTable.callable(callee);
+    if (c == null) throw DlnException.type(Values.typeName(callee) + " is not callable");
     Object r = c.call(this, positional, keywords);
     return r == null ? None.NONE : r;
   }

@@ -49,6 +49,13 @@ public final class UserFunction implements Callable {
     return pos;
   }
 
+  /** Names that can be passed as keywords (not *args/**kwargs), for completion inside a call. */
+  public List<String> keywordNames() {
+    List<String> out = new ArrayList<>();
+    for (Expr.Param p : params) if (p.kind() == Expr.ParamKind.NORMAL) out.add(p.name());
+    return out;
+  }
+
   /** "name(a, b=…, *rest)" for help. */
   public String signature() {
     List<String> ps = new ArrayList<>();

@@ -23,6 +23,7 @@ public final class TypeTable {
     final Map<String, BiConsumer<T, Object>> setters = new LinkedHashMap<>();
     final Map<String, Method> methods = new LinkedHashMap<>();
     Function<T, String> repr;
+    CallImpl<T> call;
 
     Type(Class<T> cls, String name) {
       this.cls = cls;
@@ -46,6 +47,15 @@ public final class TypeTable {
       return this;
     }
 
+    /**
+     * Makes values of this type callable from DLN, as in {@code layer(x)} or {@code x -> model}:
+     * runtime classes become callable without depending on the interpreter.
+     */
+    public Type<T> call(CallImpl<T> impl) {
+      this.call = impl;
+      return this;
+    }
+
     /** How the REPL prints a value of this type. */
     public Type<T> repr(Function<T, String> fn) {
       this.repr = fn;
@@ -55,6 +65,12 @@ public final class TypeTable {
     public String name() {
       return name;
     }
+  }
+
+  /** The body of a call on a value of a declared type (see {@link Type#call}). */
+  @FunctionalInterface
+  public interface CallImpl<T> {
+    Object call(T self, Invoker invoker, List<Object> positional, Map<String, Object> keywords);
   }
 
   private static final Map<Class<?>, Type<?>> TYPES = new ConcurrentHashMap<>();
@@ -118,6 +134,33 @@ public final class TypeTable {
       }
     }
     return false;
+  }
+
+  /**
+   * The value as something callable: itself when it is a {@link Callable}, an adapter when its
+   * type declares {@link Type#call}, otherwise null.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Callable callable(Object v) {
+    if (v instanceof Callable c) return c;
+    if (v == null) return null;
+    for (Type t : chain(v)) {
+      if (t.call == null) continue;
+      CallImpl impl = t.call;
+      String name = t.name;
+      return new Callable() {
+        @Override
+        public String name() {
+          return name;
+        }
+
+        @Override
+        public Object call(Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
+          return impl.call(v, invoker, positional, keywords);
+        }
+      };
+    }
+    return null;
   }
 
   /** Attribute and method names of a value, for completion and "did you mean". */

@@ -212,7 +212,7 @@ public final class CoreLib implements Library {
     g.def("error", "message", "Stops the program with an error message (like Python's raise).\nExample: if depth < 8: error('depth must be at least 8')", a -> {
       throw new DlnException("error", a.string("message"));
     });
-    g.def("callable", "x", "True if x can be called.\nExample: callable(print)", a -> a.get("x") instanceof Callable);
+    g.def("callable", "x", "True if x can be called.\nExample: callable(print)", a -> dln.interp.call.TypeTable.callable(a.get("x")) != null);
     installListMethods();
     installDictMethods();
     installStringMethods();

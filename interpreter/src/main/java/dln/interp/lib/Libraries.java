@@ -15,6 +15,7 @@ public final class Libraries {
       new DataLib(),
       new AutodiffLib(),
       new PictureLib(),
+      new ModelLib(),
       new ZooLib());
 
   public static Globals createGlobals() {

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public final class ZooLib implements Library {
   static final String RESOURCE = "/dln/zoo/zoo.dln";
   private static final Pattern DEF = Pattern.compile(
-      "^def (\\w+)\\(([^)]*)\\):\\s*\\n\\s*\"\"\"(.*?)\"\"\"", Pattern.MULTILINE | Pattern.DOTALL);
+      "^def (\\w+)\\(([^\\n]*)\\):\\s*\\n\\s*\"\"\"(.*?)\"\"\"", Pattern.MULTILINE | Pattern.DOTALL);
 
   @Override
   public void install(Globals g) {
@@ -45,7 +45,21 @@ public final class ZooLib implements Library {
   /** "x, filters, stride=1" to the builtin parameter syntax "x, filters, stride?". */
   private static String toParams(String defParams) {
     List<String> out = new ArrayList<>();
-    for (String p : defParams.split(",")) {
+    // Split on top-level commas only: defaults such as input_shape=(28, 28, 1) contain commas.
+    List<String> parts = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < defParams.length(); i++) {
+      char c = defParams.charAt(i);
+      if (c == '(' || c == '[') depth++;
+      else if (c == ')' || c == ']') depth--;
+      else if (c == ',' && depth == 0) {
+        parts.add(defParams.substring(start, i));
+        start = i + 1;
+      }
+    }
+    parts.add(defParams.substring(start));
+    for (String p : parts) {
       String t = p.strip();
       if (t.isEmpty()) continue;
       int eq = t.indexOf('=');

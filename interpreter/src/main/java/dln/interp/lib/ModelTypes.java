@@ -1,0 +1,360 @@
+package dln.interp.lib;
+
+import dln.interp.DlnException;
+import dln.interp.call.Args;
+import dln.interp.call.Invoker;
+import dln.interp.call.TypeTable;
+import dln.interp.value.None;
+import dln.interp.value.Tuple;
+import dln.interp.value.Values;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.LayerRegistry;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Sequential;
+import dln.runtime.nn.Shapes;
+import dln.runtime.nn.SymbolicTensor;
+import dln.runtime.nn.Weight;
+import dln.runtime.train.FitOptions;
+import dln.runtime.train.History;
+import dln.runtime.train.LearningRateSchedule;
+import dln.runtime.train.Loss;
+import dln.runtime.train.Optimizer;
+import dln.runtime.train.ProgressBar;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What DLN sees of layers, models, symbolic tensors and histories: attributes, methods, how they
+ * print, and calling a layer or model ({@code layer(x)}, {@code x -> layer}).
+ */
+final class ModelTypes {
+  private ModelTypes() {}
+
+  static void install() {
+    TypeTable.define(Layer.class, "Layer")
+        .attr("name", Layer::name)
+        .attr("trainable", Layer::isTrainable)
+        .setter("trainable", (l, v) -> l.setTrainable(Values.truthy(v)))
+        .attr("weights", l -> new ArrayList<Object>(l.getWeights()))
+        .attr("trainable_weights", l -> weights(l, true))
+        .attr("non_trainable_weights", l -> weights(l, false))
+        .attr("input", l -> symbolic(l.input()))
+        .attr("output", l -> symbolic(l.output()))
+        .attr("input_shape", l -> shapeOf(l.input()))
+        .attr("output_shape", l -> shapeOf(l.output()))
+        .method("count_params", "", "The number of weights (scalars) of the layer.\nExample: layer.count_params()",
+            (Layer l, Args a) -> l.countParams())
+        .method("get_weights", "", "Copies of the weight arrays (kernel, bias, ...).\nExample: w, b = layer.get_weights()",
+            (Layer l, Args a) -> {
+              List<Object> out = new ArrayList<>();
+              for (INDArray w : l.getWeights()) out.add(w.dup());
+              return out;
+            })
+        .method("set_weights", "weights", "Replaces the weights with arrays of the same shapes.\nExample: layer.set_weights([w, b])",
+            (Layer l, Args a) -> {
+              List<INDArray> ws = new ArrayList<>();
+              for (Object o : a.list("weights")) ws.add(Values.toTensor(o));
+              l.setWeights(ws);
+              return None.NONE;
+            })
+        .method("get_config", "", "The layer's settings as a dict.\nExample: Dense(3).get_config()",
+            (Layer l, Args a) -> toDln(LayerRegistry.JSON.convertValue(l.config(), Object.class)))
+        .method("to_json", "", "The layer's type, name and settings as JSON text.\nExample: Dense(3).to_json()",
+            (Layer l, Args a) -> LayerRegistry.toJson(l))
+        .call(ModelTypes::callLayer)
+        .repr(l -> "<" + l.typeName() + " '" + l.name() + "'" + (l.isBuilt() && !(l instanceof Model) ? " params=" + l.countParams() : "") + ">");
+
+    TypeTable.define(Model.class, "Model")
+        .attr("layers", m -> new ArrayList<Object>(m.layers()))
+        .attr("inputs", m -> new ArrayList<Object>(m.inputs()))
+        .attr("outputs", m -> new ArrayList<Object>(m.outputs()))
+        .attr("input", m -> m.inputs().size() == 1 ? m.inputs().get(0) : new ArrayList<Object>(m.inputs()))
+        .attr("output", m -> m.outputs().size() == 1 ? m.outputs().get(0) : new ArrayList<Object>(m.outputs()))
+        .attr("optimizer", m -> m.compileConfig() == null ? None.NONE : m.compileConfig().optimizer())
+        .attr("stop_training", Model::stopTraining)
+        .setter("stop_training", (m, v) -> m.setStopTraining(Values.truthy(v)))
+        .method("add", "layer", "Adds a layer on top of a Sequential model.\nExample: model.add(Dense(64, activation='relu'))",
+            ModelTypes::add)
+        .method("summary", "", "Prints the table of layers, output shapes and parameter counts.\nExample: model.summary()",
+            (Model m, Args a) -> {
+              a.invoker().out().print(m.summary());
+              a.invoker().out().flush();
+              return None.NONE;
+            })
+        .method("get_layer", "name?, index?", "A layer by name or by position.\nExample: model.get_layer('dense_1'), model.get_layer(index=0)",
+            (Model m, Args a) -> {
+              Object n = a.get("name");
+              if (n instanceof Long i) return m.getLayer(Math.toIntExact(i));
+              if (a.has("name")) return m.getLayer(a.string("name"));
+              if (a.has("index")) return m.getLayer(a.intValue("index"));
+              throw DlnException.argument("get_layer() needs a name or an index");
+            })
+        .method("compile", "optimizer?, loss?, metrics?", "Chooses the optimiser, the loss and the metrics for training.\n"
+            + "Example: model.compile(optimizer=Adam(lr=1e-3), loss='categorical_crossentropy', metrics=['accuracy'])",
+            ModelTypes::compile)
+        .method("fit", "x, y?, batch_size?, epochs?, verbose?, callbacks?, validation_split?, validation_data?, shuffle?, "
+                + "initial_epoch?, seed?",
+            "Trains the model: mini-batches (default 32), epochs (default 1), optional validation; returns a History.\n"
+                + "Example: history = model.fit(x_train, y_train, epochs=5, batch_size=128, validation_split=0.1)",
+            ModelTypes::fit)
+        .method("evaluate", "x, y, batch_size?, verbose?", "The loss (and metrics, as a list) on data, in inference mode.\n"
+            + "Example: loss, acc = model.evaluate(x_test, y_test)",
+            (Model m, Args a) -> {
+              List<Double> r = m.evaluate(inputs(a, "x"), inputs(a, "y"), a.intValue("batch_size", 32));
+              return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
+            })
+        .method("predict", "x, batch_size?, verbose?", "The model's outputs for x, in inference mode (dropout off).\n"
+            + "Example: probabilities = model.predict(x_test[:5])",
+            (Model m, Args a) -> {
+              List<INDArray> r = m.predict(inputs(a, "x"), a.intValue("batch_size", 32));
+              return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
+            })
+        .repr(m -> "<" + m.typeName() + " '" + m.name() + "'" + (m.isGraphBuilt() ? " params=" + m.countParams() : " (not built)") + ">");
+
+    TypeTable.define(Sequential.class, "Sequential");
+    // Each layer class under its own name, so type(layer) says Dense, Conv2D, ...
+    for (Class<? extends Layer> c : List.of(dln.runtime.nn.layers.InputLayer.class, dln.runtime.nn.layers.Dense.class,
+        dln.runtime.nn.layers.Conv2D.class, dln.runtime.nn.layers.MaxPooling2D.class, dln.runtime.nn.layers.AveragePooling2D.class,
+        dln.runtime.nn.layers.GlobalAveragePooling2D.class, dln.runtime.nn.layers.GlobalMaxPooling2D.class,
+        dln.runtime.nn.layers.Flatten.class, dln.runtime.nn.layers.Reshape.class, dln.runtime.nn.layers.Dropout.class,
+        dln.runtime.nn.layers.BatchNormalization.class, dln.runtime.nn.layers.Activation.class, dln.runtime.nn.layers.Softmax.class,
+        dln.runtime.nn.layers.ReLU.class, dln.runtime.nn.layers.Add.class, dln.runtime.nn.layers.Concatenate.class,
+        dln.runtime.nn.layers.Embedding.class, dln.runtime.nn.layers.LSTM.class)) {
+      TypeTable.define(c, c.getSimpleName());
+    }
+
+    TypeTable.define(SymbolicTensor.class, "SymbolicTensor")
+        .attr("shape", t -> ModelLib.shapeTuple(t.shape()))
+        .attr("ndim", t -> (long) t.rank())
+        .attr("name", SymbolicTensor::reference)
+        .call((t, invoker, positional, keywords) -> {
+          throw new DlnException("type error", "a symbolic tensor cannot be called", "call a layer on it instead: Dense(10)(x), or x -> Dense(10)", null);
+        })
+        .repr(t -> "<SymbolicTensor shape=" + Shapes.format(t.shape()) + " from " + t.layer().name() + ">");
+
+    TypeTable.define(History.class, "History")
+        .attr("history", h -> {
+          Map<Object, Object> d = new LinkedHashMap<>();
+          for (Map.Entry<String, List<Double>> e : h.history().entrySet()) d.put(e.getKey(), new ArrayList<Object>(e.getValue()));
+          return d;
+        })
+        .attr("epochs", h -> longs(h.epochs()))
+        .attr("epoch", h -> longs(h.epochs()))
+        .attr("interrupted", History::interrupted)
+        .repr(h -> "<History epochs=" + h.epochs().size() + " metrics=" + h.history().keySet() + ">");
+
+    TypeTable.define(Optimizer.class, "Optimizer")
+        .attr("learning_rate", Optimizer::learningRate)
+        .attr("lr", Optimizer::learningRate)
+        .setter("learning_rate", (o, v) -> o.setLearningRate(Values.toDouble(v)))
+        .setter("lr", (o, v) -> o.setLearningRate(Values.toDouble(v)))
+        .attr("iterations", o -> o.iterations())
+        .repr(Optimizer::toString);
+    TypeTable.define(Loss.class, "Loss").attr("name", Loss::name).repr(l -> "<Loss " + l.name() + ">");
+    TypeTable.define(LearningRateSchedule.class, "LearningRateSchedule")
+        .call((s, invoker, positional, keywords) -> {
+          if (positional.size() != 1) throw DlnException.argument("a schedule takes one argument: the step (or epoch for step_decay)");
+          long n = (long) Values.toDouble(positional.get(0));
+          return s.rate(n, (int) n);
+        })
+        .repr(Object::toString);
+  }
+
+  // ---------------------------------------------------------------- calling layers and models
+
+  /**
+   * {@code layer(x)}: a symbolic tensor (or a list of them) applies the layer; an eager tensor runs
+   * it; a layer or model composes the two into a Sequential model ({@code Dense(64) -> Dense(10)}).
+   */
+  private static Object callLayer(Layer layer, Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
+    for (String k : keywords.keySet()) {
+      if (!k.equals("training") && !k.equals("mask")) {
+        throw DlnException.argument(layer.typeName() + "() call got an unexpected keyword argument '" + k + "'");
+      }
+    }
+    if (positional.size() != 1) {
+      throw DlnException.argument("a layer is called with one argument (a tensor or a list of tensors), got " + positional.size(),
+          positional.size() > 1 ? "pass several inputs as a list: " + layer.typeName() + "()([x, y])" : null);
+    }
+    Object x = positional.get(0);
+    if (x instanceof SymbolicTensor t) return layer.apply(t);
+    if (x instanceof Layer other) return compose(other, layer);
+    if (x instanceof Tuple tu) x = tu.items();
+    if (x instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof SymbolicTensor) {
+      List<SymbolicTensor> ts = new ArrayList<>();
+      for (Object o : items) {
+        if (!(o instanceof SymbolicTensor s)) {
+          throw DlnException.type("cannot mix symbolic tensors with " + Values.typeName(o) + " in a layer call");
+        }
+        ts.add(s);
+      }
+      List<SymbolicTensor> out = layer.apply(ts);
+      return out.size() == 1 ? out.get(0) : new ArrayList<Object>(out);
+    }
+    if (x instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof INDArray) {
+      List<INDArray> xs = new ArrayList<>();
+      for (Object o : items) xs.add(Values.toTensor(o));
+      List<INDArray> out = layer.call(xs);
+      return out.size() == 1 ? out.get(0) : new ArrayList<Object>(out);
+    }
+    INDArray eager;
+    try {
+      eager = Values.toTensor(x);
+    } catch (DlnException e) {
+      throw DlnException.type("a layer is applied to a tensor, a symbolic tensor (from Input) or a layer, got " + Values.typeName(x));
+    }
+    return layer.call(eager);
+  }
+
+  /** {@code first -> second} for layers: a Sequential model of both (flattening Sequential stacks). */
+  static Sequential compose(Layer first, Layer second) {
+    List<Object> stack = new ArrayList<>();
+    long[] inputShape = null;
+    if (first instanceof Sequential s) {
+      stack.addAll(s.layers());
+      if (s.isGraphBuilt()) inputShape = s.inputs().get(0).sampleShape();
+    } else {
+      stack.add(first);
+    }
+    stack.add(second);
+    Sequential seq = new Sequential(stack);
+    if (inputShape != null) seq.buildFor(List.of(inputShape));
+    return seq;
+  }
+
+  private static Object add(Model m, Args a) {
+    if (!(m instanceof Sequential s)) {
+      throw new DlnException("type error", "add() works on Sequential models; '" + m.name() + "' is a functional Model",
+          "build functional models by calling layers on tensors", null);
+    }
+    Object v = a.get("layer");
+    if (v instanceof Layer l) s.add(l);
+    else if (v instanceof SymbolicTensor t) s.add(t);
+    else throw DlnException.type("add() takes a layer, got " + Values.typeName(v));
+    return None.NONE;
+  }
+
+  // ---------------------------------------------------------------- compile and fit
+
+  private static Object compile(Model m, Args a) {
+    Object opt = a.get("optimizer");
+    Optimizer optimizer = !a.has("optimizer") ? Optimizer.byName("rmsprop")
+        : opt instanceof Optimizer o ? o : Optimizer.byName(a.nameLike("optimizer"));
+    if (!a.has("loss")) {
+      throw DlnException.argument("compile() needs a loss", "e.g. loss='categorical_crossentropy' for classes or loss='mse' for numbers");
+    }
+    List<Loss> losses = new ArrayList<>();
+    Object l = a.get("loss");
+    if (l instanceof List<?> || l instanceof Tuple) {
+      for (Object o : a.list("loss")) losses.add(loss(o));
+    } else {
+      losses.add(loss(l));
+    }
+    List<String> metrics = new ArrayList<>();
+    if (a.has("metrics")) {
+      Object mv = a.get("metrics");
+      List<Object> items = mv instanceof String || mv instanceof dln.interp.call.Callable ? List.of(mv) : a.list("metrics");
+      for (Object o : items) metrics.add(nameOf(o));
+    }
+    m.compile(new dln.runtime.train.CompileConfig(optimizer, losses, metrics));
+    return None.NONE;
+  }
+
+  private static Loss loss(Object o) {
+    if (o instanceof Loss l) return l;
+    return Loss.byName(nameOf(o));
+  }
+
+  private static String nameOf(Object o) {
+    if (o instanceof String s) return s;
+    if (o instanceof dln.interp.call.Callable c) return c.name();
+    throw DlnException.type("expected a name (string), got " + Values.typeName(o));
+  }
+
+  private static Object fit(Model m, Args a) {
+    Invoker invoker = a.invoker();
+    if (!a.has("y")) throw DlnException.argument("fit() needs labels y", "model.fit(x_train, y_train, epochs=5)");
+    FitOptions o = new FitOptions()
+        .epochs(a.intValue("epochs", 1))
+        .batchSize(a.intValue("batch_size", 32))
+        .validationSplit(a.number("validation_split", 0))
+        .shuffle(a.bool("shuffle", true))
+        .initialEpoch(a.intValue("initial_epoch", 0))
+        .progress(new ProgressBar(invoker.out(), invoker.interactive(), a.intValue("verbose", 1)))
+        .shouldStop(invoker::cancelRequested);
+    if (a.has("seed")) o.seed(a.integer("seed"));
+    if (a.has("validation_data")) {
+      List<Object> vd = a.list("validation_data");
+      if (vd.size() != 2) throw DlnException.value("validation_data must be a pair (x_val, y_val), got " + vd.size() + " items");
+      o.validationData(tensorsOf(vd.get(0)), tensorsOf(vd.get(1)));
+    }
+    if (a.has("callbacks")) o.callbacks(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
+    return m.fit(inputs(a, "x"), inputs(a, "y"), o);
+  }
+
+  /** One tensor, or a list of tensors for several inputs/outputs. */
+  private static List<INDArray> inputs(Args a, String param) {
+    return tensorsOf(a.get(param));
+  }
+
+  private static List<INDArray> tensorsOf(Object v) {
+    if (v instanceof INDArray t) return List.of(t);
+    if (v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof INDArray) {
+      List<INDArray> out = new ArrayList<>();
+      for (Object o : l) out.add(Values.toTensor(o));
+      return out;
+    }
+    if (v instanceof Tuple t && t.size() > 0 && t.get(0) instanceof INDArray) return tensorsOf(t.items());
+    return List.of(Values.toTensor(v));
+  }
+
+  // ---------------------------------------------------------------- value helpers
+
+  private static Object symbolic(Object o) {
+    return o instanceof List<?> l ? new ArrayList<Object>(l) : o;
+  }
+
+  private static Object shapeOf(Object o) {
+    if (o instanceof SymbolicTensor t) return ModelLib.shapeTuple(t.shape());
+    List<Object> out = new ArrayList<>();
+    for (Object x : (List<?>) o) out.add(ModelLib.shapeTuple(((SymbolicTensor) x).shape()));
+    return out;
+  }
+
+  private static List<Object> weights(Layer l, boolean trainable) {
+    List<Object> out = new ArrayList<>();
+    if (l instanceof Model m) {
+      for (Model.WeightRef r : m.weightRefs()) if (r.trainable() == trainable) out.add(r.weight().value());
+      return out;
+    }
+    for (Weight w : l.weightList()) if ((w.isTrainable() && l.isTrainable()) == trainable) out.add(w.value());
+    return out;
+  }
+
+  private static List<Object> longs(List<Integer> xs) {
+    List<Object> out = new ArrayList<>();
+    for (Integer i : xs) out.add((long) i);
+    return out;
+  }
+
+  /** JSON-ish Java values (from Jackson) to DLN values: ints to Long, lists to lists, maps to dicts. */
+  private static Object toDln(Object v) {
+    if (v == null) return None.NONE;
+    if (v instanceof Integer i) return (long) i;
+    if (v instanceof Number n && !(v instanceof Double) && !(v instanceof Long)) return n.doubleValue();
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      for (Object o : l) out.add(toDln(o));
+      return out;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) out.put(e.getKey(), toDln(e.getValue()));
+      return out;
+    }
+    return v;
+  }
+}

@@ -1,0 +1,122 @@
+package dln.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dln.Dln;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DlnCompleterTest {
+  private Dln dln;
+  private DlnCompleter completer;
+
+  @BeforeEach
+  void setUp() {
+    dln = Dln.builder().out(new PrintWriter(new StringWriter())).err(new PrintWriter(new StringWriter())).build();
+    completer = new DlnCompleter(new Catalog(dln.interpreter()));
+  }
+
+  @Test
+  void namesInScopeIncludeBuiltinsUserVariablesAndKeywords() {
+    dln.eval("learning_rate = 0.1");
+    assertEquals(List.of("learning_rate", "len", "list"), completer.complete("l").subList(0, 3).stream().sorted().toList());
+    assertTrue(completer.complete("l").contains("lambda"));
+    assertEquals(List.of("print"), completer.complete("x = pri"));
+  }
+
+  @Test
+  void keywordArgumentsOfTheCalledBuiltin() {
+    assertEquals(List.of("sep="), completer.complete("print(1, 2, se"));
+    List<String> all = completer.complete("range(");
+    assertEquals(List.of("start=", "stop=", "step="), all.subList(0, 3));
+    // statement keywords make no sense inside a call
+    assertFalse(all.contains("def"));
+    assertTrue(all.contains("lambda"));
+  }
+
+  @Test
+  void keywordArgumentsAlreadyGivenAreNotOfferedAgain() {
+    List<String> rest = completer.complete("range(start=1, ");
+    assertFalse(rest.contains("start="));
+    assertTrue(rest.contains("stop="));
+  }
+
+  @Test
+  void keywordArgumentsOfUserFunctions() {
+    dln.eval("def block(x, filters, kernel=3):\n    return x\n");
+    assertEquals(List.of("filters=", "filter"), completer.complete("block(1, fil"));
+    assertEquals(List.of("x=", "filters=", "kernel="), completer.complete("block(").subList(0, 3));
+  }
+
+  @Test
+  void enumLikeValuesAfterTheirKeyword() {
+    assertEquals(List.of("'valid'", "'same'"), completer.complete("Conv2D(32, 3, padding="));
+    // once a word is started, the values come first, then names in scope (a variable can hold the value)
+    List<String> typed = completer.complete("Conv2D(32, 3, padding=s");
+    assertEquals("same", typed.get(0));
+    assertTrue(typed.contains("sum"));
+    List<String> acts = completer.complete("Dense(64, activation=");
+    assertTrue(acts.contains("'relu'") && acts.contains("'softmax'"), acts.toString());
+    assertEquals(List.of("relu'"), completer.complete("Dense(64, activation='re"));
+    assertTrue(completer.complete("model.compile(loss='").contains("categorical_crossentropy'"));
+    assertTrue(completer.complete("model.compile(optimizer=").contains("'adam'"));
+    assertTrue(completer.complete("model.compile(metrics=['").contains("accuracy'"));
+  }
+
+  @Test
+  void anAssignmentOutsideACallIsNotAKeywordArgument() {
+    List<String> r = completer.complete("padding = ");
+    assertFalse(r.contains("'same'"));
+    assertTrue(r.contains("print"));
+  }
+
+  @Test
+  void membersAfterADotComeFromTheValuesType() {
+    dln.eval("xs = [3, 1, 2]\nnames = {'a': 1}");
+    List<String> listMembers = completer.complete("xs.");
+    assertTrue(listMembers.contains("append"), listMembers.toString());
+    assertEquals(List.of("append"), completer.complete("xs.app"));
+    assertTrue(completer.complete("names.").contains("keys"));
+    assertTrue(completer.complete("'abc'.").isEmpty(), "a literal before the dot is not evaluated");
+    assertTrue(completer.complete("unknown.").isEmpty());
+    assertTrue(completer.complete("f(xs).").isEmpty(), "nothing is called to complete");
+  }
+
+  @Test
+  void fileNamesInsideStringsAndAfterLoad(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("neuron.dln"), "x = 1\n");
+    Files.writeString(dir.resolve("net.dln"), "x = 2\n");
+    Files.createDirectory(dir.resolve("nested"));
+    String d = dir.toString();
+    assertEquals(List.of(d + "/nested/", d + "/net.dln'", d + "/neuron.dln'"), completer.complete("open('" + d + "/ne"));
+    assertEquals(List.of(d + "/neuron.dln"), completer.complete(":load " + d + "/neu"));
+    assertEquals(List.of(d + "/neuron.dln"), completer.complete(":l " + d + "/neu"));
+  }
+
+  @Test
+  void commandsAndTheirArguments() {
+    assertEquals(List.of(":summary", ":save"), completer.complete(":s"));
+    assertEquals(List.of("print"), completer.complete(":help pri"));
+    assertEquals(List.of("sep="), completer.complete(":time print(1, se"));
+  }
+
+  @Test
+  void nothingInsideComments() {
+    assertTrue(completer.complete("x = 1  # pri").isEmpty());
+  }
+
+  @Test
+  void theWordReplacedIsTheIdentifierBeforeTheCursor() {
+    DlnCompleter.Result r = completer.analyze("print(1, se) + 1", 11);
+    assertEquals("se", r.word());
+    assertEquals(9, r.wordStart());
+  }
+}

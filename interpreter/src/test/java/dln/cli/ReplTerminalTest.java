@@ -1,0 +1,213 @@
+package dln.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives the real REPL in a terminal, as a person would: keys go in with tmux send-keys and the
+ * screen is read back with capture-pane. The REPL runs from the test class path (so it needs no
+ * packaged jar) on a private tmux server, with a temporary home for its history file.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplTerminalTest {
+  private static final String SESSION = "dln-test";
+  private static final long TIMEOUT_MS = 60_000;
+  @TempDir
+  static Path home;
+  private static String socket;
+
+  @BeforeAll
+  static void startRepl() throws Exception {
+    Assumptions.assumeTrue(tmuxAvailable(), "tmux is not installed: the terminal test of the REPL is skipped");
+    socket = "dln-test-" + ProcessHandle.current().pid();
+    Path launcher = home.resolve("repl.sh");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Files.writeString(launcher, "#!/bin/sh\nexport OMP_WAIT_POLICY=passive\ncd '" + home + "'\nexec '" + java
+        + "' -Xss16m -Duser.home='" + home + "' -cp \"$DLN_TEST_CLASSPATH\" dln.cli.Main\n", StandardCharsets.UTF_8);
+    tmux(List.of("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "50",
+        "-e", "DLN_TEST_CLASSPATH=" + System.getProperty("java.class.path"), "sh " + launcher));
+    waitForScreen("the first prompt", s -> s.contains(Repl.PROMPT));
+  }
+
+  @AfterAll
+  static void stopRepl() throws Exception {
+    if (socket != null) tmux(List.of("kill-server"));
+  }
+
+  @Test
+  @Order(1)
+  void tabCompletesKeywordArgumentsAndListsThem() throws Exception {
+    clear();
+    keys("print(1, se", "Tab");
+    waitForScreen("print's sep= keyword", s -> s.contains("print(1, sep="));
+    keys("C-u", "C-l");
+    keys("range(", "Tab");
+    String screen = waitForScreen("range's parameters listed", s -> s.contains("start=") && s.contains("stop=") && s.contains("step="));
+    assertTrue(screen.contains("keyword arguments"), screen);
+    keys("C-u", "C-l");
+    keys("Dense(64, activation=", "Tab");
+    waitForScreen("activation names", s -> s.contains("'relu'") && s.contains("'softmax'"));
+    keys("C-u");
+  }
+
+  @Test
+  @Order(2)
+  void multiLineDefIsIndentedAutomaticallyAndEndsWithAnEmptyLine() throws Exception {
+    clear();
+    line("def twice(x):");
+    waitForScreen("a continuation prompt", s -> s.contains(Repl.CONTINUATION));
+    line("return 2 * x"); // typed without indentation: the REPL indents the block
+    waitForScreen("the body echoed indented", s -> s.contains(Repl.CONTINUATION + "    return 2 * x"));
+    line("");
+    line("twice(21)");
+    waitForScreen("the function's result", s -> s.lines().anyMatch(l -> l.strip().equals("42")));
+  }
+
+  @Test
+  @Order(3)
+  void anErrorIsReportedAndTheNextLineWorks() throws Exception {
+    clear();
+    line("undefined_name + 1");
+    waitForScreen("the name error", s -> s.contains("name 'undefined_name' is not defined"));
+    line("40 + 2");
+    waitForScreen("the next result", s -> s.lines().anyMatch(l -> l.strip().equals("42")));
+  }
+
+  @Test
+  @Order(4)
+  void ctrlCStopsALoopKeepsStateAndNeverExitsAtThePrompt() throws Exception {
+    clear();
+    line("n = 0");
+    line("while true:");
+    waitForScreen("a continuation prompt", s -> s.contains(Repl.CONTINUATION));
+    line("n += 1");
+    line("");
+    Thread.sleep(1500);
+    keys("C-c");
+    waitForScreen("the interrupt message", s -> s.contains("interrupted"));
+    clear();
+    line("n > 0");
+    waitForScreen("state kept after the interrupt", s -> s.lines().anyMatch(l -> l.strip().equals("true")));
+    keys("C-c");
+    keys("C-c");
+    waitForScreen("the hint on Ctrl-C", s -> s.contains("Ctrl-D or :quit leaves DLN"));
+    clear();
+    line("6 * 7");
+    waitForScreen("the REPL still running", s -> s.lines().anyMatch(l -> l.strip().equals("42")));
+  }
+
+  @Test
+  @Order(5)
+  void helpShowsSignatureDescriptionAndExample() throws Exception {
+    clear();
+    line(":help print");
+    String screen = waitForScreen("print's help", s -> s.contains("Example:"));
+    assertTrue(screen.contains("print(*values, sep?, end?)"), screen);
+    assertTrue(screen.contains("Prints values"), screen);
+  }
+
+  @Test
+  @Order(6)
+  void saveWritesTheSuccessfulEntriesAsARunnableScript() throws Exception {
+    clear();
+    line("broken(");
+    line(")");
+    line(":save session.dln");
+    waitForScreen("the save message", s -> s.contains("saved"));
+    String script = Files.readString(home.resolve("session.dln"));
+    assertTrue(script.contains("def twice(x):\n    return 2 * x\n"), script);
+    assertTrue(script.contains("twice(21)\n40 + 2\nn = 0\n"), script);
+    // failed, interrupted and syntax-error entries are left out
+    assertTrue(!script.contains("undefined_name") && !script.contains("broken") && !script.contains("n += 1"), script);
+  }
+
+  @Test
+  @Order(7)
+  void ctrlDLeaves() throws Exception {
+    clear();
+    keys("C-d");
+    long end = System.currentTimeMillis() + TIMEOUT_MS;
+    while (System.currentTimeMillis() < end) {
+      if (tmux(List.of("has-session", "-t", SESSION)) != 0) return;
+      Thread.sleep(100);
+    }
+    fail("the REPL did not exit on Ctrl-D");
+  }
+
+  // ------------------------------------------------------------------------------------ helpers
+
+  private static boolean tmuxAvailable() {
+    try {
+      return new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start().waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static int tmux(List<String> args) throws IOException, InterruptedException {
+    return run(args).exitCode;
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  private static Result run(List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+    return new Result(p.exitValue(), out);
+  }
+
+  private static void keys(String... keys) throws Exception {
+    List<String> args = new ArrayList<>(List.of("send-keys", "-t", SESSION));
+    args.addAll(List.of(keys));
+    assertEquals(0, tmux(args), "send-keys failed");
+    Thread.sleep(150);
+  }
+
+  /** Types a line and presses Enter separately, as a person would (keys arriving together count as a paste). */
+  private static void line(String text) throws Exception {
+    if (!text.isEmpty()) keys("-l", text);
+    keys("Enter");
+    Thread.sleep(150);
+  }
+
+  private static void clear() throws Exception {
+    keys("C-l");
+  }
+
+  private static String screen() throws Exception {
+    return run(List.of("capture-pane", "-p", "-J", "-t", SESSION)).output;
+  }
+
+  private static String waitForScreen(String what, Predicate<String> ok) throws Exception {
+    long end = System.currentTimeMillis() + TIMEOUT_MS;
+    String s = "";
+    while (System.currentTimeMillis() < end) {
+      s = screen();
+      if (ok.test(s)) return s;
+      Thread.sleep(100);
+    }
+    fail("waited " + TIMEOUT_MS / 1000 + " s for " + what + "; the screen shows:\n" + s);
+    return s;
+  }
+}

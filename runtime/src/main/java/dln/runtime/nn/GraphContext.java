@@ -1,0 +1,124 @@
+package dln.runtime.nn;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * State shared by all layers while one SameDiff graph is built from a model: the graph, whether it
+ * is the training or the inference graph, the variable bound to each weight (so a shared layer
+ * binds its weights once), dropout masks the executor must feed, moving statistics it must update,
+ * and which outputs came out of softmax or sigmoid (for fused, stable losses).
+ */
+public final class GraphContext {
+  /** The kind of squashing whose input (logits) was recorded. */
+  public enum LogitKind { SOFTMAX, SIGMOID }
+
+  /** Logits behind an activation output. */
+  public record Logits(SDVariable logits, LogitKind kind) {}
+
+  /** A dropout mask placeholder: per-sample shape and drop rate; the executor fills it per batch. */
+  public record Mask(String placeholder, long[] shape, double rate) {}
+
+  /** A moving statistic to update after each training step: target = m·target + (1−m)·batch. */
+  public record MovingAverage(Weight target, String batchValue, double momentum) {}
+
+  private final SameDiff sd;
+  private final boolean training;
+  private final Map<Weight, SDVariable> weightVars = new IdentityHashMap<>();
+  private final List<Mask> masks = new ArrayList<>();
+  private final List<MovingAverage> movingAverages = new ArrayList<>();
+  private final Map<String, Logits> logits = new HashMap<>();
+  private final Set<String> usedNames = new HashSet<>();
+  private final Deque<Boolean> trainableStack = new ArrayDeque<>();
+
+  public GraphContext(SameDiff sd, boolean training) {
+    this.sd = sd;
+    this.training = training;
+  }
+
+  public SameDiff sd() {
+    return sd;
+  }
+
+  /** True while building the training graph (dropout active, batch statistics). */
+  public boolean training() {
+    return training;
+  }
+
+  /**
+   * True when a layer should behave as in training: a training graph and neither the layer nor any
+   * model around it is frozen (a frozen BatchNormalization runs in inference mode, as in Keras).
+   */
+  public boolean training(Layer layer) {
+    return training && layer.isTrainable() && !trainableStack.contains(Boolean.FALSE);
+  }
+
+  /** Entered while building the inside of a nested model, so freezing the model freezes its layers. */
+  public void enterModel(Layer model) {
+    trainableStack.push(model.isTrainable());
+  }
+
+  public void exitModel() {
+    trainableStack.pop();
+  }
+
+  /** The graph variable bound to a weight: the same array object, so in-place updates are seen. */
+  public SDVariable weight(Weight w) {
+    return weightVars.computeIfAbsent(w, k -> sd.var(uniqueName(k.fullName()), k.value()));
+  }
+
+  /** All weights bound so far, with their graph variable names. */
+  public Map<Weight, SDVariable> weightVariables() {
+    return weightVars;
+  }
+
+  /** A fresh placeholder for a dropout mask of shape (batch, ...sampleShape). */
+  public SDVariable dropoutMask(Layer layer, long[] sampleShape, double rate) {
+    String name = uniqueName(layer.name() + "/mask");
+    masks.add(new Mask(name, sampleShape.clone(), rate));
+    return sd.placeHolder(name, DataType.FLOAT, Shapes.withBatch(sampleShape));
+  }
+
+  public List<Mask> masks() {
+    return masks;
+  }
+
+  /** Asks the executor to blend a batch statistic into a moving statistic after each step. */
+  public void movingAverage(Weight target, SDVariable batchValue, double momentum) {
+    movingAverages.add(new MovingAverage(target, batchValue.name(), momentum));
+  }
+
+  public List<MovingAverage> movingAverages() {
+    return movingAverages;
+  }
+
+  /** Records that {@code output} is softmax/sigmoid of {@code input}; returns output. */
+  public SDVariable recordLogits(SDVariable output, SDVariable input, LogitKind kind) {
+    logits.put(output.name(), new Logits(input, kind));
+    return output;
+  }
+
+  /** The logits behind an output, or null when it did not come from softmax/sigmoid. */
+  public Logits logitsOf(SDVariable output) {
+    return logits.get(output.name());
+  }
+
+  /** A variable name not used before in this graph (layer names may repeat across models). */
+  public String uniqueName(String base) {
+    String clean = base.replaceAll("[^A-Za-z0-9_/]", "_");
+    String name = clean;
+    for (int i = 1; usedNames.contains(name) || sd.hasVariable(name); i++) name = clean + "_" + i;
+    usedNames.add(name);
+    return name;
+  }
+}

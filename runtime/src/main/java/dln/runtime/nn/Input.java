@@ -1,0 +1,20 @@
+package dln.runtime.nn;
+
+import dln.runtime.nn.layers.InputLayer;
+import java.util.List;
+
+/** Keras's {@code Input(shape)}: creates an input layer and returns its symbolic tensor. */
+public final class Input {
+  private Input() {}
+
+  /** A symbolic input of the given per-sample shape, e.g. {@code Input.of(28, 28, 1)}. */
+  public static SymbolicTensor of(long... sampleShape) {
+    return named(null, sampleShape);
+  }
+
+  /** The same with an explicit layer name. */
+  public static SymbolicTensor named(String name, long... sampleShape) {
+    InputLayer layer = new InputLayer(new InputLayer.Config(sampleShape.clone()), name);
+    return layer.apply(List.of()).get(0);
+  }
+}

@@ -1,0 +1,394 @@
+package dln.runtime.nn;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.layers.InputLayer;
+import dln.runtime.train.CompileConfig;
+import dln.runtime.train.FitOptions;
+import dln.runtime.train.History;
+import dln.runtime.train.Loss;
+import dln.runtime.train.Optimizer;
+import dln.runtime.train.SameDiffEngine;
+import dln.runtime.train.Trainer;
+import dln.runtime.train.TrainingEngine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A functional model: a graph of layer applications from input tensors to output tensors. A model
+ * is itself a layer (it can be applied to new tensors, reusing its weights). Training runs through
+ * a {@link TrainingEngine}, by default {@link SameDiffEngine}; {@link #setEngineFactory} swaps in a
+ * faster executor without changing anything else.
+ */
+public class Model extends Layer {
+  /** One weight with whether training may change it (its layer and every enclosing model unfrozen). */
+  public record WeightRef(Weight weight, boolean trainable) {}
+
+  private List<SymbolicTensor> inputs = List.of();
+  private List<SymbolicTensor> outputs = List.of();
+  private List<Node> nodes = List.of();
+  private List<Layer> layers = List.of();
+  private int version;
+
+  private CompileConfig compileConfig;
+  private TrainingEngine engine;
+  private TrainingEngine.Factory engineFactory = SameDiffEngine::new;
+  private boolean stopTraining;
+
+  /** A model from its input tensors (made by {@link Input#of}) to its output tensors. */
+  public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, String name) {
+    super(name != null ? name : LayerNames.next("model"));
+    setGraph(inputs, outputs);
+  }
+
+  public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+    this(inputs, outputs, null);
+  }
+
+  public Model(SymbolicTensor input, SymbolicTensor output) {
+    this(List.of(input), List.of(output), null);
+  }
+
+  /** For subclasses that build their graph later (Sequential). */
+  protected Model(String name, boolean deferred) {
+    super(name);
+  }
+
+  @Override
+  public String typeName() {
+    return "Functional";
+  }
+
+  /** Sets the graph and derives the layer order; checks every output depends only on the inputs. */
+  protected final void setGraph(List<SymbolicTensor> newInputs, List<SymbolicTensor> newOutputs) {
+    if (newInputs.isEmpty()) throw DlnRuntimeException.value("a model needs at least one input", "use inputs=Input(shape)");
+    if (newOutputs.isEmpty()) throw DlnRuntimeException.value("a model needs at least one output", null);
+    for (SymbolicTensor in : newInputs) {
+      if (!(in.layer() instanceof InputLayer)) {
+        throw DlnRuntimeException.value(
+            "model inputs must come from Input(...), but one comes from " + in.layer().describe(),
+            "pass the tensor returned by Input(shape) as inputs=");
+      }
+    }
+    Set<SymbolicTensor> inputSet = Collections.newSetFromMap(new IdentityHashMap<>());
+    inputSet.addAll(newInputs);
+    List<Node> order = new ArrayList<>();
+    Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (SymbolicTensor in : newInputs) {
+      if (visited.add(in.node())) order.add(in.node());
+    }
+    for (SymbolicTensor out : newOutputs) visit(out.node(), inputSet, visited, order);
+    Set<Layer> seen = new LinkedHashSet<>();
+    for (Node n : order) seen.add(n.layer());
+    this.inputs = List.copyOf(newInputs);
+    this.outputs = List.copyOf(newOutputs);
+    this.nodes = List.copyOf(order);
+    this.layers = List.copyOf(seen);
+    this.version++;
+    this.engine = null;
+  }
+
+  private static void visit(Node node, Set<SymbolicTensor> inputSet, Set<Node> visited, List<Node> order) {
+    if (visited.contains(node)) return;
+    if (node.layer() instanceof InputLayer) {
+      SymbolicTensor t = node.outputs().get(0);
+      if (!inputSet.contains(t)) {
+        throw DlnRuntimeException.value(
+            "the model's outputs depend on input '" + node.layer().name() + "' " + Shapes.format(t.shape())
+                + ", which is not among the model's inputs",
+            "add it to inputs=[...]");
+      }
+    }
+    visited.add(node);
+    for (SymbolicTensor in : node.inputs()) visit(in.node(), inputSet, visited, order);
+    order.add(node);
+  }
+
+  // ---------------------------------------------------------------- structure
+
+  public List<SymbolicTensor> inputs() {
+    return inputs;
+  }
+
+  public List<SymbolicTensor> outputs() {
+    return outputs;
+  }
+
+  /** Layer applications in execution order (input nodes first). */
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  /** The model's layers in order (Keras's {@code model.layers}). */
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  /** Increases whenever the graph changes (compiled graphs are then rebuilt). */
+  public int version() {
+    return version;
+  }
+
+  /** A layer by name; a helpful error lists the names when it is missing. */
+  public Layer getLayer(String layerName) {
+    for (Layer l : layers()) if (l.name().equals(layerName)) return l;
+    List<String> names = new ArrayList<>();
+    for (Layer l : layers()) names.add(l.name());
+    throw DlnRuntimeException.value("no layer named '" + layerName + "' in model '" + name() + "'",
+        Names.hint(layerName, names));
+  }
+
+  /** A layer by position in {@link #layers()} (negative counts from the end). */
+  public Layer getLayer(int index) {
+    List<Layer> ls = layers();
+    int i = index < 0 ? ls.size() + index : index;
+    if (i < 0 || i >= ls.size()) {
+      throw DlnRuntimeException.value("layer index " + index + " is out of range: the model has " + ls.size() + " layers");
+    }
+    return ls.get(i);
+  }
+
+  /** True when the graph exists (a Sequential without a known input shape is not built yet). */
+  public boolean isGraphBuilt() {
+    return !outputs.isEmpty();
+  }
+
+  /** Throws a helpful error when the model's graph does not exist yet. */
+  public void requireGraph(String action) {
+    if (!isGraphBuilt()) {
+      throw DlnRuntimeException.value(
+          "model '" + name() + "' has no input shape yet, so it cannot " + action,
+          "give the first layer an input shape (Input(784) or input_shape=...), or call fit/predict first");
+    }
+  }
+
+  // ---------------------------------------------------------------- as a layer
+
+  @Override
+  public Object config() {
+    return ModelSpec.of(this);
+  }
+
+  @Override
+  protected int minInputs() {
+    return inputs.size();
+  }
+
+  @Override
+  protected int maxInputs() {
+    return inputs.size();
+  }
+
+  @Override
+  public List<long[]> outputShapes(List<long[]> inputShapes) {
+    requireGraph("be applied to a tensor");
+    checkInputCount(inputShapes.size());
+    for (int i = 0; i < inputShapes.size(); i++) {
+      long[] expected = inputs.get(i).shape();
+      if (!Shapes.sameSample(expected, inputShapes.get(i))) {
+        throw DlnRuntimeException.shape(
+            "model '" + name() + "' expects input " + (inputs.size() > 1 ? (i + 1) + " " : "") + "of shape "
+                + Shapes.format(expected) + ", but got " + Shapes.format(inputShapes.get(i)),
+            hintForInput(expected, inputShapes.get(i)));
+      }
+    }
+    List<long[]> out = new ArrayList<>();
+    for (SymbolicTensor t : outputs) out.add(t.shape());
+    return out;
+  }
+
+  static String hintForInput(long[] expected, long[] got) {
+    if (Shapes.sampleSize(expected) == Shapes.sampleSize(got)) {
+      return "same number of values per sample (" + Shapes.sampleSize(got) + "): reshape the data to "
+          + Shapes.format(Shapes.sample(expected));
+    }
+    return null;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> inputShapes) {
+    return outputShapes(inputShapes).get(0);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> in, List<long[]> shapes) {
+    return call(ctx, in, shapes).get(0);
+  }
+
+  /** Runs the model's graph on graph variables (used for the top level and for nested models). */
+  @Override
+  public List<SDVariable> call(GraphContext ctx, List<SDVariable> in, List<long[]> shapes) {
+    Map<SymbolicTensor, SDVariable> values = new IdentityHashMap<>();
+    for (int i = 0; i < inputs.size(); i++) values.put(inputs.get(i), in.get(i));
+    ctx.enterModel(this);
+    try {
+      for (Node node : nodes) {
+        if (node.layer() instanceof InputLayer) continue;
+        List<SDVariable> args = new ArrayList<>();
+        List<long[]> argShapes = new ArrayList<>();
+        for (SymbolicTensor t : node.inputs()) {
+          args.add(values.get(t));
+          argShapes.add(t.shape());
+        }
+        List<SDVariable> outs = node.layer().call(ctx, args, argShapes);
+        for (int i = 0; i < outs.size(); i++) values.put(node.outputs().get(i), outs.get(i));
+      }
+    } finally {
+      ctx.exitModel();
+    }
+    List<SDVariable> result = new ArrayList<>();
+    for (SymbolicTensor t : outputs) result.add(values.get(t));
+    return result;
+  }
+
+  // ---------------------------------------------------------------- weights
+
+  /** Every distinct weight of the model (shared layers once), with its effective trainability. */
+  public List<WeightRef> weightRefs() {
+    List<WeightRef> out = new ArrayList<>();
+    collect(this, true, out, Collections.newSetFromMap(new IdentityHashMap<>()));
+    return out;
+  }
+
+  private static void collect(Layer layer, boolean parentTrainable, List<WeightRef> out, Set<Layer> seen) {
+    if (!seen.add(layer)) return;
+    boolean trainable = parentTrainable && layer.isTrainable();
+    if (layer instanceof Model m) {
+      for (Layer l : m.layers()) collect(l, trainable, out, seen);
+    } else {
+      for (Weight w : layer.weightList()) out.add(new WeightRef(w, trainable && w.isTrainable()));
+    }
+  }
+
+  @Override
+  public List<Weight> weightList() {
+    List<Weight> out = new ArrayList<>();
+    for (WeightRef r : weightRefs()) out.add(r.weight());
+    return out;
+  }
+
+  @Override
+  public Weight weight(String fullName) {
+    for (Weight w : weightList()) if (w.fullName().equals(fullName)) return w;
+    return null;
+  }
+
+  @Override
+  public long countParams() {
+    long n = 0;
+    for (WeightRef r : weightRefs()) n += r.weight().value().length();
+    return n;
+  }
+
+  /** Parameters training may change. */
+  public long countTrainableParams() {
+    long n = 0;
+    for (WeightRef r : weightRefs()) if (r.trainable()) n += r.weight().value().length();
+    return n;
+  }
+
+  // ---------------------------------------------------------------- summary
+
+  /** Keras's summary table as text. */
+  public String summary() {
+    requireGraph("show a summary");
+    return Summary.render(this);
+  }
+
+  /** True for models whose summary has a "Connected to" column (functional graphs). */
+  protected boolean showsConnections() {
+    return true;
+  }
+
+  // ---------------------------------------------------------------- training
+
+  /** Keras's {@code compile}: one loss for every output. */
+  public void compile(Optimizer optimizer, Loss loss, List<String> metrics) {
+    compile(new CompileConfig(optimizer, List.of(loss), metrics));
+  }
+
+  /** Compile with names: {@code compile("adam", "categorical_crossentropy", "accuracy")}. */
+  public void compile(String optimizer, String loss, String... metrics) {
+    compile(Optimizer.byName(optimizer), Loss.byName(loss), List.of(metrics));
+  }
+
+  public void compile(CompileConfig config) {
+    this.compileConfig = config;
+    this.engine = null;
+  }
+
+  /** The compile settings, or null before {@code compile}. */
+  public CompileConfig compileConfig() {
+    return compileConfig;
+  }
+
+  /** Replaces the executor used by fit/evaluate/predict (for faster engines). */
+  public void setEngineFactory(TrainingEngine.Factory factory) {
+    this.engineFactory = factory;
+    this.engine = null;
+  }
+
+  /** The engine for the current graph and compile settings (built on first use). */
+  public TrainingEngine engine() {
+    if (engine == null || engine.version() != version) {
+      engine = engineFactory.create(this, compileConfig);
+    }
+    return engine;
+  }
+
+  /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end {@code fit} after this epoch. */
+  public void setStopTraining(boolean stop) {
+    this.stopTraining = stop;
+  }
+
+  public boolean stopTraining() {
+    return stopTraining;
+  }
+
+  /** Builds the graph from the data's sample shapes if needed (Sequential); a no-op here. */
+  public void buildFor(List<long[]> sampleShapes) {}
+
+  public History fit(INDArray x, INDArray y, FitOptions options) {
+    return fit(List.of(x), List.of(y), options);
+  }
+
+  public History fit(List<INDArray> x, List<INDArray> y, FitOptions options) {
+    return new Trainer(this).fit(x, y, options);
+  }
+
+  /** {@code [loss, metric...]} on the data in inference mode. */
+  public List<Double> evaluate(INDArray x, INDArray y) {
+    return evaluate(List.of(x), List.of(y), 128);
+  }
+
+  public List<Double> evaluate(List<INDArray> x, List<INDArray> y, int batchSize) {
+    return new Trainer(this).evaluate(x, y, batchSize);
+  }
+
+  /** Outputs for the data in inference mode (dropout off, moving statistics). */
+  public INDArray predict(INDArray x) {
+    return predict(List.of(x), 128).get(0);
+  }
+
+  public INDArray predict(INDArray x, int batchSize) {
+    return predict(List.of(x), batchSize).get(0);
+  }
+
+  public List<INDArray> predict(List<INDArray> x, int batchSize) {
+    return new Trainer(this).predict(x, batchSize);
+  }
+
+  @Override
+  public List<INDArray> call(List<INDArray> xs) {
+    List<long[]> shapes = new ArrayList<>();
+    for (INDArray x : xs) shapes.add(Shapes.sample(x.shape()));
+    buildFor(shapes);
+    return predict(xs, Math.max(1, (int) xs.get(0).size(0)));
+  }
+}

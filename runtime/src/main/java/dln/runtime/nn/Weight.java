@@ -1,0 +1,69 @@
+package dln.runtime.nn;
+
+import dln.runtime.DlnRuntimeException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One parameter array of a layer (a kernel, a bias, BatchNormalization's moving mean...). The
+ * array object never changes for the life of the layer: training updates it in place and
+ * {@link #set(INDArray)} copies into it, so every compiled graph bound to it stays valid.
+ */
+public final class Weight {
+  private final Layer owner;
+  private final String name;
+  private final INDArray value;
+  private final boolean trainable;
+  private final Regularizer regularizer;
+
+  Weight(Layer owner, String name, INDArray value, boolean trainable, Regularizer regularizer) {
+    this.owner = owner;
+    this.name = name;
+    this.value = value;
+    this.trainable = trainable;
+    this.regularizer = regularizer;
+  }
+
+  public Layer owner() {
+    return owner;
+  }
+
+  /** Short name inside the layer: "kernel", "bias", "gamma", "moving_mean", ... */
+  public String name() {
+    return name;
+  }
+
+  /** Keras-style full name, e.g. {@code dense/kernel}. */
+  public String fullName() {
+    return owner.name() + "/" + name;
+  }
+
+  /** The live array (updated in place by training). */
+  public INDArray value() {
+    return value;
+  }
+
+  public long[] shape() {
+    return value.shape();
+  }
+
+  /** False for statistics such as moving means, which no optimiser updates. */
+  public boolean isTrainable() {
+    return trainable;
+  }
+
+  /** The penalty added to the loss, or null. */
+  public Regularizer regularizer() {
+    return regularizer;
+  }
+
+  /** Copies new values in (shape must match exactly). */
+  public void set(INDArray newValue) {
+    if (!java.util.Arrays.equals(newValue.shape(), value.shape())) {
+      throw DlnRuntimeException.shape(
+          "cannot set weight '" + fullName() + "' of shape " + Shapes.format(value.shape())
+              + " to an array of shape " + Shapes.format(newValue.shape()),
+          "the new array must have exactly the weight's shape");
+    }
+    value.assign(newValue.castTo(value.dataType()));
+  }
+}

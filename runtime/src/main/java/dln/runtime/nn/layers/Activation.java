@@ -1,0 +1,45 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.nn.Activations;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** Applies an activation function by name (e.g. {@code Activation('relu')}). */
+public final class Activation extends Layer {
+  public record Config(String activation) {
+    public Config {
+      activation = Activations.check(activation);
+    }
+  }
+
+  private final Config config;
+
+  public Activation(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public Activation(String activation) {
+    this(new Config(activation), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    return in.get(0);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable x = inputs.get(0);
+    SDVariable y = Activations.apply(ctx, config.activation(), x);
+    // "linear" returns its input; give the layer its own output variable all the same.
+    return y == x ? x.add(0.0) : y;
+  }
+}

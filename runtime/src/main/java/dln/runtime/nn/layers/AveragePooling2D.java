@@ -1,0 +1,21 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.nn.GraphContext;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** Averages each window (channels-last). */
+public final class AveragePooling2D extends Pooling2D {
+  public AveragePooling2D(Config config, String name) {
+    super(config, name);
+  }
+
+  public AveragePooling2D(int poolSize) {
+    this(new Config(poolSize), null);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    return ctx.sd().cnn().avgPooling2d(inputs.get(0), poolingConfig());
+  }
+}

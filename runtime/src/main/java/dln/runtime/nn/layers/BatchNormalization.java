@@ -1,0 +1,81 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * Normalises the last axis: in training with the batch's mean and variance (and updates the
+ * moving statistics), at inference (or when frozen) with the moving statistics. Keras defaults:
+ * momentum 0.99, epsilon 0.001.
+ */
+public final class BatchNormalization extends Layer {
+  public record Config(double momentum, double epsilon, boolean center, boolean scale) {
+    public Config {
+      if (!(momentum >= 0 && momentum < 1)) throw DlnRuntimeException.value("BatchNormalization momentum must be in [0, 1), got " + momentum);
+      if (!(epsilon > 0)) throw DlnRuntimeException.value("BatchNormalization epsilon must be positive, got " + epsilon);
+    }
+
+    public Config() {
+      this(0.99, 1e-3, true, true);
+    }
+  }
+
+  private final Config config;
+
+  public BatchNormalization(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public BatchNormalization() {
+    this(new Config(), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] s = in.get(0);
+    if (s.length < 2) throw shapeError("an input with a feature axis", s, null);
+    return s;
+  }
+
+  @Override
+  protected void build(List<long[]> in) {
+    long[] s = in.get(0);
+    long[] c = {s[s.length - 1]};
+    if (config.scale()) addWeight("gamma", c, "ones", true, null);
+    if (config.center()) addWeight("beta", c, "zeros", true, null);
+    addWeight("moving_mean", c, "zeros", false, null);
+    addWeight("moving_variance", c, "ones", false, null);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable x = inputs.get(0);
+    int rank = shapes.get(0).length;
+    SDVariable mean;
+    SDVariable variance;
+    if (ctx.training(this)) {
+      int[] axes = new int[rank - 1];
+      for (int i = 0; i < axes.length; i++) axes[i] = i;
+      mean = x.mean(axes);
+      variance = x.sub(mean).mul(x.sub(mean)).mean(axes);
+      ctx.movingAverage(weight("moving_mean"), mean, config.momentum());
+      ctx.movingAverage(weight("moving_variance"), variance, config.momentum());
+    } else {
+      mean = ctx.weight(weight("moving_mean"));
+      variance = ctx.weight(weight("moving_variance"));
+    }
+    SDVariable y = x.sub(mean).mul(ctx.sd().math.rsqrt(variance.add(config.epsilon())));
+    if (config.scale()) y = y.mul(ctx.weight(weight("gamma")));
+    if (config.center()) y = y.add(ctx.weight(weight("beta")));
+    return y;
+  }
+}

@@ -1,0 +1,75 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Shapes;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** Joins tensors along an axis (the last by default; Inception blocks join channels). */
+public final class Concatenate extends Layer {
+  public record Config(int axis) {
+    public Config {
+      if (axis == 0) throw DlnRuntimeException.value("Concatenate cannot join along the batch axis 0", "use axis=-1 (the default)");
+    }
+  }
+
+  private final Config config;
+
+  public Concatenate(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public Concatenate() {
+    this(new Config(-1), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected int minInputs() {
+    return 2;
+  }
+
+  @Override
+  protected int maxInputs() {
+    return Integer.MAX_VALUE;
+  }
+
+  private int axis(int rank) {
+    return config.axis() < 0 ? rank + config.axis() : config.axis();
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] first = in.get(0);
+    int axis = axis(first.length);
+    if (axis <= 0 || axis >= first.length) {
+      throw shapeError("inputs with an axis " + config.axis(), first, null);
+    }
+    long[] out = first.clone();
+    for (int i = 1; i < in.size(); i++) {
+      long[] s = in.get(i);
+      boolean ok = s.length == first.length;
+      for (int d = 1; ok && d < s.length; d++) ok = d == axis || s[d] == first[d];
+      if (!ok) {
+        throw DlnRuntimeException.shape(
+            describe() + " joins along axis " + axis + " and needs every other axis equal, got " + Shapes.format(first)
+                + " and " + Shapes.format(s),
+            "resize the branches to the same height/width (same padding, same strides)");
+      }
+      out[axis] += s[axis];
+    }
+    return out;
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    return ctx.sd().concat(axis(shapes.get(0).length), inputs.toArray(new SDVariable[0]));
+  }
+}

@@ -1,0 +1,89 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.Activations;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Initializers;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Regularizer;
+import dln.runtime.nn.Shapes;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+
+/**
+ * 2-D convolution on channels-last images (batch, height, width, channels), Keras's kernel layout
+ * (kernel_h, kernel_w, in_channels, filters).
+ */
+public final class Conv2D extends Layer {
+  /**
+   * @param kernelSize (height, width)
+   * @param strides (height, width)
+   * @param padding "valid" (no padding) or "same" (output size = ceil(input / stride))
+   */
+  public record Config(int filters, int[] kernelSize, int[] strides, String padding, String activation, boolean useBias,
+      String kernelInitializer, String biasInitializer, Regularizer kernelRegularizer) {
+    public Config {
+      if (filters <= 0) throw DlnRuntimeException.value("Conv2D needs a positive number of filters, got " + filters, "e.g. Conv2D(32, 3)");
+      kernelSize = Geometry.pair(kernelSize, "kernel_size", null);
+      strides = Geometry.pair(strides, "strides", new int[] {1, 1});
+      padding = Geometry.padding(padding);
+      activation = Activations.check(activation);
+      kernelInitializer = Initializers.check(kernelInitializer);
+      biasInitializer = Initializers.check(biasInitializer == null ? "zeros" : biasInitializer);
+    }
+
+    public Config(int filters, int kernelSize, String activation) {
+      this(filters, new int[] {kernelSize, kernelSize}, null, "valid", activation, true, "glorot_uniform", "zeros", null);
+    }
+  }
+
+  private final Config config;
+
+  public Conv2D(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public Conv2D(int filters, int kernelSize, String activation) {
+    this(new Config(filters, kernelSize, activation), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] s = Geometry.requireImage(this, in.get(0));
+    long h = Geometry.outSize(this, s[1], config.kernelSize()[0], config.strides()[0], config.padding(), "height");
+    long w = Geometry.outSize(this, s[2], config.kernelSize()[1], config.strides()[1], config.padding(), "width");
+    return new long[] {Shapes.UNKNOWN, h, w, config.filters()};
+  }
+
+  @Override
+  protected void build(List<long[]> in) {
+    long channels = in.get(0)[3];
+    int[] k = config.kernelSize();
+    addWeight("kernel", new long[] {k[0], k[1], channels, config.filters()}, config.kernelInitializer(), true,
+        config.kernelRegularizer());
+    if (config.useBias()) addWeight("bias", new long[] {config.filters()}, config.biasInitializer(), true, null);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    int[] k = config.kernelSize();
+    int[] st = config.strides();
+    // Kernel layout [kH, kW, inC, outC] is libnd4j's default weights format, the same as Keras's.
+    Conv2DConfig c = Conv2DConfig.builder().kH(k[0]).kW(k[1]).sH(st[0]).sW(st[1]).dH(1).dW(1)
+        .paddingMode(config.padding().equals("same") ? PaddingMode.SAME : PaddingMode.VALID)
+        .dataFormat("NHWC").build();
+    SDVariable kernel = ctx.weight(weight("kernel"));
+    SDVariable z = config.useBias()
+        ? ctx.sd().cnn().conv2d(inputs.get(0), kernel, ctx.weight(weight("bias")), c)
+        : ctx.sd().cnn().conv2d(inputs.get(0), kernel, c);
+    return Activations.apply(ctx, config.activation(), z);
+  }
+}

@@ -1,0 +1,86 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.Activations;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Initializers;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Regularizer;
+import dln.runtime.nn.Shapes;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * Fully connected layer: {@code activation(x @ kernel + bias)} on the last axis. Accepts (batch,
+ * features) and sequences (batch, steps, features); images must be flattened first.
+ */
+public final class Dense extends Layer {
+  public record Config(int units, String activation, boolean useBias, String kernelInitializer,
+      String biasInitializer, Regularizer kernelRegularizer, Regularizer biasRegularizer) {
+    public Config {
+      if (units <= 0) throw DlnRuntimeException.value("Dense needs a positive number of units, got " + units, "e.g. Dense(64)");
+      activation = Activations.check(activation);
+      kernelInitializer = Initializers.check(kernelInitializer);
+      biasInitializer = Initializers.check(biasInitializer == null ? "zeros" : biasInitializer);
+    }
+
+    public Config(int units, String activation) {
+      this(units, activation, true, "glorot_uniform", "zeros", null, null);
+    }
+  }
+
+  private final Config config;
+
+  public Dense(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public Dense(int units) {
+    this(new Config(units, null), null);
+  }
+
+  public Dense(int units, String activation) {
+    this(new Config(units, activation), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] s = in.get(0);
+    if (s.length > 3) {
+      throw shapeError("a 2-D input (batch, features)", s,
+          "insert Flatten() before this layer to turn " + Shapes.format(s) + " into (None, "
+              + Shapes.product(Shapes.sample(s)) + ")");
+    }
+    if (s.length < 2) throw shapeError("a 2-D input (batch, features)", s, null);
+    long[] out = s.clone();
+    out[out.length - 1] = config.units();
+    return out;
+  }
+
+  @Override
+  protected void build(List<long[]> in) {
+    long[] s = in.get(0);
+    long inputDim = s[s.length - 1];
+    addWeight("kernel", new long[] {inputDim, config.units()}, config.kernelInitializer(), true, config.kernelRegularizer());
+    if (config.useBias()) addWeight("bias", new long[] {config.units()}, config.biasInitializer(), true, config.biasRegularizer());
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable x = inputs.get(0);
+    long[] s = shapes.get(0);
+    long inputDim = s[s.length - 1];
+    SDVariable kernel = ctx.weight(weight("kernel"));
+    // mmul + add rather than sd.nn.linear, which can diverge in SameDiff M2.1 after output().
+    SDVariable z = s.length == 2 ? x.mmul(kernel) : x.reshape(-1, inputDim).mmul(kernel);
+    if (config.useBias()) z = z.add(ctx.weight(weight("bias")));
+    if (s.length == 3) z = z.reshape(-1, s[1], config.units());
+    return Activations.apply(ctx, config.activation(), z);
+  }
+}

@@ -1,0 +1,52 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Shapes;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * Zeroes a random fraction {@code rate} of the values during training and scales the rest by
+ * 1/(1−rate) (inverted dropout); the identity at inference. The random mask is fed by the
+ * executor per batch (SameDiff M2.1's dropout op has no gradient), so the gradient is exact.
+ */
+public final class Dropout extends Layer {
+  /** @param rate fraction dropped, in [0, 1) */
+  public record Config(double rate) {
+    public Config {
+      if (!(rate >= 0 && rate < 1)) {
+        throw DlnRuntimeException.value("Dropout rate must be in [0, 1), got " + rate, "e.g. Dropout(0.5) drops half the values");
+      }
+    }
+  }
+
+  private final Config config;
+
+  public Dropout(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public Dropout(double rate) {
+    this(new Config(rate), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    return in.get(0);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable x = inputs.get(0);
+    if (!ctx.training(this) || config.rate() == 0) return x;
+    return x.mul(ctx.dropoutMask(this, Shapes.sample(shapes.get(0)), config.rate()));
+  }
+}

@@ -1,0 +1,70 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Initializers;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Shapes;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Looks up a learned vector per integer index: (batch, steps) -> (batch, steps, output_dim). */
+public final class Embedding extends Layer {
+  /**
+   * @param inputDim size of the vocabulary (indices are 0 .. inputDim-1)
+   * @param outputDim length of each vector
+   */
+  public record Config(int inputDim, int outputDim, String embeddingsInitializer) {
+    public Config {
+      if (inputDim <= 0 || outputDim <= 0) {
+        throw DlnRuntimeException.value("Embedding needs positive input_dim and output_dim, got " + inputDim + " and " + outputDim,
+            "e.g. Embedding(10000, 64) for a 10,000-word vocabulary");
+      }
+      embeddingsInitializer = Initializers.check(embeddingsInitializer == null ? "random_uniform" : embeddingsInitializer);
+    }
+
+    public Config(int inputDim, int outputDim) {
+      this(inputDim, outputDim, "random_uniform");
+    }
+  }
+
+  private final Config config;
+
+  public Embedding(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public Embedding(int inputDim, int outputDim) {
+    this(new Config(inputDim, outputDim), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] s = in.get(0);
+    if (s.length != 2) throw shapeError("2-D integer indices (batch, steps)", s, null);
+    return new long[] {Shapes.UNKNOWN, s[1], config.outputDim()};
+  }
+
+  @Override
+  protected void build(List<long[]> in) {
+    addWeight("embeddings", new long[] {config.inputDim(), config.outputDim()}, config.embeddingsInitializer(), true, null);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    // A one-hot product rather than gather: SameDiff M2.1's gather gradient does not add up the
+    // contributions of an index that occurs more than once in a batch (measured: wrong gradients).
+    long steps = shapes.get(0)[1];
+    SDVariable indices = inputs.get(0).castTo(DataType.INT32);
+    SDVariable oneHot = ctx.sd().oneHot(indices, config.inputDim(), -1, 1.0, 0.0, DataType.FLOAT);
+    SDVariable rows = oneHot.reshape(-1, config.inputDim()).mmul(ctx.weight(weight("embeddings")));
+    return rows.reshape(-1, steps, config.outputDim());
+  }
+}

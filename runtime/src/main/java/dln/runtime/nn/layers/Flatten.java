@@ -1,0 +1,38 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Shapes;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** Flattens each sample to one axis: (batch, 7, 7, 64) -> (batch, 3136). */
+public final class Flatten extends Layer {
+  /** Flatten has no settings (channels-last only). */
+  public record Config() {}
+
+  public Flatten(Config config, String name) {
+    super(name);
+  }
+
+  public Flatten() {
+    super(null);
+  }
+
+  @Override
+  public Config config() {
+    return new Config();
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] s = in.get(0);
+    if (s.length < 2) throw shapeError("an input with a batch axis and at least one more", s, null);
+    return new long[] {Shapes.UNKNOWN, Shapes.sampleSize(s)};
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    return inputs.get(0).reshape(-1, Shapes.sampleSize(shapes.get(0)));
+  }
+}

@@ -1,0 +1,61 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Shapes;
+
+/** Shared validation and size arithmetic of convolution and pooling layers. */
+final class Geometry {
+  private Geometry() {}
+
+  /** A (height, width) pair from one or two numbers. */
+  static int[] pair(int[] v, String what, int[] dflt) {
+    if (v == null) {
+      if (dflt == null) throw DlnRuntimeException.value(what + " is required", "e.g. " + what + "=3 or (3, 3)");
+      return dflt.clone();
+    }
+    if (v.length == 1) v = new int[] {v[0], v[0]};
+    if (v.length != 2) throw DlnRuntimeException.value(what + " needs one or two numbers, got " + v.length, "e.g. 3 or (3, 3)");
+    if (v[0] <= 0 || v[1] <= 0) {
+      throw DlnRuntimeException.value(what + " must be positive, got (" + v[0] + ", " + v[1] + ")");
+    }
+    return v.clone();
+  }
+
+  static String padding(String p) {
+    String s = p == null ? "valid" : p.toLowerCase(java.util.Locale.ROOT);
+    if (!s.equals("valid") && !s.equals("same")) {
+      throw DlnRuntimeException.value("padding must be 'valid' or 'same', got '" + p + "'");
+    }
+    return s;
+  }
+
+  static long[] requireImage(Layer layer, long[] s) {
+    if (s.length == 4) return s;
+    String hint;
+    if (s.length == 2) {
+      long n = s[1];
+      long side = Math.round(Math.sqrt(n));
+      hint = side * side == n
+          ? "reshape the input to images first, e.g. Reshape((" + side + ", " + side + ", 1)) for " + n + " = " + side + " × " + side + " pixels"
+          : "reshape the input to (height, width, channels) with Reshape(...)";
+    } else if (s.length == 3) {
+      hint = "add a channels axis: Reshape((" + s[1] + ", " + s[2] + ", 1))";
+    } else {
+      hint = null;
+    }
+    throw DlnRuntimeException.shape(layer.describe() + " expects 4-D images (batch, height, width, channels), but got an input of shape "
+        + Shapes.format(s), hint);
+  }
+
+  /** Output size of one spatial axis; "valid" needs the window to fit. */
+  static long outSize(Layer layer, long in, int k, int stride, String padding, String axis) {
+    if (padding.equals("same")) return (in + stride - 1) / stride;
+    if (in < k) {
+      throw DlnRuntimeException.shape(
+          layer.describe() + ": the window (" + k + ") is larger than the input " + axis + " (" + in + ")",
+          "use padding='same', a smaller window, or a larger input");
+    }
+    return (in - k) / stride + 1;
+  }
+}

@@ -1,0 +1,54 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.LayerNames;
+import dln.runtime.nn.Shapes;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** The entry point of a model: holds the per-sample input shape. Created by {@code Input(shape)}. */
+public final class InputLayer extends Layer {
+  /** @param shape per-sample shape, e.g. [28, 28, 1] or [784] */
+  public record Config(long[] shape) {
+    public Config {
+      if (shape == null || shape.length == 0) {
+        throw DlnRuntimeException.value("Input needs a shape", "e.g. Input(784) or Input(shape=(28, 28, 1))");
+      }
+      Shapes.checkSample(shape, "Input");
+    }
+  }
+
+  private final Config config;
+
+  public InputLayer(Config config, String name) {
+    super(name != null ? name : LayerNames.nextFromOne("input"));
+    this.config = config;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected int minInputs() {
+    return 0;
+  }
+
+  @Override
+  protected int maxInputs() {
+    return 0;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> inputShapes) {
+    return Shapes.withBatch(config.shape());
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    throw new IllegalStateException("input layers are fed, not executed");
+  }
+}

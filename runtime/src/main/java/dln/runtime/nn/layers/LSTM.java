@@ -1,0 +1,110 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.Activations;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Initializers;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Shapes;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Long short-term memory over (batch, steps, features), Keras's weight layout: kernel (features,
+ * 4·units), recurrent_kernel (units, 4·units), bias (4·units), gates in the order i, f, c, o.
+ * The loop is unrolled over the (known) number of steps.
+ */
+public final class LSTM extends Layer {
+  public record Config(int units, String activation, String recurrentActivation, boolean useBias, boolean returnSequences,
+      String kernelInitializer, String recurrentInitializer, boolean unitForgetBias) {
+    public Config {
+      if (units <= 0) throw DlnRuntimeException.value("LSTM needs a positive number of units, got " + units, "e.g. LSTM(32)");
+      activation = Activations.check(activation == null ? "tanh" : activation);
+      recurrentActivation = Activations.check(recurrentActivation == null ? "sigmoid" : recurrentActivation);
+      kernelInitializer = Initializers.check(kernelInitializer);
+      recurrentInitializer = Initializers.check(recurrentInitializer == null ? "orthogonal" : recurrentInitializer);
+    }
+
+    public Config(int units, boolean returnSequences) {
+      this(units, "tanh", "sigmoid", true, returnSequences, "glorot_uniform", "orthogonal", true);
+    }
+  }
+
+  private final Config config;
+
+  public LSTM(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public LSTM(int units, boolean returnSequences) {
+    this(new Config(units, returnSequences), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] s = in.get(0);
+    if (s.length != 3) {
+      throw shapeError("3-D sequences (batch, steps, features)", s,
+          s.length == 2 ? "add a features axis with Reshape((" + s[1] + ", 1)), or an Embedding for word indices" : null);
+    }
+    return config.returnSequences()
+        ? new long[] {Shapes.UNKNOWN, s[1], config.units()}
+        : new long[] {Shapes.UNKNOWN, config.units()};
+  }
+
+  @Override
+  protected void build(List<long[]> in) {
+    long features = in.get(0)[2];
+    int u = config.units();
+    addWeight("kernel", new long[] {features, 4L * u}, config.kernelInitializer(), true, null);
+    addWeight("recurrent_kernel", new long[] {u, 4L * u}, config.recurrentInitializer(), true, null);
+    if (config.useBias()) {
+      INDArray b = addWeight("bias", new long[] {4L * u}, "zeros", true, null).value();
+      // Keras's unit_forget_bias: start the forget gate open so early gradients flow through time.
+      if (config.unitForgetBias()) b.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(u, 2L * u)).assign(1.0);
+    }
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable x = inputs.get(0);
+    long steps = shapes.get(0)[1];
+    int u = config.units();
+    SDVariable kernel = ctx.weight(weight("kernel"));
+    SDVariable recurrent = ctx.weight(weight("recurrent_kernel"));
+    SDVariable bias = config.useBias() ? ctx.weight(weight("bias")) : null;
+    SDVariable h = null;
+    SDVariable c = null;
+    List<SDVariable> outputs = new ArrayList<>();
+    for (long t = 0; t < steps; t++) {
+      SDVariable xt = x.get(SDIndex.all(), SDIndex.point(t), SDIndex.all());
+      SDVariable z = xt.mmul(kernel);
+      // The initial state is zero, so the first step has no recurrent term and no f·c term.
+      if (h != null) z = z.add(h.mmul(recurrent));
+      if (bias != null) z = z.add(bias);
+      SDVariable i = gate(ctx, z, 0, config.recurrentActivation());
+      SDVariable f = gate(ctx, z, 1, config.recurrentActivation());
+      SDVariable g = gate(ctx, z, 2, config.activation());
+      SDVariable o = gate(ctx, z, 3, config.recurrentActivation());
+      c = c == null ? i.mul(g) : f.mul(c).add(i.mul(g));
+      h = o.mul(Activations.apply(ctx, config.activation(), c));
+      if (config.returnSequences()) outputs.add(h);
+    }
+    return config.returnSequences() ? ctx.sd().stack(1, outputs.toArray(new SDVariable[0])) : h;
+  }
+
+  private SDVariable gate(GraphContext ctx, SDVariable z, int k, String activation) {
+    long u = config.units();
+    SDVariable part = z.get(SDIndex.all(), SDIndex.interval(k * u, (k + 1) * u));
+    return Activations.apply(ctx, activation, part);
+  }
+}

@@ -1,0 +1,50 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** Rectified linear unit: {@code max(x, 0)}, optionally capped at maxValue and leaky below zero. */
+public final class ReLU extends Layer {
+  /**
+   * @param maxValue cap of the output, or null for none
+   * @param negativeSlope slope for negative inputs (0 = plain ReLU)
+   */
+  public record Config(Double maxValue, double negativeSlope) {
+    public Config {
+      if (maxValue != null && !(maxValue > 0)) throw DlnRuntimeException.value("ReLU max_value must be positive, got " + maxValue);
+      if (!(negativeSlope >= 0)) throw DlnRuntimeException.value("ReLU negative_slope must be zero or positive, got " + negativeSlope);
+    }
+  }
+
+  private final Config config;
+
+  public ReLU(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public ReLU() {
+    this(new Config(null, 0), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    return in.get(0);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable x = inputs.get(0);
+    SDVariable y = config.negativeSlope() == 0 ? ctx.sd().nn.relu(x, 0) : ctx.sd().nn.leakyRelu(x, config.negativeSlope());
+    if (config.maxValue() != null) y = ctx.sd().math.min(y, ctx.sd().constant(config.maxValue().floatValue()));
+    return y;
+  }
+}

@@ -1,0 +1,46 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** Softmax over an axis (the last by default): values become probabilities summing to one. */
+public final class Softmax extends Layer {
+  public record Config(int axis) {}
+
+  private final Config config;
+
+  public Softmax(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public Softmax() {
+    this(new Config(-1), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] s = in.get(0);
+    int axis = config.axis() < 0 ? s.length + config.axis() : config.axis();
+    if (axis <= 0 || axis >= s.length) {
+      throw shapeError("an axis between 1 and " + (s.length - 1) + " (got axis " + config.axis() + ")", s, null);
+    }
+    return s;
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable x = inputs.get(0);
+    int rank = shapes.get(0).length;
+    int axis = config.axis() < 0 ? rank + config.axis() : config.axis();
+    SDVariable y = ctx.sd().nn.softmax(x, axis);
+    return axis == rank - 1 ? ctx.recordLogits(y, x, GraphContext.LogitKind.SOFTMAX) : y;
+  }
+}

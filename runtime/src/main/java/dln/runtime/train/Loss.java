@@ -1,0 +1,276 @@
+package dln.runtime.train;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Names;
+import dln.runtime.nn.Shapes;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.loss.LossReduce;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A training loss by Keras name. Builds the scalar loss in the training graph (mean over the
+ * batch), prepares labels (sparse class indices become one-hot rows), and checks labels against
+ * the model's output before training starts.
+ */
+public final class Loss {
+  /** Canonical names. */
+  public static final List<String> NAMES = List.of(
+      "mean_squared_error", "mean_absolute_error", "categorical_crossentropy", "sparse_categorical_crossentropy",
+      "binary_crossentropy", "huber");
+
+  private static final Map<String, String> ALIASES = Map.of(
+      "mse", "mean_squared_error", "mae", "mean_absolute_error", "huber_loss", "huber",
+      "crossentropy", "categorical_crossentropy", "bce", "binary_crossentropy", "cce", "categorical_crossentropy");
+
+  /** Probabilities are clipped away from 0 and 1 by this much before taking logs (Keras's epsilon). */
+  static final double EPSILON = 1e-7;
+
+  private final String name;
+  private final double delta;
+
+  /**
+   * @param name a loss name or alias
+   * @param delta Huber's threshold between quadratic and linear (ignored by other losses)
+   */
+  @JsonCreator
+  public Loss(@JsonProperty("name") String name, @JsonProperty("delta") double delta) {
+    this.name = canonical(name);
+    if (this.name.equals("huber") && !(delta > 0)) throw DlnRuntimeException.value("huber delta must be positive, got " + delta);
+    this.delta = delta;
+  }
+
+  /** A loss by name with default settings. */
+  public static Loss byName(String name) {
+    return new Loss(name, 1.0);
+  }
+
+  private static String canonical(String name) {
+    if (name == null) throw DlnRuntimeException.value("a loss is required", "e.g. loss='categorical_crossentropy'");
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    n = ALIASES.getOrDefault(n, n);
+    if (!NAMES.contains(n)) {
+      List<String> all = new java.util.ArrayList<>(NAMES);
+      all.addAll(ALIASES.keySet());
+      throw DlnRuntimeException.value("unknown loss '" + name + "'", Names.hint(name, all));
+    }
+    return n;
+  }
+
+  @JsonProperty("name")
+  public String name() {
+    return name;
+  }
+
+  @JsonProperty("delta")
+  public double delta() {
+    return delta;
+  }
+
+  /** True when labels are class indices (sparse_categorical_crossentropy). */
+  public boolean sparse() {
+    return name.equals("sparse_categorical_crossentropy");
+  }
+
+  /** True for the cross-entropies over classes. */
+  public boolean categorical() {
+    return name.equals("categorical_crossentropy") || sparse();
+  }
+
+  // ---------------------------------------------------------------- graph
+
+  /** The scalar loss (batch mean) of one output against its (prepared, one-hot) labels. */
+  public SDVariable build(GraphContext ctx, SDVariable output, SDVariable labels, long[] outputShape) {
+    SameDiff sd = ctx.sd();
+    int last = outputShape.length - 1;
+    GraphContext.Logits logits = ctx.logitsOf(output);
+    switch (name) {
+      case "mean_squared_error":
+        return sd.math.squaredDifference(output, labels).mean();
+      case "mean_absolute_error":
+        return sd.math.abs(output.sub(labels)).mean();
+      case "huber": {
+        SDVariable err = sd.math.abs(output.sub(labels));
+        SDVariable quadratic = sd.math.min(err, sd.constant(Nd4j.scalar(DataType.FLOAT, delta)));
+        SDVariable linear = err.sub(quadratic);
+        return quadratic.mul(quadratic).mul(0.5).add(linear.mul(delta)).mean();
+      }
+      case "categorical_crossentropy":
+      case "sparse_categorical_crossentropy": {
+        if (logits != null && logits.kind() == GraphContext.LogitKind.SOFTMAX && outputShape.length == 2) {
+          // ND4J's fused softmax cross-entropy from logits: stable, gradient p - y, one op each way.
+          return sd.loss.softmaxCrossEntropy(labels, logits.logits(), null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
+        }
+        SDVariable logProbs;
+        if (logits != null && logits.kind() == GraphContext.LogitKind.SOFTMAX) {
+          // Fused softmax + cross-entropy from the logits: stable, and the exact gradient p - y.
+          // Written out (z - max - log Σ e^(z - max)) because M2.1's logSoftmax(x, dim) fails to build.
+          SDVariable z = logits.logits();
+          SDVariable shifted = z.sub(z.max(true, last));
+          logProbs = shifted.sub(sd.math.log(sd.math.exp(shifted).sum(true, last)));
+        } else {
+          logProbs = sd.math.log(sd.math.clipByValue(output, EPSILON, 1 - EPSILON));
+        }
+        return labels.mul(logProbs).sum(last).mean().neg();
+      }
+      case "binary_crossentropy": {
+        if (logits != null && logits.kind() == GraphContext.LogitKind.SIGMOID) {
+          // max(z, 0) - z·y + log(1 + e^-|z|): cross-entropy from logits without overflow.
+          // (ND4J's sigmoidCrossEntropy op is not used: the written-out form is verified against
+          // finite differences in the tests and costs only a few ops.)
+          SDVariable z = logits.logits();
+          SDVariable softplus = sd.nn.softplus(sd.math.abs(z).neg());
+          return sd.nn.relu(z, 0).sub(z.mul(labels)).add(softplus).mean();
+        }
+        SDVariable p = sd.math.clipByValue(output, EPSILON, 1 - EPSILON);
+        SDVariable one = sd.constant(Nd4j.scalar(DataType.FLOAT, 1.0));
+        return labels.mul(sd.math.log(p)).add(one.sub(labels).mul(sd.math.log(one.sub(p)))).mean().neg();
+      }
+      default:
+        throw new IllegalStateException(name);
+    }
+  }
+
+  // ---------------------------------------------------------------- labels
+
+  /**
+   * Checks labels against an output shape before training, explaining the arithmetic.
+   *
+   * @param what how to refer to the labels in messages, e.g. "y"
+   */
+  public void checkLabels(INDArray y, long[] outputShape, String what) {
+    long[] ys = y.shape();
+    long[] out = Shapes.sample(outputShape);
+    long units = out[out.length - 1];
+    long[] ySample = Arrays.copyOfRange(ys, 1, ys.length);
+    if (sparse()) {
+      if (Arrays.equals(ySample, out) && units > 1 && looksOneHot(y)) {
+        throw DlnRuntimeException.shape(
+            name + " expects class indices of shape (" + ys[0] + ",), but " + what + " has shape " + Shapes.format(ys)
+                + ", which looks one-hot",
+            "use loss='categorical_crossentropy' for one-hot labels");
+      }
+      long[] expected = Arrays.copyOf(out, out.length - 1);
+      boolean ok = Arrays.equals(ySample, expected)
+          || (ySample.length == expected.length + 1 && ySample[ySample.length - 1] == 1
+              && Arrays.equals(Arrays.copyOf(ySample, expected.length), expected));
+      if (!ok) {
+        throw DlnRuntimeException.shape(
+            name + " expects one class index per sample, labels of shape " + Shapes.format(prepend(ys[0], expected))
+                + ", but " + what + " has shape " + Shapes.format(ys),
+            null);
+      }
+      checkClassIndices(y, units, what);
+      return;
+    }
+    if (Arrays.equals(ySample, out)) {
+      if (name.equals("binary_crossentropy")) checkRange01(y, what);
+      return;
+    }
+    if (units == 1 && ySample.length == out.length - 1 && Arrays.equals(ySample, Arrays.copyOf(out, out.length - 1))) {
+      if (name.equals("binary_crossentropy")) checkRange01(y, what);
+      return; // (N,) against (N, 1): a column is added when the labels are prepared
+    }
+    if (categorical() && units > 1 && (ySample.length == out.length - 1 || (ySample.length == out.length && ySample[ySample.length - 1] == 1))) {
+      throw DlnRuntimeException.shape(
+          name + " needs one-hot labels of shape " + Shapes.format(prepend(ys[0], out)) + " (one column per output unit), but "
+              + what + " has shape " + Shapes.format(ys) + ": class indices",
+          "use loss='sparse_categorical_crossentropy', or one-hot encode the labels with to_categorical(y, " + units + ")");
+    }
+    if (ySample.length == out.length && ySample.length >= 1) {
+      long yUnits = ySample[ySample.length - 1];
+      throw DlnRuntimeException.shape(
+          "the labels have " + yUnits + " value" + (yUnits == 1 ? "" : "s") + " per sample (" + what + " has shape "
+              + Shapes.format(ys) + "), but the model outputs " + units + " per sample " + Shapes.format(outputShape),
+          "make the last layer produce " + yUnits + " values, e.g. Dense(" + yUnits + (categorical() ? ", softmax)" : ")"));
+    }
+    throw DlnRuntimeException.shape(
+        "the model outputs " + Shapes.format(outputShape) + ", but " + what + " has shape " + Shapes.format(ys)
+            + "; " + name + " needs labels shaped like the output",
+        null);
+  }
+
+  private static long[] prepend(long n, long[] rest) {
+    long[] s = new long[rest.length + 1];
+    s[0] = n;
+    System.arraycopy(rest, 0, s, 1, rest.length);
+    return s;
+  }
+
+  private static boolean looksOneHot(INDArray y) {
+    INDArray rowSums = y.sum(y.rank() - 1);
+    return y.minNumber().doubleValue() >= 0 && y.maxNumber().doubleValue() <= 1
+        && rowSums.minNumber().doubleValue() == 1 && rowSums.maxNumber().doubleValue() == 1;
+  }
+
+  private void checkClassIndices(INDArray y, long units, String what) {
+    double min = y.minNumber().doubleValue();
+    double max = y.maxNumber().doubleValue();
+    if (min < 0 || max >= units) {
+      double bad = min < 0 ? min : max;
+      throw DlnRuntimeException.value(
+          "label " + fmt(bad) + " in " + what + " is out of range: the model's output has " + units + " units, so class indices must be 0.."
+              + (units - 1),
+          "make the last layer Dense(" + (long) (max + 1) + ", softmax) for " + (long) (max + 1) + " classes");
+    }
+    INDArray frac = y.sub(Nd4j.math().floor(y.dup()));
+    if (frac.maxNumber().doubleValue() > 0) {
+      throw DlnRuntimeException.value(name + " needs whole-number class indices, but " + what + " has fractional values",
+          "use categorical_crossentropy for probability labels");
+    }
+  }
+
+  private void checkRange01(INDArray y, String what) {
+    if (y.minNumber().doubleValue() < 0 || y.maxNumber().doubleValue() > 1) {
+      throw DlnRuntimeException.value(
+          "binary_crossentropy needs labels between 0 and 1, but " + what + " ranges from " + fmt(y.minNumber().doubleValue()) + " to "
+              + fmt(y.maxNumber().doubleValue()),
+          "use mean_squared_error for other targets");
+    }
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /** Labels as the graph wants them: float, one-hot for sparse labels, a column for (N,) labels. */
+  public INDArray prepareLabels(INDArray y, long[] outputShape) {
+    long[] out = Shapes.sample(outputShape);
+    long n = y.size(0);
+    if (sparse()) {
+      long units = out[out.length - 1];
+      long rows = y.length();
+      int[] idx = y.castTo(DataType.INT32).reshape(rows).toIntVector();
+      float[] data = new float[(int) (rows * units)];
+      for (int r = 0; r < rows; r++) data[(int) (r * units + idx[r])] = 1f;
+      INDArray oneHot = Nd4j.create(data, new long[] {rows, units}, DataType.FLOAT);
+      return oneHot.reshape(prepend(n, out));
+    }
+    INDArray f = y.castTo(DataType.FLOAT);
+    if (y.rank() == outputShape.length - 1) return f.reshape(prepend(n, out));
+    return f;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Loss l && l.name.equals(name) && l.delta == delta;
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode();
+  }
+}

@@ -1,0 +1,208 @@
+package dln.runtime.train;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Regularizer;
+import dln.runtime.nn.Shapes;
+import dln.runtime.nn.SymbolicTensor;
+import dln.runtime.nn.Weight;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The reference engine: the model's layer graph compiled into SameDiff graphs, one for training
+ * (dropout masks, batch statistics, loss, gradients) and one for inference. Weights are graph
+ * variables bound to the layers' own arrays, updated in place by the optimiser, so models sharing
+ * layers (transfer learning) always see the same values. Frozen weights get no gradient and no
+ * update, so they stay bit-identical.
+ */
+public final class SameDiffEngine implements TrainingEngine {
+  /** One compiled graph and the names needed to feed and read it. */
+  private static final class Graph {
+    SameDiff sd;
+    GraphContext ctx;
+    List<String> inputs = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    List<String> outputs = new ArrayList<>();
+    String loss;
+    List<Weight> trainable = new ArrayList<>();
+    List<String> trainableVars = new ArrayList<>();
+    String signature;
+  }
+
+  private final Model model;
+  private final CompileConfig config;
+  private final int version;
+  private Graph training;
+  private Graph inference;
+
+  public SameDiffEngine(Model model, CompileConfig config) {
+    this.model = model;
+    this.config = config;
+    this.version = model.version();
+  }
+
+  @Override
+  public int version() {
+    return version;
+  }
+
+  // ---------------------------------------------------------------- graphs
+
+  /** Which weights are trainable now: the training graph depends on it (frozen BatchNorm, gradients). */
+  private String trainableSignature() {
+    StringBuilder sb = new StringBuilder();
+    for (Model.WeightRef r : model.weightRefs()) sb.append(r.trainable() ? '1' : '0');
+    return sb.toString();
+  }
+
+  private Graph trainingGraph() {
+    String sig = trainableSignature();
+    if (training == null || !training.signature.equals(sig)) {
+      training = build(true, true);
+      training.signature = sig;
+    }
+    return training;
+  }
+
+  private Graph inferenceGraph(boolean withLoss) {
+    if (inference == null || (withLoss && inference.loss == null)) inference = build(false, withLoss);
+    return inference;
+  }
+
+  private Graph build(boolean train, boolean withLoss) {
+    if (withLoss && config == null) {
+      throw DlnRuntimeException.value("the model must be compiled first", "call model.compile(optimizer='adam', loss='mse')");
+    }
+    Graph g = new Graph();
+    g.sd = SameDiff.create();
+    g.ctx = new GraphContext(g.sd, train);
+    List<SDVariable> ins = new ArrayList<>();
+    List<long[]> shapes = new ArrayList<>();
+    for (int i = 0; i < model.inputs().size(); i++) {
+      long[] shape = model.inputs().get(i).shape();
+      SDVariable p = g.sd.placeHolder("input_" + i, DataType.FLOAT, shape);
+      ins.add(p);
+      shapes.add(shape);
+      g.inputs.add(p.name());
+    }
+    List<SDVariable> outs = model.call(g.ctx, ins, shapes);
+    for (int i = 0; i < outs.size(); i++) {
+      SDVariable o = outs.get(i);
+      if (ins.contains(o)) o = o.add(0.0); // an output that is an input still needs its own variable
+      outs.set(i, o);
+      g.outputs.add(o.name());
+    }
+    if (withLoss) {
+      SDVariable total = null;
+      for (int i = 0; i < outs.size(); i++) {
+        SymbolicTensor t = model.outputs().get(i);
+        SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, t.shape());
+        g.labels.add(label.name());
+        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape());
+        total = total == null ? l : total.add(l);
+      }
+      for (Model.WeightRef r : model.weightRefs()) {
+        Regularizer reg = r.weight().regularizer();
+        if (reg == null || !g.ctx.weightVariables().containsKey(r.weight())) continue;
+        SDVariable w = g.ctx.weight(r.weight());
+        if (reg.l1() > 0) total = total.add(g.sd.math.abs(w).sum().mul(reg.l1()));
+        if (reg.l2() > 0) total = total.add(w.mul(w).sum().mul(reg.l2()));
+      }
+      g.loss = total.name();
+      if (train) {
+        for (Model.WeightRef r : model.weightRefs()) {
+          SDVariable v = g.ctx.weightVariables().get(r.weight());
+          if (r.trainable() && v != null) {
+            g.trainable.add(r.weight());
+            g.trainableVars.add(v.name());
+          }
+        }
+        g.sd.setLossVariables(total);
+        if (!g.trainableVars.isEmpty()) Quiet.run(() -> g.sd.createGradFunction());
+      }
+    }
+    return g;
+  }
+
+  // ---------------------------------------------------------------- execution
+
+  private Map<String, INDArray> feed(Graph g, List<INDArray> x, List<INDArray> y) {
+    Map<String, INDArray> ph = new HashMap<>();
+    for (int i = 0; i < g.inputs.size(); i++) ph.put(g.inputs.get(i), x.get(i));
+    if (y != null) for (int i = 0; i < g.labels.size(); i++) ph.put(g.labels.get(i), y.get(i));
+    long batch = x.get(0).size(0);
+    for (GraphContext.Mask m : g.ctx.masks()) {
+      INDArray mask = Nd4j.createUninitialized(DataType.FLOAT, Shapes.withBatchSize(Shapes.withBatch(m.shape()), batch));
+      double keep = 1 - m.rate();
+      Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, keep));
+      ph.put(m.placeholder(), mask.muli(1.0 / keep));
+    }
+    return ph;
+  }
+
+  @Override
+  public StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch) {
+    Graph g = trainingGraph();
+    Map<String, INDArray> ph = feed(g, x, y);
+    List<String> wanted = new ArrayList<>(g.outputs);
+    wanted.add(g.loss);
+    for (GraphContext.MovingAverage m : g.ctx.movingAverages()) wanted.add(m.batchValue());
+    Map<String, INDArray> values;
+    if (g.trainableVars.isEmpty()) {
+      values = g.sd.output(ph, wanted);
+    } else {
+      OutAndGrad og = g.sd.calculateGradientsAndOutputs(ph, wanted, g.trainableVars);
+      values = og.getOutputs();
+      List<INDArray> grads = new ArrayList<>();
+      for (String v : g.trainableVars) grads.add(og.getGradients().get(v));
+      config.optimizer().step(g.trainable, grads, epoch);
+    }
+    for (GraphContext.MovingAverage m : g.ctx.movingAverages()) {
+      INDArray target = m.target().value();
+      target.muli(m.momentum()).addi(values.get(m.batchValue()).mul(1 - m.momentum()));
+    }
+    return result(g, values);
+  }
+
+  @Override
+  public StepResult evaluate(List<INDArray> x, List<INDArray> y) {
+    Graph g = inferenceGraph(true);
+    List<String> wanted = new ArrayList<>(g.outputs);
+    wanted.add(g.loss);
+    return result(g, g.sd.output(feed(g, x, y), wanted));
+  }
+
+  @Override
+  public List<INDArray> predict(List<INDArray> x) {
+    Graph g = inferenceGraph(false);
+    Map<String, INDArray> values = g.sd.output(feed(g, x, null), g.outputs);
+    List<INDArray> outs = new ArrayList<>();
+    for (String o : g.outputs) outs.add(values.get(o));
+    return outs;
+  }
+
+  private static StepResult result(Graph g, Map<String, INDArray> values) {
+    List<INDArray> outs = new ArrayList<>();
+    for (String o : g.outputs) outs.add(values.get(o));
+    return new StepResult(values.get(g.loss).getDouble(0), outs);
+  }
+
+  /** Names of the graph variables (for tests and profiling). */
+  Map<String, String> describe() {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (training != null) m.put("training", training.sd.summary());
+    return m;
+  }
+}

@@ -1,0 +1,270 @@
+package dln.runtime.train;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Shapes;
+import dln.runtime.nn.SymbolicTensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The fit / evaluate / predict loops: checks the data against the model, splits validation data,
+ * shuffles, cuts mini-batches, hands each to the {@link TrainingEngine}, accumulates loss and
+ * metrics, and drives callbacks, progress and cancellation.
+ */
+public final class Trainer {
+  private final Model model;
+
+  public Trainer(Model model) {
+    this.model = model;
+  }
+
+  // ---------------------------------------------------------------- fit
+
+  public History fit(List<INDArray> xIn, List<INDArray> yIn, FitOptions o) {
+    CompileConfig cfg = requireCompiled();
+    List<INDArray> x = floats(xIn);
+    model.buildFor(sampleShapes(x));
+    DataCheck.check(model, x, yIn, "x", "y");
+    List<INDArray> valX = null;
+    List<INDArray> valY = null;
+    List<INDArray> y = yIn;
+    if (o.validationX != null) {
+      valX = floats(o.validationX);
+      valY = o.validationY;
+      DataCheck.check(model, valX, valY, "validation x", "validation y");
+    } else if (o.validationSplit > 0) {
+      long n = x.get(0).size(0);
+      long nVal = (long) Math.floor(n * o.validationSplit);
+      if (nVal == 0 || nVal == n) {
+        throw DlnRuntimeException.value("validation_split=" + o.validationSplit + " of " + n + " samples leaves "
+            + (nVal == 0 ? "no validation samples" : "no training samples"), null);
+      }
+      long nTrain = n - nVal;
+      valX = rows(x, nTrain, n);
+      valY = rows(y, nTrain, n);
+      x = rows(x, 0, nTrain);
+      y = rows(y, 0, nTrain);
+    }
+    List<INDArray> labels = prepare(cfg, y);
+    List<INDArray> valLabels = valY == null ? null : prepare(cfg, valY);
+    List<Metric> metrics = metrics(cfg);
+
+    if (o.seed != null) Nd4j.getRandom().setSeed(o.seed);
+    Random random = new Random(o.seed != null ? o.seed : Nd4j.getRandom().nextLong());
+    TrainingEngine engine = model.engine();
+    History history = new History();
+    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs);
+    long n = x.get(0).size(0);
+    int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
+    model.setStopTraining(false);
+    boolean interrupted = false;
+    o.progress.onTrainBegin(o.epochs, batches, n);
+    for (var c : o.callbacks) c.onTrainBegin(context);
+    for (int epoch = o.initialEpoch; epoch < o.epochs && !model.stopTraining() && !interrupted; epoch++) {
+      for (var c : o.callbacks) c.onEpochBegin(epoch, context);
+      o.progress.onEpochBegin(epoch, o.epochs);
+      long start = System.nanoTime();
+      int[] order = order(n, o.shuffle, random);
+      Accumulator acc = new Accumulator(metrics);
+      int done = 0;
+      for (int b = 0; b < batches; b++) {
+        int from = b * o.batchSize;
+        int to = (int) Math.min(n, from + (long) o.batchSize);
+        List<INDArray> xb = batch(x, order, from, to, o.shuffle);
+        List<INDArray> yb = batch(labels, order, from, to, o.shuffle);
+        TrainingEngine.StepResult r = engine.trainStep(xb, yb, epoch);
+        acc.add(r, yb, to - from);
+        done++;
+        Map<String, Double> running = acc.logs("");
+        o.progress.onBatch(new ProgressListener.BatchProgress(epoch, o.epochs, done, batches, System.nanoTime() - start, running));
+        for (var c : o.callbacks) c.onBatchEnd(b, running, context);
+        if (o.shouldStop.getAsBoolean()) {
+          interrupted = true;
+          break;
+        }
+        if (model.stopTraining()) break;
+      }
+      if (interrupted) break;
+      Map<String, Double> logs = acc.logs("");
+      if (valX != null) logs.putAll(evaluateLogs(engine, metrics, valX, valLabels, o.batchSize, "val_"));
+      for (var c : o.callbacks) c.onEpochEnd(epoch, logs, context);
+      history.append(epoch, logs);
+      o.progress.onEpochEnd(new ProgressListener.EpochProgress(epoch, o.epochs, done, System.nanoTime() - start, logs));
+    }
+    history.setInterrupted(interrupted);
+    for (var c : o.callbacks) c.onTrainEnd(context);
+    o.progress.onTrainEnd(history, interrupted);
+    return history;
+  }
+
+  // ---------------------------------------------------------------- evaluate / predict
+
+  /** {@code [loss, metrics...]}, means over all samples, in inference mode. */
+  public List<Double> evaluate(List<INDArray> xIn, List<INDArray> y, int batchSize) {
+    CompileConfig cfg = requireCompiled();
+    List<INDArray> x = floats(xIn);
+    model.buildFor(sampleShapes(x));
+    DataCheck.check(model, x, y, "x", "y");
+    List<Metric> metrics = metrics(cfg);
+    Map<String, Double> logs = evaluateLogs(model.engine(), metrics, x, prepare(cfg, y), batchSize, "");
+    return new ArrayList<>(logs.values());
+  }
+
+  private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Metric> metrics, List<INDArray> x,
+      List<INDArray> labels, int batchSize, String prefix) {
+    long n = x.get(0).size(0);
+    Accumulator acc = new Accumulator(metrics);
+    for (long from = 0; from < n; from += batchSize) {
+      long to = Math.min(n, from + batchSize);
+      List<INDArray> yb = rows(labels, from, to);
+      acc.add(engine.evaluate(rows(x, from, to), yb), yb, to - from);
+    }
+    return acc.logs(prefix);
+  }
+
+  /** Outputs of every input sample, batch by batch, in inference mode. */
+  public List<INDArray> predict(List<INDArray> xIn, int batchSize) {
+    if (batchSize <= 0) throw DlnRuntimeException.value("batch_size must be positive, got " + batchSize);
+    List<INDArray> x = floats(xIn);
+    model.buildFor(sampleShapes(x));
+    DataCheck.checkInputs(model, x, "x");
+    TrainingEngine engine = model.engine();
+    long n = x.get(0).size(0);
+    List<List<INDArray>> parts = new ArrayList<>();
+    for (long from = 0; from < n; from += batchSize) {
+      parts.add(engine.predict(rows(x, from, Math.min(n, from + batchSize))));
+    }
+    List<INDArray> out = new ArrayList<>();
+    for (int i = 0; i < model.outputs().size(); i++) {
+      if (parts.size() == 1) {
+        out.add(parts.get(0).get(i));
+        continue;
+      }
+      INDArray[] pieces = new INDArray[parts.size()];
+      for (int p = 0; p < pieces.length; p++) pieces[p] = parts.get(p).get(i);
+      out.add(Nd4j.concat(0, pieces));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private CompileConfig requireCompiled() {
+    CompileConfig cfg = model.compileConfig();
+    if (cfg == null) {
+      throw DlnRuntimeException.value("model '" + model.name() + "' must be compiled before training or evaluation",
+          "call model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])");
+    }
+    return cfg;
+  }
+
+  private List<INDArray> prepare(CompileConfig cfg, List<INDArray> y) {
+    List<INDArray> out = new ArrayList<>();
+    int outputs = model.outputs().size();
+    for (int i = 0; i < y.size(); i++) {
+      out.add(cfg.loss(i, outputs).prepareLabels(y.get(i), model.outputs().get(i).shape()));
+    }
+    return out;
+  }
+
+  private List<Metric> metrics(CompileConfig cfg) {
+    List<Metric> out = new ArrayList<>();
+    List<SymbolicTensor> outs = model.outputs();
+    for (String m : cfg.metrics()) {
+      long[] s = outs.get(0).shape();
+      out.add(Metric.resolve(m, cfg.loss(0, outs.size()), s[s.length - 1]));
+    }
+    return out;
+  }
+
+  private static List<INDArray> floats(List<INDArray> xs) {
+    List<INDArray> out = new ArrayList<>();
+    for (INDArray a : xs) out.add(a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT));
+    return out;
+  }
+
+  private static List<long[]> sampleShapes(List<INDArray> xs) {
+    List<long[]> out = new ArrayList<>();
+    for (INDArray a : xs) out.add(a.rank() == 0 ? new long[0] : Shapes.sample(a.shape()));
+    return out;
+  }
+
+  private static int[] order(long n, boolean shuffle, Random random) {
+    int[] order = new int[(int) n];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    if (shuffle) {
+      for (int i = order.length - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
+  }
+
+  /** Rows [from, to) of each array (contiguous copies). */
+  private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
+    List<INDArray> out = new ArrayList<>();
+    for (INDArray a : arrays) out.add(a.get(NDArrayIndex.interval(from, to)).dup('c'));
+    return out;
+  }
+
+  /** The batch's rows in shuffled order: gathered through a 2-D view of each array. */
+  private static List<INDArray> batch(List<INDArray> arrays, int[] order, int from, int to, boolean shuffled) {
+    if (!shuffled) return rows(arrays, from, to);
+    int[] idx = java.util.Arrays.copyOfRange(order, from, to);
+    List<INDArray> out = new ArrayList<>();
+    for (INDArray a : arrays) {
+      long[] shape = a.shape();
+      INDArray flat = a.reshape('c', shape[0], a.length() / shape[0]);
+      INDArray picked = Nd4j.pullRows(flat, 1, idx);
+      long[] bs = shape.clone();
+      bs[0] = idx.length;
+      out.add(picked.reshape('c', bs));
+    }
+    return out;
+  }
+
+  /** Sample-weighted sums of the loss and metrics over an epoch (or an evaluation). */
+  private static final class Accumulator {
+    private final List<Metric> metrics;
+    private double lossSum;
+    private long samples;
+    private final double[] sums;
+    private final double[] counts;
+
+    Accumulator(List<Metric> metrics) {
+      this.metrics = metrics;
+      this.sums = new double[metrics.size()];
+      this.counts = new double[metrics.size()];
+    }
+
+    void add(TrainingEngine.StepResult r, List<INDArray> labels, long batch) {
+      lossSum += r.loss() * batch;
+      samples += batch;
+      for (int i = 0; i < metrics.size(); i++) {
+        double[] sc = metrics.get(i).batch(r.outputs().get(0), labels.get(0));
+        sums[i] += sc[0];
+        counts[i] += sc[1];
+      }
+    }
+
+    Map<String, Double> logs(String prefix) {
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put(prefix + "loss", samples == 0 ? Double.NaN : lossSum / samples);
+      for (int i = 0; i < metrics.size(); i++) {
+        m.put(prefix + metrics.get(i).name(), counts[i] == 0 ? Double.NaN : sums[i] / counts[i]);
+      }
+      return m;
+    }
+  }
+}

@@ -1,0 +1,6 @@
+package dln.runtime.train;
+
+import dln.runtime.nn.Model;
+
+/** What callbacks may see and change during {@code fit}. */
+public record TrainingContext(Model model, Optimizer optimizer, History history, int epochs) {}

@@ -1,0 +1,38 @@
+package dln.runtime.train;
+
+import dln.runtime.nn.Model;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Executes a compiled model: training steps, evaluation and prediction on one batch at a time.
+ * The fit loop ({@link Trainer}) does batching, metrics, callbacks and progress, so a faster
+ * executor only has to implement these three calls. {@link SameDiffEngine} is the reference.
+ */
+public interface TrainingEngine {
+  /** Creates an engine for a model (with its compile settings; null when only predicting). */
+  @FunctionalInterface
+  interface Factory {
+    TrainingEngine create(Model model, CompileConfig config);
+  }
+
+  /** Loss of a batch and the model's outputs for it. */
+  record StepResult(double loss, List<INDArray> outputs) {}
+
+  /** The model graph version this engine was built from (a changed model gets a new engine). */
+  int version();
+
+  /**
+   * One optimisation step on a batch: forward in training mode, gradients, optimiser update of
+   * the trainable weights in place, moving statistics updated.
+   *
+   * @param y labels already prepared by {@link Loss#prepareLabels} (float, one-hot for sparse)
+   */
+  StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch);
+
+  /** Loss and outputs in inference mode (no update). */
+  StepResult evaluate(List<INDArray> x, List<INDArray> y);
+
+  /** Outputs in inference mode. */
+  List<INDArray> predict(List<INDArray> x);
+}

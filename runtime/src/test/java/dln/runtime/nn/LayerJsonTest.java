@@ -1,0 +1,83 @@
+package dln.runtime.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.layers.Activation;
+import dln.runtime.nn.layers.Add;
+import dln.runtime.nn.layers.AveragePooling2D;
+import dln.runtime.nn.layers.BatchNormalization;
+import dln.runtime.nn.layers.Concatenate;
+import dln.runtime.nn.layers.Conv2D;
+import dln.runtime.nn.layers.Dense;
+import dln.runtime.nn.layers.Dropout;
+import dln.runtime.nn.layers.Embedding;
+import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.GlobalAveragePooling2D;
+import dln.runtime.nn.layers.GlobalMaxPooling2D;
+import dln.runtime.nn.layers.LSTM;
+import dln.runtime.nn.layers.MaxPooling2D;
+import dln.runtime.nn.layers.Pooling2D;
+import dln.runtime.nn.layers.ReLU;
+import dln.runtime.nn.layers.Reshape;
+import dln.runtime.nn.layers.Softmax;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every layer's config survives a JSON round trip through the registry. */
+class LayerJsonTest {
+  @Test
+  void everyLayerRoundTrips() {
+    List<Layer> layers = List.of(
+        new Dense(new Dense.Config(7, "relu", false, "he_normal", "ones", Regularizer.l2(0.01), null), "d"),
+        new Conv2D(new Conv2D.Config(16, new int[] {5, 3}, new int[] {2, 1}, "same", "elu", true, "he_uniform", null, Regularizer.l1(0.1)), null),
+        new MaxPooling2D(new Pooling2D.Config(new int[] {3, 3}, new int[] {2, 2}, "same"), null),
+        new AveragePooling2D(2), new GlobalAveragePooling2D(), new GlobalMaxPooling2D(), new Flatten(),
+        new Reshape(7, 4, -1), new Dropout(0.3), new BatchNormalization(new BatchNormalization.Config(0.9, 1e-5, true, false), null),
+        new Activation("gelu"), new Softmax(), new ReLU(new ReLU.Config(6.0, 0.1), null), new Add(), new Concatenate(),
+        new Embedding(100, 8), new LSTM(16, true));
+    for (Layer l : layers) {
+      l.setTrainable(false);
+      String json = LayerRegistry.toJson(l);
+      Layer back = LayerRegistry.fromJson(json);
+      assertEquals(l.getClass(), back.getClass());
+      assertEquals(l.name(), back.name());
+      assertFalse(back.isTrainable());
+      assertEquals(json, LayerRegistry.toJson(back), "round trip of " + l);
+    }
+    assertEquals(LayerRegistry.types().size(), layers.size() + 1, "one test entry per registered layer besides InputLayer");
+  }
+
+  @Test
+  void jsonUsesKerasNames() {
+    String json = LayerRegistry.toJson(new Dense(new Dense.Config(3, "relu"), "out"));
+    assertTrue(json.contains("\"class_name\" : \"Dense\""), json);
+    assertTrue(json.contains("\"use_bias\" : true") && json.contains("\"kernel_initializer\" : \"glorot_uniform\""), json);
+  }
+
+  @Test
+  void invalidConfigsAreUserErrors() {
+    DlnRuntimeException e = assertThrows(DlnRuntimeException.class,
+        () -> LayerRegistry.fromJson("{\"class_name\": \"Dense\", \"config\": {\"units\": 4, \"activation\": \"rleu\"}}"));
+    assertTrue(e.getMessage().contains("rleu") || e.hint().contains("relu"), e.getMessage());
+    DlnRuntimeException t = assertThrows(DlnRuntimeException.class, () -> LayerRegistry.fromJson("{\"class_name\": \"Dence\"}"));
+    assertTrue(t.hint().contains("Dense"), t.hint());
+    DlnRuntimeException a = assertThrows(DlnRuntimeException.class, () -> new Dense(3, "rleu"));
+    assertTrue(a.hint().contains("did you mean 'relu'"), a.hint());
+  }
+
+  @Test
+  void modelSpecDescribesTheGraph() throws Exception {
+    LayerNames.reset();
+    SymbolicTensor in = Input.of(4);
+    SymbolicTensor h = new Dense(4).apply(in);
+    SymbolicTensor out = new Add().apply(List.of(in, h)).get(0);
+    Model m = new Model(in, out);
+    String json = LayerRegistry.JSON.writeValueAsString(m.config());
+    assertTrue(json.contains("\"inbound\""), json);
+    assertTrue(json.contains("\"layer\" : \"dense\""), json);
+  }
+}
