@@ -344,8 +344,8 @@ def markdown(meta, cfg, s, mode, seconds):
     L = []
     a = L.append
     a(f"# DLN benchmark results ({mode})\n")
-    a(f"Measured {meta['date']} in {seconds / 60:.1f} min with `bench/run.sh{' --quick' if mode == 'quick' else ''}"
-      f"{'' if cfg['rounds'] == (QUICK if mode == 'quick' else FULL)['rounds'] else ' --rounds ' + str(cfg['rounds'])}`; "
+    a(f"Measured {meta['date']} in {seconds / 60:.1f} min with `bench/run.sh{' --quick' if mode.startswith('quick') else ''}"
+      f"{'' if cfg['rounds'] == (QUICK if mode.startswith('quick') else FULL)['rounds'] else ' --rounds ' + str(cfg['rounds'])}`; "
       f"{cfg['rounds']} round(s), peers interleaved in each round; medians over rounds (min–max in brackets).\n")
     m = meta["machine"]
     a("## Machine\n")
@@ -441,6 +441,17 @@ def print_summary(s):
 
 # ---------------------------------------------------------------- main
 
+def write(meta, cfg, run, mode, elapsed):
+    """Writes latest.json and latest.md from everything measured so far; returns the summary."""
+    meta["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
+    s = summarise(run)
+    with open(os.path.join(RESULTS, "latest.json"), "w") as f:
+        json.dump({"meta": meta, "summary": s, "results": run.results}, f, indent=1)
+    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
+        f.write(markdown(meta, cfg, s, mode, elapsed))
+    return s
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, 1 round: a smoke test in a few minutes")
@@ -490,13 +501,9 @@ def main():
                 if "pytorch" in peers:
                     run.process("pytorch", [torch_python(), os.path.join(BENCH, "py", "torch_peer.py"), "--nets", "",
                                             "--extras", "eager", "--seconds", str(cfg["eager_seconds"])], rnd, ["eager"], 600)
-    meta["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
-    elapsed = time.perf_counter() - began
-    s = summarise(run)
-    with open(os.path.join(RESULTS, "latest.json"), "w") as f:
-        json.dump({"meta": meta, "summary": s, "results": run.results}, f, indent=1)
-    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
-        f.write(markdown(meta, cfg, s, mode, elapsed))
+            if rnd < cfg["rounds"]:  # partial results survive an interrupted run
+                write(meta, cfg, run, f"{mode}, partial: {rnd} of {cfg['rounds']} rounds", time.perf_counter() - began)
+    s = write(meta, cfg, run, mode, time.perf_counter() - began)
     print_summary(s)
     print(f"written: {os.path.relpath(os.path.join(RESULTS, 'latest.md'), REPO)}, "
           f"{os.path.relpath(os.path.join(RESULTS, 'latest.json'), REPO)} (raw process output: bench/results/latest.log)")
