@@ -250,6 +250,7 @@ def repl_prompt_seconds(launcher, timeout=60.0):
         os.execv(launcher, [launcher])
     buf = b""
     seen = None
+    status = None
     try:
         while time.perf_counter() - start < timeout:
             ready, _, _ = select.select([fd], [], [], 0.2)
@@ -274,14 +275,19 @@ def repl_prompt_seconds(launcher, timeout=60.0):
                 except OSError:
                     pass
     finally:
+        waited = time.perf_counter() - start
         try:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done == 0:
+                os.kill(pid, signal.SIGKILL)
+                status = "killed by the benchmark"
+                os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
         os.close(fd)
     if seen is None:
-        return "no 'dln> ' prompt within %.0f s; output: %r" % (timeout, buf[-300:].decode(errors="replace"))
+        return "no 'dln> ' prompt after %.1f s (limit %.0f s; child status %s); output: %r" % (
+            waited, timeout, status, buf[-300:].decode(errors="replace"))
     return seen
 
 
