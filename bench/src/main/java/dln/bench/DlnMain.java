@@ -1,0 +1,28 @@
+package dln.bench;
+
+import java.nio.file.Path;
+
+/**
+ * Entry point of the DLN peer, run on DLN's own classpath (interpreter/target/dln.jar + lib):
+ * {@code --peer dln} trains and predicts with bench/dln/*.dln; {@code --peer eager} measures
+ * eager op latency through the interpreter.
+ */
+public final class DlnMain {
+  private DlnMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Plan plan = Plan.parse(args);
+    Report report = new Report(plan.peer);
+    Driver driver = new Driver(plan, report);
+    switch (plan.peer) {
+      case "eager" -> new EagerOps(report, Double.parseDouble(System.getProperty("bench.seconds", "1.5"))).run();
+      case "dln" -> {
+        Nd4jData data = new Nd4jData(Mnist.load(Mnist.dataDir()));
+        Path scripts = Path.of(System.getProperty("bench.scripts", "bench/dln"));
+        for (String net : plan.nets) driver.run(net, () -> new DlnNets(data, scripts.resolve(net + ".dln"), net.equals("cnn")));
+      }
+      default -> throw new IllegalArgumentException("unknown peer '" + plan.peer + "' (dln, eager)");
+    }
+    System.exit(driver.failed() ? 1 : 0);
+  }
+}
