@@ -34,16 +34,13 @@ final class Catalog {
 
   private static Map<String, List<String>> choices() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put("activation", List.of("relu", "sigmoid", "tanh", "softmax", "linear", "elu", "selu", "gelu", "swish",
-        "leaky_relu", "softplus", "softsign", "hard_sigmoid", "exponential"));
+    // Taken from the runtime's own tables, so completion never offers a name the runtime rejects.
+    m.put("activation", dln.runtime.nn.Activations.NAMES);
     m.put("padding", List.of("valid", "same"));
-    m.put("loss", List.of("categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
-        "mean_squared_error", "mse", "mean_absolute_error", "mae", "huber", "hinge", "kl_divergence"));
-    m.put("optimizer", List.of("adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax", "nadam"));
-    m.put("metrics", List.of("accuracy", "mse", "mae", "binary_accuracy", "categorical_accuracy",
-        "sparse_categorical_accuracy", "top_k_categorical_accuracy"));
-    m.put("kernel_initializer", List.of("glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
-        "lecun_uniform", "lecun_normal", "zeros", "ones", "random_normal", "random_uniform"));
+    m.put("loss", dln.runtime.train.Loss.NAMES);
+    m.put("optimizer", dln.runtime.train.Optimizer.NAMES);
+    m.put("metrics", dln.runtime.train.Metric.NAMES);
+    m.put("kernel_initializer", dln.runtime.nn.Initializers.NAMES);
     m.put("bias_initializer", List.of("zeros", "ones", "random_normal", "random_uniform"));
     m.put("monitor", List.of("val_loss", "loss", "val_accuracy", "accuracy"));
     return m;
@@ -130,6 +127,40 @@ final class Catalog {
     if (callee instanceof BoundMethod m) return m.method().params().keywordNames();
     if (callee instanceof UserFunction f) return f.keywordNames();
     return List.of();
+  }
+
+  /**
+   * The keyword names left to offer in a call that already has {@code positional} positional
+   * arguments and the keywords {@code given}: parameters filled by position are not offered again.
+   */
+  static List<String> keywordsLeft(Object callee, int positional, java.util.Set<String> given) {
+    List<List<String>> params = new ArrayList<>();
+    List<Boolean> byPosition = new ArrayList<>();
+    if (callee instanceof Builtin || callee instanceof BoundMethod) {
+      dln.interp.call.Params ps = callee instanceof Builtin b ? b.params() : ((BoundMethod) callee).method().params();
+      for (dln.interp.call.Params.Param p : ps.params()) {
+        List<String> names = new ArrayList<>(List.of(p.name()));
+        names.addAll(p.aliases());
+        params.add(names);
+        byPosition.add(!p.keywordOnly());
+      }
+    } else if (callee instanceof UserFunction f) {
+      for (String n : f.keywordNames()) {
+        params.add(List.of(n));
+        byPosition.add(true);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    int filled = 0;
+    for (int i = 0; i < params.size(); i++) {
+      List<String> names = params.get(i);
+      if (byPosition.get(i) && filled < positional) {
+        filled++;
+        continue;
+      }
+      if (names.stream().noneMatch(given::contains)) out.addAll(names);
+    }
+    return out;
   }
 
   /** "Dense(units, activation?, …)" or null for values that are not functions. */

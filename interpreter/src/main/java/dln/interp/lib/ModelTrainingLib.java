@@ -161,11 +161,27 @@ final class ModelTrainingLib implements Library {
     };
   }
 
-  /** Callbacks from a DLN list: runtime callback objects and functions. */
+  /** Redraws a live loss/accuracy chart after every epoch; prints the final one when training ends. */
+  static Callback livePlotCallback(dln.stdlib.plot.LivePlot plot) {
+    return new Callback() {
+      @Override
+      public void onEpochEnd(int epoch, java.util.Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
+        plot.update(logs);
+      }
+
+      @Override
+      public void onTrainEnd(dln.runtime.train.TrainingContext context) {
+        plot.finish();
+      }
+    };
+  }
+
+  /** Callbacks from a DLN list: runtime callback objects, LivePlot charts and functions. */
   static List<Callback> callbacks(Invoker invoker, List<Object> items) {
     List<Callback> out = new ArrayList<>();
     for (Object o : items) {
       if (o instanceof Callback c) out.add(c);
+      else if (o instanceof dln.stdlib.plot.LivePlot lp) out.add(livePlotCallback(lp));
       else if (o instanceof Callable || TypeTable.callable(o) != null) out.add(userCallback(invoker, o));
       else throw DlnException.type("callbacks must be callback objects or functions, got " + Values.typeName(o));
     }

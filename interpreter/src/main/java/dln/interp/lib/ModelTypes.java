@@ -95,7 +95,7 @@ final class ModelTypes {
         .method("compile", "optimizer?, loss?, metrics?", "Chooses the optimiser, the loss and the metrics for training.\n"
             + "Example: model.compile(optimizer=Adam(lr=1e-3), loss='categorical_crossentropy', metrics=['accuracy'])",
             ModelTypes::compile)
-        .method("fit", "x, y?, batch_size?, epochs?, verbose?, callbacks?, validation_split?, validation_data?, shuffle?, "
+        .method("fit", "x, y?, batch_size?, epochs?, verbose?, callbacks?, validation_split?, validation_data?, shuffle?, plot?, "
                 + "initial_epoch?, seed?",
             "Trains the model: mini-batches (default 32), epochs (default 1), optional validation; returns a History.\n"
                 + "Example: history = model.fit(x_train, y_train, epochs=5, batch_size=128, validation_split=0.1)",
@@ -283,7 +283,9 @@ final class ModelTypes {
         .validationSplit(a.number("validation_split", 0))
         .shuffle(a.bool("shuffle", true))
         .initialEpoch(a.intValue("initial_epoch", 0))
-        .progress(new ProgressBar(invoker.out(), invoker.interactive(), a.intValue("verbose", 1)))
+        // With plot=true the live chart is the progress display; a bar between redraws would break it.
+        .progress(new ProgressBar(invoker.out(), invoker.interactive(),
+            a.bool("plot", false) && !a.has("verbose") ? 0 : a.intValue("verbose", 1)))
         .shouldStop(invoker::cancelRequested);
     if (a.has("seed")) o.seed(a.integer("seed"));
     if (a.has("validation_data")) {
@@ -293,6 +295,7 @@ final class ModelTypes {
     }
     List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
     if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
+    if (a.bool("plot", false)) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
     // NaN/inf detection is always on: stop at the first bad batch, keep the last good weights (issue 8).
     DivergenceGuard guard = new DivergenceGuard();
     callbacks.add(guard);

@@ -85,6 +85,11 @@ public final class PictureLib implements Library {
     defineLivePlotType();
   }
 
+  /** The live chart fit(..., plot=true) draws. */
+  static LivePlot livePlot(Invoker invoker) {
+    return new LivePlot(invoker.out(), invoker.interactive(), color(invoker), 50, 8);
+  }
+
   static ColorMode color(Invoker invoker) {
     return ColorMode.of(invoker.interactive());
   }
