@@ -180,6 +180,12 @@ public final class Interpreter implements Invoker {
       d.initCause(e);
       return d;
     }
+    // Math.toIntExact and friends in builtins (AveragePooling2D(2**63 - 1), std(t, axis=2**63 - 1)).
+    if (e instanceof ArithmeticException && msg.equals("integer overflow")) {
+      DlnException d = new DlnException("overflow error", "a number is too large for this argument", "use a value below 2147483648", pos);
+      d.initCause(e);
+      return d;
+    }
     if (e instanceof IllegalStateException && msg.startsWith("Indices are out of range")) {
       DlnException d = new DlnException("index error", msg.lines().findFirst().orElse(msg), null, pos);
       d.initCause(e);

@@ -91,7 +91,13 @@ final class Operators {
           + " items, more than the limit of " + String.format(java.util.Locale.ROOT, "%,d", MAX_REPEAT_ITEMS),
           "use a tensor (zeros(n), full(n, v)) for large data");
     }
-    if (seq instanceof String s) return n <= 0 ? "" : s.repeat((int) n);
+    // An empty sequence times 2**31 looped 2**31 times, past every timeout (found by the fuzz run).
+    if (size == 0 || n <= 0) {
+      if (seq instanceof String) return "";
+      if (seq instanceof List) return new ArrayList<>();
+      if (seq instanceof Tuple) return new Tuple(new ArrayList<>());
+    }
+    if (seq instanceof String s) return s.repeat((int) n);
     if (seq instanceof List<?> l) {
       List<Object> out = new ArrayList<>();
       for (long i = 0; i < n; i++) out.addAll(l);

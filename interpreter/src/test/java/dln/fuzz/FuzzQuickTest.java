@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The fuzz run of the normal test suite: every committed corpus input and every past crasher
  * (src/test/resources/fuzz/) must give an acceptable outcome, then {@link Fuzzer} runs for
- * {@code -Dfuzz.seconds} (default 60) and must find nothing. The long run uses the same code:
+ * {@code -Dfuzz.seconds} (default 60) or {@code -Dfuzz.executions} inputs (default 3000) with seed
+ * {@code -Dfuzz.seed} (default fixed) and must find nothing. The long run uses the same code:
  * {@code bench/fuzz.sh}.
  */
 class FuzzQuickTest {
@@ -54,8 +55,10 @@ class FuzzQuickTest {
   @Test
   void quickFuzzRunFindsNothing() throws IOException {
     long seconds = Long.getLong("fuzz.seconds", 60);
-    long executions = Long.getLong("fuzz.executions", Long.MAX_VALUE);
-    long seed = Long.getLong("fuzz.seed", System.currentTimeMillis() / 86_400_000L); // a new seed every day
+    // A fixed seed and input count by default, so CI is reproducible: new seeds (-Dfuzz.seed=N) and
+    // the long run (bench/fuzz.sh) are where new bugs are looked for.
+    long executions = Long.getLong("fuzz.executions", 3000);
+    long seed = Long.getLong("fuzz.seed", 20261126L);
     Fuzzer f = new Fuzzer(seed, Fuzzer.loadSeeds(Path.of(".")), target);
     Fuzzer.Stats st = f.run(target, executions, Duration.ofSeconds(seconds), System.out);
     System.out.println("[fuzz] seed " + seed + ": " + st.summary());

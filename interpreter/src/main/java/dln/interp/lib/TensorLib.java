@@ -278,12 +278,15 @@ public final class TensorLib implements Library {
     g.def(np, "matmul", "a, b", "Matrix product (as a @ b).\nExample: np.matmul(w, x)",
         a -> Tensors.matmul(a.tensor("a"), a.tensor("b")));
     g.def(np, "zeros", "shape, dtype?", "A tensor of zeros.\nExample: np.zeros((3, 4))",
-        a -> Tensors.zeros(shapeOf("np.zeros", List.of(a.get("shape"))), dtype(a, DataType.FLOAT)));
+        // np.* creators check the size limit like zeros(): np.zeros(float('inf')) asked ND4J for
+        // 2**63 elements and glibc aborted the JVM (found by the long fuzz run).
+        a -> Tensors.zeros(allowed(a, "np.zeros", shapeOf("np.zeros", List.of(a.get("shape"))), dtype(a, DataType.FLOAT)), dtype(a, DataType.FLOAT)));
     g.def(np, "ones", "shape, dtype?", "A tensor of ones.\nExample: np.ones((2, 2))",
-        a -> Tensors.ones(shapeOf("np.ones", List.of(a.get("shape"))), dtype(a, DataType.FLOAT)));
+        a -> Tensors.ones(allowed(a, "np.ones", shapeOf("np.ones", List.of(a.get("shape"))), dtype(a, DataType.FLOAT)), dtype(a, DataType.FLOAT)));
     g.def(np, "full", "shape, fill_value, dtype?", "A tensor filled with one value.\nExample: np.full((2, 3), 7)",
-        a -> Tensors.full(shapeOf("np.full", List.of(a.get("shape"))), a.number("fill_value"), dtype(a, DataType.FLOAT)));
-    g.def(np, "eye", "N", "The N x N identity matrix.\nExample: np.eye(3)", a -> Tensors.eye(a.integer("N")));
+        a -> Tensors.full(allowed(a, "np.full", shapeOf("np.full", List.of(a.get("shape"))), dtype(a, DataType.FLOAT)), a.number("fill_value"), dtype(a, DataType.FLOAT)));
+    g.def(np, "eye", "N", "The N x N identity matrix.\nExample: np.eye(3)",
+        a -> Tensors.eye(allowed(a, "np.eye", new long[] {a.integer("N"), a.integer("N")}, DataType.FLOAT)[0]));
     g.def(np, "arange", "start, stop?, step?, dtype?", "Evenly spaced values up to (not including) stop.\n"
         + "Example: np.arange(10)", TensorLib::arange);
     g.def(np, "linspace", "start, stop, num?", "num evenly spaced values from start to stop inclusive (default 50).\n"
