@@ -127,8 +127,24 @@ class FastEngineTest {
     return Loss.byName("sparse_categorical_crossentropy").prepareLabels(classes(n, k), new long[] {-1, k});
   }
 
+  /** Runs a check with tiny Dense layers on the Java path (the default) and on ND4J GEMMs. */
+  private static void bothDensePaths(Runnable check) {
+    long saved = SmallDense.maxMacs;
+    try {
+      check.run();
+      SmallDense.maxMacs = 0;
+      check.run();
+    } finally {
+      SmallDense.maxMacs = saved;
+    }
+  }
+
   @Test
   void mlpWithDropoutAndSoftmaxMatchesReferenceUnderEveryOptimiser() {
+    bothDensePaths(FastEngineTest::mlpUnderEveryOptimiser);
+  }
+
+  private static void mlpUnderEveryOptimiser() {
     List<Supplier<Optimizer>> optimizers = List.of(
         () -> new Adam(0.01), () -> new SGD(0.1, 0, false), () -> new SGD(0.05, 0.9, false), () -> new SGD(0.05, 0.9, true),
         () -> new RMSprop(0.01), () -> new Nadam(0.01), () -> new AdamW(0.01, 0.004), () -> new Adagrad(0.05),
@@ -145,6 +161,10 @@ class FastEngineTest {
 
   @Test
   void sparseLabelsAndSeparateActivationLayers() {
+    bothDensePaths(FastEngineTest::sparseLabels);
+  }
+
+  private static void sparseLabels() {
     Rng.seed(6);
     INDArray x = data(32, 6);
     INDArray y = classes(32, 3);
@@ -155,6 +175,10 @@ class FastEngineTest {
 
   @Test
   void playgroundNetWithTanhSigmoidAndBinaryCrossEntropy() {
+    bothDensePaths(FastEngineTest::playground);
+  }
+
+  private static void playground() {
     Rng.seed(7);
     INDArray x = data(48, 2);
     INDArray y = classes(48, 2);
@@ -165,6 +189,10 @@ class FastEngineTest {
 
   @Test
   void regressionWithMeanSquaredErrorAndSigmoidHidden() {
+    bothDensePaths(FastEngineTest::regression);
+  }
+
+  private static void regression() {
     Rng.seed(8);
     INDArray x = data(30, 5);
     INDArray y = data(30, 2);
@@ -203,6 +231,10 @@ class FastEngineTest {
 
   @Test
   void frozenLayersStayBitIdentical() {
+    bothDensePaths(FastEngineTest::frozen);
+  }
+
+  private static void frozen() {
     Rng.seed(11);
     INDArray x = data(32, 6);
     INDArray y = oneHot(32, 3);
