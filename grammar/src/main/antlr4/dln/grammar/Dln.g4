@@ -111,6 +111,7 @@ trailer
 
 atom
     : '(' (testlist)? ')'                      # parenAtom
+    | '[' test comp_for ']'                    # listCompAtom
     | '[' (test (',' test)* ','?)? ']'         # listAtom
     | '{' (dictentry (',' dictentry)* ','?)? '}' # dictAtom
     | NAME                                     # nameAtom
@@ -123,6 +124,9 @@ atom
     ;
 
 dictentry : test ':' test ;
+
+/** The loop of a list comprehension: [x * 2 for x in xs if x > 0]. */
+comp_for : 'for' targetlist 'in' or_test ('if' or_test)? ;
 
 subscriptlist : subscript (',' subscript)* ','? ;
 subscript : test | test? ':' test? (':' test?)? ;

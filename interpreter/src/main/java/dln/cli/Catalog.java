@@ -132,6 +132,40 @@ final class Catalog {
     return List.of();
   }
 
+  /**
+   * The keyword names left to offer in a call that already has {@code positional} positional
+   * arguments and the keywords {@code given}: parameters filled by position are not offered again.
+   */
+  static List<String> keywordsLeft(Object callee, int positional, java.util.Set<String> given) {
+    List<List<String>> params = new ArrayList<>();
+    List<Boolean> byPosition = new ArrayList<>();
+    if (callee instanceof Builtin || callee instanceof BoundMethod) {
+      dln.interp.call.Params ps = callee instanceof Builtin b ? b.params() : ((BoundMethod) callee).method().params();
+      for (dln.interp.call.Params.Param p : ps.params()) {
+        List<String> names = new ArrayList<>(List.of(p.name()));
+        names.addAll(p.aliases());
+        params.add(names);
+        byPosition.add(!p.keywordOnly());
+      }
+    } else if (callee instanceof UserFunction f) {
+      for (String n : f.keywordNames()) {
+        params.add(List.of(n));
+        byPosition.add(true);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    int filled = 0;
+    for (int i = 0; i < params.size(); i++) {
+      List<String> names = params.get(i);
+      if (byPosition.get(i) && filled < positional) {
+        filled++;
+        continue;
+      }
+      if (names.stream().noneMatch(given::contains)) out.addAll(names);
+    }
+    return out;
+  }
+
   /** "Dense(units, activation?, …)" or null for values that are not functions. */
   static String signature(Object v) {
     if (v instanceof Builtin b) return b.signature();

@@ -131,9 +131,16 @@ final class DlnCompleter implements Completer {
         && (prev == tokens.get(open.peek()) || prev.is(","))) {
       String callee = chainBefore(tokens, open.peek() - 1);
       Object fn = callee == null ? null : catalog.resolve(callee);
-      Set<String> given = keywordsGiven(tokens, open.peek());
-      for (String k : Catalog.keywordNames(fn)) {
-        if (!given.contains(k)) out.add(new Suggestion(k + "=", KEYWORD_ARGS, describeParameter(k), false));
+      Set<String> given = new HashSet<>();
+      int positional = argumentsGiven(tokens, open.peek(), given);
+      for (String k : Catalog.keywordsLeft(fn, positional, given)) {
+        out.add(new Suggestion(k + "=", KEYWORD_ARGS, describeParameter(k), false));
+      }
+      // Tab right after "(" or "," lists the parameters, not every name in scope. A started word that
+      // begins a keyword argument means that argument (Conv2D(32, 3, pad -> padding=), even when builtins
+      // such as pad() share the prefix; typing on past the keyword offers names again.
+      if (out.stream().anyMatch(sg -> sg.value().startsWith(word))) {
+        return new Result(wordStart, word, out);
       }
     }
     addNames(out, !open.isEmpty());
@@ -262,19 +269,31 @@ final class DlnCompleter implements Completer {
     return sb.toString();
   }
 
-  /** Keyword names already written directly inside the call whose "(" is token {@code open}. */
-  private static Set<String> keywordsGiven(List<Token> tokens, int open) {
-    Set<String> given = new HashSet<>();
+  /**
+   * The arguments already written directly inside the call whose "(" is token {@code open}: adds
+   * the keyword names to {@code keywords} and returns how many positional arguments come before.
+   */
+  private static int argumentsGiven(List<Token> tokens, int open, Set<String> keywords) {
     int depth = 0;
+    int positional = 0;
+    boolean keywordArg = false;
+    boolean empty = true;
     for (int i = open + 1; i < tokens.size(); i++) {
       Token t = tokens.get(i);
       if (t.kind() == Kind.OPEN) depth++;
       else if (t.kind() == Kind.CLOSE) depth--;
-      else if (depth == 0 && t.is("=")) {
-        String k = keywordBeforeEquals(tokens, i);
-        if (k != null) given.add(k);
+      if (depth != 0 || t.kind() == Kind.SPACE || t.kind() == Kind.NEWLINE || t.kind() == Kind.COMMENT) continue;
+      if (t.is(",")) {
+        if (!keywordArg && !empty) positional++;
+        keywordArg = false;
+        empty = true;
+      } else if (t.is("=") && keywordBeforeEquals(tokens, i) != null) {
+        keywords.add(keywordBeforeEquals(tokens, i));
+        keywordArg = true;
+      } else {
+        empty = false;
       }
     }
-    return given;
+    return positional;
   }
 }

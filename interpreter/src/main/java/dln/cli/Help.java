@@ -81,11 +81,24 @@ final class Help {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, Object> e : sorted.entrySet()) {
       Object v = e.getValue();
-      String detail = v instanceof INDArray t ? "shape " + java.util.Arrays.toString(t.shape()).replace('[', '(').replace(']', ')') + " " + t.dataType().toString().toLowerCase()
+      String detail = v instanceof INDArray t ? "shape " + java.util.Arrays.toString(t.shape()).replace('[', '(').replace(']', ')') + " " + dtypeName(t)
           : abbreviate(Values.repr(v));
       sb.append(String.format("  %-14s %-10s %s%n", e.getKey(), Values.typeName(v), detail));
     }
     return sb.toString();
+  }
+
+  /** numpy spellings (float32, int64) rather than ND4J's (FLOAT, LONG). */
+  static String dtypeName(INDArray t) {
+    return switch (t.dataType()) {
+      case FLOAT -> "float32";
+      case DOUBLE -> "float64";
+      case HALF -> "float16";
+      case INT -> "int32";
+      case LONG -> "int64";
+      case BOOL -> "bool";
+      default -> t.dataType().toString().toLowerCase();
+    };
   }
 
   private static String abbreviate(String s) {

@@ -85,6 +85,36 @@ public final class Repl {
         .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
         .build();
     keepPastedIndentation();
+    indentWithTabAndBackspace();
+  }
+
+  /**
+   * In the indentation of a continuation line, Tab indents to the next multiple of 4 (completion
+   * there would only list every name) and Backspace removes a whole level, like an editor.
+   */
+  private void indentWithTabAndBackspace() {
+    Widget complete = reader.getWidgets().get(LineReader.EXPAND_OR_COMPLETE);
+    reader.getWidgets().put(LineReader.EXPAND_OR_COMPLETE, () -> {
+      String before = lineBeforeCursor();
+      if (before == null || !before.isBlank()) return complete.apply();
+      reader.getBuffer().write(" ".repeat(ReplParser.INDENT - before.length() % ReplParser.INDENT));
+      return true;
+    });
+    Widget backspace = reader.getWidgets().get(LineReader.BACKWARD_DELETE_CHAR);
+    reader.getWidgets().put(LineReader.BACKWARD_DELETE_CHAR, () -> {
+      String before = lineBeforeCursor();
+      if (before == null || before.isEmpty() || !before.isBlank() || before.contains("\t")) return backspace.apply();
+      int remove = before.length() % ReplParser.INDENT == 0 ? ReplParser.INDENT : before.length() % ReplParser.INDENT;
+      reader.getBuffer().backspace(remove);
+      return true;
+    });
+  }
+
+  /** The current line of a continuation entry up to the cursor; null on the entry's first line. */
+  private String lineBeforeCursor() {
+    String before = reader.getBuffer().substring(0, reader.getBuffer().cursor());
+    int nl = before.lastIndexOf('\n');
+    return nl < 0 ? null : before.substring(nl + 1);
   }
 
   /**

@@ -400,6 +400,18 @@ public final class Interpreter implements Invoker {
       for (Expr x : l.items()) out.add(eval(x, scope));
       return out;
     }
+    if (e instanceof Expr.ListComp lc) {
+      // The loop variable lives in its own scope, as in Python 3.
+      Scope inner = new Scope(scope);
+      List<Object> out = new ArrayList<>();
+      Iterator<?> it = iterate(eval(lc.iterable(), scope), lc.iterable().pos());
+      while (it.hasNext()) {
+        checkCancelled();
+        assign(lc.target(), it.next(), inner);
+        if (lc.condition() == null || truthy(lc.condition(), inner)) out.add(eval(lc.element(), inner));
+      }
+      return out;
+    }
     if (e instanceof Expr.TupleExpr t) {
       List<Object> out = new ArrayList<>(t.items().size());
       for (Expr x : t.items()) out.add(eval(x, scope));

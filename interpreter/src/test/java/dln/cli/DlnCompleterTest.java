@@ -27,19 +27,26 @@ class DlnCompleterTest {
   @Test
   void namesInScopeIncludeBuiltinsUserVariablesAndKeywords() {
     dln.eval("learning_rate = 0.1");
-    assertEquals(List.of("learning_rate", "len", "list"), completer.complete("l").subList(0, 3).stream().sorted().toList());
-    assertTrue(completer.complete("l").contains("lambda"));
-    assertEquals(List.of("print"), completer.complete("x = pri"));
+    // other libraries add builtins, so these check membership rather than whole lists
+    List<String> l = completer.complete("l");
+    assertTrue(l.containsAll(List.of("learning_rate", "len", "list", "lambda")), l.toString());
+    assertTrue(l.stream().allMatch(n -> n.startsWith("l")), l.toString());
+    assertTrue(completer.complete("x = pri").contains("print"));
   }
 
   @Test
   void keywordArgumentsOfTheCalledBuiltin() {
+    // a started keyword argument wins over builtins with the same prefix (seed, selu...)
+    dln.interpreter().builtins().def("seed", "n", "Seeds.\nExample: seed(1)", a -> null);
+    dln.interpreter().globals().parent().define("seed", dln.interpreter().builtins().get("seed"));
     assertEquals(List.of("sep="), completer.complete("print(1, 2, se"));
-    List<String> all = completer.complete("range(");
-    assertEquals(List.of("start=", "stop=", "step="), all.subList(0, 3));
+    assertEquals(List.of("seed"), completer.complete("print(1, 2, see"));
+    // right after "(" the parameters are what Tab lists; names come once a word is started
+    assertEquals(List.of("start=", "stop=", "step="), completer.complete("range("));
+    List<String> names = completer.complete("range(l");
+    assertTrue(names.contains("len") && names.contains("lambda"), names.toString());
     // statement keywords make no sense inside a call
-    assertFalse(all.contains("def"));
-    assertTrue(all.contains("lambda"));
+    assertFalse(completer.complete("range(d").contains("def"));
   }
 
   @Test
@@ -52,8 +59,9 @@ class DlnCompleterTest {
   @Test
   void keywordArgumentsOfUserFunctions() {
     dln.eval("def block(x, filters, kernel=3):\n    return x\n");
-    assertEquals(List.of("filters=", "filter"), completer.complete("block(1, fil"));
-    assertEquals(List.of("x=", "filters=", "kernel="), completer.complete("block(").subList(0, 3));
+    assertEquals(List.of("filters="), completer.complete("block(1, fil"));
+    assertEquals(List.of("x=", "filters=", "kernel="), completer.complete("block("));
+    assertEquals(List.of("kernel="), completer.complete("block(1, filters=2, "));
   }
 
   @Test
@@ -104,7 +112,7 @@ class DlnCompleterTest {
   @Test
   void commandsAndTheirArguments() {
     assertEquals(List.of(":summary", ":save"), completer.complete(":s"));
-    assertEquals(List.of("print"), completer.complete(":help pri"));
+    assertTrue(completer.complete(":help pri").contains("print"));
     assertEquals(List.of("sep="), completer.complete(":time print(1, se"));
   }
 

@@ -60,8 +60,7 @@ class ReplTerminalTest {
     waitForScreen("print's sep= keyword", s -> s.contains("print(1, sep="));
     keys("C-u", "C-l");
     keys("range(", "Tab");
-    String screen = waitForScreen("range's parameters listed", s -> s.contains("start=") && s.contains("stop=") && s.contains("step="));
-    assertTrue(screen.contains("keyword arguments"), screen);
+    waitForScreen("range's parameters listed", s -> s.contains("start=") && s.contains("stop=") && s.contains("step="));
     keys("C-u", "C-l");
     keys("Dense(64, activation=", "Tab");
     waitForScreen("activation names", s -> s.contains("'relu'") && s.contains("'softmax'"));
@@ -83,6 +82,36 @@ class ReplTerminalTest {
 
   @Test
   @Order(3)
+  void pastedMultiLineCodeRunsAsOneEntry() throws Exception {
+    clear();
+    // A bracketed paste (what terminals send when code is pasted) of a def with its own indentation and a call.
+    assertEquals(0, tmux(List.of("set-buffer", "-b", "code", "def cube(x):\n    y = x * x\n    return y * x\n\nprint('cube', cube(3))\n")));
+    assertEquals(0, tmux(List.of("paste-buffer", "-p", "-b", "code", "-t", SESSION)));
+    Thread.sleep(300);
+    line("");
+    String screen = waitForScreen("the pasted code's output", s -> s.contains("cube 27"));
+    assertTrue(screen.contains(Repl.CONTINUATION + "    return y * x"), "indentation pasted as is:\n" + screen);
+    // The same text arriving as plain fast keystrokes (a terminal without bracketed paste) works too.
+    clear();
+    assertEquals(0, tmux(List.of("set-buffer", "-b", "keys", "def sq(x):\n    return x * x\n\nprint('sq', sq(5))\n")));
+    assertEquals(0, tmux(List.of("paste-buffer", "-b", "keys", "-t", SESSION)));
+    screen = waitForScreen("the typed-ahead code's output", s -> s.contains("sq 25"));
+    assertTrue(screen.contains(Repl.CONTINUATION + "    return x * x"), "no doubled indentation:\n" + screen);
+  }
+
+  @Test
+  @Order(4)
+  void ctrlRFindsAnEarlierEntry() throws Exception {
+    clear();
+    keys("C-r");
+    keys("-l", "twice(");
+    waitForScreen("the history search", s -> s.contains("twice(21)") && s.contains("search"));
+    keys("Enter");
+    waitForScreen("the recalled entry's result", s -> s.lines().filter(l -> l.strip().equals("42")).count() >= 1);
+  }
+
+  @Test
+  @Order(5)
   void anErrorIsReportedAndTheNextLineWorks() throws Exception {
     clear();
     line("undefined_name + 1");
@@ -92,7 +121,7 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void ctrlCStopsALoopKeepsStateAndNeverExitsAtThePrompt() throws Exception {
     clear();
     line("n = 0");
@@ -115,7 +144,7 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void helpShowsSignatureDescriptionAndExample() throws Exception {
     clear();
     line(":help print");
@@ -125,7 +154,7 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void saveWritesTheSuccessfulEntriesAsARunnableScript() throws Exception {
     clear();
     line("broken(");
@@ -134,13 +163,15 @@ class ReplTerminalTest {
     waitForScreen("the save message", s -> s.contains("saved"));
     String script = Files.readString(home.resolve("session.dln"));
     assertTrue(script.contains("def twice(x):\n    return 2 * x\n"), script);
-    assertTrue(script.contains("twice(21)\n40 + 2\nn = 0\n"), script);
+    assertTrue(script.contains("twice(21)\n"), script);
+    assertTrue(script.contains("def cube(x):\n    y = x * x\n    return y * x\n\nprint('cube', cube(3))\n"), script);
+    assertTrue(script.contains("40 + 2\nn = 0\n"), script);
     // failed, interrupted and syntax-error entries are left out
     assertTrue(!script.contains("undefined_name") && !script.contains("broken") && !script.contains("n += 1"), script);
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void ctrlDLeaves() throws Exception {
     clear();
     keys("C-d");
@@ -191,8 +222,9 @@ class ReplTerminalTest {
     Thread.sleep(150);
   }
 
+  /** Starts a step on an empty line and a clean screen, whatever the previous step left behind. */
   private static void clear() throws Exception {
-    keys("C-l");
+    keys("C-e", "C-u", "C-l");
   }
 
   private static String screen() throws Exception {

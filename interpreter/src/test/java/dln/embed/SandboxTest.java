@@ -140,8 +140,7 @@ class SandboxTest {
   }
 
   private static Path dataDir() {
-    String env = System.getenv("DLN_DATA");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "..", "shared", "data");
+    return dln.runtime.DataDir.fromEnvironment();
   }
 
   @Test

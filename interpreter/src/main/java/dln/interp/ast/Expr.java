@@ -15,6 +15,9 @@ public sealed interface Expr {
 
   record TupleExpr(Pos pos, List<Expr> items) implements Expr {}
 
+  /** {@code [element for target in iterable if condition]}; condition may be null. */
+  record ListComp(Pos pos, Expr element, Expr target, Expr iterable, Expr condition) implements Expr {}
+
   record DictExpr(Pos pos, List<Expr> keys, List<Expr> values) implements Expr {}
 
   record Attr(Pos pos, Expr object, String name) implements Expr {}

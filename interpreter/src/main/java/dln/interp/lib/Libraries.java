@@ -16,6 +16,7 @@ public final class Libraries {
       new AutodiffLib(),
       new PictureLib(),
       new ModelLib(),
+      new ModelIoLib(),
       new ZooLib());
 
   public static Globals createGlobals() {

@@ -38,7 +38,8 @@ public final class PictureLib implements Library {
     g.def("plot", "data, ys?, *, title?, file?, width?, height?, label?",
         "Draws a line chart: plot(ys), plot(xs, ys), or plot(history) for the loss and accuracy curves of fit().\n"
             + "The chart is drawn in the terminal with braille dots; file='loss.png' writes a PNG instead.\n"
-            + "A history (or a dict of name -> list of numbers) puts loss with val_loss and accuracy with val_accuracy.\n"
+            + "A history puts loss with val_loss and accuracy with val_accuracy; a dict of name -> list of numbers draws\n"
+            + "all its curves in one chart (to compare runs).\n"
             + "width and height size the drawing in characters (default 60 x 15) or, with file=, in pixels (800 x 500).\n"
             + "Example: plot(history)\n"
             + "Example: plot([0.9, 0.5, 0.3, 0.2], title='loss', file='loss.png')",
@@ -94,7 +95,12 @@ public final class PictureLib implements Library {
     Object data = a.get("data");
     Map<String, double[]> history = a.has("ys") ? null : history(data);
     List<LineChart> charts = new ArrayList<>();
-    if (history != null) {
+    if (history != null && data instanceof Map<?, ?> && !looksLikeHistory(history)) {
+      // A plain dict of curves (e.g. one loss curve per optimiser) shares one chart, to compare them.
+      LineChart chart = new LineChart().title(a.string("title", null)).xLabel("epoch");
+      history.forEach(chart::add);
+      charts.add(chart);
+    } else if (history != null) {
       charts.addAll(Charts.history(history));
       if (a.has("title")) charts.get(0).title(a.string("title"));
     } else {
@@ -121,6 +127,14 @@ public final class PictureLib implements Library {
     a.invoker().out().println(Charts.render(charts));
     a.invoker().out().flush();
     return None.NONE;
+  }
+
+  /** Keys like loss/val_loss or accuracy: a fit() history, drawn as Keras-style metric charts. */
+  private static boolean looksLikeHistory(Map<String, double[]> h) {
+    for (String k : h.keySet()) {
+      if (k.startsWith("val_") || k.equals("loss") || k.equals("accuracy") || k.equals("lr")) return true;
+    }
+    return false;
   }
 
   /**

@@ -332,6 +332,13 @@ final class AstBuilder {
       for (TerminalNode t : s.STRING()) sb.append(Strings.unescape(t.getText(), pos(t.getSymbol())));
       return new Expr.Literal(p, sb.toString());
     }
+    if (ctx instanceof ListCompAtomContext lc) {
+      Comp_forContext cf = lc.comp_for();
+      Expr target = targetlist(cf.targetlist());
+      checkTarget(target, true);
+      Expr cond = cf.or_test().size() > 1 ? or(cf.or_test(1)) : null;
+      return new Expr.ListComp(p, test(lc.test()), target, or(cf.or_test(0)), cond);
+    }
     if (ctx instanceof ListAtomContext l) {
       List<Expr> items = new ArrayList<>();
       for (TestContext t : l.test()) items.add(test(t));

@@ -208,7 +208,12 @@ public abstract class Layer {
 
   /** Sets all weights (Keras's {@code set_weights}): same count and shapes as {@link #getWeights()}. */
   public void setWeights(List<INDArray> values) {
+    if (!isBuilt() && inputShape != null) ensureBuilt(List.of(Shapes.withBatch(inputShape)));
     List<Weight> ws = weightList();
+    if (!isBuilt() && ws.isEmpty()) {
+      throw DlnRuntimeException.value(describe() + " has no weights yet: they are created when it first sees an input",
+          "give it input_shape=..., or call it once on an input, before set_weights");
+    }
     if (values.size() != ws.size()) {
       throw DlnRuntimeException.value(describe() + " has " + ws.size() + " weight arrays, got " + values.size(),
           ws.isEmpty() ? "this layer has no weights" : "expected shapes " + shapesOf(ws));

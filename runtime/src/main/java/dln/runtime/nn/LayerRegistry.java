@@ -25,6 +25,7 @@ import dln.runtime.nn.layers.MaxPooling2D;
 import dln.runtime.nn.layers.ReLU;
 import dln.runtime.nn.layers.Reshape;
 import dln.runtime.nn.layers.Softmax;
+import dln.runtime.nn.layers.ZeroPadding2D;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -66,6 +67,7 @@ public final class LayerRegistry {
     register("Concatenate", Concatenate.Config.class, Concatenate::new);
     register("Embedding", Embedding.Config.class, Embedding::new);
     register("LSTM", LSTM.Config.class, LSTM::new);
+    register("ZeroPadding2D", ZeroPadding2D.Config.class, ZeroPadding2D::new);
   }
 
   private LayerRegistry() {}

@@ -42,6 +42,7 @@ public class Model extends Layer {
   private TrainingEngine engine;
   private TrainingEngine.Factory engineFactory = FastEngine::create;
   private boolean stopTraining;
+  private History history;
 
   /** A model from its input tensors (made by {@link Input#of}) to its output tensors. */
   public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, String name) {
@@ -361,7 +362,19 @@ public class Model extends Layer {
   }
 
   public History fit(List<INDArray> x, List<INDArray> y, FitOptions options) {
-    return new Trainer(this).fit(x, y, options);
+    History h = new Trainer(this).fit(x, y, options);
+    this.history = h;
+    return h;
+  }
+
+  /** The History of the last {@code fit} (Keras's {@code model.history}), or null. */
+  public History history() {
+    return history;
+  }
+
+  /** Sets the history (a model loaded from a file gets the one it was saved with). */
+  public void setHistory(History history) {
+    this.history = history;
   }
 
   /** {@code [loss, metric...]} on the data in inference mode. */

@@ -24,12 +24,12 @@ public final class Adadelta extends Optimizer {
   protected ParamUpdater newUpdater(INDArray param) {
     INDArray accGrad = Nd4j.zerosLike(param);
     INDArray accDelta = Nd4j.zerosLike(param);
-    return (p, g, lr, it, ep) -> {
+    return ParamUpdater.withState(java.util.List.of(accGrad, accDelta), (p, g, lr, it, ep) -> {
       accGrad.muli(rho).addi(g.mul(g).muli(1 - rho));
       INDArray delta = Transforms.sqrt(accDelta.add(epsilon), false)
           .divi(Transforms.sqrt(accGrad.add(epsilon), false)).muli(g);
       accDelta.muli(rho).addi(delta.mul(delta).muli(1 - rho));
       p.subi(delta.muli(lr));
-    };
+    });
   }
 }

@@ -22,9 +22,9 @@ public final class Adagrad extends Optimizer {
   @Override
   protected ParamUpdater newUpdater(INDArray param) {
     INDArray acc = Nd4j.zerosLike(param).addi(initialAccumulatorValue);
-    return (p, g, lr, it, ep) -> {
+    return ParamUpdater.withState(java.util.List.of(acc), (p, g, lr, it, ep) -> {
       acc.addi(g.mul(g));
       p.subi(g.divi(Transforms.sqrt(acc, true).addi(epsilon)).muli(lr));
-    };
+    });
   }
 }

@@ -27,9 +27,9 @@ public final class AdamW extends Adam {
   @Override
   protected ParamUpdater newUpdater(INDArray param) {
     ParamUpdater adam = super.newUpdater(param);
-    return (p, g, lr, it, ep) -> {
+    return ParamUpdater.withState(adam.state(), (p, g, lr, it, ep) -> {
       p.muli(1 - lr * weightDecay);
       adam.apply(p, g, lr, it, ep);
-    };
+    });
   }
 }

@@ -31,14 +31,20 @@ final class NativeUpdater implements ParamUpdater {
 
   private final CurrentRate rate;
   private final GradientUpdater<?> updater;
+  private final INDArray view;
 
   /** @param config an ND4J updater configured with {@code rate} as its learning-rate schedule */
   NativeUpdater(IUpdater config, CurrentRate rate, INDArray param) {
     this.rate = rate;
     long stateSize = config.stateSize(param.length());
-    INDArray view = stateSize == 0 ? null : Nd4j.zeros(param.dataType(), 1, stateSize);
-    this.updater = config.instantiate(view, false);
-    updater.setStateViewArray(view, param.shape(), param.ordering(), true);
+    this.view = stateSize == 0 ? null : Nd4j.zeros(param.dataType(), 1, stateSize);
+    this.updater = config.instantiate(this.view, false);
+    updater.setStateViewArray(this.view, param.shape(), param.ordering(), true);
+  }
+
+  @Override
+  public java.util.List<INDArray> state() {
+    return view == null ? java.util.List.of() : java.util.List.of(view);
   }
 
   @Override

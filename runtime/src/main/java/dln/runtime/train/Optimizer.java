@@ -104,6 +104,41 @@ public abstract class Optimizer {
     iterations++;
   }
 
+  /**
+   * The state arrays of one weight (live, in the updater's fixed order), or an empty list when
+   * the weight has not been updated yet.
+   */
+  public List<INDArray> state(Weight weight) {
+    ParamUpdater u = state.get(weight);
+    return u == null ? List.of() : u.state();
+  }
+
+  /**
+   * Restores one weight's state from saved arrays (a loaded model continues training where it
+   * stopped). Creates the updater and copies the values in; shapes must match.
+   */
+  public void restoreState(Weight weight, List<INDArray> saved) {
+    ParamUpdater u = newUpdater(weight.value());
+    List<INDArray> live = u.state();
+    if (live.size() != saved.size()) {
+      throw DlnRuntimeException.value("optimizer state for '" + weight.fullName() + "' has " + saved.size()
+          + " arrays, but " + name() + " keeps " + live.size(), null);
+    }
+    for (int i = 0; i < live.size(); i++) {
+      if (live.get(i).length() != saved.get(i).length()) {
+        throw DlnRuntimeException.value("optimizer state " + i + " for '" + weight.fullName() + "' has "
+            + saved.get(i).length() + " values, expected " + live.get(i).length(), null);
+      }
+      live.get(i).assign(saved.get(i).reshape(live.get(i).shape()).castTo(live.get(i).dataType()));
+    }
+    state.put(weight, u);
+  }
+
+  /** Sets the step counter (restored from a model file: Adam's bias correction depends on it). */
+  public void setIterations(long iterations) {
+    this.iterations = iterations;
+  }
+
   /** Forgets all per-parameter state and the step count. */
   public void reset() {
     state.clear();

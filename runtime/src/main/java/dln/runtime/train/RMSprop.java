@@ -31,7 +31,7 @@ public final class RMSprop extends Optimizer {
   protected ParamUpdater newUpdater(INDArray param) {
     INDArray acc = Nd4j.zerosLike(param);
     INDArray velocity = momentum > 0 ? Nd4j.zerosLike(param) : null;
-    return (p, g, lr, it, ep) -> {
+    return ParamUpdater.withState(java.util.Arrays.asList(acc, velocity), (p, g, lr, it, ep) -> {
       acc.muli(rho).addi(g.mul(g).muli(1 - rho));
       INDArray step = g.divi(Transforms.sqrt(acc, true).addi(epsilon)).muli(lr);
       if (velocity == null) {
@@ -40,6 +40,6 @@ public final class RMSprop extends Optimizer {
         velocity.muli(momentum).addi(step);
         p.subi(velocity);
       }
-    };
+    });
   }
 }

@@ -42,9 +42,9 @@ public final class SGD extends Optimizer {
     }
     if (momentum == 0) return (p, g, lr, it, ep) -> p.subi(g.muli(lr));
     INDArray velocity = Nd4j.zerosLike(param);
-    return (p, g, lr, it, ep) -> {
+    return ParamUpdater.withState(java.util.List.of(velocity), (p, g, lr, it, ep) -> {
       velocity.muli(momentum).subi(g.muli(lr));
       p.addi(velocity);
-    };
+    });
   }
 }

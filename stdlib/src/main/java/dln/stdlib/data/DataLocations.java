@@ -56,20 +56,8 @@ public final class DataLocations {
     return new DataLocations(dataDir, home, home != null, null);
   }
 
-  /**
-   * A relative DLN_DATA is meant from the repository root (CI sets {@code ../shared/data}), but Maven
-   * runs each module's tests inside the module folder: when the path does not exist from the current
-   * folder, try from its parents too.
-   */
   static Path resolveRelative(Path p) {
-    if (p.isAbsolute() || Files.isDirectory(p)) return p;
-    Path cwd = Path.of("").toAbsolutePath();
-    for (Path base = cwd.getParent(); base != null; base = base.getParent()) {
-      Path candidate = base.resolve(p).normalize();
-      if (Files.isDirectory(candidate)) return candidate;
-      if (cwd.getNameCount() - base.getNameCount() >= 2) break;
-    }
-    return p;
+    return dln.runtime.DataDir.resolve(p);
   }
 
   /** The same lookup with downloads switched off: missing files are an error. */

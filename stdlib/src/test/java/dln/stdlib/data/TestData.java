@@ -12,8 +12,7 @@ final class TestData {
 
   /** {@code $DLN_DATA}, else the repository's neighbour {@code ../shared/data} seen from the module dir. */
   static Path dir() {
-    String env = System.getenv("DLN_DATA");
-    Path p = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "..", "shared", "data");
+    Path p = dln.runtime.DataDir.fromEnvironment();
     assertTrue(Files.isDirectory(p.resolve("mnist")), "test data not found at " + p.toAbsolutePath());
     return p;
   }

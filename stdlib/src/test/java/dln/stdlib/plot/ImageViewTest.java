@@ -140,8 +140,7 @@ class ImageViewTest {
 
   /** The first n MNIST test digits [n, 28, 28] (0..255) when the data is here, else blobs. */
   static INDArray mnistOrSynthetic(int n) throws IOException {
-    String env = System.getenv("DLN_DATA");
-    Path data = env != null ? Path.of(env) : Path.of("..", "..", "shared", "data");
+    Path data = dln.runtime.DataDir.fromEnvironment();
     Path images = data.resolve("mnist").resolve("t10k-images-idx3-ubyte.gz");
     INDArray out = Nd4j.zeros(n, 28, 28);
     if (Files.exists(images)) {

@@ -1,0 +1,487 @@
+package dln.runtime.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.LayerRegistry;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Shapes;
+import dln.runtime.nn.Weight;
+import dln.runtime.train.CompileConfig;
+import dln.runtime.train.History;
+import dln.runtime.train.ModelSaver;
+import dln.runtime.train.Optimizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DLN model files ({@code .dlnm}): one zip archive holding
+ *
+ * <ul>
+ *   <li>{@code model.json}: format tag and version, the architecture ({@link ModelJson}), the
+ *       compile settings (optimiser with its hyper-parameters, losses, metrics) and the optimiser's
+ *       step count;
+ *   <li>{@code weights.bin}: every weight in the model's order, named {@code layer/weight}, in the
+ *       {@link TensorBlob} layout;
+ *   <li>{@code optimizer.bin} (only when saved with the optimiser): the optimiser's state arrays,
+ *       named {@code layer/weight/0}, {@code layer/weight/1}, ...;
+ *   <li>{@code history.json}: the last {@code fit}'s per-epoch values (empty when never trained);
+ *   <li>{@code checksums.json}: format tag and version, and the SHA-256 of every other entry.
+ * </ul>
+ *
+ * Files are written to a temporary file in the target's folder and moved into place, so a crash
+ * never leaves a half-written model. Reading checks, in order: the archive is a zip, entry names
+ * are plain file names, entry sizes are within limits (zip bombs), the format tag and version,
+ * the set of entries, every checksum; only then is anything decoded. A weights-only file
+ * ({@link #saveWeights}) has the same structure with {@code weights.bin} and
+ * {@code checksums.json} only.
+ */
+public final class ModelFiles {
+  /** The model format version this code writes and the newest it reads. */
+  public static final int FORMAT_VERSION = 1;
+  static final String MODEL_FORMAT = "dln-model";
+  static final String WEIGHTS_FORMAT = "dln-weights";
+
+  static final String MODEL_JSON = "model.json";
+  static final String WEIGHTS = "weights.bin";
+  static final String OPTIMIZER = "optimizer.bin";
+  static final String HISTORY = "history.json";
+  static final String CHECKSUMS = "checksums.json";
+
+  /** Largest entry accepted when unpacking (JSON entries are far smaller). */
+  static final long MAX_BINARY_ENTRY = 1L << 30;
+  static final long MAX_JSON_ENTRY = 64L << 20;
+  /** Compression ratio above which a large entry is taken for a zip bomb (weights are stored uncompressed). */
+  static final long MAX_RATIO = 100;
+
+  private ModelFiles() {}
+
+  // ---------------------------------------------------------------- save
+
+  /** Writes the whole model (architecture, compile settings, weights, history, optionally optimiser state). */
+  public static void save(Model model, Path path, boolean includeOptimizer) {
+    JsonNode spec = ModelJson.specTree(model);
+    ObjectNode doc = LayerRegistry.JSON.createObjectNode();
+    doc.put("format", MODEL_FORMAT);
+    doc.put("format_version", FORMAT_VERSION);
+    doc.set("model", spec);
+    CompileConfig cc = model.compileConfig();
+    doc.set("compile", cc == null ? null : LayerRegistry.JSON.valueToTree(cc));
+    boolean withOptimizer = includeOptimizer && cc != null;
+    doc.put("optimizer_state", withOptimizer);
+    if (withOptimizer) doc.put("optimizer_iterations", cc.optimizer().iterations());
+
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put(MODEL_JSON, json(doc));
+    entries.put(WEIGHTS, TensorBlob.write(weightsOf(model)));
+    if (withOptimizer) entries.put(OPTIMIZER, TensorBlob.write(optimizerState(model, cc.optimizer())));
+    entries.put(HISTORY, json(historyTree(model.history())));
+    writeArchive(path, MODEL_FORMAT, entries);
+  }
+
+  /** Writes only the weights (Keras's {@code save_weights}). */
+  public static void saveWeights(Model model, Path path) {
+    model.requireGraph("save its weights");
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put(WEIGHTS, TensorBlob.write(weightsOf(model)));
+    writeArchive(path, WEIGHTS_FORMAT, entries);
+  }
+
+  /** A {@link ModelSaver} writing this format (with the optimiser state), for {@code ModelCheckpoint}. */
+  public static ModelSaver saver() {
+    return (model, p) -> save(model, Path.of(p), true);
+  }
+
+  static Map<String, INDArray> weightsOf(Model model) {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (Weight w : model.weightList()) {
+      if (out.put(w.fullName(), w.value()) != null) {
+        throw DlnRuntimeException.value("model '" + model.name() + "' has two weights named '" + w.fullName()
+            + "', so its file would be ambiguous", "give the layers distinct names (name='...')");
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, INDArray> optimizerState(Model model, Optimizer opt) {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (Weight w : model.weightList()) {
+      List<INDArray> st = opt.state(w);
+      for (int i = 0; i < st.size(); i++) out.put(w.fullName() + "/" + i, st.get(i));
+    }
+    return out;
+  }
+
+  private static JsonNode historyTree(History h) {
+    ObjectNode n = LayerRegistry.JSON.createObjectNode();
+    ArrayNode epochs = n.putArray("epoch");
+    ObjectNode values = n.putObject("history");
+    if (h != null) {
+      for (int e : h.epochs()) epochs.add(e);
+      for (Map.Entry<String, List<Double>> e : h.history().entrySet()) {
+        ArrayNode a = values.putArray(e.getKey());
+        for (Double d : e.getValue()) a.add(d);
+      }
+    }
+    return n;
+  }
+
+  private static byte[] json(JsonNode n) {
+    try {
+      return LayerRegistry.JSON.writeValueAsBytes(n);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise model file entry", e);
+    }
+  }
+
+  /**
+   * Writes the entries plus checksums.json into a temporary file beside {@code path}, forces it to
+   * disk, then renames it over {@code path} (atomically where the file system can).
+   */
+  private static void writeArchive(Path path, String format, Map<String, byte[]> entries) {
+    ObjectNode sums = LayerRegistry.JSON.createObjectNode();
+    sums.put("format", format);
+    sums.put("format_version", FORMAT_VERSION);
+    sums.put("algorithm", "SHA-256");
+    ObjectNode list = sums.putObject("entries");
+    for (Map.Entry<String, byte[]> e : entries.entrySet()) list.put(e.getKey(), sha256(e.getValue()));
+    Map<String, byte[]> all = new LinkedHashMap<>(entries);
+    all.put(CHECKSUMS, json(sums));
+
+    Path target = path.toAbsolutePath();
+    Path dir = target.getParent();
+    Path tmp = null;
+    try {
+      if (dir != null) Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + target.getFileName() + "-", ".tmp");
+      try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+        for (Map.Entry<String, byte[]> e : all.entrySet()) {
+          ZipEntry z = new ZipEntry(e.getKey());
+          if (e.getKey().endsWith(".bin")) {
+            // Weights hardly compress; stored entries are faster to read and keep the ratio check simple.
+            z.setMethod(ZipEntry.STORED);
+            CRC32 crc = new CRC32();
+            crc.update(e.getValue());
+            z.setCrc(crc.getValue());
+            z.setSize(e.getValue().length);
+            z.setCompressedSize(e.getValue().length);
+          }
+          z.setTime(0);
+          zip.putNextEntry(z);
+          zip.write(e.getValue());
+          zip.closeEntry();
+        }
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw DlnRuntimeException.io("cannot write '" + path + "': " + e.getMessage(), "check the folder exists and is writable");
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the original error matters more than a left-over temporary file
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- load
+
+  /** Reads a model saved by {@link #save}: same architecture, weights, compile settings, optimiser state. */
+  public static Model load(Path path) {
+    Map<String, byte[]> entries = readArchive(path, MODEL_FORMAT);
+    String where = "'" + path + "'";
+    JsonNode doc = parse(entries.get(MODEL_JSON), where, MODEL_JSON);
+    boolean withOptimizer = doc.path("optimizer_state").asBoolean(false);
+    Set<String> expected = new TreeSet<>(List.of(MODEL_JSON, WEIGHTS, HISTORY));
+    if (withOptimizer) expected.add(OPTIMIZER);
+    checkEntrySet(where, entries.keySet(), expected);
+
+    Model model = ModelJson.build(doc.path("model"));
+    assign(model, TensorBlob.read(entries.get(WEIGHTS), WEIGHTS), where, true);
+    JsonNode compile = doc.get("compile");
+    if (compile != null && !compile.isNull()) {
+      CompileConfig cc;
+      try {
+        cc = LayerRegistry.JSON.treeToValue(compile, CompileConfig.class);
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        throw DlnRuntimeException.io(where + " has invalid compile settings: " + e.getMessage(), null);
+      }
+      model.compile(cc);
+      if (withOptimizer) restoreOptimizer(model, cc.optimizer(), TensorBlob.read(entries.get(OPTIMIZER), OPTIMIZER),
+          doc.path("optimizer_iterations").asLong(0), where);
+    }
+    model.setHistory(history(parse(entries.get(HISTORY), where, HISTORY)));
+    return model;
+  }
+
+  /** Loads weights saved by {@link #saveWeights} (or the weights of a whole model file) into a model. */
+  public static void loadWeights(Model model, Path path) {
+    model.requireGraph("load weights");
+    Map<String, byte[]> entries = readArchive(path, null);
+    String where = "'" + path + "'";
+    if (!entries.containsKey(WEIGHTS)) throw DlnRuntimeException.io(where + " is incomplete: entry " + WEIGHTS + " is missing", null);
+    assign(model, TensorBlob.read(entries.get(WEIGHTS), WEIGHTS), where, false);
+  }
+
+  /**
+   * Copies saved weights into the model. Names must match, or (for weights of a renamed but
+   * identical model) the count and every shape in order. Everything is checked before anything
+   * is copied.
+   */
+  private static void assign(Model model, Map<String, INDArray> saved, String where, boolean strictNames) {
+    List<Weight> ws = model.weightList();
+    List<INDArray> values = new ArrayList<>();
+    boolean byName = true;
+    for (Weight w : ws) byName &= saved.containsKey(w.fullName());
+    byName &= saved.size() == ws.size();
+    if (byName) {
+      for (Weight w : ws) values.add(saved.get(w.fullName()));
+    } else {
+      if (strictNames || saved.size() != ws.size()) {
+        throw DlnRuntimeException.value(where + " holds " + saved.size() + " weight arrays " + preview(saved.keySet())
+            + " but model '" + model.name() + "' has " + ws.size() + " " + preview(fullNames(ws)),
+            "load weights into the same architecture they were saved from");
+      }
+      values.addAll(saved.values());
+    }
+    for (int i = 0; i < ws.size(); i++) {
+      if (!Arrays.equals(ws.get(i).shape(), values.get(i).shape())) {
+        throw DlnRuntimeException.shape("weight '" + ws.get(i).fullName() + "' has shape " + Shapes.format(ws.get(i).shape())
+            + " but " + where + " holds shape " + Shapes.format(values.get(i).shape()),
+            "load weights into the same architecture they were saved from");
+      }
+    }
+    for (int i = 0; i < ws.size(); i++) ws.get(i).set(values.get(i));
+  }
+
+  private static void restoreOptimizer(Model model, Optimizer opt, Map<String, INDArray> saved, long iterations, String where) {
+    for (Weight w : model.weightList()) {
+      List<INDArray> arrays = new ArrayList<>();
+      for (int i = 0; saved.containsKey(w.fullName() + "/" + i); i++) arrays.add(saved.get(w.fullName() + "/" + i));
+      if (!arrays.isEmpty()) opt.restoreState(w, arrays);
+    }
+    opt.setIterations(iterations);
+  }
+
+  private static History history(JsonNode n) {
+    History h = new History();
+    JsonNode epochs = n.path("epoch");
+    JsonNode values = n.path("history");
+    for (int i = 0; i < epochs.size(); i++) {
+      Map<String, Double> logs = new LinkedHashMap<>();
+      for (Iterator<String> it = values.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        JsonNode v = values.path(k).path(i);
+        if (v.isNumber()) logs.put(k, v.asDouble());
+      }
+      h.append(epochs.get(i).asInt(), logs);
+    }
+    return h;
+  }
+
+  private static JsonNode parse(byte[] bytes, String where, String entry) {
+    try {
+      JsonNode n = LayerRegistry.JSON.readTree(bytes);
+      if (n == null || !n.isObject()) throw DlnRuntimeException.io(where + " is damaged: " + entry + " is not a JSON object", null);
+      return n;
+    } catch (IOException e) {
+      throw DlnRuntimeException.io(where + " is damaged: " + entry + " is not valid JSON", null);
+    }
+  }
+
+  /**
+   * Opens and verifies an archive: a zip, safe entry names, sizes within limits, the format tag
+   * and version in checksums.json, no missing or extra entries, every SHA-256 matching.
+   *
+   * @param format the required format tag, or null for either a model or a weights file
+   * @return every entry except checksums.json, verified
+   */
+  static Map<String, byte[]> readArchive(Path path, String format) {
+    String where = "'" + path + "'";
+    byte[] head = new byte[4];
+    int got;
+    try (InputStream in = Files.newInputStream(path)) {
+      got = in.readNBytes(head, 0, 4);
+    } catch (NoSuchFileException e) {
+      throw DlnRuntimeException.io("model file " + where + " does not exist", "check the path, or save the model first");
+    } catch (IOException e) {
+      throw DlnRuntimeException.io("cannot read " + where + ": " + e.getMessage(), null);
+    }
+    if (got == 0) throw DlnRuntimeException.io(where + " is empty: it is truncated, not a DLN model file", "save the model again");
+    if (got < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
+      throw DlnRuntimeException.io(where + " is not a DLN model file: it is not a zip archive",
+          "load files written by model.save(...)");
+    }
+    Map<String, byte[]> raw = new LinkedHashMap<>();
+    try (ZipFile zip = new ZipFile(path.toFile())) {
+      List<ZipEntry> list = new ArrayList<>();
+      for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+        ZipEntry e = en.nextElement();
+        checkName(where, e.getName());
+        list.add(e);
+      }
+      for (ZipEntry e : list) {
+        if (raw.containsKey(e.getName())) throw DlnRuntimeException.io(where + " is damaged: entry " + e.getName() + " appears twice", null);
+        raw.put(e.getName(), readEntry(zip, e, where));
+      }
+    } catch (ZipException e) {
+      throw DlnRuntimeException.io(where + " is truncated or damaged: its zip structure cannot be read (" + e.getMessage() + ")",
+          "the file was probably not copied completely; save the model again");
+    } catch (IOException e) {
+      throw DlnRuntimeException.io("cannot read " + where + ": " + e.getMessage(), null);
+    }
+    byte[] sumsBytes = raw.remove(CHECKSUMS);
+    if (sumsBytes == null) {
+      throw DlnRuntimeException.io(where + " is not a DLN model file: the zip archive has no " + CHECKSUMS,
+          "load files written by model.save(...)");
+    }
+    JsonNode sums = parse(sumsBytes, where, CHECKSUMS);
+    String tag = sums.path("format").asText("");
+    if (!tag.equals(MODEL_FORMAT) && !tag.equals(WEIGHTS_FORMAT)) {
+      throw DlnRuntimeException.io(where + " is not a DLN model file: its format is '" + tag + "'", null);
+    }
+    int version = sums.path("format_version").asInt(-1);
+    if (version > FORMAT_VERSION) {
+      throw DlnRuntimeException.io(where + " was written by a newer DLN (model format version " + version
+          + "; this DLN reads versions up to " + FORMAT_VERSION + ")", "upgrade DLN to load it");
+    }
+    if (version < 1) throw DlnRuntimeException.io(where + " is damaged: invalid format version in " + CHECKSUMS, null);
+    if (format != null && !tag.equals(format)) {
+      throw DlnRuntimeException.io(where + " is a DLN " + (tag.equals(WEIGHTS_FORMAT) ? "weights file (from save_weights)" : "model file")
+          + ", not a " + (format.equals(WEIGHTS_FORMAT) ? "weights file" : "whole model"),
+          tag.equals(WEIGHTS_FORMAT) ? "build the model, then call model.load_weights(path)" : "use load_model(path)");
+    }
+    JsonNode listed = sums.path("entries");
+    Set<String> names = new LinkedHashSet<>();
+    listed.fieldNames().forEachRemaining(names::add);
+    checkEntrySet(where, raw.keySet(), names);
+    for (String name : names) {
+      if (!sha256(raw.get(name)).equals(listed.path(name).asText())) {
+        throw DlnRuntimeException.io(where + " is corrupted: the SHA-256 checksum of " + name + " does not match",
+            "the file was damaged after it was written; use a good copy or save the model again");
+      }
+    }
+    if (tag.equals(MODEL_FORMAT) && !raw.containsKey(MODEL_JSON)) {
+      throw DlnRuntimeException.io(where + " is incomplete: entry " + MODEL_JSON + " is missing", null);
+    }
+    return raw;
+  }
+
+  private static void checkEntrySet(String where, Set<String> present, Set<String> expected) {
+    for (String e : expected) {
+      if (!present.contains(e)) throw DlnRuntimeException.io(where + " is incomplete: entry " + e + " is missing", "save the model again");
+    }
+    for (String p : present) {
+      if (!expected.contains(p)) {
+        throw DlnRuntimeException.io(where + " has an unexpected entry '" + p + "'", "load only files written by model.save(...)");
+      }
+    }
+  }
+
+  /** Entry names must be plain names: no folders, no "..", no absolute or drive paths. */
+  private static void checkName(String where, String name) {
+    if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.contains("..") || name.contains(":")
+        || name.chars().anyMatch(c -> c < 32)) {
+      throw DlnRuntimeException.io(where + " is rejected: entry name '" + name + "' is an unsafe path (path traversal)",
+          "load only files written by model.save(...)");
+    }
+  }
+
+  /** Reads one entry, refusing sizes above the limits (declared or actual) and zip-bomb ratios. */
+  private static byte[] readEntry(ZipFile zip, ZipEntry e, String where) throws IOException {
+    long cap = e.getName().endsWith(".json") ? MAX_JSON_ENTRY : MAX_BINARY_ENTRY;
+    long declared = e.getSize();
+    long packed = e.getCompressedSize();
+    if (declared > cap) throw bomb(where, e.getName(), declared, cap);
+    if (declared > (1 << 20) && packed > 0 && declared / packed > MAX_RATIO) {
+      throw DlnRuntimeException.io(where + " is rejected: entry " + e.getName() + " would unpack " + packed + " bytes into "
+          + declared + " (ratio " + declared / packed + ":1): a possible zip bomb", "load only files written by model.save(...)");
+    }
+    try (InputStream in = zip.getInputStream(e)) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+      byte[] buf = new byte[65536];
+      long total = 0;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        total += n;
+        // The declared size can lie: count what actually comes out.
+        if (total > cap || (declared >= 0 && total > declared)) throw bomb(where, e.getName(), total, Math.min(cap, declared >= 0 ? declared : cap));
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    } catch (ZipException ex) {
+      throw DlnRuntimeException.io(where + " is corrupted: entry " + e.getName() + " cannot be unpacked (" + ex.getMessage() + ")",
+          "the file was damaged after it was written; use a good copy or save the model again");
+    } catch (java.io.EOFException ex) {
+      throw DlnRuntimeException.io(where + " is truncated: entry " + e.getName() + " ends early", "save the model again");
+    }
+  }
+
+  private static DlnRuntimeException bomb(String where, String entry, long size, long cap) {
+    return DlnRuntimeException.io(where + " is rejected: entry " + entry + " unpacks to more than " + cap
+        + " bytes (" + size + " seen): a possible zip bomb", "load only files written by model.save(...)");
+  }
+
+  private static List<String> fullNames(List<Weight> ws) {
+    List<String> out = new ArrayList<>();
+    for (Weight w : ws) out.add(w.fullName());
+    return out;
+  }
+
+  private static String preview(java.util.Collection<String> names) {
+    List<String> l = new ArrayList<>(names);
+    return "(" + String.join(", ", l.subList(0, Math.min(4, l.size()))) + (l.size() > 4 ? ", ..." : "") + ")";
+  }
+
+  static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

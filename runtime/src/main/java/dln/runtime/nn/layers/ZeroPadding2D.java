@@ -1,0 +1,67 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Shapes;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.enums.PadMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Keras's ZeroPadding2D on channels-last images: adds rows and columns around each image. Needed
+ * for asymmetric or explicit padding that 'same' does not produce (PyTorch's padding=3 on a 7×7
+ * stride-2 convolution pads 3 on both sides; 'same' would pad 2 and 3). {@code value} (a DLN
+ * extension, default 0) lets max pooling pad with the lowest float so borders never win.
+ */
+public final class ZeroPadding2D extends Layer {
+  /**
+   * @param padding top, bottom, left, right (one number = all four; two = (vertical, horizontal))
+   * @param value the fill value
+   */
+  public record Config(int[] padding, double value) {
+    public Config {
+      if (padding == null) padding = new int[] {1};
+      if (padding.length == 1) padding = new int[] {padding[0], padding[0], padding[0], padding[0]};
+      else if (padding.length == 2) padding = new int[] {padding[0], padding[0], padding[1], padding[1]};
+      if (padding.length != 4) {
+        throw DlnRuntimeException.value("ZeroPadding2D needs 1, 2 or 4 numbers (top, bottom, left, right), got " + padding.length,
+            "e.g. ZeroPadding2D(1) or ZeroPadding2D((1, 1, 2, 2))");
+      }
+      for (int p : padding) if (p < 0) throw DlnRuntimeException.value("padding must not be negative, got " + p);
+      padding = padding.clone();
+    }
+  }
+
+  private final Config config;
+
+  public ZeroPadding2D(Config config, String name) {
+    super(name);
+    this.config = config;
+  }
+
+  public ZeroPadding2D(int top, int bottom, int left, int right) {
+    this(new Config(new int[] {top, bottom, left, right}, 0), null);
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] s = Geometry.requireImage(this, in.get(0));
+    int[] p = config.padding();
+    return new long[] {Shapes.UNKNOWN, s[1] + p[0] + p[1], s[2] + p[2] + p[3], s[3]};
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    int[] p = config.padding();
+    SDVariable pads = ctx.sd().constant(ctx.uniqueName(name() + "_pads"),
+        Nd4j.createFromArray(new int[][] {{0, 0}, {p[0], p[1]}, {p[2], p[3]}, {0, 0}}));
+    return ctx.sd().nn().pad(inputs.get(0), pads, PadMode.CONSTANT, config.value());
+  }
+}
