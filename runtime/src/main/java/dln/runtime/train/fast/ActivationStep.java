@@ -10,6 +10,7 @@ final class ActivationStep extends LayerStep {
   private final boolean fusedHead;
   private final long[] sample;
   private final PerBatch<INDArray> outs;
+  private final PerBatch<INDArray> scratch;
   private INDArray lastIn;
   private INDArray lastOut;
 
@@ -18,6 +19,7 @@ final class ActivationStep extends LayerStep {
     this.fusedHead = fusedHead;
     this.sample = sample;
     this.outs = new PerBatch<>(b -> Nd4j.create(DataType.FLOAT, withBatch(b, sample)));
+    this.scratch = new PerBatch<>(b -> act.needsScratch() ? Nd4j.create(DataType.FLOAT, withBatch(b, sample)) : null);
   }
 
   /** The input of the last forward (the logits for a fused loss head). */
@@ -37,7 +39,7 @@ final class ActivationStep extends LayerStep {
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
     if (!inputGrad) return null;
-    if (!fusedHead) act.backward(lastIn, lastOut, dOut);
+    if (!fusedHead) act.backward(lastIn, lastOut, dOut, scratch.get(lastOut.size(0)));
     return dOut;
   }
 }

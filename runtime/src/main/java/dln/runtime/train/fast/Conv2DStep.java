@@ -26,7 +26,7 @@ final class Conv2DStep extends LayerStep {
   private INDArray lastIn;
   private Buffers last;
 
-  private record Buffers(INDArray z, INDArray out, INDArray dIn) {}
+  private record Buffers(INDArray z, INDArray out, INDArray dIn, INDArray scratch) {}
 
   Conv2DStep(Weight kernel, Weight bias, Act act, int[] k, int[] strides, boolean same, long[] inSample, long[] outSample) {
     this.kernel = kernel;
@@ -43,7 +43,8 @@ final class Conv2DStep extends LayerStep {
     this.buffers = new PerBatch<>(b -> {
       INDArray z = Nd4j.create(DataType.FLOAT, withBatch(b, outSample));
       return new Buffers(z, separateOut ? Nd4j.create(DataType.FLOAT, withBatch(b, outSample)) : z,
-          Nd4j.create(DataType.FLOAT, withBatch(b, inSample)));
+          Nd4j.create(DataType.FLOAT, withBatch(b, inSample)),
+          act.needsScratch() ? Nd4j.create(DataType.FLOAT, withBatch(b, outSample)) : null);
     });
   }
 
@@ -80,7 +81,7 @@ final class Conv2DStep extends LayerStep {
 
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
-    act.backward(last.z(), last.out(), dOut);
+    act.backward(last.z(), last.out(), dOut, last.scratch());
     if (!weightGrads && !inputGrad) return null;
     // (The builder's addInputs/addOutputs replace rather than append: pass each list at once.)
     INDArray[] inputs = bias != null ? new INDArray[] {lastIn, kernel.value(), bias.value(), dOut}

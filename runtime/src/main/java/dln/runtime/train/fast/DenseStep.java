@@ -35,7 +35,7 @@ final class DenseStep extends LayerStep {
    * ones: a [batch, 1] column of ones, for the bias GEMMs; host: Java copies for tiny layers
    * (null when the layer runs on ND4J).
    */
-  private record Buffers(INDArray z, INDArray out, INDArray dIn, INDArray ones, HostBuffers host) {}
+  private record Buffers(INDArray z, INDArray out, INDArray dIn, INDArray ones, HostBuffers host, INDArray scratch) {}
 
   /** Java-side arrays of a tiny layer: input, pre-activation, output and gradients. */
   private record HostBuffers(float[] x, float[] z, float[] out, float[] grad, float[] dx) {}
@@ -65,7 +65,8 @@ final class DenseStep extends LayerStep {
           ? new HostBuffers(new float[(int) (b * inputs)], new float[(int) (b * units)], new float[(int) (b * units)],
               new float[(int) (b * units)], new float[(int) (b * inputs)])
           : null;
-      return new Buffers(z, out, Nd4j.create(DataType.FLOAT, b, inputs), Nd4j.ones(DataType.FLOAT, b, 1), host);
+      INDArray scratch = host == null && act.needsScratch() ? Nd4j.create(DataType.FLOAT, b, units) : null;
+      return new Buffers(z, out, Nd4j.create(DataType.FLOAT, b, inputs), Nd4j.ones(DataType.FLOAT, b, 1), host, scratch);
     });
   }
 
@@ -149,7 +150,7 @@ final class DenseStep extends LayerStep {
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
     if (last.host() != null) return backwardOnHost(dOut, weightGrads, inputGrad);
     // With a fused head, dOut is already the gradient of the logits.
-    if (!fusedHead) act.backward(last.z(), last.out(), dOut);
+    if (!fusedHead) act.backward(last.z(), last.out(), dOut, last.scratch());
     if (weightGrads) {
       Nd4j.gemm(lastIn, dOut, dKernel, true, false, 1.0, 0.0);
       if (dBias != null) Nd4j.gemm(last.ones(), dOut, dBiasRow, true, false, 1.0, 0.0);

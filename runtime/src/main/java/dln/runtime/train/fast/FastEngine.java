@@ -47,8 +47,6 @@ public final class FastEngine implements TrainingEngine {
    */
   public static TrainingEngine create(Model model, CompileConfig config) {
     if ("samediff".equalsIgnoreCase(System.getProperty(PROPERTY, "fast"))) return new SameDiffEngine(model, config);
-    String why = unsupportedReason(model, config);
-    if (why != null) return new SameDiffEngine(model, config);
     try {
       return new FastEngine(model, config, FastPlan.compile(model, config));
     } catch (FastPlan.Unsupported e) {

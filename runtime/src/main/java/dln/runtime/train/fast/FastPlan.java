@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Compiles a model into the fast engine's fixed schedule of {@link LayerStep}s, or explains why it
@@ -157,7 +158,7 @@ final class FastPlan {
   }
 
   /** The logits the fused loss head reads from the last forward. */
-  org.nd4j.linalg.api.ndarray.INDArray logits() {
+  INDArray logits() {
     if (fusedStep instanceof DenseStep d) return d.preActivation();
     return ((ActivationStep) fusedStep).preActivation();
   }
