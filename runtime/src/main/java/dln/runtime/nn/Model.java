@@ -10,6 +10,7 @@ import dln.runtime.train.Optimizer;
 import dln.runtime.train.SameDiffEngine;
 import dln.runtime.train.Trainer;
 import dln.runtime.train.TrainingEngine;
+import dln.runtime.train.fast.FastEngine;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -23,7 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A functional model: a graph of layer applications from input tensors to output tensors. A model
  * is itself a layer (it can be applied to new tensors, reusing its weights). Training runs through
- * a {@link TrainingEngine}, by default {@link SameDiffEngine}; {@link #setEngineFactory} swaps in a
+ * a {@link TrainingEngine}: by default {@link FastEngine} where it applies, else {@link SameDiffEngine}
+ * (the reference; {@code -Ddln.engine=samediff} forces it); {@link #setEngineFactory} swaps in a
  * faster executor without changing anything else.
  */
 public class Model extends Layer {
@@ -38,7 +40,7 @@ public class Model extends Layer {
 
   private CompileConfig compileConfig;
   private TrainingEngine engine;
-  private TrainingEngine.Factory engineFactory = SameDiffEngine::new;
+  private TrainingEngine.Factory engineFactory = FastEngine::create;
   private boolean stopTraining;
   private History history;
 

@@ -25,6 +25,7 @@ public class Adam extends Optimizer {
 
   @Override
   protected ParamUpdater newUpdater(INDArray param) {
+    if (HostAdamUpdater.applies(param)) return new HostAdamUpdater(param, beta1, beta2, epsilon);
     NativeUpdater.CurrentRate rate = new NativeUpdater.CurrentRate();
     org.nd4j.linalg.learning.config.Adam cfg = new org.nd4j.linalg.learning.config.Adam(learningRate, beta1, beta2, epsilon);
     cfg.setLearningRateSchedule(rate);

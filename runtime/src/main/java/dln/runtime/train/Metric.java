@@ -39,10 +39,16 @@ public record Metric(String name, String kind) {
     return new Metric(n.equals("acc") ? "accuracy" : n, kind);
   }
 
+  /** Batches up to this many values are scored in Java (an ND4J op costs ~10–20 µs each). */
+  private static final long HOST_LIMIT = 1 << 20;
+
   /** {sum over samples, number of samples} for one batch. */
   public double[] batch(INDArray predictions, INDArray labels) {
     int last = predictions.rank() - 1;
     long count = predictions.length() / predictions.size(last);
+    if (predictions.length() <= HOST_LIMIT && predictions.length() == labels.length()) {
+      return host(hostValues(predictions), hostValues(labels), (int) predictions.size(last), count);
+    }
     switch (kind) {
       case "categorical_accuracy": {
         INDArray p = predictions.argMax(last);
@@ -68,5 +74,46 @@ public record Metric(String name, String kind) {
       default:
         throw new IllegalStateException(kind);
     }
+  }
+
+  private static float[] hostValues(INDArray a) {
+    INDArray f = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+    boolean plain = !f.isView() && f.ordering() == 'c' && f.data().length() == f.length();
+    return (plain ? f : f.dup('c')).data().asFloat();
+  }
+
+  /** The same scores computed in one pass over host copies (row-major, {@code units} per row). */
+  private double[] host(float[] p, float[] y, int units, long count) {
+    double sum = 0;
+    switch (kind) {
+      case "categorical_accuracy" -> {
+        for (int o = 0; o < p.length; o += units) {
+          int bp = 0;
+          int by = 0;
+          for (int k = 1; k < units; k++) {
+            if (p[o + k] > p[o + bp]) bp = k;
+            if (y[o + k] > y[o + by]) by = k;
+          }
+          if (bp == by) sum++;
+        }
+      }
+      case "binary_accuracy" -> {
+        for (int i = 0; i < p.length; i++) if ((p[i] > 0.5f) == (y[i] > 0.5f)) sum++;
+        sum /= units;
+      }
+      case "mean_squared_error" -> {
+        for (int i = 0; i < p.length; i++) {
+          double d = (double) p[i] - y[i];
+          sum += d * d;
+        }
+        sum /= units;
+      }
+      case "mean_absolute_error" -> {
+        for (int i = 0; i < p.length; i++) sum += Math.abs((double) p[i] - y[i]);
+        sum /= units;
+      }
+      default -> throw new IllegalStateException(kind);
+    }
+    return new double[] {sum, count};
   }
 }

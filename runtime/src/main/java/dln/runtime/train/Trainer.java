@@ -65,6 +65,8 @@ public final class Trainer {
     TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs);
     long n = x.get(0).size(0);
     int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
+    BatchBuffers xBatches = new BatchBuffers(x);
+    BatchBuffers yBatches = new BatchBuffers(labels);
     model.setStopTraining(false);
     boolean interrupted = false;
     o.progress.onTrainBegin(o.epochs, batches, n);
@@ -79,8 +81,8 @@ public final class Trainer {
       for (int b = 0; b < batches; b++) {
         int from = b * o.batchSize;
         int to = (int) Math.min(n, from + (long) o.batchSize);
-        List<INDArray> xb = batch(x, order, from, to, o.shuffle);
-        List<INDArray> yb = batch(labels, order, from, to, o.shuffle);
+        List<INDArray> xb = xBatches.batch(order, from, to);
+        List<INDArray> yb = yBatches.batch(order, from, to);
         TrainingEngine.StepResult r = engine.trainStep(xb, yb, epoch);
         acc.add(r, yb, to - from);
         done++;
@@ -121,12 +123,15 @@ public final class Trainer {
 
   private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Metric> metrics, List<INDArray> x,
       List<INDArray> labels, int batchSize, String prefix) {
-    long n = x.get(0).size(0);
+    int n = (int) x.get(0).size(0);
+    int[] order = order(n, false, null);
+    BatchBuffers xBatches = new BatchBuffers(x);
+    BatchBuffers yBatches = new BatchBuffers(labels);
     Accumulator acc = new Accumulator(metrics);
-    for (long from = 0; from < n; from += batchSize) {
-      long to = Math.min(n, from + batchSize);
-      List<INDArray> yb = rows(labels, from, to);
-      acc.add(engine.evaluate(rows(x, from, to), yb), yb, to - from);
+    for (int from = 0; from < n; from += batchSize) {
+      int to = Math.min(n, from + batchSize);
+      List<INDArray> yb = yBatches.batch(order, from, to);
+      acc.add(engine.evaluate(xBatches.batch(order, from, to), yb), yb, to - from);
     }
     return acc.logs(prefix);
   }
@@ -138,10 +143,13 @@ public final class Trainer {
     model.buildFor(sampleShapes(x));
     DataCheck.checkInputs(model, x, "x");
     TrainingEngine engine = model.engine();
-    long n = x.get(0).size(0);
+    int n = (int) x.get(0).size(0);
+    int[] order = order(n, false, null);
+    BatchBuffers xBatches = new BatchBuffers(x);
     List<List<INDArray>> parts = new ArrayList<>();
-    for (long from = 0; from < n; from += batchSize) {
-      parts.add(engine.predict(rows(x, from, Math.min(n, from + batchSize))));
+    for (int from = 0; from < n; from += batchSize) {
+      // Fresh input arrays: an engine's outputs may be views of its inputs, and these are kept.
+      parts.add(engine.predict(xBatches.freshBatch(order, from, Math.min(n, from + batchSize))));
     }
     List<INDArray> out = new ArrayList<>();
     for (int i = 0; i < model.outputs().size(); i++) {
@@ -216,22 +224,6 @@ public final class Trainer {
   private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
     List<INDArray> out = new ArrayList<>();
     for (INDArray a : arrays) out.add(a.get(NDArrayIndex.interval(from, to)).dup('c'));
-    return out;
-  }
-
-  /** The batch's rows in shuffled order: gathered through a 2-D view of each array. */
-  private static List<INDArray> batch(List<INDArray> arrays, int[] order, int from, int to, boolean shuffled) {
-    if (!shuffled) return rows(arrays, from, to);
-    int[] idx = java.util.Arrays.copyOfRange(order, from, to);
-    List<INDArray> out = new ArrayList<>();
-    for (INDArray a : arrays) {
-      long[] shape = a.shape();
-      INDArray flat = a.reshape('c', shape[0], a.length() / shape[0]);
-      INDArray picked = Nd4j.pullRows(flat, 1, idx);
-      long[] bs = shape.clone();
-      bs[0] = idx.length;
-      out.add(picked.reshape('c', bs));
-    }
     return out;
   }
 

@@ -1,0 +1,93 @@
+package dln.runtime.train.fast;
+
+import dln.runtime.nn.Weight;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Conv2D on channels-last images through libnd4j's {@code conv2d} / {@code conv2d_bp} (oneDNN with
+ * the avx2 natives), writing into reused buffers. Kernel layout [kH, kW, inC, outC] (weights
+ * format 0), the same as Keras's and the nn runtime's.
+ */
+final class Conv2DStep extends LayerStep {
+  private final Weight kernel;
+  private final Weight bias;
+  private final Act act;
+  private final long[] inSample;
+  private final long[] outSample;
+  private final int[] intArgs;
+  private final INDArray dKernel;
+  private final INDArray dBias;
+  private final PerBatch<Buffers> buffers;
+  private INDArray lastIn;
+  private Buffers last;
+
+  private record Buffers(INDArray z, INDArray out, INDArray dIn, INDArray scratch) {}
+
+  Conv2DStep(Weight kernel, Weight bias, Act act, int[] k, int[] strides, boolean same, long[] inSample, long[] outSample) {
+    this.kernel = kernel;
+    this.act = act;
+    this.inSample = inSample;
+    this.outSample = outSample;
+    long filters = outSample[2];
+    this.bias = bias;
+    // kH, kW, sH, sW, pH, pW (computed for SAME), dH, dW, isSameMode, isNHWC, weights format.
+    this.intArgs = new int[] {k[0], k[1], strides[0], strides[1], 0, 0, 1, 1, same ? 1 : 0, 1, 0};
+    this.dKernel = Nd4j.create(DataType.FLOAT, kernel.shape());
+    this.dBias = Nd4j.create(DataType.FLOAT, filters);
+    boolean separateOut = act.needsInput();
+    this.buffers = new PerBatch<>(b -> {
+      INDArray z = Nd4j.create(DataType.FLOAT, withBatch(b, outSample));
+      return new Buffers(z, separateOut ? Nd4j.create(DataType.FLOAT, withBatch(b, outSample)) : z,
+          Nd4j.create(DataType.FLOAT, withBatch(b, inSample)),
+          act.needsScratch() ? Nd4j.create(DataType.FLOAT, withBatch(b, outSample)) : null);
+    });
+  }
+
+  private INDArray biasValue() {
+    return bias != null ? bias.value() : null;
+  }
+
+  @Override
+  List<Weight> weights() {
+    List<Weight> w = new ArrayList<>();
+    w.add(kernel);
+    if (bias != null) w.add(bias);
+    return w;
+  }
+
+  @Override
+  List<INDArray> gradients() {
+    List<INDArray> g = new ArrayList<>();
+    g.add(dKernel);
+    if (bias != null) g.add(dBias);
+    return g;
+  }
+
+  @Override
+  INDArray forward(INDArray in, boolean training) {
+    Buffers b = buffers.get(in.size(0));
+    INDArray[] inputs = bias != null ? new INDArray[] {in, kernel.value(), bias.value()} : new INDArray[] {in, kernel.value()};
+    Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(b.z()).addIntegerArguments(intArgs).build());
+    act.forward(b.z(), b.out());
+    lastIn = in;
+    last = b;
+    return b.out();
+  }
+
+  @Override
+  INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
+    act.backward(last.z(), last.out(), dOut, last.scratch());
+    if (!weightGrads && !inputGrad) return null;
+    // (The builder's addInputs/addOutputs replace rather than append: pass each list at once.)
+    INDArray[] inputs = bias != null ? new INDArray[] {lastIn, kernel.value(), bias.value(), dOut}
+        : new INDArray[] {lastIn, kernel.value(), dOut};
+    INDArray[] outputs = bias != null ? new INDArray[] {last.dIn(), dKernel, dBias} : new INDArray[] {last.dIn(), dKernel};
+    Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(inputs).addOutputs(outputs).addIntegerArguments(intArgs).build());
+    return inputGrad ? last.dIn() : null;
+  }
+}

@@ -1,0 +1,165 @@
+package dln.runtime.train.fast;
+
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Node;
+import dln.runtime.nn.Shapes;
+import dln.runtime.nn.SymbolicTensor;
+import dln.runtime.nn.Weight;
+import dln.runtime.nn.layers.Activation;
+import dln.runtime.nn.layers.Conv2D;
+import dln.runtime.nn.layers.Dense;
+import dln.runtime.nn.layers.Dropout;
+import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.InputLayer;
+import dln.runtime.nn.layers.MaxPooling2D;
+import dln.runtime.nn.layers.ReLU;
+import dln.runtime.nn.layers.Softmax;
+import dln.runtime.train.CompileConfig;
+import dln.runtime.train.Loss;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Compiles a model into the fast engine's fixed schedule of {@link LayerStep}s, or explains why it
+ * cannot: the fast engine runs single-input, single-output chains of Dense (2-D), Activation, ReLU,
+ * Softmax, Dropout, Flatten, Conv2D and MaxPooling2D layers, trained with cross-entropy from
+ * softmax, binary cross-entropy from sigmoid, or mean squared error, without regularisers. Every
+ * other model runs on the reference engine.
+ */
+final class FastPlan {
+  final List<LayerStep> steps;
+  /** The loss head, or null for a model without compile settings (prediction only). */
+  final LossHead head;
+  /** The step whose pre-activation the fused head reads (null for mean squared error). */
+  final LayerStep fusedStep;
+  final long[] outputSample;
+
+  private FastPlan(List<LayerStep> steps, LossHead head, LayerStep fusedStep, long[] outputSample) {
+    this.steps = steps;
+    this.head = head;
+    this.fusedStep = fusedStep;
+    this.outputSample = outputSample;
+  }
+
+  /** Thrown while compiling a model the fast engine does not cover. */
+  static final class Unsupported extends Exception {
+    Unsupported(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  static FastPlan compile(Model model, CompileConfig config) throws Unsupported {
+    if (model.inputs().size() != 1 || model.outputs().size() != 1) throw new Unsupported("several inputs or outputs");
+    List<Node> nodes = model.nodes();
+    if (nodes.isEmpty() || !(nodes.get(0).layer() instanceof InputLayer)) throw new Unsupported("no input layer first");
+    Set<Layer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Node> chain = new ArrayList<>();
+    SymbolicTensor previous = nodes.get(0).outputs().get(0);
+    for (int i = 1; i < nodes.size(); i++) {
+      Node n = nodes.get(i);
+      if (n.inputs().size() != 1 || n.inputs().get(0) != previous || n.outputs().size() != 1) {
+        throw new Unsupported("not a chain of single-input layers");
+      }
+      if (!seen.add(n.layer())) throw new Unsupported("a shared layer");
+      for (Weight w : n.layer().weightList()) if (w.regularizer() != null) throw new Unsupported("a regulariser");
+      chain.add(n);
+      previous = n.outputs().get(0);
+    }
+    if (chain.isEmpty() || previous != model.outputs().get(0)) throw new Unsupported("the output is not the end of the chain");
+    long[] outShape = previous.shape();
+
+    LossHead head = null;
+    Act required = null;
+    if (config != null) {
+      Loss loss = config.loss(0, 1);
+      switch (loss.name()) {
+        case "categorical_crossentropy", "sparse_categorical_crossentropy" -> {
+          head = LossHead.SOFTMAX_CROSSENTROPY;
+          required = Act.SOFTMAX;
+        }
+        case "binary_crossentropy" -> {
+          head = LossHead.SIGMOID_BINARY_CROSSENTROPY;
+          required = Act.SIGMOID;
+        }
+        case "mean_squared_error" -> head = LossHead.MEAN_SQUARED_ERROR;
+        default -> throw new Unsupported("loss " + loss.name());
+      }
+      if (outShape.length != 2) throw new Unsupported("an output of rank " + outShape.length);
+    }
+
+    List<LayerStep> steps = new ArrayList<>();
+    LayerStep fused = null;
+    for (int i = 0; i < chain.size(); i++) {
+      Node n = chain.get(i);
+      boolean isLast = i == chain.size() - 1;
+      long[] in = n.inputs().get(0).shape();
+      long[] out = n.outputs().get(0).shape();
+      Layer layer = n.layer();
+      Act act = activationOf(layer);
+      if (act == Act.SOFTMAX && (!isLast || out.length != 2)) throw new Unsupported("softmax inside the network");
+      boolean fuse = isLast && required != null;
+      if (fuse && act != required) throw new Unsupported(head + " without " + required + " on the output");
+      if (isLast && head == LossHead.MEAN_SQUARED_ERROR && act == Act.SOFTMAX) throw new Unsupported("mse on softmax");
+      LayerStep step = stepFor(layer, act, fuse, in, out);
+      if (fuse) fused = step;
+      steps.add(step);
+    }
+    // Without a loss the output softmax runs as a plain (forward-only) activation.
+    return new FastPlan(steps, head, fused, Shapes.sample(outShape));
+  }
+
+  /** The activation a layer applies (LINEAR for layers without one). */
+  private static Act activationOf(Layer layer) throws Unsupported {
+    String name;
+    if (layer instanceof Dense d) name = d.config().activation();
+    else if (layer instanceof Conv2D c) name = c.config().activation();
+    else if (layer instanceof Activation a) name = a.config().activation();
+    else if (layer instanceof Softmax s) return Act.SOFTMAX;
+    else if (layer instanceof ReLU) return Act.RELU;
+    else return Act.LINEAR;
+    Act act = Act.of(name);
+    if (act == null) throw new Unsupported("activation " + name);
+    return act;
+  }
+
+  private static LayerStep stepFor(Layer layer, Act act, boolean fuse, long[] in, long[] out) throws Unsupported {
+    if (layer instanceof Dense d) {
+      if (in.length != 2) throw new Unsupported("Dense on a rank-" + in.length + " input");
+      return new DenseStep(d.weight("kernel"), d.weight("bias"), act, fuse);
+    }
+    if (layer instanceof Conv2D c) {
+      if (fuse) throw new Unsupported("a loss on a convolution's output");
+      Conv2D.Config cc = c.config();
+      return new Conv2DStep(c.weight("kernel"), c.weight("bias"), act, cc.kernelSize(), cc.strides(),
+          cc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+    }
+    if (layer instanceof MaxPooling2D p) {
+      var pc = p.config();
+      return new MaxPool2DStep(pc.poolSize(), pc.strides(), pc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+    }
+    if (layer instanceof Flatten) return new FlattenStep();
+    if (layer instanceof Dropout d) return new DropoutStep(d, d.config().rate(), Shapes.sample(in));
+    if (layer instanceof ReLU r) {
+      if (r.config().maxValue() != null || r.config().negativeSlope() != 0) throw new Unsupported("capped or leaky ReLU");
+      return new ActivationStep(act, fuse, Shapes.sample(in));
+    }
+    if (layer instanceof Softmax s) {
+      int axis = s.config().axis();
+      if (axis != -1 && axis != in.length - 1) throw new Unsupported("softmax over a middle axis");
+      return new ActivationStep(act, fuse, Shapes.sample(in));
+    }
+    if (layer instanceof Activation) return new ActivationStep(act, fuse, Shapes.sample(in));
+    throw new Unsupported("layer type " + layer.typeName());
+  }
+
+  /** The logits the fused loss head reads from the last forward. */
+  INDArray logits() {
+    if (fusedStep instanceof DenseStep d) return d.preActivation();
+    return ((ActivationStep) fusedStep).preActivation();
+  }
+}

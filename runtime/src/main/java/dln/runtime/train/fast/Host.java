@@ -1,0 +1,46 @@
+package dln.runtime.train.fast;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Moves small arrays between native memory and Java. The loss head and the mask generator work on
+ * the host because an ND4J op costs ~10–20 µs to dispatch, while a Java loop over a batch's
+ * outputs (128 × 10 values) takes about a microsecond.
+ */
+final class Host {
+  private Host() {}
+
+  /** The values of a float array in row-major order (a copy). */
+  static float[] read(INDArray a) {
+    INDArray plain = isPlain(a) ? a : a.dup('c');
+    float[] out = new float[(int) plain.length()];
+    pointer(plain).get(out);
+    return out;
+  }
+
+  /** Reads into a reused array of exactly the array's length. */
+  static void read(INDArray a, float[] into) {
+    pointer(isPlain(a) ? a : a.dup('c')).get(into);
+  }
+
+  /** Overwrites a plain (non-view, row-major) float array owned by the engine. */
+  static void write(INDArray a, float[] values) {
+    if (!isPlain(a)) throw new IllegalStateException("engine buffers are plain arrays");
+    // One bulk copy (DataBuffer.setData writes element by element).
+    pointer(a).put(values, 0, (int) Math.min(values.length, a.length()));
+  }
+
+  private static FloatPointer pointer(INDArray a) {
+    Pointer p = a.data().addressPointer();
+    FloatPointer f = new FloatPointer(p);
+    f.position(p.position() * p.sizeof() / Float.BYTES);
+    return f;
+  }
+
+  /** True when the array's buffer holds exactly its values in row-major order. */
+  static boolean isPlain(INDArray a) {
+    return !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
+  }
+}

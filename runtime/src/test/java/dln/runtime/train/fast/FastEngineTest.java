@@ -1,0 +1,290 @@
+package dln.runtime.train.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dln.runtime.Rng;
+import dln.runtime.nn.Input;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Sequential;
+import dln.runtime.nn.layers.Activation;
+import dln.runtime.nn.layers.BatchNormalization;
+import dln.runtime.nn.layers.Conv2D;
+import dln.runtime.nn.layers.Dense;
+import dln.runtime.nn.layers.Dropout;
+import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.MaxPooling2D;
+import dln.runtime.nn.layers.Pooling2D;
+import dln.runtime.nn.layers.ReLU;
+import dln.runtime.train.Adadelta;
+import dln.runtime.train.Adagrad;
+import dln.runtime.train.Adam;
+import dln.runtime.train.AdamW;
+import dln.runtime.train.CompileConfig;
+import dln.runtime.train.Loss;
+import dln.runtime.train.Nadam;
+import dln.runtime.train.Optimizer;
+import dln.runtime.train.RMSprop;
+import dln.runtime.train.SGD;
+import dln.runtime.train.SameDiffEngine;
+import dln.runtime.train.TrainingEngine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Every fast path against the reference SameDiff engine: the same initial weights, the same
+ * batches and dropout masks, several steps of each optimiser; losses, outputs and weights must
+ * agree to float tolerance.
+ */
+class FastEngineTest {
+  private static final double RTOL = 1e-4;
+  private static final double ATOL = 2e-5;
+
+  /** Two copies of a model with identical weights, one per engine, compiled alike. */
+  private record Pair(Model reference, Model fast, TrainingEngine refEngine, TrainingEngine fastEngine) {}
+
+  private static Pair pair(Supplier<Model> build, Supplier<Optimizer> optimizer, String loss) {
+    Model a = build.get();
+    Model b = build.get();
+    for (int i = 0; i < a.layers().size(); i++) {
+      List<INDArray> copies = new ArrayList<>();
+      for (INDArray w : a.layers().get(i).getWeights()) copies.add(w.dup());
+      b.layers().get(i).setWeights(copies);
+    }
+    a.compile(new CompileConfig(optimizer.get(), List.of(Loss.byName(loss)), List.of("accuracy")));
+    b.compile(new CompileConfig(optimizer.get(), List.of(Loss.byName(loss)), List.of("accuracy")));
+    a.setEngineFactory(SameDiffEngine::new);
+    b.setEngineFactory(FastEngine::create);
+    assertInstanceOf(FastEngine.class, b.engine(), () -> "fast engine refused: " + FastEngine.unsupportedReason(b, b.compileConfig()));
+    return new Pair(a, b, a.engine(), b.engine());
+  }
+
+  /** Trains both copies on the same batches (same masks), checking loss each step and weights at the end. */
+  private static void trainBoth(Pair p, INDArray x, INDArray y, int steps, int batch) {
+    Loss loss = p.reference().compileConfig().loss(0, 1);
+    INDArray labels = loss.prepareLabels(y, p.reference().outputs().get(0).shape());
+    long n = x.size(0);
+    for (int s = 0; s < steps; s++) {
+      long from = (s * (long) batch) % n;
+      long to = Math.min(n, from + batch);
+      List<INDArray> xb = List.of(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup());
+      List<INDArray> yb = List.of(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup());
+      Rng.seed(1000 + s);
+      TrainingEngine.StepResult ra = p.refEngine().trainStep(xb, yb, 0);
+      INDArray outA = ra.outputs().get(0).dup();
+      Rng.seed(1000 + s);
+      TrainingEngine.StepResult rb = p.fastEngine().trainStep(xb, yb, 0);
+      assertClose(ra.loss(), rb.loss(), "loss at step " + s);
+      assertClose(outA, rb.outputs().get(0), "outputs at step " + s);
+    }
+    assertSameWeights(p.reference(), p.fast());
+    // Inference agrees too: evaluate (loss) and predict.
+    List<INDArray> xs = List.of(x);
+    assertClose(p.refEngine().evaluate(xs, List.of(labels)).loss(), p.fastEngine().evaluate(xs, List.of(labels)).loss(), "evaluate");
+    assertClose(p.refEngine().predict(xs).get(0), p.fastEngine().predict(xs).get(0), "predict");
+  }
+
+  private static void assertSameWeights(Model a, Model b) {
+    for (int i = 0; i < a.layers().size(); i++) {
+      List<INDArray> wa = a.layers().get(i).getWeights();
+      List<INDArray> wb = b.layers().get(i).getWeights();
+      for (int k = 0; k < wa.size(); k++) assertClose(wa.get(k), wb.get(k), a.layers().get(i).name() + " weight " + k);
+    }
+  }
+
+  private static void assertClose(double a, double b, String what) {
+    assertTrue(Math.abs(a - b) <= ATOL + RTOL * Math.abs(a), what + ": reference " + a + " vs fast " + b);
+  }
+
+  private static void assertClose(INDArray a, INDArray b, String what) {
+    assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(b.shape()), what + " shape");
+    float[] x = a.dup('c').data().asFloat();
+    float[] y = b.dup('c').data().asFloat();
+    assertEquals(x.length, y.length, what + " sizes");
+    for (int i = 0; i < x.length; i++) {
+      assertTrue(Math.abs(x[i] - y[i]) <= ATOL + RTOL * Math.abs(x[i]),
+          what + "[" + i + "]: reference " + x[i] + " vs fast " + y[i]);
+    }
+  }
+
+  private static INDArray data(long... shape) {
+    return Rng.normal(shape, 0, 1);
+  }
+
+  /** Class indices 0..k-1 as a float column. */
+  private static INDArray classes(long n, int k) {
+    float[] v = new float[(int) n];
+    for (int i = 0; i < n; i++) v[i] = Rng.current().nextInt(k);
+    return org.nd4j.linalg.factory.Nd4j.createFromArray(v);
+  }
+
+  private static INDArray oneHot(long n, int k) {
+    return Loss.byName("sparse_categorical_crossentropy").prepareLabels(classes(n, k), new long[] {-1, k});
+  }
+
+  /** Runs a check with tiny Dense layers on the Java path (the default) and on ND4J GEMMs. */
+  private static void bothDensePaths(Runnable check) {
+    long saved = SmallDense.maxMacs;
+    try {
+      check.run();
+      SmallDense.maxMacs = 0;
+      check.run();
+    } finally {
+      SmallDense.maxMacs = saved;
+    }
+  }
+
+  @Test
+  void mlpWithDropoutAndSoftmaxMatchesReferenceUnderEveryOptimiser() {
+    bothDensePaths(FastEngineTest::mlpUnderEveryOptimiser);
+  }
+
+  private static void mlpUnderEveryOptimiser() {
+    List<Supplier<Optimizer>> optimizers = List.of(
+        () -> new Adam(0.01), () -> new SGD(0.1, 0, false), () -> new SGD(0.05, 0.9, false), () -> new SGD(0.05, 0.9, true),
+        () -> new RMSprop(0.01), () -> new Nadam(0.01), () -> new AdamW(0.01, 0.004), () -> new Adagrad(0.05),
+        () -> new Adadelta(1.0));
+    for (Supplier<Optimizer> opt : optimizers) {
+      Rng.seed(5);
+      INDArray x = data(40, 12);
+      INDArray y = oneHot(40, 4);
+      Pair p = pair(() -> new Sequential(List.of(Input.of(12), new Dense(16, "relu"), new Dropout(0.3),
+          new Dense(8, "relu"), new Dense(4, "softmax"))), opt, "categorical_crossentropy");
+      trainBoth(p, x, y, 6, 16);
+    }
+  }
+
+  @Test
+  void sparseLabelsAndSeparateActivationLayers() {
+    bothDensePaths(FastEngineTest::sparseLabels);
+  }
+
+  private static void sparseLabels() {
+    Rng.seed(6);
+    INDArray x = data(32, 6);
+    INDArray y = classes(32, 3);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(6), new Dense(10), new ReLU(), new Dense(3), new Activation("softmax"))),
+        () -> new Adam(0.01), "sparse_categorical_crossentropy");
+    trainBoth(p, x, y, 5, 8);
+  }
+
+  @Test
+  void playgroundNetWithTanhSigmoidAndBinaryCrossEntropy() {
+    bothDensePaths(FastEngineTest::playground);
+  }
+
+  private static void playground() {
+    Rng.seed(7);
+    INDArray x = data(48, 2);
+    INDArray y = classes(48, 2);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(2), new Dense(16, "tanh"), new Dense(16, "tanh"), new Dense(8, "tanh"),
+        new Dense(1, "sigmoid"))), () -> new Adam(0.03), "binary_crossentropy");
+    trainBoth(p, x, y, 8, 16);
+  }
+
+  @Test
+  void regressionWithMeanSquaredErrorAndSigmoidHidden() {
+    bothDensePaths(FastEngineTest::regression);
+  }
+
+  private static void regression() {
+    Rng.seed(8);
+    INDArray x = data(30, 5);
+    INDArray y = data(30, 2);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(5), new Dense(7, "sigmoid"), new Dense(2))),
+        () -> new RMSprop(0.01), "mse");
+    trainBoth(p, x, y, 5, 10);
+  }
+
+  @Test
+  void convolutionPoolingAndFlattenMatchReference() {
+    Rng.seed(9);
+    INDArray x = data(12, 10, 10, 2);
+    INDArray y = oneHot(12, 3);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(10, 10, 2),
+        new Conv2D(new Conv2D.Config(4, new int[] {3, 3}, null, "same", "relu", true, "glorot_uniform", "zeros", null), null),
+        new Conv2D(5, 3, "relu"),
+        new MaxPooling2D(2),
+        new Dropout(0.25),
+        new Flatten(),
+        new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
+    trainBoth(p, x, y, 4, 6);
+  }
+
+  @Test
+  void stridedTanhConvolutionAndSamePooling() {
+    Rng.seed(10);
+    INDArray x = data(8, 9, 9, 3);
+    INDArray y = data(8, 2);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(9, 9, 3),
+        new Conv2D(new Conv2D.Config(3, new int[] {3, 2}, new int[] {2, 1}, "valid", "tanh", true, "glorot_uniform", "zeros", null), null),
+        new MaxPooling2D(new Pooling2D.Config(new int[] {2, 2}, new int[] {1, 1}, "same"), null),
+        new Flatten(),
+        new Dense(2))), () -> new SGD(0.05, 0.9, false), "mse");
+    trainBoth(p, x, y, 4, 4);
+  }
+
+  @Test
+  void frozenLayersStayBitIdentical() {
+    bothDensePaths(FastEngineTest::frozen);
+  }
+
+  private static void frozen() {
+    Rng.seed(11);
+    INDArray x = data(32, 6);
+    INDArray y = oneHot(32, 3);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(6), new Dense(8, "relu"), new Dense(8, "tanh"), new Dense(3, "softmax"))),
+        () -> new Adam(0.01), "categorical_crossentropy");
+    for (Model m : List.of(p.reference(), p.fast())) m.layers().get(1).setTrainable(false);
+    INDArray before = p.fast().layers().get(1).getWeights().get(0).dup();
+    trainBoth(p, x, y, 4, 16);
+    assertEquals(before, p.fast().layers().get(1).getWeights().get(0));
+  }
+
+  @Test
+  void unsupportedModelsFallBackToTheReferenceEngine() {
+    Model bn = new Sequential(List.of(Input.of(4), new BatchNormalization(), new Dense(2, "softmax")));
+    bn.compile("adam", "categorical_crossentropy");
+    assertInstanceOf(SameDiffEngine.class, FastEngine.create(bn, bn.compileConfig()));
+    assertNotNull(FastEngine.unsupportedReason(bn, bn.compileConfig()));
+
+    Model mae = new Sequential(List.of(Input.of(4), new Dense(2)));
+    mae.compile("adam", "mae");
+    assertInstanceOf(SameDiffEngine.class, FastEngine.create(mae, mae.compileConfig()));
+
+    Model softmaxMse = new Sequential(List.of(Input.of(4), new Dense(2, "softmax")));
+    softmaxMse.compile("adam", "mse");
+    assertInstanceOf(SameDiffEngine.class, FastEngine.create(softmaxMse, softmaxMse.compileConfig()));
+
+    Model mlp = new Sequential(List.of(Input.of(4), new Dense(2, "softmax")));
+    mlp.compile("adam", "categorical_crossentropy");
+    String old = System.getProperty(FastEngine.PROPERTY);
+    System.setProperty(FastEngine.PROPERTY, "samediff");
+    try {
+      assertInstanceOf(SameDiffEngine.class, FastEngine.create(mlp, mlp.compileConfig()));
+    } finally {
+      if (old == null) System.clearProperty(FastEngine.PROPERTY);
+      else System.setProperty(FastEngine.PROPERTY, old);
+    }
+    assertInstanceOf(FastEngine.class, FastEngine.create(mlp, mlp.compileConfig()));
+  }
+
+  @Test
+  void fitThroughTheTrainerUsesTheFastEngineAndLearns() {
+    Rng.seed(12);
+    INDArray x = data(64, 2);
+    INDArray y = x.getColumn(0).gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(64, 1);
+    Model m = new Sequential(List.of(Input.of(2), new Dense(8, "tanh"), new Dense(1, "sigmoid")));
+    m.compile(new CompileConfig(new Adam(0.05), List.of(Loss.byName("binary_crossentropy")), List.of("accuracy")));
+    assertInstanceOf(FastEngine.class, m.engine());
+    var options = new dln.runtime.train.FitOptions().epochs(30).batchSize(16);
+    var history = m.fit(x, y, options);
+    assertNotNull(history);
+    assertTrue(m.evaluate(x, y).get(1) > 0.9, "accuracy " + m.evaluate(x, y));
+  }
+}

@@ -1,0 +1,189 @@
+package dln.runtime.train.fast;
+
+import dln.runtime.Rng;
+import dln.runtime.nn.Input;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Sequential;
+import dln.runtime.nn.layers.Conv2D;
+import dln.runtime.nn.layers.Dense;
+import dln.runtime.nn.layers.Dropout;
+import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.MaxPooling2D;
+import dln.runtime.train.FitOptions;
+import dln.runtime.train.SameDiffEngine;
+import dln.runtime.train.TrainingEngine;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Speed check of the training engines through {@code model.fit} (not a unit test): the Keras MNIST
+ * MLP (one epoch of N samples), the Keras MNIST CNN on 6,000 images, a Playground net, and
+ * {@code Nd4j.gemm} GFLOP/s at 128×784×512 as the roofline. Engines run interleaved, rounds
+ * repeated, medians printed.
+ *
+ * <p>Run: {@code java -cp runtime/target/classes:runtime/target/test-classes:$(deps)
+ * dln.runtime.train.fast.TrainBench [rounds] [mlpSamples] [cnnSamples] [workloads]}
+ */
+public final class TrainBench {
+  public static void main(String[] args) throws IOException {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    int mlpN = args.length > 1 ? Integer.parseInt(args[1]) : 60000;
+    int cnnN = args.length > 2 ? Integer.parseInt(args[2]) : 6000;
+    String which = args.length > 3 ? args[3] : "gemm,mlp,cnn,play";
+    System.out.printf("threads: Nd4j %d, OMP_WAIT_POLICY=%s, OMP_NUM_THREADS=%s, cores %d%n",
+        Nd4j.getEnvironment().maxMasterThreads(), System.getenv("OMP_WAIT_POLICY"), System.getenv("OMP_NUM_THREADS"),
+        Runtime.getRuntime().availableProcessors());
+    Path data = Path.of(System.getenv().getOrDefault("DLN_DATA", "../shared/data"), "mnist");
+    if (which.contains("gemm")) gemm(rounds);
+    INDArray images = null;
+    INDArray labels = null;
+    if (which.contains("mlp") || which.contains("cnn")) {
+      images = readImages(data.resolve("train-images-idx3-ubyte.gz"), Math.max(mlpN, cnnN));
+      labels = oneHot(readLabels(data.resolve("train-labels-idx1-ubyte.gz"), Math.max(mlpN, cnnN)));
+    }
+    List<String> engines = List.of(System.getProperty("bench.engines", "samediff,fast").split(","));
+    if (which.contains("mlp")) {
+      INDArray x = images.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, mlpN)).reshape(mlpN, 784).dup();
+      INDArray y = labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, mlpN)).dup();
+      compare("MLP 784-512-512-10 (samples/s, one epoch of " + mlpN + ")", engines, rounds, e -> {
+        Model m = new Sequential(List.of(Input.of(784), new Dense(512, "relu"), new Dropout(0.2), new Dense(512, "relu"),
+            new Dropout(0.2), new Dense(10, "softmax")));
+        return fitRate(m, e, x, y, 128);
+      });
+    }
+    if (which.contains("cnn")) {
+      INDArray x = images.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, cnnN)).reshape(cnnN, 28, 28, 1).dup();
+      INDArray y = labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, cnnN)).dup();
+      compare("CNN 32c3-64c3-pool-128 (samples/s, one epoch of " + cnnN + ")", engines, rounds, e -> {
+        Model m = new Sequential(List.of(Input.of(28, 28, 1), new Conv2D(32, 3, "relu"), new Conv2D(64, 3, "relu"),
+            new MaxPooling2D(2), new Dropout(0.25), new Flatten(), new Dense(128, "relu"), new Dropout(0.5),
+            new Dense(10, "softmax")));
+        return fitRate(m, e, x, y, 128);
+      });
+    }
+    if (which.contains("play")) {
+      Rng.seed(3);
+      INDArray x = Rng.normal(new long[] {200, 2}, 0, 1);
+      INDArray y = x.getColumn(0).mul(x.getColumn(1)).gt(0).castTo(DataType.FLOAT).reshape(200, 1);
+      compare("Playground 2-16-16-8-1 tanh, batch 16 (ms/step)", engines, rounds, e -> {
+        Model m = new Sequential(List.of(Input.of(2), new Dense(16, "tanh"), new Dense(16, "tanh"), new Dense(8, "tanh"),
+            new Dense(1, "sigmoid")));
+        m.compile("adam", "binary_crossentropy", "accuracy");
+        setEngine(m, e);
+        m.fit(x, y, new FitOptions().epochs(3).batchSize(16)); // warm-up
+        long t = System.nanoTime();
+        long cpu = cpuNanos();
+        int epochs = 20;
+        m.fit(x, y, new FitOptions().epochs(epochs).batchSize(16));
+        System.out.printf("    (%s: %.2f CPU-ms/step)%n", e, (cpuNanos() - cpu) / 1e6 / (epochs * 13.0));
+        return (System.nanoTime() - t) / 1e6 / (epochs * 13.0);
+      });
+    }
+  }
+
+  interface Run {
+    double run(String engine);
+  }
+
+  private static void compare(String title, List<String> engines, int rounds, Run run) {
+    double[][] r = new double[engines.size()][rounds];
+    for (int k = 0; k < rounds; k++) {
+      for (int e = 0; e < engines.size(); e++) {
+        r[e][k] = run.run(engines.get(e));
+        System.out.printf("  %s round %d %s: %.1f%n", title.split(" ")[0], k + 1, engines.get(e), r[e][k]);
+      }
+    }
+    System.out.println(title);
+    for (int e = 0; e < engines.size(); e++) {
+      double[] v = r[e].clone();
+      Arrays.sort(v);
+      System.out.printf("  %-9s median %10.1f   (all %s)%n", engines.get(e), v[v.length / 2], Arrays.toString(r[e]));
+    }
+  }
+
+  private static void setEngine(Model m, String engine) {
+    TrainingEngine.Factory f = engine.equals("samediff") ? SameDiffEngine::new : FastEngine::create;
+    m.setEngineFactory(f);
+    if (engine.equals("fast") && !(m.engine() instanceof FastEngine)) throw new IllegalStateException("not on the fast engine");
+  }
+
+  /** Samples per second of one epoch after a short warm-up epoch. */
+  private static double fitRate(Model m, String engine, INDArray x, INDArray y, int batch) {
+    m.compile("adam", "categorical_crossentropy", "accuracy");
+    setEngine(m, engine);
+    long warm = Math.min(x.size(0), 20L * batch);
+    m.fit(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, warm)), y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, warm)),
+        new FitOptions().epochs(1).batchSize(batch));
+    long t = System.nanoTime();
+    long cpu = cpuNanos();
+    m.fit(x, y, new FitOptions().epochs(1).batchSize(batch));
+    double wall = (System.nanoTime() - t) / 1e9;
+    System.out.printf("    (%s: %.0f samples per CPU-second, CPU/wall %.2f)%n", engine, x.size(0) / ((cpuNanos() - cpu) / 1e9),
+        (cpuNanos() - cpu) / 1e9 / wall);
+    return x.size(0) / wall;
+  }
+
+  /** CPU time of the whole process (all threads): a steadier measure than wall time on a loaded machine. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static void gemm(int rounds) {
+    INDArray a = Nd4j.rand(DataType.FLOAT, 128, 784);
+    INDArray b = Nd4j.rand(DataType.FLOAT, 784, 512);
+    INDArray c = Nd4j.create(DataType.FLOAT, 128, 512);
+    List<Double> rates = new ArrayList<>();
+    for (int k = 0; k < rounds; k++) {
+      for (int i = 0; i < 50; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+      int n = 400;
+      long t = System.nanoTime();
+      for (int i = 0; i < n; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+      double s = (System.nanoTime() - t) / 1e9;
+      rates.add(2.0 * 128 * 784 * 512 * n / s / 1e9);
+    }
+    List<Double> sorted = new ArrayList<>(rates);
+    sorted.sort(null);
+    System.out.printf("Nd4j.gemm 128x784x512: median %.1f GFLOP/s (all %s)%n", sorted.get(sorted.size() / 2), rates);
+  }
+
+  private static INDArray readImages(Path p, int limit) throws IOException {
+    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(p), 1 << 16))) {
+      in.readInt();
+      int n = Math.min(limit, in.readInt());
+      int rows = in.readInt();
+      int cols = in.readInt();
+      byte[] raw = new byte[n * rows * cols];
+      in.readFully(raw);
+      float[] v = new float[raw.length];
+      for (int i = 0; i < v.length; i++) v[i] = (raw[i] & 0xff) / 255f;
+      return Nd4j.createFromArray(v).reshape(n, rows, cols);
+    }
+  }
+
+  private static int[] readLabels(Path p, int limit) throws IOException {
+    try (InputStream raw = new GZIPInputStream(Files.newInputStream(p)); DataInputStream in = new DataInputStream(raw)) {
+      in.readInt();
+      int n = Math.min(limit, in.readInt());
+      int[] out = new int[n];
+      for (int i = 0; i < n; i++) out[i] = in.readUnsignedByte();
+      return out;
+    }
+  }
+
+  private static INDArray oneHot(int[] labels) {
+    float[] v = new float[labels.length * 10];
+    for (int i = 0; i < labels.length; i++) v[i * 10 + labels[i]] = 1f;
+    return Nd4j.createFromArray(v).reshape(labels.length, 10);
+  }
+}
