@@ -90,6 +90,24 @@ class CancelTest {
   }
 
   @Test
+  void cancelledFitWithoutScriptCallbacksReturnsThePartialHistory() throws Exception {
+    Dln d = newDln();
+    d.eval(SETUP);
+    CountDownLatch go = new CountDownLatch(1);
+    d.register("go", "signals fit is about to start", a -> {
+      go.countDown();
+      return null;
+    });
+    // Like Ctrl-C in the REPL: fit stops after the current batch and returns; nothing after it runs.
+    CancelOutcome outcome = runAndCancel(d, "go()\nh = model.fit(x, y, epochs=100000, batch_size=32, verbose=0)", go, 300);
+    assertTrue(!outcome.interrupted, "fit returned: " + outcome);
+    assertEquals(Boolean.TRUE, d.eval("h.interrupted"), "the history says it was interrupted");
+    long epochs = (Long) d.eval("len(h.history['loss'])");
+    assertTrue(epochs < 100000, "partial history of " + epochs + " completed epochs");
+    assertModelConsistent(d);
+  }
+
+  @Test
   void cancelDuringAPredictLoopAndAPlainLoop() throws Exception {
     Dln d = newDln();
     d.eval(SETUP);

@@ -34,7 +34,8 @@ public final class TrainingMemoryWatch {
         + "model = Sequential([Input(784), Dense(512, activation='relu'), Dropout(0.2),"
         + " Dense(512, activation='relu'), Dropout(0.2), Dense(10, activation='softmax')])\n"
         + "model.compile(loss='categorical_crossentropy', optimizer=Adam(), metrics=['accuracy'])");
-    out.println("epoch  heap_MiB  offheap_MiB  physical_MiB   (" + images + " images, batch 128)");
+    out.println("epoch  heap_MiB  offheap_MiB  physical_MiB   (" + images + " images, batch 128, "
+        + System.getProperty("dln.engine", "fast") + " engine)");
     report(out, 0);
     long start = System.nanoTime();
     dln.eval("h = model.fit(x, y, batch_size=128, epochs=" + epochs + ", verbose=0,"
