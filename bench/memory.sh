@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long-run memory check (not part of `mvn test`): ./bench/memory.sh [EPOCHS] [IMAGES]
+# The long-run memory check (not part of `mvn test`): ./bench/memory.sh [EPOCHS] [IMAGES] [OPTIMIZER]
 # Trains the Keras MNIST MLP on IMAGES images (default 6000) for EPOCHS epochs (default 30) in one
 # fit and prints heap (after GC), JavaCPP off-heap and physical memory after each epoch.
 # JAVA_OPTS=-Ddln.engine=samediff measures the SameDiff engine instead of the fast one.
@@ -15,4 +15,4 @@ done
 deps=$(tr ':' '\n' < interpreter/target/test-classpath.txt | grep -v '/target/classes$' | paste -sd: -)
 export OMP_WAIT_POLICY=passive
 export DLN_DATA="${DLN_DATA:-$PWD/../shared/data}"
-exec java -Xmx2g ${JAVA_OPTS:-} -cp "${cp_run#:}:$deps" dln.reliability.TrainingMemoryWatch "${1:-30}" "${2:-6000}"
+exec java -Xmx2g ${JAVA_OPTS:-} -cp "${cp_run#:}:$deps" dln.reliability.TrainingMemoryWatch "${1:-30}" "${2:-6000}" "${3:-Adam()}"

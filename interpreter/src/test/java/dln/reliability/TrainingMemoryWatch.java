@@ -13,7 +13,7 @@ import org.bytedeco.javacpp.Pointer;
  * memory JavaCPP tracks (ND4J's native buffers) plus the process's physical memory. Flat figures
  * after the first epoch mean no leak per step or per epoch.
  *
- * <p>Arguments: {@code [EPOCHS] [IMAGES]}, defaults 30 and 6000.
+ * <p>Arguments: {@code [EPOCHS] [IMAGES] [OPTIMIZER]}, defaults 30, 6000 and {@code Adam()}.
  */
 public final class TrainingMemoryWatch {
   private static final double MIB = 1024.0 * 1024.0;
@@ -23,6 +23,7 @@ public final class TrainingMemoryWatch {
   public static void main(String[] args) {
     int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int images = args.length > 1 ? Integer.parseInt(args[1]) : 6000;
+    String optimizer = args.length > 2 ? args[2] : "Adam()";
     PrintWriter out = new PrintWriter(System.out, true);
     Dln dln = Dln.builder().out(out).err(out).seed(1).sandbox(Sandbox.unrestricted()).build();
     dln.register("memory", "Prints heap and off-heap memory after an epoch.", a -> {
@@ -33,8 +34,8 @@ public final class TrainingMemoryWatch {
         + "x = x[:" + images + "]\ny = to_categorical(y[:" + images + "], 10)\n"
         + "model = Sequential([Input(784), Dense(512, activation='relu'), Dropout(0.2),"
         + " Dense(512, activation='relu'), Dropout(0.2), Dense(10, activation='softmax')])\n"
-        + "model.compile(loss='categorical_crossentropy', optimizer=Adam(), metrics=['accuracy'])");
-    out.println("epoch  heap_MiB  offheap_MiB  physical_MiB   (" + images + " images, batch 128, "
+        + "model.compile(loss='categorical_crossentropy', optimizer=" + optimizer + ", metrics=['accuracy'])");
+    out.println("epoch  heap_MiB  offheap_MiB  physical_MiB   (" + images + " images, batch 128, " + optimizer + ", "
         + System.getProperty("dln.engine", "fast") + " engine)");
     report(out, 0);
     long start = System.nanoTime();
