@@ -154,6 +154,31 @@ class ReplTerminalTest {
   }
 
   @Test
+  @Order(7)
+  void layersHaveHelpCompletionAndCtrlCStopsFitKeepingTheModel() throws Exception {
+    clear();
+    line(":help Dense");
+    String help = waitForScreen("Dense's help", s -> s.contains("Dense(units") && s.contains("Example:"));
+    assertTrue(help.contains("activation: "), help);
+    clear();
+    keys("-l", "c = Conv2D(32, 3, pad");
+    keys("Tab");
+    waitForScreen("Conv2D's padding= keyword", s -> s.contains("Conv2D(32, 3, padding="));
+    clear();
+    line("x = randn(20000, 20); y = to_categorical(argmax(x[:, 0:2], axis=1), 2)");
+    line("m = Sequential([Input(20), Dense(256, relu), Dense(256, relu), Dense(2, softmax)])");
+    line("m.compile(optimizer=Adam(), loss='categorical_crossentropy', metrics=['accuracy'])");
+    line("h = m.fit(x, y, epochs=500, batch_size=16)");
+    waitForScreen("training under way", s -> s.contains("Epoch 1/500"));
+    Thread.sleep(1500);
+    keys("C-c");
+    waitForScreen("the prompt back after Ctrl-C", s -> s.strip().endsWith(Repl.PROMPT.strip()));
+    clear();
+    line("h.interrupted and len(m.predict(x[:3])) == 3");
+    waitForScreen("history and model kept", s -> s.lines().anyMatch(l -> l.strip().equals("true")));
+  }
+
+  @Test
   @Order(8)
   void saveWritesTheSuccessfulEntriesAsARunnableScript() throws Exception {
     clear();
