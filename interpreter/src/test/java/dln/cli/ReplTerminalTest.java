@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplTerminalTest {
   private static final String SESSION = "dln-test";
-  private static final long TIMEOUT_MS = 60_000;
+  private static final long TIMEOUT_MS = 90_000;
   @TempDir
   static Path home;
   private static String socket;
@@ -41,10 +41,22 @@ class ReplTerminalTest {
     Path launcher = home.resolve("repl.sh");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Files.writeString(launcher, "#!/bin/sh\nexport OMP_WAIT_POLICY=passive\ncd '" + home + "'\nexec '" + java
-        + "' -Xss16m -Duser.home='" + home + "' -cp \"$DLN_TEST_CLASSPATH\" dln.cli.Main\n", StandardCharsets.UTF_8);
+        + "' -Xss16m -Duser.home='" + home + "' -Dorg.bytedeco.javacpp.cachedir='" + javacppCache()
+        + "' -cp \"$DLN_TEST_CLASSPATH\" dln.cli.Main\n", StandardCharsets.UTF_8);
     tmux(List.of("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "50",
         "-e", "DLN_TEST_CLASSPATH=" + System.getProperty("java.class.path"), "sh " + launcher));
     waitForScreen("the first prompt", s -> s.contains(Repl.PROMPT));
+  }
+
+  /**
+   * The real user's JavaCPP cache, where this test JVM already unpacked ND4J's natives: with the
+   * temporary home alone the REPL would unpack ~330 MB again, which on a loaded machine can take
+   * longer than the test waits.
+   */
+  private static String javacppCache() {
+    String configured = System.getProperty("org.bytedeco.javacpp.cachedir");
+    if (configured != null) return configured;
+    return Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString();
   }
 
   @AfterAll
