@@ -56,11 +56,11 @@ public final class Repl {
   });
   private volatile boolean evaluating;
 
-  private Repl(Terminal terminal, boolean debug) {
+  private Repl(Terminal terminal, boolean debug, PrintWriter out, Dln dln) {
     this.terminal = terminal;
     this.debug = debug;
-    this.out = terminal.writer();
-    this.dln = Dln.builder().out(out).err(out).interactive(true).sandbox(Sandbox.unrestricted()).build();
+    this.out = out;
+    this.dln = dln;
     dln.set("argv", new ArrayList<Object>());
     this.catalog = new Catalog(dln.interpreter());
     Path history = Path.of(System.getProperty("user.home"), ".dln", "history");
@@ -148,8 +148,14 @@ public final class Repl {
     Thread warm = new Thread(Engine::warmUp, "dln-warmup");
     warm.setDaemon(true);
     warm.start();
+    // The interpreter is built while JLine opens the terminal; its output reaches the terminal once open.
+    LateWriter late = new LateWriter();
+    PrintWriter out = new PrintWriter(late, true);
+    java.util.concurrent.CompletableFuture<Dln> dln = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> Dln.builder().out(out).err(out).interactive(true).sandbox(Sandbox.unrestricted()).build());
     try (Terminal terminal = TerminalBuilder.builder().name("dln").system(true).build()) {
-      return new Repl(terminal, debug).loop();
+      late.target(terminal.writer());
+      return new Repl(terminal, debug, out, dln.join()).loop();
     } catch (IOException e) {
       System.err.println("dln: cannot open the terminal: " + e.getMessage());
       return 2;
