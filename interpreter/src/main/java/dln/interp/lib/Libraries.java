@@ -17,7 +17,8 @@ public final class Libraries {
       new PictureLib(),
       new ModelLib(),
       new ModelIoLib(),
-      new ZooLib());
+      new ZooLib(),
+      new NameConstantsLib());
 
   public static Globals createGlobals() {
     Globals g = new Globals();
