@@ -1,7 +1,6 @@
 package dln.runtime.train.fast;
 
 import dln.runtime.nn.Weight;
-import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -54,18 +53,12 @@ final class Conv2DStep extends LayerStep {
 
   @Override
   List<Weight> weights() {
-    List<Weight> w = new ArrayList<>();
-    w.add(kernel);
-    if (bias != null) w.add(bias);
-    return w;
+    return kernelAndBias(kernel, bias);
   }
 
   @Override
   List<INDArray> gradients() {
-    List<INDArray> g = new ArrayList<>();
-    g.add(dKernel);
-    if (bias != null) g.add(dBias);
-    return g;
+    return kernelAndBias(dKernel, bias != null ? dBias : null);
   }
 
   @Override

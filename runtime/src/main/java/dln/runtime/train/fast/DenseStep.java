@@ -1,7 +1,6 @@
 package dln.runtime.train.fast;
 
 import dln.runtime.nn.Weight;
-import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -77,18 +76,12 @@ final class DenseStep extends LayerStep {
 
   @Override
   List<Weight> weights() {
-    List<Weight> w = new ArrayList<>();
-    w.add(kernel);
-    if (bias != null) w.add(bias);
-    return w;
+    return kernelAndBias(kernel, bias);
   }
 
   @Override
   List<INDArray> gradients() {
-    List<INDArray> g = new ArrayList<>();
-    g.add(dKernel);
-    if (dBias != null) g.add(dBias);
-    return g;
+    return kernelAndBias(dKernel, dBias);
   }
 
   @Override

@@ -14,6 +14,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * for the backward pass that follows.
  */
 abstract class LayerStep {
+  /** [kernel] or [kernel, bias]: the weight (or gradient) list of a layer whose bias is optional. */
+  static <T> List<T> kernelAndBias(T kernel, T bias) {
+    return bias == null ? List.of(kernel) : List.of(kernel, bias);
+  }
+
   /** The layer's weights, in the same order as {@link #gradients()}. */
   List<Weight> weights() {
     return List.of();
