@@ -18,6 +18,7 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.tensor.Slice;
 import dln.runtime.tensor.Tensors;
 import java.io.PrintWriter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -402,16 +403,24 @@ public final class Interpreter implements Invoker {
 
   // ----------------------------------------------------------------------------------- expressions
 
-  Object eval(Expr e, Scope scope) {
-    if (e instanceof Expr.Literal l) return l.value();
-    if (e instanceof Expr.Name n) return lookup(n, scope);
-    if (e instanceof Expr.Call c) return call(c, scope);
-    if (e instanceof Expr.Attr a) return attr(eval(a.object(), scope), a.name(), a.pos());
-    if (e instanceof Expr.Binary b) {
-      Object l = eval(b.left(), scope);
+  /**
+   * A binary operator. A left-associative chain ({@code 1 + 1 + … + 1}) is a tree as deep as the
+   * chain is long, so its left spine is walked in a loop: 250,000 terms must not overflow the stack
+   * and be reported as runaway recursion.
+   */
+  private Object binary(Expr.Binary top, Scope scope) {
+    ArrayDeque<Expr.Binary> spine = new ArrayDeque<>();
+    Expr leftmost = top;
+    while (leftmost instanceof Expr.Binary b) {
+      spine.push(b);
+      leftmost = b.left();
+    }
+    Object acc = eval(leftmost, scope);
+    while (!spine.isEmpty()) {
+      Expr.Binary b = spine.pop();
       Object r = eval(b.right(), scope);
       try {
-        return Operators.binary(b.op(), l, r);
+        acc = Operators.binary(b.op(), acc, r);
       } catch (DlnException ex) {
         throw ex.at(b.pos());
       } catch (DlnRuntimeException ex) {
@@ -420,6 +429,15 @@ public final class Interpreter implements Invoker {
         throw new DlnException("overflow error", "integer overflow in " + b.op(), "use floats for very large numbers", b.pos());
       }
     }
+    return acc;
+  }
+
+  Object eval(Expr e, Scope scope) {
+    if (e instanceof Expr.Literal l) return l.value();
+    if (e instanceof Expr.Name n) return lookup(n, scope);
+    if (e instanceof Expr.Call c) return call(c, scope);
+    if (e instanceof Expr.Attr a) return attr(eval(a.object(), scope), a.name(), a.pos());
+    if (e instanceof Expr.Binary b) return binary(b, scope);
     if (e instanceof Expr.Index ix) {
       Object obj = eval(ix.object(), scope);
       List<Object> subs = subscripts(ix, scope);
@@ -741,10 +759,24 @@ public final class Interpreter implements Invoker {
     }
     if (v instanceof INDArray t) {
       if (t.rank() == 0) throw new DlnException("type error", "cannot iterate over a 0-d tensor", null, pos);
+      // Rows are made as they are consumed, each after a cancellation check: a 100,000-row tensor
+      // must not build 100,000 views before Ctrl-C or a host's timeout is noticed.
       long n = t.size(0);
-      List<Object> rows = new ArrayList<>();
-      for (long i = 0; i < n; i++) rows.add(Tensors.get(t, List.of(i)));
-      return rows.iterator();
+      return new Iterator<Object>() {
+        private long i;
+
+        @Override
+        public boolean hasNext() {
+          return i < n;
+        }
+
+        @Override
+        public Object next() {
+          if (i >= n) throw new java.util.NoSuchElementException();
+          checkCancelled();
+          return Tensors.get(t, List.of(i++));
+        }
+      };
     }
     if (v instanceof Iterable<?> it) return it.iterator();
     throw new DlnException("type error", Values.typeName(v) + " is not iterable", null, pos);

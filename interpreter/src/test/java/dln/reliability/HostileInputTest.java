@@ -103,6 +103,27 @@ class HostileInputTest {
   }
 
   @Test
+  void aQuarterMillionTermSumOnASmallStack() throws InterruptedException {
+    // Once a "recursion error ... check that the recursion has a base case": the left-deep tree of
+    // a long operator chain was evaluated recursively.
+    assertEquals("OK 250000", onSmallStack(dln(), "1" + " + 1".repeat(249_999)));
+    assertEquals("OK 0", onSmallStack(dln(), "100000" + " - 1".repeat(100_000)));
+  }
+
+  @Test
+  void elementwiseFunctionsOfTwoNumbersAndOfOperandsOfDifferentRank() {
+    Dln d = dln();
+    // Found by the fuzzer: np.maximum/np.minimum of two numbers was an internal failure, and
+    // libnd4j mis-sized comparisons of a (1, 1) tensor with a (6,) tensor.
+    assertEquals("OK 1", outcome(d, "int(np.maximum(True, False))"));
+    assertEquals("OK 6", outcome(d, "int(np.dot(2, 3))"));
+    assertEquals("OK NaN", outcome(d, "float(np.minimum(not [], float('nan')))"));
+    assertEquals("OK [1, 6]", outcome(d, "list((np.array([[3]]) >= arange(-2, 4)).shape)"));
+    assertEquals("OK 4", outcome(d, "int(sum(np.array([[1]]) >= arange(-2, 4)))"));
+    assertEquals("OK [2, 1, 3]", outcome(d, "list((tensor([1, 2, 3]) < zeros(2, 1, 1)).shape)"));
+  }
+
+  @Test
   void nulAndReplacementCharactersInSource() {
     Dln d = dln();
     assertEquals("""

@@ -223,6 +223,11 @@ public final class DataLib implements Library {
     }
 
     @Override
+    public void reading() {
+      invoker.checkCancelled();
+    }
+
+    @Override
     public void update(String name, long done, long total) {
       invoker.checkCancelled();
       PrintWriter err = invoker.err();

@@ -82,6 +82,13 @@ final class DTypes {
     return tt == DataType.BOOL ? DataType.LONG : tt;
   }
 
+  /** The type {@code tensor(n)} would have for a Python number: bool, int64 or float32. */
+  static DataType ofNumber(Object n) {
+    if (n instanceof Boolean) return DataType.BOOL;
+    if (n instanceof Double || n instanceof Float) return DataType.FLOAT;
+    return DataType.LONG;
+  }
+
   /** The tensor as the given type, sharing it when it already has that type. */
   static INDArray as(INDArray x, DataType t) {
     return x.dataType() == t ? x : x.castTo(t);

@@ -38,11 +38,10 @@ final class Elementwise {
   private Elementwise() {}
 
   static INDArray binary(String op, Object a, Object b) {
-    if (!(a instanceof INDArray) && !(b instanceof INDArray)) {
-      throw new IllegalArgumentException("Tensors.binary needs at least one tensor operand");
-    }
     checkOperand(a);
     checkOperand(b);
+    // Two numbers (np.maximum(1, 2), np.dot(2, 3)) give a rank-0 tensor, as numpy gives a scalar.
+    if (!(a instanceof INDArray) && !(b instanceof INDArray)) a = scalarTensor(a, DTypes.ofNumber(a));
     if (op.equals("@")) return MatMul.matmul(scalarTensor(a, DTypes.promote(a, b)), scalarTensor(b, DTypes.promote(a, b)));
     DataType common = DTypes.promote(a, b);
     boolean comparison = switch (op) {
@@ -77,7 +76,8 @@ final class Elementwise {
       return p.dataType() == result ? p : p.castTo(result);
     }
     INDArray out = Nd4j.create(result, shape);
-    INDArray[] in = {x, y};
+    // libnd4j's comparison ops mis-size a (1, 1) against a (6,) operand: give both the full rank.
+    INDArray[] in = {atRank(x, shape.length), atRank(y, shape.length)};
     INDArray[] outs = {out};
     DynamicCustomOp exec = switch (op) {
       case "+" -> new AddOp(in, outs);
@@ -98,6 +98,15 @@ final class Elementwise {
     };
     Nd4j.exec(exec);
     return out;
+  }
+
+  /** x with leading axes of size 1 up to {@code rank} (a view); rank-0 operands stay scalars. */
+  private static INDArray atRank(INDArray x, int rank) {
+    if (x.rank() == 0 || x.rank() == rank) return x;
+    long[] shape = new long[rank];
+    java.util.Arrays.fill(shape, 1L);
+    System.arraycopy(x.shape(), 0, shape, rank - x.rank(), x.rank());
+    return x.reshape(shape);
   }
 
   private static void checkOperand(Object v) {

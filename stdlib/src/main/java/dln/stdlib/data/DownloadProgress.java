@@ -15,4 +15,10 @@ public interface DownloadProgress {
    * @param total expected size in bytes, or -1 if the server did not say
    */
   void update(String file, long done, long total);
+
+  /**
+   * Called often (every 64 KiB) while a data set's local files are read, so that a long read can
+   * be stopped: an implementation may throw (Ctrl-C, a host's cancel) and the exception propagates.
+   */
+  default void reading() {}
 }

@@ -35,11 +35,19 @@ public final class IdxReader {
 
   /** Reads and checks a whole IDX file; gzip is detected from the file's first bytes. */
   public static IdxArray read(Path file) {
+    return read(file, () -> {});
+  }
+
+  /**
+   * Reads and checks a whole IDX file, running {@code checkpoint} after every 64 KiB of data: it may
+   * throw to stop the read (Ctrl-C in the REPL, a host's cancel), which then propagates as is.
+   */
+  public static IdxArray read(Path file, Runnable checkpoint) {
     boolean gzip = isGzip(file);
     try (InputStream raw = Files.newInputStream(file);
          InputStream in = gzip ? new GZIPInputStream(new BufferedInputStream(raw, BUFFER), BUFFER)
              : new BufferedInputStream(raw, BUFFER)) {
-      return read(in, file, gzip ? -1 : Files.size(file));
+      return read(in, file, gzip ? -1 : Files.size(file), checkpoint);
     } catch (DlnRuntimeException e) {
       throw e;
     } catch (ZipException e) {
@@ -57,7 +65,7 @@ public final class IdxReader {
    * Reads an IDX stream. {@code plainSize} is the file length for an uncompressed file (checked
    * against the header before the payload is allocated), or -1 when the length is unknown.
    */
-  static IdxArray read(InputStream in, Path file, long plainSize) throws IOException {
+  static IdxArray read(InputStream in, Path file, long plainSize, Runnable checkpoint) throws IOException {
     byte[] magic = in.readNBytes(4);
     if (magic.length < 4) {
       throw corrupt(file, magic.length == 0 ? "it is empty" : "it is truncated: only " + magic.length + " bytes, not even a header");
@@ -94,7 +102,7 @@ public final class IdxReader {
     if (plainSize >= 0 && plainSize != headerSize + payload) {
       throw lengthMismatch(file, dims, payload, plainSize - headerSize);
     }
-    byte[] data = readPayload(in, (int) payload);
+    byte[] data = readPayload(in, (int) payload, checkpoint);
     if (data.length < payload) {
       throw lengthMismatch(file, dims, payload, data.length);
     }
@@ -110,13 +118,14 @@ public final class IdxReader {
    * than trusting the header up front, so a corrupt header cannot make us allocate gigabytes for
    * a small file.
    */
-  private static byte[] readPayload(InputStream in, int expected) throws IOException {
+  private static byte[] readPayload(InputStream in, int expected, Runnable checkpoint) throws IOException {
     int capacity = Math.min(expected, 64 << 20);
     byte[] buf = new byte[capacity];
     int n = 0;
     while (n < expected) {
       if (n == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(expected, 2L * buf.length));
-      int r = in.read(buf, n, buf.length - n);
+      checkpoint.run();
+      int r = in.read(buf, n, Math.min(BUFFER, buf.length - n));
       if (r < 0) break;
       n += r;
     }

@@ -45,8 +45,9 @@ public final class ImageDatasets {
   /** Loads {@code ds}: finds (or downloads) its four files, checks them, and builds the tensors. */
   public static TrainTest load(ImageDataset ds, LoadOptions options, DataLocations where, DownloadProgress progress) {
     Map<ImageDataset.DataFile, Path> files = locate(ds, where, progress);
-    XY train = split(ds, files.get(ds.trainImages()), files.get(ds.trainLabels()), options);
-    XY test = split(ds, files.get(ds.testImages()), files.get(ds.testLabels()), options);
+    Runnable checkpoint = progress::reading;
+    XY train = split(ds, files.get(ds.trainImages()), files.get(ds.trainLabels()), options, checkpoint);
+    XY test = split(ds, files.get(ds.testImages()), files.get(ds.testLabels()), options, checkpoint);
     return new TrainTest(train, test);
   }
 
@@ -87,9 +88,9 @@ public final class ImageDatasets {
   }
 
   /** One split: reads images and labels, checks they agree, and builds the tensors. */
-  static XY split(ImageDataset ds, Path imagesFile, Path labelsFile, LoadOptions o) {
-    IdxArray images = cached(imagesFile);
-    IdxArray labels = cached(labelsFile);
+  static XY split(ImageDataset ds, Path imagesFile, Path labelsFile, LoadOptions o, Runnable checkpoint) {
+    IdxArray images = cached(imagesFile, checkpoint);
+    IdxArray labels = cached(labelsFile, checkpoint);
     int[] dims = images.dims();
     if (dims.length != 3) {
       throw IdxReader.corrupt(imagesFile, "an images file needs 3 dimensions [count, rows, cols], this one has " + dims.length);
@@ -147,18 +148,18 @@ public final class ImageDatasets {
   }
 
   /** Reads through the soft cache; a changed file (size or time) is read again. */
-  static IdxArray cached(Path file) {
+  static IdxArray cached(Path file, Runnable checkpoint) {
     CacheKey key;
     try {
       Path real = file.toAbsolutePath().normalize();
       key = new CacheKey(real, Files.size(real), Files.getLastModifiedTime(real).toMillis());
     } catch (IOException e) {
-      return IdxReader.read(file);
+      return IdxReader.read(file, checkpoint);
     }
     SoftReference<IdxArray> ref = CACHE.get(key);
     IdxArray a = ref == null ? null : ref.get();
     if (a == null) {
-      a = IdxReader.read(file);
+      a = IdxReader.read(file, checkpoint);
       CACHE.put(key, new SoftReference<>(a));
     }
     return a;
