@@ -83,6 +83,7 @@ def machine():
         "simd": simd, "memory_gib": round(mem_kb / 2**20, 1), "os": platform.platform(),
         "java": sh("java -version 2>&1 | head -1"), "python_torch": torch_version(),
         "nd4j_natives": "linux-x86_64" + native_extension(flags), "loadavg_start": open("/proc/loadavg").read().split()[:3],
+        "openblas_core": openblas_core() if torch_version() else None,
     }
 
 
@@ -113,6 +114,40 @@ def env():
     e = dict(os.environ)
     e["OMP_WAIT_POLICY"] = "passive"  # everyone waits passively: spinning threads fight on small machines
     e["DLN_DATA"] = data_dir()
+    return e
+
+
+# Cores OpenBLAS 0.3.21 falls back to when it does not know a CPU: on a Sapphire Rapids VM Debian's
+# libopenblas0-pthread reports "Prescott" (SSE3 kernels, ~50 GFLOP/s where SkylakeX kernels give ~220).
+OLD_OPENBLAS_CORES = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine",
+                      "Northwood", "Banias", "Athlon", "Opteron", "Barcelona", "Nano", "Generic", "Unknown"}
+_openblas_core = None
+
+
+def openblas_core():
+    """(detected, forced): the core Debian's OpenBLAS picks for PyTorch, and the OPENBLAS_CORETYPE the
+    benchmark sets when that pick ignores the CPU's AVX-512/AVX2 (None when the pick is right, or the
+    user set OPENBLAS_CORETYPE)."""
+    global _openblas_core
+    if _openblas_core is None:
+        probe = subprocess.run([torch_python(), "-c", "import torch; torch.ones(64, 64) @ torch.ones(64, 64)"],
+                               env={**env(), "OPENBLAS_VERBOSE": "2"}, capture_output=True, text=True)
+        found = re.search(r"Core: (\S+)", probe.stdout + probe.stderr)
+        detected = found.group(1) if found else "?"
+        flags = set(open("/proc/cpuinfo").read().split())
+        forced = None
+        if "OPENBLAS_CORETYPE" not in os.environ and detected in OLD_OPENBLAS_CORES:
+            forced = "SkylakeX" if {"avx512f", "avx512bw", "avx512vl"} <= flags else "Haswell" if "avx2" in flags else None
+        _openblas_core = (detected, forced)
+    return _openblas_core
+
+
+def torch_env():
+    """PyTorch at its best: OpenBLAS with the kernels for this CPU."""
+    e = env()
+    forced = openblas_core()[1]
+    if forced:
+        e["OPENBLAS_CORETYPE"] = forced
     return e
 
 
@@ -177,7 +212,8 @@ class Run:
         self.log.flush()
         start = time.perf_counter()
         try:
-            p = subprocess.run(cmd, cwd=REPO, env=env(), capture_output=True, text=True, timeout=timeout)
+            p = subprocess.run(cmd, cwd=REPO, env=torch_env() if label == "pytorch" else env(), capture_output=True,
+                               text=True, timeout=timeout)
             out, err, rc = p.stdout, p.stderr, p.returncode
         except subprocess.TimeoutExpired as e:
             out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
@@ -359,6 +395,11 @@ def markdown(meta, cfg, s, mode, seconds):
     a(f"- Memory {m['memory_gib']} GiB; {m['os']}; {m['java']}; PyTorch {m['python_torch'] or 'NOT INSTALLED'}")
     a(f"- ND4J natives for DLN, SameDiff and DL4J: `{m['nd4j_natives']}`; every peer runs with `OMP_WAIT_POLICY=passive`, "
       f"threads = cores")
+    if m.get("openblas_core"):
+        detected, forced = m["openblas_core"]
+        a(f"- PyTorch's OpenBLAS (Debian): detected core `{detected}`" + (
+            f", which ignores this CPU's SIMD: the PyTorch peer runs with `OPENBLAS_CORETYPE={forced}` (its best here)"
+            if forced else (" (`OPENBLAS_CORETYPE` set by the user)" if "OPENBLAS_CORETYPE" in os.environ else "")))
     a(f"- Load average at start {' '.join(m['loadavg_start'])}, at end {' '.join(meta['loadavg_end'])} "
       f"(above {m['cores']} means other work shared the cores: treat the figures as noisy)\n")
     if s["failures"]:

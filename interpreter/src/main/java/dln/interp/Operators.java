@@ -21,6 +21,24 @@ final class Operators {
       Map.entry("//", "floor-divide"), Map.entry("%", "take the remainder of"), Map.entry("**", "raise"),
       Map.entry("@", "matrix-multiply"));
 
+  /**
+   * x ** y for ints by repeated squaring: {@code 1 ** (2**63 - 1)} must not loop 2⁶³ times (found
+   * by the fuzzer); overflow throws ArithmeticException ("overflow error").
+   */
+  static long power(long x, long y) {
+    if (x == 0) return y == 0 ? 1 : 0;
+    if (x == 1) return 1;
+    if (x == -1) return (y & 1) == 0 ? 1 : -1;
+    long r = 1;
+    long base = x;
+    while (true) {
+      if ((y & 1) != 0) r = Math.multiplyExact(r, base);
+      y >>= 1;
+      if (y == 0) return r;
+      base = Math.multiplyExact(base, base);
+    }
+  }
+
   static Object binary(String op, Object a, Object b) {
     if (a instanceof Variable v) a = v.current();
     if (b instanceof Variable v) b = v.current();
@@ -142,11 +160,7 @@ final class Operators {
           if (y == 0) throw zero();
           return Math.floorMod(x, y);
         case "**":
-          if (y >= 0) {
-            long r = 1;
-            for (long i = 0; i < y; i++) r = Math.multiplyExact(r, x);
-            return r;
-          }
+          if (y >= 0) return power(x, y);
           return Math.pow(x, y);
         default:
           throw mismatch(op, a, b);

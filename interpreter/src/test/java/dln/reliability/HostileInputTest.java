@@ -72,6 +72,8 @@ class HostileInputTest {
             2 ** 10**10
               ^
           hint: use floats for very large numbers""", outcome(dln(), "2 ** 10**10"));
+    // Found by the fuzzer: int powers multiplied in a loop, so these ran for hours.
+    assertEquals("OK [0, 1, -1, 4611686018427387904]", outcome(dln(), "[0 ** 9223372036854775807, 1 ** 9223372036854775807, (-1) ** 9223372036854775807, 2 ** 62]"));
   }
 
   @Test
@@ -121,6 +123,22 @@ class HostileInputTest {
     assertEquals("OK [1, 6]", outcome(d, "list((np.array([[3]]) >= arange(-2, 4)).shape)"));
     assertEquals("OK 4", outcome(d, "int(sum(np.array([[1]]) >= arange(-2, 4)))"));
     assertEquals("OK [2, 1, 3]", outcome(d, "list((tensor([1, 2, 3]) < zeros(2, 1, 1)).shape)"));
+  }
+
+  @Test
+  void modelsCalledOnANumberAndErrorsWithoutAMessage() {
+    Dln d = dln();
+    // Both found by the fuzzer: an internal failure in Shapes.sample, and a bare "error:".
+    assertEquals("""
+        h.dln:1:33: shape error: layer 'sequential' (Sequential) is applied to a batch (samples along the first axis), got a number
+            Sequential([Input(4), Dense(1)])(float('inf'))
+                                            ^
+          hint: wrap a single sample in a batch of one, e.g. model(tensor([[1.0, 2.0]]))""",
+        outcome(d, "Sequential([Input(4), Dense(1)])(float('inf'))"));
+    assertEquals("""
+        h.dln:1:1: error: error() was called with an empty message
+            error('')
+            ^""", outcome(d, "error('')"));
   }
 
   @Test

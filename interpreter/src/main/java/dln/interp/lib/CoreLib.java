@@ -246,7 +246,9 @@ public final class CoreLib implements Library {
           return dflt;
         });
     g.def("error", "message", "Stops the program with an error message (like Python's raise).\nExample: if depth < 8: error('depth must be at least 8')", a -> {
-      throw new DlnException("error", a.string("message"));
+      String message = a.string("message");
+      // A blank message would print as a bare "error:" (found by the fuzzer): say where it came from.
+      throw new DlnException("error", message.isBlank() ? "error() was called with an empty message" : message);
     });
     g.def("callable", "x", "True if x can be called.\nExample: callable(print)", a -> dln.interp.call.TypeTable.callable(a.get("x")) != null);
     installListMethods();

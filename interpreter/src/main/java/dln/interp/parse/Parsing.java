@@ -48,6 +48,7 @@ public final class Parsing {
     DlnParser parser = new DlnParser(new CommonTokenStream(lexer));
     parser.removeErrorListeners();
     parser.addErrorListener(new Listener(source, lexer));
+    AntlrCaches.use(lexer, parser);
     // Building the AST recurses as deeply as the parser: on a host thread with a small stack, 10,000
     // nested brackets overflow there too (found by HostileInputTest), so both are guarded.
     try {
@@ -55,6 +56,8 @@ public final class Parsing {
     } catch (StackOverflowError e) {
       throw new DlnException("syntax error", "the expression is nested too deeply", "split it into smaller statements",
           new Pos(source, 1, 0));
+    } finally {
+      AntlrCaches.trim();
     }
   }
 

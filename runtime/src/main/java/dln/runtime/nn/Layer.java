@@ -166,6 +166,16 @@ public abstract class Layer {
 
   // ---------------------------------------------------------------- eager use
 
+  /** Eager inputs are batches: a number (rank 0) has no batch axis to drop (found by the fuzzer). */
+  protected final void checkBatched(List<INDArray> xs) {
+    for (INDArray x : xs) {
+      if (x.rank() == 0) {
+        throw DlnRuntimeException.shape(describe() + " is applied to a batch (samples along the first axis), got a number",
+            "wrap a single sample in a batch of one, e.g. model(tensor([[1.0, 2.0]]))");
+      }
+    }
+  }
+
   /** Runs the layer on an eager batch in inference mode (dropout off, moving statistics). */
   public INDArray call(INDArray x) {
     List<INDArray> out = call(List.of(x));
@@ -175,6 +185,7 @@ public abstract class Layer {
 
   /** Runs the layer on eager batches in inference mode. */
   public List<INDArray> call(List<INDArray> xs) {
+    checkBatched(xs);
     if (eager == null) eager = new EagerRunner(this);
     return eager.run(xs);
   }

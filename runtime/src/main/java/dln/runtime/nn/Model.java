@@ -401,6 +401,7 @@ public class Model extends Layer {
 
   @Override
   public List<INDArray> call(List<INDArray> xs) {
+    checkBatched(xs);
     List<long[]> shapes = new ArrayList<>();
     for (INDArray x : xs) shapes.add(Shapes.sample(x.shape()));
     buildFor(shapes);
