@@ -76,10 +76,13 @@ public final class FastEngine implements TrainingEngine {
     requireCompiled();
     Map<Weight, Boolean> trainable = new IdentityHashMap<>();
     for (Model.WeightRef r : model.weightRefs()) trainable.put(r.weight(), r.trainable());
+    long t = StepProfile.start();
     INDArray out = forward(x.get(0), true);
     long rows = out.size(0);
     Head h = heads.get(rows);
+    t = StepProfile.start();
     double loss = loss(out, y.get(0), h, true);
+    t = StepProfile.add("loss head", t);
 
     // Backward: weight gradients for trainable layers, input gradients while an earlier layer trains.
     List<LayerStep> steps = plan.steps;
@@ -90,8 +93,10 @@ public final class FastEngine implements TrainingEngine {
       if (trains[i] && firstTrainable == steps.size()) firstTrainable = i;
     }
     INDArray grad = h.grad;
+    t = StepProfile.start();
     for (int i = steps.size() - 1; i >= firstTrainable; i--) {
       grad = steps.get(i).backward(grad, trains[i], i > firstTrainable);
+      t = StepProfile.add(plan.labels.get(i) + " backward", t);
     }
     List<Weight> weights = new ArrayList<>();
     List<INDArray> grads = new ArrayList<>();
@@ -106,7 +111,10 @@ public final class FastEngine implements TrainingEngine {
         }
       }
     }
+    t = StepProfile.start();
     if (!weights.isEmpty()) config.optimizer().step(weights, grads, epoch);
+    StepProfile.add("optimizer " + config.optimizer().getClass().getSimpleName(), t);
+    StepProfile.step();
     return new StepResult(loss, List.of(out));
   }
 
@@ -124,7 +132,15 @@ public final class FastEngine implements TrainingEngine {
 
   private INDArray forward(INDArray x, boolean training) {
     INDArray a = x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT);
-    for (LayerStep s : plan.steps) a = s.forward(a, training);
+    if (!StepProfile.ON || !training) {
+      for (LayerStep s : plan.steps) a = s.forward(a, training);
+      return a;
+    }
+    long t = StepProfile.start();
+    for (int i = 0; i < plan.steps.size(); i++) {
+      a = plan.steps.get(i).forward(a, true);
+      t = StepProfile.add(plan.labels.get(i) + " forward", t);
+    }
     return a;
   }
 

@@ -38,9 +38,12 @@ final class FastPlan {
   /** The step whose pre-activation the fused head reads (null for mean squared error). */
   final LayerStep fusedStep;
   final long[] outputSample;
+  /** A label per step for {@link StepProfile}: position, layer type and name. */
+  final List<String> labels;
 
-  private FastPlan(List<LayerStep> steps, LossHead head, LayerStep fusedStep, long[] outputSample) {
+  private FastPlan(List<LayerStep> steps, List<String> labels, LossHead head, LayerStep fusedStep, long[] outputSample) {
     this.steps = steps;
+    this.labels = labels;
     this.head = head;
     this.fusedStep = fusedStep;
     this.outputSample = outputSample;
@@ -93,6 +96,7 @@ final class FastPlan {
     }
 
     List<LayerStep> steps = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
     LayerStep fused = null;
     for (int i = 0; i < chain.size(); i++) {
       Node n = chain.get(i);
@@ -108,9 +112,10 @@ final class FastPlan {
       LayerStep step = stepFor(layer, act, fuse, in, out);
       if (fuse) fused = step;
       steps.add(step);
+      labels.add((i + 1) + " " + layer.typeName() + " " + Shapes.format(Shapes.sample(out)));
     }
     // Without a loss the output softmax runs as a plain (forward-only) activation.
-    return new FastPlan(steps, head, fused, Shapes.sample(outShape));
+    return new FastPlan(steps, labels, head, fused, Shapes.sample(outShape));
   }
 
   /** The activation a layer applies (LINEAR for layers without one). */
