@@ -65,12 +65,34 @@ public final class Rng {
     return create(v, shape);
   }
 
-  /** 1 with probability keep, else 0 (dropout masks). */
-  public static INDArray bernoulli(long[] shape, double keep) {
-    SplittableRandom r = current();
+  /**
+   * An inverted-dropout mask: each value {@code 1 / keep} with probability {@code keep}, else 0.
+   * Both training engines draw their masks here, in the same order, so seeded runs agree.
+   */
+  public static INDArray dropoutMask(long[] shape, double keep) {
     float[] v = new float[count(shape)];
-    for (int i = 0; i < v.length; i++) v[i] = r.nextDouble() < keep ? 1f : 0f;
+    fillDropoutMask(v, keep);
     return create(v, shape);
+  }
+
+  /**
+   * Fills {@code out} with an inverted-dropout mask. One 64-bit draw gives two values (each
+   * compares 32 random bits with {@code keep}): half the cost of a double per value, and the
+   * dropout mask is drawn for every activation of every training step.
+   */
+  public static void fillDropoutMask(float[] out, double keep) {
+    SplittableRandom r = current();
+    float scale = (float) (1.0 / keep);
+    // keep · 2^32 as an unsigned threshold: value i is kept when its 32 bits are below it.
+    long threshold = Math.min((long) Math.ceil(keep * 4294967296.0), 4294967296L);
+    int n = out.length;
+    int i = 0;
+    for (; i + 1 < n; i += 2) {
+      long bits = r.nextLong();
+      out[i] = (bits & 0xFFFFFFFFL) < threshold ? scale : 0f;
+      out[i + 1] = (bits >>> 32) < threshold ? scale : 0f;
+    }
+    if (i < n) out[i] = (r.nextLong() & 0xFFFFFFFFL) < threshold ? scale : 0f;
   }
 
   /** A random permutation of 0..n-1 (Fisher–Yates). */

@@ -162,8 +162,7 @@ public final class SameDiffEngine implements TrainingEngine {
     long batch = x.get(0).size(0);
     for (GraphContext.Mask m : g.ctx.masks()) {
       double keep = 1 - m.rate();
-      INDArray mask = Rng.bernoulli(Shapes.withBatchSize(Shapes.withBatch(m.shape()), batch), keep);
-      ph.put(m.placeholder(), mask.muli(1.0 / keep));
+      ph.put(m.placeholder(), Rng.dropoutMask(Shapes.withBatchSize(Shapes.withBatch(m.shape()), batch), keep));
     }
     return ph;
   }

@@ -2,7 +2,6 @@ package dln.runtime.train.fast;
 
 import dln.runtime.Rng;
 import dln.runtime.nn.Layer;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,12 +36,8 @@ final class DropoutStep extends LayerStep {
     active = training && rate > 0 && layer.isTrainable();
     if (!active) return in;
     Buffers b = buffers.get(in.size(0));
-    double keep = 1 - rate;
-    float scale = (float) (1.0 / keep);
-    SplittableRandom r = Rng.current();
-    float[] h = b.host();
-    for (int i = 0; i < h.length; i++) h[i] = r.nextDouble() < keep ? scale : 0f;
-    Host.write(b.mask(), h);
+    Rng.fillDropoutMask(b.host(), 1 - rate);
+    Host.write(b.mask(), b.host());
     in.mul(b.mask(), b.out());
     last = b;
     return b.out();
