@@ -135,6 +135,16 @@ class HostileInputTest {
                                             ^
           hint: wrap a single sample in a batch of one, e.g. model(tensor([[1.0, 2.0]]))""",
         outcome(d, "Sequential([Input(4), Dense(1)])(float('inf'))"));
+    // Found by the 1,000,000-execution run: empty kernels for pictures, and rounding infinity.
+    assertEquals("""
+        h.dln:1:1: shape error: show_filters() needs a non-empty kernel, got shape [1, 1, 0]
+            show_filters(tensor([[[]]]))
+            ^""", outcome(d, "show_filters(tensor([[[]]]))"));
+    assertEquals("OK inf nan", outcome(d, "str(round(1e309, 2)) + ' ' + str(round(float('nan'), 1))"));
+    assertEquals("""
+        h.dln:1:1: overflow error: round(inf) does not fit in an int
+            round(1e309)
+            ^""", outcome(d, "round(1e309)"));
     assertEquals("""
         h.dln:1:1: error: error() was called with an empty message
             error('')

@@ -159,7 +159,16 @@ public final class CoreLib implements Library {
       }
       if (x instanceof Long) return x;
       double d = a.number("x");
-      if (!a.has("ndigits")) return (long) Math.rint(d);
+      if (!a.has("ndigits")) {
+        // As Python: no int for NaN or infinity; and DLN's ints are 64-bit (found by the fuzzer).
+        if (Double.isNaN(d)) throw DlnException.value("cannot convert float NaN to integer");
+        double r = Math.rint(d);
+        if (Double.isInfinite(d) || r >= 0x1p63 || r < -0x1p63) {
+          throw new DlnException("overflow error", "round(" + dln.interp.value.Values.str(d) + ") does not fit in an int", null, null);
+        }
+        return (long) r;
+      }
+      if (!Double.isFinite(d)) return d;
       return new java.math.BigDecimal(Double.toString(d)).setScale((int) a.integer("ndigits"), java.math.RoundingMode.HALF_EVEN).doubleValue();
     });
     g.def("sum", "x, axis?, keepdims?, start?", "Sum of a list of numbers, or of a tensor's elements (along axis).\nExample: sum([1, 2, 3]); sum(t, axis=0)", a -> {

@@ -24,6 +24,9 @@ public final class ConvPictures {
       throw DlnRuntimeException.shape("show_filters() needs a convolution kernel [height, width, in_channels, filters], got shape "
           + Arrays.toString(s), "pass a Conv2D layer or its kernel, layer.weights[0]");
     }
+    if (Arrays.stream(s).anyMatch(d -> d == 0)) {
+      throw DlnRuntimeException.shape("show_filters() needs a non-empty kernel, got shape " + Arrays.toString(s), null);
+    }
     int kh = (int) s[0], kw = (int) s[1];
     int in = s.length == 4 ? (int) s[2] : 1, out = (int) s[s.length - 1];
     double[] v = GreyImage.doubles(kernel);
@@ -47,6 +50,9 @@ public final class ConvPictures {
     if (s.length != 3) {
       throw DlnRuntimeException.shape("feature_maps() needs activations [height, width, channels] of one image, got shape "
           + Arrays.toString(activations.shape()), "give a single image, e.g. x_test[0:1], and a convolution or pooling layer");
+    }
+    if (Arrays.stream(s).anyMatch(d -> d == 0)) {
+      throw DlnRuntimeException.shape("feature_maps() needs non-empty activations, got shape " + Arrays.toString(activations.shape()), null);
     }
     int h = (int) s[0], w = (int) s[1], ch = (int) s[2];
     double[] v = GreyImage.doubles(activations);
