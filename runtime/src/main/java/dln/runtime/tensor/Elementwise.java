@@ -43,24 +43,9 @@ final class Elementwise {
     // Two numbers (np.maximum(1, 2), np.dot(2, 3)) give a rank-0 tensor, as numpy gives a scalar.
     if (!(a instanceof INDArray) && !(b instanceof INDArray)) a = scalarTensor(a, DTypes.ofNumber(a));
     if (op.equals("@")) return MatMul.matmul(scalarTensor(a, DTypes.promote(a, b)), scalarTensor(b, DTypes.promote(a, b)));
-    DataType common = DTypes.promote(a, b);
-    boolean comparison = switch (op) {
-      case "<", "<=", ">", ">=", "==", "!=" -> true;
-      default -> false;
-    };
-    DataType compute;
-    DataType result;
-    if (comparison) {
-      // libnd4j compares numbers, so bools are compared as ints.
-      compute = common == DataType.BOOL ? DataType.INT : common;
-      result = DataType.BOOL;
-    } else {
-      compute = common == DataType.BOOL ? DataType.LONG : common;
-      if (op.equals("/") && !DTypes.isFloat(compute)) compute = DataType.FLOAT;
-      result = compute;
-      // Integer powers go through float64 (exact for the values ints hold in practice).
-      if (op.equals("**") && DTypes.isInt(compute)) compute = DataType.DOUBLE;
-    }
+    Types types = types(op, a, b);
+    DataType compute = types.compute();
+    DataType result = types.result();
     INDArray x = scalarTensor(a, compute);
     INDArray y = scalarTensor(b, compute);
     long[] shape = Shapes.broadcast(x.shape(), y.shape());
@@ -71,13 +56,14 @@ final class Elementwise {
           "convert to floats first, e.g. x.astype('float32'), to get inf");
     }
     if (Shapes.size(shape) == 0) return Nd4j.create(result, shape);
+    if ((op.equals("//") || op.equals("%")) && DTypes.isInt(compute)) return integerDivision(op, x, y);
+    // libnd4j's comparison ops (and Pow) mis-size a (1, 1) against a (6,) operand: give both the full rank.
+    INDArray[] in = {atRank(x, shape.length), atRank(y, shape.length)};
     if (op.equals("**")) {
-      INDArray p = Nd4j.exec(new Pow(x, y))[0];
+      INDArray p = Nd4j.exec(new Pow(in[0], in[1]))[0];
       return p.dataType() == result ? p : p.castTo(result);
     }
     INDArray out = Nd4j.create(result, shape);
-    // libnd4j's comparison ops mis-size a (1, 1) against a (6,) operand: give both the full rank.
-    INDArray[] in = {atRank(x, shape.length), atRank(y, shape.length)};
     INDArray[] outs = {out};
     DynamicCustomOp exec = switch (op) {
       case "+" -> new AddOp(in, outs);
@@ -98,6 +84,58 @@ final class Elementwise {
     };
     Nd4j.exec(exec);
     return out;
+  }
+
+  /** The dtype {@code a op b} is computed in and the dtype of its result. */
+  record Types(DataType compute, DataType result) {}
+
+  /** numpy's promotion of the operands, then the operator's own rules (comparisons give bools, / floats). */
+  static Types types(String op, Object a, Object b) {
+    DataType common = DTypes.promote(a, b);
+    boolean comparison = switch (op) {
+      case "<", "<=", ">", ">=", "==", "!=" -> true;
+      default -> false;
+    };
+    if (comparison) {
+      // libnd4j compares numbers, so bools are compared as ints.
+      return new Types(common == DataType.BOOL ? DataType.INT : common, DataType.BOOL);
+    }
+    DataType compute = common == DataType.BOOL ? DataType.LONG : common;
+    if (op.equals("/") && !DTypes.isFloat(compute)) compute = DataType.FLOAT;
+    DataType result = compute;
+    // Integer powers go through float64 (exact for the values ints hold in practice).
+    if (op.equals("**") && DTypes.isInt(compute)) compute = DataType.DOUBLE;
+    return new Types(compute, result);
+  }
+
+  /**
+   * Integer {@code //} and {@code %} with numpy's results on libnd4j (y holds no zero). libnd4j's
+   * integer FloorDiv truncates towards zero (-7 // 2 gives -3, numpy -4) and its integer FloorMod
+   * goes through float32 (2147483647 % 3 gives 2, and -7 % 2147483647 gives 0). So this takes the
+   * truncated quotient q, which is exact, and the remainder r = x - q*y (exact, with the sign of x);
+   * where r is non-zero and its sign differs from y's, numpy's results are q - 1 and r + y. Both
+   * kernels also kill the process with SIGFPE on {@code MIN_VALUE // -1}: divisors of -1 are
+   * replaced by 1 and those quotients negated (wrapping, as numpy does); {@code x % -1} is 0 like
+   * {@code x % 1}.
+   */
+  private static INDArray integerDivision(String op, INDArray x, INDArray y) {
+    DataType t = x.dataType();
+    INDArray sign = null;
+    INDArray minusOne = y.eq(-1);
+    if (minusOne.any()) {
+      INDArray twice = binary("*", minusOne.castTo(t), 2L); // 2 where y is -1, else 0
+      y = binary("+", y, twice);
+      sign = binary("-", 1L, twice);
+    }
+    long[] shape = Shapes.broadcast(x.shape(), y.shape());
+    INDArray q = Nd4j.create(t, shape);
+    Nd4j.exec(new FloorDivOp(new INDArray[] {atRank(x, shape.length), atRank(y, shape.length)}, new INDArray[] {q}));
+    INDArray r = binary("-", x, binary("*", q, y));
+    INDArray opposite = binary("!=", binary("<", r, 0L), binary("<", y, 0L));
+    INDArray adjust = binary("*", binary("!=", r, 0L), opposite).castTo(t);
+    if (op.equals("%")) return binary("+", r, binary("*", adjust, y));
+    q = binary("-", q, adjust);
+    return sign == null ? q : binary("*", q, sign);
   }
 
   /** x with leading axes of size 1 up to {@code rank} (a view); rank-0 operands stay scalars. */

@@ -96,6 +96,32 @@ class BroadcastTest {
   }
 
   @Test
+  void integerFloorDivisionAndModuloFollowPython() {
+    for (DataType type : new DataType[] {DataType.INT, DataType.LONG}) {
+      INDArray a = Tensors.fromNested(List.of(7, -7, 7, -7, 2147483647, -7, 6), type);
+      INDArray b = Tensors.fromNested(List.of(2, 2, -2, -2, 3, 2147483647, -3), type);
+      assertArrayEquals(new long[] {3, -4, -4, 3, 715827882, -1, -2}, Tensors.binary("//", a, b).toLongVector(), type.name());
+      assertArrayEquals(new long[] {1, 1, -1, -1, 1, 2147483640, 0}, Tensors.binary("%", a, b).toLongVector(), type.name());
+    }
+  }
+
+  @Test
+  void minimumIntegerByMinusOneWrapsLikeNumpy() {
+    // libnd4j's integer division kernels kill the process with SIGFPE here.
+    INDArray a = Tensors.fromNested(List.of(Long.MIN_VALUE, 5L, Long.MIN_VALUE), DataType.LONG);
+    INDArray b = Tensors.fromNested(List.of(-1L, -1L, 2L), DataType.LONG);
+    assertArrayEquals(new long[] {Long.MIN_VALUE, -5, Long.MIN_VALUE / 2}, Tensors.binary("//", a, b).toLongVector());
+    assertArrayEquals(new long[] {0, 0, 0}, Tensors.binary("%", a, b).toLongVector());
+    INDArray i = Tensors.fromNested(List.of(Integer.MIN_VALUE, 5), DataType.INT);
+    assertArrayEquals(new long[] {Integer.MIN_VALUE, -5}, Tensors.binary("//", i, -1L).toLongVector());
+  }
+
+  @Test
+  void powerBroadcastsAcrossRanks() {
+    same(Tensors.binary("**", t(List.of(List.of(2))), t(List.of(1, 2, 3, 4, 5, 6))), shape(1, 6), 2, 4, 8, 16, 32, 64);
+  }
+
+  @Test
   void ieeeDivisionByZero() {
     INDArray r = Tensors.binary("/", t(List.of(1, -1, 0)), 0L);
     assertEquals(Double.POSITIVE_INFINITY, r.getDouble(0));
