@@ -27,9 +27,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Element-wise math: binary operators with numpy broadcasting and dtype promotion, unary functions
- * and the activation functions. The shapes are checked here (so users get "cannot broadcast shapes
- * (2, 3) and (4,)" rather than an ND4J message); the arithmetic itself runs in libnd4j's
- * broadcasting ops, which write straight into an output of the broadcast shape.
+ * and the activation functions. The dtypes are derived and the shapes are checked here (so users
+ * get "cannot broadcast shapes (2, 3) and (4,)" rather than an ND4J message). Small tensors are
+ * then computed in Java by {@link HostElementwise}, because dispatching a libnd4j op costs tens of
+ * microseconds whatever the size; everything else runs in libnd4j's broadcasting ops, which write
+ * straight into an output of the broadcast shape. Both paths give the same results.
  */
 final class Elementwise {
   /** Keras 3's default slope for {@code leaky_relu}. */
@@ -38,6 +40,14 @@ final class Elementwise {
   private Elementwise() {}
 
   static INDArray binary(String op, Object a, Object b) {
+    return binary(op, a, b, true);
+  }
+
+  /**
+   * {@code a op b}; with {@code allowHost} false always on libnd4j, whatever the size (the tests
+   * compare the host path against it).
+   */
+  static INDArray binary(String op, Object a, Object b, boolean allowHost) {
     checkOperand(a);
     checkOperand(b);
     // Two numbers (np.maximum(1, 2), np.dot(2, 3)) give a rank-0 tensor, as numpy gives a scalar.
@@ -46,6 +56,10 @@ final class Elementwise {
     Types types = types(op, a, b);
     DataType compute = types.compute();
     DataType result = types.result();
+    if (allowHost) {
+      INDArray host = HostElementwise.binary(op, a, b, compute, result);
+      if (host != null) return host;
+    }
     INDArray x = scalarTensor(a, compute);
     INDArray y = scalarTensor(b, compute);
     long[] shape = Shapes.broadcast(x.shape(), y.shape());
@@ -123,19 +137,19 @@ final class Elementwise {
     INDArray sign = null;
     INDArray minusOne = y.eq(-1);
     if (minusOne.any()) {
-      INDArray twice = binary("*", minusOne.castTo(t), 2L); // 2 where y is -1, else 0
-      y = binary("+", y, twice);
-      sign = binary("-", 1L, twice);
+      INDArray twice = binary("*", minusOne.castTo(t), 2L, false); // 2 where y is -1, else 0
+      y = binary("+", y, twice, false);
+      sign = binary("-", 1L, twice, false);
     }
     long[] shape = Shapes.broadcast(x.shape(), y.shape());
     INDArray q = Nd4j.create(t, shape);
     Nd4j.exec(new FloorDivOp(new INDArray[] {atRank(x, shape.length), atRank(y, shape.length)}, new INDArray[] {q}));
-    INDArray r = binary("-", x, binary("*", q, y));
-    INDArray opposite = binary("!=", binary("<", r, 0L), binary("<", y, 0L));
-    INDArray adjust = binary("*", binary("!=", r, 0L), opposite).castTo(t);
-    if (op.equals("%")) return binary("+", r, binary("*", adjust, y));
-    q = binary("-", q, adjust);
-    return sign == null ? q : binary("*", q, sign);
+    INDArray r = binary("-", x, binary("*", q, y, false), false);
+    INDArray opposite = binary("!=", binary("<", r, 0L, false), binary("<", y, 0L, false), false);
+    INDArray adjust = binary("*", binary("!=", r, 0L, false), opposite, false).castTo(t);
+    if (op.equals("%")) return binary("+", r, binary("*", adjust, y, false), false);
+    q = binary("-", q, adjust, false);
+    return sign == null ? q : binary("*", q, sign, false);
   }
 
   /** x with leading axes of size 1 up to {@code rank} (a view); rank-0 operands stay scalars. */
@@ -164,6 +178,15 @@ final class Elementwise {
   }
 
   static INDArray unary(String fn, INDArray x) {
+    return unary(fn, x, true);
+  }
+
+  /** {@code fn(x)}; with {@code allowHost} false always on libnd4j (for the tests). */
+  static INDArray unary(String fn, INDArray x, boolean allowHost) {
+    if (allowHost) {
+      INDArray host = HostElementwise.unary(fn, x);
+      if (host != null) return host;
+    }
     DataType t = DTypes.normal(x.dataType());
     // Sign-preserving functions keep integer types; the rest compute in floating point.
     switch (fn) {
