@@ -8,6 +8,7 @@ import dln.interp.Pos;
 import dln.interp.Source;
 import dln.interp.ast.Stmt;
 import java.util.List;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
@@ -15,7 +16,9 @@ import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.IntervalSet;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
  * Source text to AST. Syntax errors become {@link DlnException}s phrased with grammar words
@@ -35,6 +38,14 @@ public final class Parsing {
   }
 
   public static List<Stmt> parse(Source source) {
+    return parse(source, true);
+  }
+
+  /**
+   * Source to AST; with {@code twoStage} false only the full LL parse, which {@link #parse(Source)}
+   * falls back to (for tests that compare the two).
+   */
+  public static List<Stmt> parse(Source source, boolean twoStage) {
     String text = source.text();
     if (text.indexOf('\0') >= 0) {
       int at = text.indexOf('\0');
@@ -43,22 +54,60 @@ public final class Parsing {
     // ANTLR counts lines at '\n' only, while Source (and so the caret line) also breaks at a lone
     // '\r' (old Mac line ends): lex with lone '\r's as '\n's so that token positions and source
     // lines agree. Same length, so offsets and columns are unchanged. (Found by FuzzQuickTest.)
-    DlnLexer lexer = new DlnLexer(CharStreams.fromString(LONE_CR.matcher(text).replaceAll("\n"), source.name()));
-    lexer.removeErrorListeners();
-    DlnParser parser = new DlnParser(new CommonTokenStream(lexer));
-    parser.removeErrorListeners();
-    parser.addErrorListener(new Listener(source, lexer));
-    AntlrCaches.use(lexer, parser);
+    String lexed = text.indexOf('\r') < 0 ? text : LONE_CR.matcher(text).replaceAll("\n");
     // Building the AST recurses as deeply as the parser: on a host thread with a small stack, 10,000
     // nested brackets overflow there too (found by HostileInputTest), so both are guarded.
     try {
-      return new AstBuilder(source).file(parser.file_input());
+      List<Stmt> fast = twoStage ? parseSll(source, lexed) : null;
+      return fast != null ? fast : parseLl(source, lexed);
     } catch (StackOverflowError e) {
       throw new DlnException("syntax error", "the expression is nested too deeply", "split it into smaller statements",
           new Pos(source, 1, 0));
     } finally {
       AntlrCaches.trim();
     }
+  }
+
+  /**
+   * Stage one of ANTLR's two-stage parse: SLL prediction (no full-context lookahead) and an error
+   * strategy that gives up at the first problem instead of re-synchronising. When it succeeds, its
+   * tree is the one LL prediction gives (ANTLR guarantees it; TwoStageParseTest checks it on every
+   * script in the repository and on generated and mutated programs), at about half the cost: the
+   * default strategy's {@code sync} check before every loop iteration is most of the difference.
+   * Null when the input has a syntax error or needs full LL context: stage two then parses from
+   * scratch, so every error message is the single-stage parser's.
+   */
+  private static List<Stmt> parseSll(Source source, String lexed) {
+    DlnLexer lexer = new DlnLexer(CharStreams.fromString(lexed, source.name()));
+    lexer.removeErrorListeners();
+    DlnParser parser = new DlnParser(new CommonTokenStream(lexer));
+    parser.removeErrorListeners();
+    AntlrCaches.use(lexer, parser); // before choosing the mode: it installs a new simulator
+    parser.setErrorHandler(new BailErrorStrategy());
+    parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+    DlnParser.File_inputContext tree;
+    try {
+      tree = parser.file_input();
+    } catch (ParseCancellationException e) {
+      return null;
+    }
+    return new AstBuilder(source).file(tree);
+  }
+
+  /**
+   * Stage two, and the only stage for input with an error: full LL prediction with the default
+   * error strategy, whose first report {@link Listener} turns into the DlnException users see. A
+   * fresh lexer, because the messages depend on how far it has read (an unclosed bracket at the
+   * end of the input makes the entry incomplete rather than wrong).
+   */
+  private static List<Stmt> parseLl(Source source, String lexed) {
+    DlnLexer lexer = new DlnLexer(CharStreams.fromString(lexed, source.name()));
+    lexer.removeErrorListeners();
+    DlnParser parser = new DlnParser(new CommonTokenStream(lexer));
+    parser.removeErrorListeners();
+    parser.addErrorListener(new Listener(source, lexer));
+    AntlrCaches.use(lexer, parser);
+    return new AstBuilder(source).file(parser.file_input());
   }
 
   private static Pos posOf(Source s, int offset) {
