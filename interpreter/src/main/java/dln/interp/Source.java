@@ -4,6 +4,9 @@ import java.util.List;
 
 /** A named piece of DLN source text (a file, a REPL entry, an -e snippet), split into lines. */
 public final class Source {
+  /** Compiled once: String.split compiles a multi-character pattern on every call. */
+  private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\r\n|\r|\n");
+
   private final String name;
   private final String text;
   private final List<String> lines;
@@ -11,7 +14,7 @@ public final class Source {
   public Source(String name, String text) {
     this.name = name;
     this.text = text;
-    this.lines = List.of(text.split("\r\n|\r|\n", -1));
+    this.lines = List.of(LINE_BREAK.split(text, -1));
   }
 
   public String name() {
