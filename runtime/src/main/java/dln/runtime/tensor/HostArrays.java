@@ -370,7 +370,7 @@ final class HostArrays {
    * first time, an array from {@link Nd4j#createUninitialized} whose descriptor is then remembered.
    */
   private static INDArray allocate(DataType type, long[] shape, int n) {
-    ShapeKey key = new ShapeKey(type, shape);
+    ShapeKey key = new ShapeKey(type, shape); // a lookup key: shares the caller's array
     Descriptor d = WRAP == null ? null : DESCRIPTORS.get(key);
     if (d != null) {
       DataBuffer buf = Nd4j.getDataBufferFactory().create(type, n, false);
@@ -383,14 +383,14 @@ final class HostArrays {
     INDArray out = Nd4j.createUninitialized(type, shape);
     if (WRAP != null) {
       if (DESCRIPTORS.size() >= MAX_DESCRIPTORS) DESCRIPTORS.clear();
-      DESCRIPTORS.put(key, new Descriptor(out.shapeInfoDataBuffer(), out.shapeInfoJava().clone()));
+      DESCRIPTORS.put(new ShapeKey(type, shape.clone()), new Descriptor(out.shapeInfoDataBuffer(), out.shapeInfoJava().clone()));
     }
     return out;
   }
 
   private record Descriptor(DataBuffer info, long[] java) {}
 
-  /** (dtype, shape) as a map key; the shape is copied so callers may reuse their array. */
+  /** (dtype, shape) as a map key. Keys stored in the map own their array; lookups may share the caller's. */
   private static final class ShapeKey {
     private final DataType type;
     private final long[] shape;
@@ -398,7 +398,7 @@ final class HostArrays {
 
     ShapeKey(DataType type, long[] shape) {
       this.type = type;
-      this.shape = shape.clone();
+      this.shape = shape;
       this.hash = 31 * type.hashCode() + Arrays.hashCode(shape);
     }
 

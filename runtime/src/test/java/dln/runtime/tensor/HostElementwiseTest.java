@@ -108,6 +108,29 @@ class HostElementwiseTest {
     if (!failures.isEmpty()) fail(failures.size() + " mismatches:\n" + String.join("\n", failures.subList(0, Math.min(200, failures.size()))));
   }
 
+  @Test
+  void singleElementFirstOperandsOfMaximumAndMinimum() {
+    // libnd4j applies a "scalar" first operand (rank 0, or one element at rank <= 2) second, which
+    // decides whether a NaN or a signed zero wins.
+    List<String> failures = new ArrayList<>();
+    for (String op : new String[] {"maximum", "minimum"}) {
+      for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+        for (double v : new double[] {Double.NaN, -0.0, 0.0, 1.5}) {
+          INDArray one = Nd4j.scalar(v).castTo(t);
+          for (long[] shape : new long[][] {{}, {1}, {1, 1}, {1, 1, 1}}) {
+            INDArray first = one.reshape(shape);
+            INDArray vector = awkward(t, false);
+            check(failures, op + " " + t + " " + v + " shaped " + Arrays.toString(shape), op, first, vector);
+            check(failures, op + " " + t + " " + v + " shaped " + Arrays.toString(shape) + " against a matrix", op, first,
+                vector.reshape(2, -1));
+            check(failures, op + " " + t + " vector with " + v + " shaped " + Arrays.toString(shape), op, vector, first);
+          }
+        }
+      }
+    }
+    if (!failures.isEmpty()) fail(failures.size() + " mismatches:\n" + String.join("\n", failures));
+  }
+
   /** Pairs of views (offsets, strides, transposes, broadcast-able slices) over bigger tensors. */
   private static List<INDArray[]> views(Random rnd, DataType t) {
     INDArray big = random(rnd, t, new long[] {5, 6}, true);
