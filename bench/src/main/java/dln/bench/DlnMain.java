@@ -15,7 +15,13 @@ public final class DlnMain {
     Report report = new Report(plan.peer);
     Driver driver = new Driver(plan, report);
     switch (plan.peer) {
-      case "eager" -> new EagerOps(report, Double.parseDouble(System.getProperty("bench.seconds", "1.5"))).run();
+      case "eager" -> {
+        // -Dbench.eager.passes=N repeats the set in the same JVM: pass 1 includes the JIT's warm-up
+        // of the parser and interpreter, later passes are the warm figures (tagged with "pass").
+        double seconds = Double.parseDouble(System.getProperty("bench.seconds", "1.5"));
+        int passes = Integer.getInteger("bench.eager.passes", 1);
+        for (int pass = 1; pass <= passes; pass++) new EagerOps(report, seconds, passes > 1 ? pass : 0).run();
+      }
       case "dln" -> {
         Nd4jData data = new Nd4jData(Mnist.load(Mnist.dataDir()));
         Path scripts = Path.of(System.getProperty("bench.scripts", "bench/dln"));

@@ -20,10 +20,13 @@ final class EagerOps {
   private final Dln dln = Dln.builder().out(Writer.nullWriter()).build();
   private final Report report;
   private final double seconds;
+  private final int pass;
 
-  EagerOps(Report report, double seconds) {
+  /** {@code pass} > 0 tags each result with its pass number (see {@code -Dbench.eager.passes}). */
+  EagerOps(Report report, double seconds, int pass) {
     this.report = report;
     this.seconds = seconds;
+    this.pass = pass;
   }
 
   void run() {
@@ -48,8 +51,10 @@ final class EagerOps {
     double emptyUs = median(() -> dln.eval(empty)) / loopN;
     INDArray out = Nd4j.create(DataType.FLOAT, a.size(0), b.size(1));
     double raw = matmul ? median(() -> Nd4j.gemm(a, b, out, false, false, 1.0, 0.0)) : median(() -> a.add(b));
-    report.line("eager").put("op", name).put("statement_us", stmt).put("loop_us", loopUs - emptyUs)
-        .put("empty_loop_iteration_us", emptyUs).put("nd4j_us", raw).print();
+    Report.Line line = report.line("eager").put("op", name);
+    if (pass > 0) line.put("pass", pass);
+    line.put("statement_us", stmt).put("loop_us", loopUs - emptyUs).put("empty_loop_iteration_us", emptyUs)
+        .put("nd4j_us", raw).print();
   }
 
   /** Median microseconds per call over 7 windows of seconds/7 each, after a warm-up window. */
