@@ -15,6 +15,7 @@ import dln.interp.value.None;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.NativeMemory;
 import dln.runtime.tensor.Slice;
 import dln.runtime.tensor.Tensors;
 import java.io.PrintWriter;
@@ -225,6 +226,7 @@ public final class Interpreter implements Invoker {
       Iterator<?> it = iterate(iterable, f.iterable().pos());
       while (it.hasNext()) {
         checkCancelled();
+        NativeMemory.poll();
         assign(f.target(), it.next(), scope);
         try {
           execBlock(f.body(), scope);
@@ -237,6 +239,7 @@ public final class Interpreter implements Invoker {
     } else if (s instanceof Stmt.While w) {
       while (truthy(w.test(), scope)) {
         checkCancelled();
+        NativeMemory.poll();
         try {
           execBlock(w.body(), scope);
         } catch (BreakSignal b) {
@@ -731,6 +734,7 @@ public final class Interpreter implements Invoker {
   /** Calls anything callable, giving every error the position of the call. */
   private Object invoke(Callable fn, List<Object> positional, Map<String, Object> keywords, Pos pos) {
     checkCancelled();
+    NativeMemory.poll();
     try {
       Object r = fn.call(this, positional, keywords);
       return r == null ? None.NONE : r;

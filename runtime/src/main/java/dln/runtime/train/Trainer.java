@@ -1,5 +1,6 @@
 package dln.runtime.train;
 
+import dln.runtime.NativeMemory;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.Rng;
 import dln.runtime.nn.Model;
@@ -83,6 +84,7 @@ public final class Trainer {
         int to = (int) Math.min(n, from + (long) o.batchSize);
         List<INDArray> xb = xBatches.batch(order, from, to);
         List<INDArray> yb = yBatches.batch(order, from, to);
+        NativeMemory.poll();
         TrainingEngine.StepResult r = engine.trainStep(xb, yb, epoch);
         acc.add(r, yb, to - from);
         done++;
