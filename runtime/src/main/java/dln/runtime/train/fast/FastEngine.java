@@ -76,11 +76,10 @@ public final class FastEngine implements TrainingEngine {
     requireCompiled();
     Map<Weight, Boolean> trainable = new IdentityHashMap<>();
     for (Model.WeightRef r : model.weightRefs()) trainable.put(r.weight(), r.trainable());
-    long t = StepProfile.start();
     INDArray out = forward(x.get(0), true);
     long rows = out.size(0);
     Head h = heads.get(rows);
-    t = StepProfile.start();
+    long t = StepProfile.start();
     double loss = loss(out, y.get(0), h, true);
     t = StepProfile.add("loss head", t);
 
