@@ -35,4 +35,29 @@ class RngTest {
     float[] b = Rng.dropoutMask(new long[] {7, 11, 13}, 0.75).data().asFloat();
     assertArrayEquals(a, b);
   }
+
+  @Test
+  void neighbouringValuesAndConsecutiveMasksAreIndependent() {
+    // Masks are hashes of (position, seed): check that neither neighbours within a mask nor the
+    // same position in successive masks are correlated (both would show as a kept-pair share
+    // away from keep²).
+    Rng.seed(21);
+    double keep = 0.6;
+    int n = 100_000;
+    float[] a = new float[n];
+    float[] b = new float[n];
+    Rng.fillDropoutMask(a, keep);
+    Rng.fillDropoutMask(b, keep);
+    long neighbours = 0;
+    long across = 0;
+    long same = 0;
+    for (int i = 0; i + 1 < n; i++) {
+      if (a[i] != 0 && a[i + 1] != 0) neighbours++;
+      if (a[i] != 0 && b[i] != 0) across++;
+      if (a[i] == b[i]) same++;
+    }
+    assertEquals(keep * keep, neighbours / (double) n, 0.01, "kept neighbours");
+    assertEquals(keep * keep, across / (double) n, 0.01, "kept in both masks");
+    assertTrue(same < n * 0.6, "successive masks differ: " + same + " equal values of " + n);
+  }
 }

@@ -31,6 +31,8 @@ final class DenseStep extends LayerStep {
 
   private INDArray lastIn;
   private Buffers last;
+  /** True when the last forward left the output activation to the fused loss head. */
+  private boolean activationDeferred;
   /** A Dropout layer right after this one whose mask the epilogue applies (null when none). */
   private DropoutStep dropoutAfter;
 
@@ -86,6 +88,14 @@ final class DenseStep extends LayerStep {
     if (!fusedHead && (act == Act.RELU || act == Act.LINEAR)) dropoutAfter = dropout;
   }
 
+  /**
+   * True when the last forward left its output to be written by the fused loss head (a training
+   * step on the ND4J path): the head's softmax or sigmoid of {@link #preActivation()}.
+   */
+  boolean activationDeferred() {
+    return activationDeferred;
+  }
+
   /** The pre-activation of the last forward (the logits for a fused loss head). */
   INDArray preActivation() {
     return last.z();
@@ -104,6 +114,7 @@ final class DenseStep extends LayerStep {
   @Override
   INDArray forward(INDArray in, boolean training) {
     Buffers b = buffers.get(in.size(0));
+    activationDeferred = false;
     if (b.host() != null) return forwardOnHost(in, b);
     if (b.epilogue() != null) return forwardWithEpilogue(in, b, training);
     // The bias as a rank-1 GEMM (ones · b): ND4J's broadcast add costs more than the GEMM itself
@@ -120,8 +131,11 @@ final class DenseStep extends LayerStep {
     Nd4j.gemm(in, kernel.value(), b.z(), false, false, 1.0, 0.0);
     DenseEpilogue e = b.epilogue();
     boolean dropout = dropoutAfter != null && dropoutAfter.absorb(e.dropoutMask(), training);
-    e.forward(b.z(), hostBias(), act == Act.RELU, dropout, fusedHead ? b.z() : b.out());
-    if (fusedHead) act.forward(b.z(), b.out());
+    e.forward(b.z(), hostBias(), act == Act.RELU, dropout ? dropoutAfter.scale() : 0f, fusedHead ? b.z() : b.out());
+    // In a training step the fused loss head computes the softmax / sigmoid anyway, and writes the
+    // output (FastEngine.loss); elsewhere (evaluate, predict) it is applied here.
+    activationDeferred = fusedHead && training;
+    if (fusedHead && !training) act.forward(b.z(), b.out());
     lastIn = in;
     last = b;
     return b.out();

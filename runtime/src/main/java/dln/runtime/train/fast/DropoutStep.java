@@ -38,6 +38,11 @@ final class DropoutStep extends LayerStep {
     return training && rate > 0 && layer.isTrainable();
   }
 
+  /** The factor kept values are multiplied by ({@code 1 / keep}, as in {@link Rng#fillDropoutMask}). */
+  float scale() {
+    return (float) (1.0 / (1 - rate));
+  }
+
   /**
    * Called by the Dense step just before this one when it applies the mask in its own pass
    * ({@link DenseEpilogue}): draws this forward's mask into {@code mask} (the same draws, in the

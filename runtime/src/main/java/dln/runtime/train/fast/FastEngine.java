@@ -148,8 +148,10 @@ public final class FastEngine implements TrainingEngine {
     int rows = (int) out.size(0);
     int units = (int) (out.length() / rows);
     float[] g = withGrad ? h.host : null;
-    double loss = plan.head.compute(Host.read(source), Host.read(labels), rows, units, g);
+    float[] activated = plan.headWritesOutput() ? h.activated : null;
+    double loss = plan.head.compute(Host.read(source), Host.read(labels), rows, units, g, activated);
     if (withGrad) Host.write(h.grad, g);
+    if (activated != null) Host.write(out, activated);
     return loss;
   }
 
@@ -163,7 +165,7 @@ public final class FastEngine implements TrainingEngine {
   private final class PerBatchHead {
     private final LayerStep.PerBatch<Head> cache = new LayerStep.PerBatch<>(b -> {
       INDArray grad = Nd4j.create(DataType.FLOAT, LayerStep.withBatch(b, plan.outputSample));
-      return new Head(grad, new float[(int) grad.length()]);
+      return new Head(grad, new float[(int) grad.length()], new float[(int) grad.length()]);
     });
 
     Head get(long rows) {
@@ -171,5 +173,5 @@ public final class FastEngine implements TrainingEngine {
     }
   }
 
-  private record Head(INDArray grad, float[] host) {}
+  private record Head(INDArray grad, float[] host, float[] activated) {}
 }

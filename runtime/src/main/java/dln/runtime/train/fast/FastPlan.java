@@ -166,6 +166,11 @@ final class FastPlan {
     throw new Unsupported("layer type " + layer.typeName());
   }
 
+  /** True when the last forward left the model's output for the fused loss head to write. */
+  boolean headWritesOutput() {
+    return fusedStep instanceof DenseStep d && d.activationDeferred();
+  }
+
   /** The logits the fused loss head reads from the last forward. */
   INDArray logits() {
     if (fusedStep instanceof DenseStep d) return d.preActivation();

@@ -13,17 +13,19 @@ enum LossHead {
    * @param v the logits (fused heads) or the outputs (mean squared error), row-major [rows, units]
    * @param y prepared labels, same layout
    * @param grad receives dLoss/dv when not null
+   * @param activated receives the fused heads' softmax or sigmoid of the logits when not null (the
+   *     model's output, which the logits' layer then need not compute)
    * @return the mean loss of the batch
    */
-  double compute(float[] v, float[] y, int rows, int units, float[] grad) {
+  double compute(float[] v, float[] y, int rows, int units, float[] grad, float[] activated) {
     return switch (this) {
-      case SOFTMAX_CROSSENTROPY -> softmaxCrossEntropy(v, y, rows, units, grad);
-      case SIGMOID_BINARY_CROSSENTROPY -> sigmoidBinaryCrossEntropy(v, y, grad);
+      case SOFTMAX_CROSSENTROPY -> softmaxCrossEntropy(v, y, rows, units, grad, activated);
+      case SIGMOID_BINARY_CROSSENTROPY -> sigmoidBinaryCrossEntropy(v, y, grad, activated);
       case MEAN_SQUARED_ERROR -> meanSquaredError(v, y, grad);
     };
   }
 
-  private static double softmaxCrossEntropy(float[] z, float[] y, int rows, int units, float[] grad) {
+  private static double softmaxCrossEntropy(float[] z, float[] y, int rows, int units, float[] grad, float[] activated) {
     double total = 0;
     for (int r = 0; r < rows; r++) {
       int o = r * units;
@@ -39,20 +41,24 @@ enum LossHead {
       for (int k = 0; k < units; k++) {
         double logP = z[o + k] - logSum;
         total -= y[o + k] * logP;
-        if (grad != null) grad[o + k] = (float) ((Math.exp(logP) * labelSum - y[o + k]) / rows);
+        double p = Math.exp(logP);
+        if (grad != null) grad[o + k] = (float) ((p * labelSum - y[o + k]) / rows);
+        if (activated != null) activated[o + k] = (float) p;
       }
     }
     return total / rows;
   }
 
-  private static double sigmoidBinaryCrossEntropy(float[] z, float[] y, float[] grad) {
+  private static double sigmoidBinaryCrossEntropy(float[] z, float[] y, float[] grad, float[] activated) {
     double total = 0;
     int n = z.length;
     for (int i = 0; i < n; i++) {
       double zi = z[i];
       // max(z, 0) − z·y + log(1 + e^−|z|): no overflow for large |z|.
       total += Math.max(zi, 0) - zi * y[i] + Math.log1p(Math.exp(-Math.abs(zi)));
-      if (grad != null) grad[i] = (float) ((1 / (1 + Math.exp(-zi)) - y[i]) / n);
+      double p = 1 / (1 + Math.exp(-zi));
+      if (grad != null) grad[i] = (float) ((p - y[i]) / n);
+      if (activated != null) activated[i] = (float) p;
     }
     return total / n;
   }

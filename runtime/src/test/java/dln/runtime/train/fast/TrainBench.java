@@ -47,7 +47,7 @@ public final class TrainBench {
     if (which.contains("gemm")) gemm(rounds);
     INDArray images = null;
     INDArray labels = null;
-    if (which.contains("mlp") || which.contains("cnn")) {
+    if (which.contains("mlp") || which.contains("cnn") || which.contains("infer")) {
       images = readImages(data.resolve("train-images-idx3-ubyte.gz"), Math.max(mlpN, cnnN));
       labels = oneHot(readLabels(data.resolve("train-labels-idx1-ubyte.gz"), Math.max(mlpN, cnnN)));
     }
@@ -59,6 +59,23 @@ public final class TrainBench {
         Model m = new Sequential(List.of(Input.of(784), new Dense(512, "relu"), new Dropout(0.2), new Dense(512, "relu"),
             new Dropout(0.2), new Dense(10, "softmax")));
         return fitRate(m, e, x, y, 128);
+      });
+    }
+    if (which.contains("infer")) {
+      INDArray x = images.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, mlpN)).reshape(mlpN, 784).dup();
+      compare("MLP inference (samples/s, " + mlpN + " at batch 1,000)", engines, rounds, e -> {
+        Model m = new Sequential(List.of(Input.of(784), new Dense(512, "relu"), new Dropout(0.2), new Dense(512, "relu"),
+            new Dropout(0.2), new Dense(10, "softmax")));
+        m.compile("adam", "categorical_crossentropy");
+        setEngine(m, e);
+        m.predict(x, 1000); // warm-up
+        double best = 0;
+        for (int k = 0; k < 3; k++) {
+          long t = System.nanoTime();
+          m.predict(x, 1000);
+          best = Math.max(best, mlpN / ((System.nanoTime() - t) / 1e9));
+        }
+        return best;
       });
     }
     if (which.contains("cnn")) {
