@@ -32,6 +32,23 @@ final class Host {
     pointer(a).put(values, 0, (int) Math.min(values.length, a.length()));
   }
 
+  /** Reads {@code len} values from {@code offset} of a plain array into the start of {@code into}. */
+  static void read(INDArray a, long offset, float[] into, int len) {
+    FloatPointer p = pointer(plainOrFail(a));
+    p.position(p.position() + offset).get(into, 0, len);
+  }
+
+  /** Writes the first {@code len} values of {@code from} at {@code offset} of a plain array. */
+  static void write(INDArray a, long offset, float[] from, int len) {
+    FloatPointer p = pointer(plainOrFail(a));
+    p.position(p.position() + offset).put(from, 0, len);
+  }
+
+  private static INDArray plainOrFail(INDArray a) {
+    if (!isPlain(a)) throw new IllegalStateException("engine buffers are plain arrays");
+    return a;
+  }
+
   private static FloatPointer pointer(INDArray a) {
     Pointer p = a.data().addressPointer();
     FloatPointer f = new FloatPointer(p);

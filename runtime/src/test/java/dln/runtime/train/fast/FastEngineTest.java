@@ -151,6 +151,17 @@ class FastEngineTest {
     bothDensePaths(FastEngineTest::linearDropoutAndZeroRows);
   }
 
+  @Test
+  void wideLayersRunTheEpilogueInSeveralBlocks() {
+    // 600 units: the epilogue's 16,384-value blocks hold 27 rows, so a batch of 40 takes two.
+    Rng.seed(12);
+    INDArray x = data(80, 6);
+    INDArray y = oneHot(80, 3);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(6), new Dense(600, "relu"), new Dropout(0.3), new Dense(600),
+        new Dropout(0.1), new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
+    trainBoth(p, x, y, 4, 40);
+  }
+
   /**
    * A linear Dense followed by Dropout, and rows of zeros: with zero biases the relu layer's input
    * is exactly 0 there, where relu's gradient is 0 (not the dropout factor).
