@@ -24,7 +24,7 @@ final class HostAdamUpdater implements ParamUpdater {
   /** Values per chunk: four arrays of 64 KiB stay in L2 while a chunk is updated. */
   private static final int CHUNK = 1 << 14;
   /** Parameters at least this long are updated by two threads. */
-  static final long PARALLEL_LENGTH = Long.getLong("tmp.adam.par", 1 << 16);
+  static final long PARALLEL_LENGTH = 1 << 16;
 
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
 
