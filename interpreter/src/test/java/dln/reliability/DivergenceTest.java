@@ -28,4 +28,20 @@ class DivergenceTest {
     }
     assertEquals(64L, d.eval("model.predict(x).shape[0]"), "predict still works");
   }
+
+  @Test
+  void largeModelsAreCheckedEveryFewBatchesAndStillKeepFiniteWeights() {
+    // 131,585 weights: checked and copied every second batch, the loss after every batch.
+    Dln d = Dln.builder().out(new StringWriter()).err(new StringWriter()).seed(2).build();
+    d.eval("x = randn(256, 256) * 100\ny = x[:, 0:1] * 3\n"
+        + "model = Sequential([Input(256), Dense(512, activation='relu'), Dense(1)])\n"
+        + "model.compile(optimizer=SGD(lr=10.0), loss='mse')");
+    DlnException e = assertThrows(DlnException.class, () -> d.eval("model.fit(x, y, epochs=5, batch_size=16, verbose=0)"));
+    assertTrue(e.getMessage().matches("training diverged: .* at epoch \\d+, batch \\d+; the (weights after epoch \\d+(, batch \\d+)? "
+        + "\\(the last good check\\) were kept|weights from before this fit were put back)"), e.getMessage());
+    dln.runtime.nn.Model model = d.get("model", dln.runtime.nn.Model.class);
+    for (dln.runtime.nn.Weight w : model.weightList()) {
+      assertTrue(Double.isFinite(w.value().sumNumber().doubleValue()), "weight " + w.fullName() + " is finite");
+    }
+  }
 }
