@@ -100,13 +100,13 @@ final class DenseEpilogue {
       Host.read(z, off, v, n);
       if (withDropout) System.arraycopy(dropout, (int) off, d, 0, n);
       if (relu && withDropout) {
-        for (int i = 0; i < n; i++) v[i] = Math.max(v[i] + b[i], 0f) * d[i];
+        reluDropout(v, b, d, n);
       } else if (relu) {
-        for (int i = 0; i < n; i++) v[i] = Math.max(v[i] + b[i], 0f);
+        relu(v, b, n);
       } else if (withDropout) {
-        for (int i = 0; i < n; i++) v[i] = (v[i] + b[i]) * d[i];
+        linearDropout(v, b, d, n);
       } else {
-        for (int i = 0; i < n; i++) v[i] += b[i];
+        linear(v, b, n);
       }
       Host.write(target, off, v, n);
     }
@@ -129,12 +129,11 @@ final class DenseEpilogue {
       int n = (int) Math.min(g.length, total - off);
       Host.read(dOut, off, g, n);
       if (relu) {
-        // [out > 0] without a branch: out ≥ 0, and any positive float times MAX_VALUE² is +∞.
         Host.read(lastOut, off, o, n);
-        for (int i = 0; i < n; i++) g[i] = g[i] * Math.min(o[i] * Float.MAX_VALUE * Float.MAX_VALUE, 1f) * s;
+        reluBackward(g, o, s, n);
       } else if (withDropout) {
         System.arraycopy(dropout, (int) off, d, 0, n);
-        for (int i = 0; i < n; i++) g[i] *= d[i];
+        multiply(g, d, n);
       }
       if (scales) Host.write(dOut, off, g, n);
       if (dBias != null) {
@@ -145,5 +144,34 @@ final class DenseEpilogue {
       }
     }
     if (dBias != null) Host.write(dBias, dBiasHost);
+  }
+
+  // Each loop in a method of its own: the JIT compiles it when it gets hot, whichever mix of
+  // training and inference calls it (one method with all the loops would be compiled for the
+  // branches training takes, then fall back to the interpreter at the first prediction).
+
+  private static void reluDropout(float[] v, float[] b, float[] d, int n) {
+    for (int i = 0; i < n; i++) v[i] = Math.max(v[i] + b[i], 0f) * d[i];
+  }
+
+  private static void relu(float[] v, float[] b, int n) {
+    for (int i = 0; i < n; i++) v[i] = Math.max(v[i] + b[i], 0f);
+  }
+
+  private static void linearDropout(float[] v, float[] b, float[] d, int n) {
+    for (int i = 0; i < n; i++) v[i] = (v[i] + b[i]) * d[i];
+  }
+
+  private static void linear(float[] v, float[] b, int n) {
+    for (int i = 0; i < n; i++) v[i] += b[i];
+  }
+
+  /** {@code g · [out > 0] · s} without a branch: out ≥ 0, and any positive float times MAX_VALUE² is +∞. */
+  private static void reluBackward(float[] g, float[] out, float s, int n) {
+    for (int i = 0; i < n; i++) g[i] = g[i] * Math.min(out[i] * Float.MAX_VALUE * Float.MAX_VALUE, 1f) * s;
+  }
+
+  private static void multiply(float[] g, float[] d, int n) {
+    for (int i = 0; i < n; i++) g[i] *= d[i];
   }
 }
