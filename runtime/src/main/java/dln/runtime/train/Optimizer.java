@@ -94,24 +94,13 @@ public abstract class Optimizer {
 
   /** Applies one step to each weight with its gradient (gradients may be overwritten). */
   public void step(List<Weight> weights, List<INDArray> gradients, int epoch) {
-    for (int i = 0; i < weights.size(); i++) update(weights.get(i), gradients.get(i), epoch);
-    endStep();
-  }
-
-  /**
-   * Updates one weight within the current step, with the step's learning rate and iteration
-   * count (the gradient may be overwritten); {@link #endStep} closes the step. For engines that
-   * update each layer as soon as its gradient is ready, while the gradient is still in cache.
-   */
-  public void update(Weight weight, INDArray gradient, int epoch) {
     double lr = currentLearningRate(epoch);
     int it = (int) Math.min(Integer.MAX_VALUE, iterations);
-    ParamUpdater u = state.computeIfAbsent(weight, k -> newUpdater(k.value()));
-    u.apply(weight.value(), gradient, lr, it, epoch);
-  }
-
-  /** Ends a step of {@link #update} calls (counts it). */
-  public void endStep() {
+    for (int i = 0; i < weights.size(); i++) {
+      Weight w = weights.get(i);
+      ParamUpdater u = state.computeIfAbsent(w, k -> newUpdater(k.value()));
+      u.apply(w.value(), gradients.get(i), lr, it, epoch);
+    }
     iterations++;
   }
 

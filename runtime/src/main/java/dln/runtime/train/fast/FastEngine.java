@@ -4,7 +4,6 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Weight;
 import dln.runtime.train.CompileConfig;
-import dln.runtime.train.Optimizer;
 import dln.runtime.train.SameDiffEngine;
 import dln.runtime.train.TrainingEngine;
 import java.util.ArrayList;
@@ -92,29 +91,28 @@ public final class FastEngine implements TrainingEngine {
       for (Weight w : steps.get(i).weights()) trains[i] |= Boolean.TRUE.equals(trainable.get(w));
       if (trains[i] && firstTrainable == steps.size()) firstTrainable = i;
     }
-    // Each layer's weights are updated as soon as its backward pass has produced their gradients
-    // (and its input gradient, the last use of the old weights): the gradients are then still in
-    // cache, where updating after the whole backward pass read them back from memory.
     INDArray grad = h.grad;
-    Optimizer optimizer = config.optimizer();
-    boolean updated = false;
     t = StepProfile.start();
     for (int i = steps.size() - 1; i >= firstTrainable; i--) {
-      LayerStep step = steps.get(i);
-      grad = step.backward(grad, trains[i], i > firstTrainable);
+      grad = steps.get(i).backward(grad, trains[i], i > firstTrainable);
       t = StepProfile.add(plan.labels.get(i) + " backward", t);
+    }
+    List<Weight> weights = new ArrayList<>();
+    List<INDArray> grads = new ArrayList<>();
+    for (int i = firstTrainable; i < steps.size(); i++) {
       if (!trains[i]) continue;
-      List<Weight> ws = step.weights();
-      List<INDArray> gs = step.gradients();
+      List<Weight> ws = steps.get(i).weights();
+      List<INDArray> gs = steps.get(i).gradients();
       for (int k = 0; k < ws.size(); k++) {
         if (Boolean.TRUE.equals(trainable.get(ws.get(k)))) {
-          optimizer.update(ws.get(k), gs.get(k), epoch);
-          updated = true;
+          weights.add(ws.get(k));
+          grads.add(gs.get(k));
         }
       }
-      t = StepProfile.add("optimizer " + optimizer.getClass().getSimpleName(), t);
     }
-    if (updated) optimizer.endStep();
+    t = StepProfile.start();
+    if (!weights.isEmpty()) config.optimizer().step(weights, grads, epoch);
+    StepProfile.add("optimizer " + config.optimizer().getClass().getSimpleName(), t);
     StepProfile.step();
     return new StepResult(loss, List.of(out));
   }
