@@ -31,7 +31,7 @@ class DivergenceTest {
 
   @Test
   void largeModelsAreCheckedEveryFewBatchesAndStillKeepFiniteWeights() {
-    // 131,585 weights: checked and copied every second batch, the loss after every batch.
+    // 131,585 weights: checked and copied every 8th batch, the loss after every batch.
     Dln d = Dln.builder().out(new StringWriter()).err(new StringWriter()).seed(2).build();
     d.eval("x = randn(256, 256) * 100\ny = x[:, 0:1] * 3\n"
         + "model = Sequential([Input(256), Dense(512, activation='relu'), Dense(1)])\n"

@@ -24,8 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * back are those of the last check that found them finite.
  */
 final class DivergenceGuard implements Callback {
-  /** Weights per batch between checks: a model of n weights is checked every n / 65,536 batches. */
-  private static final long WEIGHTS_PER_BATCH = 1 << 16;
+  /** Weights per batch between checks: a model of n weights is checked every n / 16,384 batches. */
+  private static final long WEIGHTS_PER_BATCH = 1 << 14;
   private static final int MAX_INTERVAL = 64;
   /** The batch index of a check at the end of an epoch. */
   private static final int END_OF_EPOCH = -1;
