@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Dense on (batch, features): {@code z = x·W + b} with one direct GEMM into a reused buffer, and
  * the backward pass as two GEMMs in transposed layouts plus one column sum: {@code dW = xᵀ·dz},
  * {@code dx = dz·Wᵀ}, {@code db = Σ dz}. Around the GEMMs, bias, relu / linear and a following
- * Dropout's mask run in one Java pass each way ({@link DenseEpilogue}) for activations up to a
+ * Dropout's mask run in one Java pass each way ({@link DenseEpilogue}) for activations up to 16
  * million values; tanh / sigmoid and larger activations use ND4J ops in place, and tiny layers run
  * wholly in Java ({@link SmallDense}).
  */
@@ -130,7 +130,7 @@ final class DenseStep extends LayerStep {
   private INDArray forwardWithEpilogue(INDArray in, Buffers b, boolean training) {
     Nd4j.gemm(in, kernel.value(), b.z(), false, false, 1.0, 0.0);
     DenseEpilogue e = b.epilogue();
-    boolean dropout = dropoutAfter != null && dropoutAfter.absorb(e.dropoutMask(), training);
+    boolean dropout = dropoutAfter != null && dropoutAfter.absorb(e.dropoutMask(), training, b.out());
     e.forward(b.z(), hostBias(), act == Act.RELU, dropout ? dropoutAfter.scale() : 0f, fusedHead ? b.z() : b.out());
     // In a training step the fused loss head computes the softmax / sigmoid anyway, and writes the
     // output (FastEngine.loss); elsewhere (evaluate, predict) it is applied here.

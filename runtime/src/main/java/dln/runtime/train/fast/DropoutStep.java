@@ -17,8 +17,8 @@ final class DropoutStep extends LayerStep {
   private final PerBatch<Buffers> buffers;
   private Buffers last;
   private boolean active;
-  /** Set by the Dense step before this one when it applied this forward's mask itself. */
-  private boolean absorbedNow;
+  /** The output of the Dense step before this one when it applied this forward's mask itself. */
+  private INDArray absorbedFor;
   private boolean absorbedLast;
 
   private record Buffers(INDArray mask, float[] host, INDArray out) {}
@@ -46,12 +46,13 @@ final class DropoutStep extends LayerStep {
   /**
    * Called by the Dense step just before this one when it applies the mask in its own pass
    * ({@link DenseEpilogue}): draws this forward's mask into {@code mask} (the same draws, in the
-   * same order, as {@link #forward} would) and makes the coming forward and backward pass-through.
+   * same order, as {@link #forward} would) and makes the coming forward of {@code denseOutput}, and
+   * its backward, pass-through.
    *
    * @return whether dropout is active (false: nothing drawn)
    */
-  boolean absorb(float[] mask, boolean training) {
-    absorbedNow = true;
+  boolean absorb(float[] mask, boolean training, INDArray denseOutput) {
+    absorbedFor = denseOutput;
     boolean on = activeFor(training);
     if (on) Rng.fillDropoutMask(mask, 1 - rate);
     return on;
@@ -59,8 +60,10 @@ final class DropoutStep extends LayerStep {
 
   @Override
   INDArray forward(INDArray in, boolean training) {
-    absorbedLast = absorbedNow;
-    absorbedNow = false;
+    // Pass-through only for the very output the Dense step masked (not, say, after a forward that
+    // failed between the two steps).
+    absorbedLast = absorbedFor == in;
+    absorbedFor = null;
     active = !absorbedLast && activeFor(training);
     if (!active) return in;
     Buffers b = buffers.get(in.size(0));
