@@ -27,12 +27,14 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Speed check of the training engines through {@code model.fit} (not a unit test): the Keras MNIST
- * MLP (one epoch of N samples), the Keras MNIST CNN on 6,000 images, a Playground net, and
- * {@code Nd4j.gemm} GFLOP/s at 128×784×512 as the roofline. Engines run interleaved, rounds
- * repeated, medians printed.
+ * MLP (one epoch of N samples), the Keras MNIST CNN on 6,000 images, a Playground net, the MLP's
+ * {@code predict} at batch 1,000, and {@code Nd4j.gemm} GFLOP/s at 128×784×512 as the roofline.
+ * Engines run interleaved, rounds repeated, medians printed.
  *
  * <p>Run: {@code java -cp runtime/target/classes:runtime/target/test-classes:$(deps)
- * dln.runtime.train.fast.TrainBench [rounds] [mlpSamples] [cnnSamples] [workloads]}
+ * dln.runtime.train.fast.TrainBench [rounds] [mlpSamples] [cnnSamples] [workloads]}, workloads a
+ * comma-separated subset of {@code gemm,mlp,cnn,play,infer} (default all but infer); with
+ * {@code -Ddln.profile=true} the fast engine prints its per-phase step profile at exit.
  */
 public final class TrainBench {
   public static void main(String[] args) throws IOException {
