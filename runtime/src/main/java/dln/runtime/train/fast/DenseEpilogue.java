@@ -78,20 +78,14 @@ final class DenseEpilogue {
   /**
    * {@code target = act(z + bias) · d}: relu or linear, and the dropout factors {@code d} from
    * {@link #dropoutMask()} (filled with factors {@code 0} or {@code scale}) when {@code scale > 0}.
-   * {@code target} may be {@code z}. (Before a fused loss head, which applies the activation itself:
-   * linear, no dropout.)
+   * {@code target} may be {@code z}.
    */
   void forward(INDArray z, float[] bias, boolean relu, float scale, INDArray target) {
     this.relu = relu;
     this.withDropout = scale > 0;
     this.dropoutScale = withDropout ? scale : 1f;
     this.lastOut = target;
-    float[] b = biasBlock;
-    if (bias != null) {
-      for (int r = 0; r < blockRows; r++) System.arraycopy(bias, 0, b, r * units, units);
-    } else {
-      Arrays.fill(b, 0f);
-    }
+    float[] b = biasRows(bias);
     float[] v = block;
     float[] d = dropoutBlock;
     long total = (long) rows * units;
@@ -110,6 +104,42 @@ final class DenseEpilogue {
       }
       Host.write(target, off, v, n);
     }
+  }
+
+  /**
+   * Before a fused loss head: {@code z += bias}, and when {@code act} is not null also
+   * {@code out = act(z)} (softmax or sigmoid, row by row in each block: outside training, where no
+   * loss head computes it). Backward then only sums the bias gradient.
+   */
+  void forwardHead(INDArray z, float[] bias, Act act, INDArray out) {
+    this.relu = false;
+    this.withDropout = false;
+    this.dropoutScale = 1f;
+    this.lastOut = z;
+    float[] b = biasRows(bias);
+    float[] v = block;
+    long total = (long) rows * units;
+    for (long off = 0; off < total; off += v.length) {
+      int n = (int) Math.min(v.length, total - off);
+      Host.read(z, off, v, n);
+      linear(v, b, n);
+      Host.write(z, off, v, n);
+      if (act != null) {
+        SmallDense.activate(act, v, v, n / units, units);
+        Host.write(out, off, v, n);
+      }
+    }
+  }
+
+  /** The bias copied to every row of a block (zeros without a bias). */
+  private float[] biasRows(float[] bias) {
+    float[] b = biasBlock;
+    if (bias != null) {
+      for (int r = 0; r < blockRows; r++) System.arraycopy(bias, 0, b, r * units, units);
+    } else {
+      Arrays.fill(b, 0f);
+    }
+    return b;
   }
 
   /**

@@ -15,6 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * wholly in Java ({@link SmallDense}).
  */
 final class DenseStep extends LayerStep {
+  /** Largest output whose softmax / sigmoid (outside training) is computed in Java. */
+  private static final long HOST_HEAD_VALUES = 1 << 17;
   private final Weight kernel;
   private final Weight bias;
   private final Act act;
@@ -130,12 +132,18 @@ final class DenseStep extends LayerStep {
   private INDArray forwardWithEpilogue(INDArray in, Buffers b, boolean training) {
     Nd4j.gemm(in, kernel.value(), b.z(), false, false, 1.0, 0.0);
     DenseEpilogue e = b.epilogue();
-    boolean dropout = dropoutAfter != null && dropoutAfter.absorb(e.dropoutMask(), training, b.out());
-    e.forward(b.z(), hostBias(), act == Act.RELU, dropout ? dropoutAfter.scale() : 0f, fusedHead ? b.z() : b.out());
-    // In a training step the fused loss head computes the softmax / sigmoid anyway, and writes the
-    // output (FastEngine.loss); elsewhere (evaluate, predict) it is applied here.
-    activationDeferred = fusedHead && training;
-    if (fusedHead && !training) act.forward(b.z(), b.out());
+    if (fusedHead) {
+      // In a training step the fused loss head computes the softmax / sigmoid anyway and writes
+      // the output (FastEngine.loss); elsewhere (evaluate, predict) it is applied here, in Java for
+      // outputs of up to HOST_HEAD_VALUES values (exp in Java beats an ND4J op's dispatch there).
+      boolean onHost = !training && b.z().length() <= HOST_HEAD_VALUES;
+      e.forwardHead(b.z(), hostBias(), onHost ? act : null, b.out());
+      activationDeferred = training;
+      if (!training && !onHost) act.forward(b.z(), b.out());
+    } else {
+      boolean dropout = dropoutAfter != null && dropoutAfter.absorb(e.dropoutMask(), training, b.out());
+      e.forward(b.z(), hostBias(), act == Act.RELU, dropout ? dropoutAfter.scale() : 0f, b.out());
+    }
     lastIn = in;
     last = b;
     return b.out();

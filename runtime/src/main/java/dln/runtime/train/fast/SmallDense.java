@@ -24,6 +24,11 @@ final class SmallDense {
         for (int u = 0; u < units; u++) z[zo + u] += xi * w[wo + u];
       }
     }
+    activate(act, z, out, rows, units);
+  }
+
+  /** {@code out = act(z)} for {@code rows} rows of {@code units} values ({@code out} may be {@code z}). */
+  static void activate(Act act, float[] z, float[] out, int rows, int units) {
     int n = rows * units;
     switch (act) {
       case LINEAR -> System.arraycopy(z, 0, out, 0, n);
