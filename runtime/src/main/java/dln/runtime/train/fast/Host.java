@@ -27,9 +27,8 @@ final class Host {
 
   /** Overwrites a plain (non-view, row-major) float array owned by the engine. */
   static void write(INDArray a, float[] values) {
-    if (!isPlain(a)) throw new IllegalStateException("engine buffers are plain arrays");
     // One bulk copy (DataBuffer.setData writes element by element).
-    pointer(a).put(values, 0, (int) Math.min(values.length, a.length()));
+    pointer(plainOrFail(a)).put(values, 0, (int) Math.min(values.length, a.length()));
   }
 
   /** Reads {@code len} values from {@code offset} of a plain array into the start of {@code into}. */
