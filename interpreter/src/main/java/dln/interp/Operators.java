@@ -3,23 +3,33 @@ package dln.interp;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
-import dln.runtime.autodiff.Tape;
-import dln.runtime.autodiff.Traced;
-import dln.runtime.autodiff.Variable;
-import dln.runtime.tensor.Tensors;
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.tensor.OperatorErrors;
+import dln.runtime.tensor.TensorOps;
+import dln.runtime.tensor.ValueModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Arithmetic and comparison with Python semantics; anything involving a tensor goes to the runtime. */
+/**
+ * Arithmetic and comparison with Python semantics. Anything involving a tensor (eager, traced or a
+ * Variable) goes to the runtime's {@link TensorOps}, which also words its errors.
+ */
 final class Operators {
   private Operators() {}
 
-  private static final Map<String, String> VERBS = Map.ofEntries(
-      Map.entry("+", "add"), Map.entry("-", "subtract"), Map.entry("*", "multiply"), Map.entry("/", "divide"),
-      Map.entry("//", "floor-divide"), Map.entry("%", "take the remainder of"), Map.entry("**", "raise"),
-      Map.entry("@", "matrix-multiply"));
+  /** How the tensor operators see DLN's values: by DLN's type names, lists and tuples as nested lists. */
+  private static final ValueModel VALUES = new ValueModel() {
+    @Override
+    public String typeName(Object value) {
+      return Values.typeName(value);
+    }
+
+    @Override
+    public List<?> asNestedList(Object value) {
+      return value instanceof List || value instanceof Tuple ? (List<?>) Values.toJava(value) : null;
+    }
+  };
 
   /**
    * x ** y for ints by repeated squaring: {@code 1 ** (2**63 - 1)} must not loop 2⁶³ times (found
@@ -40,23 +50,7 @@ final class Operators {
   }
 
   static Object binary(String op, Object a, Object b) {
-    if (a instanceof Variable v) a = v.current();
-    if (b instanceof Variable v) b = v.current();
-    if (a instanceof Traced || b instanceof Traced) {
-      Object ta = a instanceof Traced ? a : tensorable(a);
-      Object tb = b instanceof Traced ? b : tensorable(b);
-      if (ta == null || tb == null) throw mismatch(op, a, b);
-      return Tape.binary(op, ta, tb);
-    }
-    if (a instanceof INDArray || b instanceof INDArray) {
-      if ((a instanceof INDArray || Values.isNumber(a)) && (b instanceof INDArray || Values.isNumber(b))) {
-        return Tensors.binary(op, a, b);
-      }
-      Object ta = tensorable(a);
-      Object tb = tensorable(b);
-      if (ta != null && tb != null) return Tensors.binary(op, ta, tb);
-      throw mismatch(op, a, b);
-    }
+    if (TensorOps.isTensor(a) || TensorOps.isTensor(b)) return TensorOps.binary(op, a, b, VALUES);
     if (Values.isNumber(a) && Values.isNumber(b)) return numeric(op, a, b);
     switch (op) {
       case "+" -> {
@@ -82,19 +76,6 @@ final class Operators {
       default -> { }
     }
     throw mismatch(op, a, b);
-  }
-
-  /** Lists of numbers next to a tensor become tensors, as numpy does. */
-  private static Object tensorable(Object v) {
-    if (v instanceof INDArray || Values.isNumber(v)) return v;
-    if (v instanceof List || v instanceof Tuple) {
-      try {
-        return Values.toTensor(v);
-      } catch (DlnException e) {
-        return null;
-      }
-    }
-    return null;
   }
 
   /** The longest list, tuple or string {@code *} may make (like range()'s limit). */
@@ -129,16 +110,8 @@ final class Operators {
     throw mismatch(op, seq, other);
   }
 
-  static DlnException mismatch(String op, Object a, Object b) {
-    String verb = VERBS.getOrDefault(op, "apply " + op + " to");
-    String msg = switch (op) {
-      case "**" -> "cannot raise " + Values.typeName(a) + " to the power of " + Values.typeName(b);
-      case "@" -> "cannot matrix-multiply " + Values.typeName(a) + " and " + Values.typeName(b);
-      default -> "cannot " + verb + " " + Values.typeName(a) + " and " + Values.typeName(b);
-    };
-    String hint = null;
-    if (op.equals("+") && (a instanceof String || b instanceof String)) hint = "convert with str(x) first";
-    return DlnException.type(msg).withHint(hint);
+  static DlnRuntimeException mismatch(String op, Object a, Object b) {
+    return OperatorErrors.mismatch(op, Values.typeName(a), Values.typeName(b));
   }
 
   private static Object numeric(String op, Object a, Object b) {
@@ -195,12 +168,10 @@ final class Operators {
   }
 
   static Object negate(Object v) {
-    if (v instanceof Variable var) v = var.current();
-    if (v instanceof Traced t) return Tape.unary("neg", t);
+    if (TensorOps.isTensor(v)) return TensorOps.negate(v);
     if (v instanceof Long l) return Math.negateExact(l);
     if (v instanceof Double d) return -d;
     if (v instanceof Boolean b) return b ? -1L : 0L;
-    if (v instanceof INDArray t) return Tensors.unary("neg", t);
     throw DlnException.type("cannot negate " + Values.typeName(v));
   }
 
@@ -212,16 +183,7 @@ final class Operators {
       case "is not": return !(Boolean) compare("is", a, b);
       default: break;
     }
-    if (a instanceof INDArray || b instanceof INDArray) {
-      Object ta = tensorable(a);
-      Object tb = tensorable(b);
-      if (ta == null || tb == null) {
-        if (op.equals("==")) return false;
-        if (op.equals("!=")) return true;
-        throw DlnException.type("cannot compare " + Values.typeName(a) + " and " + Values.typeName(b) + " with " + op);
-      }
-      return Tensors.binary(op, ta, tb);
-    }
+    if (TensorOps.isTensor(a) || TensorOps.isTensor(b)) return TensorOps.compare(op, a, b, VALUES);
     if (op.equals("==")) return Values.equal(a, b);
     if (op.equals("!=")) return !Values.equal(a, b);
     int c = order(a, b, op);
@@ -250,7 +212,7 @@ final class Operators {
       }
       return Integer.compare(la.size(), lb.size());
     }
-    throw DlnException.type("cannot compare " + Values.typeName(a) + " and " + Values.typeName(b) + " with " + op);
+    throw OperatorErrors.cannotCompare(op, Values.typeName(a), Values.typeName(b));
   }
 
   static boolean contains(Object container, Object item) {

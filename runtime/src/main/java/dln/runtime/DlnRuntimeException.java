@@ -24,6 +24,11 @@ public class DlnRuntimeException extends RuntimeException {
     return new DlnRuntimeException("shape error", message, hint);
   }
 
+  /** An operand or argument of the wrong kind ("cannot add tensor and string"). */
+  public static DlnRuntimeException type(String message, String hint) {
+    return new DlnRuntimeException("type error", message, hint);
+  }
+
   public static DlnRuntimeException value(String message) {
     return new DlnRuntimeException("value error", message, null);
   }
