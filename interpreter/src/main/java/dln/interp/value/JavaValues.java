@@ -3,6 +3,8 @@ package dln.interp.value;
 import dln.interp.DlnException;
 import dln.interp.call.Callable;
 import dln.interp.call.TypeTable;
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.tensor.JavaArrays;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -12,9 +14,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Conversions between DLN values and the Java values an embedding host works with (the one place
@@ -43,7 +42,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * int[]}, {@code long[]} (every element, row-major), {@code float[][]}, {@code double[][]} (rank-2
  * tensors), boxed or primitive numbers (from ints, floats and one-element tensors, never losing
  * information silently), {@code String}, {@code Boolean}, {@code List}, {@code Map}, or any class
- * the value already is.
+ * the value already is. Tensors and Java arrays convert in the runtime ({@link JavaArrays}).
  */
 public final class JavaValues {
   private JavaValues() {}
@@ -59,7 +58,7 @@ public final class JavaValues {
     }
     if (v instanceof Float || v instanceof BigDecimal) return ((Number) v).doubleValue();
     if (v instanceof Character c) return String.valueOf(c);
-    if (v instanceof INDArray || v instanceof Tuple || v instanceof Callable || v instanceof Namespace) return v;
+    if (JavaArrays.isEagerTensor(v) || v instanceof Tuple || v instanceof Callable || v instanceof Namespace) return v;
     if (v.getClass().isArray()) return arrayToDln(v);
     if (v instanceof Map<?, ?> m) {
       Map<Object, Object> out = new LinkedHashMap<>();
@@ -113,18 +112,13 @@ public final class JavaValues {
       if (type.isPrimitive()) throw cannot(v, type, what);
       return null;
     }
-    if (type == INDArray.class) return tensorOf(v, type, what);
-    if (type == float[].class) return flat(tensorOf(v, type, what), DataType.FLOAT).toFloatVector();
-    if (type == double[].class) return flat(tensorOf(v, type, what), DataType.DOUBLE).toDoubleVector();
-    if (type == int[].class) return flat(integral(tensorOf(v, type, what), type, what), DataType.INT).toIntVector();
-    if (type == long[].class) return flat(integral(tensorOf(v, type, what), type, what), DataType.LONG).toLongVector();
-    if (type == float[][].class || type == double[][].class) {
-      INDArray t = tensorOf(v, type, what);
-      if (t.rank() != 2) {
-        throw new DlnException("type error", what + " is a tensor of rank " + t.rank() + " (shape " + java.util.Arrays.toString(t.shape())
-            + ") and cannot become a " + type.getSimpleName() + ", which needs rank 2", "ask for float[] to get every element in order", null);
+    if (JavaArrays.makes(type)) {
+      Object t = tensorOf(v, type, what);
+      try {
+        return JavaArrays.toArray(t, type, what);
+      } catch (DlnRuntimeException e) {
+        throw fromRuntime(e);
       }
-      return type == float[][].class ? t.castTo(DataType.FLOAT).toFloatMatrix() : t.castTo(DataType.DOUBLE).toDoubleMatrix();
     }
     if (type == Long.class || type == Integer.class || type == Short.class || type == Byte.class) return integer(v, type, what);
     if (type == Double.class || type == Float.class || type == Number.class) {
@@ -135,7 +129,7 @@ public final class JavaValues {
     }
     if (type == Boolean.class) {
       if (v instanceof Boolean) return v;
-      if (v instanceof INDArray t && t.length() == 1 && t.dataType() == DataType.BOOL) return t.getDouble(0) != 0;
+      if (JavaArrays.single(v) instanceof Boolean b) return b;
       throw cannot(v, type, what);
     }
     if (type == String.class) {
@@ -166,8 +160,9 @@ public final class JavaValues {
     return type;
   }
 
-  private static INDArray tensorOf(Object v, Class<?> type, String what) {
-    if (v instanceof INDArray t) return t;
+  /** v as an eager tensor (as Object: the tensor type is the runtime's), or a type error. */
+  private static Object tensorOf(Object v, Class<?> type, String what) {
+    if (JavaArrays.isEagerTensor(v)) return v;
     if (v instanceof List || v instanceof Tuple || Values.isNumber(v)) {
       try {
         return Values.toTensor(v);
@@ -178,21 +173,9 @@ public final class JavaValues {
     throw cannot(v, type, what);
   }
 
-  private static INDArray flat(INDArray t, DataType dtype) {
-    INDArray c = t.dataType() == dtype ? t.dup('c') : t.castTo(dtype).dup('c');
-    return c.reshape('c', new long[] {c.length()});
-  }
-
-  private static INDArray integral(INDArray t, Class<?> type, String what) {
-    if (t.dataType().isFPType()) {
-      INDArray d = t.castTo(DataType.DOUBLE);
-      INDArray rounded = org.nd4j.linalg.ops.transforms.Transforms.round(d, true);
-      if (!rounded.equals(d)) {
-        throw new DlnException("type error", what + " holds fractional values and cannot become " + type.getSimpleName(),
-            "ask for float[] or double[], or round it in DLN first", null);
-      }
-    }
-    return t;
+  /** A runtime error as the embedding API reports it (the host sees only DlnExceptions). */
+  private static DlnException fromRuntime(DlnRuntimeException e) {
+    return new DlnException(e.kind(), e.getMessage(), e.hint(), null);
   }
 
   private static Object integer(Object v, Class<?> type, String what) {
@@ -201,8 +184,8 @@ public final class JavaValues {
       x = l;
     } else if (v instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
       x = d.longValue();
-    } else if (v instanceof INDArray t && t.length() == 1 && !t.dataType().isFPType() && t.dataType() != DataType.BOOL) {
-      x = t.getLong(0);
+    } else if (JavaArrays.single(v) instanceof Long l) {
+      x = l;
     } else {
       throw cannot(v, type, what);
     }
@@ -217,14 +200,13 @@ public final class JavaValues {
 
   private static Object number(Object v, Class<?> type, String what) {
     if (v instanceof Long || v instanceof Double) return v;
-    if (v instanceof INDArray t && t.length() == 1 && t.dataType() != DataType.BOOL) {
-      return t.dataType().isFPType() ? (Object) t.getDouble(0) : (Object) t.getLong(0);
-    }
+    Object single = JavaArrays.single(v);
+    if (single instanceof Long || single instanceof Double) return single;
     throw cannot(v, type, what);
   }
 
   private static DlnException cannot(Object v, Class<?> type, String what) {
-    String desc = v instanceof INDArray t ? "a tensor of shape " + java.util.Arrays.toString(t.shape()) : "a DLN " + Values.typeName(v);
+    String desc = JavaArrays.isEagerTensor(v) ? "a tensor of shape " + java.util.Arrays.toString(JavaArrays.shape(v)) : "a DLN " + Values.typeName(v);
     return DlnException.type(what + " is " + desc + " and cannot become a Java " + type.getSimpleName());
   }
 
@@ -236,73 +218,17 @@ public final class JavaValues {
 
   private static Object arrayToDln(Object array) {
     Class<?> leaf = array.getClass();
-    int rank = 0;
-    while (leaf.isArray()) {
-      leaf = leaf.getComponentType();
-      rank++;
-    }
+    while (leaf.isArray()) leaf = leaf.getComponentType();
     if (!leaf.isPrimitive()) {
       int n = Array.getLength(array);
       List<Object> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) out.add(toDln(Array.get(array, i)));
       return out;
     }
-    long[] shape = new long[rank];
-    checkRectangular(array, shape, 0, "");
-    long size = 1;
-    for (long d : shape) size *= d;
-    if (size > Integer.MAX_VALUE) throw DlnException.value("a Java array of " + size + " values is too large for one tensor");
-    DataType dtype;
-    if (leaf == float.class || leaf == double.class) dtype = DataType.FLOAT;
-    else if (leaf == int.class || leaf == short.class || leaf == byte.class) dtype = DataType.INT;
-    else if (leaf == long.class) dtype = DataType.LONG;
-    else if (leaf == boolean.class) dtype = DataType.BOOL;
-    else throw DlnException.type("cannot pass a Java " + array.getClass().getSimpleName() + " to DLN; use float[] or double[]");
-    double[] values = new double[(int) size];
-    long[] longs = dtype == DataType.LONG ? new long[(int) size] : null;
-    fill(array, values, longs, new int[] {0});
-    INDArray flat = longs != null ? Nd4j.createFromArray(longs) : Nd4j.createFromArray(values).castTo(dtype);
-    if (size == 0) return Nd4j.create(dtype, shape);
-    return flat.reshape('c', shape);
-  }
-
-  /** Fills {@code shape} from the first row at each depth, then checks every row matches it. */
-  private static void checkRectangular(Object array, long[] shape, int depth, String where) {
-    if (depth == 0) {
-      Object row = array;
-      for (int d = 0; d < shape.length; d++) {
-        int n = row == null ? 0 : Array.getLength(row);
-        shape[d] = n;
-        row = n > 0 && d + 1 < shape.length ? Array.get(row, 0) : null;
-      }
-    }
-    int n = Array.getLength(array);
-    if (shape[depth] != n) {
-      throw DlnException.value("cannot make a tensor from a ragged Java array: row " + where + " has " + n
-          + " values but row " + where.replaceAll("\\[\\d+\\]$", "[0]") + " has " + shape[depth], "every row must have the same length");
-    }
-    if (depth + 1 < shape.length) {
-      for (int i = 0; i < n; i++) {
-        Object row = Array.get(array, i);
-        if (row == null) throw DlnException.value("cannot make a tensor from a Java array with a null row at " + where + "[" + i + "]");
-        checkRectangular(row, shape, depth + 1, where + "[" + i + "]");
-      }
-    }
-  }
-
-  private static void fill(Object array, double[] values, long[] longs, int[] next) {
-    int n = Array.getLength(array);
-    Class<?> c = array.getClass().getComponentType();
-    for (int i = 0; i < n; i++) {
-      if (c.isArray()) {
-        fill(Array.get(array, i), values, longs, next);
-      } else if (c == boolean.class) {
-        values[next[0]++] = Array.getBoolean(array, i) ? 1 : 0;
-      } else if (longs != null) {
-        longs[next[0]++] = Array.getLong(array, i);
-      } else {
-        values[next[0]++] = Array.getDouble(array, i);
-      }
+    try {
+      return JavaArrays.fromArray(array);
+    } catch (DlnRuntimeException e) {
+      throw fromRuntime(e);
     }
   }
 }
