@@ -119,11 +119,7 @@ class ReplTerminalTest {
   @Test
   void ctrlRFindsAnEarlierEntry() throws Exception {
     clear();
-    line("def twice(x):");
-    line("return 2 * x");
-    line("");
-    line("twice(21)");
-    waitForScreen("the entry's result", s -> s.lines().anyMatch(l -> l.strip().equals("42")));
+    defineAndCallTwice();
     clear();
     line("0");
     clear();
@@ -146,14 +142,7 @@ class ReplTerminalTest {
   @Test
   void ctrlCStopsALoopKeepsStateAndNeverExitsAtThePrompt() throws Exception {
     clear();
-    line("n = 0");
-    line("while true:");
-    waitForScreen("a continuation prompt", s -> s.contains(Repl.CONTINUATION));
-    line("n += 1");
-    line("");
-    Thread.sleep(1500);
-    keys("C-c");
-    waitForScreen("the interrupt message", s -> s.contains("interrupted"));
+    interruptACountingLoop();
     clear();
     line("n > 0");
     waitForScreen("state kept after the interrupt", s -> s.lines().anyMatch(l -> l.strip().equals("true")));
@@ -201,11 +190,7 @@ class ReplTerminalTest {
   @Test
   void saveWritesTheSuccessfulEntriesAsARunnableScript() throws Exception {
     clear();
-    line("def twice(x):");
-    line("return 2 * x");
-    line("");
-    line("twice(21)");
-    waitForScreen("the function's result", s -> s.lines().anyMatch(l -> l.strip().equals("42")));
+    defineAndCallTwice();
     assertEquals(0, tmux(List.of("set-buffer", "-b", "code", "def cube(x):\n    y = x * x\n    return y * x\n\nprint('cube', cube(3))\n")));
     assertEquals(0, tmux(List.of("paste-buffer", "-p", "-b", "code", "-t", SESSION)));
     Thread.sleep(300);
@@ -214,14 +199,7 @@ class ReplTerminalTest {
     line("undefined_name + 1");
     waitForScreen("the name error", s -> s.contains("name 'undefined_name' is not defined"));
     line("40 + 2");
-    line("n = 0");
-    line("while true:");
-    waitForScreen("a continuation prompt", s -> s.contains(Repl.CONTINUATION));
-    line("n += 1");
-    line("");
-    Thread.sleep(1000);
-    keys("C-c");
-    waitForScreen("the interrupt message", s -> s.contains("interrupted"));
+    interruptACountingLoop();
     clear();
     line("broken(");
     line(")");
@@ -249,6 +227,27 @@ class ReplTerminalTest {
   }
 
   // ------------------------------------------------------------------------------------ helpers
+
+  /** Enters {@code def twice(x)} (typed without indentation) and {@code twice(21)}, and waits for 42. */
+  private static void defineAndCallTwice() throws Exception {
+    line("def twice(x):");
+    line("return 2 * x");
+    line("");
+    line("twice(21)");
+    waitForScreen("twice(21)'s result", s -> s.lines().anyMatch(l -> l.strip().equals("42")));
+  }
+
+  /** Enters {@code n = 0}, an endless loop counting n up, and stops it with Ctrl-C. */
+  private static void interruptACountingLoop() throws Exception {
+    line("n = 0");
+    line("while true:");
+    waitForScreen("a continuation prompt", s -> s.contains(Repl.CONTINUATION));
+    line("n += 1");
+    line("");
+    Thread.sleep(1500);
+    keys("C-c");
+    waitForScreen("the interrupt message", s -> s.contains("interrupted"));
+  }
 
   private static boolean tmuxAvailable() {
     try {
