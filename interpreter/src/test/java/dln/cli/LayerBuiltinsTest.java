@@ -115,26 +115,30 @@ public class LayerBuiltinsTest {
   @Test
   void aLayerDefinedInOnePlaceBecomesAFunctionWithHelpAndRoundTrips() {
     LayerRegistry.register(TestScale.SPEC);
-    Dln dln = dln();
-    Catalog catalog = new Catalog(dln.interpreter());
-    String help = Help.text(catalog, "TestScale");
-    assertTrue(help.startsWith("TestScale(factor, clip?, label|what?, note?, name?, input_shape?, trainable?)\n"
-        + "  Multiplies by a factor (a layer defined only in a test)."), help);
-    assertTrue(help.contains("Example: TestScale(2.5)"), help);
+    try {
+      Dln dln = dln();
+      Catalog catalog = new Catalog(dln.interpreter());
+      String help = Help.text(catalog, "TestScale");
+      assertTrue(help.startsWith("TestScale(factor, clip?, label|what?, note?, name?, input_shape?, trainable?)\n"
+          + "  Multiplies by a factor (a layer defined only in a test)."), help);
+      assertTrue(help.contains("Example: TestScale(2.5)"), help);
 
-    dln.eval("""
-        s = TestScale(2.5, what=relu, note=3, name='times')
-        kind = str(type(s))
-        twin = layer_from_json(s.to_json())
-        out = Sequential([Input(3), TestScale(2.0)]).predict(ones(1, 3))
-        """, "test.dln");
-    TestScale s = assertInstanceOf(TestScale.class, dln.get("s"));
-    assertEquals(new TestScale.Config(2.5, true, "relu"), s.config(), "defaults, alias and a function given as a name");
-    assertEquals("times", s.name());
-    assertEquals(3, s.declaredInputShape()[0], "the afterCreate hook read the extra argument");
-    assertEquals("TestScale", dln.get("kind"));
-    assertEquals(s.config(), assertInstanceOf(TestScale.class, dln.get("twin")).config());
-    assertEquals(2.0, ((org.nd4j.linalg.api.ndarray.INDArray) dln.get("out")).getDouble(0, 1), 1e-6);
+      dln.eval("""
+          s = TestScale(2.5, what=relu, note=3, name='times')
+          kind = str(type(s))
+          twin = layer_from_json(s.to_json())
+          out = Sequential([Input(3), TestScale(2.0)]).predict(ones(1, 3))
+          """, "test.dln");
+      TestScale s = assertInstanceOf(TestScale.class, dln.get("s"));
+      assertEquals(new TestScale.Config(2.5, true, "relu"), s.config(), "defaults, alias and a function given as a name");
+      assertEquals("times", s.name());
+      assertEquals(3, s.declaredInputShape()[0], "the afterCreate hook read the extra argument");
+      assertEquals("TestScale", dln.get("kind"));
+      assertEquals(s.config(), assertInstanceOf(TestScale.class, dln.get("twin")).config());
+      assertEquals(2.0, ((org.nd4j.linalg.api.ndarray.INDArray) dln.get("out")).getDouble(0, 1), 1e-6);
+    } finally {
+      LayerRegistry.unregister("TestScale");
+    }
   }
 
   @Test
