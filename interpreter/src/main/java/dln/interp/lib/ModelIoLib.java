@@ -8,6 +8,7 @@ import dln.runtime.io.ModelJson;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.layers.ZeroPadding2D;
 import dln.runtime.onnx.OnnxImporter;
+import dln.runtime.train.session.TrainingSession;
 import dln.runtime.transfer.Freezing;
 import java.nio.file.Path;
 
@@ -83,7 +84,10 @@ public final class ModelIoLib implements Library {
               Freezing.unfreeze(m);
               return None.NONE;
             })
-        .attr("history", m -> m.history() == null ? None.NONE : m.history());
+        .attr("history", m -> {
+          Object h = TrainingSession.of(m).history();
+          return h == null ? None.NONE : h;
+        });
   }
 
   private static Path read(Args a) {
