@@ -12,6 +12,7 @@ import dln.interp.sandbox.Sandbox;
 import dln.interp.value.JavaValues;
 import dln.interp.value.Values;
 import dln.runtime.Rng;
+import dln.runtime.nn.Names;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -364,7 +365,7 @@ public final class Dln {
   }
 
   private DlnException undefined(String name) {
-    String close = Values.closest(name, interpreter.globals().vars().keySet());
+    String close = Names.closest(name, interpreter.globals().vars().keySet());
     return DlnException.name("name '" + name + "' is not defined", close != null ? "did you mean '" + close + "'?" : null);
   }
 

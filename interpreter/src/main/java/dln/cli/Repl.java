@@ -9,6 +9,7 @@ import dln.interp.sandbox.Sandbox;
 import dln.interp.value.None;
 import dln.interp.value.Values;
 import dln.runtime.Engine;
+import dln.runtime.nn.Names;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -280,7 +281,7 @@ public final class Repl {
     if (matches.size() > 1) {
       out.println(typed + " could be " + matches.stream().map(Catalog.Command::name).collect(Collectors.joining(" or ")));
     } else {
-      String close = Values.closest(typed, Catalog.COMMANDS.stream().map(Catalog.Command::name).toList());
+      String close = Names.closest(typed, Catalog.COMMANDS.stream().map(Catalog.Command::name).toList());
       out.println("unknown command " + typed + (close != null ? " (did you mean " + close + "?)" : " (:help lists the commands)"));
     }
     out.flush();
@@ -341,7 +342,7 @@ public final class Repl {
     }
     Object v = catalog.resolve(arg);
     if (v == null) {
-      String close = Values.closest(arg, catalog.interpreter().globals().vars().keySet());
+      String close = Names.closest(arg, catalog.interpreter().globals().vars().keySet());
       out.println("no variable named '" + arg + "'" + (close != null ? " (did you mean '" + close + "'?)" : ""));
       return;
     }

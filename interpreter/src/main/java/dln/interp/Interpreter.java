@@ -16,6 +16,7 @@ import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.NativeMemory;
+import dln.runtime.nn.Names;
 import dln.runtime.tensor.Slice;
 import dln.runtime.tensor.Tensors;
 import java.io.PrintWriter;
@@ -348,7 +349,9 @@ public final class Interpreter implements Invoker {
       Object obj = eval(a.object(), scope);
       try {
         if (obj instanceof Namespace || !TypeTable.setAttr(obj, a.name(), value)) {
-          throw DlnException.type("cannot set attribute '" + a.name() + "' of " + Values.typeName(obj));
+          String close = obj instanceof Namespace ? null : Names.closest(a.name(), TypeTable.setterNames(obj));
+          throw new DlnException("type error", "cannot set attribute '" + a.name() + "' of " + Values.typeName(obj),
+              close != null ? "did you mean '" + close + "'?" : null, null);
         }
       } catch (DlnException e) {
         throw e.at(a.pos());
@@ -536,7 +539,7 @@ public final class Interpreter implements Invoker {
     if (v != null) return v;
     List<String> names = new ArrayList<>();
     for (Scope s = scope; s != null; s = s.parent()) names.addAll(s.vars().keySet());
-    String close = Values.closest(n.name(), names);
+    String close = Names.closest(n.name(), names);
     throw new DlnException("name error", "name '" + n.name() + "' is not defined",
         close != null ? "did you mean '" + close + "'?" : null, n.pos());
   }
@@ -565,7 +568,7 @@ public final class Interpreter implements Invoker {
       if (obj instanceof Namespace ns) {
         v = ns.get(name);
         if (v == null) {
-          String close = Values.closest(name, ns.members().keySet());
+          String close = Names.closest(name, ns.members().keySet());
           throw new DlnException("attribute error", ns.name() + " has no member '" + name + "'",
               close != null ? "did you mean '" + ns.name() + "." + close + "'?" : null, pos);
         }
@@ -578,7 +581,7 @@ public final class Interpreter implements Invoker {
       throw new DlnException(ex.kind(), ex.getMessage(), ex.hint(), pos);
     }
     if (v == null) {
-      String close = Values.closest(name, TypeTable.attrNames(obj));
+      String close = Names.closest(name, TypeTable.attrNames(obj));
       throw new DlnException("attribute error", Values.typeName(obj) + " has no attribute '" + name + "'",
           close != null ? "did you mean '" + close + "'?" : null, pos);
     }

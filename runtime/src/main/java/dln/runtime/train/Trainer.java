@@ -220,17 +220,11 @@ public final class Trainer {
     return out;
   }
 
+  /** The epoch's sample order: shuffled from {@code random}, or 0..n-1. */
   private static int[] order(long n, boolean shuffle, Random random) {
+    if (shuffle) return Rng.permutation((int) n, random);
     int[] order = new int[(int) n];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    if (shuffle) {
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
     return order;
   }
 
