@@ -9,6 +9,7 @@ import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerRegistry;
+import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Sequential;
 import dln.runtime.nn.Shapes;
@@ -116,14 +117,8 @@ final class ModelTypes {
 
     TypeTable.define(Sequential.class, "Sequential");
     // Each layer class under its own name, so type(layer) says Dense, Conv2D, ...
-    for (Class<? extends Layer> c : List.of(dln.runtime.nn.layers.InputLayer.class, dln.runtime.nn.layers.Dense.class,
-        dln.runtime.nn.layers.Conv2D.class, dln.runtime.nn.layers.MaxPooling2D.class, dln.runtime.nn.layers.AveragePooling2D.class,
-        dln.runtime.nn.layers.GlobalAveragePooling2D.class, dln.runtime.nn.layers.GlobalMaxPooling2D.class,
-        dln.runtime.nn.layers.Flatten.class, dln.runtime.nn.layers.Reshape.class, dln.runtime.nn.layers.Dropout.class,
-        dln.runtime.nn.layers.BatchNormalization.class, dln.runtime.nn.layers.Activation.class, dln.runtime.nn.layers.Softmax.class,
-        dln.runtime.nn.layers.ReLU.class, dln.runtime.nn.layers.Add.class, dln.runtime.nn.layers.Concatenate.class,
-        dln.runtime.nn.layers.Embedding.class, dln.runtime.nn.layers.LSTM.class)) {
-      TypeTable.define(c, c.getSimpleName());
+    for (LayerSpec<?> spec : LayerRegistry.specs()) {
+      TypeTable.define(spec.layerClass(), spec.type());
     }
 
     TypeTable.define(SymbolicTensor.class, "SymbolicTensor")

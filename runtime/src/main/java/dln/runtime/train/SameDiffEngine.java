@@ -147,7 +147,7 @@ public final class SameDiffEngine implements TrainingEngine {
           }
         }
         g.sd.setLossVariables(total);
-        if (!g.trainableVars.isEmpty()) Quiet.run(() -> g.sd.createGradFunction());
+        if (!g.trainableVars.isEmpty()) dln.runtime.Muted.run(() -> g.sd.createGradFunction());
       }
     }
     return g;

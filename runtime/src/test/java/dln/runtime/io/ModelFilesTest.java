@@ -272,6 +272,15 @@ class ModelFilesTest {
   }
 
   @Test
+  void tooManyEntries() throws Exception {
+    Path p = dir.resolve("many.dlnm");
+    Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 65; i++) entries.put("e" + i, new byte[0]);
+    writeZip(p, entries);
+    assertEquals("'" + p + "' is rejected: it has 65 entries (a DLN model file has at most 64)", loadError(p));
+  }
+
+  @Test
   void zipBomb() throws Exception {
     Path p = dir.resolve("bomb.dlnm");
     try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(p))) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.io.ModelFiles;
@@ -33,15 +32,8 @@ import org.nd4j.linalg.factory.Nd4j;
 class OnnxImportTest {
   @TempDir Path dir;
 
-  /** DLN_DATA, else ../../shared/data from the module folder (the repository's neighbour). */
-  static Path data() {
-    return dln.runtime.DataDir.fromEnvironment().resolve("onnx");
-  }
-
   static Path fixture(String file) {
-    Path p = data().resolve(file);
-    assumeTrue(Files.exists(p), "fixture missing: " + p);
-    return p;
+    return dln.runtime.SharedData.require("onnx/" + file);
   }
 
   static INDArray floats(String file, long... shape) throws Exception {
