@@ -1,6 +1,7 @@
 package dln;
 
 import dln.interp.DlnException;
+import dln.interp.Failures;
 import dln.interp.Interpreter;
 import dln.interp.Source;
 import dln.interp.ast.Stmt;
@@ -151,7 +152,7 @@ public final class Dln {
     } catch (DlnException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw internal(e);
+      throw Failures.internal(e);
     }
   }
 
@@ -183,7 +184,7 @@ public final class Dln {
       } catch (DlnException e) {
         throw e;
       } catch (RuntimeException e) {
-        throw internal(e);
+        throw Failures.internal(e);
       }
     }
   }
@@ -271,13 +272,8 @@ public final class Dln {
       Object result;
       try {
         result = function.call(javaArgs);
-      } catch (DlnException e) {
-        throw e;
       } catch (RuntimeException e) {
-        DlnException d = new DlnException("host error", name + "() failed: "
-            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        d.initCause(e);
-        throw d;
+        throw Failures.host(name, e);
       }
       return JavaValues.toDln(result);
     });
@@ -337,7 +333,7 @@ public final class Dln {
         }
         throw e;
       } catch (RuntimeException e) {
-        throw internal(e);
+        throw Failures.internal(e);
       } finally {
         if (timer != null) timer.cancel(false);
       }
@@ -355,13 +351,6 @@ public final class Dln {
     if (d.toMillis() < 1000) return d.toMillis() + " ms";
     double s = d.toMillis() / 1000.0;
     return (s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s)) + " s";
-  }
-
-  private static DlnException internal(RuntimeException e) {
-    DlnException d = new DlnException("internal error", "DLN failed: "
-        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-    d.initCause(e);
-    return d;
   }
 
   private DlnException undefined(String name) {
