@@ -12,7 +12,7 @@ import dln.runtime.nn.LayerRegistry;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Sequential;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.Weight;
 import dln.runtime.train.FitOptions;

@@ -3,7 +3,7 @@ package dln.runtime.nn.layers;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerSpec;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 

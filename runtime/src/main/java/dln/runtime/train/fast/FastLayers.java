@@ -1,7 +1,7 @@
 package dln.runtime.train.fast;
 
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.layers.Activation;
 import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Dense;

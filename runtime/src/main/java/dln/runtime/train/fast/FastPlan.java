@@ -3,7 +3,7 @@ package dln.runtime.train.fast;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Node;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.Weight;
 import dln.runtime.nn.layers.InputLayer;
