@@ -182,6 +182,11 @@ class ReplTerminalTest {
     Thread.sleep(1500);
     keys("C-c");
     waitForScreen("the prompt back after Ctrl-C", s -> s.strip().endsWith(Repl.PROMPT.strip()));
+    // ND4J has loaded and a model trained: none of the libraries' log reached the terminal.
+    String all = run(List.of("capture-pane", "-p", "-J", "-S", "-", "-t", SESSION)).output;
+    for (String noise : List.of("SLF4J", "[INFO]", "[WARN]", "Warning: Versions", "Added differentiated op")) {
+      assertTrue(!all.contains(noise), "'" + noise + "' in the terminal:\n" + all);
+    }
     clear();
     line("h.interrupted and len(m.predict(x[:3])) == 3");
     waitForScreen("history and model kept", s -> s.lines().anyMatch(l -> l.strip().equals("true")));

@@ -7,6 +7,7 @@ import dln.runtime.io.ModelFiles;
 import dln.runtime.io.ModelJson;
 import dln.runtime.nn.Model;
 import dln.runtime.onnx.OnnxImporter;
+import dln.runtime.train.session.TrainingSession;
 import dln.runtime.transfer.Freezing;
 import java.nio.file.Path;
 
@@ -72,7 +73,10 @@ public final class ModelIoLib implements Library {
               Freezing.unfreeze(m);
               return None.NONE;
             })
-        .attr("history", m -> m.history() == null ? None.NONE : m.history());
+        .attr("history", m -> {
+          Object h = TrainingSession.of(m).history();
+          return h == null ? None.NONE : h;
+        });
   }
 
   private static Path read(Args a) {

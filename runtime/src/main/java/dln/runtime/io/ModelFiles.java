@@ -13,6 +13,7 @@ import dln.runtime.train.CompileConfig;
 import dln.runtime.train.History;
 import dln.runtime.train.ModelSaver;
 import dln.runtime.train.Optimizer;
+import dln.runtime.train.session.TrainingSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -75,7 +76,8 @@ public final class ModelFiles {
     doc.put("format", MODEL_FORMAT);
     doc.put("format_version", FORMAT_VERSION);
     doc.set("model", spec);
-    CompileConfig cc = model.compileConfig();
+    TrainingSession session = TrainingSession.of(model);
+    CompileConfig cc = session.compileConfig();
     doc.set("compile", cc == null ? null : LayerRegistry.JSON.valueToTree(cc));
     boolean withOptimizer = includeOptimizer && cc != null;
     doc.put("optimizer_state", withOptimizer);
@@ -85,7 +87,7 @@ public final class ModelFiles {
     entries.put(MODEL_JSON, json(doc));
     entries.put(WEIGHTS, TensorBlob.write(weightsOf(model)));
     if (withOptimizer) entries.put(OPTIMIZER, TensorBlob.write(optimizerState(model, cc.optimizer())));
-    entries.put(HISTORY, json(historyTree(model.history())));
+    entries.put(HISTORY, json(historyTree(session.history())));
     writeArchive(path, MODEL_FORMAT, entries);
   }
 
@@ -187,11 +189,11 @@ public final class ModelFiles {
       } catch (JsonProcessingException | IllegalArgumentException e) {
         throw DlnRuntimeException.io(where + " has invalid compile settings: " + e.getMessage(), null);
       }
-      model.compile(cc);
+      TrainingSession.of(model).compile(cc);
       if (withOptimizer) restoreOptimizer(model, cc.optimizer(), TensorBlob.read(entries.get(OPTIMIZER), OPTIMIZER),
           doc.path("optimizer_iterations").asLong(0), where);
     }
-    model.setHistory(history(parse(entries.get(HISTORY), where, HISTORY)));
+    TrainingSession.of(model).setHistory(history(parse(entries.get(HISTORY), where, HISTORY)));
     return model;
   }
 
