@@ -74,6 +74,11 @@ public final class LayerRegistry {
     TYPES.put(spec.type(), spec);
   }
 
+  /** Removes a type added with {@link #register} (a test's or an extension's own layer). */
+  public static synchronized void unregister(String type) {
+    TYPES.remove(type);
+  }
+
   /** The type names, in registration order. */
   public static Set<String> types() {
     return TYPES.keySet();

@@ -13,7 +13,7 @@ import java.util.function.BiFunction;
 
 /**
  * Everything about a layer type in one place, declared once on the layer class as
- * {@code public static final LayerSpec<Config> SPEC}: its Keras type name, its one-line
+ * {@code public static final LayerSpec<Config> SPEC}: its Keras type name (the class's), its one-line
  * description with an example, its config record and its constructor. The constructor's
  * arguments are the record's components in order (snake_case names, {@link Param} marks the
  * optional ones and their defaults), converted by component type. From a spec the
@@ -54,9 +54,10 @@ public final class LayerSpec<C extends Record> {
   private BiConsumer<LayerArgs, Layer> afterCreate = (a, l) -> {};
   private boolean callable = true;
 
-  private LayerSpec(String type, Class<? extends Layer> layerClass, Class<C> configClass,
+  private LayerSpec(Class<? extends Layer> layerClass, Class<C> configClass,
       BiFunction<C, String, ? extends Layer> factory, String doc) {
-    this.type = type;
+    // The type name is the class's name, as Layer.typeName() writes it into model files.
+    this.type = layerClass.getSimpleName();
     this.layerClass = layerClass;
     this.configClass = configClass;
     this.factory = factory;
@@ -81,14 +82,13 @@ public final class LayerSpec<C extends Record> {
   }
 
   /**
-   * A layer type.
+   * A layer type, named as its class (Keras's class name, as in model files: "Dense").
    *
-   * @param type Keras's class name, as in model files ("Dense")
    * @param doc one line of description, then "Example: ..." lines
    */
-  public static <C extends Record> LayerSpec<C> of(String type, Class<? extends Layer> layerClass, Class<C> configClass,
+  public static <C extends Record> LayerSpec<C> of(Class<? extends Layer> layerClass, Class<C> configClass,
       BiFunction<C, String, ? extends Layer> factory, String doc) {
-    return new LayerSpec<>(type, layerClass, configClass, factory, doc);
+    return new LayerSpec<>(layerClass, configClass, factory, doc);
   }
 
   /** Accepts an optional argument that is not part of the config (read by a hook), after the others. */

@@ -10,7 +10,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /** Applies an activation function by name (e.g. {@code Activation('relu')}). */
 public final class Activation extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Activation", Activation.class, Config.class, Activation::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Activation.class, Config.class, Activation::new,
       "Applies an activation function by name.\n"
           + "Example: Activation('relu'), Activation(tanh)");
 

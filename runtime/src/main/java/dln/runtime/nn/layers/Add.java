@@ -11,7 +11,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /** Element-wise sum of two or more tensors of the same shape (residual connections). */
 public final class Add extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Add", Add.class, Config.class, Add::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Add.class, Config.class, Add::new,
       "Adds two or more tensors of the same shape (residual connections).\n"
           + "Example: Add()([x, y])");
 

@@ -17,7 +17,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  */
 public final class BatchNormalization extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("BatchNormalization", BatchNormalization.class, Config.class, BatchNormalization::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(BatchNormalization.class, Config.class, BatchNormalization::new,
       "Normalises the last axis with batch statistics while training and moving statistics at inference (momentum 0.99, epsilon 0.001).\n"
           + "Example: BatchNormalization()")
       .extraArg(0, "axis")

@@ -12,7 +12,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /** Joins tensors along an axis (the last by default; Inception blocks join channels). */
 public final class Concatenate extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Concatenate", Concatenate.class, Config.class, Concatenate::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Concatenate.class, Config.class, Concatenate::new,
       "Joins tensors along an axis (default the last, the channels).\n"
           + "Example: Concatenate()([a, b])");
 

@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
  */
 public final class Conv2D extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Conv2D", Conv2D.class, Config.class, Conv2D::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Conv2D.class, Config.class, Conv2D::new,
       "A 2-D convolution over channels-last images (batch, height, width, channels); padding 'valid' or 'same'.\n"
           + "Example: Conv2D(32, 3, activation='relu'), Conv2D(128, 5, strides=(2, 2), padding='same'), Conv2D(128, 5, stride 2)")
       .preset(Conv2D::terseArgs);

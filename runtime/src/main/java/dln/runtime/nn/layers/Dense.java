@@ -19,7 +19,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  */
 public final class Dense extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Dense", Dense.class, Config.class, Dense::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Dense.class, Config.class, Dense::new,
       "A fully connected layer: activation(x @ kernel + bias). activation is a name or function (default linear).\n"
           + "Example: Dense(64, activation='relu'), Dense(10, softmax)")
       .extraArg("input_dim")

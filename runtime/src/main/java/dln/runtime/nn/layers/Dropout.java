@@ -15,7 +15,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  */
 public final class Dropout extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Dropout", Dropout.class, Config.class, Dropout::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Dropout.class, Config.class, Dropout::new,
       "Zeroes a random fraction rate of the values while training (scaling the rest); does nothing at inference.\n"
           + "Example: Dropout(0.5)")
       // Accepted for Keras compatibility; the engines draw their own masks.

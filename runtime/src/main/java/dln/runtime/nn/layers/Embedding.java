@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 /** Looks up a learned vector per integer index: (batch, steps) -> (batch, steps, output_dim). */
 public final class Embedding extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Embedding", Embedding.class, Config.class, Embedding::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Embedding.class, Config.class, Embedding::new,
       "Looks up a learned vector for each integer index in 0..input_dim-1: (batch, steps) -> (batch, steps, output_dim).\n"
           + "Example: Embedding(10000, 64)")
       .extraArg("input_length")

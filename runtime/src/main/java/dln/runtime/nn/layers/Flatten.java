@@ -10,7 +10,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /** Flattens each sample to one axis: (batch, 7, 7, 64) -> (batch, 3136). */
 public final class Flatten extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Flatten", Flatten.class, Config.class, Flatten::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Flatten.class, Config.class, Flatten::new,
       "Flattens each sample to one axis: (batch, 7, 7, 64) -> (batch, 3136).\n"
           + "Example: Flatten()");
 

@@ -8,7 +8,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /** Mean over height and width: (batch, h, w, c) -> (batch, c). */
 public final class GlobalAveragePooling2D extends GlobalPooling2D {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<GlobalPooling2D.Config> SPEC = LayerSpec.of("GlobalAveragePooling2D", GlobalAveragePooling2D.class, GlobalPooling2D.Config.class, GlobalAveragePooling2D::new,
+  public static final LayerSpec<GlobalPooling2D.Config> SPEC = LayerSpec.of(GlobalAveragePooling2D.class, GlobalPooling2D.Config.class, GlobalAveragePooling2D::new,
       "The mean over height and width: (batch, h, w, c) -> (batch, c).\n"
           + "Example: GlobalAveragePooling2D()(x)");
 

@@ -12,7 +12,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /** The entry point of a model: holds the per-sample input shape. Created by {@code Input(shape)}. */
 public final class InputLayer extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("InputLayer", InputLayer.class, Config.class, InputLayer::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(InputLayer.class, Config.class, InputLayer::new,
       "The entry point of a model, holding the per-sample input shape; made by Input(shape).\n"
           + "Example: Input(shape=(28, 28, 1))")
       .notCallable();

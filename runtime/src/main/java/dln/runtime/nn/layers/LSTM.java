@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class LSTM extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("LSTM", LSTM.class, Config.class, LSTM::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(LSTM.class, Config.class, LSTM::new,
       "A long short-term memory layer over sequences (batch, steps, features); return_sequences=true keeps every step.\n"
           + "Example: LSTM(32), LSTM(64, return_sequences=true)");
 

@@ -11,7 +11,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /** Rectified linear unit: {@code max(x, 0)}, optionally capped at maxValue and leaky below zero. */
 public final class ReLU extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("ReLU", ReLU.class, Config.class, ReLU::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(ReLU.class, Config.class, ReLU::new,
       "The ReLU activation as a layer, optionally capped at max_value and leaky below zero.\n"
           + "Example: ReLU(), ReLU(max_value=6)");
 

@@ -11,7 +11,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /** Reshapes each sample; one target dimension may be -1 (inferred). */
 public final class Reshape extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Reshape", Reshape.class, Config.class, Reshape::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Reshape.class, Config.class, Reshape::new,
       "Reshapes each sample (the batch axis is kept); one dimension may be -1.\n"
           + "Example: Reshape((28, 28, 1))");
 

@@ -10,7 +10,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /** Softmax over an axis (the last by default): values become probabilities summing to one. */
 public final class Softmax extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("Softmax", Softmax.class, Config.class, Softmax::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Softmax.class, Config.class, Softmax::new,
       "Softmax over an axis (default the last): values become probabilities summing to 1.\n"
           + "Example: Softmax()(logits)");
 

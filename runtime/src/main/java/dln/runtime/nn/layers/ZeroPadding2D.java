@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ZeroPadding2D extends Layer {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
-  public static final LayerSpec<Config> SPEC = LayerSpec.of("ZeroPadding2D", ZeroPadding2D.class, Config.class, ZeroPadding2D::new,
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(ZeroPadding2D.class, Config.class, ZeroPadding2D::new,
       "Adds rows and columns around each image: padding = n, (vertical, horizontal) or (top, bottom, left, right); value (default 0) is the fill.\n"
           + "Example: x = ZeroPadding2D((3, 3))(inputs)");
 
