@@ -2,6 +2,7 @@ package dln.cli;
 
 import dln.Dln;
 import dln.interp.DlnException;
+import dln.interp.Failures;
 import dln.interp.Interpreter;
 import dln.interp.Source;
 import dln.interp.call.TypeTable;
@@ -211,7 +212,8 @@ public final class Repl {
       out.println(e.format());
       if (debug && e.getCause() != null) e.getCause().printStackTrace(out);
     } catch (Exception e) {
-      out.println("internal error: " + e);
+      // The interpreter reports every failure of the program as a DlnException: this is DLN's own.
+      out.println(Failures.internal(e).format());
       if (debug) e.printStackTrace(out);
     } finally {
       evaluating = false;
@@ -351,7 +353,7 @@ public final class Repl {
       return;
     }
     Object method = TypeTable.getAttr(v, "summary");
-    onWorker(() -> dln.interpreter().call(method, List.of(), Map.of()), Echo.TEXT);
+    onWorker(() -> dln.interpreter().callFromHost(method, List.of(), Map.of()), Echo.TEXT);
   }
 
   /** For tests: the interpreter behind this REPL. */

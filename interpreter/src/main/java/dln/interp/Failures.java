@@ -32,8 +32,8 @@ public final class Failures {
     return located(e, pos);
   }
 
-  /** A failure of DLN itself, outside a running program (parsing, converting values for the host). */
-  public static DlnException internal(RuntimeException e) {
+  /** A failure of DLN itself, outside a running program (parsing, converting values for the host, the REPL). */
+  public static DlnException internal(Exception e) {
     return caused(new DlnException("internal error", "DLN failed: " + message(e)), e);
   }
 
