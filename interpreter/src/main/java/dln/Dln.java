@@ -1,6 +1,7 @@
 package dln;
 
 import dln.interp.DlnException;
+import dln.interp.Failures;
 import dln.interp.Interpreter;
 import dln.interp.Source;
 import dln.interp.ast.Stmt;
@@ -12,6 +13,7 @@ import dln.interp.sandbox.Sandbox;
 import dln.interp.value.JavaValues;
 import dln.interp.value.Values;
 import dln.runtime.Rng;
+import dln.runtime.nn.Names;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -150,7 +152,7 @@ public final class Dln {
     } catch (DlnException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw internal(e);
+      throw Failures.internal(e);
     }
   }
 
@@ -182,7 +184,7 @@ public final class Dln {
       } catch (DlnException e) {
         throw e;
       } catch (RuntimeException e) {
-        throw internal(e);
+        throw Failures.internal(e);
       }
     }
   }
@@ -270,13 +272,8 @@ public final class Dln {
       Object result;
       try {
         result = function.call(javaArgs);
-      } catch (DlnException e) {
-        throw e;
       } catch (RuntimeException e) {
-        DlnException d = new DlnException("host error", name + "() failed: "
-            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        d.initCause(e);
-        throw d;
+        throw Failures.host(name, e);
       }
       return JavaValues.toDln(result);
     });
@@ -336,7 +333,7 @@ public final class Dln {
         }
         throw e;
       } catch (RuntimeException e) {
-        throw internal(e);
+        throw Failures.internal(e);
       } finally {
         if (timer != null) timer.cancel(false);
       }
@@ -356,15 +353,8 @@ public final class Dln {
     return (s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s)) + " s";
   }
 
-  private static DlnException internal(RuntimeException e) {
-    DlnException d = new DlnException("internal error", "DLN failed: "
-        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-    d.initCause(e);
-    return d;
-  }
-
   private DlnException undefined(String name) {
-    String close = Values.closest(name, interpreter.globals().vars().keySet());
+    String close = Names.closest(name, interpreter.globals().vars().keySet());
     return DlnException.name("name '" + name + "' is not defined", close != null ? "did you mean '" + close + "'?" : null);
   }
 

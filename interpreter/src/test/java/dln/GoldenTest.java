@@ -1,7 +1,10 @@
 package dln;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dln.interp.DlnException;
 import dln.interp.sandbox.Sandbox;
@@ -14,17 +17,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * Golden scripts pin the language. Each {@code src/test/resources/golden/NAME.dln} runs in a fresh
  * interpreter; its output (and the formatted error that ends it, if any) must equal
- * {@code NAME.out} exactly. Run with {@code -Dgolden.update=true} to rewrite the .out files after
- * a deliberate change (then review the diff).
+ * {@code NAME.out} exactly; a script without its .out file fails. Run with
+ * {@code -Dgolden.update=true} to write the .out files (a new script's, or all of them after a
+ * deliberate change; then review the diff).
  */
 class GoldenTest {
   static final Path DIR = Path.of("src/test/resources/golden");
+  /** The system property that (re)writes the .out files from the current output. */
+  static final String UPDATE = "golden.update";
 
   @TestFactory
   Stream<DynamicTest> goldenScripts() throws IOException {
@@ -51,11 +61,25 @@ class GoldenTest {
     return buf.toString();
   }
 
+  @Test
+  void aScriptWithoutItsExpectedOutputFails(@TempDir Path tmp) throws IOException {
+    Assumptions.assumeFalse(Boolean.getBoolean(UPDATE), "updating: a missing .out file is written");
+    Path script = tmp.resolve("new_feature.dln");
+    Files.writeString(script, "print(1 + 1)\n", StandardCharsets.UTF_8);
+    AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> check(script));
+    assertTrue(e.getMessage().contains("has no expected output new_feature.out: write it with mvn test -Dgolden.update=true"),
+        e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("new_feature.out")), "nothing written without -D" + UPDATE);
+  }
+
   private static void check(Path script) throws IOException {
     String actual = run(script, List.of());
     Path expected = Path.of(script.toString().replaceAll("\\.dln$", ".out"));
-    if (Boolean.getBoolean("golden.update") || !Files.exists(expected)) {
+    if (Boolean.getBoolean(UPDATE)) {
       Files.writeString(expected, actual, StandardCharsets.UTF_8);
+    } else if (!Files.exists(expected)) {
+      fail(script + " has no expected output " + expected.getFileName() + ": write it with mvn test -D" + UPDATE
+          + "=true -Dtest=GoldenTest (then review it), or commit the .out file");
     }
     assertEquals(Files.readString(expected, StandardCharsets.UTF_8), actual, script.toString());
   }

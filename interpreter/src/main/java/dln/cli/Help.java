@@ -3,6 +3,7 @@ package dln.cli;
 import dln.interp.call.TypeTable;
 import dln.interp.value.Namespace;
 import dln.interp.value.Values;
+import dln.runtime.nn.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class Help {
     Object v = catalog.resolve(name);
     if (v == null) {
       List<String> known = new ArrayList<>(catalog.names());
-      String close = Values.closest(name, known);
+      String close = Names.closest(name, known);
       return "no help for '" + name + "'" + (close != null ? " (did you mean '" + close + "'?)" : "")
           + "\n  :help lists commands; Tab at an empty prompt lists every name";
     }

@@ -30,6 +30,7 @@ public final class Main {
              dln --version         print the version
              dln --help            this help
       options: --debug             show Java stack traces for internal errors
+               --verbose           show the libraries' log (ND4J, SameDiff, JavaCPP) on stderr
       """;
 
   private Main() {}
@@ -45,6 +46,7 @@ public final class Main {
     List<String> args = new ArrayList<>();
     for (String a : argv) {
       if (a.equals("--debug") && args.isEmpty()) debug = true;
+      else if (a.equals("--verbose") && args.isEmpty()) verbose();
       else args.add(a);
     }
     if (args.isEmpty()) return Repl.start(debug);
@@ -95,6 +97,15 @@ public final class Main {
         return runSource(new Source(first, text), args.subList(1, args.size()), out, err, debug);
       }
     }
+  }
+
+  /**
+   * Lets the libraries' info lines through (ND4J's start-up report, SameDiff's graph building); by
+   * default only their errors reach stderr. Must run before the first logger is made, that is
+   * before ND4J is touched.
+   */
+  private static void verbose() {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
   }
 
   static String readUtf8(Path file) throws IOException {

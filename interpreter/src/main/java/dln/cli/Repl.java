@@ -2,6 +2,7 @@ package dln.cli;
 
 import dln.Dln;
 import dln.interp.DlnException;
+import dln.interp.Failures;
 import dln.interp.Interpreter;
 import dln.interp.Source;
 import dln.interp.call.TypeTable;
@@ -9,6 +10,7 @@ import dln.interp.sandbox.Sandbox;
 import dln.interp.value.None;
 import dln.interp.value.Values;
 import dln.runtime.Engine;
+import dln.runtime.nn.Names;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +212,8 @@ public final class Repl {
       out.println(e.format());
       if (debug && e.getCause() != null) e.getCause().printStackTrace(out);
     } catch (Exception e) {
-      out.println("internal error: " + e);
+      // The interpreter reports every failure of the program as a DlnException: this is DLN's own.
+      out.println(Failures.internal(e).format());
       if (debug) e.printStackTrace(out);
     } finally {
       evaluating = false;
@@ -280,7 +283,7 @@ public final class Repl {
     if (matches.size() > 1) {
       out.println(typed + " could be " + matches.stream().map(Catalog.Command::name).collect(Collectors.joining(" or ")));
     } else {
-      String close = Values.closest(typed, Catalog.COMMANDS.stream().map(Catalog.Command::name).toList());
+      String close = Names.closest(typed, Catalog.COMMANDS.stream().map(Catalog.Command::name).toList());
       out.println("unknown command " + typed + (close != null ? " (did you mean " + close + "?)" : " (:help lists the commands)"));
     }
     out.flush();
@@ -341,7 +344,7 @@ public final class Repl {
     }
     Object v = catalog.resolve(arg);
     if (v == null) {
-      String close = Values.closest(arg, catalog.interpreter().globals().vars().keySet());
+      String close = Names.closest(arg, catalog.interpreter().globals().vars().keySet());
       out.println("no variable named '" + arg + "'" + (close != null ? " (did you mean '" + close + "'?)" : ""));
       return;
     }
@@ -350,7 +353,7 @@ public final class Repl {
       return;
     }
     Object method = TypeTable.getAttr(v, "summary");
-    onWorker(() -> dln.interpreter().call(method, List.of(), Map.of()), Echo.TEXT);
+    onWorker(() -> dln.interpreter().callFromHost(method, List.of(), Map.of()), Echo.TEXT);
   }
 
   /** For tests: the interpreter behind this REPL. */

@@ -1,5 +1,6 @@
 package dln.interp;
 
+import dln.interp.value.Items;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
@@ -228,7 +229,7 @@ final class Operators {
       for (Object x : t.items()) if (Values.equal(x, item)) return true;
       return false;
     }
-    if (container instanceof Map<?, ?> m) return m.containsKey(Interpreter.key(item));
+    if (container instanceof Map<?, ?> m) return m.containsKey(Items.key(item));
     throw DlnException.type("'in' needs a list, tuple, dict or string on the right, got " + Values.typeName(container));
   }
 }

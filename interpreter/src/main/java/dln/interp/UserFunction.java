@@ -6,6 +6,7 @@ import dln.interp.call.Callable;
 import dln.interp.call.Invoker;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
+import dln.runtime.nn.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,7 +111,7 @@ public final class UserFunction implements Callable {
         }
         List<String> names = new ArrayList<>();
         for (Expr.Param p : normal) names.add(p.name());
-        String close = Values.closest(e.getKey(), names);
+        String close = Names.closest(e.getKey(), names);
         throw DlnException.argument(name + "() got an unexpected keyword argument '" + e.getKey() + "'",
             close != null ? "did you mean '" + close + "'?" : null);
       }

@@ -13,31 +13,34 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Drives the real REPL in a terminal, as a person would: keys go in with tmux send-keys and the
  * screen is read back with capture-pane. The REPL runs from the test class path (so it needs no
- * packaged jar) on a private tmux server, with a temporary home for its history file.
+ * packaged jar) on a private tmux server. Every test starts its own REPL with its own temporary
+ * home (history file), so no test depends on what another typed, or on the order they run in.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplTerminalTest {
   private static final String SESSION = "dln-test";
   private static final long TIMEOUT_MS = 90_000;
   @TempDir
-  static Path home;
+  Path home;
   private static String socket;
 
   @BeforeAll
-  static void startRepl() throws Exception {
+  static void privateTmuxServer() {
     Assumptions.assumeTrue(tmuxAvailable(), "tmux is not installed: the terminal test of the REPL is skipped");
     socket = "dln-test-" + ProcessHandle.current().pid();
+  }
+
+  @BeforeEach
+  void startRepl() throws Exception {
     Path launcher = home.resolve("repl.sh");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Files.writeString(launcher, "#!/bin/sh\nexport OMP_WAIT_POLICY=passive\ncd '" + home + "'\nexec '" + java
@@ -59,13 +62,17 @@ class ReplTerminalTest {
     return Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString();
   }
 
+  @AfterEach
+  void stopRepl() throws Exception {
+    tmux(List.of("kill-session", "-t", SESSION)); // already gone after Ctrl-D
+  }
+
   @AfterAll
-  static void stopRepl() throws Exception {
+  static void stopTmux() throws Exception {
     if (socket != null) tmux(List.of("kill-server"));
   }
 
   @Test
-  @Order(1)
   void tabCompletesKeywordArgumentsAndListsThem() throws Exception {
     clear();
     keys("print(1, se", "Tab");
@@ -80,7 +87,6 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(2)
   void multiLineDefIsIndentedAutomaticallyAndEndsWithAnEmptyLine() throws Exception {
     clear();
     line("def twice(x):");
@@ -93,7 +99,6 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(3)
   void pastedMultiLineCodeRunsAsOneEntry() throws Exception {
     clear();
     // A bracketed paste (what terminals send when code is pasted) of a def with its own indentation and a call.
@@ -112,8 +117,11 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(4)
   void ctrlRFindsAnEarlierEntry() throws Exception {
+    clear();
+    defineAndCallTwice();
+    clear();
+    line("0");
     clear();
     keys("C-r");
     keys("-l", "twice(");
@@ -123,7 +131,6 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(5)
   void anErrorIsReportedAndTheNextLineWorks() throws Exception {
     clear();
     line("undefined_name + 1");
@@ -133,17 +140,9 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(6)
   void ctrlCStopsALoopKeepsStateAndNeverExitsAtThePrompt() throws Exception {
     clear();
-    line("n = 0");
-    line("while true:");
-    waitForScreen("a continuation prompt", s -> s.contains(Repl.CONTINUATION));
-    line("n += 1");
-    line("");
-    Thread.sleep(1500);
-    keys("C-c");
-    waitForScreen("the interrupt message", s -> s.contains("interrupted"));
+    interruptACountingLoop();
     clear();
     line("n > 0");
     waitForScreen("state kept after the interrupt", s -> s.lines().anyMatch(l -> l.strip().equals("true")));
@@ -156,7 +155,6 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(7)
   void helpShowsSignatureDescriptionAndExample() throws Exception {
     clear();
     line(":help print");
@@ -166,7 +164,6 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(7)
   void layersHaveHelpCompletionAndCtrlCStopsFitKeepingTheModel() throws Exception {
     clear();
     line(":help Dense");
@@ -185,14 +182,29 @@ class ReplTerminalTest {
     Thread.sleep(1500);
     keys("C-c");
     waitForScreen("the prompt back after Ctrl-C", s -> s.strip().endsWith(Repl.PROMPT.strip()));
+    // ND4J has loaded and a model trained: none of the libraries' log reached the terminal.
+    String all = run(List.of("capture-pane", "-p", "-J", "-S", "-", "-t", SESSION)).output;
+    for (String noise : List.of("SLF4J", "[INFO]", "[WARN]", "Warning: Versions", "Added differentiated op")) {
+      assertTrue(!all.contains(noise), "'" + noise + "' in the terminal:\n" + all);
+    }
     clear();
     line("h.interrupted and len(m.predict(x[:3])) == 3");
     waitForScreen("history and model kept", s -> s.lines().anyMatch(l -> l.strip().equals("true")));
   }
 
   @Test
-  @Order(8)
   void saveWritesTheSuccessfulEntriesAsARunnableScript() throws Exception {
+    clear();
+    defineAndCallTwice();
+    assertEquals(0, tmux(List.of("set-buffer", "-b", "code", "def cube(x):\n    y = x * x\n    return y * x\n\nprint('cube', cube(3))\n")));
+    assertEquals(0, tmux(List.of("paste-buffer", "-p", "-b", "code", "-t", SESSION)));
+    Thread.sleep(300);
+    line("");
+    waitForScreen("the pasted code's output", s -> s.contains("cube 27"));
+    line("undefined_name + 1");
+    waitForScreen("the name error", s -> s.contains("name 'undefined_name' is not defined"));
+    line("40 + 2");
+    interruptACountingLoop();
     clear();
     line("broken(");
     line(")");
@@ -208,7 +220,6 @@ class ReplTerminalTest {
   }
 
   @Test
-  @Order(9)
   void ctrlDLeaves() throws Exception {
     clear();
     keys("C-d");
@@ -221,6 +232,27 @@ class ReplTerminalTest {
   }
 
   // ------------------------------------------------------------------------------------ helpers
+
+  /** Enters {@code def twice(x)} (typed without indentation) and {@code twice(21)}, and waits for 42. */
+  private static void defineAndCallTwice() throws Exception {
+    line("def twice(x):");
+    line("return 2 * x");
+    line("");
+    line("twice(21)");
+    waitForScreen("twice(21)'s result", s -> s.lines().anyMatch(l -> l.strip().equals("42")));
+  }
+
+  /** Enters {@code n = 0}, an endless loop counting n up, and stops it with Ctrl-C. */
+  private static void interruptACountingLoop() throws Exception {
+    line("n = 0");
+    line("while true:");
+    waitForScreen("a continuation prompt", s -> s.contains(Repl.CONTINUATION));
+    line("n += 1");
+    line("");
+    Thread.sleep(1500);
+    keys("C-c");
+    waitForScreen("the interrupt message", s -> s.contains("interrupted"));
+  }
 
   private static boolean tmuxAvailable() {
     try {

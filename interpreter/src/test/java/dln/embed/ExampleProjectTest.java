@@ -53,13 +53,16 @@ class ExampleProjectTest {
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", classes + File.pathSeparator + classpath, "example.EmbedExample")
-        .redirectErrorStream(true)
+        .redirectError(classes.resolve("stderr.txt").toFile())
         .directory(EXAMPLE.toFile());
     pb.environment().put("OMP_WAIT_POLICY", "passive");
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(240, TimeUnit.SECONDS), "example did not finish");
-    assertEquals(0, p.exitValue(), output);
+    String stderr = Files.readString(classes.resolve("stderr.txt"));
+    assertEquals(0, p.exitValue(), output + stderr);
+    // Quiet when embedded too (javax.script included): no logger, JavaCPP or ND4J lines.
+    assertEquals("", stderr, "the embedding application's stderr");
 
     // scaled = [0, 64, 128, 255] / 255; scores = scaled * [0.5, 0.25, 0.125, 1] + 0.1
     float[] expected = new float[4];

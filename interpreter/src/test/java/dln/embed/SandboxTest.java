@@ -153,7 +153,7 @@ class SandboxTest {
     Dln empty = Dln.builder().out(new StringWriter()).err(new StringWriter()).sandbox(Sandbox.allowData(tmp)).build();
     e = assertThrows(DlnException.class, () -> empty.eval("mnist(limit=5)"));
     assertFalse(Files.exists(tmp.resolve("mnist")), "nothing was downloaded into the data folder");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dataDir().resolve("mnist")), "MNIST files at " + dataDir());
+    dln.runtime.SharedData.require("mnist");
     Dln dln = Dln.builder().out(new StringWriter()).err(new StringWriter()).sandbox(Sandbox.allowData(dataDir())).build();
     dln.eval("(x, y), (xt, yt) = mnist(limit=5, flat=true)");
     assertEquals(List.of(5L, 784L), dln.eval("list(x.shape)"));

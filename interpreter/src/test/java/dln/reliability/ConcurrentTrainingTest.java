@@ -7,6 +7,7 @@ import dln.Dln;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Weight;
 import dln.runtime.train.SameDiffEngine;
+import dln.runtime.train.session.TrainingSession;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ class ConcurrentTrainingTest {
         + "y = to_categorical(argmax(x[:, :3], axis=1), 3)\n"
         + "model = Sequential([Input(16), Dense(64, activation='relu'), Dropout(0.1), Dense(3, activation='softmax')])\n"
         + "model.compile(optimizer=Adam(), loss='categorical_crossentropy')");
-    if (sameDiff) d.get("model", Model.class).setEngineFactory(SameDiffEngine::new);
+    if (sameDiff) TrainingSession.of(d.get("model", Model.class)).setEngineFactory(SameDiffEngine::new);
     d.eval("h = model.fit(x, y, epochs=" + (sameDiff ? 2 : 8) + ", batch_size=32, verbose=0)");
     List<Double> losses = new ArrayList<>();
     for (Object l : (List<?>) d.eval("h.history['loss']")) losses.add(((Number) l).doubleValue());

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -144,13 +145,16 @@ public final class Rng {
   }
 
 
-  /** A random permutation of 0..n-1 (Fisher–Yates). */
-  public static int[] permutation(int n) {
-    SplittableRandom r = current();
+  /**
+   * A uniformly random permutation of 0..n-1 (Fisher–Yates) drawn from {@code random}: this
+   * thread's {@link #current()} generator, or a {@code java.util.Random} where a seeded sequence
+   * must stay as it always was (data shuffles and splits).
+   */
+  public static int[] permutation(int n, RandomGenerator random) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) p[i] = i;
     for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
+      int j = random.nextInt(i + 1);
       int t = p[i];
       p[i] = p[j];
       p[j] = t;

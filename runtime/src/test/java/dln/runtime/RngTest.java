@@ -9,6 +9,14 @@ import org.junit.jupiter.api.Test;
 /** Dropout masks: the right values, the right proportion, and reproducible from a seed. */
 class RngTest {
   @Test
+  void permutationsFollowTheGivenGeneratorsSequence() {
+    // Pinned: seeded shuffles and train/test splits (java.util.Random) must not change between releases.
+    assertArrayEquals(new int[] {4, 6, 2, 1, 7, 9, 8, 5, 3, 0}, Rng.permutation(10, new java.util.Random(42)));
+    assertArrayEquals(new int[] {3, 4, 7, 0, 8, 5, 9, 2, 6, 1}, Rng.permutation(10, new java.util.SplittableRandom(42)));
+    assertArrayEquals(new int[0], Rng.permutation(0, new java.util.Random(1)));
+  }
+
+  @Test
   void dropoutMasksKeepTheRightShareScaledByOneOverKeep() {
     for (double keep : new double[] {0.8, 0.5, 0.1, 1.0}) {
       Rng.seed(11);

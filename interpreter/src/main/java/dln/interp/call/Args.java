@@ -4,6 +4,7 @@ import dln.interp.DlnException;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
+import dln.runtime.nn.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class Args {
           a.restKw.put(e.getKey(), e.getValue());
           continue;
         }
-        String close = Values.closest(e.getKey(), params.keywordNames());
+        String close = Names.closest(e.getKey(), params.keywordNames());
         throw DlnException.argument(fn + "() got an unexpected keyword argument '" + e.getKey() + "'",
             close != null ? "did you mean '" + close + "'?"
                 : params.keywordNames().isEmpty() ? null : "it accepts: " + String.join(", ", params.keywordNames()));

@@ -173,6 +173,13 @@ public final class TypeTable {
     return out;
   }
 
+  /** Names of a value's writable attributes, for "did you mean" when an assignment misses. */
+  public static List<String> setterNames(Object v) {
+    List<String> out = new ArrayList<>();
+    for (Type<?> t : chain(v)) for (String s : t.setters.keySet()) if (!out.contains(s)) out.add(s);
+    return out;
+  }
+
   /** The declared method (for help), or null. */
   public static Method method(Object v, String name) {
     for (Type<?> t : chain(v)) {

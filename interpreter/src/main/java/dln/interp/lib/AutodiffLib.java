@@ -4,6 +4,7 @@ import dln.interp.DlnException;
 import dln.interp.call.Args;
 import dln.interp.call.Builtin;
 import dln.interp.call.TypeTable;
+import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.autodiff.Tape;
 import dln.runtime.autodiff.Traced;
@@ -24,26 +25,33 @@ public final class AutodiffLib implements Library {
       "sigmoid", "tanh", "relu", "elu", "softmax", "leaky_relu", "softplus", "selu", "gelu", "swish");
   private static final List<String> REDUCE = List.of("sum", "mean", "max", "min", "std");
 
+  /** A parameter grad() can differentiate by: a tensor or Variable as is, numbers and nested lists as a tensor. */
+  private static Object differentiable(Object p) {
+    if (p instanceof Variable || p instanceof INDArray) return p;
+    if (Values.isNumber(p) || p instanceof List) return Values.toTensor(p);
+    throw DlnException.type("grad() parameters must be tensors or Variables, got " + Values.typeName(p));
+  }
+
   @Override
   public void install(Globals g) {
     g.def("grad", "f, params",
-        "Gradients of a function returning one number, with respect to each parameter, by reverse-mode autodiff.\n"
+        "Gradients of a function returning one number, by reverse-mode autodiff: with one tensor as params, its\n"
+            + "gradient; with a list or tuple of parameters, a list of their gradients, in order.\n"
             + "f receives the parameters in order (Variables may also be used directly inside f).\n"
-            + "Example: gw, gb = grad(lambda w, b: mean(square(x @ w + b - y)), [w, b])",
+            + "Example: gw, gb = grad(lambda w, b: mean(square(x @ w + b - y)), [w, b]); gx = grad(lambda x: sum(x * x), x)",
         a -> {
+          Object given = a.get("params");
+          // One tensor gives one gradient, as in JAX's grad: grad(f, w), not grad(f, [w])[0].
+          boolean single = !(given instanceof List || given instanceof Tuple);
           List<Object> params = new ArrayList<>();
-          for (Object p : a.list("params")) {
-            if (p instanceof Variable || p instanceof INDArray) params.add(p);
-            else if (Values.isNumber(p) || p instanceof List) params.add(Values.toTensor(p));
-            else throw DlnException.type("grad() parameters must be tensors or Variables, got " + Values.typeName(p));
-          }
+          for (Object p : single ? List.of(given) : a.list("params")) params.add(differentiable(p));
           Object f = a.get("f");
           List<INDArray> grads = Tape.gradients(params, traced -> {
             Object r = a.invoker().call(f, traced, Map.of());
             if (r instanceof Variable v) r = v.current();
             return r;
           });
-          return new ArrayList<Object>(grads);
+          return single ? grads.get(0) : new ArrayList<Object>(grads);
         });
     g.def("Variable", "value",
         "A trainable tensor for hand-written models: use it like a tensor, differentiate with grad, update with an optimiser's step.\n"

@@ -1,11 +1,12 @@
 package dln.interp.lib;
 
 import dln.interp.DlnException;
-import dln.interp.Formatting;
 import dln.interp.Interpreter;
 import dln.interp.call.Args;
 import dln.interp.call.Callable;
 import dln.interp.call.TypeTable;
+import dln.interp.value.Items;
+import dln.interp.value.Iteration;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
@@ -21,8 +22,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Python's everyday builtins, and the methods of lists, dicts and strings. */
 public final class CoreLib implements Library {
+  /** Defines the builtins topic by topic; the order is the table's (and help's) order. */
   @Override
   public void install(Globals g) {
+    printing(g);
+    sizes(g);
+    conversions(g);
+    numbers(g);
+    iteration(g);
+    program(g);
+    CollectionMethods.install();
+    StringMethods.install();
+  }
+
+  /** Output: print. */
+  private static void printing(Globals g) {
     g.def("print", "*values, sep?, end?", "Prints values separated by spaces.\nExample: print('loss', 0.25)", a -> {
       String sep = a.string("sep", " ");
       String end = a.string("end", "\n");
@@ -35,6 +49,10 @@ public final class CoreLib implements Library {
       a.invoker().out().flush();
       return None.NONE;
     });
+  }
+
+  /** Sizes and counting: len, range. */
+  private static void sizes(Globals g) {
     g.def("len", "x", "Number of items in a list, tuple, dict or string; the first dimension of a tensor.\nExample: len([1, 2, 3])", a -> {
       Object x = a.get("x");
       if (x instanceof List<?> l) return (long) l.size();
@@ -73,6 +91,10 @@ public final class CoreLib implements Library {
       }
       return out;
     });
+  }
+
+  /** Types and conversions: str, repr, int, float, bool, type, isinstance, list, tuple, dict. */
+  private static void conversions(Globals g) {
     g.def("str", "x?", "Converts a value to a string.\nExample: str(3.5) + ' units'", a -> a.has("x") ? Values.str(a.get("x")) : "");
     g.def("repr", "x", "The printed form of a value, strings quoted.\nExample: repr('a')", a -> Values.repr(a.get("x")));
     g.def("int", "x?", "Converts to an int (truncating floats; parses strings; one-element tensors).\nExample: int('42'), int(3.9)", a -> {
@@ -126,22 +148,26 @@ public final class CoreLib implements Library {
       }
       return false;
     });
-    g.def("list", "x?", "A new list from any iterable.\nExample: list(range(3))", a -> a.has("x") ? toList(a, "x") : new ArrayList<>());
-    g.def("tuple", "x?", "A tuple from any iterable.\nExample: tuple([1, 2])", a -> a.has("x") ? new Tuple(toList(a, "x")) : new Tuple(List.of()));
+    g.def("list", "x?", "A new list from any iterable.\nExample: list(range(3))", a -> a.has("x") ? Iteration.toList(a.invoker(), a.get("x")) : new ArrayList<>());
+    g.def("tuple", "x?", "A tuple from any iterable.\nExample: tuple([1, 2])", a -> a.has("x") ? new Tuple(Iteration.toList(a.invoker(), a.get("x"))) : new Tuple(List.of()));
     g.def("dict", "x?, **kwargs", "A new dict from pairs or keywords.\nExample: dict(lr=0.1, epochs=5)", a -> {
       Map<Object, Object> out = new LinkedHashMap<>();
       if (a.has("x")) {
         Object x = a.get("x");
         if (x instanceof Map<?, ?> m) out.putAll(m);
-        else for (Object pair : toList(a, "x")) {
+        else for (Object pair : Iteration.toList(a.invoker(), a.get("x"))) {
           List<Object> kv = pair instanceof Tuple t ? t.items() : pair instanceof List<?> l ? new ArrayList<>(l) : null;
           if (kv == null || kv.size() != 2) throw DlnException.value("dict() needs (key, value) pairs");
-          out.put(Interpreter.key(kv.get(0)), kv.get(1));
+          out.put(Items.key(kv.get(0)), kv.get(1));
         }
       }
       out.putAll(a.restKeywords());
       return out;
     });
+  }
+
+  /** Numbers and reductions over items: abs, round, sum, min, max, any, all. */
+  private static void numbers(Globals g) {
     g.def("abs", "x", "Absolute value of a number or, element-wise, of a tensor.\nExample: abs(-3)", a -> {
       Object x = a.get("x");
       if (x instanceof Long l) return Math.abs(l);
@@ -175,8 +201,7 @@ public final class CoreLib implements Library {
       Object x = a.get("x");
       if (x instanceof INDArray t) return reduce("sum", t, a);
       Object acc = a.get("start", 0L);
-      Interpreter in = (Interpreter) a.invoker();
-      for (Iterator<?> it = in.iterate(x); it.hasNext(); ) acc = binary("+", acc, it.next());
+      for (Iterator<?> it = Iteration.of(a.invoker(), x); it.hasNext(); ) acc = binary("+", acc, it.next());
       return acc;
     });
     g.def("min", "*values, axis?, keepdims?, key?", "Smallest item of a list or of several values; for a tensor, its minimum (along axis).\nExample: min(3, 1, 2); min(t, axis=1)", a -> extreme(a, "min"));
@@ -184,18 +209,22 @@ public final class CoreLib implements Library {
     g.def("any", "x", "True if any item (or tensor element) is true.\nExample: any([false, true])", a -> {
       Object x = a.get("x");
       if (x instanceof INDArray t) return t.neq(0).any();
-      for (Iterator<?> it = ((Interpreter) a.invoker()).iterate(x); it.hasNext(); ) if (Values.truthy(it.next())) return true;
+      for (Iterator<?> it = Iteration.of(a.invoker(), x); it.hasNext(); ) if (Values.truthy(it.next())) return true;
       return false;
     });
     g.def("all", "x", "True if every item (or tensor element) is true.\nExample: all([true, true])", a -> {
       Object x = a.get("x");
       if (x instanceof INDArray t) return t.neq(0).all();
-      for (Iterator<?> it = ((Interpreter) a.invoker()).iterate(x); it.hasNext(); ) if (!Values.truthy(it.next())) return false;
+      for (Iterator<?> it = Iteration.of(a.invoker(), x); it.hasNext(); ) if (!Values.truthy(it.next())) return false;
       return true;
     });
+  }
+
+  /** Walking and reshaping sequences: zip, enumerate, reversed, sorted, map, filter. */
+  private static void iteration(Globals g) {
     g.def("zip", "*iterables", "Tuples of items taken in step from each iterable.\nExample: for x, y in zip(xs, ys): print(x, y)", a -> {
       List<List<Object>> lists = new ArrayList<>();
-      for (Object it : a.rest()) lists.add(iterList(a, it));
+      for (Object it : a.rest()) lists.add(Iteration.toList(a.invoker(), it));
       int n = lists.stream().mapToInt(List::size).min().orElse(0);
       List<Object> out = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -208,29 +237,33 @@ public final class CoreLib implements Library {
     g.def("enumerate", "x, start?", "(index, item) pairs.\nExample: for i, fn in enumerate(['relu', 'tanh']): print(i, fn)", a -> {
       long i = a.integer("start", 0);
       List<Object> out = new ArrayList<>();
-      for (Object item : iterList(a, a.get("x"))) out.add(Tuple.of(i++, item));
+      for (Object item : Iteration.toList(a.invoker(), a.get("x"))) out.add(Tuple.of(i++, item));
       return out;
     });
     g.def("reversed", "x", "The items in reverse order.\nExample: reversed([1, 2, 3])", a -> {
-      List<Object> l = iterList(a, a.get("x"));
+      List<Object> l = Iteration.toList(a.invoker(), a.get("x"));
       Collections.reverse(l);
       return l;
     });
     g.def("sorted", "x, key?, reverse?", "A sorted list of the items.\nExample: sorted(scores, key=lambda s: s[1], reverse=true)", a -> {
-      List<Object> l = iterList(a, a.get("x"));
-      sortList(a, l, a.get("key", null), a.bool("reverse", false));
+      List<Object> l = Iteration.toList(a.invoker(), a.get("x"));
+      Ordering.sort(a.invoker(), l, a.get("key", null), a.bool("reverse", false));
       return l;
     });
     g.def("map", "fn, x", "fn applied to each item.\nExample: map(lambda v: v * 2, [1, 2])", a -> {
       List<Object> out = new ArrayList<>();
-      for (Object item : iterList(a, a.get("x"))) out.add(a.invoker().call(a.get("fn"), item));
+      for (Object item : Iteration.toList(a.invoker(), a.get("x"))) out.add(a.invoker().call(a.get("fn"), item));
       return out;
     });
     g.def("filter", "fn, x", "The items for which fn is true.\nExample: filter(lambda v: v > 0, xs)", a -> {
       List<Object> out = new ArrayList<>();
-      for (Object item : iterList(a, a.get("x"))) if (Values.truthy(a.invoker().call(a.get("fn"), item))) out.add(item);
+      for (Object item : Iteration.toList(a.invoker(), a.get("x"))) if (Values.truthy(a.invoker().call(a.get("fn"), item))) out.add(item);
       return out;
     });
+  }
+
+  /** The running program: its command-line settings (arg), stopping it (error), callable. */
+  private static void program(Globals g) {
     g.def("arg", "name, default",
         "A command-line setting given as name=value after the script name, converted to the type of the default.\n"
             + "Example: epochs = arg('epochs', 12)   # ./dln scripts/mnist_cnn.dln epochs=2", a -> {
@@ -259,10 +292,7 @@ public final class CoreLib implements Library {
       // A blank message would print as a bare "error:" (found by the fuzzer): say where it came from.
       throw new DlnException("error", message.isBlank() ? "error() was called with an empty message" : message);
     });
-    g.def("callable", "x", "True if x can be called.\nExample: callable(print)", a -> dln.interp.call.TypeTable.callable(a.get("x")) != null);
-    installListMethods();
-    installDictMethods();
-    installStringMethods();
+    g.def("callable", "x", "True if x can be called.\nExample: callable(print)", a -> TypeTable.callable(a.get("x")) != null);
   }
 
   static double scalar(INDArray t, String fn) {
@@ -290,212 +320,19 @@ public final class CoreLib implements Library {
     List<Object> values = a.rest();
     if (values.size() == 1 && values.get(0) instanceof INDArray t) return reduce(op, t, a);
     if (values.isEmpty()) throw DlnException.argument(op + "() expected at least 1 argument, got 0");
-    List<Object> items = values.size() == 1 ? iterList(a, values.get(0)) : new ArrayList<>(values);
+    List<Object> items = values.size() == 1 ? Iteration.toList(a.invoker(), values.get(0)) : new ArrayList<>(values);
     if (items.isEmpty()) throw DlnException.value(op + "() of an empty sequence");
     Object key = a.get("key", null);
     Object best = items.get(0);
     Object bestKey = key == null ? best : a.invoker().call(key, best);
     for (int i = 1; i < items.size(); i++) {
       Object k = key == null ? items.get(i) : a.invoker().call(key, items.get(i));
-      int c = compare(k, bestKey);
+      int c = Ordering.compare(k, bestKey);
       if (op.equals("min") ? c < 0 : c > 0) {
         best = items.get(i);
         bestKey = k;
       }
     }
     return best;
-  }
-
-  private static int compare(Object x, Object y) {
-    if (Values.isNumber(x) && Values.isNumber(y)) return Double.compare(Values.toDouble(x), Values.toDouble(y));
-    if (x instanceof String s && y instanceof String t) return s.compareTo(t);
-    if (x instanceof Tuple s && y instanceof Tuple t) {
-      for (int i = 0; i < Math.min(s.size(), t.size()); i++) {
-        int c = compare(s.get(i), t.get(i));
-        if (c != 0) return c;
-      }
-      return Integer.compare(s.size(), t.size());
-    }
-    if (x instanceof INDArray s && s.length() == 1) return compare(s.getDouble(0), y);
-    if (y instanceof INDArray t && t.length() == 1) return compare(x, t.getDouble(0));
-    throw DlnException.type("cannot compare " + Values.typeName(x) + " and " + Values.typeName(y));
-  }
-
-  private static void sortList(Args a, List<Object> l, Object key, boolean reverse) {
-    List<Object> keys = new ArrayList<>();
-    for (Object x : l) keys.add(key == null ? x : a.invoker().call(key, x));
-    Integer[] order = new Integer[l.size()];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    java.util.Arrays.sort(order, (i, j) -> reverse ? compare(keys.get(j), keys.get(i)) : compare(keys.get(i), keys.get(j)));
-    List<Object> sorted = new ArrayList<>();
-    for (Integer i : order) sorted.add(l.get(i));
-    l.clear();
-    l.addAll(sorted);
-  }
-
-  private static List<Object> iterList(Args a, Object x) {
-    List<Object> out = new ArrayList<>();
-    for (Iterator<?> it = ((Interpreter) a.invoker()).iterate(x); it.hasNext(); ) out.add(it.next());
-    return out;
-  }
-
-  private static List<Object> toList(Args a, String name) {
-    return iterList(a, a.get(name));
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void installListMethods() {
-    TypeTable.define(ArrayList.class, "list")
-        .method("append", "x", "Adds x at the end.\nExample: xs.append(3)", (self, a) -> {
-          ((List) self).add(a.get("x"));
-          return None.NONE;
-        })
-        .method("extend", "xs", "Adds every item of xs.\nExample: xs.extend([4, 5])", (self, a) -> {
-          ((List) self).addAll(iterList(a, a.get("xs")));
-          return None.NONE;
-        })
-        .method("insert", "i, x", "Inserts x before index i.", (self, a) -> {
-          List l = (List) self;
-          long i = a.integer("i");
-          int at = (int) Math.max(0, Math.min(l.size(), i < 0 ? i + l.size() : i));
-          l.add(at, a.get("x"));
-          return None.NONE;
-        })
-        .method("pop", "i?", "Removes and returns the item at i (default: the last).\nExample: xs.pop()", (self, a) -> {
-          List l = (List) self;
-          if (l.isEmpty()) throw DlnException.index("pop from an empty list");
-          long i = a.integer("i", -1);
-          long j = i < 0 ? i + l.size() : i;
-          if (j < 0 || j >= l.size()) throw DlnException.index("pop index " + i + " is out of range for length " + l.size());
-          return l.remove((int) j);
-        })
-        .method("remove", "x", "Removes the first item equal to x.", (self, a) -> {
-          List l = (List) self;
-          for (int i = 0; i < l.size(); i++) {
-            if (Values.equal(l.get(i), a.get("x"))) {
-              l.remove(i);
-              return None.NONE;
-            }
-          }
-          throw DlnException.value(Values.repr(a.get("x")) + " is not in the list");
-        })
-        .method("index", "x", "Index of the first item equal to x.", (self, a) -> {
-          List l = (List) self;
-          for (int i = 0; i < l.size(); i++) if (Values.equal(l.get(i), a.get("x"))) return (long) i;
-          throw DlnException.value(Values.repr(a.get("x")) + " is not in the list");
-        })
-        .method("count", "x", "How many items equal x.", (self, a) -> {
-          long n = 0;
-          for (Object o : (List) self) if (Values.equal(o, a.get("x"))) n++;
-          return n;
-        })
-        .method("sort", "key?, reverse?", "Sorts the list in place.\nExample: xs.sort(reverse=true)", (self, a) -> {
-          sortList(a, (List) self, a.get("key", null), a.bool("reverse", false));
-          return None.NONE;
-        })
-        .method("reverse", "", "Reverses the list in place.", (self, a) -> {
-          Collections.reverse((List) self);
-          return None.NONE;
-        })
-        .method("copy", "", "A shallow copy.", (self, a) -> new ArrayList<>((List) self))
-        .method("clear", "", "Removes every item.", (self, a) -> {
-          ((List) self).clear();
-          return None.NONE;
-        });
-    TypeTable.define(Tuple.class, "tuple")
-        .method("index", "x", "Index of the first item equal to x.", (self, a) -> {
-          Tuple t = (Tuple) self;
-          for (int i = 0; i < t.size(); i++) if (Values.equal(t.get(i), a.get("x"))) return (long) i;
-          throw DlnException.value(Values.repr(a.get("x")) + " is not in the tuple");
-        })
-        .method("count", "x", "How many items equal x.", (self, a) -> {
-          long n = 0;
-          for (Object o : ((Tuple) self).items()) if (Values.equal(o, a.get("x"))) n++;
-          return n;
-        });
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void installDictMethods() {
-    TypeTable.define(LinkedHashMap.class, "dict")
-        .method("keys", "", "The keys, as a list.", (self, a) -> new ArrayList<>(((Map) self).keySet()))
-        .method("values", "", "The values, as a list.", (self, a) -> new ArrayList<>(((Map) self).values()))
-        .method("items", "", "(key, value) pairs.\nExample: for k, v in d.items(): print(k, v)", (self, a) -> {
-          List<Object> out = new ArrayList<>();
-          for (Object e : ((Map) self).entrySet()) {
-            Map.Entry en = (Map.Entry) e;
-            out.add(Tuple.of(en.getKey(), en.getValue()));
-          }
-          return out;
-        })
-        .method("get", "key, default?", "The value for key, or default (none) when absent.", (self, a) -> {
-          Object v = ((Map) self).get(Interpreter.key(a.get("key")));
-          return v != null ? v : a.get("default", None.NONE);
-        })
-        .method("pop", "key, default?", "Removes key and returns its value.", (self, a) -> {
-          Object v = ((Map) self).remove(Interpreter.key(a.get("key")));
-          if (v != null) return v;
-          if (a.get("default") != null) return a.get("default");
-          throw new DlnException("key error", "key " + Values.repr(a.get("key")) + " is not in the dict");
-        })
-        .method("update", "other?, **kwargs", "Adds the pairs of another dict (or keywords).", (self, a) -> {
-          if (a.has("other")) ((Map) self).putAll(a.object("other", Map.class, "a dict"));
-          ((Map) self).putAll(a.restKeywords());
-          return None.NONE;
-        })
-        .method("copy", "", "A shallow copy.", (self, a) -> new LinkedHashMap<>((Map) self))
-        .method("setdefault", "key, default?", "d[key], set to default first if absent.", (self, a) -> {
-          Map m = (Map) self;
-          // Interpreter.key: unhashable keys (tensors crash ND4J's hashCode) are refused first.
-          Object k = Interpreter.key(a.get("key"));
-          if (!m.containsKey(k)) m.put(k, a.get("default", None.NONE));
-          return m.get(k);
-        });
-  }
-
-  private static void installStringMethods() {
-    TypeTable.define(String.class, "string")
-        .method("join", "items", "Joins strings with this one between them.\nExample: ', '.join(['a', 'b'])", (String s, Args a) -> {
-          List<String> parts = new ArrayList<>();
-          for (Object o : iterList(a, a.get("items"))) {
-            if (!(o instanceof String str)) throw DlnException.type("join() needs strings, found " + Values.typeName(o));
-            parts.add(str);
-          }
-          return String.join(s, parts);
-        })
-        .method("format", "*args, **kwargs", "Fills {} fields.\nExample: 'loss {:.3f}'.format(0.12345)", (String s, Args a) ->
-            Formatting.format(s, a.rest(), a.restKeywords()))
-        .method("upper", "", "Upper-case copy.", (String s, Args a) -> s.toUpperCase(Locale.ROOT))
-        .method("lower", "", "Lower-case copy.", (String s, Args a) -> s.toLowerCase(Locale.ROOT))
-        .method("strip", "chars?", "Without leading and trailing whitespace.", (String s, Args a) -> s.strip())
-        .method("lstrip", "", "Without leading whitespace.", (String s, Args a) -> s.stripLeading())
-        .method("rstrip", "", "Without trailing whitespace.", (String s, Args a) -> s.stripTrailing())
-        .method("split", "sep?, maxsplit?", "Splits on sep (default: runs of whitespace).\nExample: 'a,b'.split(',')", (String s, Args a) -> {
-          List<Object> out = new ArrayList<>();
-          if (!a.has("sep")) {
-            for (String p : s.strip().split("\\s+")) if (!p.isEmpty()) out.add(p);
-          } else {
-            String sep = a.string("sep");
-            if (sep.isEmpty()) throw DlnException.value("empty separator");
-            int limit = a.has("maxsplit") ? a.intValue("maxsplit") + 1 : -1;
-            out.addAll(List.of(s.split(java.util.regex.Pattern.quote(sep), limit)));
-          }
-          return out;
-        })
-        .method("replace", "old, new", "Copy with every old replaced by new.", (String s, Args a) -> s.replace(a.string("old"), a.string("new")))
-        .method("startswith", "prefix", "True if the string starts with prefix.", (String s, Args a) -> s.startsWith(a.string("prefix")))
-        .method("endswith", "suffix", "True if the string ends with suffix.", (String s, Args a) -> s.endsWith(a.string("suffix")))
-        .method("find", "sub", "Index of sub, or -1.", (String s, Args a) -> (long) s.indexOf(a.string("sub")))
-        .method("count", "sub", "Occurrences of sub.", (String s, Args a) -> {
-          String sub = a.string("sub");
-          if (sub.isEmpty()) return (long) s.length() + 1;
-          long n = 0;
-          for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + sub.length())) n++;
-          return n;
-        })
-        .method("center", "width", "Centred in a field of width.", (String s, Args a) -> Formatting.spec(s, "^" + a.integer("width")))
-        .method("ljust", "width", "Left-justified in a field of width.", (String s, Args a) -> Formatting.spec(s, "<" + a.integer("width")))
-        .method("rjust", "width", "Right-justified in a field of width.", (String s, Args a) -> Formatting.spec(s, ">" + a.integer("width")))
-        .method("isdigit", "", "True if all characters are digits.", (String s, Args a) -> !s.isEmpty() && s.chars().allMatch(Character::isDigit));
   }
 }

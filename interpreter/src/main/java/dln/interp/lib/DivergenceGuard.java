@@ -98,7 +98,7 @@ final class DivergenceGuard implements Callback {
             + " (the last good check) were kept";
     String where = " at epoch " + (epoch + 1) + (batch < 0 ? "" : ", batch " + (batch + 1));
     failure = "training diverged: " + what + where + "; " + kept;
-    context.model().setStopTraining(true);
+    context.stopTraining();
   }
 
   private static String describe(double v) {

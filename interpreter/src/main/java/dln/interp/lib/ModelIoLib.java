@@ -6,8 +6,8 @@ import dln.interp.value.None;
 import dln.runtime.io.ModelFiles;
 import dln.runtime.io.ModelJson;
 import dln.runtime.nn.Model;
-import dln.runtime.nn.layers.ZeroPadding2D;
 import dln.runtime.onnx.OnnxImporter;
+import dln.runtime.train.session.TrainingSession;
 import dln.runtime.transfer.Freezing;
 import java.nio.file.Path;
 
@@ -39,16 +39,6 @@ public final class ModelIoLib implements Library {
         "True when the file exists (the sandbox must allow reading it).\n"
             + "Example: if file_exists('resnet18.onnx'): net = import_onnx('resnet18.onnx')",
         a -> java.nio.file.Files.isRegularFile(a.invoker().checkRead(a.string("path"))));
-    g.def("ZeroPadding2D", "padding?, value?, name?, trainable?",
-        "Adds rows and columns around each image: padding = n, (vertical, horizontal) or (top, bottom, left, right); "
-            + "value (default 0) is the fill.\nExample: x = ZeroPadding2D((3, 3))(inputs)",
-        a -> {
-          int[] p = a.has("padding") ? intList(a) : new int[] {1};
-          ZeroPadding2D l = new ZeroPadding2D(new ZeroPadding2D.Config(p, a.number("value", 0.0)), a.string("name", null));
-          if (a.has("trainable")) l.setTrainable(a.bool("trainable", true));
-          return l;
-        });
-
     TypeTable.define(Model.class, "Model")
         .method("save", "filepath|path, include_optimizer?",
             "Writes the model to one file (zip: architecture, weights, compile settings, optimiser state unless "
@@ -83,24 +73,13 @@ public final class ModelIoLib implements Library {
               Freezing.unfreeze(m);
               return None.NONE;
             })
-        .attr("history", m -> m.history() == null ? None.NONE : m.history());
+        .attr("history", m -> {
+          Object h = TrainingSession.of(m).history();
+          return h == null ? None.NONE : h;
+        });
   }
 
   private static Path read(Args a) {
     return a.invoker().checkRead(a.string("filepath"));
-  }
-
-  private static int[] intList(Args a) {
-    Object v = a.get("padding");
-    if (v instanceof Long n) return new int[] {Math.toIntExact(n)};
-    java.util.List<Object> items = v instanceof java.util.List<?> l ? new java.util.ArrayList<>(l)
-        : v instanceof dln.interp.value.Tuple t ? new java.util.ArrayList<>(t.items()) : null;
-    if (items == null) throw dln.interp.DlnException.type("ZeroPadding2D padding must be a number or a tuple, got " + dln.interp.value.Values.typeName(v));
-    int[] out = new int[items.size()];
-    for (int i = 0; i < out.length; i++) {
-      if (!(items.get(i) instanceof Long n)) throw dln.interp.DlnException.type("ZeroPadding2D padding must hold whole numbers");
-      out[i] = Math.toIntExact(n);
-    }
-    return out;
   }
 }

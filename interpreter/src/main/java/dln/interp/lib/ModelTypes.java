@@ -9,9 +9,10 @@ import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerRegistry;
+import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Sequential;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.Weight;
 import dln.runtime.train.FitOptions;
@@ -20,6 +21,7 @@ import dln.runtime.train.LearningRateSchedule;
 import dln.runtime.train.Loss;
 import dln.runtime.train.Optimizer;
 import dln.runtime.train.ProgressBar;
+import dln.runtime.train.session.TrainingSession;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,9 +75,12 @@ final class ModelTypes {
         .attr("outputs", m -> new ArrayList<Object>(m.outputs()))
         .attr("input", m -> m.inputs().size() == 1 ? m.inputs().get(0) : new ArrayList<Object>(m.inputs()))
         .attr("output", m -> m.outputs().size() == 1 ? m.outputs().get(0) : new ArrayList<Object>(m.outputs()))
-        .attr("optimizer", m -> m.compileConfig() == null ? None.NONE : m.compileConfig().optimizer())
-        .attr("stop_training", Model::stopTraining)
-        .setter("stop_training", (m, v) -> m.setStopTraining(Values.truthy(v)))
+        .attr("optimizer", m -> {
+          dln.runtime.train.CompileConfig cc = TrainingSession.of(m).compileConfig();
+          return cc == null ? None.NONE : cc.optimizer();
+        })
+        .attr("stop_training", m -> TrainingSession.of(m).stopTraining())
+        .setter("stop_training", (m, v) -> TrainingSession.of(m).setStopTraining(Values.truthy(v)))
         .method("add", "layer", "Adds a layer on top of a Sequential model.\nExample: model.add(Dense(64, activation='relu'))",
             ModelTypes::add)
         .method("summary", "", "Prints the table of layers, output shapes and parameter counts.\nExample: model.summary()",
@@ -103,27 +108,21 @@ final class ModelTypes {
         .method("evaluate", "x, y, batch_size?, verbose?", "The loss (and metrics, as a list) on data, in inference mode.\n"
             + "Example: loss, acc = model.evaluate(x_test, y_test)",
             (Model m, Args a) -> {
-              List<Double> r = m.evaluate(inputs(a, "x"), inputs(a, "y"), a.intValue("batch_size", 32));
+              List<Double> r = TrainingSession.of(m).evaluate(inputs(a, "x"), inputs(a, "y"), a.intValue("batch_size", 32));
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
         .method("predict", "x, batch_size?, verbose?", "The model's outputs for x, in inference mode (dropout off).\n"
             + "Example: probabilities = model.predict(x_test[:5])",
             (Model m, Args a) -> {
-              List<INDArray> r = m.predict(inputs(a, "x"), a.intValue("batch_size", 32));
+              List<INDArray> r = TrainingSession.of(m).predict(inputs(a, "x"), a.intValue("batch_size", 32));
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
         .repr(m -> "<" + m.typeName() + " '" + m.name() + "'" + (m.isGraphBuilt() ? " params=" + m.countParams() : " (not built)") + ">");
 
     TypeTable.define(Sequential.class, "Sequential");
     // Each layer class under its own name, so type(layer) says Dense, Conv2D, ...
-    for (Class<? extends Layer> c : List.of(dln.runtime.nn.layers.InputLayer.class, dln.runtime.nn.layers.Dense.class,
-        dln.runtime.nn.layers.Conv2D.class, dln.runtime.nn.layers.MaxPooling2D.class, dln.runtime.nn.layers.AveragePooling2D.class,
-        dln.runtime.nn.layers.GlobalAveragePooling2D.class, dln.runtime.nn.layers.GlobalMaxPooling2D.class,
-        dln.runtime.nn.layers.Flatten.class, dln.runtime.nn.layers.Reshape.class, dln.runtime.nn.layers.Dropout.class,
-        dln.runtime.nn.layers.BatchNormalization.class, dln.runtime.nn.layers.Activation.class, dln.runtime.nn.layers.Softmax.class,
-        dln.runtime.nn.layers.ReLU.class, dln.runtime.nn.layers.Add.class, dln.runtime.nn.layers.Concatenate.class,
-        dln.runtime.nn.layers.Embedding.class, dln.runtime.nn.layers.LSTM.class)) {
-      TypeTable.define(c, c.getSimpleName());
+    for (LayerSpec<?> spec : LayerRegistry.specs()) {
+      TypeTable.define(spec.layerClass(), spec.type());
     }
 
     TypeTable.define(SymbolicTensor.class, "SymbolicTensor")
@@ -197,7 +196,7 @@ final class ModelTypes {
     if (x instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof INDArray) {
       List<INDArray> xs = new ArrayList<>();
       for (Object o : items) xs.add(Values.toTensor(o));
-      List<INDArray> out = layer.call(xs);
+      List<INDArray> out = callEager(layer, xs);
       return out.size() == 1 ? out.get(0) : new ArrayList<Object>(out);
     }
     INDArray eager;
@@ -206,7 +205,12 @@ final class ModelTypes {
     } catch (DlnException e) {
       throw DlnException.type("a layer is applied to a tensor, a symbolic tensor (from Input) or a layer, got " + Values.typeName(x));
     }
-    return layer.call(eager);
+    return layer instanceof Model m ? TrainingSession.of(m).call(eager) : layer.call(eager);
+  }
+
+  /** A layer runs its own small graph; a model runs on its training engine, as {@code predict} does. */
+  private static List<INDArray> callEager(Layer layer, List<INDArray> xs) {
+    return layer instanceof Model m ? TrainingSession.of(m).call(xs) : layer.call(xs);
   }
 
   /** {@code first -> second} for layers: a Sequential model of both (flattening Sequential stacks). */
@@ -259,7 +263,7 @@ final class ModelTypes {
       List<Object> items = mv instanceof String || mv instanceof dln.interp.call.Callable ? List.of(mv) : a.list("metrics");
       for (Object o : items) metrics.add(nameOf(o));
     }
-    m.compile(new dln.runtime.train.CompileConfig(optimizer, losses, metrics));
+    TrainingSession.of(m).compile(new dln.runtime.train.CompileConfig(optimizer, losses, metrics));
     return None.NONE;
   }
 
@@ -300,7 +304,7 @@ final class ModelTypes {
     DivergenceGuard guard = new DivergenceGuard();
     callbacks.add(guard);
     o.callbacks(callbacks);
-    Object history = m.fit(inputs(a, "x"), inputs(a, "y"), o);
+    Object history = TrainingSession.of(m).fit(inputs(a, "x"), inputs(a, "y"), o);
     guard.check();
     return history;
   }

@@ -7,10 +7,13 @@ import dln.interp.call.TypeTable;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Model;
 import dln.stdlib.plot.Charts;
 import dln.stdlib.plot.ColorMode;
 import dln.stdlib.plot.ConvPictures;
 import dln.stdlib.plot.DecisionBoundary;
+import dln.stdlib.plot.FeatureMaps;
 import dln.stdlib.plot.GreyImage;
 import dln.stdlib.plot.ImageView;
 import dln.stdlib.plot.LineChart;
@@ -306,57 +309,15 @@ public final class PictureLib implements Library {
   }
 
   private static Object featureMaps(Args a) {
-    Object model = a.get("model");
-    INDArray image = a.tensor("image");
-    INDArray x = image;
-    if (image.rank() == 2) x = image.reshape(1, image.size(0), image.size(1), 1);
-    else if (image.rank() == 3) x = image.reshape(1, image.size(0), image.size(1), image.size(2));
-    else if (image.rank() != 4 || image.size(0) != 1) {
-      throw DlnException.value("feature_maps() needs one image [height, width, channels], got shape " + shape(image),
-          "pick one image, e.g. x_test[0]");
+    INDArray batch = FeatureMaps.batchOfOne(a.tensor("image"));
+    if (!(a.get("model") instanceof Model model)) {
+      throw DlnException.type("feature_maps() needs a model with layers, got " + Values.typeName(a.get("model")));
     }
-    INDArray act = activationsAt(a, model, a.get("layer"), x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
-    if (act.rank() != 4) {
-      throw DlnException.value("layer output has shape " + shape(act) + ", not feature maps [1, height, width, channels]",
-          "choose a convolution or pooling layer");
-    }
-    return grid(a, ConvPictures.featureMaps(act), "feature maps");
-  }
-
-  /**
-   * Runs the model's layers in order on {@code x} up to and including {@code layer} (a layer, an
-   * index into model.layers, or a name). This covers Sequential models and chains; it relies on
-   * the model's "layers" attribute listing layers in execution order and on layers being callable
-   * on eager tensors.
-   */
-  private static INDArray activationsAt(Args a, Object model, Object layer, INDArray x) {
-    Object ls = TypeTable.getAttr(model, "layers");
-    List<?> layers = ls instanceof List<?> l ? l : ls instanceof Tuple t ? t.items() : null;
-    if (layers == null) {
-      throw DlnException.type("feature_maps() needs a model with layers, got " + Values.typeName(model));
-    }
-    int target = -1;
-    if (layer instanceof Long idx) {
-      target = (int) (idx < 0 ? layers.size() + idx : idx);
-      if (target < 0 || target >= layers.size()) {
-        throw DlnException.index("the model has " + layers.size() + " layers; index " + idx + " is out of range");
-      }
-    } else {
-      for (int i = 0; i < layers.size() && target < 0; i++) {
-        Object li = layers.get(i);
-        if (li == layer || (layer instanceof String s && s.equals(TypeTable.getAttr(li, "name")))) target = i;
-      }
-      if (target < 0) {
-        throw DlnException.value("feature_maps(): " + (layer instanceof String s ? "no layer named '" + s + "'" : "that layer is not")
-            + " in the model", "give a layer of model.layers, its index or its name");
-      }
-    }
-    Object cur = x;
-    for (int i = 0; i <= target; i++) {
-      a.invoker().checkCancelled();
-      cur = a.invoker().call(layers.get(i), cur);
-    }
-    return Values.toTensor(cur);
+    Object layer = a.get("layer");
+    int index = layer instanceof Long i ? FeatureMaps.layerIndex(model, i)
+        : layer instanceof String name ? FeatureMaps.layerIndex(model, name)
+        : FeatureMaps.layerIndex(model, layer instanceof Layer l ? l : null);
+    return grid(a, FeatureMaps.of(model, index, batch, a.invoker()::checkCancelled), "feature maps");
   }
 
   private static Object grid(Args a, List<GreyImage> pics, String what) {
@@ -378,12 +339,6 @@ public final class PictureLib implements Library {
     out.println(ImageView.renderGrid(big, labels, a.intValue("width", 80), color(a.invoker())));
     if (total > MAX_SHOWN) out.println("(showing the first " + MAX_SHOWN + " of " + total + " " + what + ")");
     return None.NONE;
-  }
-
-  private static String shape(INDArray t) {
-    StringBuilder sb = new StringBuilder("(");
-    for (int i = 0; i < t.rank(); i++) sb.append(i > 0 ? ", " : "").append(t.size(i));
-    return sb.append(t.rank() == 1 ? ",)" : ")").toString();
   }
 
   // ---------------------------------------------------------------- LivePlot

@@ -187,23 +187,4 @@ public final class Values {
     if (v instanceof Boolean b) return b ? 1 : 0;
     return ((Number) v).doubleValue();
   }
-
-  /** The candidate closest to {@code name} by edit distance, or null if none is close. */
-  public static String closest(String name, Collection<String> candidates) {
-    String best = null;
-    int bestD = Integer.MAX_VALUE;
-    for (String c : candidates) {
-      int d = distance(name.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
-      if (d < bestD) {
-        bestD = d;
-        best = c;
-      }
-    }
-    int limit = Math.max(1, name.length() / 3);
-    return bestD <= limit ? best : null;
-  }
-
-  private static int distance(String a, String b) {
-    return dln.runtime.nn.Names.distance(a, b);
-  }
 }

@@ -9,6 +9,7 @@ import dln.Dln;
 import dln.interp.DlnException;
 import dln.interp.call.Builtin;
 import dln.interp.sandbox.Sandbox;
+import dln.runtime.SharedData;
 import dln.stdlib.data.DataLocations;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,14 +26,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class DataLibTest {
   @TempDir Path tmp;
 
+  /** The data functions read $DLN_DATA; where it is unset they are pointed at the shared folder ({@link SharedData}). */
   @BeforeAll
   static void pointAtSharedData() {
+    Path shared = SharedData.require("mnist").getParent();
     String env = System.getenv(DataLocations.ENV);
-    if (env == null || env.isBlank()) {
-      Path shared = Path.of("..", "..", "shared", "data");
-      assertTrue(Files.isDirectory(shared.resolve("mnist")), "test data not found at " + shared.toAbsolutePath());
-      System.setProperty(DataLocations.PROPERTY, shared.toString());
-    }
+    if (env == null || env.isBlank()) System.setProperty(DataLocations.PROPERTY, shared.toString());
   }
 
   /** Runs code in a fresh interpreter; returns it (for its variables) and what the user saw. */

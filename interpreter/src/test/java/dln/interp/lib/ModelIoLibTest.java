@@ -168,8 +168,7 @@ class ModelIoLibTest {
 
   @Test
   void importOnnxThroughTheLanguage() {
-    Path onnx = onnxDir();
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(onnx.resolve("tiny_cnn.onnx")));
+    Path onnx = dln.runtime.SharedData.require("onnx/tiny_cnn.onnx").getParent().toAbsolutePath().normalize();
     Run r = run("""
         m = import_onnx('%s')
         print(m.freeze())
@@ -177,11 +176,6 @@ class ModelIoLibTest {
         """.formatted(onnx.resolve("tiny_cnn.onnx").toString().replace("\\", "/")), Sandbox.allowRead(onnx).allowWrite(dir));
     assertTrue(r.output().contains("Total params: 26,730"), r.output());
     assertTrue(r.output().contains("Non-trainable params: 26,730"), r.output());
-  }
-
-  /** $DLN_DATA/onnx (a relative DLN_DATA is meant from the repository root), else ../../shared/data/onnx. */
-  static Path onnxDir() {
-    return dln.runtime.DataDir.fromEnvironment().resolve("onnx").toAbsolutePath().normalize();
   }
 
   private static void rewriteChecksums(Path from, Path to) throws Exception {

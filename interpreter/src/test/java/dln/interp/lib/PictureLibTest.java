@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.Dln;
 import dln.interp.DlnException;
-import dln.interp.call.Callable;
-import dln.interp.call.Invoker;
 import dln.interp.call.TypeTable;
 import dln.interp.sandbox.Sandbox;
 import java.awt.image.BufferedImage;
@@ -31,25 +29,14 @@ class PictureLibTest {
     final Map<Object, Object> metrics = new LinkedHashMap<>();
   }
 
-  /** Stands in for a Conv2D layer: weights[0] is the kernel; calling it applies a fixed map. */
-  record FakeConv(INDArray kernel, String name) implements Callable {
-    @Override
-    public Object call(Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
-      INDArray x = (INDArray) positional.get(0);
-      // Two channels: the image and its negative, so each map is easy to recognise.
-      return Nd4j.concat(3, x, x.neg());
-    }
-  }
-
-  /** Stands in for a Sequential model: its layers, in order. */
-  record FakeModel(List<Object> layers) {}
+  /** Stands in for a Conv2D layer for show_filters: weights[0] is the kernel. */
+  record FakeConv(INDArray kernel, String name) {}
 
   @BeforeAll
   static void declareTypes() {
     TypeTable.define(FakeHistory.class, "History").attr("history", h -> h.metrics);
     TypeTable.define(FakeConv.class, "Conv2D").attr("weights", c -> new ArrayList<Object>(List.of(c.kernel())))
         .attr("name", FakeConv::name);
-    TypeTable.define(FakeModel.class, "Model").attr("layers", m -> new ArrayList<>(m.layers()));
   }
 
   final StringWriter out = new StringWriter();
@@ -161,7 +148,7 @@ class PictureLibTest {
     INDArray kernel = Nd4j.rand(3, 3, 1, 6);
     FakeConv conv = new FakeConv(kernel, "conv1");
     d.set("conv", conv);
-    d.set("model", new FakeModel(List.of(conv)));
+    d.eval("seed(1)\nmodel = Sequential([Conv2D(2, 3, input_shape=(6, 6, 1), name='conv1'), Flatten()])");
     INDArray img = Nd4j.zeros(6, 6);
     img.putScalar(2, 3, 1);
     d.set("img", img);
@@ -175,6 +162,14 @@ class PictureLibTest {
     out.getBuffer().setLength(0);
     d.eval("feature_maps(model, 0, img)");
     assertEquals(maps, out.toString());
+    out.getBuffer().setLength(0);
+    d.eval("feature_maps(model, model.layers[0], img)");
+    assertEquals(maps, out.toString());
+    DlnException flat = assertThrows(DlnException.class, () -> d.eval("feature_maps(model, -1, img)"));
+    assertEquals("layer output has shape (1, 32), not feature maps [1, height, width, channels]", flat.getMessage());
+    DlnException far = assertThrows(DlnException.class, () -> d.eval("feature_maps(model, 5, img)"));
+    assertEquals("index error", far.kind());
+    assertEquals("the model has 2 layers; index 5 is out of range", far.getMessage());
     DlnException e = assertThrows(DlnException.class, () -> d.eval("feature_maps(model, 'dense', img)"));
     assertTrue(e.getMessage().contains("no layer named 'dense'"), e.getMessage());
     assertThrows(DlnException.class, () -> d.eval("show_filters(3)"));

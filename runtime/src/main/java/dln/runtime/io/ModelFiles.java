@@ -7,28 +7,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.LayerRegistry;
 import dln.runtime.nn.Model;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.Weight;
 import dln.runtime.train.CompileConfig;
 import dln.runtime.train.History;
 import dln.runtime.train.ModelSaver;
 import dln.runtime.train.Optimizer;
+import dln.runtime.train.session.TrainingSession;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,11 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -78,12 +65,6 @@ public final class ModelFiles {
   static final String HISTORY = "history.json";
   static final String CHECKSUMS = "checksums.json";
 
-  /** Largest entry accepted when unpacking (JSON entries are far smaller). */
-  static final long MAX_BINARY_ENTRY = 1L << 30;
-  static final long MAX_JSON_ENTRY = 64L << 20;
-  /** Compression ratio above which a large entry is taken for a zip bomb (weights are stored uncompressed). */
-  static final long MAX_RATIO = 100;
-
   private ModelFiles() {}
 
   // ---------------------------------------------------------------- save
@@ -95,7 +76,8 @@ public final class ModelFiles {
     doc.put("format", MODEL_FORMAT);
     doc.put("format_version", FORMAT_VERSION);
     doc.set("model", spec);
-    CompileConfig cc = model.compileConfig();
+    TrainingSession session = TrainingSession.of(model);
+    CompileConfig cc = session.compileConfig();
     doc.set("compile", cc == null ? null : LayerRegistry.JSON.valueToTree(cc));
     boolean withOptimizer = includeOptimizer && cc != null;
     doc.put("optimizer_state", withOptimizer);
@@ -105,7 +87,7 @@ public final class ModelFiles {
     entries.put(MODEL_JSON, json(doc));
     entries.put(WEIGHTS, TensorBlob.write(weightsOf(model)));
     if (withOptimizer) entries.put(OPTIMIZER, TensorBlob.write(optimizerState(model, cc.optimizer())));
-    entries.put(HISTORY, json(historyTree(model.history())));
+    entries.put(HISTORY, json(historyTree(session.history())));
     writeArchive(path, MODEL_FORMAT, entries);
   }
 
@@ -165,8 +147,8 @@ public final class ModelFiles {
   }
 
   /**
-   * Writes the entries plus checksums.json into a temporary file beside {@code path}, forces it to
-   * disk, then renames it over {@code path} (atomically where the file system can).
+   * Writes the entries plus checksums.json as an {@link Archive}, atomically: a crash leaves the old
+   * file or the new one.
    */
   private static void writeArchive(Path path, String format, Map<String, byte[]> entries) {
     ObjectNode sums = LayerRegistry.JSON.createObjectNode();
@@ -178,49 +160,10 @@ public final class ModelFiles {
     Map<String, byte[]> all = new LinkedHashMap<>(entries);
     all.put(CHECKSUMS, json(sums));
 
-    Path target = path.toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = null;
     try {
-      if (dir != null) Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + "-", ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
-        for (Map.Entry<String, byte[]> e : all.entrySet()) {
-          ZipEntry z = new ZipEntry(e.getKey());
-          if (e.getKey().endsWith(".bin")) {
-            // Weights hardly compress; stored entries are faster to read and keep the ratio check simple.
-            z.setMethod(ZipEntry.STORED);
-            CRC32 crc = new CRC32();
-            crc.update(e.getValue());
-            z.setCrc(crc.getValue());
-            z.setSize(e.getValue().length);
-            z.setCompressedSize(e.getValue().length);
-          }
-          z.setTime(0);
-          zip.putNextEntry(z);
-          zip.write(e.getValue());
-          zip.closeEntry();
-        }
-      }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      Archive.write(path, all);
     } catch (IOException e) {
       throw DlnRuntimeException.io("cannot write '" + path + "': " + e.getMessage(), "check the folder exists and is writable");
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the original error matters more than a left-over temporary file
-        }
-      }
     }
   }
 
@@ -246,11 +189,11 @@ public final class ModelFiles {
       } catch (JsonProcessingException | IllegalArgumentException e) {
         throw DlnRuntimeException.io(where + " has invalid compile settings: " + e.getMessage(), null);
       }
-      model.compile(cc);
+      TrainingSession.of(model).compile(cc);
       if (withOptimizer) restoreOptimizer(model, cc.optimizer(), TensorBlob.read(entries.get(OPTIMIZER), OPTIMIZER),
           doc.path("optimizer_iterations").asLong(0), where);
     }
-    model.setHistory(history(parse(entries.get(HISTORY), where, HISTORY)));
+    TrainingSession.of(model).setHistory(history(parse(entries.get(HISTORY), where, HISTORY)));
     return model;
   }
 
@@ -330,7 +273,8 @@ public final class ModelFiles {
   }
 
   /**
-   * Opens and verifies an archive: a zip, safe entry names, sizes within limits, the format tag
+   * Opens and verifies an archive: the {@link Archive} checks (a zip, safe entry names, sizes
+   * within limits), then the format tag
    * and version in checksums.json, no missing or extra entries, every SHA-256 matching.
    *
    * @param format the required format tag, or null for either a model or a weights file
@@ -338,38 +282,7 @@ public final class ModelFiles {
    */
   static Map<String, byte[]> readArchive(Path path, String format) {
     String where = "'" + path + "'";
-    byte[] head = new byte[4];
-    int got;
-    try (InputStream in = Files.newInputStream(path)) {
-      got = in.readNBytes(head, 0, 4);
-    } catch (NoSuchFileException e) {
-      throw DlnRuntimeException.io("model file " + where + " does not exist", "check the path, or save the model first");
-    } catch (IOException e) {
-      throw DlnRuntimeException.io("cannot read " + where + ": " + e.getMessage(), null);
-    }
-    if (got == 0) throw DlnRuntimeException.io(where + " is empty: it is truncated, not a DLN model file", "save the model again");
-    if (got < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
-      throw DlnRuntimeException.io(where + " is not a DLN model file: it is not a zip archive",
-          "load files written by model.save(...)");
-    }
-    Map<String, byte[]> raw = new LinkedHashMap<>();
-    try (ZipFile zip = new ZipFile(path.toFile())) {
-      List<ZipEntry> list = new ArrayList<>();
-      for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-        ZipEntry e = en.nextElement();
-        checkName(where, e.getName());
-        list.add(e);
-      }
-      for (ZipEntry e : list) {
-        if (raw.containsKey(e.getName())) throw DlnRuntimeException.io(where + " is damaged: entry " + e.getName() + " appears twice", null);
-        raw.put(e.getName(), readEntry(zip, e, where));
-      }
-    } catch (ZipException e) {
-      throw DlnRuntimeException.io(where + " is truncated or damaged: its zip structure cannot be read (" + e.getMessage() + ")",
-          "the file was probably not copied completely; save the model again");
-    } catch (IOException e) {
-      throw DlnRuntimeException.io("cannot read " + where + ": " + e.getMessage(), null);
-    }
+    Map<String, byte[]> raw = Archive.read(path);
     byte[] sumsBytes = raw.remove(CHECKSUMS);
     if (sumsBytes == null) {
       throw DlnRuntimeException.io(where + " is not a DLN model file: the zip archive has no " + CHECKSUMS,
@@ -416,50 +329,6 @@ public final class ModelFiles {
         throw DlnRuntimeException.io(where + " has an unexpected entry '" + p + "'", "load only files written by model.save(...)");
       }
     }
-  }
-
-  /** Entry names must be plain names: no folders, no "..", no absolute or drive paths. */
-  private static void checkName(String where, String name) {
-    if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.contains("..") || name.contains(":")
-        || name.chars().anyMatch(c -> c < 32)) {
-      throw DlnRuntimeException.io(where + " is rejected: entry name '" + name + "' is an unsafe path (path traversal)",
-          "load only files written by model.save(...)");
-    }
-  }
-
-  /** Reads one entry, refusing sizes above the limits (declared or actual) and zip-bomb ratios. */
-  private static byte[] readEntry(ZipFile zip, ZipEntry e, String where) throws IOException {
-    long cap = e.getName().endsWith(".json") ? MAX_JSON_ENTRY : MAX_BINARY_ENTRY;
-    long declared = e.getSize();
-    long packed = e.getCompressedSize();
-    if (declared > cap) throw bomb(where, e.getName(), declared, cap);
-    if (declared > (1 << 20) && packed > 0 && declared / packed > MAX_RATIO) {
-      throw DlnRuntimeException.io(where + " is rejected: entry " + e.getName() + " would unpack " + packed + " bytes into "
-          + declared + " (ratio " + declared / packed + ":1): a possible zip bomb", "load only files written by model.save(...)");
-    }
-    try (InputStream in = zip.getInputStream(e)) {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
-      byte[] buf = new byte[65536];
-      long total = 0;
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        total += n;
-        // The declared size can lie: count what actually comes out.
-        if (total > cap || (declared >= 0 && total > declared)) throw bomb(where, e.getName(), total, Math.min(cap, declared >= 0 ? declared : cap));
-        out.write(buf, 0, n);
-      }
-      return out.toByteArray();
-    } catch (ZipException ex) {
-      throw DlnRuntimeException.io(where + " is corrupted: entry " + e.getName() + " cannot be unpacked (" + ex.getMessage() + ")",
-          "the file was damaged after it was written; use a good copy or save the model again");
-    } catch (java.io.EOFException ex) {
-      throw DlnRuntimeException.io(where + " is truncated: entry " + e.getName() + " ends early", "save the model again");
-    }
-  }
-
-  private static DlnRuntimeException bomb(String where, String entry, long size, long cap) {
-    return DlnRuntimeException.io(where + " is rejected: entry " + entry + " unpacks to more than " + cap
-        + " bytes (" + size + " seen): a possible zip bomb", "load only files written by model.save(...)");
   }
 
   private static List<String> fullNames(List<Weight> ws) {

@@ -1,5 +1,6 @@
 package dln.runtime.nn;
 
+import dln.runtime.tensor.Shapes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,9 @@ final class EagerRunner {
       shapes.add(s);
     }
     layer.ensureBuilt(shapes);
-    Compiled c = cache.computeIfAbsent(Shapes.format(shapes), k -> compile(shapes));
+    // A model's graph may change (Sequential.add): its version is part of the key.
+    String key = Shapes.format(shapes) + (layer instanceof Model m ? " v" + m.version() : "");
+    Compiled c = cache.computeIfAbsent(key, k -> compile(shapes));
     Map<String, INDArray> feed = new LinkedHashMap<>();
     for (int i = 0; i < xs.size(); i++) feed.put(c.inputs.get(i), xs.get(i).castTo(DataType.FLOAT));
     Map<String, INDArray> out = c.sd.output(feed, c.outputs);

@@ -1,5 +1,6 @@
 package dln.runtime.nn;
 
+import dln.runtime.tensor.Shapes;
 import dln.runtime.DlnRuntimeException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,7 +168,7 @@ public abstract class Layer {
   // ---------------------------------------------------------------- eager use
 
   /** Eager inputs are batches: a number (rank 0) has no batch axis to drop (found by the fuzzer). */
-  protected final void checkBatched(List<INDArray> xs) {
+  public final void checkBatched(List<INDArray> xs) {
     for (INDArray x : xs) {
       if (x.rank() == 0) {
         throw DlnRuntimeException.shape(describe() + " is applied to a batch (samples along the first axis), got a number",

@@ -27,20 +27,17 @@ import dln.runtime.nn.layers.Reshape;
 import dln.runtime.nn.layers.Softmax;
 import dln.runtime.nn.layers.ZeroPadding2D;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 
 /**
- * The table of layer types: one entry per layer (type name, config record class, constructor).
+ * The table of layer types: one {@link LayerSpec} per layer class, each declared on its class.
  * Converts a layer to JSON ({@code {"class_name": "Dense", "name": "dense", "trainable": true,
  * "config": {...}}}, Keras's snake_case keys) and back.
  */
 public final class LayerRegistry {
-  /** One layer type: how to read its config and construct it. */
-  public record Entry<C>(String type, Class<C> configClass, BiFunction<C, String, Layer> factory) {}
-
-  private static final Map<String, Entry<?>> TYPES = new LinkedHashMap<>();
+  private static final Map<String, LayerSpec<?>> TYPES = new LinkedHashMap<>();
 
   /** Jackson mapper with Keras's snake_case names; shared because it is thread-safe once configured. */
   public static final ObjectMapper JSON = new ObjectMapper()
@@ -49,40 +46,52 @@ public final class LayerRegistry {
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   static {
-    register("InputLayer", InputLayer.Config.class, InputLayer::new);
-    register("Dense", Dense.Config.class, Dense::new);
-    register("Conv2D", Conv2D.Config.class, Conv2D::new);
-    register("MaxPooling2D", MaxPooling2D.Config.class, MaxPooling2D::new);
-    register("AveragePooling2D", AveragePooling2D.Config.class, AveragePooling2D::new);
-    register("GlobalAveragePooling2D", GlobalAveragePooling2D.Config.class, GlobalAveragePooling2D::new);
-    register("GlobalMaxPooling2D", GlobalMaxPooling2D.Config.class, GlobalMaxPooling2D::new);
-    register("Flatten", Flatten.Config.class, Flatten::new);
-    register("Reshape", Reshape.Config.class, Reshape::new);
-    register("Dropout", Dropout.Config.class, Dropout::new);
-    register("BatchNormalization", BatchNormalization.Config.class, BatchNormalization::new);
-    register("Activation", Activation.Config.class, Activation::new);
-    register("Softmax", Softmax.Config.class, Softmax::new);
-    register("ReLU", ReLU.Config.class, ReLU::new);
-    register("Add", Add.Config.class, Add::new);
-    register("Concatenate", Concatenate.Config.class, Concatenate::new);
-    register("Embedding", Embedding.Config.class, Embedding::new);
-    register("LSTM", LSTM.Config.class, LSTM::new);
-    register("ZeroPadding2D", ZeroPadding2D.Config.class, ZeroPadding2D::new);
+    register(InputLayer.SPEC);
+    register(Dense.SPEC);
+    register(Conv2D.SPEC);
+    register(MaxPooling2D.SPEC);
+    register(AveragePooling2D.SPEC);
+    register(GlobalAveragePooling2D.SPEC);
+    register(GlobalMaxPooling2D.SPEC);
+    register(Flatten.SPEC);
+    register(Reshape.SPEC);
+    register(Dropout.SPEC);
+    register(BatchNormalization.SPEC);
+    register(Activation.SPEC);
+    register(Softmax.SPEC);
+    register(ReLU.SPEC);
+    register(Add.SPEC);
+    register(Concatenate.SPEC);
+    register(Embedding.SPEC);
+    register(LSTM.SPEC);
+    register(ZeroPadding2D.SPEC);
   }
 
   private LayerRegistry() {}
 
-  /** Adds a layer type (one line per layer class). */
-  public static synchronized <C> void register(String type, Class<C> configClass, BiFunction<C, String, Layer> factory) {
-    TYPES.put(type, new Entry<>(type, configClass, factory));
+  /** Adds a layer type (the list above; tests and extensions may add their own). */
+  public static synchronized void register(LayerSpec<?> spec) {
+    TYPES.put(spec.type(), spec);
   }
 
+  /** Removes a type added with {@link #register} (a test's or an extension's own layer). */
+  public static synchronized void unregister(String type) {
+    TYPES.remove(type);
+  }
+
+  /** The type names, in registration order. */
   public static Set<String> types() {
     return TYPES.keySet();
   }
 
-  public static Entry<?> entry(String type) {
-    Entry<?> e = TYPES.get(type);
+  /** Every layer type, in registration order. */
+  public static synchronized List<LayerSpec<?>> specs() {
+    return List.copyOf(TYPES.values());
+  }
+
+  /** The spec of a type name, or a value error naming the closest known type. */
+  public static synchronized LayerSpec<?> spec(String type) {
+    LayerSpec<?> e = TYPES.get(type);
     if (e == null) throw DlnRuntimeException.value("unknown layer type '" + type + "'", Names.hint(type, TYPES.keySet()));
     return e;
   }
@@ -90,9 +99,9 @@ public final class LayerRegistry {
   /** A new layer of a type from its config record (or anything Jackson can convert to it). */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Layer create(String type, Object config, String name) {
-    Entry e = entry(type);
-    Object cfg = e.configClass().isInstance(config) ? config : JSON.convertValue(config, e.configClass());
-    return (Layer) e.factory().apply(cfg, name);
+    LayerSpec spec = spec(type);
+    Object cfg = spec.configClass().isInstance(config) ? config : JSON.convertValue(config, spec.configClass());
+    return spec.create((Record) cfg, name);
   }
 
   /** The layer's type, name, trainable flag and config as a JSON tree. */
@@ -125,10 +134,10 @@ public final class LayerRegistry {
   public static Layer fromTree(JsonNode n) {
     String type = n.path("class_name").asText(null);
     if (type == null) throw DlnRuntimeException.value("layer description without class_name");
-    Entry<?> e = entry(type);
+    LayerSpec<?> spec = spec(type);
     Object cfg;
     try {
-      cfg = JSON.treeToValue(n.path("config"), e.configClass());
+      cfg = JSON.treeToValue(n.path("config"), spec.configClass());
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException ex) {
       throw DlnRuntimeException.value("invalid config for layer type " + type + ": " + ex.getMessage());
     }

@@ -1,16 +1,8 @@
 package dln.runtime.nn;
 
+import dln.runtime.tensor.Shapes;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.layers.InputLayer;
-import dln.runtime.train.CompileConfig;
-import dln.runtime.train.FitOptions;
-import dln.runtime.train.History;
-import dln.runtime.train.Loss;
-import dln.runtime.train.Optimizer;
-import dln.runtime.train.SameDiffEngine;
-import dln.runtime.train.Trainer;
-import dln.runtime.train.TrainingEngine;
-import dln.runtime.train.fast.FastEngine;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -18,15 +10,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A functional model: a graph of layer applications from input tensors to output tensors. A model
- * is itself a layer (it can be applied to new tensors, reusing its weights). Training runs through
- * a {@link TrainingEngine}: by default {@link FastEngine} where it applies, else {@link SameDiffEngine}
- * (the reference; {@code -Ddln.engine=samediff} forces it); {@link #setEngineFactory} swaps in a
- * faster executor without changing anything else.
+ * is itself a layer (it can be applied to new tensors, reusing its weights). A model is only the
+ * graph and its weights: compiling, training, evaluating and predicting on the training engine
+ * live in {@code dln.runtime.train.session.TrainingSession}, which a package above this one keeps
+ * on the model through {@link #attachment}.
  */
 public class Model extends Layer {
   /** One weight with whether training may change it (its layer and every enclosing model unfrozen). */
@@ -37,12 +30,7 @@ public class Model extends Layer {
   private List<Node> nodes = List.of();
   private List<Layer> layers = List.of();
   private int version;
-
-  private CompileConfig compileConfig;
-  private TrainingEngine engine;
-  private TrainingEngine.Factory engineFactory = FastEngine::create;
-  private boolean stopTraining;
-  private History history;
+  private final Map<Class<?>, Object> attachments = new IdentityHashMap<>();
 
   /** A model from its input tensors (made by {@link Input#of}) to its output tensors. */
   public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, String name) {
@@ -94,7 +82,6 @@ public class Model extends Layer {
     this.nodes = List.copyOf(order);
     this.layers = List.copyOf(seen);
     this.version++;
-    this.engine = null;
   }
 
   private static void visit(Node node, Set<SymbolicTensor> inputSet, Set<Node> visited, List<Node> order) {
@@ -309,102 +296,44 @@ public class Model extends Layer {
     return true;
   }
 
-  // ---------------------------------------------------------------- training
+  // ---------------------------------------------------------------- attachments
 
-  /** Keras's {@code compile}: one loss for every output. */
-  public void compile(Optimizer optimizer, Loss loss, List<String> metrics) {
-    compile(new CompileConfig(optimizer, List.of(loss), metrics));
-  }
-
-  /** Compile with names: {@code compile("adam", "categorical_crossentropy", "accuracy")}. */
-  public void compile(String optimizer, String loss, String... metrics) {
-    compile(Optimizer.byName(optimizer), Loss.byName(loss), List.of(metrics));
-  }
-
-  public void compile(CompileConfig config) {
-    this.compileConfig = config;
-    this.engine = null;
-  }
-
-  /** The compile settings, or null before {@code compile}. */
-  public CompileConfig compileConfig() {
-    return compileConfig;
-  }
-
-  /** Replaces the executor used by fit/evaluate/predict (for faster engines). */
-  public void setEngineFactory(TrainingEngine.Factory factory) {
-    this.engineFactory = factory;
-    this.engine = null;
-  }
-
-  /** The engine for the current graph and compile settings (built on first use). */
-  public TrainingEngine engine() {
-    if (engine == null || engine.version() != version) {
-      engine = engineFactory.create(this, compileConfig);
+  /**
+   * The state of type {@code type} that a package above this one keeps per model (training keeps
+   * its session here), created by {@code create} on first use. It lives and dies with the model:
+   * a map from models to such state elsewhere would keep every model alive, because the state
+   * refers back to its model. The model never looks inside.
+   */
+  public synchronized <T> T attachment(Class<T> type, Function<? super Model, ? extends T> create) {
+    Object a = attachments.get(type);
+    if (a == null) {
+      a = create.apply(this);
+      attachments.put(type, a);
     }
-    return engine;
+    return type.cast(a);
   }
 
-  /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end {@code fit} after this epoch. */
-  public void setStopTraining(boolean stop) {
-    this.stopTraining = stop;
-  }
-
-  public boolean stopTraining() {
-    return stopTraining;
-  }
+  // ---------------------------------------------------------------- eager inference
 
   /** Builds the graph from the data's sample shapes if needed (Sequential); a no-op here. */
   public void buildFor(List<long[]> sampleShapes) {}
 
-  public History fit(INDArray x, INDArray y, FitOptions options) {
-    return fit(List.of(x), List.of(y), options);
-  }
-
-  public History fit(List<INDArray> x, List<INDArray> y, FitOptions options) {
-    History h = new Trainer(this).fit(x, y, options);
-    this.history = h;
-    return h;
-  }
-
-  /** The History of the last {@code fit} (Keras's {@code model.history}), or null. */
-  public History history() {
-    return history;
-  }
-
-  /** Sets the history (a model loaded from a file gets the one it was saved with). */
-  public void setHistory(History history) {
-    this.history = history;
-  }
-
-  /** {@code [loss, metric...]} on the data in inference mode. */
-  public List<Double> evaluate(INDArray x, INDArray y) {
-    return evaluate(List.of(x), List.of(y), 128);
-  }
-
-  public List<Double> evaluate(List<INDArray> x, List<INDArray> y, int batchSize) {
-    return new Trainer(this).evaluate(x, y, batchSize);
-  }
-
-  /** Outputs for the data in inference mode (dropout off, moving statistics). */
-  public INDArray predict(INDArray x) {
-    return predict(List.of(x), 128).get(0);
-  }
-
-  public INDArray predict(INDArray x, int batchSize) {
-    return predict(List.of(x), batchSize).get(0);
-  }
-
-  public List<INDArray> predict(List<INDArray> x, int batchSize) {
-    return new Trainer(this).predict(x, batchSize);
-  }
-
+  /**
+   * Runs the graph on eager batches in inference mode, as any layer does (a SameDiff graph bound
+   * to the live weights). The language's {@code model(x)} and {@code predict} run on the training
+   * engine instead, batch by batch: {@code TrainingSession.predict}.
+   */
   @Override
   public List<INDArray> call(List<INDArray> xs) {
     checkBatched(xs);
+    buildFor(sampleShapes(xs));
+    return super.call(xs);
+  }
+
+  /** The sample shapes (batch axis dropped) of eager batches. */
+  public static List<long[]> sampleShapes(List<INDArray> xs) {
     List<long[]> shapes = new ArrayList<>();
     for (INDArray x : xs) shapes.add(Shapes.sample(x.shape()));
-    buildFor(shapes);
-    return predict(xs, Math.max(1, (int) xs.get(0).size(0)));
+    return shapes;
   }
 }

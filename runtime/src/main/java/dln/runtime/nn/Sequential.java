@@ -1,5 +1,6 @@
 package dln.runtime.nn;
 
+import dln.runtime.tensor.Shapes;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.layers.InputLayer;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dln.runtime.nn;
 
+import dln.runtime.tensor.Shapes;
+
 /**
  * A placeholder for data flowing through a model being defined: its shape (batch unknown) and the
  * layer application that produces it. Created by {@link Input#of(long...)} and by applying layers.

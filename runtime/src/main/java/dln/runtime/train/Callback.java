@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * Hooks into {@code fit} (Keras's callbacks). Logs map metric names ("loss", "accuracy",
- * "val_loss", ...) to values; stop training with {@code context.model().setStopTraining(true)}.
+ * "val_loss", ...) to values; stop training with {@code context.stopTraining()}.
  */
 public interface Callback {
   default void onTrainBegin(TrainingContext context) {}

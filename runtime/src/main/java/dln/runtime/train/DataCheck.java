@@ -3,7 +3,7 @@ package dln.runtime.train;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Node;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Embedding;
 import java.util.Arrays;
@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class DataCheck {
   private DataCheck() {}
 
-  static void check(Model model, List<INDArray> x, List<INDArray> y, String xName, String yName) {
+  static void check(Model model, CompileConfig config, List<INDArray> x, List<INDArray> y, String xName, String yName) {
     checkInputs(model, x, xName);
     if (y == null) throw DlnRuntimeException.value("labels are missing", "call fit(x, y, ...)");
     List<SymbolicTensor> outs = model.outputs();
@@ -34,7 +34,7 @@ final class DataCheck {
             xName + " has " + n + " samples but " + what + " has " + (yi.rank() == 0 ? "a single value" : yi.size(0) + " (shape " + Shapes.format(yi.shape()) + ")"),
             "features and labels need one row per sample");
       }
-      model.compileConfig().loss(i, outs.size()).checkLabels(yi, outs.get(i).shape(), what);
+      config.loss(i, outs.size()).checkLabels(yi, outs.get(i).shape(), what);
     }
   }
 

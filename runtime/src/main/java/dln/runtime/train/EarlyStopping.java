@@ -54,7 +54,7 @@ public final class EarlyStopping implements Callback {
     wait++;
     if (wait > patience) {
       stoppedEpoch = epoch;
-      context.model().setStopTraining(true);
+      context.stopTraining();
       if (restoreBestWeights && bestWeights != null) restore(context, bestWeights);
     }
   }

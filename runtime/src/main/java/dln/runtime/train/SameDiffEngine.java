@@ -5,7 +5,7 @@ import dln.runtime.Rng;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Regularizer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.Weight;
 import java.util.ArrayList;
@@ -147,7 +147,7 @@ public final class SameDiffEngine implements TrainingEngine {
           }
         }
         g.sd.setLossVariables(total);
-        if (!g.trainableVars.isEmpty()) Quiet.run(() -> g.sd.createGradFunction());
+        if (!g.trainableVars.isEmpty()) dln.runtime.Muted.run(() -> g.sd.createGradFunction());
       }
     }
     return g;

@@ -11,7 +11,7 @@ public final class TerminateOnNaN implements Callback {
     Double loss = logs.get("loss");
     if (loss != null && (loss.isNaN() || loss.isInfinite())) {
       terminated = true;
-      context.model().setStopTraining(true);
+      context.stopTraining();
     }
   }
 

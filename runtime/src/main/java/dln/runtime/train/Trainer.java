@@ -1,16 +1,17 @@
 package dln.runtime.train;
 
-import dln.runtime.NativeMemory;
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.NativeMemory;
 import dln.runtime.Rng;
 import dln.runtime.nn.Model;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,13 +20,24 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The fit / evaluate / predict loops: checks the data against the model, splits validation data,
  * shuffles, cuts mini-batches, hands each to the {@link TrainingEngine}, accumulates loss and
- * metrics, and drives callbacks, progress and cancellation.
+ * metrics, and drives callbacks, progress and cancellation. It keeps no state between calls: the
+ * model's training session owns the compile settings, the engine and the stop signal.
  */
 public final class Trainer {
   private final Model model;
+  private final CompileConfig config;
+  private final Supplier<TrainingEngine> engines;
+  private final StopSignal stop;
 
-  public Trainer(Model model) {
+  /**
+   * @param config the compile settings, null when the model is not compiled (predict only)
+   * @param engines the engine for the model's current graph, asked for once the graph is built
+   */
+  public Trainer(Model model, CompileConfig config, Supplier<TrainingEngine> engines, StopSignal stop) {
     this.model = model;
+    this.config = config;
+    this.engines = engines;
+    this.stop = stop;
   }
 
   // ---------------------------------------------------------------- fit
@@ -34,14 +46,14 @@ public final class Trainer {
     CompileConfig cfg = requireCompiled();
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
-    DataCheck.check(model, x, yIn, "x", "y");
+    DataCheck.check(model, cfg, x, yIn, "x", "y");
     List<INDArray> valX = null;
     List<INDArray> valY = null;
     List<INDArray> y = yIn;
     if (o.validationX != null) {
       valX = floats(o.validationX);
       valY = o.validationY;
-      DataCheck.check(model, valX, valY, "validation x", "validation y");
+      DataCheck.check(model, cfg, valX, valY, "validation x", "validation y");
     } else if (o.validationSplit > 0) {
       long n = x.get(0).size(0);
       long nVal = (long) Math.floor(n * o.validationSplit);
@@ -61,18 +73,18 @@ public final class Trainer {
 
     if (o.seed != null) Rng.seed(o.seed);
     Random random = new Random(Rng.nextSeed());
-    TrainingEngine engine = model.engine();
+    TrainingEngine engine = engines.get();
     History history = new History();
-    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs);
+    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs, stop);
     long n = x.get(0).size(0);
     int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(labels);
-    model.setStopTraining(false);
+    stop.set(false);
     boolean interrupted = false;
     o.progress.onTrainBegin(o.epochs, batches, n);
     for (var c : o.callbacks) c.onTrainBegin(context);
-    for (int epoch = o.initialEpoch; epoch < o.epochs && !model.stopTraining() && !interrupted; epoch++) {
+    for (int epoch = o.initialEpoch; epoch < o.epochs && !stop.isSet() && !interrupted; epoch++) {
       for (var c : o.callbacks) c.onEpochBegin(epoch, context);
       o.progress.onEpochBegin(epoch, o.epochs);
       long start = System.nanoTime();
@@ -95,7 +107,7 @@ public final class Trainer {
           interrupted = true;
           break;
         }
-        if (model.stopTraining()) break;
+        if (stop.isSet()) break;
       }
       if (interrupted) break;
       Map<String, Double> logs = acc.logs("");
@@ -117,9 +129,9 @@ public final class Trainer {
     CompileConfig cfg = requireCompiled();
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
-    DataCheck.check(model, x, y, "x", "y");
+    DataCheck.check(model, cfg, x, y, "x", "y");
     List<Metric> metrics = metrics(cfg);
-    Map<String, Double> logs = evaluateLogs(model.engine(), metrics, x, prepare(cfg, y), batchSize, "");
+    Map<String, Double> logs = evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, "");
     return new ArrayList<>(logs.values());
   }
 
@@ -144,7 +156,7 @@ public final class Trainer {
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.checkInputs(model, x, "x");
-    TrainingEngine engine = model.engine();
+    TrainingEngine engine = engines.get();
     int n = (int) x.get(0).size(0);
     int[] order = order(n, false, null);
     BatchBuffers xBatches = new BatchBuffers(x);
@@ -169,7 +181,7 @@ public final class Trainer {
   // ---------------------------------------------------------------- helpers
 
   private CompileConfig requireCompiled() {
-    CompileConfig cfg = model.compileConfig();
+    CompileConfig cfg = config;
     if (cfg == null) {
       throw DlnRuntimeException.value("model '" + model.name() + "' must be compiled before training or evaluation",
           "call model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])");
@@ -208,17 +220,11 @@ public final class Trainer {
     return out;
   }
 
+  /** The epoch's sample order: shuffled from {@code random}, or 0..n-1. */
   private static int[] order(long n, boolean shuffle, Random random) {
+    if (shuffle) return Rng.permutation((int) n, random);
     int[] order = new int[(int) n];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    if (shuffle) {
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
     return order;
   }
 

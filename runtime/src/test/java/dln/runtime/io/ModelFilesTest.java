@@ -23,6 +23,7 @@ import dln.runtime.train.FitOptions;
 import dln.runtime.train.Loss;
 import dln.runtime.train.ModelCheckpoint;
 import dln.runtime.train.SGD;
+import dln.runtime.train.session.TrainingSession;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +66,8 @@ class ModelFilesTest {
 
   private Model trained() {
     Model m = functional();
-    m.compile(new Adam(0.01), Loss.byName("categorical_crossentropy"), List.of("accuracy"));
-    m.fit(x, y, new FitOptions().epochs(2).batchSize(8).shuffle(false).progress(null));
+    TrainingSession.of(m).compile(new Adam(0.01), Loss.byName("categorical_crossentropy"), List.of("accuracy"));
+    TrainingSession.of(m).fit(x, y, new FitOptions().epochs(2).batchSize(8).shuffle(false).progress(null));
     return m;
   }
 
@@ -82,12 +83,12 @@ class ModelFilesTest {
     ModelFiles.save(m, p, true);
     Model back = ModelFiles.load(p);
     assertEquals(m.summary(), back.summary());
-    assertSameValues(m.predict(x), back.predict(x));
-    assertEquals("Adam", back.compileConfig().optimizer().name());
-    assertEquals(0.01, back.compileConfig().optimizer().learningRate(), 0);
-    assertEquals(List.of("accuracy"), back.compileConfig().metrics());
-    assertEquals(2, back.history().epochs().size());
-    assertEquals(m.history().history().get("loss"), back.history().history().get("loss"));
+    assertSameValues(TrainingSession.of(m).predict(x), TrainingSession.of(back).predict(x));
+    assertEquals("Adam", TrainingSession.of(back).compileConfig().optimizer().name());
+    assertEquals(0.01, TrainingSession.of(back).compileConfig().optimizer().learningRate(), 0);
+    assertEquals(List.of("accuracy"), TrainingSession.of(back).compileConfig().metrics());
+    assertEquals(2, TrainingSession.of(back).history().epochs().size());
+    assertEquals(TrainingSession.of(m).history().history().get("loss"), TrainingSession.of(back).history().history().get("loss"));
     // No temporary file is left behind.
     assertEquals(List.of(p), listing());
   }
@@ -106,10 +107,10 @@ class ModelFilesTest {
     Path p = dir.resolve("m.dlnm");
     ModelFiles.save(m, p, true);
     Model back = ModelFiles.load(p);
-    assertEquals(m.compileConfig().optimizer().iterations(), back.compileConfig().optimizer().iterations());
+    assertEquals(TrainingSession.of(m).compileConfig().optimizer().iterations(), TrainingSession.of(back).compileConfig().optimizer().iterations());
     FitOptions one = new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null);
-    m.fit(x, y, one);
-    back.fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
+    TrainingSession.of(m).fit(x, y, one);
+    TrainingSession.of(back).fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
     List<Weight> a = m.weightList();
     List<Weight> b = back.weightList();
     for (int i = 0; i < a.size(); i++) assertSameValues(a.get(i).value(), b.get(i).value());
@@ -121,23 +122,23 @@ class ModelFilesTest {
     Path p = dir.resolve("m.dlnm");
     ModelFiles.save(m, p, false);
     Model back = ModelFiles.load(p);
-    assertEquals(0, back.compileConfig().optimizer().iterations());
-    m.fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
-    back.fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
+    assertEquals(0, TrainingSession.of(back).compileConfig().optimizer().iterations());
+    TrainingSession.of(m).fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
+    TrainingSession.of(back).fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
     assertNotEquals(m.weightList().get(0).value(), back.weightList().get(0).value());
   }
 
   @Test
   void sgdMomentumStateIsRestored() {
     Model m = new Sequential(List.of(Input.of(6), new Dense(4, "relu"), new Dense(3, "softmax")));
-    m.compile(new SGD(0.1, 0.9, false), Loss.byName("categorical_crossentropy"), List.of());
-    m.fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
+    TrainingSession.of(m).compile(new SGD(0.1, 0.9, false), Loss.byName("categorical_crossentropy"), List.of());
+    TrainingSession.of(m).fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
     Path p = dir.resolve("s.dlnm");
     ModelFiles.save(m, p, true);
     Model back = ModelFiles.load(p);
     assertTrue(back instanceof Sequential);
-    m.fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
-    back.fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
+    TrainingSession.of(m).fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
+    TrainingSession.of(back).fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
     for (int i = 0; i < m.weightList().size(); i++) {
       assertSameValues(m.weightList().get(i).value(), back.weightList().get(i).value());
     }
@@ -151,7 +152,7 @@ class ModelFilesTest {
     ModelFiles.save(m, p, true);
     Model back = ModelFiles.load(p);
     INDArray img = Nd4j.rand(DataType.FLOAT, 2, 8, 8, 1);
-    assertSameValues(m.predict(img), back.predict(img));
+    assertSameValues(TrainingSession.of(m).predict(img), TrainingSession.of(back).predict(img));
     assertEquals(false, back.layers().get(0).isTrainable());
     assertEquals(m.countTrainableParams(), back.countTrainableParams());
   }
@@ -177,7 +178,7 @@ class ModelFilesTest {
     Path p = dir.resolve("n.dlnm");
     ModelFiles.save(outer, p, false);
     Model back = ModelFiles.load(p);
-    assertSameValues(outer.predict(x), back.predict(x));
+    assertSameValues(TrainingSession.of(outer).predict(x), TrainingSession.of(back).predict(x));
   }
 
   @Test
@@ -186,9 +187,9 @@ class ModelFilesTest {
     Path p = dir.resolve("w.dlnw");
     ModelFiles.saveWeights(m, p);
     Model fresh = ModelJson.fromJson(ModelJson.toJson(m));
-    assertNotEquals(m.predict(x), fresh.predict(x));
+    assertNotEquals(TrainingSession.of(m).predict(x), TrainingSession.of(fresh).predict(x));
     ModelFiles.loadWeights(fresh, p);
-    assertSameValues(m.predict(x), fresh.predict(x));
+    assertSameValues(TrainingSession.of(m).predict(x), TrainingSession.of(fresh).predict(x));
     DlnRuntimeException e = assertThrows(DlnRuntimeException.class, () -> ModelFiles.load(p));
     assertTrue(e.getMessage().endsWith("is a DLN weights file (from save_weights), not a whole model"), e.getMessage());
     Model other = new Sequential(List.of(Input.of(6), new Dense(3)));
@@ -199,12 +200,12 @@ class ModelFilesTest {
   @Test
   void checkpointUsesTheSameFormat() {
     Model m = functional();
-    m.compile(new Adam(0.01), Loss.byName("categorical_crossentropy"), List.of());
+    TrainingSession.of(m).compile(new Adam(0.01), Loss.byName("categorical_crossentropy"), List.of());
     String template = dir.resolve("ckpt-{epoch:02d}.dlnm").toString();
-    m.fit(x, y, new FitOptions().epochs(2).batchSize(8).shuffle(false).progress(null)
+    TrainingSession.of(m).fit(x, y, new FitOptions().epochs(2).batchSize(8).shuffle(false).progress(null)
         .callback(new ModelCheckpoint(template, "loss", false, "auto", ModelFiles.saver())));
     Model back = ModelFiles.load(dir.resolve("ckpt-02.dlnm"));
-    assertSameValues(m.predict(x), back.predict(x));
+    assertSameValues(TrainingSession.of(m).predict(x), TrainingSession.of(back).predict(x));
     assertTrue(Files.exists(dir.resolve("ckpt-01.dlnm")));
   }
 
@@ -269,6 +270,15 @@ class ModelFilesTest {
     Path p = dir.resolve("evil.dlnm");
     writeZip(p, Map.of("../../x", "boom".getBytes()));
     assertEquals("'" + p + "' is rejected: entry name '../../x' is an unsafe path (path traversal)", loadError(p));
+  }
+
+  @Test
+  void tooManyEntries() throws Exception {
+    Path p = dir.resolve("many.dlnm");
+    Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 65; i++) entries.put("e" + i, new byte[0]);
+    writeZip(p, entries);
+    assertEquals("'" + p + "' is rejected: it has 65 entries (a DLN model file has at most 64)", loadError(p));
   }
 
   @Test

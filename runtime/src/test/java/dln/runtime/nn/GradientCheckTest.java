@@ -1,5 +1,6 @@
 package dln.runtime.nn;
 
+import dln.runtime.tensor.Shapes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +60,7 @@ class GradientCheckTest {
     }
     sd.setLossVariables(loss);
     Map<String, INDArray> ph = Map.of("x", x);
-    Map<String, INDArray> grads = sd.calculateGradients(ph, names);
+    Map<String, INDArray> grads = dln.runtime.Muted.call(() -> sd.calculateGradients(ph, names));
     double eps = 1e-2;
     int checked = 0;
     for (int w = 0; w < weights.size(); w++) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.io.ModelFiles;
@@ -12,6 +11,7 @@ import dln.runtime.nn.LayerNames;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Dense;
+import dln.runtime.train.session.TrainingSession;
 import dln.runtime.transfer.Freezing;
 import dln.runtime.train.Adam;
 import dln.runtime.train.FitOptions;
@@ -33,15 +33,8 @@ import org.nd4j.linalg.factory.Nd4j;
 class OnnxImportTest {
   @TempDir Path dir;
 
-  /** DLN_DATA, else ../../shared/data from the module folder (the repository's neighbour). */
-  static Path data() {
-    return dln.runtime.DataDir.fromEnvironment().resolve("onnx");
-  }
-
   static Path fixture(String file) {
-    Path p = data().resolve(file);
-    assumeTrue(Files.exists(p), "fixture missing: " + p);
-    return p;
+    return dln.runtime.SharedData.require("onnx/" + file);
   }
 
   static INDArray floats(String file, long... shape) throws Exception {
@@ -73,7 +66,7 @@ class OnnxImportTest {
     Model m = OnnxImporter.importFile(fixture("mlp.onnx"));
     INDArray x = floats("mlp.input.bin", 2, 784);
     INDArray expected = floats("mlp.output.bin", 2, 10);
-    double err = maxAbs(m.predict(x), expected);
+    double err = maxAbs(TrainingSession.of(m).predict(x), expected);
     System.out.println("mlp.onnx max abs error " + err);
     assertTrue(err < 1e-4, "max abs error " + err);
     assertEquals(784 * 64 + 64 + 64 * 10 + 10, m.countParams());
@@ -85,11 +78,11 @@ class OnnxImportTest {
     INDArray nchw = floats("tiny_cnn.input.bin", 2, 1, 28, 28);
     INDArray expected = floats("tiny_cnn.output.bin", 2, 10);
     INDArray nhwc = nchw.permute(0, 2, 3, 1).dup('c');
-    double err = maxAbs(m.predict(nhwc), expected);
+    double err = maxAbs(TrainingSession.of(m).predict(nhwc), expected);
     System.out.println("tiny_cnn.onnx max abs error " + err);
     assertTrue(err < 1e-4, "max abs error " + err);
     // batch of one
-    assertTrue(maxAbs(m.predict(nhwc.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))),
+    assertTrue(maxAbs(TrainingSession.of(m).predict(nhwc.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))),
         expected.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))) < 1e-4);
     String summary = m.summary();
     assertTrue(summary.contains("BatchNormalization"), summary);
@@ -109,16 +102,16 @@ class OnnxImportTest {
     Model head = new Model(base.inputs().get(0), new Dense(3, "softmax").apply(h));
     List<INDArray> frozen = new ArrayList<>();
     for (var w : base.weightList()) frozen.add(w.value().dup());
-    head.compile(new Adam(0.01), Loss.byName("categorical_crossentropy"), List.of());
+    TrainingSession.of(head).compile(new Adam(0.01), Loss.byName("categorical_crossentropy"), List.of());
     INDArray x = Nd4j.rand(DataType.FLOAT, 8, 28, 28, 1);
     INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
     for (int i = 0; i < 8; i++) y.putScalar(i, i % 3, 1);
-    head.fit(x, y, new FitOptions().epochs(2).batchSize(4).progress(null));
+    TrainingSession.of(head).fit(x, y, new FitOptions().epochs(2).batchSize(4).progress(null));
     for (int i = 0; i < frozen.size(); i++) assertEquals(frozen.get(i), base.weightList().get(i).value());
     assertEquals(99, head.countTrainableParams());
     Path p = dir.resolve("head.dlnm");
     ModelFiles.save(head, p, true);
-    assertEquals(head.predict(x), ModelFiles.load(p).predict(x));
+    assertEquals(TrainingSession.of(head).predict(x), TrainingSession.of(ModelFiles.load(p)).predict(x));
   }
 
   @Test
@@ -126,7 +119,7 @@ class OnnxImportTest {
     Model m = OnnxImporter.importFile(fixture("resnet18.onnx"));
     INDArray x = floats("resnet18.input.bin", 1, 3, 224, 224).permute(0, 2, 3, 1).dup('c');
     INDArray expected = floats("resnet18.output.bin", 1, 1000);
-    INDArray got = m.predict(x);
+    INDArray got = TrainingSession.of(m).predict(x);
     double abs = maxAbs(got, expected);
     double rel = abs / expected.amaxNumber().doubleValue();
     System.out.println("resnet18.onnx max abs error " + abs + ", relative to max |output| " + rel);

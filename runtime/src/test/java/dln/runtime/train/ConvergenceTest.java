@@ -6,6 +6,7 @@ import dln.runtime.nn.Input;
 import dln.runtime.nn.LayerNames;
 import dln.runtime.nn.Sequential;
 import dln.runtime.nn.layers.Dense;
+import dln.runtime.train.session.TrainingSession;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,12 +29,12 @@ class ConvergenceTest {
     INDArray x = Nd4j.createFromArray(new float[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
     INDArray y = Nd4j.createFromArray(new float[][] {{0}, {1}, {1}, {0}});
     Sequential m = new Sequential(List.of(Input.of(2), new Dense(8, "tanh"), new Dense(1, "sigmoid")));
-    m.compile(new Adam(0.05), Loss.byName("binary_crossentropy"), List.of("accuracy"));
-    History h = m.fit(x, y, new FitOptions().epochs(300).batchSize(4).seed(1));
-    INDArray p = m.predict(x);
+    TrainingSession.of(m).compile(new Adam(0.05), Loss.byName("binary_crossentropy"), List.of("accuracy"));
+    History h = TrainingSession.of(m).fit(x, y, new FitOptions().epochs(300).batchSize(4).seed(1));
+    INDArray p = TrainingSession.of(m).predict(x);
     assertTrue(p.getDouble(0) < 0.2 && p.getDouble(1) > 0.8 && p.getDouble(2) > 0.8 && p.getDouble(3) < 0.2, p.toString());
     assertTrue(h.last("accuracy") == 1.0, h.history().toString());
-    List<Double> eval = m.evaluate(x, y);
+    List<Double> eval = TrainingSession.of(m).evaluate(x, y);
     assertTrue(eval.size() == 2 && eval.get(1) == 1.0 && eval.get(0) < 0.1, eval.toString());
   }
 
@@ -63,11 +64,11 @@ class ConvergenceTest {
   void learnsTwoSpirals() {
     INDArray[] data = spirals(200, 5);
     Sequential m = new Sequential(List.of(Input.of(2), new Dense(64, "tanh"), new Dense(64, "tanh"), new Dense(2, "softmax")));
-    m.compile(new Adam(0.01), Loss.byName("sparse_categorical_crossentropy"), List.of("accuracy"));
+    TrainingSession.of(m).compile(new Adam(0.01), Loss.byName("sparse_categorical_crossentropy"), List.of("accuracy"));
     long t0 = System.nanoTime();
-    m.fit(data[0], data[1], new FitOptions().epochs(80).batchSize(32).seed(3));
+    TrainingSession.of(m).fit(data[0], data[1], new FitOptions().epochs(80).batchSize(32).seed(3));
     double seconds = (System.nanoTime() - t0) / 1e9;
-    List<Double> eval = m.evaluate(data[0], data[1]);
+    List<Double> eval = TrainingSession.of(m).evaluate(data[0], data[1]);
     assertTrue(eval.get(1) >= 0.95, "accuracy " + eval + " after " + seconds + " s");
   }
 }

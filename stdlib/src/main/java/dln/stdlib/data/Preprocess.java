@@ -167,18 +167,9 @@ public final class Preprocess {
     }
   }
 
-  /** A uniformly random permutation of 0..n-1 (Fisher-Yates); a null seed draws a fresh one. */
+  /** A uniformly random permutation of 0..n-1; a null seed draws a fresh one. */
   static int[] permutation(int n, Long seed) {
-    Random r = new Random(seed == null ? dln.runtime.Rng.nextSeed() : seed);
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) p[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
+    return dln.runtime.Rng.permutation(n, new Random(seed == null ? dln.runtime.Rng.nextSeed() : seed));
   }
 
   /** Rows perm[from..to) of x along its first axis, any rank and data type, copied as raw bytes. */

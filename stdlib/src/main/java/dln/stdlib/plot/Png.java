@@ -1,17 +1,17 @@
 package dln.stdlib.plot;
 
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.io.AtomicFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Writes PNG files atomically: the picture goes to a temporary file next to the target and is then
- * moved over it, so a viewer never sees half a file and a failed write leaves the old one intact.
+ * Writes PNG files atomically ({@link AtomicFile}): a viewer never sees half a file and a failed
+ * write leaves the old one intact.
  */
 public final class Png {
   static {
@@ -26,34 +26,20 @@ public final class Png {
     if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
   }
 
-  /** Writes {@code image} as PNG to {@code path}, creating missing parent folders. */
+  /** Writes {@code image} as PNG to {@code path} ({@link AtomicFile}), creating missing parent folders. */
   public static void write(BufferedImage image, Path path) {
-    Path target = path.toAbsolutePath();
-    Path tmp = null;
     try {
-      Path dir = target.getParent();
-      if (dir != null) Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-      if (!ImageIO.write(image, "png", tmp.toFile())) {
-        throw DlnRuntimeException.io("no PNG writer available in this Java runtime", null);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      AtomicFile.write(path, out -> {
+        // An in-memory image stream: ImageIO's default for streams would add a cache file in java.io.tmpdir.
+        try (ImageOutputStream png = new MemoryCacheImageOutputStream(out)) {
+          if (!ImageIO.write(image, "png", png)) {
+            throw DlnRuntimeException.io("no PNG writer available in this Java runtime", null);
+          }
+        }
+      });
     } catch (IOException e) {
       throw DlnRuntimeException.io("cannot write the picture to '" + path + "': " + e.getMessage(),
           "check that the folder exists and is writable");
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // Best effort: the temporary file is hidden and harmless.
-        }
-      }
     }
   }
 }

@@ -1,8 +1,6 @@
 package dln.stdlib.data;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.file.Files;
+import dln.runtime.SharedData;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -10,11 +8,9 @@ import java.util.Map;
 final class TestData {
   private TestData() {}
 
-  /** {@code $DLN_DATA}, else the repository's neighbour {@code ../shared/data} seen from the module dir. */
+  /** The shared data folder holding mnist/ ({@link SharedData#require}: fails in CI when missing). */
   static Path dir() {
-    Path p = dln.runtime.DataDir.fromEnvironment();
-    assertTrue(Files.isDirectory(p.resolve("mnist")), "test data not found at " + p.toAbsolutePath());
-    return p;
+    return SharedData.require("mnist").getParent();
   }
 
   /** Locations reading only the shared folder: no home cache, no downloads. */

@@ -3,12 +3,18 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Element-wise sum of two or more tensors of the same shape (residual connections). */
 public final class Add extends Layer {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Add.class, Config.class, Add::new,
+      "Adds two or more tensors of the same shape (residual connections).\n"
+          + "Example: Add()([x, y])");
+
   /** Add has no settings. */
   public record Config() {}
 

@@ -3,7 +3,11 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
+import dln.runtime.nn.LayerArgs;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.nn.Param;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
@@ -12,7 +16,15 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * momentum 0.99, epsilon 0.001.
  */
 public final class BatchNormalization extends Layer {
-  public record Config(double momentum, double epsilon, boolean center, boolean scale) {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(BatchNormalization.class, Config.class, BatchNormalization::new,
+      "Normalises the last axis with batch statistics while training and moving statistics at inference (momentum 0.99, epsilon 0.001).\n"
+          + "Example: BatchNormalization()")
+      .extraArg(0, "axis")
+      .preset(BatchNormalization::checkAxis);
+
+  public record Config(@Param(dflt = "0.99") double momentum, @Param(dflt = "0.001") double epsilon,
+      @Param(dflt = "true") boolean center, @Param(dflt = "true") boolean scale) {
     public Config {
       if (!(momentum >= 0 && momentum < 1)) throw DlnRuntimeException.value("BatchNormalization momentum must be in [0, 1), got " + momentum);
       if (!(epsilon > 0)) throw DlnRuntimeException.value("BatchNormalization epsilon must be positive, got " + epsilon);
@@ -77,5 +89,12 @@ public final class BatchNormalization extends Layer {
     if (config.scale()) y = y.mul(ctx.weight(weight("gamma")));
     if (config.center()) y = y.add(ctx.weight(weight("beta")));
     return y;
+  }
+
+  /** Only channels-last normalisation exists; Keras's axis argument is accepted to say so. */
+  private static void checkAxis(LayerArgs a, Map<String, Object> values) {
+    if (a.has("axis") && a.intValue("axis") != -1) {
+      throw DlnRuntimeException.value("BatchNormalization supports axis=-1 (channels last) only, got " + a.intValue("axis"));
+    }
   }
 }

@@ -3,13 +3,20 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.nn.Param;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Joins tensors along an axis (the last by default; Inception blocks join channels). */
 public final class Concatenate extends Layer {
-  public record Config(int axis) {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Concatenate.class, Config.class, Concatenate::new,
+      "Joins tensors along an axis (default the last, the channels).\n"
+          + "Example: Concatenate()([a, b])");
+
+  public record Config(@Param(dflt = "-1") int axis) {
     public Config {
       if (axis == 0) throw DlnRuntimeException.value("Concatenate cannot join along the batch axis 0", "use axis=-1 (the default)");
     }

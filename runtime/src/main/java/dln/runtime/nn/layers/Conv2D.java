@@ -5,9 +5,13 @@ import dln.runtime.nn.Activations;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.Layer;
+import dln.runtime.nn.LayerArgs;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.nn.Param;
 import dln.runtime.nn.Regularizer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
@@ -17,13 +21,20 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
  * (kernel_h, kernel_w, in_channels, filters).
  */
 public final class Conv2D extends Layer {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Conv2D.class, Config.class, Conv2D::new,
+      "A 2-D convolution over channels-last images (batch, height, width, channels); padding 'valid' or 'same'.\n"
+          + "Example: Conv2D(32, 3, activation='relu'), Conv2D(128, 5, strides=(2, 2), padding='same'), Conv2D(128, 5, stride 2)")
+      .preset(Conv2D::terseArgs);
+
   /**
    * @param kernelSize (height, width)
    * @param strides (height, width)
    * @param padding "valid" (no padding) or "same" (output size = ceil(input / stride))
    */
-  public record Config(int filters, int[] kernelSize, int[] strides, String padding, String activation, boolean useBias,
-      String kernelInitializer, String biasInitializer, Regularizer kernelRegularizer) {
+  public record Config(int filters, int[] kernelSize, @Param(aliases = "stride") int[] strides, @Param String padding,
+      @Param String activation, @Param(dflt = "true") boolean useBias, @Param(dflt = "glorot_uniform") String kernelInitializer,
+      @Param(dflt = "zeros") String biasInitializer, @Param Regularizer kernelRegularizer) {
     public Config {
       if (filters <= 0) throw DlnRuntimeException.value("Conv2D needs a positive number of filters, got " + filters, "e.g. Conv2D(32, 3)");
       kernelSize = Geometry.pair(kernelSize, "kernel_size", null);
@@ -85,5 +96,29 @@ public final class Conv2D extends Layer {
         ? ctx.sd().cnn().conv2d(inputs.get(0), kernel, ctx.weight(weight("bias")), c)
         : ctx.sd().cnn().conv2d(inputs.get(0), kernel, c);
     return Activations.apply(ctx, config.activation(), z);
+  }
+
+  /**
+   * Keras's positional order (filters, kernel_size, strides, padding, activation), also accepting
+   * the terse forms where the third or fourth positional is an activation or a padding:
+   * {@code Conv2D(32, 3, relu)}, {@code Conv2D(32, 3, 'same', relu)}.
+   */
+  private static void terseArgs(LayerArgs a, Map<String, Object> values) {
+    String activation = a.has("activation") ? a.name("activation") : null;
+    String padding = a.has("padding") && a.raw("padding") instanceof String s ? s : null;
+    int[] strides = null;
+    if (a.has("strides")) {
+      if (a.isName("strides")) {
+        String n = a.name("strides");
+        if (n.equals("same") || n.equals("valid")) padding = n;
+        else activation = n;
+      } else {
+        strides = a.ints("strides");
+      }
+    }
+    if (a.has("padding") && a.isFunction("padding")) activation = a.name("padding");
+    values.put("activation", activation);
+    values.put("padding", padding);
+    values.put("strides", strides);
   }
 }

@@ -5,8 +5,11 @@ import dln.runtime.nn.Activations;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.Layer;
+import dln.runtime.nn.LayerArgs;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.nn.Param;
 import dln.runtime.nn.Regularizer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
@@ -15,8 +18,16 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * features) and sequences (batch, steps, features); images must be flattened first.
  */
 public final class Dense extends Layer {
-  public record Config(int units, String activation, boolean useBias, String kernelInitializer,
-      String biasInitializer, Regularizer kernelRegularizer, Regularizer biasRegularizer) {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Dense.class, Config.class, Dense::new,
+      "A fully connected layer: activation(x @ kernel + bias). activation is a name or function (default linear).\n"
+          + "Example: Dense(64, activation='relu'), Dense(10, softmax)")
+      .extraArg("input_dim")
+      .afterCreate(Dense::inputDim);
+
+  public record Config(int units, @Param String activation, @Param(dflt = "true") boolean useBias,
+      @Param(dflt = "glorot_uniform") String kernelInitializer, @Param(dflt = "zeros") String biasInitializer,
+      @Param Regularizer kernelRegularizer, @Param Regularizer biasRegularizer) {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("Dense needs a positive number of units, got " + units, "e.g. Dense(64)");
       activation = Activations.check(activation);
@@ -82,5 +93,10 @@ public final class Dense extends Layer {
     if (config.useBias()) z = z.add(ctx.weight(weight("bias")));
     if (s.length == 3) z = z.reshape(-1, s[1], config.units());
     return Activations.apply(ctx, config.activation(), z);
+  }
+
+  /** Keras's input_dim: the number of input features, shorthand for input_shape=(input_dim,). */
+  private static void inputDim(LayerArgs a, Layer layer) {
+    if (a.has("input_dim")) layer.withInputShape(a.intValue("input_dim"));
   }
 }

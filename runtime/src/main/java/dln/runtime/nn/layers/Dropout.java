@@ -3,7 +3,8 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
@@ -13,6 +14,13 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * executor per batch (SameDiff M2.1's dropout op has no gradient), so the gradient is exact.
  */
 public final class Dropout extends Layer {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Dropout.class, Config.class, Dropout::new,
+      "Zeroes a random fraction rate of the values while training (scaling the rest); does nothing at inference.\n"
+          + "Example: Dropout(0.5)")
+      // Accepted for Keras compatibility; the engines draw their own masks.
+      .extraArg("seed");
+
   /** @param rate fraction dropped, in [0, 1) */
   public record Config(double rate) {
     public Config {

@@ -4,18 +4,28 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.LayerArgs;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.nn.Param;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Looks up a learned vector per integer index: (batch, steps) -> (batch, steps, output_dim). */
 public final class Embedding extends Layer {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Embedding.class, Config.class, Embedding::new,
+      "Looks up a learned vector for each integer index in 0..input_dim-1: (batch, steps) -> (batch, steps, output_dim).\n"
+          + "Example: Embedding(10000, 64)")
+      .extraArg("input_length")
+      .afterCreate(Embedding::inputLength);
+
   /**
    * @param inputDim size of the vocabulary (indices are 0 .. inputDim-1)
    * @param outputDim length of each vector
    */
-  public record Config(int inputDim, int outputDim, String embeddingsInitializer) {
+  public record Config(int inputDim, int outputDim, @Param(dflt = "random_uniform") String embeddingsInitializer) {
     public Config {
       if (inputDim <= 0 || outputDim <= 0) {
         throw DlnRuntimeException.value("Embedding needs positive input_dim and output_dim, got " + inputDim + " and " + outputDim,
@@ -66,5 +76,10 @@ public final class Embedding extends Layer {
     SDVariable oneHot = ctx.sd().oneHot(indices, config.inputDim(), -1, 1.0, 0.0, DataType.FLOAT);
     SDVariable rows = oneHot.reshape(-1, config.inputDim()).mmul(ctx.weight(weight("embeddings")));
     return rows.reshape(-1, steps, config.outputDim());
+  }
+
+  /** Keras's input_length is the input shape (steps), unless input_shape says otherwise. */
+  private static void inputLength(LayerArgs a, Layer layer) {
+    if (a.has("input_length") && !a.has("input_shape")) layer.withInputShape(a.intValue("input_length"));
   }
 }

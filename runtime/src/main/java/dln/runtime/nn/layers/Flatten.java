@@ -2,12 +2,18 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Flattens each sample to one axis: (batch, 7, 7, 64) -> (batch, 3136). */
 public final class Flatten extends Layer {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Flatten.class, Config.class, Flatten::new,
+      "Flattens each sample to one axis: (batch, 7, 7, 64) -> (batch, 3136).\n"
+          + "Example: Flatten()");
+
   /** Flatten has no settings (channels-last only). */
   public record Config() {}
 

@@ -1,7 +1,7 @@
 package dln.runtime.nn.layers;
 
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 
 /** Shared shape logic of the global pooling layers: (batch, h, w, c) -> (batch, c). */

@@ -4,12 +4,19 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerNames;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** The entry point of a model: holds the per-sample input shape. Created by {@code Input(shape)}. */
 public final class InputLayer extends Layer {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(InputLayer.class, Config.class, InputLayer::new,
+      "The entry point of a model, holding the per-sample input shape; made by Input(shape).\n"
+          + "Example: Input(shape=(28, 28, 1))")
+      .notCallable();
+
   /** @param shape per-sample shape, e.g. [28, 28, 1] or [784] */
   public record Config(long[] shape) {
     public Config {

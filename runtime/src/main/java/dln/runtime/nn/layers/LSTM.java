@@ -5,7 +5,9 @@ import dln.runtime.nn.Activations;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.nn.Param;
+import dln.runtime.tensor.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -18,8 +20,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The loop is unrolled over the (known) number of steps.
  */
 public final class LSTM extends Layer {
-  public record Config(int units, String activation, String recurrentActivation, boolean useBias, boolean returnSequences,
-      String kernelInitializer, String recurrentInitializer, boolean unitForgetBias) {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(LSTM.class, Config.class, LSTM::new,
+      "A long short-term memory layer over sequences (batch, steps, features); return_sequences=true keeps every step.\n"
+          + "Example: LSTM(32), LSTM(64, return_sequences=true)");
+
+  public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "sigmoid") String recurrentActivation,
+      @Param(dflt = "true") boolean useBias, @Param(dflt = "false") boolean returnSequences,
+      @Param(dflt = "glorot_uniform") String kernelInitializer, @Param(dflt = "orthogonal") String recurrentInitializer,
+      @Param(dflt = "true") boolean unitForgetBias) {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("LSTM needs a positive number of units, got " + units, "e.g. LSTM(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);

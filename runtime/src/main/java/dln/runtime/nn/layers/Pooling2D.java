@@ -2,7 +2,8 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.Param;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D.Divisor;
@@ -16,7 +17,7 @@ public abstract class Pooling2D extends Layer {
    * @param strides default: the pool size
    * @param padding "valid" or "same"
    */
-  public record Config(int[] poolSize, int[] strides, String padding) {
+  public record Config(@Param int[] poolSize, @Param(aliases = "stride") int[] strides, @Param(dflt = "valid") String padding) {
     public Config {
       poolSize = Geometry.pair(poolSize, "pool_size", new int[] {2, 2});
       strides = Geometry.pair(strides, "strides", poolSize);

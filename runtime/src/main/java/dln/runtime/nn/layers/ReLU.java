@@ -3,16 +3,23 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.nn.Param;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Rectified linear unit: {@code max(x, 0)}, optionally capped at maxValue and leaky below zero. */
 public final class ReLU extends Layer {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(ReLU.class, Config.class, ReLU::new,
+      "The ReLU activation as a layer, optionally capped at max_value and leaky below zero.\n"
+          + "Example: ReLU(), ReLU(max_value=6)");
+
   /**
    * @param maxValue cap of the output, or null for none
    * @param negativeSlope slope for negative inputs (0 = plain ReLU)
    */
-  public record Config(Double maxValue, double negativeSlope) {
+  public record Config(@Param Double maxValue, @Param(dflt = "0") double negativeSlope) {
     public Config {
       if (maxValue != null && !(maxValue > 0)) throw DlnRuntimeException.value("ReLU max_value must be positive, got " + maxValue);
       if (!(negativeSlope >= 0)) throw DlnRuntimeException.value("ReLU negative_slope must be zero or positive, got " + negativeSlope);

@@ -3,12 +3,18 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Reshapes each sample; one target dimension may be -1 (inferred). */
 public final class Reshape extends Layer {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Reshape.class, Config.class, Reshape::new,
+      "Reshapes each sample (the batch axis is kept); one dimension may be -1.\n"
+          + "Example: Reshape((28, 28, 1))");
+
   /** @param targetShape per-sample shape, e.g. (28, 28, 1) */
   public record Config(long[] targetShape) {
     public Config {

@@ -2,12 +2,19 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.nn.Param;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Softmax over an axis (the last by default): values become probabilities summing to one. */
 public final class Softmax extends Layer {
-  public record Config(int axis) {}
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Softmax.class, Config.class, Softmax::new,
+      "Softmax over an axis (default the last): values become probabilities summing to 1.\n"
+          + "Example: Softmax()(logits)");
+
+  public record Config(@Param(dflt = "-1") int axis) {}
 
   private final Config config;
 

@@ -3,7 +3,9 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.Shapes;
+import dln.runtime.nn.LayerSpec;
+import dln.runtime.nn.Param;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.enums.PadMode;
@@ -16,11 +18,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * extension, default 0) lets max pooling pad with the lowest float so borders never win.
  */
 public final class ZeroPadding2D extends Layer {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(ZeroPadding2D.class, Config.class, ZeroPadding2D::new,
+      "Adds rows and columns around each image: padding = n, (vertical, horizontal) or (top, bottom, left, right); value (default 0) is the fill.\n"
+          + "Example: x = ZeroPadding2D((3, 3))(inputs)");
+
   /**
    * @param padding top, bottom, left, right (one number = all four; two = (vertical, horizontal))
    * @param value the fill value
    */
-  public record Config(int[] padding, double value) {
+  public record Config(@Param int[] padding, @Param(dflt = "0") double value) {
     public Config {
       if (padding == null) padding = new int[] {1};
       if (padding.length == 1) padding = new int[] {padding[0], padding[0], padding[0], padding[0]};

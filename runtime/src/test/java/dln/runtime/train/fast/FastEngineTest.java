@@ -2,7 +2,6 @@ package dln.runtime.train.fast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.runtime.Rng;
@@ -30,6 +29,7 @@ import dln.runtime.train.RMSprop;
 import dln.runtime.train.SGD;
 import dln.runtime.train.SameDiffEngine;
 import dln.runtime.train.TrainingEngine;
+import dln.runtime.train.session.TrainingSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -56,17 +56,17 @@ class FastEngineTest {
       for (INDArray w : a.layers().get(i).getWeights()) copies.add(w.dup());
       b.layers().get(i).setWeights(copies);
     }
-    a.compile(new CompileConfig(optimizer.get(), List.of(Loss.byName(loss)), List.of("accuracy")));
-    b.compile(new CompileConfig(optimizer.get(), List.of(Loss.byName(loss)), List.of("accuracy")));
-    a.setEngineFactory(SameDiffEngine::new);
-    b.setEngineFactory(FastEngine::create);
-    assertInstanceOf(FastEngine.class, b.engine(), () -> "fast engine refused: " + FastEngine.unsupportedReason(b, b.compileConfig()));
-    return new Pair(a, b, a.engine(), b.engine());
+    TrainingSession.of(a).compile(new CompileConfig(optimizer.get(), List.of(Loss.byName(loss)), List.of("accuracy")));
+    TrainingSession.of(b).compile(new CompileConfig(optimizer.get(), List.of(Loss.byName(loss)), List.of("accuracy")));
+    TrainingSession.of(a).setEngineFactory(SameDiffEngine::new);
+    TrainingSession.of(b).setEngineFactory(FastEngine::create);
+    assertInstanceOf(FastEngine.class, TrainingSession.of(b).engine(), () -> "fast engine refused: " + FastEngine.unsupportedReason(b, TrainingSession.of(b).compileConfig()));
+    return new Pair(a, b, TrainingSession.of(a).engine(), TrainingSession.of(b).engine());
   }
 
   /** Trains both copies on the same batches (same masks), checking loss each step and weights at the end. */
   private static void trainBoth(Pair p, INDArray x, INDArray y, int steps, int batch) {
-    Loss loss = p.reference().compileConfig().loss(0, 1);
+    Loss loss = TrainingSession.of(p.reference()).compileConfig().loss(0, 1);
     INDArray labels = loss.prepareLabels(y, p.reference().outputs().get(0).shape());
     long n = x.size(0);
     for (int s = 0; s < steps; s++) {
@@ -286,29 +286,30 @@ class FastEngineTest {
   @Test
   void unsupportedModelsFallBackToTheReferenceEngine() {
     Model bn = new Sequential(List.of(Input.of(4), new BatchNormalization(), new Dense(2, "softmax")));
-    bn.compile("adam", "categorical_crossentropy");
-    assertInstanceOf(SameDiffEngine.class, FastEngine.create(bn, bn.compileConfig()));
-    assertNotNull(FastEngine.unsupportedReason(bn, bn.compileConfig()));
+    TrainingSession.of(bn).compile("adam", "categorical_crossentropy");
+    assertInstanceOf(SameDiffEngine.class, FastEngine.create(bn, TrainingSession.of(bn).compileConfig()));
+    String reason = FastEngine.unsupportedReason(bn, TrainingSession.of(bn).compileConfig());
+    assertTrue(reason != null && reason.contains("BatchNormalization"), "the reason names the layer: " + reason);
 
     Model mae = new Sequential(List.of(Input.of(4), new Dense(2)));
-    mae.compile("adam", "mae");
-    assertInstanceOf(SameDiffEngine.class, FastEngine.create(mae, mae.compileConfig()));
+    TrainingSession.of(mae).compile("adam", "mae");
+    assertInstanceOf(SameDiffEngine.class, FastEngine.create(mae, TrainingSession.of(mae).compileConfig()));
 
     Model softmaxMse = new Sequential(List.of(Input.of(4), new Dense(2, "softmax")));
-    softmaxMse.compile("adam", "mse");
-    assertInstanceOf(SameDiffEngine.class, FastEngine.create(softmaxMse, softmaxMse.compileConfig()));
+    TrainingSession.of(softmaxMse).compile("adam", "mse");
+    assertInstanceOf(SameDiffEngine.class, FastEngine.create(softmaxMse, TrainingSession.of(softmaxMse).compileConfig()));
 
     Model mlp = new Sequential(List.of(Input.of(4), new Dense(2, "softmax")));
-    mlp.compile("adam", "categorical_crossentropy");
+    TrainingSession.of(mlp).compile("adam", "categorical_crossentropy");
     String old = System.getProperty(FastEngine.PROPERTY);
     System.setProperty(FastEngine.PROPERTY, "samediff");
     try {
-      assertInstanceOf(SameDiffEngine.class, FastEngine.create(mlp, mlp.compileConfig()));
+      assertInstanceOf(SameDiffEngine.class, FastEngine.create(mlp, TrainingSession.of(mlp).compileConfig()));
     } finally {
       if (old == null) System.clearProperty(FastEngine.PROPERTY);
       else System.setProperty(FastEngine.PROPERTY, old);
     }
-    assertInstanceOf(FastEngine.class, FastEngine.create(mlp, mlp.compileConfig()));
+    assertInstanceOf(FastEngine.class, FastEngine.create(mlp, TrainingSession.of(mlp).compileConfig()));
   }
 
   @Test
@@ -317,11 +318,14 @@ class FastEngineTest {
     INDArray x = data(64, 2);
     INDArray y = x.getColumn(0).gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(64, 1);
     Model m = new Sequential(List.of(Input.of(2), new Dense(8, "tanh"), new Dense(1, "sigmoid")));
-    m.compile(new CompileConfig(new Adam(0.05), List.of(Loss.byName("binary_crossentropy")), List.of("accuracy")));
-    assertInstanceOf(FastEngine.class, m.engine());
+    TrainingSession.of(m).compile(new CompileConfig(new Adam(0.05), List.of(Loss.byName("binary_crossentropy")), List.of("accuracy")));
+    assertInstanceOf(FastEngine.class, TrainingSession.of(m).engine());
     var options = new dln.runtime.train.FitOptions().epochs(30).batchSize(16);
-    var history = m.fit(x, y, options);
-    assertNotNull(history);
-    assertTrue(m.evaluate(x, y).get(1) > 0.9, "accuracy " + m.evaluate(x, y));
+    var history = TrainingSession.of(m).fit(x, y, options);
+    assertEquals(30, history.epochs().size());
+    List<Double> loss = history.history().get("loss");
+    assertEquals(30, loss.size());
+    assertTrue(loss.get(29) < loss.get(0) / 2, "the loss falls: " + loss);
+    assertTrue(TrainingSession.of(m).evaluate(x, y).get(1) > 0.9, "accuracy " + TrainingSession.of(m).evaluate(x, y));
   }
 }

@@ -12,6 +12,7 @@ import dln.runtime.nn.layers.MaxPooling2D;
 import dln.runtime.train.FitOptions;
 import dln.runtime.train.SameDiffEngine;
 import dln.runtime.train.TrainingEngine;
+import dln.runtime.train.session.TrainingSession;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,13 +69,13 @@ public final class TrainBench {
       compare("MLP inference (samples/s, " + mlpN + " at batch 1,000)", engines, rounds, e -> {
         Model m = new Sequential(List.of(Input.of(784), new Dense(512, "relu"), new Dropout(0.2), new Dense(512, "relu"),
             new Dropout(0.2), new Dense(10, "softmax")));
-        m.compile("adam", "categorical_crossentropy");
+        TrainingSession.of(m).compile("adam", "categorical_crossentropy");
         setEngine(m, e);
-        m.predict(x, 1000); // warm-up
+        TrainingSession.of(m).predict(x, 1000); // warm-up
         double best = 0;
         for (int k = 0; k < 3; k++) {
           long t = System.nanoTime();
-          m.predict(x, 1000);
+          TrainingSession.of(m).predict(x, 1000);
           best = Math.max(best, mlpN / ((System.nanoTime() - t) / 1e9));
         }
         return best;
@@ -97,13 +98,13 @@ public final class TrainBench {
       compare("Playground 2-16-16-8-1 tanh, batch 16 (ms/step)", engines, rounds, e -> {
         Model m = new Sequential(List.of(Input.of(2), new Dense(16, "tanh"), new Dense(16, "tanh"), new Dense(8, "tanh"),
             new Dense(1, "sigmoid")));
-        m.compile("adam", "binary_crossentropy", "accuracy");
+        TrainingSession.of(m).compile("adam", "binary_crossentropy", "accuracy");
         setEngine(m, e);
-        m.fit(x, y, new FitOptions().epochs(3).batchSize(16)); // warm-up
+        TrainingSession.of(m).fit(x, y, new FitOptions().epochs(3).batchSize(16)); // warm-up
         long t = System.nanoTime();
         long cpu = cpuNanos();
         int epochs = 20;
-        m.fit(x, y, new FitOptions().epochs(epochs).batchSize(16));
+        TrainingSession.of(m).fit(x, y, new FitOptions().epochs(epochs).batchSize(16));
         System.out.printf("    (%s: %.2f CPU-ms/step)%n", e, (cpuNanos() - cpu) / 1e6 / (epochs * 13.0));
         return (System.nanoTime() - t) / 1e6 / (epochs * 13.0);
       });
@@ -132,20 +133,20 @@ public final class TrainBench {
 
   private static void setEngine(Model m, String engine) {
     TrainingEngine.Factory f = engine.equals("samediff") ? SameDiffEngine::new : FastEngine::create;
-    m.setEngineFactory(f);
-    if (engine.equals("fast") && !(m.engine() instanceof FastEngine)) throw new IllegalStateException("not on the fast engine");
+    TrainingSession.of(m).setEngineFactory(f);
+    if (engine.equals("fast") && !(TrainingSession.of(m).engine() instanceof FastEngine)) throw new IllegalStateException("not on the fast engine");
   }
 
   /** Samples per second of one epoch after a short warm-up epoch. */
   private static double fitRate(Model m, String engine, INDArray x, INDArray y, int batch) {
-    m.compile("adam", "categorical_crossentropy", "accuracy");
+    TrainingSession.of(m).compile("adam", "categorical_crossentropy", "accuracy");
     setEngine(m, engine);
     long warm = Math.min(x.size(0), 20L * batch);
-    m.fit(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, warm)), y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, warm)),
+    TrainingSession.of(m).fit(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, warm)), y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, warm)),
         new FitOptions().epochs(1).batchSize(batch));
     long t = System.nanoTime();
     long cpu = cpuNanos();
-    m.fit(x, y, new FitOptions().epochs(1).batchSize(batch));
+    TrainingSession.of(m).fit(x, y, new FitOptions().epochs(1).batchSize(batch));
     double wall = (System.nanoTime() - t) / 1e9;
     System.out.printf("    (%s: %.0f samples per CPU-second, CPU/wall %.2f)%n", engine, x.size(0) / ((cpuNanos() - cpu) / 1e9),
         (cpuNanos() - cpu) / 1e9 / wall);

@@ -1,0 +1,69 @@
+package dln.interp.lib;
+
+import dln.interp.call.Args;
+import dln.interp.call.Callable;
+import dln.runtime.nn.LayerArgs;
+
+/**
+ * The interpreter's arguments of a layer call seen through the runtime's {@link LayerArgs}, so
+ * that a layer's {@link dln.runtime.nn.LayerSpec} reads them with the interpreter's own
+ * conversions and error messages.
+ */
+final class LayerCallArgs implements LayerArgs {
+  private final Args a;
+
+  LayerCallArgs(Args a) {
+    this.a = a;
+  }
+
+  @Override
+  public boolean has(String name) {
+    return a.has(name);
+  }
+
+  @Override
+  public int intValue(String name) {
+    return a.intValue(name);
+  }
+
+  @Override
+  public int[] ints(String name) {
+    return a.ints(name, 0);
+  }
+
+  @Override
+  public long[] shape(String name) {
+    return a.shape(name);
+  }
+
+  @Override
+  public double number(String name) {
+    return a.number(name);
+  }
+
+  @Override
+  public boolean bool(String name) {
+    return a.bool(name, false);
+  }
+
+  @Override
+  public String name(String name) {
+    return a.nameLike(name);
+  }
+
+  @Override
+  public boolean isName(String name) {
+    Object v = a.get(name);
+    return v instanceof String || v instanceof Callable;
+  }
+
+  @Override
+  public boolean isFunction(String name) {
+    return a.get(name) instanceof Callable;
+  }
+
+  @Override
+  public Object raw(String name) {
+    return a.get(name);
+  }
+}

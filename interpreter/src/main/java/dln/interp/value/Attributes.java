@@ -1,0 +1,43 @@
+package dln.interp.value;
+
+import dln.interp.DlnException;
+import dln.interp.call.TypeTable;
+import dln.runtime.nn.Names;
+import java.util.Collection;
+
+/**
+ * {@code x.name} and {@code x.name = v}: namespace members, and the attributes and methods that
+ * {@link TypeTable} declares for runtime values. A miss suggests the closest name the value has.
+ * Errors carry no position: the evaluator adds the position of the attribute.
+ */
+public final class Attributes {
+  private Attributes() {}
+
+  /** The attribute's value (a bound method for methods); an "attribute error" when there is none. */
+  public static Object get(Object obj, String name) {
+    if (obj instanceof Namespace ns) {
+      Object v = ns.get(name);
+      if (v != null) return v;
+      String close = Names.closest(name, ns.members().keySet());
+      throw new DlnException("attribute error", ns.name() + " has no member '" + name + "'",
+          close != null ? "did you mean '" + ns.name() + "." + close + "'?" : null, null);
+    }
+    Object v = TypeTable.getAttr(obj, name);
+    if (v != null) return v;
+    throw new DlnException("attribute error", Values.typeName(obj) + " has no attribute '" + name + "'",
+        didYouMean(name, TypeTable.attrNames(obj)), null);
+  }
+
+  /** Sets a writable attribute; a "type error" when the value has no such writable attribute. */
+  public static void set(Object obj, String name, Object value) {
+    if (obj instanceof Namespace || !TypeTable.setAttr(obj, name, value)) {
+      String hint = obj instanceof Namespace ? null : didYouMean(name, TypeTable.setterNames(obj));
+      throw new DlnException("type error", "cannot set attribute '" + name + "' of " + Values.typeName(obj), hint, null);
+    }
+  }
+
+  private static String didYouMean(String name, Collection<String> known) {
+    String close = Names.closest(name, known);
+    return close != null ? "did you mean '" + close + "'?" : null;
+  }
+}

@@ -1,0 +1,105 @@
+package dln.runtime.train.fast;
+
+import dln.runtime.nn.Layer;
+import dln.runtime.tensor.Shapes;
+import dln.runtime.nn.layers.Activation;
+import dln.runtime.nn.layers.Conv2D;
+import dln.runtime.nn.layers.Dense;
+import dln.runtime.nn.layers.Dropout;
+import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.MaxPooling2D;
+import dln.runtime.nn.layers.ReLU;
+import dln.runtime.nn.layers.Softmax;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The layer types the fast engine runs, one entry per layer class: the activation the layer
+ * applies and how to make its {@link LayerStep}. A layer class without an entry sends its model
+ * to the reference engine. Adding a fast layer is one step class and one line here.
+ */
+final class FastLayers {
+  /** The activation a layer applies. */
+  @FunctionalInterface
+  interface ActivationOf<L extends Layer> {
+    Act of(L layer) throws FastPlan.Unsupported;
+  }
+
+  /** The step running a layer; fuse: the loss head reads its pre-activation. */
+  @FunctionalInterface
+  interface StepMaker<L extends Layer> {
+    LayerStep make(L layer, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported;
+  }
+
+  /** How the fast engine runs one layer class. */
+  record Entry<L extends Layer>(Class<L> layerClass, ActivationOf<L> activation, StepMaker<L> step) {}
+
+  private static final Map<Class<?>, Entry<?>> BY_CLASS = new LinkedHashMap<>();
+
+  static {
+    add(new Entry<>(Dense.class, d -> named(d.config().activation()), FastLayers::dense));
+    add(new Entry<>(Conv2D.class, c -> named(c.config().activation()), FastLayers::conv2d));
+    add(new Entry<>(MaxPooling2D.class, p -> Act.LINEAR, FastLayers::maxPooling));
+    add(new Entry<>(Flatten.class, f -> Act.LINEAR, (f, act, fuse, in, out) -> new FlattenStep()));
+    add(new Entry<>(Dropout.class, d -> Act.LINEAR, (d, act, fuse, in, out) -> new DropoutStep(d, d.config().rate(), Shapes.sample(in))));
+    add(new Entry<>(ReLU.class, r -> Act.RELU, FastLayers::relu));
+    add(new Entry<>(Softmax.class, s -> Act.SOFTMAX, FastLayers::softmax));
+    add(new Entry<>(Activation.class, a -> named(a.config().activation()),
+        (a, act, fuse, in, out) -> new ActivationStep(act, fuse, Shapes.sample(in))));
+  }
+
+  private FastLayers() {}
+
+  private static void add(Entry<?> e) {
+    BY_CLASS.put(e.layerClass(), e);
+  }
+
+  /** The activation a layer applies (LINEAR for layers without one, and for layers the engine does not run). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Act activationOf(Layer layer) throws FastPlan.Unsupported {
+    Entry e = BY_CLASS.get(layer.getClass());
+    return e == null ? Act.LINEAR : e.activation().of(layer);
+  }
+
+  /** The step running a layer, or Unsupported for a layer type or setting the engine does not cover. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static LayerStep stepFor(Layer layer, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    Entry e = BY_CLASS.get(layer.getClass());
+    if (e == null) throw new FastPlan.Unsupported("layer type " + layer.typeName());
+    return e.step().make(layer, act, fuse, in, out);
+  }
+
+  private static Act named(String name) throws FastPlan.Unsupported {
+    Act act = Act.of(name);
+    if (act == null) throw new FastPlan.Unsupported("activation " + name);
+    return act;
+  }
+
+  private static LayerStep dense(Dense d, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (in.length != 2) throw new FastPlan.Unsupported("Dense on a rank-" + in.length + " input");
+    return new DenseStep(d.weight("kernel"), d.weight("bias"), act, fuse);
+  }
+
+  private static LayerStep conv2d(Conv2D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a convolution's output");
+    Conv2D.Config cc = c.config();
+    return new Conv2DStep(c.weight("kernel"), c.weight("bias"), act, cc.kernelSize(), cc.strides(),
+        cc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+  }
+
+  private static LayerStep maxPooling(MaxPooling2D p, Act act, boolean fuse, long[] in, long[] out) {
+    var pc = p.config();
+    return new MaxPool2DStep(pc.poolSize(), pc.strides(), pc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+  }
+
+  private static LayerStep relu(ReLU r, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (r.config().maxValue() != null || r.config().negativeSlope() != 0) throw new FastPlan.Unsupported("capped or leaky ReLU");
+    return new ActivationStep(act, fuse, Shapes.sample(in));
+  }
+
+  private static LayerStep softmax(Softmax s, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    int axis = s.config().axis();
+    if (axis != -1 && axis != in.length - 1) throw new FastPlan.Unsupported("softmax over a middle axis");
+    return new ActivationStep(act, fuse, Shapes.sample(in));
+  }
+}
