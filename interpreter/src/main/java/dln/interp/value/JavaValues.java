@@ -1,6 +1,7 @@
 package dln.interp.value;
 
 import dln.interp.DlnException;
+import dln.interp.Failures;
 import dln.interp.call.Callable;
 import dln.interp.call.TypeTable;
 import dln.runtime.DlnRuntimeException;
@@ -117,7 +118,7 @@ public final class JavaValues {
       try {
         return JavaArrays.toArray(t, type, what);
       } catch (DlnRuntimeException e) {
-        throw fromRuntime(e);
+        throw Failures.located(e, null); // the host sees only DlnExceptions
       }
     }
     if (type == Long.class || type == Integer.class || type == Short.class || type == Byte.class) return integer(v, type, what);
@@ -173,11 +174,6 @@ public final class JavaValues {
     throw cannot(v, type, what);
   }
 
-  /** A runtime error as the embedding API reports it (the host sees only DlnExceptions). */
-  private static DlnException fromRuntime(DlnRuntimeException e) {
-    return new DlnException(e.kind(), e.getMessage(), e.hint(), null);
-  }
-
   private static Object integer(Object v, Class<?> type, String what) {
     long x;
     if (v instanceof Long l) {
@@ -228,7 +224,7 @@ public final class JavaValues {
     try {
       return JavaArrays.fromArray(array);
     } catch (DlnRuntimeException e) {
-      throw fromRuntime(e);
+      throw Failures.located(e, null); // the host sees only DlnExceptions
     }
   }
 }
