@@ -9,7 +9,7 @@ import dln.interp.call.Builtin;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerArgs;
 import dln.runtime.nn.LayerNames;
-import dln.runtime.nn.LayerRegistry;
+import dln.runtime.nn.layers.LayerRegistry;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import dln.runtime.nn.layers.Dense;

@@ -8,7 +8,7 @@ import dln.interp.value.Tuple;
 import dln.runtime.nn.Activations;
 import dln.runtime.nn.Input;
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.LayerRegistry;
+import dln.runtime.nn.layers.LayerRegistry;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Regularizer;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dln.runtime.DlnRuntimeException;
-import dln.runtime.nn.LayerRegistry;
+import dln.runtime.nn.layers.LayerRegistry;
 import dln.runtime.nn.Model;
 import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.Weight;

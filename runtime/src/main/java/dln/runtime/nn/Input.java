@@ -1,6 +1,6 @@
 package dln.runtime.nn;
 
-import dln.runtime.nn.layers.InputLayer;
+import dln.runtime.nn.InputLayer;
 import java.util.List;
 
 /** Keras's {@code Input(shape)}: creates an input layer and returns its symbolic tensor. */

@@ -17,7 +17,7 @@ import java.util.function.BiFunction;
  * description with an example, its config record and its constructor. The constructor's
  * arguments are the record's components in order (snake_case names, {@link Param} marks the
  * optional ones and their defaults), converted by component type. From a spec the
- * {@link LayerRegistry} reads and writes model files and a language front end makes its layer
+ * {@code nn.layers.LayerRegistry} reads and writes model files and a language front end makes its layer
  * function ({@link #create(LayerArgs, String)}), its help and its keyword completion.
  *
  * <p>Layers whose call syntax is not just their config add a {@link #preset} (read some

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The architecture of a model as plain data (Keras's functional config): each layer with its type,
  * name, trainable flag, configuration record, and the tensors each application consumed. This is
- * what a model file's {@code model.json} stores; {@link LayerRegistry} turns it to and from JSON.
+ * what a model file's {@code model.json} stores; {@code nn.layers.LayerRegistry} turns it to and from JSON.
  *
  * @param layers layers in execution order
  * @param inputs the model's input tensors as [layer name, node index, tensor index]

@@ -2,7 +2,7 @@ package dln.runtime.nn;
 
 import dln.runtime.tensor.Shapes;
 import dln.runtime.DlnRuntimeException;
-import dln.runtime.nn.layers.InputLayer;
+import dln.runtime.nn.InputLayer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

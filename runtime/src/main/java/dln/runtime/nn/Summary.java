@@ -1,7 +1,7 @@
 package dln.runtime.nn;
 
 import dln.runtime.tensor.Shapes;
-import dln.runtime.nn.layers.InputLayer;
+import dln.runtime.nn.InputLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.layers.LayerRegistry;
 import dln.runtime.nn.layers.Activation;
 import dln.runtime.nn.layers.Add;
 import dln.runtime.nn.layers.AveragePooling2D;

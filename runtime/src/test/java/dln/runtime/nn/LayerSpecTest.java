@@ -3,6 +3,7 @@ package dln.runtime.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dln.runtime.nn.layers.LayerRegistry;
 import dln.runtime.nn.layers.BatchNormalization;
 import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Dense;

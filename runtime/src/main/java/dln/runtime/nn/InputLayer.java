@@ -1,10 +1,6 @@
-package dln.runtime.nn.layers;
+package dln.runtime.nn;
 
 import dln.runtime.DlnRuntimeException;
-import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
-import dln.runtime.nn.LayerNames;
-import dln.runtime.nn.LayerSpec;
 import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
