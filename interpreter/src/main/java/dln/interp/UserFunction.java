@@ -113,7 +113,8 @@ public final class UserFunction implements Callable {
         for (Expr.Param p : normal) names.add(p.name());
         String close = Names.closest(e.getKey(), names);
         throw DlnException.argument(name + "() got an unexpected keyword argument '" + e.getKey() + "'",
-            close != null ? "did you mean '" + close + "'?" : null);
+            close != null ? "did you mean '" + close + "'?"
+                : names.isEmpty() ? null : "it accepts: " + String.join(", ", names));
       }
       if (scope.vars().containsKey(match.name())) {
         throw DlnException.argument(name + "() got multiple values for argument '" + match.name() + "'");

@@ -129,6 +129,16 @@ class CancelTest {
     assertTrue(predict.interrupted, "predict loop interrupted: " + predict);
     assertModelConsistent(d);
 
+    CountDownLatch go3 = new CountDownLatch(1);
+    d.register("go", "signals the loop runs", a -> {
+      go3.countDown();
+      return null;
+    });
+    // range() is lazy: the loop starts at once and its variable holds the last value reached.
+    CancelOutcome counting = runAndCancel(d, "go()\nfor i in range(10**9):\n    k = i\n", go3, 50);
+    assertTrue(counting.interrupted, "range loop interrupted: " + counting);
+    assertTrue((Long) d.eval("i") >= 0 && (Long) d.eval("k") >= 0, "the loop variable is bound");
+
     CountDownLatch go2 = new CountDownLatch(1);
     d.register("go", "signals the loop runs", a -> {
       go2.countDown();

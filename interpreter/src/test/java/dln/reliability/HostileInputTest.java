@@ -61,8 +61,24 @@ class HostileInputTest {
         h.dln:1:1: value error: range() of 9223372036854775807 items is too large
             range(-2**62, 2**62)
             ^""", outcome(d, "range(-2**62, 2**62)"));
-    assertEquals("OK [9223372036854775805, 9223372036854775806]", outcome(d, "range(9223372036854775805, 9223372036854775807)"));
-    assertEquals("OK [9223372036854775797]", outcome(d, "range(9223372036854775797, 9223372036854775807, 10)"));
+    assertEquals("OK [9223372036854775805, 9223372036854775806]", outcome(d, "list(range(9223372036854775805, 9223372036854775807))"));
+    assertEquals("OK [9223372036854775797]", outcome(d, "list(range(9223372036854775797, 9223372036854775807, 10))"));
+  }
+
+  @Test
+  void aHugeRangeIsLazyAndReadOnly() {
+    Dln d = dln();
+    // Computed on demand, as in Python: no billion-item list is built first.
+    assertEquals("OK 1000000000", outcome(d, "len(range(10**9))"));
+    assertEquals("OK 999999999", outcome(d, "range(10**9)[-1]"));
+    assertEquals("OK 9", outcome(d, "s = 0\nfor i in range(10**9):\n    s = s + i\n    if i == 3: break\ns + i"));
+    assertEquals("OK range(0, 10, 3)", outcome(d, "repr(range(0, 10, 3))"));
+    assertEquals("OK [0, 3, 6, 9]", outcome(d, "list(range(0, 10, 3))"));
+    assertEquals("OK true", outcome(d, "range(3) == [0, 1, 2]"));
+    assertEquals("""
+        h.dln:1:16: type error: range does not support item assignment
+            r = range(3); r[0] = 5
+                           ^""", outcome(d, "r = range(3); r[0] = 5"));
   }
 
   @Test

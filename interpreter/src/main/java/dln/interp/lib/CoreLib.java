@@ -8,6 +8,7 @@ import dln.interp.call.TypeTable;
 import dln.interp.value.Items;
 import dln.interp.value.Iteration;
 import dln.interp.value.None;
+import dln.interp.value.Range;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.tensor.Tensors;
@@ -67,7 +68,7 @@ public final class CoreLib implements Library {
       if (n instanceof Long l) return l;
       throw DlnException.type("object of type " + Values.typeName(x) + " has no len()");
     });
-    g.def("range", "start, stop?, step?", "A list of ints from start (default 0) up to but not including stop.\nExample: range(5), range(1, 10, 2)", a -> {
+    g.def("range", "start, stop?, step?", "The ints from start (default 0) up to but not including stop, computed as they are used.\nExample: range(5), range(1, 10, 2)", a -> {
       long start = a.has("stop") ? a.integer("start") : 0;
       long stop = a.has("stop") ? a.integer("stop") : a.integer("start");
       long step = a.integer("step", 1);
@@ -81,15 +82,9 @@ public final class CoreLib implements Library {
       } catch (ArithmeticException e) {
         count = (long) Math.max(0, Math.ceil(((double) stop - (double) start) / step));
       }
-      if (count > 50_000_000) throw DlnException.value("range() of " + count + " items is too large");
-      List<Object> out = new ArrayList<>((int) count);
-      // Counted, not `i += step` up to stop: that overflows near Long.MAX_VALUE and never ends.
-      for (long k = 0; k < count; k++) {
-        long i = start + k * step;
-        if (step > 0 ? i >= stop : i <= stop) break;
-        out.add(i);
-      }
-      return out;
+      // Items are computed on demand (Range), so only the count is bounded: by a Java list's size.
+      if (count > Integer.MAX_VALUE) throw DlnException.value("range() of " + count + " items is too large");
+      return new Range(start, stop, step, (int) count);
     });
   }
 

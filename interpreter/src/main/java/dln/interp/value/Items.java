@@ -50,7 +50,7 @@ public final class Items {
     Object k = subs.get(0);
     if (obj instanceof Map<?, ?> m) {
       ((Map<Object, Object>) m).put(key(k), value);
-    } else if (obj instanceof List<?> l) {
+    } else if (obj instanceof List<?> l && !(obj instanceof Range)) {
       List<Object> list = (List<Object>) l;
       list.set(index(k, list.size()), value);
     } else {

@@ -19,6 +19,7 @@ public final class Iteration {
 
   /** An iterator over {@code v}; {@code invoker} is asked for cancellation between tensor rows. */
   public static Iterator<?> of(Invoker invoker, Object v) {
+    if (v instanceof Range r) return r.iterator();
     if (v instanceof List<?> l) return new ArrayList<>(l).iterator();
     if (v instanceof Tuple t) return t.items().iterator();
     if (v instanceof Map<?, ?> m) return new ArrayList<>(m.keySet()).iterator();

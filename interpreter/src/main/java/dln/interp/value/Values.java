@@ -27,6 +27,7 @@ public final class Values {
     if (v instanceof Long) return "int";
     if (v instanceof Double) return "float";
     if (v instanceof String) return "string";
+    if (v instanceof Range) return "range";
     if (v instanceof List) return "list";
     if (v instanceof Tuple) return "tuple";
     if (v instanceof Map) return "dict";
@@ -70,6 +71,7 @@ public final class Values {
     if (v instanceof Long) return v.toString();
     if (v instanceof Double d) return formatFloat(d);
     if (v instanceof String s) return quote(s);
+    if (v instanceof Range r) return r.toString();
     if (v instanceof List<?> l) return join("[", l, "]");
     if (v instanceof Tuple t) return t.size() == 1 ? "(" + repr(t.get(0)) + ",)" : join("(", t.items(), ")");
     if (v instanceof Map<?, ?> m) {

@@ -14,7 +14,9 @@ public final class Names {
   /**
    * The known name closest to {@code name}, ignoring case, or null when none is close: at most one
    * edit per three letters (at least one), where swapping two neighbouring letters is one edit, so
-   * {@code valeu} finds {@code value}. Ties go to the earlier candidate.
+   * {@code valeu} finds {@code value}. A candidate that shares no letter position with the name
+   * (every letter replaced, as {@code w} for {@code i}) is no suggestion at all. Ties go to the
+   * earlier candidate.
    */
   public static String closest(String name, Collection<String> known) {
     String best = null;
@@ -22,6 +24,7 @@ public final class Names {
     String lower = name.toLowerCase(Locale.ROOT);
     for (String k : known) {
       int d = distance(lower, k.toLowerCase(Locale.ROOT));
+      if (d >= Math.max(name.length(), k.length())) continue;
       if (d < bestDistance) {
         bestDistance = d;
         best = k;
