@@ -16,7 +16,7 @@ import java.util.Map;
  * Arithmetic and comparison with Python semantics. Anything involving a tensor (eager, traced or a
  * Variable) goes to the runtime's {@link TensorOps}, which also words its errors.
  */
-final class Operators {
+public final class Operators {
   private Operators() {}
 
   /** How the tensor operators see DLN's values: by DLN's type names, lists and tuples as nested lists. */
@@ -50,7 +50,14 @@ final class Operators {
     }
   }
 
-  static Object binary(String op, Object a, Object b) {
+  /**
+   * {@code a op b} for the arithmetic operators, as the language's {@code a op b} evaluates it;
+   * builtins that combine values (such as {@code sum}) use it so that they accept, and word the
+   * errors for, exactly what the operator does.
+   *
+   * @throws DlnRuntimeException when the operands do not combine (to be located by the caller)
+   */
+  public static Object binary(String op, Object a, Object b) {
     if (TensorOps.isTensor(a) || TensorOps.isTensor(b)) return TensorOps.binary(op, a, b, VALUES);
     if (Values.isNumber(a) && Values.isNumber(b)) return numeric(op, a, b);
     switch (op) {

@@ -1,6 +1,7 @@
 package dln.interp.lib;
 
 import dln.interp.DlnException;
+import dln.interp.Operators;
 import dln.interp.Interpreter;
 import dln.interp.call.Args;
 import dln.interp.call.Callable;
@@ -196,7 +197,7 @@ public final class CoreLib implements Library {
       Object x = a.get("x");
       if (x instanceof INDArray t) return reduce("sum", t, a);
       Object acc = a.get("start", 0L);
-      for (Iterator<?> it = Iteration.of(a.invoker(), x); it.hasNext(); ) acc = binary("+", acc, it.next());
+      for (Iterator<?> it = Iteration.of(a.invoker(), x); it.hasNext(); ) acc = Operators.binary("+", acc, it.next());
       return acc;
     });
     g.def("min", "*values, axis?, keepdims?, key?", "Smallest item of a list or of several values; for a tensor, its minimum (along axis).\nExample: min(3, 1, 2); min(t, axis=1)", a -> extreme(a, "min"));
@@ -295,14 +296,6 @@ public final class CoreLib implements Library {
       throw DlnException.type(fn + "() needs a tensor with one element, got shape " + dln.runtime.tensor.Shapes.str(t.shape()));
     }
     return t.getDouble(0);
-  }
-
-  private static Object binary(String op, Object a, Object b) {
-    if (a instanceof INDArray || b instanceof INDArray) return Tensors.binary(op, a, b);
-    if (a instanceof Long x && b instanceof Long y) return x + y;
-    if (Values.isNumber(a) && Values.isNumber(b)) return Values.toDouble(a) + Values.toDouble(b);
-    if (a instanceof String x && b instanceof String y) return x + y;
-    throw DlnException.type("cannot add " + Values.typeName(a) + " and " + Values.typeName(b));
   }
 
   private static Object reduce(String op, INDArray t, Args a) {
