@@ -81,7 +81,7 @@ public final class Formatting {
   }
 
   private static Object number(Object v) {
-    if (v instanceof org.nd4j.linalg.api.ndarray.INDArray t && t.length() == 1) return t.getDouble(0);
+    v = Values.unwrapScalar(v);
     if (!Values.isNumber(v)) throw DlnException.type("a number is needed for this format, got " + Values.typeName(v));
     return v;
   }

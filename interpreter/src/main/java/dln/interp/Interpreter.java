@@ -26,7 +26,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The tree-walking evaluator. One instance is one independent DLN session: its own globals,
@@ -454,9 +453,7 @@ public final class Interpreter implements Invoker {
   private Object unary(Expr.Unary u, Scope scope) {
     Object v = eval(u.operand(), scope);
     try {
-      if (!u.op().equals("+")) return Operators.negate(v);
-      if (!Values.isNumber(v) && !(v instanceof INDArray)) throw DlnException.type("bad operand for unary +: " + Values.typeName(v));
-      return v;
+      return u.op().equals("+") ? Operators.plus(v) : Operators.negate(v);
     } catch (DlnException ex) {
       throw ex.at(u.pos());
     }

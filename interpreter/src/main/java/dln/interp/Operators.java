@@ -175,6 +175,13 @@ public final class Operators {
     return new DlnException("zero division error", "division by zero");
   }
 
+  /** {@code +v}: a number or tensor unchanged (Python's bool becomes an int), anything else an error. */
+  static Object plus(Object v) {
+    if (v instanceof Boolean b) return b ? 1L : 0L;
+    if (Values.isNumber(v) || TensorOps.isTensor(v)) return v;
+    throw DlnException.type("bad operand for unary +: " + Values.typeName(v));
+  }
+
   static Object negate(Object v) {
     if (TensorOps.isTensor(v)) return TensorOps.negate(v);
     if (v instanceof Long l) return Math.negateExact(l);

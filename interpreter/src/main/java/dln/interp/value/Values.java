@@ -162,6 +162,11 @@ public final class Values {
     return out;
   }
 
+  /** A one-element eager tensor as its number (as Python's {@code float(t)} sees it); anything else as it is. */
+  public static Object unwrapScalar(Object v) {
+    return v instanceof INDArray t && t.length() == 1 ? (Object) t.getDouble(0) : v;
+  }
+
   public static boolean isNumber(Object v) {
     return v instanceof Long || v instanceof Double || v instanceof Boolean;
   }
