@@ -22,6 +22,8 @@ final class LSTMStep extends LayerStep {
   private final Act activation;
   private final Act recurrentActivation;
   private final boolean returnSequences;
+  /** Default activations: the gates' sigmoid runs natively ({@link #gatesNatively}). */
+  private final boolean nativeGates;
   private final int features;
   private final int units;
   private final int steps;
@@ -38,7 +40,7 @@ final class LSTMStep extends LayerStep {
    * the input projection, each step's state and recurrent product, the gate activations, cell
    * states and act(cell) kept for the backward pass, and the backward buffers.
    */
-  private record Buffers(int batch, INDArray xSeq, INDArray zx, INDArray h, INDArray hu, INDArray out,
+  private record Buffers(int batch, INDArray gateStep, float[] preStep, INDArray xSeq, INDArray zx, INDArray h, INDArray hu, INDArray out,
       INDArray hPrev, INDArray dz, INDArray dzStep, INDArray dhRecurrent, INDArray dxSeq, INDArray dIn,
       float[] xBatchMajor, float[] xTimeMajor, float[] zxHost, float[] huHost, float[] hStep, float[] gates,
       float[] cells, float[] actCells, float[] hidden, float[] outHost, float[] dOutHost, float[] dzHost,
@@ -52,6 +54,7 @@ final class LSTMStep extends LayerStep {
     this.activation = activation;
     this.recurrentActivation = recurrentActivation;
     this.returnSequences = returnSequences;
+    this.nativeGates = activation == Act.TANH && recurrentActivation == Act.SIGMOID;
     this.features = (int) kernel.shape()[0];
     this.units = (int) recurrent.shape()[0];
     this.steps = (int) steps;
@@ -67,7 +70,7 @@ final class LSTMStep extends LayerStep {
     int n = (int) b * steps;
     int g = 4 * units;
     INDArray out = returnSequences ? Nd4j.create(DataType.FLOAT, b, steps, units) : Nd4j.create(DataType.FLOAT, b, units);
-    return new Buffers((int) b, Nd4j.create(DataType.FLOAT, n, features), Nd4j.create(DataType.FLOAT, n, g),
+    return new Buffers((int) b, Nd4j.create(DataType.FLOAT, b, g), new float[(int) b * g], Nd4j.create(DataType.FLOAT, n, features), Nd4j.create(DataType.FLOAT, n, g),
         Nd4j.create(DataType.FLOAT, b, units), Nd4j.create(DataType.FLOAT, b, g), out, Nd4j.create(DataType.FLOAT, n, units),
         Nd4j.create(DataType.FLOAT, n, g), Nd4j.create(DataType.FLOAT, b, g), Nd4j.create(DataType.FLOAT, b, units),
         Nd4j.create(DataType.FLOAT, n, features), Nd4j.create(DataType.FLOAT, b, steps, features),
@@ -112,6 +115,10 @@ final class LSTMStep extends LayerStep {
         Nd4j.gemm(b.h(), recurrent.value(), b.hu(), false, false, 1.0, 0.0);
         Host.read(b.hu(), hu);
       }
+      if (nativeGates) {
+        gatesNatively(b, t, zx, hu);
+        continue;
+      }
       for (int r = 0; r < batch; r++) {
         int row = t * batch + r;
         int z = row * g4;
@@ -144,10 +151,7 @@ final class LSTMStep extends LayerStep {
           hidden[s + j] = o * ac;
         }
       }
-      if (t + 1 < steps) {
-        System.arraycopy(hidden, t * batch * u, b.hStep(), 0, batch * u);
-        Host.write(b.h(), b.hStep());
-      }
+      nextState(b, t);
     }
     float[] out = b.outHost();
     if (returnSequences) {
@@ -158,6 +162,62 @@ final class LSTMStep extends LayerStep {
     Host.write(b.out(), out);
     last = b;
     return b.out();
+  }
+
+  /** Hands step t's hidden state to the next step's recurrent GEMM. */
+  private void nextState(Buffers b, int t) {
+    if (t + 1 < steps) {
+      System.arraycopy(b.hidden(), t * b.batch() * units, b.hStep(), 0, b.batch() * units);
+      Host.write(b.h(), b.hStep());
+    }
+  }
+
+  /**
+   * One step's gates for the default activations (tanh, sigmoid gates): the four gates' sigmoid runs
+   * as one native op over (batch, 4·units), the c gate's tanh as 2·σ(2z) − 1; an exp per value in
+   * Java costs several times the op's dispatch at these sizes.
+   */
+  private void gatesNatively(Buffers b, int t, float[] zx, float[] hu) {
+    int batch = b.batch();
+    int u = units;
+    int g4 = 4 * u;
+    float[] pre = b.preStep();
+    int base = t * batch * g4;
+    for (int r = 0; r < batch; r++) {
+      for (int k = 0; k < g4; k++) {
+        float v = zx[base + r * g4 + k] + biasHost[k] + (t > 0 ? hu[r * g4 + k] : 0f);
+        pre[r * g4 + k] = k >= 2 * u && k < 3 * u ? 2f * v : v;
+      }
+    }
+    Host.write(b.gateStep(), pre);
+    Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(b.gateStep(), b.gateStep()));
+    Host.read(b.gateStep(), pre);
+    float[] gates = b.gates();
+    float[] cells = b.cells();
+    float[] actCells = b.actCells();
+    float[] hidden = b.hidden();
+    for (int r = 0; r < batch; r++) {
+      int z = base + r * g4;
+      int p = r * g4;
+      int s = (t * batch + r) * u;
+      int prev = s - batch * u;
+      for (int j = 0; j < u; j++) {
+        float i = pre[p + j];
+        float f = pre[p + u + j];
+        float gc = 2f * pre[p + 2 * u + j] - 1f;
+        float o = pre[p + 3 * u + j];
+        float c = i * gc + (t > 0 ? f * cells[prev + j] : 0f);
+        float ac = apply(Act.TANH, c);
+        gates[z + j] = i;
+        gates[z + u + j] = f;
+        gates[z + 2 * u + j] = gc;
+        gates[z + 3 * u + j] = o;
+        cells[s + j] = c;
+        actCells[s + j] = ac;
+        hidden[s + j] = o * ac;
+      }
+    }
+    nextState(b, t);
   }
 
   @Override
