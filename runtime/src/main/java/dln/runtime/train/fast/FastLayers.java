@@ -11,6 +11,7 @@ import dln.runtime.nn.layers.Flatten;
 import dln.runtime.nn.layers.LSTM;
 import dln.runtime.nn.layers.MaxPooling2D;
 import dln.runtime.nn.layers.ReLU;
+import dln.runtime.nn.layers.RepeatVector;
 import dln.runtime.nn.layers.Softmax;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,6 +51,7 @@ final class FastLayers {
         (a, act, fuse, in, out) -> new ActivationStep(act, fuse, Shapes.sample(in))));
     add(new Entry<>(Embedding.class, e -> Act.LINEAR, FastLayers::embedding));
     add(new Entry<>(LSTM.class, l -> Act.LINEAR, FastLayers::lstm));
+    add(new Entry<>(RepeatVector.class, r -> Act.LINEAR, (r, act, fuse, in, out) -> new RepeatVectorStep(r.config().n(), in[1])));
   }
 
   private FastLayers() {}
