@@ -50,6 +50,7 @@ public final class LayerRegistry {
     register(Embedding.SPEC);
     register(LSTM.SPEC);
     register(ZeroPadding2D.SPEC);
+    register(RepeatVector.SPEC);
   }
 
   private LayerRegistry() {}

@@ -6,9 +6,12 @@ import dln.runtime.nn.layers.Activation;
 import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Dropout;
+import dln.runtime.nn.layers.Embedding;
 import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.LSTM;
 import dln.runtime.nn.layers.MaxPooling2D;
 import dln.runtime.nn.layers.ReLU;
+import dln.runtime.nn.layers.RepeatVector;
 import dln.runtime.nn.layers.Softmax;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +49,9 @@ final class FastLayers {
     add(new Entry<>(Softmax.class, s -> Act.SOFTMAX, FastLayers::softmax));
     add(new Entry<>(Activation.class, a -> named(a.config().activation()),
         (a, act, fuse, in, out) -> new ActivationStep(act, fuse, Shapes.sample(in))));
+    add(new Entry<>(Embedding.class, e -> Act.LINEAR, FastLayers::embedding));
+    add(new Entry<>(LSTM.class, l -> Act.LINEAR, FastLayers::lstm));
+    add(new Entry<>(RepeatVector.class, r -> Act.LINEAR, (r, act, fuse, in, out) -> new RepeatVectorStep(r.config().n(), in[1])));
   }
 
   private FastLayers() {}
@@ -101,5 +107,20 @@ final class FastLayers {
     int axis = s.config().axis();
     if (axis != -1 && axis != in.length - 1) throw new FastPlan.Unsupported("softmax over a middle axis");
     return new ActivationStep(act, fuse, Shapes.sample(in));
+  }
+
+  private static LayerStep embedding(Embedding e, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on an Embedding's output");
+    return new EmbeddingStep(e.weight("embeddings"), in[1]);
+  }
+
+  private static LayerStep lstm(LSTM l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on an LSTM's output");
+    LSTM.Config c = l.config();
+    Act activation = named(c.activation());
+    Act recurrentActivation = named(c.recurrentActivation());
+    if (activation == Act.SOFTMAX || recurrentActivation == Act.SOFTMAX) throw new FastPlan.Unsupported("an LSTM with softmax gates");
+    return new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), activation, recurrentActivation,
+        c.returnSequences(), in[1]);
   }
 }

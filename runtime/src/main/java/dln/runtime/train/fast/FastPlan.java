@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Compiles a model into the fast engine's fixed schedule of {@link LayerStep}s, or explains why it
  * cannot: the fast engine runs single-input, single-output chains of the layers in
- * {@link FastLayers} (Dense (2-D), Activation, ReLU, Softmax, Dropout, Flatten, Conv2D, MaxPooling2D),
+ * {@link FastLayers} (Dense (2-D), Activation, ReLU, Softmax, Dropout, Flatten, Conv2D, MaxPooling2D, Embedding, LSTM),
  * trained with cross-entropy from softmax, binary cross-entropy from sigmoid, or mean squared error,
  * without regularisers. Every other model runs on the reference engine.
  */
@@ -102,6 +102,8 @@ final class FastPlan {
       if (fuse && act != required) throw new Unsupported(head + " without " + required + " on the output");
       if (isLast && head == LossHead.MEAN_SQUARED_ERROR && act == Act.SOFTMAX) throw new Unsupported("mse on softmax");
       LayerStep step = FastLayers.stepFor(layer, act, fuse, in, out);
+      // Indices have no gradient: an Embedding reads the model's input directly.
+      if (step instanceof EmbeddingStep && i > 0) throw new Unsupported("an Embedding inside the network");
       if (fuse) fused = step;
       steps.add(step);
       labels.add((i + 1) + " " + layer.typeName() + " " + Shapes.format(Shapes.sample(out)));

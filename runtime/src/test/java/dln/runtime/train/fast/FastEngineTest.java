@@ -46,9 +46,9 @@ class FastEngineTest {
   private static final double ATOL = 2e-5;
 
   /** Two copies of a model with identical weights, one per engine, compiled alike. */
-  private record Pair(Model reference, Model fast, TrainingEngine refEngine, TrainingEngine fastEngine) {}
+  record Pair(Model reference, Model fast, TrainingEngine refEngine, TrainingEngine fastEngine) {}
 
-  private static Pair pair(Supplier<Model> build, Supplier<Optimizer> optimizer, String loss) {
+  static Pair pair(Supplier<Model> build, Supplier<Optimizer> optimizer, String loss) {
     Model a = build.get();
     Model b = build.get();
     for (int i = 0; i < a.layers().size(); i++) {
@@ -65,7 +65,7 @@ class FastEngineTest {
   }
 
   /** Trains both copies on the same batches (same masks), checking loss each step and weights at the end. */
-  private static void trainBoth(Pair p, INDArray x, INDArray y, int steps, int batch) {
+  static void trainBoth(Pair p, INDArray x, INDArray y, int steps, int batch) {
     Loss loss = TrainingSession.of(p.reference()).compileConfig().loss(0, 1);
     INDArray labels = loss.prepareLabels(y, p.reference().outputs().get(0).shape());
     long n = x.size(0);
@@ -112,12 +112,12 @@ class FastEngineTest {
     }
   }
 
-  private static INDArray data(long... shape) {
+  static INDArray data(long... shape) {
     return Rng.normal(shape, 0, 1);
   }
 
   /** Class indices 0..k-1 as a float column. */
-  private static INDArray classes(long n, int k) {
+  static INDArray classes(long n, int k) {
     float[] v = new float[(int) n];
     for (int i = 0; i < n; i++) v[i] = Rng.current().nextInt(k);
     return org.nd4j.linalg.factory.Nd4j.createFromArray(v);

@@ -7,7 +7,9 @@ import dln.runtime.nn.Sequential;
 import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Dropout;
+import dln.runtime.nn.layers.Embedding;
 import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.LSTM;
 import dln.runtime.nn.layers.MaxPooling2D;
 import dln.runtime.train.FitOptions;
 import dln.runtime.train.SameDiffEngine;
@@ -34,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Run: {@code java -cp runtime/target/classes:runtime/target/test-classes:$(deps)
  * dln.runtime.train.fast.TrainBench [rounds] [mlpSamples] [cnnSamples] [workloads]}, workloads a
- * comma-separated subset of {@code gemm,mlp,cnn,play,infer} (default all but infer); with
+ * comma-separated subset of {@code gemm,mlp,cnn,play,infer,lstm,emb} (default all but infer); with
  * {@code -Ddln.profile=true} the fast engine prints its per-phase step profile at exit.
  */
 public final class TrainBench {
@@ -91,6 +93,28 @@ public final class TrainBench {
         return fitRate(m, e, x, y, 128);
       });
     }
+    if (which.contains("lstm")) {
+      // Issue 15's workloads: LSTM(64) over 20 steps x 8 features, and Embedding(10,000, 64) ->
+      // LSTM(64) over 100 random tokens, each then Dense(1, sigmoid); one epoch at batch 64.
+      Rng.seed(4);
+      int n = Integer.getInteger("bench.seqSamples", 8192);
+      INDArray x = Rng.normal(new long[] {n, 20, 8}, 0, 1);
+      INDArray y = x.sum(1, 2).gt(0).castTo(DataType.FLOAT).reshape(n, 1);
+      compare("LSTM(64) 20x8 -> Dense(1), batch 64 (samples/s, one epoch of " + n + ")", engines, rounds, e -> fitRate(
+          new Sequential(List.of(Input.of(20, 8), new LSTM(64, false), new Dense(1, "sigmoid"))), e, x, y, 64,
+          "binary_crossentropy"));
+    }
+    if (which.contains("emb")) {
+      Rng.seed(5);
+      int n = Integer.getInteger("bench.seqSamples", 8192);
+      float[][] tokens = new float[n][100];
+      for (float[] row : tokens) for (int t = 0; t < 100; t++) row[t] = Rng.current().nextInt(10000);
+      INDArray x = Nd4j.createFromArray(tokens);
+      INDArray y = Rng.normal(new long[] {n, 1}, 0, 1).gt(0).castTo(DataType.FLOAT);
+      compare("Embedding(10000,64) -> LSTM(64) over 100 tokens -> Dense(1), batch 64 (samples/s, one epoch of " + n + ")",
+          engines, rounds, e -> fitRate(new Sequential(List.of(Input.of(100), new Embedding(10000, 64), new LSTM(64, false),
+              new Dense(1, "sigmoid"))), e, x, y, 64, "binary_crossentropy"));
+    }
     if (which.contains("play")) {
       Rng.seed(3);
       INDArray x = Rng.normal(new long[] {200, 2}, 0, 1);
@@ -139,7 +163,11 @@ public final class TrainBench {
 
   /** Samples per second of one epoch after a short warm-up epoch. */
   private static double fitRate(Model m, String engine, INDArray x, INDArray y, int batch) {
-    TrainingSession.of(m).compile("adam", "categorical_crossentropy", "accuracy");
+    return fitRate(m, engine, x, y, batch, "categorical_crossentropy");
+  }
+
+  private static double fitRate(Model m, String engine, INDArray x, INDArray y, int batch, String loss) {
+    TrainingSession.of(m).compile("adam", loss, "accuracy");
     setEngine(m, engine);
     long warm = Math.min(x.size(0), 20L * batch);
     TrainingSession.of(m).fit(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, warm)), y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, warm)),
