@@ -18,7 +18,8 @@ public final class Libraries {
       new ModelLib(),
       new ModelIoLib(),
       new ZooLib(),
-      new NameConstantsLib());
+      new NameConstantsLib(),
+      new ModulesLib());
 
   public static Globals createGlobals() {
     Globals g = new Globals();

@@ -133,11 +133,13 @@ final class ModelTrainingLib implements Library {
       }
       return opt;
     });
+    g.export("keras.optimizers", name);
   }
 
   private static void loss(Globals g, String className, String lossName, String doc) {
     g.def(className, "", doc + "\nExample: model.compile(optimizer='adam', loss=" + className + "())",
         a -> Loss.byName(lossName));
+    g.export("keras.losses", className);
   }
 
   /** Saves through the model's {@code save} method, which model files (a later library) define. */
