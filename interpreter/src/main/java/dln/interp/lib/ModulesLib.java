@@ -67,6 +67,9 @@ public final class ModulesLib implements Library {
   /** tensorflow: tf.keras is keras; tf.nn, tf.math and tf.random reach the tensor builtins. */
   private static void tensorflow(Globals g) {
     g.module("tensorflow").put("keras", g.module("keras"));
+    // Scripts print these; they name DLN so that nobody mistakes it for TensorFlow's own numbers.
+    g.module("tensorflow").put("__version__", "DLN");
+    g.module("keras").put("__version__", "DLN");
     g.export("tensorflow", "Variable");
     g.module("tensorflow").put("constant", g.get("tensor"));
     for (String fn : List.of("softmax", "relu", "sigmoid", "tanh", "leaky_relu")) {
