@@ -34,6 +34,7 @@ public final class ModulesLib implements Library {
     g.module("keras.utils").put("set_random_seed", g.get("seed"));
     for (String fn : Activations.NAMES) if (g.get(fn) != null) g.module("keras.activations").put(fn, g.get(fn));
     datasets(g);
+    metrics(g);
 
     Namespace np = g.namespace("np");
     g.module("numpy", np);
@@ -42,6 +43,23 @@ public final class ModulesLib implements Library {
     random(g);
     time(g);
     osPath(g);
+  }
+
+  /**
+   * keras.metrics: one class per metric compile() knows (Metric.NAMES), CamelCase as in Keras. A
+   * metric object is its name, so compile(metrics=[keras.metrics.SparseCategoricalAccuracy()]) logs
+   * sparse_categorical_accuracy as Keras does.
+   */
+  private static void metrics(Globals g) {
+    Namespace ns = g.module("keras.metrics");
+    for (String name : dln.runtime.train.Metric.NAMES) {
+      if (name.length() <= 3) continue; // acc, mse, mae: short spellings, no class of their own
+      StringBuilder cls = new StringBuilder();
+      for (String word : name.split("_")) cls.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+      g.def(ns, cls.toString(), "", "The metric '" + name + "' for compile(metrics=[...]); its value is that name.\n"
+          + "Example: model.compile(optimizer='adam', loss='mse', metrics=[keras.metrics." + cls + "()])",
+          a -> name);
+    }
   }
 
   /** keras.datasets.mnist.load_data(): Keras's contract, uint8 images (60000, 28, 28) and labels. */
