@@ -19,6 +19,7 @@ public final class Libraries {
       new ModelIoLib(),
       new ZooLib(),
       new NameConstantsLib(),
+      new NumpyLib(),
       new ModulesLib());
 
   public static Globals createGlobals() {
