@@ -36,7 +36,19 @@ simple_stmt
     | 'break'                                  # breakStmt_
     | 'continue'                               # continueStmt_
     | 'return' testlist?                       # returnStmt_
+    | import_stmt                              # importStmt_
     ;
+
+/** Python's imports: the modules are DLN's builtins grouped as keras, numpy, tensorflow... */
+import_stmt
+    : 'import' dotted_as_name (',' dotted_as_name)*                       # importNames
+    | 'from' dotted_name 'import' ( star='*'
+                                  | import_as_name (',' import_as_name)* ','?
+                                  | '(' import_as_name (',' import_as_name)* ','? ')' )  # fromImport
+    ;
+dotted_as_name : dotted_name ('as' NAME)? ;
+import_as_name : NAME ('as' NAME)? ;
+dotted_name : NAME ('.' NAME)* ;
 
 assign_stmt
     : testlist augassign testlist              # augAssign

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class Catalog {
   /** Reserved words of the language (from the grammar), highlighted and completed. */
   static final List<String> KEYWORDS = List.of("if", "elif", "else", "for", "in", "while", "def", "return",
-      "pass", "break", "continue", "lambda", "and", "or", "not", "is", "true", "false", "none", "True",
+      "pass", "break", "continue", "import", "from", "as", "lambda", "and", "or", "not", "is", "true", "false", "none", "True",
       "False", "None");
 
   /**

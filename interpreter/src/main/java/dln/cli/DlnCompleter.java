@@ -103,7 +103,31 @@ final class DlnCompleter implements Completer {
 
   // ----------------------------------------------------------------------------------------- code
 
+  private static final java.util.regex.Pattern MODULE_PATH =
+      java.util.regex.Pattern.compile("(?:^|[\\n;])\\s*(?:import\\s+(?:[\\w.]+(?:\\s+as\\s+\\w+)?\\s*,\\s*)*|from\\s+)([\\w.]*)$");
+  private static final java.util.regex.Pattern FROM_MEMBER =
+      java.util.regex.Pattern.compile("(?:^|[\\n;])\\s*from\\s+([\\w.]+)\\s+import\\s+\\(?(?:\\w+(?:\\s+as\\s+\\w+)?\\s*,\\s*)*(\\w*)$");
+
+  /** After {@code import } or {@code from }: module paths; after {@code from m import }: m's members. */
+  private Result importing(String before, int cursor) {
+    java.util.regex.Matcher m = MODULE_PATH.matcher(before);
+    if (m.find()) {
+      List<Suggestion> out = new ArrayList<>();
+      for (String path : catalog.interpreter().builtins().modules().keySet()) out.add(new Suggestion(path, "modules", null, false));
+      return new Result(cursor - m.group(1).length(), m.group(1), out);
+    }
+    m = FROM_MEMBER.matcher(before);
+    if (!m.find()) return null;
+    dln.interp.value.Namespace module = catalog.interpreter().builtins().modules().get(m.group(1));
+    if (module == null) return new Result(cursor, "", List.of());
+    List<Suggestion> out = new ArrayList<>();
+    for (String name : module.members().keySet()) out.add(new Suggestion(name, "members of " + m.group(1), null, false));
+    return new Result(cursor - m.group(2).length(), m.group(2), out);
+  }
+
   private Result code(String before, String text, int cursor) {
+    Result imported = importing(before, cursor);
+    if (imported != null) return imported;
     List<Token> tokens = CodeTokens.scan(before);
     Token last = tokens.isEmpty() ? null : tokens.get(tokens.size() - 1);
     if (last != null && last.kind() == Kind.COMMENT) return new Result(cursor, "", List.of());

@@ -42,6 +42,7 @@ public final class Interpreter implements Invoker {
   private final Options options;
   private final Globals builtins;
   private final Scope builtinScope;
+  private final Imports imports;
   private Scope globals;
   private volatile boolean cancel;
   private int depth;
@@ -54,6 +55,7 @@ public final class Interpreter implements Invoker {
     this.builtinScope = new Scope(null);
     builtins.values().forEach(builtinScope::define);
     this.globals = new Scope(builtinScope);
+    this.imports = new Imports(builtins.modules());
   }
 
   public Globals builtins() {
@@ -174,6 +176,8 @@ public final class Interpreter implements Invoker {
     else if (s instanceof Stmt.Return r) throw new ReturnSignal(r.value() == null ? None.NONE : eval(r.value(), scope), r.pos());
     else if (s instanceof Stmt.Break b) throw new BreakSignal(b.pos());
     else if (s instanceof Stmt.Continue c) throw new ContinueSignal(c.pos());
+    else if (s instanceof Stmt.Import i) imports.run(i, scope);
+    else if (s instanceof Stmt.FromImport f) imports.run(f, scope);
     else if (!(s instanceof Stmt.Pass)) throw new IllegalStateException("unknown statement " + s);
   }
 

@@ -35,6 +35,18 @@ class DlnCompleterTest {
   }
 
   @Test
+  void importsCompleteModulePathsAndMembers() {
+    assertEquals(List.of("numpy"), completer.complete("import nu"));
+    assertTrue(completer.complete("import keras.").containsAll(List.of("keras.layers", "keras.optimizers.schedules")));
+    assertTrue(completer.complete("import math, tensor").containsAll(List.of("tensorflow", "tensorflow.nn")));
+    assertTrue(completer.complete("from keras.datas").containsAll(List.of("keras.datasets", "keras.datasets.mnist")));
+    assertTrue(completer.complete("from keras.layers import Dense, Con").contains("Conv2D"));
+    // after the import, the alias completes the module's members as np. always did
+    dln.eval("import keras as K");
+    assertTrue(completer.complete("K.layers.Den").contains("Dense"));
+  }
+
+  @Test
   void keywordArgumentsOfTheCalledBuiltin() {
     // a started keyword argument wins over builtins with the same prefix (seed, selu...)
     dln.interpreter().builtins().def("seed", "n", "Seeds.\nExample: seed(1)", a -> null);

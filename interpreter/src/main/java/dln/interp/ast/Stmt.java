@@ -29,4 +29,13 @@ public sealed interface Stmt {
   record Break(Pos pos) implements Stmt {}
 
   record Continue(Pos pos) implements Stmt {}
+
+  /** {@code import a.b as n}: binds n (or, without as, the first name a) to the module. */
+  record Import(Pos pos, List<ImportedName> names) implements Stmt {}
+
+  /** {@code from a.b import x, y as z} or, with no names, {@code from a.b import *}. */
+  record FromImport(Pos pos, String module, List<ImportedName> names) implements Stmt {}
+
+  /** One imported name: a dotted module path or a member, the name it is bound to (null: none given), its place. */
+  record ImportedName(Pos pos, String name, String alias) {}
 }

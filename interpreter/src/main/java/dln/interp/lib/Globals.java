@@ -12,6 +12,7 @@ import java.util.Map;
 public final class Globals {
   private final Map<String, Object> values = new LinkedHashMap<>();
   private final Map<String, String> docs = new LinkedHashMap<>();
+  private final Map<String, Namespace> modules = new LinkedHashMap<>();
 
   /** Defines a builtin function. See {@link dln.interp.call.Params} for the parameter syntax. */
   public Builtin def(String name, String params, String doc, Builtin.Impl impl) {
@@ -47,6 +48,45 @@ public final class Globals {
     Namespace ns = new Namespace(name);
     values.put(name, ns);
     return ns;
+  }
+
+  /**
+   * The importable module of that dotted path (keras.layers), created with its parents on first use;
+   * a child is also a member of its parent (keras.layers is keras's member layers).
+   */
+  public Namespace module(String path) {
+    Namespace ns = modules.get(path);
+    if (ns != null) return ns;
+    int dot = path.lastIndexOf('.');
+    ns = new Namespace(path);
+    if (dot > 0) module(path.substring(0, dot)).put(path.substring(dot + 1), ns);
+    modules.put(path, ns);
+    return ns;
+  }
+
+  /** Makes an existing namespace importable under a module path as well (np is the module numpy). */
+  public void module(String path, Namespace ns) {
+    int dot = path.lastIndexOf('.');
+    if (dot > 0) module(path.substring(0, dot)).put(path.substring(dot + 1), ns);
+    modules.put(path, ns);
+  }
+
+  /**
+   * Makes builtins already defined here members of a module too: the same objects, so that after
+   * {@code import keras}, {@code keras.layers.Dense is Dense}.
+   */
+  public void export(String module, String... names) {
+    Namespace ns = module(module);
+    for (String name : names) {
+      Object v = values.get(name);
+      if (v == null) throw new IllegalStateException("export of unknown builtin " + name + " to " + module);
+      ns.put(name, v);
+    }
+  }
+
+  /** Every importable module by its dotted path. */
+  public Map<String, Namespace> modules() {
+    return modules;
   }
 
   /** Parameter names of a builtin parameter spec ("a, b?, *rest" gives a, b). */

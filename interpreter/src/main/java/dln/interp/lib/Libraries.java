@@ -18,7 +18,9 @@ public final class Libraries {
       new ModelLib(),
       new ModelIoLib(),
       new ZooLib(),
-      new NameConstantsLib());
+      new NameConstantsLib(),
+      new NumpyLib(),
+      new ModulesLib());
 
   public static Globals createGlobals() {
     Globals g = new Globals();

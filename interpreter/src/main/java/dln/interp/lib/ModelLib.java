@@ -92,6 +92,7 @@ public final class ModelLib implements Library {
       if (a.has("trainable")) l.setTrainable(a.bool("trainable", true));
       return l;
     });
+    g.export("keras.layers", spec.type());
   }
 
   /** The parameter syntax of a layer function: "units, activation?, strides|stride?, ..., name?, input_shape?, trainable?". */

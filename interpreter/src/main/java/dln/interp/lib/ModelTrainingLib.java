@@ -133,11 +133,16 @@ final class ModelTrainingLib implements Library {
       }
       return opt;
     });
+    g.export("keras.optimizers", name);
   }
 
   private static void loss(Globals g, String className, String lossName, String doc) {
-    g.def(className, "", doc + "\nExample: model.compile(optimizer='adam', loss=" + className + "())",
-        a -> Loss.byName(lossName));
+    // The cross-entropies take from_logits=True (the model ends without softmax/sigmoid), as in Keras.
+    boolean crossEntropy = lossName.endsWith("crossentropy");
+    g.def(className, crossEntropy ? "from_logits?" : "", doc + "\nExample: model.compile(optimizer='adam', loss="
+            + className + (crossEntropy ? "(from_logits=True))" : "())"),
+        a -> Loss.byName(lossName).withFromLogits(crossEntropy && a.bool("from_logits", false)));
+    g.export("keras.losses", className);
   }
 
   /** Saves through the model's {@code save} method, which model files (a later library) define. */

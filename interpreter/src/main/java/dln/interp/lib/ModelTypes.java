@@ -152,7 +152,13 @@ final class ModelTypes {
         .setter("lr", (o, v) -> o.setLearningRate(Values.toDouble(v)))
         .attr("iterations", o -> o.iterations())
         .repr(Optimizer::toString);
-    TypeTable.define(Loss.class, "Loss").attr("name", Loss::name).repr(l -> "<Loss " + l.name() + ">");
+    TypeTable.define(Loss.class, "Loss").attr("name", Loss::name).attr("from_logits", Loss::fromLogits)
+        .repr(l -> "<Loss " + l.name() + (l.fromLogits() ? " from_logits" : "") + ">")
+        // loss_fn(y_true, y_pred) as in Keras: the batch-mean loss, a scalar tensor (.numpy() works)
+        .call((l, inv, pos, kw) -> {
+          Args a = Args.bind(l.name(), dln.interp.call.Params.parse("y_true, y_pred"), inv, pos, kw);
+          return org.nd4j.linalg.factory.Nd4j.scalar(l.value(a.tensor("y_true"), a.tensor("y_pred")));
+        });
     TypeTable.define(LearningRateSchedule.class, "LearningRateSchedule")
         .call((s, invoker, positional, keywords) -> {
           if (positional.size() != 1) throw DlnException.argument("a schedule takes one argument: the step (or epoch for step_decay)");

@@ -331,7 +331,7 @@ public final class TensorLib implements Library {
       return null;
     });
 
-    for (String t : List.of("float32", "float64", "int32", "int64")) np.put(t, t);
+    for (String t : List.of("float32", "float64", "int32", "int64", "uint8")) np.put(t, t);
     np.put("bool_", "bool");
     np.put("pi", Math.PI);
     np.put("e", Math.E);
@@ -363,6 +363,9 @@ public final class TensorLib implements Library {
         .method("astype", "dtype", "A copy with another dtype.\nExample: x.astype('int64')",
             (INDArray x, Args a) -> Tensors.astype(x, Tensors.dtype(a.nameLike("dtype"))))
         .method("copy", "", "An independent copy.\nExample: y = x.copy()", (INDArray x, Args a) -> x.dup())
+        // TensorFlow code converts its tensors with .numpy(); a DLN tensor already is the array.
+        .method("numpy", "", "The tensor itself, as TensorFlow's tensor.numpy() gives its NumPy array.\n"
+            + "Example: predictions = model(x[:1]).numpy()", (INDArray x, Args a) -> x)
         .method("clip", "min?, max?", "Values limited to [min, max].\nExample: x.clip(0, 1)", (INDArray x, Args a) ->
             Tensors.clip(x, a.has("min") ? a.number("min") : null, a.has("max") ? a.number("max") : null))
         .method("tolist", "", "The values as (nested) lists of numbers.\nExample: x.tolist()",

@@ -62,6 +62,7 @@ final class AstBuilder {
     if (ctx instanceof ReturnStmt_Context r) {
       return new Stmt.Return(p, r.testlist() == null ? null : testlist(r.testlist()));
     }
+    if (ctx instanceof ImportStmt_Context i) return importStmt(i.import_stmt());
     Assign_stmtContext a = ((AssignStmt_Context) ctx).assign_stmt();
     if (a instanceof ExprStmtContext e) return new Stmt.ExprStmt(p, testlist(e.testlist()));
     if (a instanceof AugAssignContext aug) {
@@ -79,6 +80,21 @@ final class AstBuilder {
       targets.add(t);
     }
     return new Stmt.Assign(p, targets, testlist(parts.get(parts.size() - 1)));
+  }
+
+  private Stmt importStmt(Import_stmtContext ctx) {
+    List<Stmt.ImportedName> names = new ArrayList<>();
+    if (ctx instanceof ImportNamesContext in) {
+      for (Dotted_as_nameContext d : in.dotted_as_name()) {
+        names.add(new Stmt.ImportedName(pos(d), d.dotted_name().getText(), d.NAME() == null ? null : d.NAME().getText()));
+      }
+      return new Stmt.Import(pos(ctx), names);
+    }
+    FromImportContext f = (FromImportContext) ctx;
+    for (Import_as_nameContext n : f.import_as_name()) {
+      names.add(new Stmt.ImportedName(pos(n), n.NAME(0).getText(), n.NAME().size() > 1 ? n.NAME(1).getText() : null));
+    }
+    return new Stmt.FromImport(pos(f.dotted_name()), f.dotted_name().getText(), names);
   }
 
   /** Only names, attributes, indexes and (for plain =) tuples/lists of targets can be assigned. */

@@ -19,6 +19,7 @@ final class DTypes {
       case "int32" -> DataType.INT;
       case "int64", "int", "long" -> DataType.LONG;
       case "bool", "boolean" -> DataType.BOOL;
+      case "uint8" -> DataType.UBYTE;
       default -> throw DlnRuntimeException.value("unknown dtype '" + name + "'",
           "use one of float32, float64, int32, int64, bool");
     };
@@ -32,6 +33,7 @@ final class DTypes {
       case LONG -> "int64";
       case BOOL -> "bool";
       case HALF -> "float16";
+      case UBYTE -> "uint8";
       default -> t.name().toLowerCase(java.util.Locale.ROOT);
     };
   }

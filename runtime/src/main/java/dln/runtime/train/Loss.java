@@ -36,16 +36,55 @@ public final class Loss {
 
   private final String name;
   private final double delta;
+  private final boolean fromLogits;
 
   /**
    * @param name a loss name or alias
    * @param delta Huber's threshold between quadratic and linear (ignored by other losses)
    */
+  public Loss(String name, double delta) {
+    this(name, delta, null);
+  }
+
+  /**
+   * @param fromLogits for the cross-entropies, that the model's output is raw scores (logits), not
+   *     probabilities: the loss applies softmax (sigmoid for binary) itself, as Keras's from_logits=True
+   */
   @JsonCreator
-  public Loss(@JsonProperty("name") String name, @JsonProperty("delta") double delta) {
+  public Loss(@JsonProperty("name") String name, @JsonProperty("delta") double delta,
+      @JsonProperty("from_logits") Boolean fromLogits) {
     this.name = canonical(name);
     if (this.name.equals("huber") && !(delta > 0)) throw DlnRuntimeException.value("huber delta must be positive, got " + delta);
     this.delta = delta;
+    this.fromLogits = fromLogits != null && fromLogits;
+    if (this.fromLogits && !categorical() && !this.name.equals("binary_crossentropy")) {
+      throw DlnRuntimeException.value("from_logits applies to the cross-entropy losses, not " + this.name);
+    }
+  }
+
+  /** The same loss taking raw scores (logits) as the model's output. */
+  public Loss withFromLogits(boolean logits) {
+    return new Loss(name, delta, logits);
+  }
+
+  @JsonProperty("from_logits")
+  public boolean fromLogits() {
+    return fromLogits;
+  }
+
+  /**
+   * The loss of predictions against labels now (not inside training), as Keras's
+   * {@code loss_fn(y_true, y_pred)}: the same graph training builds, run once.
+   */
+  public double value(INDArray yTrue, INDArray yPred) {
+    SameDiff sd = SameDiff.create();
+    GraphContext ctx = new GraphContext(sd, false);
+    INDArray pred = yPred.castTo(DataType.FLOAT);
+    checkLabels(yTrue, pred.shape(), "y_true");
+    SDVariable out = sd.constant("y_pred", pred);
+    SDVariable labels = sd.constant("y_true", prepareLabels(yTrue, pred.shape()));
+    SDVariable loss = build(ctx, out, labels, pred.shape());
+    return loss.eval().getDouble(0);
   }
 
   /** A loss by name with default settings. */
@@ -91,7 +130,8 @@ public final class Loss {
   public SDVariable build(GraphContext ctx, SDVariable output, SDVariable labels, long[] outputShape) {
     SameDiff sd = ctx.sd();
     int last = outputShape.length - 1;
-    GraphContext.Logits logits = ctx.logitsOf(output);
+    GraphContext.Logits logits = !fromLogits ? ctx.logitsOf(output)
+        : new GraphContext.Logits(output, categorical() ? GraphContext.LogitKind.SOFTMAX : GraphContext.LogitKind.SIGMOID);
     switch (name) {
       case "mean_squared_error":
         return sd.math.squaredDifference(output, labels).mean();
@@ -147,6 +187,8 @@ public final class Loss {
    * @param what how to refer to the labels in messages, e.g. "y"
    */
   public void checkLabels(INDArray y, long[] outputShape, String what) {
+    // uint8 labels (keras.datasets' load_data) are checked as numbers: ND4J's floor rejects integer types
+    if (!y.dataType().isFPType()) y = y.castTo(DataType.DOUBLE);
     long[] ys = y.shape();
     long[] out = Shapes.sample(outputShape);
     long units = out[out.length - 1];
@@ -266,7 +308,7 @@ public final class Loss {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Loss l && l.name.equals(name) && l.delta == delta;
+    return o instanceof Loss l && l.name.equals(name) && l.delta == delta && l.fromLogits == fromLogits;
   }
 
   @Override
