@@ -29,4 +29,20 @@ public sealed interface Stmt {
   record Break(Pos pos) implements Stmt {}
 
   record Continue(Pos pos) implements Stmt {}
+
+  /** try/except/else/finally; handlers, otherwise and finalBody may be empty. */
+  record Try(Pos pos, List<Stmt> body, List<Handler> handlers, List<Stmt> otherwise, List<Stmt> finalBody) implements Stmt {}
+
+  /** {@code except [type [as name]]:}; type and name may be null. */
+  record Handler(Pos pos, Expr type, String name, List<Stmt> body) {}
+
+  /** {@code raise [exception [from cause]]}; a bare raise (exception null) re-raises. */
+  record Raise(Pos pos, Expr exception, Expr cause) implements Stmt {}
+
+  record Assert(Pos pos, Expr test, Expr message) implements Stmt {}
+
+  /** {@code global a, b} (global true) or {@code nonlocal a, b}. */
+  record Declare(Pos pos, boolean global, List<String> names) implements Stmt {}
+
+  record Del(Pos pos, List<Expr> targets) implements Stmt {}
 }
