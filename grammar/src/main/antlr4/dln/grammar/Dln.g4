@@ -51,7 +51,13 @@ assign_stmt
 
 augassign : '+=' | '-=' | '*=' | '/=' | '//=' | '%=' | '**=' | '@=' ;
 
-compound_stmt : if_stmt | for_stmt | while_stmt | funcdef | try_stmt ;
+compound_stmt : if_stmt | for_stmt | while_stmt | funcdef | try_stmt | classdef | with_stmt ;
+
+/** `class Name(Base):` with methods; one base at most (see ClassStatements in the interpreter). */
+classdef : 'class' NAME ('(' arglist? ')')? ':' block ;
+
+with_stmt : 'with' with_item (',' with_item)* ':' block ;
+with_item : test ('as' target)? ;
 
 /** try/except/else/finally; `except` alone catches every error but Ctrl-C (see TryStatements). */
 try_stmt

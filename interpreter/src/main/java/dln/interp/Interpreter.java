@@ -11,7 +11,9 @@ import dln.interp.parse.Parsing;
 import dln.interp.sandbox.ResourceLimits;
 import dln.interp.sandbox.Sandbox;
 import dln.interp.value.Attributes;
+import dln.interp.value.DlnClass;
 import dln.interp.value.ExceptionType;
+import dln.interp.value.Super;
 import dln.interp.value.ExceptionValue;
 import dln.interp.value.PythonErrors;
 import dln.interp.value.Items;
@@ -180,6 +182,8 @@ public final class Interpreter implements Invoker {
     else if (s instanceof Stmt.Break b) throw new BreakSignal(b.pos());
     else if (s instanceof Stmt.Continue c) throw new ContinueSignal(c.pos());
     else if (s instanceof Stmt.Try t) execTry(t, scope);
+    else if (s instanceof Stmt.ClassDef c) scope.define(c.name(), classDef(c, scope));
+    else if (s instanceof Stmt.With w) execWith(w, 0, scope);
     else if (s instanceof Stmt.Raise r) throw raise(r, scope);
     else if (s instanceof Stmt.Assert a) execAssert(a, scope);
     else if (s instanceof Stmt.Declare d) declare(d, scope);
@@ -195,6 +199,78 @@ public final class Interpreter implements Invoker {
         throw e.at(s.pos());
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------- class, with
+
+  /**
+   * Runs a class body in its own scope and makes its variables the class's members. The body's
+   * scope sits inside one that holds {@code __class__}, which {@code super()} reads.
+   */
+  private DlnClass classDef(Stmt.ClassDef c, Scope scope) {
+    DlnClass base = null;
+    if (!c.bases().isEmpty()) {
+      Object b = eval(c.bases().get(0), scope);
+      if (!(b instanceof DlnClass dc)) {
+        throw new DlnException("type error", "a class can only derive from a class, got " + Values.typeName(b),
+            b instanceof ExceptionType ? "exception subclasses are not supported yet; raise ValueError('…') directly" : null,
+            c.bases().get(0).pos());
+      }
+      base = dc;
+    }
+    Scope cell = new Scope(scope);
+    Scope body = new Scope(cell);
+    execBlock(c.body(), body);
+    DlnClass cls = new DlnClass(c.name(), base, body.vars(), c.doc());
+    cell.define("__class__", cls);
+    return cls;
+  }
+
+  /** {@code super()} in a method: the class that defines it and the method's self. */
+  private Object superOf(Expr.Call c, Scope scope) {
+    Object cls = scope.lookup("__class__");
+    Object self = scope.lookup("self");
+    if (!(cls instanceof DlnClass dc) || self == null) {
+      throw new DlnException("runtime error", "super() works only inside a method of a class",
+          "call it in a method whose first parameter is self", c.pos());
+    }
+    return new Super(dc, self);
+  }
+
+  private void execWith(Stmt.With w, int item, Scope scope) {
+    if (item == w.contexts().size()) {
+      execBlock(w.body(), scope);
+      return;
+    }
+    Expr ctxExpr = w.contexts().get(item);
+    Object manager = eval(ctxExpr, scope);
+    Object exit;
+    Object entered;
+    try {
+      entered = call(Attributes.get(manager, "__enter__"), List.of(), Map.of());
+      exit = Attributes.get(manager, "__exit__");
+    } catch (DlnException e) {
+      if (e.kind().equals("attribute error")) {
+        throw new DlnException("type error", Values.typeName(manager) + " is not a context manager",
+            "with needs an object with __enter__ and __exit__ methods", ctxExpr.pos());
+      }
+      throw e.at(ctxExpr.pos());
+    }
+    if (w.targets().get(item) != null) assign(w.targets().get(item), entered, scope);
+    try {
+      execWith(w, item + 1, scope);
+    } catch (ControlFlow cf) {
+      call(exit, List.of(None.NONE, None.NONE, None.NONE), Map.of());
+      throw cf;
+    } catch (RuntimeException | StackOverflowError e) {
+      DlnException error = Failures.located(e, w.pos());
+      if (PythonErrors.uncatchable(error)) throw error;
+      ExceptionValue value = PythonErrors.valueOf(error);
+      Object suppress = call(exit, List.of(value.type(), value, None.NONE), Map.of());
+      if (!Values.truthy(suppress)) throw error;
+      return;
+    }
+    call(exit, List.of(None.NONE, None.NONE, None.NONE), Map.of());
   }
 
   // ------------------------------------------------------------------ try, raise, assert, del
@@ -670,6 +746,9 @@ public final class Interpreter implements Invoker {
   }
 
   private Object call(Expr.Call c, Scope scope) {
+    if (c.callee() instanceof Expr.Name n && n.name().equals("super") && c.args().isEmpty() && scope.lookup("super") == builtins.get("super")) {
+      return superOf(c, scope);
+    }
     Object fn = eval(c.callee(), scope);
     List<Object> positional = new ArrayList<>(c.args().size());
     Map<String, Object> keywords = new LinkedHashMap<>();

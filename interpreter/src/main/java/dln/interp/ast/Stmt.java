@@ -45,4 +45,10 @@ public sealed interface Stmt {
   record Declare(Pos pos, boolean global, List<String> names) implements Stmt {}
 
   record Del(Pos pos, List<Expr> targets) implements Stmt {}
+
+  /** {@code class name(bases):}; bases holds at most one expression (single inheritance). */
+  record ClassDef(Pos pos, String name, List<Expr> bases, List<Stmt> body, String doc) implements Stmt {}
+
+  /** {@code with a as x, b:}; targets.get(i) is null where there is no {@code as}. */
+  record With(Pos pos, List<Expr> contexts, List<Expr> targets, List<Stmt> body) implements Stmt {}
 }

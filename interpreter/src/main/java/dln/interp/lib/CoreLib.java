@@ -138,6 +138,10 @@ public final class CoreLib implements Library {
       Object want = a.get("type");
       List<Object> names = want instanceof Tuple tu ? tu.items() : want instanceof List<?> l ? new ArrayList<>(l) : List.of(want);
       for (Object n : names) {
+        if (n instanceof dln.interp.value.DlnClass dc) {
+          if (a.get("x") instanceof dln.interp.value.DlnObject o && o.cls().isSubclassOf(dc)) return true;
+          continue;
+        }
         if (n instanceof dln.interp.value.ExceptionType et) {
           if (a.get("x") instanceof dln.interp.value.ExceptionValue ev && ev.type().isSubclassOf(et)) return true;
           continue;

@@ -172,17 +172,49 @@ final class AstBuilder {
       return new Stmt.While(pos(c), test(c.test()), block(c.block()));
     }
     if (ctx.try_stmt() != null) return tryStmt(ctx.try_stmt());
+    if (ctx.classdef() != null) {
+      ClassdefContext c = ctx.classdef();
+      List<Expr> bases = new ArrayList<>();
+      for (Expr.Arg a : args(c.arglist())) {
+        if (a.kind() != Expr.ArgKind.POSITIONAL) {
+          throw new DlnException("syntax error", "class bases are plain names here", "write class Name(Base):", a.pos());
+        }
+        bases.add(a.value());
+      }
+      if (bases.size() > 1) {
+        throw new DlnException("syntax error", "a class can have one base class in DLN", "multiple inheritance is not supported",
+            bases.get(1).pos());
+      }
+      List<Stmt> body = block(c.block());
+      return new Stmt.ClassDef(pos(c.NAME().getSymbol()), c.NAME().getText(), bases, body, docOf(body));
+    }
+    if (ctx.with_stmt() != null) {
+      With_stmtContext w = ctx.with_stmt();
+      List<Expr> contexts = new ArrayList<>();
+      List<Expr> targets = new ArrayList<>();
+      for (With_itemContext item : w.with_item()) {
+        contexts.add(test(item.test()));
+        Expr t = item.target() == null ? null : expr(item.target().expr());
+        if (t != null) checkTarget(t, true);
+        targets.add(t);
+      }
+      return new Stmt.With(pos(w), contexts, targets, block(w.block()));
+    }
     FuncdefContext f = ctx.funcdef();
     List<Expr.Param> params = new ArrayList<>();
     if (f.parameters() != null) for (ParameterContext p : f.parameters().parameter()) params.add(param(p));
     checkParams(params);
     List<Stmt> body = block(f.block());
-    String doc = null;
+    return new Stmt.Def(pos(f.NAME().getSymbol()), f.NAME().getText(), params, body, docOf(body));
+  }
+
+  /** A docstring: the body's first statement when it is a string literal. */
+  private static String docOf(List<Stmt> body) {
     if (!body.isEmpty() && body.get(0) instanceof Stmt.ExprStmt es && es.expr() instanceof Expr.Literal l
         && l.value() instanceof String s) {
-      doc = s.strip();
+      return s.strip();
     }
-    return new Stmt.Def(pos(f.NAME().getSymbol()), f.NAME().getText(), params, body, doc);
+    return null;
   }
 
   private Expr.Param param(ParameterContext p) {

@@ -34,6 +34,8 @@ public final class Values {
     if (v instanceof INDArray) return "tensor";
     if (v instanceof Namespace) return "namespace";
     if (v instanceof ExceptionValue e) return e.type().name();
+    if (v instanceof DlnObject o) return o.cls().name();
+    if (v instanceof DlnClass) return "type";
     TypeTable.Type<?> t = TypeTable.typeOf(v);
     if (t != null) return t.name();
     if (v instanceof Callable) return "function";
