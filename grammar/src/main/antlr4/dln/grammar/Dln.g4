@@ -37,6 +37,11 @@ simple_stmt
     | 'continue'                               # continueStmt_
     | 'return' testlist?                       # returnStmt_
     | import_stmt                              # importStmt_
+    | 'raise' (test ('from' test)?)?           # raiseStmt_
+    | 'assert' test (',' test)?                # assertStmt_
+    | 'global' NAME (',' NAME)*                # globalStmt_
+    | 'nonlocal' NAME (',' NAME)*              # nonlocalStmt_
+    | 'del' targetlist                         # delStmt_
     ;
 
 /** Python's imports: the modules are DLN's builtins grouped as keras, numpy, tensorflow... */
@@ -58,7 +63,21 @@ assign_stmt
 
 augassign : '+=' | '-=' | '*=' | '/=' | '//=' | '%=' | '**=' | '@=' ;
 
-compound_stmt : if_stmt | for_stmt | while_stmt | funcdef ;
+compound_stmt : if_stmt | for_stmt | while_stmt | funcdef | try_stmt | classdef | with_stmt ;
+
+/** `class Name(Base):` with methods; one base at most (see ClassStatements in the interpreter). */
+classdef : 'class' NAME ('(' arglist? ')')? ':' block ;
+
+with_stmt : 'with' with_item (',' with_item)* ':' block ;
+with_item : test ('as' target)? ;
+
+/** try/except/else/finally; `except` alone catches every error but Ctrl-C (see TryStatements). */
+try_stmt
+    : 'try' ':' block (except_clause ':' block)+ ('else' ':' block)? ('finally' ':' block)?
+    | 'try' ':' block 'finally' ':' block
+    ;
+
+except_clause : 'except' (test ('as' NAME)?)? ;
 
 if_stmt : 'if' test ':' block ('elif' test ':' block)* ('else' ':' block)? ;
 
@@ -124,6 +143,8 @@ trailer
 atom
     : '(' (testlist)? ')'                      # parenAtom
     | '[' test comp_for ']'                    # listCompAtom
+    | '(' test comp_for ')'                    # genAtom
+    | '{' test ':' test comp_for '}'           # dictCompAtom
     | '[' (test (',' test)* ','?)? ']'         # listAtom
     | '{' (dictentry (',' dictentry)* ','?)? '}' # dictAtom
     | NAME                                     # nameAtom
@@ -148,6 +169,7 @@ arglist : argument (',' argument)* ','? ;
 /** Positional, `k=v`, terse `k v` (as in `Conv2D(128, 5, stride 2)`), and `*xs` / `**kw`. */
 argument
     : NAME '=' test                            # kwArg
+    | test comp_for                            # genArg
     | test                                     # posArg
     | NAME test                                # terseArg
     | '*' test                                 # starArg
@@ -167,7 +189,10 @@ INT : DIGITS | '0' [xX] [0-9a-fA-F_]+ ;
 fragment DIGITS : [0-9] [0-9_]* ;
 fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 
-STRING
+/** A string literal, with Python's prefixes: f'…' is formatted (FStrings), r'…' raw. */
+STRING : STRING_PREFIX? STRING_BODY ;
+fragment STRING_PREFIX : [fFrRbBuU] | [fFrRbB] [fFrRbB] ;
+fragment STRING_BODY
     : '\'' ( '\\' . | ~[\\\r\n'] )* '\''
     | '"' ( '\\' . | ~[\\\r\n"] )* '"'
     | '\'\'\'' .*? '\'\'\''

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 final class Catalog {
   /** Reserved words of the language (from the grammar), highlighted and completed. */
   static final List<String> KEYWORDS = List.of("if", "elif", "else", "for", "in", "while", "def", "return",
-      "pass", "break", "continue", "import", "from", "as", "lambda", "and", "or", "not", "is", "true", "false", "none", "True",
-      "False", "None");
+      "pass", "break", "continue", "lambda", "and", "or", "not", "is", "true", "false", "none", "True",
+      "False", "None", "try", "except", "finally", "raise", "assert", "class", "with", "as", "global", "nonlocal",
+      "del", "import", "from");
 
   /**
    * Values accepted by enum-like parameters, by parameter name, whichever function takes them

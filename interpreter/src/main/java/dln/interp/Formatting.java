@@ -39,45 +39,7 @@ public final class Formatting {
 
   /** Formats one value with a Python format spec such as ".2f", "5d", ">8", ",". */
   public static String spec(Object v, String spec) {
-    if (spec.isEmpty()) return Values.str(v);
-    char last = spec.charAt(spec.length() - 1);
-    String align = "";
-    String rest = spec;
-    if (rest.length() >= 1 && "<>^".indexOf(rest.charAt(0)) >= 0) {
-      align = rest.substring(0, 1);
-      rest = rest.substring(1);
-    }
-    boolean comma = rest.contains(",");
-    rest = rest.replace(",", "");
-    String body;
-    if ("fegdxs%".indexOf(last) >= 0) {
-      String flags = rest.substring(0, rest.length() - 1);
-      if (last == '%') {
-        body = one(flags, 'f', Values.toDouble(number(v)) * 100) + "%";
-      } else {
-        body = one(flags, last, v);
-      }
-    } else {
-      body = Values.str(v);
-      if (!rest.isEmpty()) body = pad(body, Integer.parseInt(rest), align.isEmpty() ? "<" : align);
-      return body;
-    }
-    if (comma && (v instanceof Long)) body = String.format(Locale.ROOT, "%,d", (Long) v);
-    if (!align.isEmpty()) {
-      String w = rest.replaceAll("[^0-9.].*$", "").replaceAll("\\..*$", "");
-      if (!w.isEmpty()) body = pad(body.strip(), Integer.parseInt(w), align);
-    }
-    return body;
-  }
-
-  private static String pad(String s, int width, String align) {
-    if (s.length() >= width) return s;
-    int n = width - s.length();
-    return switch (align) {
-      case ">" -> " ".repeat(n) + s;
-      case "^" -> " ".repeat(n / 2) + s + " ".repeat(n - n / 2);
-      default -> s + " ".repeat(n);
-    };
+    return FormatSpec.format(v, spec);
   }
 
   private static Object number(Object v) {

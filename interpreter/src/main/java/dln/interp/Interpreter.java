@@ -11,6 +11,11 @@ import dln.interp.parse.Parsing;
 import dln.interp.sandbox.ResourceLimits;
 import dln.interp.sandbox.Sandbox;
 import dln.interp.value.Attributes;
+import dln.interp.value.DlnClass;
+import dln.interp.value.ExceptionType;
+import dln.interp.value.Super;
+import dln.interp.value.ExceptionValue;
+import dln.interp.value.PythonErrors;
 import dln.interp.value.Items;
 import dln.interp.value.Iteration;
 import dln.interp.value.None;
@@ -81,6 +86,7 @@ public final class Interpreter implements Invoker {
   public Object run(List<Stmt> program) {
     cancel = false;
     depth = 0;
+    handling.clear();
     Object last = None.NONE;
     for (Stmt s : program) {
       last = None.NONE;
@@ -178,6 +184,13 @@ public final class Interpreter implements Invoker {
     else if (s instanceof Stmt.Continue c) throw new ContinueSignal(c.pos());
     else if (s instanceof Stmt.Import i) imports.run(i, scope);
     else if (s instanceof Stmt.FromImport f) imports.run(f, scope);
+    else if (s instanceof Stmt.Try t) execTry(t, scope);
+    else if (s instanceof Stmt.ClassDef c) scope.define(c.name(), classDef(c, scope));
+    else if (s instanceof Stmt.With w) execWith(w, 0, scope);
+    else if (s instanceof Stmt.Raise r) throw raise(r, scope);
+    else if (s instanceof Stmt.Assert a) execAssert(a, scope);
+    else if (s instanceof Stmt.Declare d) declare(d, scope);
+    else if (s instanceof Stmt.Del d) for (Expr t : d.targets()) delete(t, scope);
     else if (!(s instanceof Stmt.Pass)) throw new IllegalStateException("unknown statement " + s);
   }
 
@@ -188,6 +201,187 @@ public final class Interpreter implements Invoker {
       } catch (DlnException e) {
         throw e.at(s.pos());
       }
+    }
+  }
+
+  // ---------------------------------------------------------------------------- class, with
+
+  /**
+   * Runs a class body in its own scope and makes its variables the class's members. The body's
+   * scope sits inside one that holds {@code __class__}, which {@code super()} reads.
+   */
+  private DlnClass classDef(Stmt.ClassDef c, Scope scope) {
+    DlnClass base = null;
+    if (!c.bases().isEmpty()) {
+      Object b = eval(c.bases().get(0), scope);
+      if (!(b instanceof DlnClass dc)) {
+        throw new DlnException("type error", "a class can only derive from a class, got " + Values.typeName(b),
+            b instanceof ExceptionType ? "exception subclasses are not supported yet; raise ValueError('…') directly" : null,
+            c.bases().get(0).pos());
+      }
+      base = dc;
+    }
+    Scope cell = new Scope(scope);
+    Scope body = new Scope(cell);
+    execBlock(c.body(), body);
+    DlnClass cls = new DlnClass(c.name(), base, body.vars(), c.doc());
+    cell.define("__class__", cls);
+    return cls;
+  }
+
+  /** {@code super()} in a method: the class that defines it and the method's self. */
+  private Object superOf(Expr.Call c, Scope scope) {
+    Object cls = scope.lookup("__class__");
+    Object self = scope.lookup("self");
+    if (!(cls instanceof DlnClass dc) || self == null) {
+      throw new DlnException("runtime error", "super() works only inside a method of a class",
+          "call it in a method whose first parameter is self", c.pos());
+    }
+    return new Super(dc, self);
+  }
+
+  private void execWith(Stmt.With w, int item, Scope scope) {
+    if (item == w.contexts().size()) {
+      execBlock(w.body(), scope);
+      return;
+    }
+    Expr ctxExpr = w.contexts().get(item);
+    Object manager = eval(ctxExpr, scope);
+    Object exit;
+    Object entered;
+    try {
+      entered = call(Attributes.get(manager, "__enter__"), List.of(), Map.of());
+      exit = Attributes.get(manager, "__exit__");
+    } catch (DlnException e) {
+      if (e.kind().equals("attribute error")) {
+        throw new DlnException("type error", Values.typeName(manager) + " is not a context manager",
+            "with needs an object with __enter__ and __exit__ methods", ctxExpr.pos());
+      }
+      throw e.at(ctxExpr.pos());
+    }
+    if (w.targets().get(item) != null) assign(w.targets().get(item), entered, scope);
+    try {
+      execWith(w, item + 1, scope);
+    } catch (ControlFlow cf) {
+      call(exit, List.of(None.NONE, None.NONE, None.NONE), Map.of());
+      throw cf;
+    } catch (RuntimeException | StackOverflowError e) {
+      DlnException error = Failures.located(e, w.pos());
+      if (PythonErrors.uncatchable(error)) throw error;
+      ExceptionValue value = PythonErrors.valueOf(error);
+      Object suppress = call(exit, List.of(value.type(), value, None.NONE), Map.of());
+      if (!Values.truthy(suppress)) throw error;
+      return;
+    }
+    call(exit, List.of(None.NONE, None.NONE, None.NONE), Map.of());
+  }
+
+  // ------------------------------------------------------------------ try, raise, assert, del
+
+  /** The errors being handled, innermost first: what a bare {@code raise} re-raises. */
+  private final ArrayDeque<DlnException> handling = new ArrayDeque<>();
+
+  private void execTry(Stmt.Try t, Scope scope) {
+    try {
+      boolean caught = false;
+      try {
+        execBlock(t.body(), scope);
+      } catch (ControlFlow cf) {
+        throw cf;
+      } catch (RuntimeException | StackOverflowError e) {
+        DlnException error = Failures.located(e, t.pos());
+        if (PythonErrors.uncatchable(error)) throw error;
+        Stmt.Handler h = handlerFor(t.handlers(), error, scope);
+        if (h == null) throw error;
+        caught = true;
+        handling.push(error);
+        try {
+          if (h.name() != null) scope.define(h.name(), PythonErrors.valueOf(error));
+          execBlock(h.body(), scope);
+        } finally {
+          handling.pop();
+        }
+      }
+      if (!caught) execBlock(t.otherwise(), scope);
+    } finally {
+      execBlock(t.finalBody(), scope);
+    }
+  }
+
+  /** The first handler whose class (or tuple of classes) the error is an instance of, or null. */
+  private Stmt.Handler handlerFor(List<Stmt.Handler> handlers, DlnException error, Scope scope) {
+    ExceptionValue value = PythonErrors.valueOf(error);
+    for (Stmt.Handler h : handlers) {
+      if (h.type() == null) return h;
+      Object want = eval(h.type(), scope);
+      List<?> classes = want instanceof Tuple tu ? tu.items() : List.of(want);
+      for (Object c : classes) {
+        if (!(c instanceof ExceptionType et)) {
+          throw new DlnException("type error", "except needs an exception class, got " + Values.typeName(c),
+              "catch a class such as ValueError, TypeError or Exception", h.type().pos());
+        }
+        if (value.type().isSubclassOf(et)) return h;
+      }
+    }
+    return null;
+  }
+
+  private DlnException raise(Stmt.Raise r, Scope scope) {
+    if (r.exception() == null) {
+      if (handling.isEmpty()) {
+        return new DlnException("runtime error", "no active exception to re-raise", "a bare raise belongs in an except block", r.pos());
+      }
+      return handling.peek();
+    }
+    Object v = eval(r.exception(), scope);
+    if (v instanceof ExceptionType et) v = et.call(this, List.of(), Map.of());
+    if (!(v instanceof ExceptionValue ev)) {
+      return new DlnException("type error", "exceptions must derive from BaseException, got " + Values.typeName(v),
+          "raise an exception object, e.g. raise ValueError('units must be positive')", r.exception().pos());
+    }
+    if (r.cause() != null) eval(r.cause(), scope);
+    return new PythonErrors.Raised(ev, r.pos());
+  }
+
+  private void execAssert(Stmt.Assert a, Scope scope) {
+    if (truthy(a.test(), scope)) return;
+    String message = a.message() == null ? "assertion failed" : Values.str(eval(a.message(), scope));
+    throw new DlnException("assertion error", message, null, a.pos());
+  }
+
+  private void declare(Stmt.Declare d, Scope scope) {
+    for (String name : d.names()) {
+      if (d.global()) {
+        scope.declare(name, scope.moduleScope());
+        continue;
+      }
+      Scope owner = scope.enclosingBinding(name);
+      if (owner == null) {
+        throw new DlnException("syntax error", "no binding for nonlocal '" + name + "' found",
+            "nonlocal names a variable of an enclosing function; use global for a module variable", d.pos());
+      }
+      scope.declare(name, owner);
+    }
+  }
+
+  private void delete(Expr target, Scope scope) {
+    if (target instanceof Expr.Name n) {
+      if (!scope.remove(n.name())) {
+        throw new DlnException("name error", "name '" + n.name() + "' is not defined", null, n.pos());
+      }
+    } else if (target instanceof Expr.TupleExpr t) {
+      for (Expr x : t.items()) delete(x, scope);
+    } else if (target instanceof Expr.Index ix) {
+      Object obj = eval(ix.object(), scope);
+      List<Object> subs = subscripts(ix, scope);
+      try {
+        Items.delete(obj, subs);
+      } catch (RuntimeException e) {
+        throw Failures.located(e, ix.pos());
+      }
+    } else {
+      throw new DlnException("type error", "cannot delete this", "del removes names (del x), list items (del xs[0]) "
+          + "and dict entries (del d['k'])", target.pos());
     }
   }
 
@@ -338,6 +532,8 @@ public final class Interpreter implements Invoker {
     if (e instanceof Expr.Conditional c) return truthy(c.test(), scope) ? eval(c.then(), scope) : eval(c.otherwise(), scope);
     if (e instanceof Expr.Lambda l) return function("<lambda>", l.params(), null, l.body(), scope, null, l.pos());
     if (e instanceof Expr.Chain c) return chain(c, scope);
+    if (e instanceof Expr.FString f) return fstring(f, scope);
+    if (e instanceof Expr.DictComp dc) return dictComp(dc, scope);
     if (e instanceof Expr.SliceExpr s) {
       throw new DlnException("syntax error", "a slice (a:b) can only appear inside [ ]", null, s.pos());
     }
@@ -441,6 +637,47 @@ public final class Interpreter implements Invoker {
     return out;
   }
 
+  private Map<Object, Object> dictComp(Expr.DictComp dc, Scope scope) {
+    Scope inner = new Scope(scope);
+    Map<Object, Object> out = new LinkedHashMap<>();
+    Iterator<?> it = iterate(eval(dc.iterable(), scope), dc.iterable().pos());
+    while (it.hasNext()) {
+      checkCancelled();
+      assign(dc.target(), it.next(), inner);
+      if (dc.condition() != null && !truthy(dc.condition(), inner)) continue;
+      Object k = eval(dc.key(), inner);
+      try {
+        out.put(Items.key(k), eval(dc.value(), inner));
+      } catch (DlnException ex) {
+        throw ex.at(dc.key().pos());
+      }
+    }
+    return out;
+  }
+
+  private String fstring(Expr.FString f, Scope scope) {
+    StringBuilder sb = new StringBuilder();
+    for (Expr part : f.parts()) {
+      if (part instanceof Expr.Literal l) {
+        sb.append((String) l.value());
+      } else if (part instanceof Expr.FString nested) {
+        sb.append(fstring(nested, scope));
+      } else {
+        Expr.FormatField field = (Expr.FormatField) part;
+        Object v = eval(field.value(), scope);
+        if (field.conv() == 'r' || field.conv() == 'a') v = Values.repr(v);
+        else if (field.conv() == 's') v = Values.str(v);
+        String spec = field.spec() == null ? "" : fstring((Expr.FString) field.spec(), scope);
+        try {
+          sb.append(Formatting.spec(v, spec));
+        } catch (RuntimeException ex) {
+          throw Failures.located(ex, field.pos());
+        }
+      }
+    }
+    return sb.toString();
+  }
+
   private Map<Object, Object> dict(Expr.DictExpr d, Scope scope) {
     Map<Object, Object> out = new LinkedHashMap<>();
     for (int i = 0; i < d.keys().size(); i++) {
@@ -510,6 +747,9 @@ public final class Interpreter implements Invoker {
   }
 
   private Object call(Expr.Call c, Scope scope) {
+    if (c.callee() instanceof Expr.Name n && n.name().equals("super") && c.args().isEmpty() && scope.lookup("super") == builtins.get("super")) {
+      return superOf(c, scope);
+    }
     Object fn = eval(c.callee(), scope);
     List<Object> positional = new ArrayList<>(c.args().size());
     Map<String, Object> keywords = new LinkedHashMap<>();

@@ -10,11 +10,21 @@ public final class Source {
   private final String name;
   private final String text;
   private final List<String> lines;
+  private final Source shownAs;
 
   public Source(String name, String text) {
+    this(name, text, null);
+  }
+
+  /**
+   * Text parsed in place of part of {@code shownAs} (an f-string's {@code {expression}}), laid out
+   * at the same lines and columns: errors in it point into, and show, the original lines.
+   */
+  public Source(String name, String text, Source shownAs) {
     this.name = name;
     this.text = text;
     this.lines = List.of(LINE_BREAK.split(text, -1));
+    this.shownAs = shownAs;
   }
 
   public String name() {
@@ -27,6 +37,7 @@ public final class Source {
 
   /** The 1-based line, or "" when out of range. */
   public String line(int line) {
+    if (shownAs != null) return shownAs.line(line);
     return line >= 1 && line <= lines.size() ? lines.get(line - 1) : "";
   }
 }

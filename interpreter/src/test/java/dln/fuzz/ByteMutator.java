@@ -19,7 +19,9 @@ final class ByteMutator {
       "99999999999999999999", "1e309", "-1", "0", "2**63", "float('nan')", "tensor(", "zeros(", "randn(", "reshape(",
       ", axis=", ", keepdims=true", "*", "**", "=", "+=", "x", "[:, ", "::-1", "[0]", ".T", ".shape", "print(",
       "range(", "10**9", "[0] * ", "'a' * ", "str(", "int(", "sorted(", "len(", "\u00e9", "\ud83d\ude00", "pass",
-      "; ", ",", "(((((((((("};
+      "; ", ",", "((((((((((", "try:", "except ", "except ValueError as e:", "finally:", "raise ", "assert ",
+      "class C(Callback):", "def __init__(self", "self.", "super().", "with ", " as ", "f'{", "f\"{x:.2f}\"", "!r}", "global ",
+      "nonlocal ", "del ", " for v in "};
 
   /** Inputs stop growing here: size is not what this fuzzer looks for (HostileInputTest is). */
   static final int MAX_BYTES = 64 * 1024;

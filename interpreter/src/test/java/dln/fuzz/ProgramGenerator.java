@@ -106,7 +106,7 @@ final class ProgramGenerator {
 
   private void stmt(int level) {
     budget--;
-    int k = r.nextInt(level > 3 || budget < 0 ? 6 : 12);
+    int k = r.nextInt(level > 3 || budget < 0 ? 6 : 15);
     switch (k) {
       case 0, 1, 2 -> line(level, simple());
       case 3 -> line(level, "print(" + expr(2) + ")");
@@ -157,12 +157,57 @@ final class ProgramGenerator {
         if (r.nextInt(4) == 0) line(level + 1, r.nextBoolean() ? "break" : "continue");
       }
       case 9, 10 -> funcdef(level);
+      case 12 -> tryStmt(level);
+      case 13 -> classdef(level);
+      case 14 -> line(level, pick(new String[] {"raise ValueError(" + expr(1) + ")", "assert " + expr(2) + ", 'why'",
+          "del " + pick(VARS), "global g" + r.nextInt(2), "raise"}));
       default -> {
         indent(level);
         out.append(r.nextBoolean() ? "for q in " + list(1) + ": " : "if " + expr(1) + ": ");
         out.append(simple()).append('\n');
       }
     }
+  }
+
+  /** try/except/else/finally with Python's exception names (issue 16). */
+  private void tryStmt(int level) {
+    indent(level);
+    out.append("try:");
+    block(level);
+    int handlers = r.nextInt(3);
+    for (int i = 0; i < handlers; i++) {
+      indent(level);
+      out.append("except ").append(pick(new String[] {"ValueError", "(TypeError, IndexError)", "Exception as e", "ZeroDivisionError as e",
+          "NameError", "5"})).append(':');
+      block(level);
+    }
+    if (handlers > 0 && r.nextBoolean()) {
+      indent(level);
+      out.append("except:");
+      block(level);
+    }
+    if (handlers > 0 && r.nextInt(3) == 0) {
+      indent(level);
+      out.append("else:");
+      block(level);
+    }
+    if (handlers == 0 || r.nextBoolean()) {
+      indent(level);
+      out.append("finally:");
+      block(level);
+    }
+  }
+
+  /** A class with __init__, a method and maybe a base, then an instance and a method call. */
+  private void classdef(int level) {
+    String name = "C" + r.nextInt(3);
+    line(level, "class " + name + (r.nextBoolean() ? "(" + pick(new String[] {"C0", "Callback", "object", "ValueError"}) + ")" : "") + ":");
+    line(level + 1, "k = " + expr(1));
+    line(level + 1, "def __init__(self, a=" + expr(1) + "):");
+    line(level + 2, r.nextBoolean() ? "self.a = a" : "super().__init__()");
+    line(level + 1, "def m(self, b):");
+    line(level + 2, "return " + pick(new String[] {"self.a", "self.k", "b", "self.missing"}) + " " + pick(BINOPS) + " " + expr(1));
+    line(level, "o = " + name + "(" + (r.nextBoolean() ? expr(1) : "") + "); o.m(" + expr(1) + ")");
   }
 
   private void funcdef(int level) {
@@ -234,7 +279,7 @@ final class ProgramGenerator {
   private String expr(int depth) {
     budget--;
     if (depth <= 0 || budget < -50) return atom();
-    return switch (r.nextInt(22)) {
+    return switch (r.nextInt(25)) {
       case 0, 1, 2 -> atom();
       case 3, 4 -> operand(depth - 1) + " " + pick(BINOPS) + " " + operand(depth - 1);
       case 5 -> "(" + operand(depth - 1) + " " + pick(CMPOPS) + " " + operand(depth - 1)
@@ -253,6 +298,10 @@ final class ProgramGenerator {
       case 18 -> operand(depth - 1) + "." + pick(ATTRS) + (r.nextBoolean() ? "(" + args(null, List.of(), 0) + ")" : "");
       case 19 -> "(" + operand(depth - 1) + " -> " + (r.nextBoolean() ? pick(builtins).name() : "(lambda v: " + expr(depth - 1) + ")") + ")";
       case 20 -> tensor();
+      case 21 -> "f\"" + pick(new String[] {"{", "{{", "}}", "x "}) + "{" + expr(depth - 1) + pick(new String[] {"", "!r", ":.2f", ":>8", ":,", ":{3}",
+          ":%", "=", ":q"}) + "}\"";
+      case 22 -> "sum(" + expr(depth - 1) + " for v in " + list(depth - 1) + (r.nextBoolean() ? " if v" : "") + ")";
+      case 23 -> "{v: " + expr(depth - 1) + " for v in " + list(depth - 1) + "}";
       default -> "(" + expr(depth - 1) + ")";
     };
   }

@@ -60,4 +60,16 @@ public sealed interface Expr {
   record Param(Pos pos, String name, Expr dflt, ParamKind kind) {}
 
   enum ParamKind { NORMAL, VARARGS, VARKW }
+
+  /** {@code {key: value for target in iterable if condition}}; condition may be null. */
+  record DictComp(Pos pos, Expr key, Expr value, Expr target, Expr iterable, Expr condition) implements Expr {}
+
+  /** An f-string: its parts are string {@link Literal}s and {@link FormatField}s, joined in order. */
+  record FString(Pos pos, List<Expr> parts) implements Expr {}
+
+  /**
+   * One {@code {value!conv:spec}} of an f-string. conv is 0, 'r', 's' or 'a'; spec is an FString
+   * (it may hold fields itself, as in {@code {x:{width}}}) or null.
+   */
+  record FormatField(Pos pos, Expr value, char conv, Expr spec) implements Expr {}
 }

@@ -38,4 +38,26 @@ public sealed interface Stmt {
 
   /** One imported name: a dotted module path or a member, the name it is bound to (null: none given), its place. */
   record ImportedName(Pos pos, String name, String alias) {}
+
+  /** try/except/else/finally; handlers, otherwise and finalBody may be empty. */
+  record Try(Pos pos, List<Stmt> body, List<Handler> handlers, List<Stmt> otherwise, List<Stmt> finalBody) implements Stmt {}
+
+  /** {@code except [type [as name]]:}; type and name may be null. */
+  record Handler(Pos pos, Expr type, String name, List<Stmt> body) {}
+
+  /** {@code raise [exception [from cause]]}; a bare raise (exception null) re-raises. */
+  record Raise(Pos pos, Expr exception, Expr cause) implements Stmt {}
+
+  record Assert(Pos pos, Expr test, Expr message) implements Stmt {}
+
+  /** {@code global a, b} (global true) or {@code nonlocal a, b}. */
+  record Declare(Pos pos, boolean global, List<String> names) implements Stmt {}
+
+  record Del(Pos pos, List<Expr> targets) implements Stmt {}
+
+  /** {@code class name(bases):}; bases holds at most one expression (single inheritance). */
+  record ClassDef(Pos pos, String name, List<Expr> bases, List<Stmt> body, String doc) implements Stmt {}
+
+  /** {@code with a as x, b:}; targets.get(i) is null where there is no {@code as}. */
+  record With(Pos pos, List<Expr> contexts, List<Expr> targets, List<Stmt> body) implements Stmt {}
 }

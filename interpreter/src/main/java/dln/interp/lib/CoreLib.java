@@ -39,7 +39,7 @@ public final class CoreLib implements Library {
 
   /** Output: print. */
   private static void printing(Globals g) {
-    g.def("print", "*values, sep?, end?", "Prints values separated by spaces.\nExample: print('loss', 0.25)", a -> {
+    g.def("print", "*values, sep?, end?, flush?", "Prints values separated by sep (a space) and then end (a newline); output is always flushed.\nExample: print('loss', 0.25, sep=': ')", a -> {
       String sep = a.string("sep", " ");
       String end = a.string("end", "\n");
       StringBuilder sb = new StringBuilder();
@@ -139,6 +139,14 @@ public final class CoreLib implements Library {
       Object want = a.get("type");
       List<Object> names = want instanceof Tuple tu ? tu.items() : want instanceof List<?> l ? new ArrayList<>(l) : List.of(want);
       for (Object n : names) {
+        if (n instanceof dln.interp.value.DlnClass dc) {
+          if (a.get("x") instanceof dln.interp.value.DlnObject o && o.cls().isSubclassOf(dc)) return true;
+          continue;
+        }
+        if (n instanceof dln.interp.value.ExceptionType et) {
+          if (a.get("x") instanceof dln.interp.value.ExceptionValue ev && ev.type().isSubclassOf(et)) return true;
+          continue;
+        }
         String s = n instanceof Callable c ? c.name() : Values.str(n);
         if (s.equals(t) || (s.equals("str") && t.equals("string"))) return true;
       }

@@ -11,6 +11,7 @@ public final class Libraries {
 
   public static final List<Library> ALL = List.of(
       new CoreLib(),
+      new ErrorsLib(),
       new TensorLib(),
       new DataLib(),
       new AutodiffLib(),

@@ -11,6 +11,8 @@ import dln.runtime.train.Adadelta;
 import dln.runtime.train.Adagrad;
 import dln.runtime.train.Adam;
 import dln.runtime.train.AdamW;
+import dln.interp.value.DlnClass;
+import dln.interp.value.DlnObject;
 import dln.runtime.train.Callback;
 import dln.runtime.train.CosineDecay;
 import dln.runtime.train.EarlyStopping;
@@ -116,6 +118,10 @@ final class ModelTrainingLib implements Library {
           Invoker invoker = a.invoker();
           return new LearningRateScheduler((epoch, lr) -> Values.toDouble(invoker.call(s, (long) epoch, lr)));
         });
+    g.set("Callback", CALLBACK, "The base class of custom callbacks: subclass it and define on_epoch_end(self, epoch, logs), "
+        + "on_epoch_begin, on_train_begin, on_train_end or on_batch_end; self.model is the model being trained; "
+        + "self.model.stop_training = true is not supported, raise an error to stop.\n"
+        + "Example: class Show(Callback):\n    def on_epoch_end(self, epoch, logs):\n        print(epoch, logs['loss'])");
     g.def("LambdaCallback", "on_epoch_end",
         "A callback calling on_epoch_end(epoch, logs) after each epoch.\nExample: LambdaCallback(lambda e, logs: print(e, logs['loss']))",
         a -> userCallback(a.invoker(), a.get("on_epoch_end")));
@@ -154,6 +160,52 @@ final class ModelTrainingLib implements Library {
     invoker.call(save, path);
   }
 
+  /** The builtin base class {@code Callback}: its hooks do nothing until a subclass overrides them. */
+  static final DlnClass CALLBACK = new DlnClass("Callback", null, hooks(), null);
+
+  private static Map<String, Object> hooks() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String h : List.of("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_batch_end")) {
+      m.put(h, new DlnObject.NoOp(h));
+    }
+    return m;
+  }
+
+  /** A {@code class C(Callback)} instance as a runtime callback: each hook calls the method C defines. */
+  static Callback objectCallback(Invoker invoker, DlnObject obj) {
+    return new Callback() {
+      @Override
+      public void onTrainBegin(dln.runtime.train.TrainingContext context) {
+        obj.attrs().put("model", context.model());
+        obj.callIfDefined(invoker, "on_train_begin", List.of(new LinkedHashMap<>()));
+      }
+
+      @Override
+      public void onEpochBegin(int epoch, dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_epoch_begin", List.of((long) epoch, new LinkedHashMap<>()));
+      }
+
+      @Override
+      public void onEpochEnd(int epoch, Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_epoch_end", List.of((long) epoch, logsDict(logs)));
+      }
+
+      @Override
+      public void onBatchEnd(int batch, Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_batch_end", List.of((long) batch, logsDict(logs)));
+      }
+
+      @Override
+      public void onTrainEnd(dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_train_end", List.of(new LinkedHashMap<>()));
+      }
+    };
+  }
+
+  private static Map<Object, Object> logsDict(Map<String, Double> logs) {
+    return new LinkedHashMap<>(logs);
+  }
+
   /** A DLN function called after each epoch with (epoch, logs dict), Keras-style. */
   static Callback userCallback(Invoker invoker, Object fn) {
     if (TypeTable.callable(fn) == null) {
@@ -186,6 +238,7 @@ final class ModelTrainingLib implements Library {
     List<Callback> out = new ArrayList<>();
     for (Object o : items) {
       if (o instanceof Callback c) out.add(c);
+      else if (o instanceof DlnObject obj && obj.cls().isSubclassOf(CALLBACK)) out.add(objectCallback(invoker, obj));
       else if (o instanceof dln.stdlib.plot.LivePlot lp) out.add(livePlotCallback(lp));
       else if (o instanceof Callable || TypeTable.callable(o) != null) out.add(userCallback(invoker, o));
       else throw DlnException.type("callbacks must be callback objects or functions, got " + Values.typeName(o));

@@ -63,6 +63,20 @@ final class AstBuilder {
       return new Stmt.Return(p, r.testlist() == null ? null : testlist(r.testlist()));
     }
     if (ctx instanceof ImportStmt_Context i) return importStmt(i.import_stmt());
+    if (ctx instanceof RaiseStmt_Context r) {
+      return new Stmt.Raise(p, r.test().isEmpty() ? null : test(r.test(0)), r.test().size() > 1 ? test(r.test(1)) : null);
+    }
+    if (ctx instanceof AssertStmt_Context a) {
+      return new Stmt.Assert(p, test(a.test(0)), a.test().size() > 1 ? test(a.test(1)) : null);
+    }
+    if (ctx instanceof GlobalStmt_Context g) return new Stmt.Declare(p, true, names(g.NAME()));
+    if (ctx instanceof NonlocalStmt_Context n) return new Stmt.Declare(p, false, names(n.NAME()));
+    if (ctx instanceof DelStmt_Context d) {
+      Expr t = targetlist(d.targetlist());
+      List<Expr> targets = t instanceof Expr.TupleExpr tu && !(d.targetlist().target().size() == 1) ? tu.items() : List.of(t);
+      for (Expr x : targets) checkTarget(x, false);
+      return new Stmt.Del(p, targets);
+    }
     Assign_stmtContext a = ((AssignStmt_Context) ctx).assign_stmt();
     if (a instanceof ExprStmtContext e) return new Stmt.ExprStmt(p, testlist(e.testlist()));
     if (a instanceof AugAssignContext aug) {
@@ -95,6 +109,44 @@ final class AstBuilder {
       names.add(new Stmt.ImportedName(pos(n), n.NAME(0).getText(), n.NAME().size() > 1 ? n.NAME(1).getText() : null));
     }
     return new Stmt.FromImport(pos(f.dotted_name()), f.dotted_name().getText(), names);
+  }
+
+  private static List<String> names(List<TerminalNode> nodes) {
+    List<String> out = new ArrayList<>();
+    for (TerminalNode n : nodes) out.add(n.getText());
+    return out;
+  }
+
+  private Stmt tryStmt(Try_stmtContext c) {
+    // Children in order: 'try' ':' block, then (except_clause ':' block)*, ['else' ':' block], ['finally' ':' block].
+    List<Stmt> body = null;
+    List<Stmt.Handler> handlers = new ArrayList<>();
+    List<Stmt> otherwise = List.of();
+    List<Stmt> finalBody = List.of();
+    for (int k = 0; k < c.getChildCount(); k++) {
+      ParseTree head = c.getChild(k);
+      if (!(head instanceof Except_clauseContext) && !(head instanceof TerminalNode)) continue;
+      if (head instanceof TerminalNode tn && tn.getText().equals(":")) continue;
+      List<Stmt> block = block((BlockContext) c.getChild(k + 2));
+      if (head instanceof Except_clauseContext ex) {
+        Expr type = ex.test() == null ? null : test(ex.test());
+        handlers.add(new Stmt.Handler(pos(ex), type, ex.NAME() == null ? null : ex.NAME().getText(), block));
+      } else {
+        switch (head.getText()) {
+          case "try" -> body = block;
+          case "else" -> otherwise = block;
+          default -> finalBody = block;
+        }
+      }
+      k += 2;
+    }
+    for (int k = 0; k < handlers.size() - 1; k++) {
+      if (handlers.get(k).type() == null) {
+        throw new DlnException("syntax error", "default 'except:' must be last", "move the bare except: after the others",
+            handlers.get(k).pos());
+      }
+    }
+    return new Stmt.Try(pos(c), body, handlers, otherwise, finalBody);
   }
 
   /** Only names, attributes, indexes and (for plain =) tuples/lists of targets can be assigned. */
@@ -135,17 +187,50 @@ final class AstBuilder {
       While_stmtContext c = ctx.while_stmt();
       return new Stmt.While(pos(c), test(c.test()), block(c.block()));
     }
+    if (ctx.try_stmt() != null) return tryStmt(ctx.try_stmt());
+    if (ctx.classdef() != null) {
+      ClassdefContext c = ctx.classdef();
+      List<Expr> bases = new ArrayList<>();
+      for (Expr.Arg a : args(c.arglist())) {
+        if (a.kind() != Expr.ArgKind.POSITIONAL) {
+          throw new DlnException("syntax error", "class bases are plain names here", "write class Name(Base):", a.pos());
+        }
+        bases.add(a.value());
+      }
+      if (bases.size() > 1) {
+        throw new DlnException("syntax error", "a class can have one base class in DLN", "multiple inheritance is not supported",
+            bases.get(1).pos());
+      }
+      List<Stmt> body = block(c.block());
+      return new Stmt.ClassDef(pos(c.NAME().getSymbol()), c.NAME().getText(), bases, body, docOf(body));
+    }
+    if (ctx.with_stmt() != null) {
+      With_stmtContext w = ctx.with_stmt();
+      List<Expr> contexts = new ArrayList<>();
+      List<Expr> targets = new ArrayList<>();
+      for (With_itemContext item : w.with_item()) {
+        contexts.add(test(item.test()));
+        Expr t = item.target() == null ? null : expr(item.target().expr());
+        if (t != null) checkTarget(t, true);
+        targets.add(t);
+      }
+      return new Stmt.With(pos(w), contexts, targets, block(w.block()));
+    }
     FuncdefContext f = ctx.funcdef();
     List<Expr.Param> params = new ArrayList<>();
     if (f.parameters() != null) for (ParameterContext p : f.parameters().parameter()) params.add(param(p));
     checkParams(params);
     List<Stmt> body = block(f.block());
-    String doc = null;
+    return new Stmt.Def(pos(f.NAME().getSymbol()), f.NAME().getText(), params, body, docOf(body));
+  }
+
+  /** A docstring: the body's first statement when it is a string literal. */
+  private static String docOf(List<Stmt> body) {
     if (!body.isEmpty() && body.get(0) instanceof Stmt.ExprStmt es && es.expr() instanceof Expr.Literal l
         && l.value() instanceof String s) {
-      doc = s.strip();
+      return s.strip();
     }
-    return new Stmt.Def(pos(f.NAME().getSymbol()), f.NAME().getText(), params, body, doc);
+    return null;
   }
 
   private Expr.Param param(ParameterContext p) {
@@ -324,7 +409,9 @@ final class AstBuilder {
     boolean seenKeyword = false;
     for (ArgumentContext a : ctx.argument()) {
       Expr.Arg arg;
-      if (a instanceof KwArgContext k) {
+      if (a instanceof GenArgContext g) {
+        arg = new Expr.Arg(pos(g), Expr.ArgKind.POSITIONAL, null, comprehension(pos(g), test(g.test()), g.comp_for()));
+      } else if (a instanceof KwArgContext k) {
         arg = new Expr.Arg(pos(k), Expr.ArgKind.KEYWORD, k.NAME().getText(), test(k.test()));
       } else if (a instanceof TerseArgContext k) {
         arg = new Expr.Arg(pos(k), Expr.ArgKind.KEYWORD, k.NAME().getText(), test(k.test()));
@@ -355,16 +442,14 @@ final class AstBuilder {
     if (ctx instanceof FalseAtomContext) return new Expr.Literal(p, Boolean.FALSE);
     if (ctx instanceof NoneAtomContext) return new Expr.Literal(p, dln.interp.value.None.NONE);
     if (ctx instanceof StringAtomContext s) {
-      StringBuilder sb = new StringBuilder();
-      for (TerminalNode t : s.STRING()) sb.append(Strings.unescape(t.getText(), pos(t.getSymbol())));
-      return new Expr.Literal(p, sb.toString());
+      return strings(p, s.STRING());
     }
-    if (ctx instanceof ListCompAtomContext lc) {
-      Comp_forContext cf = lc.comp_for();
-      Expr target = targetlist(cf.targetlist());
-      checkTarget(target, true);
-      Expr cond = cf.or_test().size() > 1 ? or(cf.or_test(1)) : null;
-      return new Expr.ListComp(p, test(lc.test()), target, or(cf.or_test(0)), cond);
+    if (ctx instanceof ListCompAtomContext lc) return comprehension(p, test(lc.test()), lc.comp_for());
+    // A generator expression is evaluated eagerly, as a list: sum(x for x in xs) reads it once.
+    if (ctx instanceof GenAtomContext g) return comprehension(p, test(g.test()), g.comp_for());
+    if (ctx instanceof DictCompAtomContext dc) {
+      Expr.ListComp loop = comprehension(p, test(dc.test(1)), dc.comp_for());
+      return new Expr.DictComp(p, test(dc.test(0)), loop.element(), loop.target(), loop.iterable(), loop.condition());
     }
     if (ctx instanceof ListAtomContext l) {
       List<Expr> items = new ArrayList<>();
@@ -385,6 +470,42 @@ final class AstBuilder {
     Expr inner = testlist(par.testlist());
     if (inner instanceof Expr.TupleExpr t) return new Expr.TupleExpr(p, t.items());
     return inner;
+  }
+
+  private Expr.ListComp comprehension(Pos p, Expr element, Comp_forContext cf) {
+    Expr target = targetlist(cf.targetlist());
+    checkTarget(target, true);
+    Expr cond = cf.or_test().size() > 1 ? or(cf.or_test(1)) : null;
+    return new Expr.ListComp(p, element, target, or(cf.or_test(0)), cond);
+  }
+
+  /** Adjacent literals concatenate; an f-string among them makes the whole an FString. */
+  private Expr strings(Pos p, List<TerminalNode> tokens) {
+    List<Expr> parts = new ArrayList<>();
+    boolean formatted = false;
+    for (TerminalNode t : tokens) {
+      String text = t.getText();
+      String prefix = Strings.prefix(text);
+      Pos at = pos(t.getSymbol());
+      if (prefix.contains("f")) {
+        formatted = true;
+        parts.addAll(FStrings.parse(source, text, at).parts());
+      } else {
+        String lit = text.substring(prefix.length());
+        parts.add(new Expr.Literal(at, prefix.contains("r") ? lit.substring(quoteLength(lit), lit.length() - quoteLength(lit))
+            : Strings.unescape(lit, at)));
+      }
+    }
+    if (!formatted) {
+      StringBuilder sb = new StringBuilder();
+      for (Expr e : parts) sb.append((String) ((Expr.Literal) e).value());
+      return new Expr.Literal(p, sb.toString());
+    }
+    return new Expr.FString(p, parts);
+  }
+
+  private static int quoteLength(String lit) {
+    return lit.startsWith("'''") || lit.startsWith("\"\"\"") ? 3 : 1;
   }
 
   private static Long parseInt(String text, Pos p) {

@@ -11,6 +11,18 @@ final class Strings {
     String body;
     if (literal.startsWith("'''") || literal.startsWith("\"\"\"")) body = literal.substring(3, literal.length() - 3);
     else body = literal.substring(1, literal.length() - 1);
+    return unescapeBody(body, pos);
+  }
+
+  /** Quote and prefix characters of a string token: r'…' is raw, f'…' formatted. */
+  static String prefix(String token) {
+    int i = 0;
+    while (i < token.length() && token.charAt(i) != '\'' && token.charAt(i) != '"') i++;
+    return token.substring(0, i).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The text between the quotes of an unprefixed literal, with its escapes applied. */
+  static String unescapeBody(String body, Pos pos) {
     StringBuilder sb = new StringBuilder(body.length());
     for (int i = 0; i < body.length(); i++) {
       char c = body.charAt(i);

@@ -22,6 +22,23 @@ public final class Attributes {
       throw new DlnException("attribute error", ns.name() + " has no member '" + name + "'",
           close != null ? "did you mean '" + ns.name() + "." + close + "'?" : null, null);
     }
+    if (obj instanceof DlnObject o) {
+      Object v = o.get(name);
+      if (v != null) return v;
+      throw new DlnException("attribute error", "'" + o.cls().name() + "' object has no attribute '" + name + "'",
+          didYouMean(name, names(o)), null);
+    }
+    if (obj instanceof DlnClass c) {
+      Object v = name.equals("__name__") ? c.name() : c.find(name);
+      if (v != null) return v;
+      throw new DlnException("attribute error", "class '" + c.name() + "' has no attribute '" + name + "'",
+          didYouMean(name, c.memberNames()), null);
+    }
+    if (obj instanceof Super s) {
+      Object v = s.get(name);
+      if (v != null) return v;
+      throw new DlnException("attribute error", "'super' object has no attribute '" + name + "'", null, null);
+    }
     Object v = TypeTable.getAttr(obj, name);
     if (v != null) return v;
     throw new DlnException("attribute error", Values.typeName(obj) + " has no attribute '" + name + "'",
@@ -30,10 +47,24 @@ public final class Attributes {
 
   /** Sets a writable attribute; a "type error" when the value has no such writable attribute. */
   public static void set(Object obj, String name, Object value) {
+    if (obj instanceof DlnObject o) {
+      o.attrs().put(name, value);
+      return;
+    }
+    if (obj instanceof DlnClass c) {
+      c.setMember(name, value);
+      return;
+    }
     if (obj instanceof Namespace || !TypeTable.setAttr(obj, name, value)) {
       String hint = obj instanceof Namespace ? null : didYouMean(name, TypeTable.setterNames(obj));
       throw new DlnException("type error", "cannot set attribute '" + name + "' of " + Values.typeName(obj), hint, null);
     }
+  }
+
+  private static java.util.List<String> names(DlnObject o) {
+    java.util.List<String> out = new java.util.ArrayList<>(o.attrs().keySet());
+    out.addAll(o.cls().memberNames());
+    return out;
   }
 
   private static String didYouMean(String name, Collection<String> known) {

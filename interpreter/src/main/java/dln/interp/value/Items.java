@@ -74,6 +74,40 @@ public final class Items {
     return k;
   }
 
+  /** {@code del obj[sub]}: removes a list item, a slice of a list, or a dict entry. */
+  @SuppressWarnings("unchecked")
+  public static void delete(Object obj, List<Object> subs) {
+    if (subs.size() != 1) throw DlnException.type("del takes one index, got " + subs.size());
+    Object sub = subs.get(0);
+    if (obj instanceof List<?> l) {
+      List<Object> list = (List<Object>) l;
+      if (sub instanceof Slice s) {
+        List<Object> keep = new java.util.ArrayList<>(list);
+        java.util.Set<Integer> drop = new java.util.HashSet<>();
+        for (int i : sliceIndexes(list.size(), s)) drop.add(i);
+        list.clear();
+        for (int i = 0; i < keep.size(); i++) if (!drop.contains(i)) list.add(keep.get(i));
+      } else {
+        list.remove(index(sub, list.size()));
+      }
+    } else if (obj instanceof Map<?, ?> m) {
+      Object k = key(sub);
+      if (!m.containsKey(k)) throw new DlnException("key error", "key " + Values.repr(sub) + " is not in the dict");
+      m.remove(k);
+    } else {
+      throw DlnException.type("cannot delete items of a " + Values.typeName(obj)
+          + (obj instanceof Tuple || obj instanceof String ? " (it cannot change)" : ""));
+    }
+  }
+
+  private static List<Integer> sliceIndexes(int n, Slice s) {
+    List<Object> positions = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) positions.add((long) i);
+    List<Integer> out = new java.util.ArrayList<>();
+    for (Object o : slice(positions, s)) out.add(((Long) o).intValue());
+    return out;
+  }
+
   /** A Python index (negative counts from the end) checked against {@code size}. */
   public static int index(Object k, int size) {
     if (!(k instanceof Long) && !(k instanceof Boolean)) {

@@ -33,6 +33,9 @@ public final class Values {
     if (v instanceof Map) return "dict";
     if (v instanceof INDArray) return "tensor";
     if (v instanceof Namespace) return "namespace";
+    if (v instanceof ExceptionValue e) return e.type().name();
+    if (v instanceof DlnObject o) return o.cls().name();
+    if (v instanceof DlnClass) return "type";
     TypeTable.Type<?> t = TypeTable.typeOf(v);
     if (t != null) return t.name();
     if (v instanceof Callable) return "function";
@@ -61,6 +64,7 @@ public final class Values {
   /** print() form: strings without quotes. */
   public static String str(Object v) {
     if (v instanceof String s) return s;
+    if (v instanceof ExceptionValue e) return e.message();
     return repr(v);
   }
 

@@ -1,0 +1,68 @@
+package dln.interp.value;
+
+import dln.interp.call.Callable;
+import dln.interp.call.Invoker;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An instance of a {@link DlnClass}: its own attributes, then its class's members. */
+public final class DlnObject {
+  private final DlnClass cls;
+  private final Map<String, Object> attrs = new LinkedHashMap<>();
+
+  DlnObject(DlnClass cls) {
+    this.cls = cls;
+  }
+
+  public DlnClass cls() {
+    return cls;
+  }
+
+  public Map<String, Object> attrs() {
+    return attrs;
+  }
+
+  /** An attribute of the instance, else a member of the class (methods bound to this object); null if none. */
+  public Object get(String name) {
+    Object v = attrs.get(name);
+    if (v != null) return v;
+    Object m = cls.find(name);
+    return m == null ? null : bind(this, m);
+  }
+
+  /** A class member as seen from {@code self}: functions become methods with self bound first. */
+  public static Object bind(Object self, Object member) {
+    if (!(member instanceof Callable fn) || member instanceof DlnClass || member instanceof ExceptionType) return member;
+    return new Callable() {
+      @Override
+      public String name() {
+        return fn.name();
+      }
+
+      @Override
+      public Object call(Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
+        List<Object> args = new ArrayList<>(positional.size() + 1);
+        args.add(self);
+        args.addAll(positional);
+        return fn.call(invoker, args, keywords);
+      }
+    };
+  }
+
+  /** Calls a method if the class defines one other than the builtin base's; returns null if none. */
+  public Object callIfDefined(Invoker invoker, String method, List<Object> args) {
+    Object m = cls.find(method);
+    if (m == null || m instanceof NoOp) return null;
+    return ((Callable) bind(this, m)).call(invoker, args, Map.of());
+  }
+
+  /** A method of a builtin base class that does nothing (Callback.on_epoch_end, object.__init__…). */
+  public record NoOp(String name) implements Callable {
+    @Override
+    public Object call(Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
+      return None.NONE;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dln.interp.value;
+
+import dln.interp.DlnException;
+import dln.interp.Pos;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Python's exception classes and how DLN's error kinds map onto them, so that pasted code can
+ * write {@code except ValueError}: a shape error is a ValueError (as in Keras), an argument error a
+ * TypeError, a file error an OSError. Ctrl-C and a host's time limit ("interrupted") are never
+ * caught by a handler, so a session can always be stopped.
+ */
+public final class PythonErrors {
+  private static final Map<String, ExceptionType> TYPES = new LinkedHashMap<>();
+  private static final Map<String, String> KIND_TO_TYPE = new LinkedHashMap<>();
+
+  static {
+    ExceptionType base = add("BaseException", null, "The root of all exception classes.");
+    ExceptionType exc = add("Exception", base, "The base of every catchable error: except Exception catches all of DLN's errors but Ctrl-C.");
+    add("KeyboardInterrupt", base, "Ctrl-C or the host cancelled; no handler catches it in DLN.");
+    ExceptionType arith = add("ArithmeticError", exc, "Base of ZeroDivisionError and OverflowError.");
+    add("ZeroDivisionError", arith, "Division or modulo by zero.");
+    add("OverflowError", arith, "A number too large (DLN's integer overflow).");
+    ExceptionType lookup = add("LookupError", exc, "Base of IndexError and KeyError.");
+    add("IndexError", lookup, "An index out of range.");
+    add("KeyError", lookup, "A missing dict key.");
+    add("ValueError", exc, "A value of the right type but wrong content; DLN's shape errors are ValueErrors, as in Keras.");
+    add("TypeError", exc, "An operation on the wrong type, or a call with wrong arguments.");
+    add("NameError", exc, "An undefined name.");
+    add("AttributeError", exc, "A missing attribute.");
+    add("AssertionError", exc, "An assert statement failed.");
+    ExceptionType runtime = add("RuntimeError", exc, "An error of no other kind (training failures among them).");
+    add("RecursionError", runtime, "Maximum recursion depth exceeded.");
+    add("NotImplementedError", runtime, "Raised by methods meant to be overridden.");
+    ExceptionType os = add("OSError", exc, "A file could not be read or written.");
+    add("FileNotFoundError", os, "A file that does not exist.");
+    add("PermissionError", os, "The sandbox refused a file.");
+    add("MemoryError", exc, "Out of memory.");
+    add("SyntaxError", exc, "A statement used where it cannot be (break outside a loop…).");
+    add("StopIteration", exc, "An iterator has no further items.");
+
+    kind("value error", "ValueError");
+    kind("shape error", "ValueError");
+    kind("type error", "TypeError");
+    kind("argument error", "TypeError");
+    kind("name error", "NameError");
+    kind("index error", "IndexError");
+    kind("key error", "KeyError");
+    kind("attribute error", "AttributeError");
+    kind("zero division error", "ZeroDivisionError");
+    kind("overflow error", "OverflowError");
+    kind("recursion error", "RecursionError");
+    kind("memory error", "MemoryError");
+    kind("file error", "OSError");
+    kind("sandbox error", "PermissionError");
+    kind("syntax error", "SyntaxError");
+    kind("assertion error", "AssertionError");
+    kind("interrupted", "KeyboardInterrupt");
+    kind("error", "Exception");
+  }
+
+  private PythonErrors() {}
+
+  private static ExceptionType add(String name, ExceptionType parent, String doc) {
+    ExceptionType t = new ExceptionType(name, parent, doc);
+    TYPES.put(name, t);
+    return t;
+  }
+
+  private static void kind(String kind, String type) {
+    KIND_TO_TYPE.put(kind, type);
+  }
+
+  /** Every class by name, for the builtins. */
+  public static Map<String, ExceptionType> types() {
+    return TYPES;
+  }
+
+  /** The class a DLN error kind is caught as; RuntimeError for kinds with no closer match. */
+  public static ExceptionType typeOfKind(String kind) {
+    String name = KIND_TO_TYPE.get(kind);
+    return TYPES.get(name == null ? "RuntimeError" : name);
+  }
+
+  /** The DLN kind shown when a raised exception is not caught: ValueError shows as "value error". */
+  public static String kindOf(ExceptionType type) {
+    for (Map.Entry<String, String> e : KIND_TO_TYPE.entrySet()) if (e.getValue().equals(type.name())) return e.getKey();
+    String words = type.name().replaceAll("Error$", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+    return type.name().endsWith("Error") ? words + " error" : words;
+  }
+
+  /** True for the errors no handler may catch: Ctrl-C and the host's cancel or time limit. */
+  public static boolean uncatchable(DlnException e) {
+    return e.kind().equals("interrupted");
+  }
+
+  /** The exception object a handler binds for a DLN error. */
+  public static ExceptionValue valueOf(DlnException e) {
+    if (e instanceof Raised r) return r.value();
+    return new ExceptionValue(typeOfKind(e.kind()), new Tuple(java.util.List.of(e.getMessage())));
+  }
+
+  /** What {@code raise ValueError('bad')} throws: a DLN error that remembers the exception object. */
+  public static final class Raised extends DlnException {
+    private final transient ExceptionValue value;
+
+    public Raised(ExceptionValue value, Pos pos) {
+      super(kindOf(value.type()), value.message(), null, pos);
+      this.value = value;
+    }
+
+    public ExceptionValue value() {
+      return value;
+    }
+  }
+}
