@@ -46,9 +46,9 @@ class FastEngineTest {
   private static final double ATOL = 2e-5;
 
   /** Two copies of a model with identical weights, one per engine, compiled alike. */
-  private record Pair(Model reference, Model fast, TrainingEngine refEngine, TrainingEngine fastEngine) {}
+  record Pair(Model reference, Model fast, TrainingEngine refEngine, TrainingEngine fastEngine) {}
 
-  private static Pair pair(Supplier<Model> build, Supplier<Optimizer> optimizer, String loss) {
+  static Pair pair(Supplier<Model> build, Supplier<Optimizer> optimizer, String loss) {
     Model a = build.get();
     Model b = build.get();
     for (int i = 0; i < a.layers().size(); i++) {
@@ -65,14 +65,20 @@ class FastEngineTest {
   }
 
   /** Trains both copies on the same batches (same masks), checking loss each step and weights at the end. */
-  private static void trainBoth(Pair p, INDArray x, INDArray y, int steps, int batch) {
+  static void trainBoth(Pair p, INDArray x, INDArray y, int steps, int batch) {
+    trainBoth(p, List.of(x), y, steps, batch);
+  }
+
+  /** {@link #trainBoth(Pair, INDArray, INDArray, int, int)} for a model of several inputs. */
+  static void trainBoth(Pair p, List<INDArray> x, INDArray y, int steps, int batch) {
     Loss loss = TrainingSession.of(p.reference()).compileConfig().loss(0, 1);
     INDArray labels = loss.prepareLabels(y, p.reference().outputs().get(0).shape());
-    long n = x.size(0);
+    long n = y.size(0);
     for (int s = 0; s < steps; s++) {
       long from = (s * (long) batch) % n;
       long to = Math.min(n, from + batch);
-      List<INDArray> xb = List.of(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup());
+      List<INDArray> xb = new ArrayList<>();
+      for (INDArray xi : x) xb.add(xi.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup());
       List<INDArray> yb = List.of(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup());
       Rng.seed(1000 + s);
       TrainingEngine.StepResult ra = p.refEngine().trainStep(xb, yb, 0);
@@ -84,9 +90,8 @@ class FastEngineTest {
     }
     assertSameWeights(p.reference(), p.fast());
     // Inference agrees too: evaluate (loss) and predict.
-    List<INDArray> xs = List.of(x);
-    assertClose(p.refEngine().evaluate(xs, List.of(labels)).loss(), p.fastEngine().evaluate(xs, List.of(labels)).loss(), "evaluate");
-    assertClose(p.refEngine().predict(xs).get(0), p.fastEngine().predict(xs).get(0), "predict");
+    assertClose(p.refEngine().evaluate(x, List.of(labels)).loss(), p.fastEngine().evaluate(x, List.of(labels)).loss(), "evaluate");
+    assertClose(p.refEngine().predict(x).get(0), p.fastEngine().predict(x).get(0), "predict");
   }
 
   private static void assertSameWeights(Model a, Model b) {
@@ -112,18 +117,18 @@ class FastEngineTest {
     }
   }
 
-  private static INDArray data(long... shape) {
+  static INDArray data(long... shape) {
     return Rng.normal(shape, 0, 1);
   }
 
   /** Class indices 0..k-1 as a float column. */
-  private static INDArray classes(long n, int k) {
+  static INDArray classes(long n, int k) {
     float[] v = new float[(int) n];
     for (int i = 0; i < n; i++) v[i] = Rng.current().nextInt(k);
     return org.nd4j.linalg.factory.Nd4j.createFromArray(v);
   }
 
-  private static INDArray oneHot(long n, int k) {
+  static INDArray oneHot(long n, int k) {
     return Loss.byName("sparse_categorical_crossentropy").prepareLabels(classes(n, k), new long[] {-1, k});
   }
 
@@ -131,7 +136,7 @@ class FastEngineTest {
    * Runs a check on each of the three Dense paths: tiny layers in Java (the default at these sizes),
    * ND4J GEMMs with the Java epilogue, and ND4J GEMMs with ND4J element-wise ops.
    */
-  private static void bothDensePaths(Runnable check) {
+  static void bothDensePaths(Runnable check) {
     long savedMacs = SmallDense.maxMacs;
     long savedValues = DenseEpilogue.maxValues;
     try {
