@@ -32,6 +32,7 @@ public final class FastEngine implements TrainingEngine {
   private final CompileConfig config;
   private final int version;
   private final FastPlan plan;
+  private final WeightPenalties penalties;
   private final PerBatchHead heads = new PerBatchHead();
 
   private FastEngine(Model model, CompileConfig config, FastPlan plan) {
@@ -39,6 +40,7 @@ public final class FastEngine implements TrainingEngine {
     this.config = config;
     this.version = model.version();
     this.plan = plan;
+    this.penalties = new WeightPenalties(plan);
   }
 
   /**
@@ -80,7 +82,7 @@ public final class FastEngine implements TrainingEngine {
     long rows = out.size(0);
     Head h = heads.get(rows);
     long t = StepProfile.start();
-    double loss = loss(out, y.get(0), h, true);
+    double loss = loss(out, y.get(0), h, true) + penalties.loss();
     t = StepProfile.add("loss head", t);
 
     // An op computes weight gradients when it trains; a slot needs its gradient when an op at or
@@ -134,6 +136,7 @@ public final class FastEngine implements TrainingEngine {
         }
       }
     }
+    penalties.addGradients(gradientOf);
     List<INDArray> weightGrads = new ArrayList<>();
     for (Weight w : weights) weightGrads.add(gradientOf.get(w));
     t = StepProfile.start();
@@ -153,7 +156,7 @@ public final class FastEngine implements TrainingEngine {
   public StepResult evaluate(List<INDArray> x, List<INDArray> y) {
     requireCompiled();
     INDArray out = forward(x, false);
-    return new StepResult(loss(out, y.get(0), heads.get(out.size(0)), false), List.of(out));
+    return new StepResult(loss(out, y.get(0), heads.get(out.size(0)), false) + penalties.loss(), List.of(out));
   }
 
   @Override
@@ -189,7 +192,7 @@ public final class FastEngine implements TrainingEngine {
     int units = (int) (out.length() / rows);
     float[] g = withGrad ? h.host : null;
     float[] activated = plan.headWritesOutput() ? h.activated : null;
-    double loss = plan.head.compute(Host.read(source), Host.read(labels), rows, units, g, activated);
+    double loss = plan.head.compute(Host.read(source), Host.read(labels), rows, units, g, activated, plan.delta);
     if (withGrad) Host.write(h.grad, g);
     if (activated != null) Host.write(out, activated);
     return loss;

@@ -22,8 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * API builds runs, with several inputs, a tensor read by several layers (its gradients summed) and
  * shared layers (one step per application, weight gradients summed by the engine). Layers are
  * those in {@link FastLayers}; the model has one output, trained with cross-entropy from softmax,
- * binary cross-entropy from sigmoid, or mean squared error, without regularisers. Every other model
- * runs on the reference engine.
+ * binary cross-entropy from sigmoid, mean squared / absolute error or Huber; L1/L2 regularisers are
+ * added by the engine ({@link WeightPenalties}). Every other model runs on the reference engine.
  */
 final class FastPlan {
   /** One node of the schedule: exactly one of step / merge, the slots it reads and the slot it writes. */
@@ -40,12 +40,15 @@ final class FastPlan {
   final int outputSlot;
   /** The loss head, or null for a model without compile settings (prediction only). */
   final LossHead head;
+  /** Huber's threshold. */
+  final double delta;
   /** The step whose pre-activation the fused head reads (null for mean squared error). */
   final LayerStep fusedStep;
   final long[] outputSample;
 
-  private FastPlan(List<Op> ops, int slots, int outputSlot, LossHead head, LayerStep fusedStep, long[] outputSample) {
+  private FastPlan(List<Op> ops, int slots, int outputSlot, LossHead head, double delta, LayerStep fusedStep, long[] outputSample) {
     this.ops = ops;
+    this.delta = delta;
     this.slots = slots;
     this.outputSlot = outputSlot;
     this.head = head;
@@ -73,7 +76,6 @@ final class FastPlan {
       }
       if (n.layer() instanceof Model) throw new Unsupported("a nested model");
       if (n.outputs().size() != 1) throw new Unsupported("a layer with several outputs");
-      for (Weight w : n.layer().weightList()) if (w.regularizer() != null) throw new Unsupported("a regulariser");
       for (SymbolicTensor t : n.inputs()) {
         if (!slotOf.containsKey(t)) throw new Unsupported("nodes out of topological order");
         readers.merge(t, 1, Integer::sum);
@@ -88,6 +90,7 @@ final class FastPlan {
     long[] outShape = output.shape();
 
     LossHead head = null;
+    double delta = 0;
     Act required = null;
     if (config != null) {
       Loss loss = config.loss(0, 1);
@@ -101,9 +104,12 @@ final class FastPlan {
           required = Act.SIGMOID;
         }
         case "mean_squared_error" -> head = LossHead.MEAN_SQUARED_ERROR;
+        case "mean_absolute_error" -> head = LossHead.MEAN_ABSOLUTE_ERROR;
+        case "huber" -> head = LossHead.HUBER;
         default -> throw new Unsupported("loss " + loss.name());
       }
-      if (outShape.length != 2) throw new Unsupported("an output of rank " + outShape.length);
+      delta = loss.delta();
+      if (!head.elementwise() && outShape.length != 2) throw new Unsupported(loss.name() + " on an output of rank " + outShape.length);
     }
 
     List<Op> ops = new ArrayList<>();
@@ -126,11 +132,9 @@ final class FastPlan {
       if (in.length != 1) throw new Unsupported(layer.typeName() + " on several inputs");
       long[] inShape = n.inputs().get(0).shape();
       Act act = FastLayers.activationOf(layer);
-      if (act == Act.SOFTMAX && (!isOutput || out.length != 2)) throw new Unsupported("softmax inside the network");
       boolean fuse = isOutput && required != null;
       if (fuse && act != required) throw new Unsupported(head + " without " + required + " on the output");
       if (fuse && readers.containsKey(result)) throw new Unsupported("the output also feeds another layer");
-      if (isOutput && head == LossHead.MEAN_SQUARED_ERROR && act == Act.SOFTMAX) throw new Unsupported("mse on softmax");
       LayerStep step = FastLayers.stepFor(layer, act, fuse, inShape, out);
       if (fuse) fused = step;
       ops.add(new Op(step, null, in, slotOf.get(result), label));
@@ -146,7 +150,7 @@ final class FastPlan {
       }
     }
     // Without a loss the output softmax runs as a plain (forward-only) activation.
-    return new FastPlan(ops, slotOf.size(), slotOf.get(output), head, fused, Shapes.sample(outShape));
+    return new FastPlan(ops, slotOf.size(), slotOf.get(output), head, delta, fused, Shapes.sample(outShape));
   }
 
   /** True when the last forward left the model's output for the fused loss head to write. */
