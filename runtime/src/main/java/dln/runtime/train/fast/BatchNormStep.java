@@ -13,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * batch statistics (biased variance) and moves the moving statistics as Keras does, {@code moving =
  * moving·momentum + batch·(1 − momentum)}; inference, and a frozen layer ({@code trainable=False},
  * Keras's transfer-learning semantics), use the moving statistics. gamma / beta are optional
- * (scale / center). Statistics are accumulated in double.
+ * (scale / center). Statistics are accumulated in double; the passes run on blocks of rows in
+ * parallel ({@link RowBlocks}).
  */
 final class BatchNormStep extends LayerStep {
   private final BatchNormalization layer;
@@ -83,16 +84,18 @@ final class BatchNormStep extends LayerStep {
     int rows = x.length / channels;
     boolean batchStats = training && layer.isTrainable();
     if (batchStats) {
-      double[] sum = new double[channels];
-      for (int r = 0, o = 0; r < rows; r++, o += channels) for (int c = 0; c < channels; c++) sum[c] += x[o + c];
-      double[] sq = new double[channels];
+      double[] sum = RowBlocks.sumPerChannel(rows, channels, (from, to, acc) -> {
+        for (int r = from, o = from * channels; r < to; r++, o += channels) for (int c = 0; c < channels; c++) acc[c] += x[o + c];
+      });
       for (int c = 0; c < channels; c++) sum[c] /= rows;
-      for (int r = 0, o = 0; r < rows; r++, o += channels) {
-        for (int c = 0; c < channels; c++) {
-          double d = x[o + c] - sum[c];
-          sq[c] += d * d;
+      double[] sq = RowBlocks.sumPerChannel(rows, channels, (from, to, acc) -> {
+        for (int r = from, o = from * channels; r < to; r++, o += channels) {
+          for (int c = 0; c < channels; c++) {
+            double d = x[o + c] - sum[c];
+            acc[c] += d * d;
+          }
         }
-      }
+      });
       float[] batchMean = new float[channels];
       float[] batchVar = new float[channels];
       for (int c = 0; c < channels; c++) {
@@ -115,13 +118,15 @@ final class BatchNormStep extends LayerStep {
     float[] be = beta != null ? Host.read(beta.value()) : null;
     for (int c = 0; c < channels; c++) gammaHost[c] = g != null ? g[c] : 1f;
     float[] y = b.grad(); // the output is staged in the gradient array, free until backward
-    for (int r = 0, o = 0; r < rows; r++, o += channels) {
-      for (int c = 0; c < channels; c++) {
-        float h = (x[o + c] - mean[c]) * invStd[c];
-        x[o + c] = h;
-        y[o + c] = be != null ? h * gammaHost[c] + be[c] : h * gammaHost[c];
+    RowBlocks.run(rows, (from, to) -> {
+      for (int r = from, o = from * channels; r < to; r++, o += channels) {
+        for (int c = 0; c < channels; c++) {
+          float h = (x[o + c] - mean[c]) * invStd[c];
+          x[o + c] = h;
+          y[o + c] = be != null ? h * gammaHost[c] + be[c] : h * gammaHost[c];
+        }
       }
-    }
+    });
     Host.write(b.out(), y);
     last = b;
     lastUsedBatchStats = batchStats;
@@ -141,14 +146,17 @@ final class BatchNormStep extends LayerStep {
     Host.read(dOut, dy);
     float[] xhat = last.xhat();
     int rows = dy.length / channels;
-    double[] sumDy = new double[channels];
-    double[] sumDyX = new double[channels];
-    for (int r = 0, o = 0; r < rows; r++, o += channels) {
-      for (int c = 0; c < channels; c++) {
-        sumDy[c] += dy[o + c];
-        sumDyX[c] += (double) dy[o + c] * xhat[o + c];
+    // One pass for both sums: [0, channels) Σdy, [channels, 2·channels) Σdy·x̂.
+    double[] sums = RowBlocks.sumPerChannel(rows, 2 * channels, (from, to, acc) -> {
+      for (int r = from, o = from * channels; r < to; r++, o += channels) {
+        for (int c = 0; c < channels; c++) {
+          acc[c] += dy[o + c];
+          acc[channels + c] += (double) dy[o + c] * xhat[o + c];
+        }
       }
-    }
+    });
+    double[] sumDy = java.util.Arrays.copyOfRange(sums, 0, channels);
+    double[] sumDyX = java.util.Arrays.copyOfRange(sums, channels, 2 * channels);
     if (weightGrads) {
       float[] dg = new float[channels];
       float[] db = new float[channels];
@@ -169,9 +177,11 @@ final class BatchNormStep extends LayerStep {
       meanDy[c] = lastUsedBatchStats ? (float) (sumDy[c] / rows) : 0f;
       meanDyX[c] = lastUsedBatchStats ? (float) (sumDyX[c] / rows) : 0f;
     }
-    for (int r = 0, o = 0; r < rows; r++, o += channels) {
-      for (int c = 0; c < channels; c++) dy[o + c] = scale[c] * (dy[o + c] - meanDy[c] - xhat[o + c] * meanDyX[c]);
-    }
+    RowBlocks.run(rows, (from, to) -> {
+      for (int r = from, o = from * channels; r < to; r++, o += channels) {
+        for (int c = 0; c < channels; c++) dy[o + c] = scale[c] * (dy[o + c] - meanDy[c] - xhat[o + c] * meanDyX[c]);
+      }
+    });
     Host.write(last.dIn(), dy);
     return last.dIn();
   }

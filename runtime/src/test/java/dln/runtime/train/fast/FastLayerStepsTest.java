@@ -66,6 +66,17 @@ class FastLayerStepsTest {
     }
   }
 
+  /** Enough rows (batch × height × width) for the host passes to run in parallel blocks. */
+  @Test
+  void batchNormalizationOverManyRowsRunsInBlocks() {
+    Rng.seed(36);
+    INDArray x = data(80, 8, 8, 2);
+    INDArray y = data(80, 2);
+    var p = pair(() -> new Sequential(List.of(Input.of(8, 8, 2), conv(3, "linear", false), bn(0.9, true, true), new ReLU(),
+        new GlobalAveragePooling2D(), new Dense(2))), () -> new Adam(0.01), "mse");
+    trainBoth(p, x, y, 3, 80);
+  }
+
   /** The residual BN CNN, in miniature. */
   @Test
   void residualBatchNormCnnMatchesReference() {
