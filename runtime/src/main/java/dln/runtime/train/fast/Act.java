@@ -64,7 +64,13 @@ enum Act {
       }
       case TANH -> Nd4j.exec(new TanhDerivative(z, grad, grad));
       case SIGMOID -> Nd4j.exec(new SigmoidDerivative(z, grad, grad));
-      case SOFTMAX -> throw new IllegalStateException("softmax is only compiled fused with its loss");
+      // dz = s·(g − Σ g·s) over the last axis (a fused loss head bypasses this).
+      case SOFTMAX -> {
+        long units = out.size(out.rank() - 1);
+        INDArray s = out.reshape('c', out.length() / units, units);
+        INDArray g = grad.reshape('c', grad.length() / units, units);
+        g.subiColumnVector(g.mul(s).sum(true, 1)).muli(s);
+      }
     }
   }
 }

@@ -32,6 +32,7 @@ public final class FastEngine implements TrainingEngine {
   private final CompileConfig config;
   private final int version;
   private final FastPlan plan;
+  private final WeightPenalties penalties;
   private final PerBatchHead heads = new PerBatchHead();
 
   private FastEngine(Model model, CompileConfig config, FastPlan plan) {
@@ -39,6 +40,7 @@ public final class FastEngine implements TrainingEngine {
     this.config = config;
     this.version = model.version();
     this.plan = plan;
+    this.penalties = new WeightPenalties(plan);
   }
 
   /**
@@ -76,71 +78,112 @@ public final class FastEngine implements TrainingEngine {
     requireCompiled();
     Map<Weight, Boolean> trainable = new IdentityHashMap<>();
     for (Model.WeightRef r : model.weightRefs()) trainable.put(r.weight(), r.trainable());
-    INDArray out = forward(x.get(0), true);
+    INDArray out = forward(x, true);
     long rows = out.size(0);
     Head h = heads.get(rows);
     long t = StepProfile.start();
-    double loss = loss(out, y.get(0), h, true);
+    double loss = loss(out, y.get(0), h, true) + penalties.loss();
     t = StepProfile.add("loss head", t);
 
-    // Backward: weight gradients for trainable layers, input gradients while an earlier layer trains.
-    List<LayerStep> steps = plan.steps;
-    int firstTrainable = steps.size();
-    boolean[] trains = new boolean[steps.size()];
-    for (int i = 0; i < steps.size(); i++) {
-      for (Weight w : steps.get(i).weights()) trains[i] |= Boolean.TRUE.equals(trainable.get(w));
-      if (trains[i] && firstTrainable == steps.size()) firstTrainable = i;
+    // An op computes weight gradients when it trains; a slot needs its gradient when an op at or
+    // before it trains, so backward stops where nothing upstream learns.
+    List<FastPlan.Op> ops = plan.ops;
+    boolean[] trains = new boolean[ops.size()];
+    boolean[] slotNeedsGrad = new boolean[plan.slots];
+    for (int i = 0; i < ops.size(); i++) {
+      FastPlan.Op op = ops.get(i);
+      for (Weight w : op.weights()) trains[i] |= Boolean.TRUE.equals(trainable.get(w));
+      boolean needs = trains[i];
+      for (int s : op.in()) needs |= slotNeedsGrad[s];
+      slotNeedsGrad[op.out()] = needs;
     }
-    INDArray grad = h.grad;
+    INDArray[] grads = new INDArray[plan.slots];
+    grads[plan.outputSlot] = h.grad;
     t = StepProfile.start();
-    for (int i = steps.size() - 1; i >= firstTrainable; i--) {
-      grad = steps.get(i).backward(grad, trains[i], i > firstTrainable);
-      t = StepProfile.add(plan.labels.get(i) + " backward", t);
+    for (int i = ops.size() - 1; i >= 0; i--) {
+      FastPlan.Op op = ops.get(i);
+      INDArray g = grads[op.out()];
+      grads[op.out()] = null;
+      if (g == null || !slotNeedsGrad[op.out()]) continue;
+      if (op.step() != null) {
+        boolean need = slotNeedsGrad[op.in()[0]];
+        INDArray dIn = op.step().backward(g, trains[i], need);
+        if (need) accumulate(grads, op.in()[0], dIn);
+      } else {
+        boolean[] need = new boolean[op.in().length];
+        for (int k = 0; k < need.length; k++) need[k] = slotNeedsGrad[op.in()[k]];
+        INDArray[] dIns = op.merge().backward(g, need);
+        for (int k = 0; k < need.length; k++) if (need[k]) accumulate(grads, op.in()[k], dIns[k]);
+      }
+      t = StepProfile.add(op.label() + " backward", t);
     }
+    // A shared layer's weights appear at each of its applications: their gradients are summed.
+    Map<Weight, INDArray> gradientOf = new IdentityHashMap<>();
     List<Weight> weights = new ArrayList<>();
-    List<INDArray> grads = new ArrayList<>();
-    for (int i = firstTrainable; i < steps.size(); i++) {
+    for (int i = 0; i < ops.size(); i++) {
       if (!trains[i]) continue;
-      List<Weight> ws = steps.get(i).weights();
-      List<INDArray> gs = steps.get(i).gradients();
+      List<Weight> ws = ops.get(i).weights();
+      List<INDArray> gs = ops.get(i).step().gradients();
       for (int k = 0; k < ws.size(); k++) {
-        if (Boolean.TRUE.equals(trainable.get(ws.get(k)))) {
-          weights.add(ws.get(k));
-          grads.add(gs.get(k));
+        Weight w = ws.get(k);
+        if (!Boolean.TRUE.equals(trainable.get(w))) continue;
+        INDArray seen = gradientOf.get(w);
+        if (seen == null) {
+          gradientOf.put(w, gs.get(k));
+          weights.add(w);
+        } else {
+          seen.addi(gs.get(k));
         }
       }
     }
+    penalties.addGradients(gradientOf);
+    List<INDArray> weightGrads = new ArrayList<>();
+    for (Weight w : weights) weightGrads.add(gradientOf.get(w));
     t = StepProfile.start();
-    if (!weights.isEmpty()) config.optimizer().step(weights, grads, epoch);
+    if (!weights.isEmpty()) config.optimizer().step(weights, weightGrads, epoch);
     StepProfile.add("optimizer " + config.optimizer().getClass().getSimpleName(), t);
     StepProfile.step();
     return new StepResult(loss, List.of(out));
   }
 
+  /** Adds a gradient contribution to a slot (the first one is taken as is: every step returns its own buffer). */
+  private static void accumulate(INDArray[] grads, int slot, INDArray g) {
+    if (grads[slot] == null) grads[slot] = g;
+    else grads[slot].addi(g);
+  }
+
   @Override
   public StepResult evaluate(List<INDArray> x, List<INDArray> y) {
     requireCompiled();
-    INDArray out = forward(x.get(0), false);
-    return new StepResult(loss(out, y.get(0), heads.get(out.size(0)), false), List.of(out));
+    INDArray out = forward(x, false);
+    return new StepResult(loss(out, y.get(0), heads.get(out.size(0)), false) + penalties.loss(), List.of(out));
   }
 
   @Override
   public List<INDArray> predict(List<INDArray> x) {
-    return List.of(forward(x.get(0), false).dup('c'));
+    return List.of(forward(x, false).dup('c'));
   }
 
-  private INDArray forward(INDArray x, boolean training) {
-    INDArray a = x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT);
-    if (!StepProfile.ON || !training) {
-      for (LayerStep s : plan.steps) a = s.forward(a, training);
-      return a;
+  private INDArray forward(List<INDArray> xs, boolean training) {
+    INDArray[] values = new INDArray[plan.slots];
+    for (int i = 0; i < xs.size(); i++) {
+      INDArray x = xs.get(i);
+      values[i] = x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT);
     }
-    long t = StepProfile.start();
-    for (int i = 0; i < plan.steps.size(); i++) {
-      a = plan.steps.get(i).forward(a, true);
-      t = StepProfile.add(plan.labels.get(i) + " forward", t);
+    boolean profile = StepProfile.ON && training;
+    long t = profile ? StepProfile.start() : 0;
+    List<INDArray> ins = new ArrayList<>();
+    for (FastPlan.Op op : plan.ops) {
+      if (op.step() != null) {
+        values[op.out()] = op.step().forward(values[op.in()[0]], training);
+      } else {
+        ins.clear();
+        for (int s : op.in()) ins.add(values[s]);
+        values[op.out()] = op.merge().forward(ins);
+      }
+      if (profile) t = StepProfile.add(op.label() + " forward", t);
     }
-    return a;
+    return values[plan.outputSlot];
   }
 
   private double loss(INDArray out, INDArray labels, Head h, boolean withGrad) {
@@ -149,7 +192,7 @@ public final class FastEngine implements TrainingEngine {
     int units = (int) (out.length() / rows);
     float[] g = withGrad ? h.host : null;
     float[] activated = plan.headWritesOutput() ? h.activated : null;
-    double loss = plan.head.compute(Host.read(source), Host.read(labels), rows, units, g, activated);
+    double loss = plan.head.compute(Host.read(source), Host.read(labels), rows, units, g, activated, plan.delta);
     if (withGrad) Host.write(h.grad, g);
     if (activated != null) Host.write(out, activated);
     return loss;

@@ -3,6 +3,13 @@ package dln.runtime.train.fast;
 import dln.runtime.nn.Layer;
 import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.layers.Activation;
+import dln.runtime.nn.layers.AveragePooling2D;
+import dln.runtime.nn.layers.BatchNormalization;
+import dln.runtime.nn.layers.GlobalAveragePooling2D;
+import dln.runtime.nn.layers.GlobalMaxPooling2D;
+import dln.runtime.nn.layers.Pooling2D;
+import dln.runtime.nn.layers.Reshape;
+import dln.runtime.nn.layers.ZeroPadding2D;
 import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Dropout;
@@ -42,8 +49,15 @@ final class FastLayers {
   static {
     add(new Entry<>(Dense.class, d -> named(d.config().activation()), FastLayers::dense));
     add(new Entry<>(Conv2D.class, c -> named(c.config().activation()), FastLayers::conv2d));
-    add(new Entry<>(MaxPooling2D.class, p -> Act.LINEAR, FastLayers::maxPooling));
-    add(new Entry<>(Flatten.class, f -> Act.LINEAR, (f, act, fuse, in, out) -> new FlattenStep()));
+    add(new Entry<>(MaxPooling2D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> pooling("maxpool2d", p, in, out)));
+    add(new Entry<>(AveragePooling2D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> pooling("avgpool2d", p, in, out)));
+    add(new Entry<>(GlobalAveragePooling2D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> new GlobalPool2DStep(false, Shapes.sample(in))));
+    add(new Entry<>(GlobalMaxPooling2D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> new GlobalPool2DStep(true, Shapes.sample(in))));
+    add(new Entry<>(ZeroPadding2D.class, z -> Act.LINEAR,
+        (z, act, fuse, in, out) -> new ZeroPadding2DStep(z.config().padding(), z.config().value(), Shapes.sample(in), Shapes.sample(out))));
+    add(new Entry<>(Flatten.class, f -> Act.LINEAR, (f, act, fuse, in, out) -> new ReshapeStep(Shapes.sample(out))));
+    add(new Entry<>(Reshape.class, r -> Act.LINEAR, (r, act, fuse, in, out) -> new ReshapeStep(Shapes.sample(out))));
+    add(new Entry<>(BatchNormalization.class, b -> Act.LINEAR, (b, act, fuse, in, out) -> new BatchNormStep(b, Shapes.sample(in))));
     add(new Entry<>(Dropout.class, d -> Act.LINEAR, (d, act, fuse, in, out) -> new DropoutStep(d, d.config().rate(), Shapes.sample(in))));
     add(new Entry<>(ReLU.class, r -> Act.RELU, FastLayers::relu));
     add(new Entry<>(Softmax.class, s -> Act.SOFTMAX, FastLayers::softmax));
@@ -93,9 +107,9 @@ final class FastLayers {
         cc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
   }
 
-  private static LayerStep maxPooling(MaxPooling2D p, Act act, boolean fuse, long[] in, long[] out) {
+  private static LayerStep pooling(String op, Pooling2D p, long[] in, long[] out) {
     var pc = p.config();
-    return new MaxPool2DStep(pc.poolSize(), pc.strides(), pc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+    return new Pool2DStep(op, pc.poolSize(), pc.strides(), pc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
   }
 
   private static LayerStep relu(ReLU r, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {

@@ -55,8 +55,8 @@ final class SmallDense {
     }
   }
 
-  /** grad (of the output) becomes the gradient of z, in place. */
-  static void activationBackward(Act act, float[] out, float[] grad, int n) {
+  /** grad (of the output) becomes the gradient of z, in place; rows of {@code units} values. */
+  static void activationBackward(Act act, float[] out, float[] grad, int n, int units) {
     switch (act) {
       case LINEAR -> { }
       case RELU -> {
@@ -68,7 +68,14 @@ final class SmallDense {
       case SIGMOID -> {
         for (int k = 0; k < n; k++) grad[k] *= out[k] * (1 - out[k]);
       }
-      case SOFTMAX -> throw new IllegalStateException("softmax is only compiled fused with its loss");
+      case SOFTMAX -> {
+        // dz = s·(g − Σ g·s) per row.
+        for (int o = 0; o < n; o += units) {
+          double dot = 0;
+          for (int k = 0; k < units; k++) dot += (double) grad[o + k] * out[o + k];
+          for (int k = 0; k < units; k++) grad[o + k] = (float) (out[o + k] * (grad[o + k] - dot));
+        }
+      }
     }
   }
 

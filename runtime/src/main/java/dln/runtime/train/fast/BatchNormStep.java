@@ -1,0 +1,188 @@
+package dln.runtime.train.fast;
+
+import dln.runtime.nn.Weight;
+import dln.runtime.nn.layers.BatchNormalization;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * BatchNormalization over the last (channels) axis in one host pass each way. Training uses the
+ * batch statistics (biased variance) and moves the moving statistics as Keras does, {@code moving =
+ * moving·momentum + batch·(1 − momentum)}; inference, and a frozen layer ({@code trainable=False},
+ * Keras's transfer-learning semantics), use the moving statistics. gamma / beta are optional
+ * (scale / center). Statistics are accumulated in double; the passes run on blocks of rows in
+ * parallel ({@link RowBlocks}).
+ */
+final class BatchNormStep extends LayerStep {
+  private final BatchNormalization layer;
+  private final Weight gamma;
+  private final Weight beta;
+  private final Weight movingMean;
+  private final Weight movingVariance;
+  private final float momentum;
+  private final double epsilon;
+  private final int channels;
+  private final long[] sample;
+  private final INDArray dGamma;
+  private final INDArray dBeta;
+  private final PerBatch<Buffers> buffers;
+  private final float[] mean;
+  private final float[] invStd;
+  private final float[] gammaHost;
+  private Buffers last;
+  private boolean lastUsedBatchStats;
+
+  /** x then the normalised x̂ (host), the gradient (host), and the native output / input gradient. */
+  private record Buffers(float[] xhat, float[] grad, INDArray out, INDArray dIn) {}
+
+  BatchNormStep(BatchNormalization layer, long[] sample) {
+    this.layer = layer;
+    this.gamma = layer.config().scale() ? layer.weight("gamma") : null;
+    this.beta = layer.config().center() ? layer.weight("beta") : null;
+    this.movingMean = layer.weight("moving_mean");
+    this.movingVariance = layer.weight("moving_variance");
+    this.momentum = (float) layer.config().momentum();
+    this.epsilon = layer.config().epsilon();
+    this.sample = sample;
+    this.channels = (int) sample[sample.length - 1];
+    this.dGamma = Nd4j.create(DataType.FLOAT, channels);
+    this.dBeta = Nd4j.create(DataType.FLOAT, channels);
+    this.mean = new float[channels];
+    this.invStd = new float[channels];
+    this.gammaHost = new float[channels];
+    this.buffers = new PerBatch<>(b -> {
+      INDArray out = Nd4j.create(DataType.FLOAT, withBatch(b, sample));
+      int n = (int) out.length();
+      return new Buffers(new float[n], new float[n], out, Nd4j.create(DataType.FLOAT, withBatch(b, sample)));
+    });
+  }
+
+  @Override
+  List<Weight> weights() {
+    List<Weight> w = new ArrayList<>(2);
+    if (gamma != null) w.add(gamma);
+    if (beta != null) w.add(beta);
+    return w;
+  }
+
+  @Override
+  List<INDArray> gradients() {
+    List<INDArray> g = new ArrayList<>(2);
+    if (gamma != null) g.add(dGamma);
+    if (beta != null) g.add(dBeta);
+    return g;
+  }
+
+  @Override
+  INDArray forward(INDArray in, boolean training) {
+    Buffers b = buffers.get(in.size(0));
+    float[] x = b.xhat();
+    Host.read(in, x);
+    int rows = x.length / channels;
+    boolean batchStats = training && layer.isTrainable();
+    if (batchStats) {
+      double[] sum = RowBlocks.sumPerChannel(rows, channels, (from, to, acc) -> {
+        for (int r = from, o = from * channels; r < to; r++, o += channels) for (int c = 0; c < channels; c++) acc[c] += x[o + c];
+      });
+      for (int c = 0; c < channels; c++) sum[c] /= rows;
+      double[] sq = RowBlocks.sumPerChannel(rows, channels, (from, to, acc) -> {
+        for (int r = from, o = from * channels; r < to; r++, o += channels) {
+          for (int c = 0; c < channels; c++) {
+            double d = x[o + c] - sum[c];
+            acc[c] += d * d;
+          }
+        }
+      });
+      float[] batchMean = new float[channels];
+      float[] batchVar = new float[channels];
+      for (int c = 0; c < channels; c++) {
+        batchMean[c] = (float) sum[c];
+        batchVar[c] = (float) (sq[c] / rows);
+        mean[c] = batchMean[c];
+        invStd[c] = (float) (1 / Math.sqrt(batchVar[c] + epsilon));
+      }
+      moveTowards(movingMean, batchMean);
+      moveTowards(movingVariance, batchVar);
+    } else {
+      float[] mm = Host.read(movingMean.value());
+      float[] mv = Host.read(movingVariance.value());
+      for (int c = 0; c < channels; c++) {
+        mean[c] = mm[c];
+        invStd[c] = (float) (1 / Math.sqrt(mv[c] + epsilon));
+      }
+    }
+    float[] g = gamma != null ? Host.read(gamma.value()) : null;
+    float[] be = beta != null ? Host.read(beta.value()) : null;
+    for (int c = 0; c < channels; c++) gammaHost[c] = g != null ? g[c] : 1f;
+    float[] y = b.grad(); // the output is staged in the gradient array, free until backward
+    RowBlocks.run(rows, (from, to) -> {
+      for (int r = from, o = from * channels; r < to; r++, o += channels) {
+        for (int c = 0; c < channels; c++) {
+          float h = (x[o + c] - mean[c]) * invStd[c];
+          x[o + c] = h;
+          y[o + c] = be != null ? h * gammaHost[c] + be[c] : h * gammaHost[c];
+        }
+      }
+    });
+    Host.write(b.out(), y);
+    last = b;
+    lastUsedBatchStats = batchStats;
+    return b.out();
+  }
+
+  /** moving = moving·momentum + batch·(1 − momentum), in float as the reference engine computes it. */
+  private void moveTowards(Weight moving, float[] batch) {
+    float[] m = Host.read(moving.value());
+    for (int c = 0; c < channels; c++) m[c] = m[c] * momentum + batch[c] * (1 - momentum);
+    moving.value().assign(Nd4j.createFromArray(m));
+  }
+
+  @Override
+  INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
+    float[] dy = last.grad();
+    Host.read(dOut, dy);
+    float[] xhat = last.xhat();
+    int rows = dy.length / channels;
+    // One pass for both sums: [0, channels) Σdy, [channels, 2·channels) Σdy·x̂.
+    double[] sums = RowBlocks.sumPerChannel(rows, 2 * channels, (from, to, acc) -> {
+      for (int r = from, o = from * channels; r < to; r++, o += channels) {
+        for (int c = 0; c < channels; c++) {
+          acc[c] += dy[o + c];
+          acc[channels + c] += (double) dy[o + c] * xhat[o + c];
+        }
+      }
+    });
+    double[] sumDy = java.util.Arrays.copyOfRange(sums, 0, channels);
+    double[] sumDyX = java.util.Arrays.copyOfRange(sums, channels, 2 * channels);
+    if (weightGrads) {
+      float[] dg = new float[channels];
+      float[] db = new float[channels];
+      for (int c = 0; c < channels; c++) {
+        dg[c] = (float) sumDyX[c];
+        db[c] = (float) sumDy[c];
+      }
+      Host.write(dGamma, dg);
+      Host.write(dBeta, db);
+    }
+    if (!inputGrad) return null;
+    float[] scale = new float[channels];
+    float[] meanDy = new float[channels];
+    float[] meanDyX = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      scale[c] = gammaHost[c] * invStd[c];
+      // With batch statistics the mean and variance depend on x too: dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)).
+      meanDy[c] = lastUsedBatchStats ? (float) (sumDy[c] / rows) : 0f;
+      meanDyX[c] = lastUsedBatchStats ? (float) (sumDyX[c] / rows) : 0f;
+    }
+    RowBlocks.run(rows, (from, to) -> {
+      for (int r = from, o = from * channels; r < to; r++, o += channels) {
+        for (int c = 0; c < channels; c++) dy[o + c] = scale[c] * (dy[o + c] - meanDy[c] - xhat[o + c] * meanDyX[c]);
+      }
+    });
+    Host.write(last.dIn(), dy);
+    return last.dIn();
+  }
+}

@@ -1,0 +1,28 @@
+package dln.runtime.train.fast;
+
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.SymbolicTensor;
+import dln.runtime.nn.layers.Add;
+import dln.runtime.nn.layers.Concatenate;
+import dln.runtime.tensor.Shapes;
+import java.util.List;
+
+/**
+ * The merge layers the fast engine runs (several inputs, one output), the multi-input counterpart
+ * of {@link FastLayers}: one case per merge layer class.
+ */
+final class FastMerges {
+  private FastMerges() {}
+
+  /** The merge step for a layer, or null when the layer is not a merge. */
+  static MergeStep stepFor(Layer layer, List<SymbolicTensor> inputs, long[] out) {
+    if (layer instanceof Add) return new AddStep(inputs.size(), Shapes.sample(out));
+    if (layer instanceof Concatenate c) {
+      int axis = c.config().axis() < 0 ? out.length + c.config().axis() : c.config().axis();
+      long[][] samples = new long[inputs.size()][];
+      for (int i = 0; i < samples.length; i++) samples[i] = Shapes.sample(inputs.get(i).shape());
+      return new ConcatenateStep(axis, samples, Shapes.sample(out));
+    }
+    return null;
+  }
+}

@@ -1,0 +1,78 @@
+package dln.runtime.train.fast;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * GlobalAveragePooling2D / GlobalMaxPooling2D, (batch, h, w, c) → (batch, c), in one host pass:
+ * the average spreads its gradient evenly, the maximum routes it to the first maximal position.
+ */
+final class GlobalPool2DStep extends LayerStep {
+  private final boolean max;
+  private final int positions;
+  private final int channels;
+  private final PerBatch<Buffers> buffers;
+  private Buffers last;
+
+  /** x / dx on the host, the argmax per (sample, channel), and the native output / input gradient. */
+  private record Buffers(float[] x, float[] y, int[] argmax, INDArray out, INDArray dIn) {}
+
+  GlobalPool2DStep(boolean max, long[] inSample) {
+    this.max = max;
+    this.positions = (int) (inSample[0] * inSample[1]);
+    this.channels = (int) inSample[2];
+    this.buffers = new PerBatch<>(b -> new Buffers(new float[(int) (b * positions * channels)], new float[(int) (b * channels)],
+        max ? new int[(int) (b * channels)] : null, Nd4j.create(DataType.FLOAT, b, channels),
+        Nd4j.create(DataType.FLOAT, withBatch(b, inSample))));
+  }
+
+  @Override
+  INDArray forward(INDArray in, boolean training) {
+    Buffers b = buffers.get(in.size(0));
+    float[] x = b.x();
+    float[] y = b.y();
+    Host.read(in, x);
+    int batch = y.length / channels;
+    for (int n = 0; n < batch; n++) {
+      int base = n * positions * channels;
+      for (int c = 0; c < channels; c++) {
+        if (max) {
+          int best = base + c;
+          for (int p = 1; p < positions; p++) if (x[base + p * channels + c] > x[best]) best = base + p * channels + c;
+          b.argmax()[n * channels + c] = best;
+          y[n * channels + c] = x[best];
+        } else {
+          double s = 0;
+          for (int p = 0; p < positions; p++) s += x[base + p * channels + c];
+          y[n * channels + c] = (float) (s / positions);
+        }
+      }
+    }
+    Host.write(b.out(), y);
+    last = b;
+    return b.out();
+  }
+
+  @Override
+  INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
+    if (!inputGrad) return null;
+    float[] dy = last.y();
+    Host.read(dOut, dy);
+    float[] dx = last.x();
+    int batch = dy.length / channels;
+    if (max) {
+      java.util.Arrays.fill(dx, 0f);
+      for (int i = 0; i < dy.length; i++) dx[last.argmax()[i]] = dy[i];
+    } else {
+      for (int n = 0; n < batch; n++) {
+        int base = n * positions * channels;
+        for (int p = 0; p < positions; p++) {
+          for (int c = 0; c < channels; c++) dx[base + p * channels + c] = dy[n * channels + c] / positions;
+        }
+      }
+    }
+    Host.write(last.dIn(), dx);
+    return last.dIn();
+  }
+}

@@ -1,0 +1,58 @@
+package dln.runtime.train.fast;
+
+import java.util.stream.IntStream;
+
+/**
+ * Host loops over the rows of a channels-last activation, split into one block per core: ND4J's
+ * ops use every core, so a single-threaded Java pass over a large activation would leave the
+ * others idle. Small inputs run on the caller's thread.
+ */
+final class RowBlocks {
+  private static final int BLOCKS = Runtime.getRuntime().availableProcessors();
+  /** Below this many rows a pass is too short to be worth handing out. */
+  private static final int MIN_ROWS_PER_BLOCK = 2048;
+
+  private RowBlocks() {}
+
+  /** A pass over rows [from, to). */
+  @FunctionalInterface
+  interface Pass {
+    void run(int from, int to);
+  }
+
+  /** A pass over rows [from, to) adding into per-block accumulators. */
+  @FunctionalInterface
+  interface SumPass {
+    void run(int from, int to, double[] acc);
+  }
+
+  private static int blocks(int rows) {
+    return Math.max(1, Math.min(BLOCKS, rows / MIN_ROWS_PER_BLOCK));
+  }
+
+  static void run(int rows, Pass pass) {
+    int n = blocks(rows);
+    if (n == 1) {
+      pass.run(0, rows);
+      return;
+    }
+    IntStream.range(0, n).parallel().forEach(b -> pass.run(start(rows, n, b), start(rows, n, b + 1)));
+  }
+
+  /** Runs the pass on blocks with their own accumulators of {@code width} values, then adds them up in block order. */
+  static double[] sumPerChannel(int rows, int width, SumPass pass) {
+    int n = blocks(rows);
+    double[][] acc = new double[n][width];
+    if (n == 1) {
+      pass.run(0, rows, acc[0]);
+      return acc[0];
+    }
+    IntStream.range(0, n).parallel().forEach(b -> pass.run(start(rows, n, b), start(rows, n, b + 1), acc[b]));
+    for (int b = 1; b < n; b++) for (int c = 0; c < width; c++) acc[0][c] += acc[b][c];
+    return acc[0];
+  }
+
+  private static int start(int rows, int blocks, int block) {
+    return (int) ((long) rows * block / blocks);
+  }
+}
