@@ -36,6 +36,8 @@ final class Help {
     }
     Object v = catalog.resolve(name);
     if (v == null) {
+      String method = methodHelp(name);
+      if (method != null) return method;
       List<String> known = new ArrayList<>(catalog.names());
       String close = Names.closest(name, known);
       return "no help for '" + name + "'" + (close != null ? " (did you mean '" + close + "'?)" : "")
@@ -48,6 +50,33 @@ final class Help {
     if (doc != null) return name + "\n" + indent(doc);
     List<String> attrs = TypeTable.attrNames(v);
     return name + " is " + article(Values.typeName(v)) + (attrs.isEmpty() ? "" : "; attributes and methods: " + String.join(", ", attrs));
+  }
+
+  /**
+   * Help on a method found by its type's name rather than a value: {@code Sequential.fit}, or the bare
+   * {@code fit} (its text when one type has it, else the owners to choose from). Null when no type has it.
+   */
+  private static String methodHelp(String name) {
+    int dot = name.lastIndexOf('.');
+    String member = name.substring(dot + 1);
+    if (member.isEmpty()) return null;
+    java.util.SortedMap<String, dln.interp.call.Method> owners = new TreeMap<>();
+    if (dot < 0) {
+      owners = TypeTable.methodsNamed(member);
+    } else {
+      dln.interp.call.Method m = TypeTable.methodOf(name.substring(0, dot), member);
+      if (m != null) owners.put(name.substring(0, dot), m);
+    }
+    if (owners.isEmpty()) return null;
+    if (owners.size() > 1) {
+      return "'" + member + "' is a method of several types; ask for one:\n  "
+          + String.join(", ", owners.keySet().stream().map(t -> ":help " + t + "." + member).toList());
+    }
+    Map.Entry<String, dln.interp.call.Method> only = owners.entrySet().iterator().next();
+    dln.interp.call.Method m = only.getValue();
+    Map<String, List<String>> choices = new java.util.LinkedHashMap<>();
+    for (String p : m.params().keywordNames()) if (Catalog.CHOICES.containsKey(p)) choices.put(p, Catalog.CHOICES.get(p));
+    return function(only.getKey() + "." + m.name() + "(" + m.params() + ")", m.doc(), choices);
   }
 
   private static String function(String signature, String doc, Map<String, List<String>> choices) {

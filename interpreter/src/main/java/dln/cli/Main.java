@@ -23,7 +23,9 @@ public final class Main {
   public static final String VERSION = "0.1.0";
 
   private static final String USAGE = """
-      usage: dln                   start the REPL
+      usage: dln                   start the REPL (with stdin not a terminal: run the program read from stdin)
+             dln -                 run the program read from stdin, like `python3 -`
+             dln -i                start the REPL even when stdin is not a terminal
              dln FILE.dln [ARGS…]  run a script (ARGS are visible to it as argv)
              dln -e 'CODE'         run code given on the command line
              dln --info            backend, device, BLAS and threads
@@ -49,9 +51,15 @@ public final class Main {
       else if (a.equals("--verbose") && args.isEmpty()) verbose();
       else args.add(a);
     }
-    if (args.isEmpty()) return Repl.start(debug);
+    if (args.isEmpty()) return stdinIsTerminal() ? Repl.start(debug) : runStdin(List.of(), out, err, debug);
     String first = args.get(0);
     switch (first) {
+      case "-i" -> {
+        return Repl.start(debug);
+      }
+      case "-" -> {
+        return runStdin(args.subList(1, args.size()), out, err, debug);
+      }
       case "--help", "-h" -> {
         out.print(USAGE);
         out.flush();
@@ -106,6 +114,41 @@ public final class Main {
    */
   private static void verbose() {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+  }
+
+  /**
+   * Whether stdin is a terminal. {@link System#console()} is null when either stdin or stdout is
+   * redirected, so only a non-null console settles it; otherwise {@code test -t 0} on the inherited
+   * stdin decides (so {@code ./dln | tee log} at a terminal still gets the REPL).
+   */
+  static boolean stdinIsTerminal() {
+    if (System.console() != null) return true;
+    try {
+      Process p = new ProcessBuilder("test", "-t", "0").redirectInput(ProcessBuilder.Redirect.INHERIT)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      return p.waitFor() == 0;
+    } catch (IOException e) {
+      return false; // No `test` to ask (not a Unix): treat stdin as a pipe, as a script runner must.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Reads the whole program from stdin, then runs it as a script named {@code <stdin>} (no prompts, stops at the first error). */
+  static int runStdin(List<String> scriptArgs, PrintWriter out, PrintWriter err, boolean debug) {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(System.in.readAllBytes())).toString();
+    } catch (CharacterCodingException e) {
+      err.println("dln: stdin is not UTF-8 text");
+      return 2;
+    } catch (IOException e) {
+      err.println("dln: cannot read stdin: " + e.getMessage());
+      return 2;
+    }
+    return runSource(new Source("<stdin>", text), scriptArgs, out, err, debug);
   }
 
   static String readUtf8(Path file) throws IOException {

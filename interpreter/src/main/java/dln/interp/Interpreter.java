@@ -833,7 +833,8 @@ public final class Interpreter implements Invoker {
   public void checkCancelled() {
     if (cancel) {
       cancel = false;
-      throw new DlnException("interrupted", "stopped by Ctrl-C (or the host cancelled)", null, null);
+      // At a terminal the user pressed Ctrl-C; an embedding application's cancel() is not the user's doing.
+      throw new DlnException("interrupted", options.interactive() ? "stopped by Ctrl-C" : "stopped: the program was cancelled", null, null);
     }
   }
 

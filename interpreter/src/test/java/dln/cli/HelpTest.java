@@ -68,4 +68,17 @@ class HelpTest {
     assertTrue(Help.text(catalog, ":sa").startsWith(":save FILE\n"));
     assertTrue(Help.text(catalog, "").contains(":summary MODEL"));
   }
+
+  /** Issue 17: a method's help is reachable without a value at hand, by Type.member and by bare name. */
+  @Test
+  void methodsHaveHelpByTypeDotMemberAndByBareName() {
+    String qualified = Help.text(catalog, "Sequential.fit");
+    assertTrue(qualified.startsWith("Sequential.fit(x, y?"), qualified);
+    assertTrue(!qualified.contains("no help"), qualified);
+    // Bare: the type that declares it (Model, which Sequential extends), the same text.
+    String bare = Help.text(catalog, "fit");
+    assertTrue(bare.startsWith("Model.fit(x, y?"), bare);
+    assertEquals(qualified.substring(qualified.indexOf('\n')), bare.substring(bare.indexOf('\n')));
+    assertTrue(Help.text(catalog, "Sequential.nosuch").startsWith("no help for 'Sequential.nosuch'"));
+  }
 }

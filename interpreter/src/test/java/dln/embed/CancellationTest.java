@@ -40,6 +40,7 @@ class CancellationTest {
       DlnException d = (DlnException) e.getCause();
       assertEquals("interrupted", d.kind());
       assertEquals(3, d.pos().line(), "the error points into the loop");
+      assertEquals("stopped: the program was cancelled", d.getMessage(), "an embedder's cancel is not called Ctrl-C");
       assertTrue(dln.get("n", Long.class) > 0, "variables keep what the loop did");
       assertEquals(3L, dln.eval("1 + 2"), "a normal eval works afterwards");
     } finally {
@@ -133,5 +134,19 @@ class CancellationTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Issue 17: at the REPL (interactive) the stop is the user's Ctrl-C, and the message says only that. */
+  @Test
+  void interactiveCancelIsReportedAsCtrlCWithoutSpeakingOfAHost() throws Exception {
+    Dln dln = Dln.builder().out(new StringWriter()).interactive(true).build();
+    dln.register("started", args -> {
+      dln.cancel();
+      return null;
+    });
+    DlnException d = org.junit.jupiter.api.Assertions.assertThrows(DlnException.class,
+        () -> dln.eval("started()\nwhile true:\n    pass\n", "loop.dln"));
+    assertEquals("interrupted", d.kind());
+    assertEquals("stopped by Ctrl-C", d.getMessage());
   }
 }

@@ -99,8 +99,12 @@ public final class TypeTable {
 
   /** All types that apply to a value, most specific first (for attribute lookup). */
   private static List<Type<?>> chain(Object v) {
+    return chain(v.getClass());
+  }
+
+  private static List<Type<?>> chain(Class<?> cls) {
     List<Type<?>> out = new ArrayList<>();
-    for (Class<?> c = v.getClass(); c != null; c = c.getSuperclass()) {
+    for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
       Type<?> t = TYPES.get(c);
       if (t != null) out.add(t);
       for (Class<?> i : c.getInterfaces()) {
@@ -181,6 +185,31 @@ public final class TypeTable {
   }
 
   /** The declared method (for help), or null. */
+  /**
+   * Every declared type's method of this name, by type name (sorted): for help on a method without a
+   * value at hand, {@code :help fit} or {@code :help Sequential.fit}.
+   */
+  public static java.util.SortedMap<String, Method> methodsNamed(String name) {
+    java.util.SortedMap<String, Method> out = new java.util.TreeMap<>();
+    for (Type<?> t : TYPES.values()) {
+      Method m = t.methods.get(name);
+      if (m != null) out.put(t.name, m);
+    }
+    return out;
+  }
+
+  /** The method {@code name} of the type called {@code typeName}, inherited ones included ({@code Sequential.fit}); or null. */
+  public static Method methodOf(String typeName, String name) {
+    for (Type<?> t : TYPES.values()) {
+      if (!t.name.equals(typeName)) continue;
+      for (Type<?> owner : chain(t.cls)) {
+        Method m = owner.methods.get(name);
+        if (m != null) return m;
+      }
+    }
+    return null;
+  }
+
   public static Method method(Object v, String name) {
     for (Type<?> t : chain(v)) {
       Method m = t.methods.get(name);
