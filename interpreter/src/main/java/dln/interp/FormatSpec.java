@@ -6,7 +6,6 @@ import java.math.MathContext;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Python's format-spec mini-language, {@code [[fill]align][sign][#][0][width][,|_][.precision][type]},
@@ -38,7 +37,7 @@ final class FormatSpec {
     int precision = m.group(8) != null ? Integer.parseInt(m.group(8)) : -1;
     char type = m.group(9) != null ? m.group(9).charAt(0) : 0;
 
-    if (v instanceof INDArray t && t.length() == 1 && type != 's') v = t.getDouble(0);
+    if (type != 's') v = Values.unwrapScalar(v);
     if (v instanceof Boolean b && type != 0 && type != 's') v = b ? 1L : 0L;
     String body;
     boolean numeric = v instanceof Long || v instanceof Double;

@@ -192,8 +192,11 @@ class SandboxTest {
       DlnException e = assertThrows(DlnException.class, () -> dln.eval(name), name + " must not exist");
       assertEquals("name error", e.kind(), name);
     }
-    DlnException e = assertThrows(DlnException.class, () -> dln.eval("import os"));
-    assertEquals("syntax error", e.kind());
+    // Imports reach DLN's own modules only: no subprocess, and os holds nothing but os.path.
+    DlnException e = assertThrows(DlnException.class, () -> dln.eval("import subprocess"));
+    assertEquals("import error", e.kind());
+    DlnException system = assertThrows(DlnException.class, () -> dln.eval("import os\nos.system('ls')"));
+    assertEquals("attribute error", system.kind());
   }
 
   /**
