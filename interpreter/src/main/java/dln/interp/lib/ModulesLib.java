@@ -27,7 +27,7 @@ public final class ModulesLib implements Library {
     g.export("keras.models", "Sequential", "Model", "load_model", "model_from_json");
     g.export("keras.losses", "Huber");
     g.export("keras.optimizers.schedules", "ExponentialDecay", "CosineDecay");
-    g.export("keras.callbacks", "EarlyStopping", "ModelCheckpoint", "TerminateOnNaN", "ReduceLROnPlateau",
+    g.export("keras.callbacks", "Callback", "EarlyStopping", "ModelCheckpoint", "TerminateOnNaN", "ReduceLROnPlateau",
         "LearningRateScheduler", "LambdaCallback");
     g.export("keras.regularizers", "l1", "l2", "l1_l2");
     g.export("keras.utils", "to_categorical");
