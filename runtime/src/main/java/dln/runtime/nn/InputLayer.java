@@ -6,7 +6,7 @@ import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** The entry point of a model: holds the per-sample input shape. Created by {@code Input(shape)}. */
-public final class InputLayer extends Layer {
+public final class InputLayer extends ConfiguredLayer<InputLayer.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(InputLayer.class, Config.class, InputLayer::new,
       "The entry point of a model, holding the per-sample input shape; made by Input(shape).\n"
@@ -23,16 +23,8 @@ public final class InputLayer extends Layer {
     }
   }
 
-  private final Config config;
-
   public InputLayer(Config config, String name) {
-    super(name != null ? name : LayerNames.nextFromOne("input"));
-    this.config = config;
-  }
-
-  @Override
-  public Config config() {
-    return config;
+    super(config, name != null ? name : LayerNames.nextFromOne("input"));
   }
 
   @Override

@@ -2,13 +2,13 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.nn.Activations;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Applies an activation function by name (e.g. {@code Activation('relu')}). */
-public final class Activation extends Layer {
+public final class Activation extends ConfiguredLayer<Activation.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Activation.class, Config.class, Activation::new,
       "Applies an activation function by name.\n"
@@ -20,20 +20,12 @@ public final class Activation extends Layer {
     }
   }
 
-  private final Config config;
-
   public Activation(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public Activation(String activation) {
     this(new Config(activation), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -2,14 +2,14 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Element-wise sum of two or more tensors of the same shape (residual connections). */
-public final class Add extends Layer {
+public final class Add extends ConfiguredLayer<Add.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Add.class, Config.class, Add::new,
       "Adds two or more tensors of the same shape (residual connections).\n"
@@ -19,16 +19,11 @@ public final class Add extends Layer {
   public record Config() {}
 
   public Add(Config config, String name) {
-    super(name);
+    super(config, name);
   }
 
   public Add() {
-    super(null);
-  }
-
-  @Override
-  public Config config() {
-    return new Config();
+    this(new Config(), null);
   }
 
   @Override

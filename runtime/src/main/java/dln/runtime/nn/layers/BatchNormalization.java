@@ -2,7 +2,7 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerArgs;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
@@ -15,7 +15,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * moving statistics), at inference (or when frozen) with the moving statistics. Keras defaults:
  * momentum 0.99, epsilon 0.001.
  */
-public final class BatchNormalization extends Layer {
+public final class BatchNormalization extends ConfiguredLayer<BatchNormalization.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(BatchNormalization.class, Config.class, BatchNormalization::new,
       "Normalises the last axis with batch statistics while training and moving statistics at inference (momentum 0.99, epsilon 0.001).\n"
@@ -35,20 +35,12 @@ public final class BatchNormalization extends Layer {
     }
   }
 
-  private final Config config;
-
   public BatchNormalization(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public BatchNormalization() {
     this(new Config(), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -2,7 +2,7 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import dln.runtime.tensor.Shapes;
@@ -10,7 +10,7 @@ import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Joins tensors along an axis (the last by default; Inception blocks join channels). */
-public final class Concatenate extends Layer {
+public final class Concatenate extends ConfiguredLayer<Concatenate.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Concatenate.class, Config.class, Concatenate::new,
       "Joins tensors along an axis (default the last, the channels).\n"
@@ -22,20 +22,12 @@ public final class Concatenate extends Layer {
     }
   }
 
-  private final Config config;
-
   public Concatenate(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public Concatenate() {
     this(new Config(-1), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -4,7 +4,7 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Activations;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerArgs;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
  * 2-D convolution on channels-last images (batch, height, width, channels), Keras's kernel layout
  * (kernel_h, kernel_w, in_channels, filters).
  */
-public final class Conv2D extends Layer {
+public final class Conv2D extends ConfiguredLayer<Conv2D.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Conv2D.class, Config.class, Conv2D::new,
       "A 2-D convolution over channels-last images (batch, height, width, channels); padding 'valid' or 'same'.\n"
@@ -50,20 +50,12 @@ public final class Conv2D extends Layer {
     }
   }
 
-  private final Config config;
-
   public Conv2D(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public Conv2D(int filters, int kernelSize, String activation) {
     this(new Config(filters, kernelSize, activation), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

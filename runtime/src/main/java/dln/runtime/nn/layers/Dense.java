@@ -4,6 +4,7 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Activations;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerArgs;
 import dln.runtime.nn.LayerSpec;
@@ -17,7 +18,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * Fully connected layer: {@code activation(x @ kernel + bias)} on the last axis. Accepts (batch,
  * features) and sequences (batch, steps, features); images must be flattened first.
  */
-public final class Dense extends Layer {
+public final class Dense extends ConfiguredLayer<Dense.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Dense.class, Config.class, Dense::new,
       "A fully connected layer: activation(x @ kernel + bias). activation is a name or function (default linear).\n"
@@ -40,11 +41,8 @@ public final class Dense extends Layer {
     }
   }
 
-  private final Config config;
-
   public Dense(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public Dense(int units) {
@@ -53,11 +51,6 @@ public final class Dense extends Layer {
 
   public Dense(int units, String activation) {
     this(new Config(units, activation), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

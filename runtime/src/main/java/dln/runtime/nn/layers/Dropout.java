@@ -2,7 +2,7 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.tensor.Shapes;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * 1/(1−rate) (inverted dropout); the identity at inference. The random mask is fed by the
  * executor per batch (SameDiff M2.1's dropout op has no gradient), so the gradient is exact.
  */
-public final class Dropout extends Layer {
+public final class Dropout extends ConfiguredLayer<Dropout.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Dropout.class, Config.class, Dropout::new,
       "Zeroes a random fraction rate of the values while training (scaling the rest); does nothing at inference.\n"
@@ -30,20 +30,12 @@ public final class Dropout extends Layer {
     }
   }
 
-  private final Config config;
-
   public Dropout(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public Dropout(double rate) {
     this(new Config(rate), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

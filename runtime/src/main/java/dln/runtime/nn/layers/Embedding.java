@@ -3,6 +3,7 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerArgs;
 import dln.runtime.nn.LayerSpec;
@@ -13,7 +14,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Looks up a learned vector per integer index: (batch, steps) -> (batch, steps, output_dim). */
-public final class Embedding extends Layer {
+public final class Embedding extends ConfiguredLayer<Embedding.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Embedding.class, Config.class, Embedding::new,
       "Looks up a learned vector for each integer index in 0..input_dim-1: (batch, steps) -> (batch, steps, output_dim).\n"
@@ -39,20 +40,12 @@ public final class Embedding extends Layer {
     }
   }
 
-  private final Config config;
-
   public Embedding(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public Embedding(int inputDim, int outputDim) {
     this(new Config(inputDim, outputDim), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

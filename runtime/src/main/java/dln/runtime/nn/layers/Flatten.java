@@ -1,14 +1,14 @@
 package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Flattens each sample to one axis: (batch, 7, 7, 64) -> (batch, 3136). */
-public final class Flatten extends Layer {
+public final class Flatten extends ConfiguredLayer<Flatten.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Flatten.class, Config.class, Flatten::new,
       "Flattens each sample to one axis: (batch, 7, 7, 64) -> (batch, 3136).\n"
@@ -18,16 +18,11 @@ public final class Flatten extends Layer {
   public record Config() {}
 
   public Flatten(Config config, String name) {
-    super(name);
+    super(config, name);
   }
 
   public Flatten() {
-    super(null);
-  }
-
-  @Override
-  public Config config() {
-    return new Config();
+    this(new Config(), null);
   }
 
   @Override

@@ -1,21 +1,16 @@
 package dln.runtime.nn.layers;
 
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.tensor.Shapes;
 import java.util.List;
 
 /** Shared shape logic of the global pooling layers: (batch, h, w, c) -> (batch, c). */
-public abstract class GlobalPooling2D extends Layer {
+public abstract class GlobalPooling2D extends ConfiguredLayer<GlobalPooling2D.Config> {
   /** Global pooling has no settings; the record keeps model files uniform. */
   public record Config() {}
 
   protected GlobalPooling2D(String name) {
-    super(name);
-  }
-
-  @Override
-  public Config config() {
-    return new Config();
+    super(new Config(), name);
   }
 
   @Override

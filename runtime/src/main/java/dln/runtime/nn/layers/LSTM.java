@@ -4,7 +4,7 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Activations;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import dln.runtime.tensor.Shapes;
@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 4·units), recurrent_kernel (units, 4·units), bias (4·units), gates in the order i, f, c, o.
  * The loop is unrolled over the (known) number of steps.
  */
-public final class LSTM extends Layer {
+public final class LSTM extends ConfiguredLayer<LSTM.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(LSTM.class, Config.class, LSTM::new,
       "A long short-term memory layer over sequences (batch, steps, features); return_sequences=true keeps every step.\n"
@@ -42,20 +42,12 @@ public final class LSTM extends Layer {
     }
   }
 
-  private final Config config;
-
   public LSTM(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public LSTM(int units, boolean returnSequences) {
     this(new Config(units, returnSequences), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.Param;
 import dln.runtime.tensor.Shapes;
 import java.util.List;
@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 
 /** Shared code of MaxPooling2D and AveragePooling2D (channels-last). */
-public abstract class Pooling2D extends Layer {
+public abstract class Pooling2D extends ConfiguredLayer<Pooling2D.Config> {
   /**
    * @param poolSize window (height, width), default (2, 2)
    * @param strides default: the pool size
@@ -29,16 +29,8 @@ public abstract class Pooling2D extends Layer {
     }
   }
 
-  private final Config config;
-
   protected Pooling2D(Config config, String name) {
-    super(name);
-    this.config = config;
-  }
-
-  @Override
-  public Config config() {
-    return config;
+    super(config, name);
   }
 
   @Override

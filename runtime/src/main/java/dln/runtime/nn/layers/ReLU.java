@@ -2,14 +2,14 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Rectified linear unit: {@code max(x, 0)}, optionally capped at maxValue and leaky below zero. */
-public final class ReLU extends Layer {
+public final class ReLU extends ConfiguredLayer<ReLU.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(ReLU.class, Config.class, ReLU::new,
       "The ReLU activation as a layer, optionally capped at max_value and leaky below zero.\n"
@@ -26,20 +26,12 @@ public final class ReLU extends Layer {
     }
   }
 
-  private final Config config;
-
   public ReLU(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public ReLU() {
     this(new Config(null, 0), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -2,7 +2,7 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.tensor.Shapes;
 import java.util.Collections;
@@ -10,7 +10,7 @@ import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Repeats each sample's vector n times: (batch, features) -> (batch, n, features), as Keras's RepeatVector. */
-public final class RepeatVector extends Layer {
+public final class RepeatVector extends ConfiguredLayer<RepeatVector.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(RepeatVector.class, Config.class, RepeatVector::new,
       "Repeats each sample's vector n times: (batch, features) -> (batch, n, features), e.g. to feed an encoding to every step of a decoder LSTM.\n"
@@ -23,20 +23,12 @@ public final class RepeatVector extends Layer {
     }
   }
 
-  private final Config config;
-
   public RepeatVector(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public RepeatVector(int n) {
     this(new Config(n), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

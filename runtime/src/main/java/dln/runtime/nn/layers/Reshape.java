@@ -2,14 +2,14 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Reshapes each sample; one target dimension may be -1 (inferred). */
-public final class Reshape extends Layer {
+public final class Reshape extends ConfiguredLayer<Reshape.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Reshape.class, Config.class, Reshape::new,
       "Reshapes each sample (the batch axis is kept); one dimension may be -1.\n"
@@ -30,20 +30,12 @@ public final class Reshape extends Layer {
     }
   }
 
-  private final Config config;
-
   public Reshape(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public Reshape(long... targetShape) {
     this(new Config(targetShape), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -1,14 +1,14 @@
 package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Softmax over an axis (the last by default): values become probabilities summing to one. */
-public final class Softmax extends Layer {
+public final class Softmax extends ConfiguredLayer<Softmax.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Softmax.class, Config.class, Softmax::new,
       "Softmax over an axis (default the last): values become probabilities summing to 1.\n"
@@ -16,20 +16,12 @@ public final class Softmax extends Layer {
 
   public record Config(@Param(dflt = "-1") int axis) {}
 
-  private final Config config;
-
   public Softmax(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public Softmax() {
     this(new Config(-1), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override

@@ -2,7 +2,7 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.Layer;
+import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import dln.runtime.tensor.Shapes;
@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * stride-2 convolution pads 3 on both sides; 'same' would pad 2 and 3). {@code value} (a DLN
  * extension, default 0) lets max pooling pad with the lowest float so borders never win.
  */
-public final class ZeroPadding2D extends Layer {
+public final class ZeroPadding2D extends ConfiguredLayer<ZeroPadding2D.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(ZeroPadding2D.class, Config.class, ZeroPadding2D::new,
       "Adds rows and columns around each image: padding = n, (vertical, horizontal) or (top, bottom, left, right); value (default 0) is the fill.\n"
@@ -41,20 +41,12 @@ public final class ZeroPadding2D extends Layer {
     }
   }
 
-  private final Config config;
-
   public ZeroPadding2D(Config config, String name) {
-    super(name);
-    this.config = config;
+    super(config, name);
   }
 
   public ZeroPadding2D(int top, int bottom, int left, int right) {
     this(new Config(new int[] {top, bottom, left, right}, 0), null);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   @Override
