@@ -51,8 +51,10 @@ public final class EarlyStopping implements Callback {
       if (restoreBestWeights) bestWeights = snapshot(context);
       return;
     }
+    // Keras counts the epoch without improvement at once and stops when wait >= patience (never
+    // after the first epoch): patience=1 stops at the first epoch that does not improve.
     wait++;
-    if (wait > patience) {
+    if (wait >= patience && epoch > 0) {
       stoppedEpoch = epoch;
       context.stopTraining();
       if (restoreBestWeights && bestWeights != null) restore(context, bestWeights);

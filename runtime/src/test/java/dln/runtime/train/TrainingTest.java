@@ -232,6 +232,23 @@ class TrainingTest {
     assertTrue(e.hint().contains("validation_split"), e.hint());
   }
 
+  /**
+   * Keras's rule (keras.callbacks.EarlyStopping): an epoch without improvement counts against
+   * patience at once, and training stops when wait >= patience. With min_delta larger than any
+   * possible gain only the first epoch "improves" (from nothing), so patience=1 trains 2 epochs and
+   * patience=3 trains 4, as Keras does.
+   */
+  @Test
+  void earlyStoppingCountsPatienceAsKerasDoes() {
+    for (int patience : new int[] {1, 3}) {
+      Sequential m = new Sequential(List.of(Input.of(4), new Dense(2, "softmax")));
+      TrainingSession.of(m).compile(new SGD(0.1, 0, false), Loss.byName("categorical_crossentropy"), List.of());
+      EarlyStopping es = new EarlyStopping("loss", 10, patience, "auto", false);
+      History h = TrainingSession.of(m).fit(x, yOneHot, new FitOptions().epochs(20).batchSize(16).callback(es).seed(1));
+      assertEquals(patience + 1, h.epochs().size(), "epochs trained with patience " + patience);
+    }
+  }
+
   @Test
   void terminateOnNanStopsTraining() {
     Sequential m = new Sequential(List.of(Input.of(4), new Dense(1)));
