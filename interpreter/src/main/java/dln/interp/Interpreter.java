@@ -129,6 +129,8 @@ public final class Interpreter implements Invoker {
   }
 
   private final Map<String, Scope> modules = new java.util.HashMap<>();
+  /** Set by a notebook front end; read by the drawing builtins on the evaluating thread. */
+  private volatile dln.interp.call.RichDisplay display;
 
   /**
    * Runs library source (the model zoo) once per interpreter, in its own scope next to the builtins,
@@ -846,6 +848,16 @@ public final class Interpreter implements Invoker {
   @Override
   public boolean interactive() {
     return options.interactive();
+  }
+
+  @Override
+  public dln.interp.call.RichDisplay display() {
+    return display;
+  }
+
+  /** Lets a rich front end (the Jupyter kernel) show pictures and progress; null goes back to text. */
+  public void setDisplay(dln.interp.call.RichDisplay display) {
+    this.display = display;
   }
 
   @Override
