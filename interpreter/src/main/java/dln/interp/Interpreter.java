@@ -836,7 +836,10 @@ public final class Interpreter implements Invoker {
     if (cancel) {
       cancel = false;
       // At a terminal the user pressed Ctrl-C; an embedding application's cancel() is not the user's doing.
-      throw new DlnException("interrupted", options.interactive() ? "stopped by Ctrl-C" : "stopped: the program was cancelled", null, null);
+      // A notebook's interrupt (its stop button) is the user's doing too, like Ctrl-C at a terminal.
+      String why = options.interactive() ? "stopped by Ctrl-C" : display != null ? "stopped: the kernel was interrupted"
+          : "stopped: the program was cancelled";
+      throw new DlnException("interrupted", why, null, null);
     }
   }
 
