@@ -90,7 +90,7 @@ public final class DlnKernel extends BaseKernel {
     // interactive(false): no terminal escape codes; the notebook display draws progress instead.
     this.dln = Dln.builder().out(new PrintWriter(stdout, true)).err(new PrintWriter(stderr, true)).interactive(false)
         .sandbox(Sandbox.unrestricted()).build();
-    dln.set("argv", new ArrayList<Object>());
+    dln.set("argv", argv());
     dln.interpreter().setDisplay(display);
     this.assist = new Assist(dln.interpreter());
     ticker.scheduleAtFixedRate(() -> {
@@ -101,6 +101,18 @@ public final class DlnKernel extends BaseKernel {
 
   public DlnKernel() {
     this(NotebookStream.DEFAULT_LIMIT);
+  }
+
+  /**
+   * The notebook's {@code argv}, which {@code arg(name, default)} reads: the words of the
+   * environment variable {@code DLN_ARGS} (e.g. {@code epochs=1 limit=2000}), so that a notebook
+   * made from a script can run with quick settings, as {@code ./dln script.dln epochs=1} does.
+   */
+  static List<Object> argv() {
+    String args = System.getenv("DLN_ARGS");
+    List<Object> out = new ArrayList<>();
+    if (args != null && !args.isBlank()) out.addAll(List.of(args.strip().split("\\s+")));
+    return out;
   }
 
   private static LanguageInfo languageInfo() {
@@ -278,7 +290,7 @@ public final class DlnKernel extends BaseKernel {
       case ":vars" -> out.print(assist.vars());
       case ":reset" -> {
         dln.interpreter().reset();
-        dln.set("argv", new ArrayList<Object>());
+        dln.set("argv", argv());
         entries.clear();
         out.println("all variables cleared");
       }

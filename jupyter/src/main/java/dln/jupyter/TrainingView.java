@@ -17,8 +17,8 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
  * line of every finished epoch and a loss/accuracy chart, replaced in place by
  * {@code update_display_data} at most {@link #UPDATES_PER_SECOND} times a second. The chart follows
  * the running (epoch-so-far) metrics batch by batch and the validation metrics epoch by epoch.
- * When training ends the final state stays in the notebook. verbose=0 shows only the final chart,
- * verbose=2 updates once per epoch.
+ * When training ends the final state stays in the notebook. verbose=2 updates once per epoch;
+ * verbose=0 shows nothing, as in Keras (a script that trains many small models stays readable).
  */
 final class TrainingView implements ProgressListener {
   static final int UPDATES_PER_SECOND = 4;
@@ -107,7 +107,7 @@ final class TrainingView implements ProgressListener {
       epochLines.add("Training stopped after " + n + " complete epoch" + (n == 1 ? "" : "s") + "; weights and history are kept.");
     }
     barLine = "";
-    if (verbose == 0 && running.isEmpty()) return;
+    if (verbose == 0) return;
     send(false);
   }
 
