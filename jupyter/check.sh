@@ -11,6 +11,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 require=0
 [ "${1:-}" = "--require" ] && require=1
 py=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in jupyter/
 packages=(python3-jupyter-client python3-jupyter-kernel-test python3-nbclient python3-nbformat jupyter-notebook)
 
 have_modules() {
