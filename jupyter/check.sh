@@ -12,7 +12,7 @@ require=0
 [ "${1:-}" = "--require" ] && require=1
 py=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in jupyter/
-packages=(python3-jupyter-client python3-jupyter-kernel-test python3-nbclient python3-nbformat jupyter-notebook)
+packages=(python3-jupyter-client python3-jupyter-kernel-test python3-nbclient python3-nbformat jupyter-client jupyter-notebook)
 
 have_modules() {
   "$py" -c 'import jupyter_client, jupyter_kernel_test, nbclient, nbformat' 2>/dev/null

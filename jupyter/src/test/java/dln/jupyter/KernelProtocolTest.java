@@ -239,8 +239,11 @@ class KernelProtocolTest {
     List<Msg> updates = fit.ofType("update_display_data");
     String last = updates.get(updates.size() - 1).content().getAsJsonObject("data").get("text/plain").getAsString();
     assertTrue(last.contains("weights and history are kept"), last);
-    Execution check = client.execute("print(len(hi.history['loss']) < 1000, float(abs(ni.layers[0].weights[0] - before).sum()) > 0)", 30_000);
-    assertEquals("true true\n", check.stdout());
+    // On a loaded machine the interrupt may come before the first epoch ends: then no epoch is in the
+    // history, but the batches trained so far still changed the weights.
+    Execution check = client.execute("epochs_done = len(hi.history['loss']) if 'loss' in hi.history else 0\n"
+        + "print(epochs_done < 1000, float(abs(ni.layers[0].weights[0] - before).sum()) > 0)", 30_000);
+    assertEquals("true true\n", check.stdout(), check.reply().content().toString());
   }
 
   @Test
