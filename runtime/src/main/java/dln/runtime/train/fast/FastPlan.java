@@ -162,6 +162,14 @@ final class FastPlan {
       if (!heads[k].elementwise() && outShape.length != 2) throw new Unsupported(loss.name() + " on an output of rank " + outShape.length);
     }
 
+    // Slots computed from weights (not only reshaped / merged model inputs): an Embedding must not
+    // read one, since indices carry no gradient to hand back.
+    boolean[] fromWeights = new boolean[nextSlot[0]];
+    for (Application app : apps) {
+      boolean w = !app.node().layer().weightList().isEmpty();
+      for (int s : app.in()) w |= fromWeights[s];
+      fromWeights[app.out()] = w;
+    }
     List<Op> ops = new ArrayList<>();
     for (int i = 0; i < apps.size(); i++) {
       Application app = apps.get(i);
@@ -188,8 +196,9 @@ final class FastPlan {
         throw new Unsupported("mse on softmax");
       }
       LayerStep step = FastLayers.stepFor(layer, act, fuse, inShape, out);
-      // Indices have no gradient: an Embedding reads one of the model's inputs directly.
-      if (step instanceof EmbeddingStep && in[0] >= inputs) throw new Unsupported("an Embedding inside the network");
+      // Indices have no gradient: an Embedding reads a model input, or one only reshaped / cropped /
+      // merged on the way (no weights before it), so nothing upstream waits for a gradient.
+      if (step instanceof EmbeddingStep && fromWeights[in[0]]) throw new Unsupported("an Embedding on values computed by weights");
       // Inside a frozen nested model, BatchNormalization runs in inference mode (Keras).
       if (step instanceof BatchNormStep bn && !app.enclosing().isEmpty()) bn.within(app.enclosing());
       if (fuse) fused[outputIndex] = step;
