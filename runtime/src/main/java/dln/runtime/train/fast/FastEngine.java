@@ -218,8 +218,9 @@ public final class FastEngine implements TrainingEngine {
 
   private double loss(FastPlan.Output o, INDArray out, INDArray labels, Head h, boolean withGrad) {
     INDArray source = o.fusedStep() != null ? o.logits() : out;
-    int rows = (int) out.size(0);
-    int units = (int) (out.length() / rows);
+    // Per-sample reductions run over the last axis: rows are every position before it.
+    int units = (int) out.size(out.rank() - 1);
+    int rows = (int) (out.length() / units);
     float[] g = withGrad ? h.host : null;
     float[] activated = o.headWritesOutput() ? h.activated : null;
     double loss = o.head().compute(Host.read(source), Host.read(labels), rows, units, g, activated, o.delta());

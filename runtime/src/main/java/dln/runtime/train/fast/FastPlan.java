@@ -152,10 +152,10 @@ final class FastPlan {
           heads[k] = LossHead.SIGMOID_BINARY_CROSSENTROPY;
           required[k] = Act.SIGMOID;
         }
-        case "mean_squared_error" -> heads[k] = LossHead.MEAN_SQUARED_ERROR;
-        case "mean_absolute_error" -> heads[k] = LossHead.MEAN_ABSOLUTE_ERROR;
-        case "huber" -> heads[k] = LossHead.HUBER;
-        default -> throw new Unsupported("loss " + loss.name());
+        default -> {
+          heads[k] = LossHead.onOutput(loss.name());
+          if (heads[k] == null) throw new Unsupported("loss " + loss.name());
+        }
       }
       deltas[k] = loss.delta();
       long[] outShape = model.outputs().get(k).shape();
