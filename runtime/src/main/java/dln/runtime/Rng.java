@@ -53,10 +53,15 @@ public final class Rng {
 
   /** Normal values with the given mean and standard deviation. */
   public static INDArray normal(long[] shape, double mean, double std) {
-    SplittableRandom r = current();
     float[] v = new float[count(shape)];
-    for (int i = 0; i < v.length; i++) v[i] = (float) (mean + std * r.nextGaussian());
+    fillNormal(v, mean, std);
     return create(v, shape);
+  }
+
+  /** Fills {@code out} with normal values: the same draws as {@link #normal} for an array of that many values. */
+  public static void fillNormal(float[] out, double mean, double std) {
+    SplittableRandom r = current();
+    for (int i = 0; i < out.length; i++) out[i] = (float) (mean + std * r.nextGaussian());
   }
 
   /** Normal values redrawn until within two standard deviations (Keras's truncated normal). */

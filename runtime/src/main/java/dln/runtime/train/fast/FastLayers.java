@@ -20,6 +20,11 @@ import dln.runtime.nn.layers.MaxPooling2D;
 import dln.runtime.nn.layers.ReLU;
 import dln.runtime.nn.layers.RepeatVector;
 import dln.runtime.nn.layers.Softmax;
+import dln.runtime.nn.layers.Cropping2D;
+import dln.runtime.nn.layers.GaussianNoise;
+import dln.runtime.nn.layers.Permute;
+import dln.runtime.nn.layers.SpatialDropout2D;
+import dln.runtime.nn.layers.UpSampling2D;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -66,6 +71,16 @@ final class FastLayers {
     add(new Entry<>(Embedding.class, e -> Act.LINEAR, FastLayers::embedding));
     add(new Entry<>(LSTM.class, l -> Act.LINEAR, FastLayers::lstm));
     add(new Entry<>(RepeatVector.class, r -> Act.LINEAR, (r, act, fuse, in, out) -> new RepeatVectorStep(r.config().n(), in[1])));
+    add(new Entry<>(Permute.class, p -> Act.LINEAR,
+        (p, act, fuse, in, out) -> new PermuteStep(p.fullPermutation(), Shapes.sample(in), Shapes.sample(out))));
+    add(new Entry<>(Cropping2D.class, c -> Act.LINEAR,
+        (c, act, fuse, in, out) -> new Cropping2DStep(c.config().cropping(), Shapes.sample(in), Shapes.sample(out))));
+    add(new Entry<>(UpSampling2D.class, u -> Act.LINEAR,
+        (u, act, fuse, in, out) -> new UpSampling2DStep(u.config().size(), Shapes.sample(in), Shapes.sample(out))));
+    add(new Entry<>(GaussianNoise.class, g -> Act.LINEAR,
+        (g, act, fuse, in, out) -> new GaussianNoiseStep(g, g.config().stddev(), Shapes.sample(in))));
+    add(new Entry<>(SpatialDropout2D.class, d -> Act.LINEAR,
+        (d, act, fuse, in, out) -> new SpatialDropout2DStep(d, d.config().rate(), Shapes.sample(in))));
   }
 
   private FastLayers() {}
