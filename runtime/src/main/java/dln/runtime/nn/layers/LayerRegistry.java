@@ -60,6 +60,11 @@ public final class LayerRegistry {
     register(UpSampling2D.SPEC);
     register(GaussianNoise.SPEC);
     register(SpatialDropout2D.SPEC);
+    register(Conv1D.SPEC);
+    register(MaxPooling1D.SPEC);
+    register(AveragePooling1D.SPEC);
+    register(GlobalAveragePooling1D.SPEC);
+    register(GlobalMaxPooling1D.SPEC);
   }
 
   private LayerRegistry() {}
