@@ -61,6 +61,12 @@ public final class Rng {
     });
   }
 
+  /** Fills {@code out} with normal values: the same draws as {@link #normal} for an array of that many values. */
+  public static void fillNormal(float[] out, double mean, double std) {
+    SplittableRandom r = current();
+    for (int i = 0; i < out.length; i++) out[i] = (float) (mean + std * r.nextGaussian());
+  }
+
   /** Normal values redrawn until within two standard deviations (Keras's truncated normal). */
   public static INDArray truncatedNormal(long[] shape, double mean, double std) {
     SplittableRandom r = current();
