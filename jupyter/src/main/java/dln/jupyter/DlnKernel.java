@@ -133,9 +133,13 @@ public final class DlnKernel extends BaseKernel {
 
   // ------------------------------------------------------------------------------------ handlers
 
+  /** The connection being served, when it is DLN's own (it can abort queued cells). */
+  private KernelConnection connection;
+
   @Override
   public void becomeHandlerForConnection(JupyterConnection connection) {
     super.becomeHandlerForConnection(connection);
+    if (connection instanceof KernelConnection k) this.connection = k;
     connection.setHandler(MessageType.EXECUTE_REQUEST, this::handleExecute);
     connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, msg) -> {
       env.setBusyDeferIdle();
@@ -216,6 +220,8 @@ public final class DlnKernel extends BaseKernel {
       ErrorReply error = new ErrorReply(e.kind(), evalue(e), traceback);
       error.setExecutionCount(count);
       env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), error);
+      // As IPython: cells queued behind a failed one ("Run All") are not run.
+      if (request.shouldStopOnError() && !silent && connection != null) connection.abortQueuedExecutes();
     }
   }
 

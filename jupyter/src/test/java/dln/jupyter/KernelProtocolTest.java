@@ -110,6 +110,19 @@ class KernelProtocolTest {
   }
 
   @Test
+  @Order(4)
+  void cellsQueuedBehindAFailedOneAreAborted() {
+    // The first cell runs a moment before failing, so that the second is already queued.
+    String failing = client.startExecute("for i in range(200000):\n    pass\nundefined_here");
+    String queued = client.startExecute("after_abort = 1");
+    assertEquals("error", client.finish(failing, 60_000).status());
+    Msg aborted = client.replyTo(client.shell(), queued, 10_000);
+    assertNotNull(aborted, "the queued cell gets a reply");
+    assertEquals("aborted", aborted.content().get("status").getAsString());
+    assertEquals("name error", client.execute("after_abort", 10_000).reply().content().get("ename").getAsString());
+  }
+
+  @Test
   @Order(5)
   void completionOffersNamesMembersAndKeywordArguments() {
     JsonObject names = client.request("complete_request", Map.of("code", "Den", "cursor_pos", 3)).content();
