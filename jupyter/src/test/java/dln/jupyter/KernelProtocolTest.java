@@ -201,7 +201,7 @@ class KernelProtocolTest {
     String out = loud.stdout();
     assertTrue(out.length() < OUTPUT_LIMIT + 200, "output length " + out.length());
     assertTrue(out.contains("[output truncated:"), out.substring(Math.max(0, out.length() - 200)));
-    assertTrue(loud.ofType("stream").size() < 50, "few stream messages, got " + loud.ofType("stream").size());
+    assertTrue(loud.ofType("stream").size() < 500, "far fewer stream messages than lines, got " + loud.ofType("stream").size());
 
     Execution big = client.execute("zeros(10000, 10000)", 120_000);
     JsonObject data = big.ofType("execute_result").get(0).content().getAsJsonObject("data");
