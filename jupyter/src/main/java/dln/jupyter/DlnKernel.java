@@ -272,11 +272,18 @@ public final class DlnKernel extends BaseKernel {
     }
   }
 
-  /** The execute_result of a value: text/plain always, and HTML for tensors. */
+  /** The execute_result of a value: text/plain always; HTML for tensors and for built models (their summary). */
   static DisplayData bundle(Object value) {
     if (value == null || value == None.NONE) return null;
     DisplayData d = new DisplayData(Values.repr(value));
     if (value instanceof INDArray t) d.putHTML(Html.tensor(t));
+    if (value instanceof dln.runtime.nn.Model m) {
+      try {
+        d.putHTML(Html.summary(m.summaryTable()));
+      } catch (RuntimeException e) {
+        // A model without its graph yet (no input shape) has no summary: its text repr says what it is.
+      }
+    }
     return d;
   }
 

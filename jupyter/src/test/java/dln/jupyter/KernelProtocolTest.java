@@ -187,6 +187,9 @@ class KernelProtocolTest {
     assertTrue(data.get("text/html").getAsString().contains("<table>"), data.toString());
     assertTrue(data.get("text/plain").getAsString().contains("Total params: 15"), data.toString());
 
+    JsonObject model = client.execute("m", 10_000).ofType("execute_result").get(0).content().getAsJsonObject("data");
+    assertTrue(model.get("text/html").getAsString().contains("<table>"), "a model result shows its summary: " + model);
+
     Execution tensor = client.execute("ones(2, 2)", 10_000);
     JsonObject t = tensor.ofType("execute_result").get(0).content().getAsJsonObject("data");
     assertTrue(t.get("text/html").getAsString().contains("<table"), t.toString());
