@@ -86,6 +86,19 @@ class KernelProtocolTest {
     Execution next = client.execute("x * 2", 10_000);
     assertEquals(count + 1, next.reply().content().get("execution_count").getAsInt());
     assertEquals("80", text(next.ofType("execute_result").get(0)));
+    // user_expressions are evaluated after the cell, each to a result or an error.
+    Map<String, Object> withExpressions = new java.util.LinkedHashMap<>();
+    withExpressions.put("code", "z = 6");
+    withExpressions.put("silent", false);
+    withExpressions.put("store_history", true);
+    withExpressions.put("user_expressions", Map.of("product", "z * 7", "broken", "z +"));
+    withExpressions.put("allow_stdin", false);
+    Execution ux = client.finish(client.send(client.shell(), "execute_request", withExpressions, true), 10_000);
+    JsonObject values = ux.reply().content().getAsJsonObject("user_expressions");
+    assertEquals("ok", values.getAsJsonObject("product").get("status").getAsString());
+    assertEquals("42", values.getAsJsonObject("product").getAsJsonObject("data").get("text/plain").getAsString());
+    assertEquals("error", values.getAsJsonObject("broken").get("status").getAsString());
+    assertEquals("syntax error", values.getAsJsonObject("broken").get("ename").getAsString());
     // A statement has no result.
     assertTrue(client.execute("y = 1", 10_000).ofType("execute_result").isEmpty());
   }
