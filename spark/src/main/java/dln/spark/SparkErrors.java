@@ -8,10 +8,11 @@ import dln.runtime.DlnRuntimeException;
  * error (no such path, no such column) as a DLN I/O or value error with its first line, and any
  * other task failure as a DLN error naming the stage, without a stack trace.
  */
-final class SparkErrors {
+public final class SparkErrors {
   private SparkErrors() {}
 
-  static RuntimeException translate(RuntimeException e) {
+  /** The DLN error for a failure of a Spark call made on the driver (other exceptions unchanged). */
+  public static RuntimeException translate(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof DlnRuntimeException d) return d;
     }
@@ -34,7 +35,8 @@ final class SparkErrors {
       return new DlnRuntimeException("cluster error", "a Spark job failed: " + clean(first),
           "see the Spark UI or the executors' logs for the task's error");
     }
-    return e;
+    if (e instanceof RuntimeException r) return r;
+    return new DlnRuntimeException("cluster error", "a Spark call failed: " + clean(first), null);
   }
 
   private static String messageOf(Throwable e) {

@@ -54,7 +54,7 @@ public final class SparkPredictor {
           featureIdx, names, batchSize, key, blob), true);
       StructType outSchema = schema.add(outputColumn, DataTypes.createArrayType(DataTypes.FloatType, false), false);
       return spark.createDataFrame(out, outSchema);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw SparkErrors.translate(e);
     }
   }
@@ -106,9 +106,8 @@ public final class SparkPredictor {
           Row r = chunk.get(i);
           Object[] values = new Object[r.size() + 1];
           for (int c = 0; c < r.size(); c++) values[c] = r.get(c);
-          Float[] pred = new Float[width];
-          for (int k = 0; k < width; k++) pred[k] = out[i * width + k];
-          values[r.size()] = java.util.Arrays.asList(pred);
+          // A primitive array: the row encoder takes float[] or a Scala Seq for an array column, not a java.util.List.
+          values[r.size()] = java.util.Arrays.copyOfRange(out, i * width, (i + 1) * width);
           pending.add(RowFactory.create(values));
         }
         return true;

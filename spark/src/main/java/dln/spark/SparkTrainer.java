@@ -90,7 +90,8 @@ public final class SparkTrainer {
       long seed = o.seed != null ? o.seed : Rng.nextSeed();
       blob = jsc.broadcast(ModelBlob.of(model, false));
       return train(model, session, cfg, shards, summary, blob, seed, o);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's AnalysisException is a checked exception thrown from Scala: catch every kind.
       throw SparkErrors.translate(e);
     } finally {
       shards.unpersist(false);
