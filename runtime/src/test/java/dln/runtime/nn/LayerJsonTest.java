@@ -49,7 +49,9 @@ class LayerJsonTest {
             "he_normal", null, Regularizer.l2(0.01)), null),
         new dln.runtime.nn.layers.MaxPooling1D(new dln.runtime.nn.layers.Pooling1D.Config(new int[] {3}, new int[] {1}, "same"), null),
         new dln.runtime.nn.layers.AveragePooling1D(2), new dln.runtime.nn.layers.GlobalAveragePooling1D(),
-        new dln.runtime.nn.layers.GlobalMaxPooling1D());
+        new dln.runtime.nn.layers.GlobalMaxPooling1D(),
+        new dln.runtime.nn.layers.SimpleRNN(new dln.runtime.nn.layers.SimpleRNN.Config(5, "relu", false, true, "he_normal", "glorot_uniform"), null),
+        new dln.runtime.nn.layers.GRU(new dln.runtime.nn.layers.GRU.Config(6, "tanh", "sigmoid", true, true, "glorot_uniform", "orthogonal", false), null));
     for (Layer l : layers) {
       l.setTrainable(false);
       String json = LayerRegistry.toJson(l);

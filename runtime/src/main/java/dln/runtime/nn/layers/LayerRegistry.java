@@ -65,6 +65,8 @@ public final class LayerRegistry {
     register(AveragePooling1D.SPEC);
     register(GlobalAveragePooling1D.SPEC);
     register(GlobalMaxPooling1D.SPEC);
+    register(SimpleRNN.SPEC);
+    register(GRU.SPEC);
   }
 
   private LayerRegistry() {}

@@ -31,6 +31,8 @@ import dln.runtime.nn.layers.GlobalAveragePooling1D;
 import dln.runtime.nn.layers.GlobalMaxPooling1D;
 import dln.runtime.nn.layers.MaxPooling1D;
 import dln.runtime.nn.layers.Pooling1D;
+import dln.runtime.nn.layers.GRU;
+import dln.runtime.nn.layers.SimpleRNN;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +96,8 @@ final class FastLayers {
     add(new Entry<>(AveragePooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> pooling1d("avgpool2d", p, in, out)));
     add(new Entry<>(GlobalAveragePooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> new GlobalPool2DStep(false, Shapes.sample(in))));
     add(new Entry<>(GlobalMaxPooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> new GlobalPool2DStep(true, Shapes.sample(in))));
+    add(new Entry<>(SimpleRNN.class, l -> Act.LINEAR, FastLayers::simpleRnn));
+    add(new Entry<>(GRU.class, l -> Act.LINEAR, FastLayers::gru));
   }
 
   private FastLayers() {}
@@ -190,5 +194,27 @@ final class FastLayers {
     if (activation == Act.SOFTMAX || recurrentActivation == Act.SOFTMAX) throw new FastPlan.Unsupported("an LSTM with softmax gates");
     return new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), activation, recurrentActivation,
         c.returnSequences(), in[1]);
+  }
+
+  /** A recurrent layer's activation: one the host loops compute (not softmax). */
+  private static Act recurrentAct(String name) throws FastPlan.Unsupported {
+    Act act = named(name);
+    if (act == Act.SOFTMAX) throw new FastPlan.Unsupported("a recurrent layer with a softmax activation");
+    return act;
+  }
+
+  private static LayerStep simpleRnn(SimpleRNN l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a SimpleRNN's output");
+    SimpleRNN.Config c = l.config();
+    return new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
+        c.returnSequences(), in[1]);
+  }
+
+  private static LayerStep gru(GRU l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a GRU's output");
+    GRU.Config c = l.config();
+    if (!c.resetAfter()) throw new FastPlan.Unsupported("a GRU with reset_after=False");
+    return new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
+        recurrentAct(c.recurrentActivation()), c.returnSequences(), in[1]);
   }
 }
