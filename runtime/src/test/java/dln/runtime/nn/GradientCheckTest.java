@@ -134,6 +134,17 @@ class GradientCheckTest {
   }
 
   @Test
+  void layerNormalizationAndTheNewConvolutions() {
+    check(new dln.runtime.nn.layers.LayerNormalization(), Nd4j.randn(DataType.FLOAT, 3, 2, 5));
+    check(new dln.runtime.nn.layers.DepthwiseConv2D(new dln.runtime.nn.layers.DepthwiseConv2D.Config(new int[] {3}, new int[] {2}, "same",
+        2, "tanh", true, null, null), null), Nd4j.rand(DataType.FLOAT, 2, 5, 5, 2));
+    check(new dln.runtime.nn.layers.SeparableConv2D(3, 3, "valid", "tanh"), Nd4j.rand(DataType.FLOAT, 2, 5, 5, 2));
+    for (String padding : new String[] {"valid", "same"}) {
+      check(new dln.runtime.nn.layers.Conv2DTranspose(3, 3, 2, padding, "tanh"), Nd4j.rand(DataType.FLOAT, 2, 3, 4, 2));
+    }
+  }
+
+  @Test
   void embedding() {
     check(new Embedding(5, 3), Nd4j.createFromArray(new float[][] {{0, 1, 1, 4}, {2, 2, 3, 0}}));
   }

@@ -67,6 +67,10 @@ public final class LayerRegistry {
     register(GlobalMaxPooling1D.SPEC);
     register(SimpleRNN.SPEC);
     register(GRU.SPEC);
+    register(LayerNormalization.SPEC);
+    register(DepthwiseConv2D.SPEC);
+    register(SeparableConv2D.SPEC);
+    register(Conv2DTranspose.SPEC);
   }
 
   private LayerRegistry() {}
