@@ -85,6 +85,10 @@ final class ModelTypes {
             ModelTypes::add)
         .method("summary", "", "Prints the table of layers, output shapes and parameter counts.\nExample: model.summary()",
             (Model m, Args a) -> {
+              if (a.invoker().display() != null) {
+                a.invoker().display().summary(m);
+                return None.NONE;
+              }
               a.invoker().out().print(m.summary());
               a.invoker().out().flush();
               return None.NONE;
@@ -97,7 +101,9 @@ final class ModelTypes {
               if (a.has("index")) return m.getLayer(a.intValue("index"));
               throw DlnException.argument("get_layer() needs a name or an index");
             })
-        .method("compile", "optimizer?, loss?, metrics?", "Chooses the optimiser, the loss and the metrics for training.\n"
+        .method("compile", "optimizer?, loss?, metrics?, loss_weights?", "Chooses the optimiser, the loss and the metrics for training.\n"
+            + "A model with several outputs takes one loss for all, a list, or a dict by output layer name; loss_weights\n"
+            + "(list or dict) weighs each output's loss in the total.\n"
             + "Example: model.compile(optimizer=Adam(lr=1e-3), loss='categorical_crossentropy', metrics=['accuracy'])",
             ModelTypes::compile)
         .method("fit", "x, y?, batch_size?, epochs?, verbose?, callbacks?, validation_split?, validation_data?, shuffle?, plot?, "
@@ -258,10 +264,21 @@ final class ModelTypes {
     }
     List<Loss> losses = new ArrayList<>();
     Object l = a.get("loss");
-    if (l instanceof List<?> || l instanceof Tuple) {
+    if (l instanceof Map<?, ?> byName) {
+      for (Object o : byOutput(m, byName, "loss")) losses.add(loss(o));
+    } else if (l instanceof List<?> || l instanceof Tuple) {
       for (Object o : a.list("loss")) losses.add(loss(o));
     } else {
       losses.add(loss(l));
+    }
+    List<Double> lossWeights = new ArrayList<>();
+    if (a.has("loss_weights") && a.get("loss_weights") != None.NONE) {
+      Object w = a.get("loss_weights");
+      List<?> items = w instanceof Map<?, ?> byName ? byOutput(m, byName, "loss_weights") : a.list("loss_weights");
+      for (Object o : items) {
+        if (!(o instanceof Number num) || o instanceof Boolean) throw DlnException.type("loss_weights holds numbers, got " + Values.typeName(o));
+        lossWeights.add(num.doubleValue());
+      }
     }
     List<String> metrics = new ArrayList<>();
     if (a.has("metrics")) {
@@ -269,8 +286,32 @@ final class ModelTypes {
       List<Object> items = mv instanceof String || mv instanceof dln.interp.call.Callable ? List.of(mv) : a.list("metrics");
       for (Object o : items) metrics.add(nameOf(o));
     }
-    TrainingSession.of(m).compile(new dln.runtime.train.CompileConfig(optimizer, losses, metrics));
+    if (!lossWeights.isEmpty() && m.isGraphBuilt() && lossWeights.size() != m.outputs().size()) {
+      int n = m.outputs().size();
+      throw DlnException.value("loss_weights has " + lossWeights.size() + " value" + (lossWeights.size() == 1 ? "" : "s")
+          + ", but the model has " + n + " output" + (n == 1 ? "" : "s"), "give one weight per output");
+    }
+    TrainingSession.of(m).compile(new dln.runtime.train.CompileConfig(optimizer, losses, metrics, lossWeights));
     return None.NONE;
+  }
+
+  /** A dict keyed by output layer names (Keras's loss={'cls': ..., 'reg': ...}) as a list in output order. */
+  private static List<Object> byOutput(Model m, Map<?, ?> byName, String param) {
+    m.requireGraph("compile with " + param + " by output name");
+    List<String> names = new ArrayList<>();
+    for (var t : m.outputs()) names.add(t.layer().name());
+    for (Object k : byName.keySet()) {
+      if (!(k instanceof String name) || !names.contains(name)) {
+        throw DlnException.value(param + " names output " + Values.repr(k) + ", but the model's outputs are " + names,
+            "key " + param + " by the output layers' names");
+      }
+    }
+    List<Object> out = new ArrayList<>();
+    for (String n : names) {
+      if (!byName.containsKey(n)) throw DlnException.value(param + " has no entry for output '" + n + "'", "give one per output: " + names);
+      out.add(byName.get(n));
+    }
+    return out;
   }
 
   private static Loss loss(Object o) {
@@ -294,7 +335,9 @@ final class ModelTypes {
         .shuffle(a.bool("shuffle", true))
         .initialEpoch(a.intValue("initial_epoch", 0))
         // With plot=true the live chart is the progress display; a bar between redraws would break it.
-        .progress(new ProgressBar(invoker.out(), invoker.interactive(),
+        // A notebook shows bar and chart together in one updating output instead.
+        .progress(invoker.display() != null ? invoker.display().training(a.intValue("verbose", 1))
+            : new ProgressBar(invoker.out(), invoker.interactive(),
             a.bool("plot", false) && !a.has("verbose") ? 0 : a.intValue("verbose", 1)))
         .shouldStop(invoker::cancelRequested);
     if (a.has("seed")) o.seed(a.integer("seed"));
@@ -305,12 +348,14 @@ final class ModelTypes {
     }
     List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
     if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
-    if (a.bool("plot", false)) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
+    if (a.bool("plot", false) && invoker.display() == null) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
     // NaN/inf detection is always on: stop at the first bad batch, keep the last good weights (issue 8).
     DivergenceGuard guard = new DivergenceGuard();
     callbacks.add(guard);
     o.callbacks(callbacks);
-    Object history = TrainingSession.of(m).fit(inputs(a, "x"), inputs(a, "y"), o);
+    Object y = a.get("y");
+    List<INDArray> labels = y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, "y")) : inputs(a, "y");
+    Object history = TrainingSession.of(m).fit(inputs(a, "x"), labels, o);
     guard.check();
     return history;
   }

@@ -25,11 +25,15 @@ public final class Loss {
   /** Canonical names. */
   public static final List<String> NAMES = List.of(
       "mean_squared_error", "mean_absolute_error", "categorical_crossentropy", "sparse_categorical_crossentropy",
-      "binary_crossentropy", "huber");
+      "binary_crossentropy", "huber", "hinge", "squared_hinge", "categorical_hinge", "kl_divergence", "poisson",
+      "log_cosh", "cosine_similarity", "mean_squared_logarithmic_error", "mean_absolute_percentage_error");
 
-  private static final Map<String, String> ALIASES = Map.of(
-      "mse", "mean_squared_error", "mae", "mean_absolute_error", "huber_loss", "huber",
-      "crossentropy", "categorical_crossentropy", "bce", "binary_crossentropy", "cce", "categorical_crossentropy");
+  private static final Map<String, String> ALIASES = Map.ofEntries(
+      Map.entry("mse", "mean_squared_error"), Map.entry("mae", "mean_absolute_error"), Map.entry("huber_loss", "huber"),
+      Map.entry("crossentropy", "categorical_crossentropy"), Map.entry("bce", "binary_crossentropy"),
+      Map.entry("cce", "categorical_crossentropy"), Map.entry("kld", "kl_divergence"),
+      Map.entry("kullback_leibler_divergence", "kl_divergence"), Map.entry("logcosh", "log_cosh"),
+      Map.entry("msle", "mean_squared_logarithmic_error"), Map.entry("mape", "mean_absolute_percentage_error"));
 
   /** Probabilities are clipped away from 0 and 1 by this much before taking logs (Keras's epsilon). */
   static final double EPSILON = 1e-7;
@@ -174,9 +178,56 @@ public final class Loss {
         SDVariable one = sd.constant(Nd4j.scalar(DataType.FLOAT, 1.0));
         return labels.mul(sd.math.log(p)).add(one.sub(labels).mul(sd.math.log(one.sub(p)))).mean().neg();
       }
+      // Keras's formulas: a mean (or sum) over the last axis per sample, then the batch mean.
+      case "hinge":
+        return sd.nn.relu(sd.constant(Nd4j.scalar(DataType.FLOAT, 1.0)).sub(labels.mul(output)), 0).mean();
+      case "squared_hinge": {
+        SDVariable r = sd.nn.relu(sd.constant(Nd4j.scalar(DataType.FLOAT, 1.0)).sub(labels.mul(output)), 0);
+        return r.mul(r).mean();
+      }
+      case "categorical_hinge": {
+        SDVariable pos = labels.mul(output).sum(last);
+        SDVariable neg = sd.constant(Nd4j.scalar(DataType.FLOAT, 1.0)).sub(labels).mul(output).max(last);
+        return sd.nn.relu(neg.sub(pos).add(1.0), 0).mean();
+      }
+      case "kl_divergence": {
+        SDVariable y = sd.math.clipByValue(labels, EPSILON, 1);
+        SDVariable p = sd.math.clipByValue(output, EPSILON, 1);
+        return y.mul(sd.math.log(y.div(p))).sum(last).mean();
+      }
+      case "poisson":
+        return output.sub(labels.mul(sd.math.log(output.add(EPSILON)))).mean();
+      case "log_cosh": {
+        // x + softplus(−2x) − log 2: log(cosh(x)) without overflow for large |x|.
+        SDVariable x = output.sub(labels);
+        return x.add(sd.nn.softplus(x.mul(-2.0))).sub(Math.log(2)).mean();
+      }
+      case "cosine_similarity":
+        return l2Normalize(sd, labels, last).mul(l2Normalize(sd, output, last)).sum(last).mean().neg();
+      case "mean_squared_logarithmic_error": {
+        SDVariable eps = sd.constant(Nd4j.scalar(DataType.FLOAT, EPSILON));
+        SDVariable a = sd.math.log(sd.math.max(output, eps).add(1.0));
+        SDVariable b = sd.math.log(sd.math.max(labels, eps).add(1.0));
+        return sd.math.squaredDifference(a, b).mean();
+      }
+      case "mean_absolute_percentage_error": {
+        SDVariable eps = sd.constant(Nd4j.scalar(DataType.FLOAT, EPSILON));
+        return sd.math.abs(labels.sub(output).div(sd.math.max(sd.math.abs(labels), eps))).mean().mul(100.0);
+      }
       default:
         throw new IllegalStateException(name);
     }
+  }
+
+  /** x / sqrt(max(Σx², 1e-12)) over an axis (Keras's l2_normalize). */
+  private static SDVariable l2Normalize(SameDiff sd, SDVariable x, int axis) {
+    SDVariable sq = x.mul(x).sum(true, axis);
+    return x.div(sd.math.sqrt(sd.math.max(sq, sd.constant(Nd4j.scalar(DataType.FLOAT, 1e-12)))));
+  }
+
+  /** True for the hinge losses, whose 0/1 labels Keras turns into −1/1. */
+  private boolean hingeLabels() {
+    return name.equals("hinge") || name.equals("squared_hinge");
   }
 
   // ---------------------------------------------------------------- labels
@@ -297,6 +348,11 @@ public final class Loss {
       return oneHot.reshape(prepend(n, out));
     }
     INDArray f = y.castTo(DataType.FLOAT);
+    if (hingeLabels() && f.length() > 0) {
+      // Keras: labels that are all 0 or 1 become −1 or 1 (hinge expects ±1).
+      INDArray zeroOrOne = f.eq(0).castTo(DataType.FLOAT).addi(f.eq(1).castTo(DataType.FLOAT));
+      if (zeroOrOne.minNumber().doubleValue() > 0) f = f.mul(2).subi(1);
+    }
     if (y.rank() == outputShape.length - 1) return f.reshape(prepend(n, out));
     return f;
   }

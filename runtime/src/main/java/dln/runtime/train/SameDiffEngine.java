@@ -36,6 +36,8 @@ public final class SameDiffEngine implements TrainingEngine {
     List<String> labels = new ArrayList<>();
     List<String> outputs = new ArrayList<>();
     String loss;
+    /** Each output's own loss (only for several outputs). */
+    List<String> outputLosses = new ArrayList<>();
     List<Weight> trainable = new ArrayList<>();
     List<String> trainableVars = new ArrayList<>();
     String signature;
@@ -128,7 +130,10 @@ public final class SameDiffEngine implements TrainingEngine {
         SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, t.shape());
         g.labels.add(label.name());
         SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape());
-        total = total == null ? l : total.add(l);
+        if (outs.size() > 1) g.outputLosses.add(l.name());
+        double w = config.lossWeight(i, outs.size());
+        SDVariable weighted = w == 1.0 ? l : l.mul(w);
+        total = total == null ? weighted : total.add(weighted);
       }
       for (Model.WeightRef r : model.weightRefs()) {
         Regularizer reg = r.weight().regularizer();
@@ -176,6 +181,7 @@ public final class SameDiffEngine implements TrainingEngine {
     Map<String, INDArray> ph = feed(g, x, y);
     List<String> wanted = new ArrayList<>(g.outputs);
     wanted.add(g.loss);
+    wanted.addAll(g.outputLosses);
     for (GraphContext.MovingAverage m : g.ctx.movingAverages()) wanted.add(m.batchValue());
     Map<String, INDArray> values;
     if (g.trainableVars.isEmpty()) {
@@ -200,6 +206,7 @@ public final class SameDiffEngine implements TrainingEngine {
     g.beforeRun();
     List<String> wanted = new ArrayList<>(g.outputs);
     wanted.add(g.loss);
+    wanted.addAll(g.outputLosses);
     return result(g, g.sd.output(feed(g, x, y), wanted));
   }
 
@@ -216,7 +223,9 @@ public final class SameDiffEngine implements TrainingEngine {
   private static StepResult result(Graph g, Map<String, INDArray> values) {
     List<INDArray> outs = new ArrayList<>();
     for (String o : g.outputs) outs.add(values.get(o));
-    return new StepResult(values.get(g.loss).getDouble(0), outs);
+    List<Double> perOutput = new ArrayList<>();
+    for (String l : g.outputLosses) perOutput.add(values.get(l).getDouble(0));
+    return new StepResult(values.get(g.loss).getDouble(0), outs, perOutput);
   }
 
   /** Names of the graph variables (for tests and profiling). */

@@ -69,7 +69,7 @@ public final class Trainer {
     }
     List<INDArray> labels = prepare(cfg, y);
     List<INDArray> valLabels = valY == null ? null : prepare(cfg, valY);
-    List<Metric> metrics = metrics(cfg);
+    List<Scored> metrics = metrics(cfg);
 
     if (o.seed != null) Rng.seed(o.seed);
     Random random = new Random(Rng.nextSeed());
@@ -89,7 +89,7 @@ public final class Trainer {
       o.progress.onEpochBegin(epoch, o.epochs);
       long start = System.nanoTime();
       int[] order = order(n, o.shuffle, random);
-      Accumulator acc = new Accumulator(metrics);
+      Accumulator acc = new Accumulator(metrics, outputLossKeys());
       int done = 0;
       for (int b = 0; b < batches; b++) {
         int from = b * o.batchSize;
@@ -130,18 +130,25 @@ public final class Trainer {
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, y, "x", "y");
-    List<Metric> metrics = metrics(cfg);
+    List<Scored> metrics = metrics(cfg);
     Map<String, Double> logs = evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, "");
     return new ArrayList<>(logs.values());
   }
 
-  private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Metric> metrics, List<INDArray> x,
+  /** {@code <output>_loss} per output for a model with several outputs, none otherwise. */
+  private List<String> outputLossKeys() {
+    List<String> keys = new ArrayList<>();
+    if (model.outputs().size() > 1) for (String n : outputNames()) keys.add(n + "_loss");
+    return keys;
+  }
+
+  private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Scored> metrics, List<INDArray> x,
       List<INDArray> labels, int batchSize, String prefix) {
     int n = (int) x.get(0).size(0);
     int[] order = order(n, false, null);
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(labels);
-    Accumulator acc = new Accumulator(metrics);
+    Accumulator acc = new Accumulator(metrics, outputLossKeys());
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
       List<INDArray> yb = yBatches.batch(order, from, to);
@@ -198,15 +205,36 @@ public final class Trainer {
     return out;
   }
 
-  private List<Metric> metrics(CompileConfig cfg) {
-    List<Metric> out = new ArrayList<>();
+  /**
+   * The metrics to score: each metric on each output. With several outputs the history keys are
+   * Keras's: {@code <output layer>_<metric>} (and {@code <output layer>_loss} for the losses).
+   */
+  private List<Scored> metrics(CompileConfig cfg) {
+    List<Scored> out = new ArrayList<>();
     List<SymbolicTensor> outs = model.outputs();
-    for (String m : cfg.metrics()) {
-      long[] s = outs.get(0).shape();
-      out.add(Metric.resolve(m, cfg.loss(0, outs.size()), s[s.length - 1]));
+    List<String> names = outputNames();
+    for (int i = 0; i < outs.size(); i++) {
+      for (String m : cfg.metrics()) {
+        long[] s = outs.get(i).shape();
+        Metric metric = Metric.resolve(m, cfg.loss(i, outs.size()), s[s.length - 1]);
+        out.add(new Scored(i, metric, outs.size() == 1 ? metric.name() : names.get(i) + "_" + metric.name()));
+      }
     }
     return out;
   }
+
+  /** The name of each output in history keys: its layer's name (with the output index when a layer gives several). */
+  private List<String> outputNames() {
+    List<String> names = new ArrayList<>();
+    for (SymbolicTensor t : model.outputs()) names.add(t.layer().name());
+    for (int i = 0; i < names.size(); i++) {
+      if (names.indexOf(names.get(i)) != names.lastIndexOf(names.get(i))) names.set(i, names.get(i) + "_" + i);
+    }
+    return names;
+  }
+
+  /** One metric on one output, and its key in the logs. */
+  private record Scored(int output, Metric metric, String key) {}
 
   private static List<INDArray> floats(List<INDArray> xs) {
     List<INDArray> out = new ArrayList<>();
@@ -237,23 +265,29 @@ public final class Trainer {
 
   /** Sample-weighted sums of the loss and metrics over an epoch (or an evaluation). */
   private static final class Accumulator {
-    private final List<Metric> metrics;
+    private final List<Scored> metrics;
+    private final List<String> outputLossKeys;
     private double lossSum;
+    private final double[] outputLossSums;
     private long samples;
     private final double[] sums;
     private final double[] counts;
 
-    Accumulator(List<Metric> metrics) {
+    Accumulator(List<Scored> metrics, List<String> outputLossKeys) {
       this.metrics = metrics;
+      this.outputLossKeys = outputLossKeys;
+      this.outputLossSums = new double[outputLossKeys.size()];
       this.sums = new double[metrics.size()];
       this.counts = new double[metrics.size()];
     }
 
     void add(TrainingEngine.StepResult r, List<INDArray> labels, long batch) {
       lossSum += r.loss() * batch;
+      for (int i = 0; i < outputLossSums.length && i < r.outputLosses().size(); i++) outputLossSums[i] += r.outputLosses().get(i) * batch;
       samples += batch;
       for (int i = 0; i < metrics.size(); i++) {
-        double[] sc = metrics.get(i).batch(r.outputs().get(0), labels.get(0));
+        Scored s = metrics.get(i);
+        double[] sc = s.metric().batch(r.outputs().get(s.output()), labels.get(s.output()));
         sums[i] += sc[0];
         counts[i] += sc[1];
       }
@@ -262,8 +296,11 @@ public final class Trainer {
     Map<String, Double> logs(String prefix) {
       Map<String, Double> m = new LinkedHashMap<>();
       m.put(prefix + "loss", samples == 0 ? Double.NaN : lossSum / samples);
+      for (int i = 0; i < outputLossSums.length; i++) {
+        m.put(prefix + outputLossKeys.get(i), samples == 0 ? Double.NaN : outputLossSums[i] / samples);
+      }
       for (int i = 0; i < metrics.size(); i++) {
-        m.put(prefix + metrics.get(i).name(), counts[i] == 0 ? Double.NaN : sums[i] / counts[i]);
+        m.put(prefix + metrics.get(i).key(), counts[i] == 0 ? Double.NaN : sums[i] / counts[i]);
       }
       return m;
     }

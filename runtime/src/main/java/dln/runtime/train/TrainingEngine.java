@@ -16,8 +16,16 @@ public interface TrainingEngine {
     TrainingEngine create(Model model, CompileConfig config);
   }
 
-  /** Loss of a batch and the model's outputs for it. */
-  record StepResult(double loss, List<INDArray> outputs) {}
+  /**
+   * Loss of a batch (the weighted total, regularisers included) and the model's outputs for it;
+   * for a model with several outputs also each output's own loss (Keras's {@code <output>_loss}),
+   * empty otherwise.
+   */
+  record StepResult(double loss, List<INDArray> outputs, List<Double> outputLosses) {
+    public StepResult(double loss, List<INDArray> outputs) {
+      this(loss, outputs, List.of());
+    }
+  }
 
   /** The model graph version this engine was built from (a changed model gets a new engine). */
   int version();
