@@ -58,7 +58,9 @@ class LayerJsonTest {
         new dln.runtime.nn.layers.SeparableConv2D(new dln.runtime.nn.layers.SeparableConv2D.Config(8, new int[] {3}, null, "same", 2,
             "elu", true, null, "he_uniform", "ones"), null),
         new dln.runtime.nn.layers.Conv2DTranspose(new dln.runtime.nn.layers.Conv2DTranspose.Config(4, new int[] {2, 3}, new int[] {2, 1},
-            "valid", "tanh", false, "he_normal", null), null));
+            "valid", "tanh", false, "he_normal", null), null),
+        new dln.runtime.nn.layers.Bidirectional(new dln.runtime.nn.layers.Bidirectional.Config(
+            new dln.runtime.nn.layers.GRU(4, true), "ave"), null));
     for (Layer l : layers) {
       l.setTrainable(false);
       String json = LayerRegistry.toJson(l);

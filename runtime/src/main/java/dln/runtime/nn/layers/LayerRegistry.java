@@ -71,6 +71,7 @@ public final class LayerRegistry {
     register(DepthwiseConv2D.SPEC);
     register(SeparableConv2D.SPEC);
     register(Conv2DTranspose.SPEC);
+    register(Bidirectional.SPEC);
   }
 
   private LayerRegistry() {}

@@ -37,6 +37,7 @@ import dln.runtime.nn.layers.LayerNormalization;
 import dln.runtime.nn.layers.Conv2DTranspose;
 import dln.runtime.nn.layers.DepthwiseConv2D;
 import dln.runtime.nn.layers.SeparableConv2D;
+import dln.runtime.nn.layers.Bidirectional;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,6 +108,7 @@ final class FastLayers {
     add(new Entry<>(DepthwiseConv2D.class, c -> named(c.config().activation()), FastLayers::depthwise));
     add(new Entry<>(SeparableConv2D.class, c -> named(c.config().activation()), FastLayers::separable));
     add(new Entry<>(Conv2DTranspose.class, c -> named(c.config().activation()), FastLayers::transpose));
+    add(new Entry<>(Bidirectional.class, b -> Act.LINEAR, FastLayers::bidirectional));
   }
 
   private FastLayers() {}
@@ -250,5 +252,14 @@ final class FastLayers {
     Conv2DTranspose.Config cc = c.config();
     return new Conv2DStep("deconv2d", c.weight("kernel"), c.weight("bias"), act, cc.kernelSize(), cc.strides(),
         cc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+  }
+
+  private static LayerStep bidirectional(Bidirectional b, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a Bidirectional's output");
+    long[] one = b.forwardLayer().outputShapes(List.of(in)).get(0);
+    LayerStep f = stepFor(b.forwardLayer(), activationOf(b.forwardLayer()), false, in, one);
+    LayerStep r = stepFor(b.backwardLayer(), activationOf(b.backwardLayer()), false, in, one);
+    return new BidirectionalStep(f, r, b.config().mergeMode(), b.returnSequences(), Shapes.sample(in), Shapes.sample(one),
+        Shapes.sample(out));
   }
 }

@@ -161,6 +161,29 @@ class RecurrentStepsTest {
     }
   }
 
+  /**
+   * Shapes where the LSTM reference used to fail (SameDiff M2.1's strided_slice_bp on its step
+   * slices: 4 input features with the gradient flowing on, or after a layer returning sequences)
+   * now train on both engines: the recurrent layers read their steps with one unstack.
+   */
+  @Test
+  void lstmShapesTheStepSlicesBrokeMatchReference() {
+    Rng.seed(86);
+    float[][] v = new float[20][6];
+    for (float[] row : v) for (int t = 0; t < 6; t++) row[t] = Rng.current().nextInt(9);
+    INDArray x = org.nd4j.linalg.factory.Nd4j.createFromArray(v);
+    INDArray y = FastEngineTest.classes(20, 2);
+    var p = pair(() -> new Sequential(List.of(Input.of(6), new Embedding(9, 4), new dln.runtime.nn.layers.LSTM(5, false),
+        new Dense(1, "sigmoid"))), () -> new Adam(0.02), "binary_crossentropy");
+    trainBoth(p, x, y, 4, 8);
+    Rng.seed(87);
+    INDArray xs = data(16, 5, 3);
+    INDArray ys = data(16, 2);
+    var q = pair(() -> new Sequential(List.of(Input.of(5, 3), new SimpleRNN(4, true), new dln.runtime.nn.layers.LSTM(3, false),
+        new Dense(2))), () -> new Adam(0.01), "mse");
+    trainBoth(q, xs, ys, 4, 8);
+  }
+
   /** reset_after=False (Keras 1's GRU) has the reference engine only; the reason says so. */
   @Test
   void gruWithResetBeforeRunsOnTheReference() {
