@@ -49,7 +49,18 @@ class LayerJsonTest {
             "he_normal", null, Regularizer.l2(0.01)), null),
         new dln.runtime.nn.layers.MaxPooling1D(new dln.runtime.nn.layers.Pooling1D.Config(new int[] {3}, new int[] {1}, "same"), null),
         new dln.runtime.nn.layers.AveragePooling1D(2), new dln.runtime.nn.layers.GlobalAveragePooling1D(),
-        new dln.runtime.nn.layers.GlobalMaxPooling1D());
+        new dln.runtime.nn.layers.GlobalMaxPooling1D(),
+        new dln.runtime.nn.layers.SimpleRNN(new dln.runtime.nn.layers.SimpleRNN.Config(5, "relu", false, true, "he_normal", "glorot_uniform"), null),
+        new dln.runtime.nn.layers.GRU(new dln.runtime.nn.layers.GRU.Config(6, "tanh", "sigmoid", true, true, "glorot_uniform", "orthogonal", false), null),
+        new dln.runtime.nn.layers.LayerNormalization(new dln.runtime.nn.layers.LayerNormalization.Config(1e-5, false, true), null),
+        new dln.runtime.nn.layers.DepthwiseConv2D(new dln.runtime.nn.layers.DepthwiseConv2D.Config(new int[] {3, 5}, new int[] {2},
+            "same", 3, "relu", false, "he_normal", null), null),
+        new dln.runtime.nn.layers.SeparableConv2D(new dln.runtime.nn.layers.SeparableConv2D.Config(8, new int[] {3}, null, "same", 2,
+            "elu", true, null, "he_uniform", "ones"), null),
+        new dln.runtime.nn.layers.Conv2DTranspose(new dln.runtime.nn.layers.Conv2DTranspose.Config(4, new int[] {2, 3}, new int[] {2, 1},
+            "valid", "tanh", false, "he_normal", null), null),
+        new dln.runtime.nn.layers.Bidirectional(new dln.runtime.nn.layers.Bidirectional.Config(
+            new dln.runtime.nn.layers.GRU(4, true), "ave"), null));
     for (Layer l : layers) {
       l.setTrainable(false);
       String json = LayerRegistry.toJson(l);

@@ -78,4 +78,12 @@ final class Geometry {
     throw DlnRuntimeException.shape(layer.describe() + " expects 3-D sequences (batch, steps, channels), but got an input of shape "
         + Shapes.format(s), hint);
   }
+
+  /** A recurrent layer's input (batch, steps, features), or a shape error with a hint. */
+  static long[] requireRecurrentInput(Layer layer, long[] s) {
+    if (s.length == 3) return s;
+    throw DlnRuntimeException.shape(layer.describe() + " expects 3-D sequences (batch, steps, features), but got an input of shape "
+        + Shapes.format(s), s.length == 2 ? "add a features axis with Reshape((" + s[1] + ", 1)), or an Embedding for word indices"
+        : s.length > 3 ? "a recurrent layer reads one sequence per sample: Reshape to (steps, features)" : null);
+  }
 }

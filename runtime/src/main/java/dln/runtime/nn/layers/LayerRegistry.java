@@ -65,6 +65,13 @@ public final class LayerRegistry {
     register(AveragePooling1D.SPEC);
     register(GlobalAveragePooling1D.SPEC);
     register(GlobalMaxPooling1D.SPEC);
+    register(SimpleRNN.SPEC);
+    register(GRU.SPEC);
+    register(LayerNormalization.SPEC);
+    register(DepthwiseConv2D.SPEC);
+    register(SeparableConv2D.SPEC);
+    register(Conv2DTranspose.SPEC);
+    register(Bidirectional.SPEC);
   }
 
   private LayerRegistry() {}

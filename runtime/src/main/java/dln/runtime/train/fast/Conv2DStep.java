@@ -14,6 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * kernel [1, k, inC, outC] of a convolution of height 1 (a view of the same values).
  */
 final class Conv2DStep extends LayerStep {
+  /** conv2d, depthwise_conv2d or deconv2d (each with its _bp op, the same integer arguments). */
+  private final String op;
   private final Weight kernel;
   private final Weight bias;
   private final Act act;
@@ -32,6 +34,15 @@ final class Conv2DStep extends LayerStep {
   private record Buffers(INDArray z, INDArray out, INDArray dIn, INDArray scratch) {}
 
   Conv2DStep(Weight kernel, Weight bias, Act act, int[] k, int[] strides, boolean same, long[] inSample, long[] outSample) {
+    this("conv2d", kernel, bias, act, k, strides, same, inSample, outSample);
+  }
+
+  /**
+   * A step of another libnd4j convolution with conv2d's arguments: {@code depthwise_conv2d}
+   * (weights [kH, kW, iC, mC]) or {@code deconv2d} (weights [kH, kW, oC, iC]), channels-last.
+   */
+  Conv2DStep(String op, Weight kernel, Weight bias, Act act, int[] k, int[] strides, boolean same, long[] inSample, long[] outSample) {
+    this.op = op;
     this.kernel = kernel;
     this.act = act;
     this.inSample = inSample;
@@ -74,7 +85,7 @@ final class Conv2DStep extends LayerStep {
   INDArray forward(INDArray in, boolean training) {
     Buffers b = buffers.get(in.size(0));
     INDArray[] inputs = bias != null ? new INDArray[] {in, kernelValue(), bias.value()} : new INDArray[] {in, kernelValue()};
-    Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(b.z()).addIntegerArguments(intArgs).build());
+    Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(b.z()).addIntegerArguments(intArgs).build());
     act.forward(b.z(), b.out());
     lastIn = in;
     last = b;
@@ -89,7 +100,7 @@ final class Conv2DStep extends LayerStep {
     INDArray[] inputs = bias != null ? new INDArray[] {lastIn, kernelValue(), bias.value(), dOut}
         : new INDArray[] {lastIn, kernelValue(), dOut};
     INDArray[] outputs = bias != null ? new INDArray[] {last.dIn(), dKernel, dBias} : new INDArray[] {last.dIn(), dKernel};
-    Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(inputs).addOutputs(outputs).addIntegerArguments(intArgs).build());
+    Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(inputs).addOutputs(outputs).addIntegerArguments(intArgs).build());
     return inputGrad ? last.dIn() : null;
   }
 }

@@ -31,6 +31,13 @@ import dln.runtime.nn.layers.GlobalAveragePooling1D;
 import dln.runtime.nn.layers.GlobalMaxPooling1D;
 import dln.runtime.nn.layers.MaxPooling1D;
 import dln.runtime.nn.layers.Pooling1D;
+import dln.runtime.nn.layers.GRU;
+import dln.runtime.nn.layers.SimpleRNN;
+import dln.runtime.nn.layers.LayerNormalization;
+import dln.runtime.nn.layers.Conv2DTranspose;
+import dln.runtime.nn.layers.DepthwiseConv2D;
+import dln.runtime.nn.layers.SeparableConv2D;
+import dln.runtime.nn.layers.Bidirectional;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +101,14 @@ final class FastLayers {
     add(new Entry<>(AveragePooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> pooling1d("avgpool2d", p, in, out)));
     add(new Entry<>(GlobalAveragePooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> new GlobalPool2DStep(false, Shapes.sample(in))));
     add(new Entry<>(GlobalMaxPooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> new GlobalPool2DStep(true, Shapes.sample(in))));
+    add(new Entry<>(SimpleRNN.class, l -> Act.LINEAR, FastLayers::simpleRnn));
+    add(new Entry<>(GRU.class, l -> Act.LINEAR, FastLayers::gru));
+    add(new Entry<>(LayerNormalization.class, l -> Act.LINEAR,
+        (l, act, fuse, in, out) -> new LayerNormStep(l.weight("gamma"), l.weight("beta"), l.config().epsilon(), Shapes.sample(in))));
+    add(new Entry<>(DepthwiseConv2D.class, c -> named(c.config().activation()), FastLayers::depthwise));
+    add(new Entry<>(SeparableConv2D.class, c -> named(c.config().activation()), FastLayers::separable));
+    add(new Entry<>(Conv2DTranspose.class, c -> named(c.config().activation()), FastLayers::transpose));
+    add(new Entry<>(Bidirectional.class, b -> Act.LINEAR, FastLayers::bidirectional));
   }
 
   private FastLayers() {}
@@ -190,5 +205,61 @@ final class FastLayers {
     if (activation == Act.SOFTMAX || recurrentActivation == Act.SOFTMAX) throw new FastPlan.Unsupported("an LSTM with softmax gates");
     return new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), activation, recurrentActivation,
         c.returnSequences(), in[1]);
+  }
+
+  /** A recurrent layer's activation: one the host loops compute (not softmax). */
+  private static Act recurrentAct(String name) throws FastPlan.Unsupported {
+    Act act = named(name);
+    if (act == Act.SOFTMAX) throw new FastPlan.Unsupported("a recurrent layer with a softmax activation");
+    return act;
+  }
+
+  private static LayerStep simpleRnn(SimpleRNN l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a SimpleRNN's output");
+    SimpleRNN.Config c = l.config();
+    return new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
+        c.returnSequences(), in[1]);
+  }
+
+  private static LayerStep gru(GRU l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a GRU's output");
+    GRU.Config c = l.config();
+    if (!c.resetAfter()) throw new FastPlan.Unsupported("a GRU with reset_after=False");
+    return new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
+        recurrentAct(c.recurrentActivation()), c.returnSequences(), in[1]);
+  }
+
+  private static LayerStep depthwise(DepthwiseConv2D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a convolution's output");
+    DepthwiseConv2D.Config cc = c.config();
+    return new Conv2DStep("depthwise_conv2d", c.weight("depthwise_kernel"), c.weight("bias"), act, cc.kernelSize(), cc.strides(),
+        cc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+  }
+
+  private static LayerStep separable(SeparableConv2D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a convolution's output");
+    SeparableConv2D.Config cc = c.config();
+    long[] mid = {out[1], out[2], in[3] * cc.depthMultiplier()};
+    return new ChainStep(List.of(
+        new Conv2DStep("depthwise_conv2d", c.weight("depthwise_kernel"), null, Act.LINEAR, cc.kernelSize(), cc.strides(),
+            cc.padding().equals("same"), Shapes.sample(in), mid),
+        new Conv2DStep(c.weight("pointwise_kernel"), c.weight("bias"), act, new int[] {1, 1}, new int[] {1, 1}, false, mid,
+            Shapes.sample(out))));
+  }
+
+  private static LayerStep transpose(Conv2DTranspose c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a convolution's output");
+    Conv2DTranspose.Config cc = c.config();
+    return new Conv2DStep("deconv2d", c.weight("kernel"), c.weight("bias"), act, cc.kernelSize(), cc.strides(),
+        cc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+  }
+
+  private static LayerStep bidirectional(Bidirectional b, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a Bidirectional's output");
+    long[] one = b.forwardLayer().outputShapes(List.of(in)).get(0);
+    LayerStep f = stepFor(b.forwardLayer(), activationOf(b.forwardLayer()), false, in, one);
+    LayerStep r = stepFor(b.backwardLayer(), activationOf(b.backwardLayer()), false, in, one);
+    return new BidirectionalStep(f, r, b.config().mergeMode(), b.returnSequences(), Shapes.sample(in), Shapes.sample(one),
+        Shapes.sample(out));
   }
 }
