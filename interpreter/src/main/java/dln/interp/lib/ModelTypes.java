@@ -85,6 +85,10 @@ final class ModelTypes {
             ModelTypes::add)
         .method("summary", "", "Prints the table of layers, output shapes and parameter counts.\nExample: model.summary()",
             (Model m, Args a) -> {
+              if (a.invoker().display() != null) {
+                a.invoker().display().summary(m);
+                return None.NONE;
+              }
               a.invoker().out().print(m.summary());
               a.invoker().out().flush();
               return None.NONE;
@@ -331,7 +335,9 @@ final class ModelTypes {
         .shuffle(a.bool("shuffle", true))
         .initialEpoch(a.intValue("initial_epoch", 0))
         // With plot=true the live chart is the progress display; a bar between redraws would break it.
-        .progress(new ProgressBar(invoker.out(), invoker.interactive(),
+        // A notebook shows bar and chart together in one updating output instead.
+        .progress(invoker.display() != null ? invoker.display().training(a.intValue("verbose", 1))
+            : new ProgressBar(invoker.out(), invoker.interactive(),
             a.bool("plot", false) && !a.has("verbose") ? 0 : a.intValue("verbose", 1)))
         .shouldStop(invoker::cancelRequested);
     if (a.has("seed")) o.seed(a.integer("seed"));
@@ -361,7 +367,7 @@ final class ModelTypes {
     }
     List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
     if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
-    if (a.bool("plot", false)) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
+    if (a.bool("plot", false) && invoker.display() == null) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
     // NaN/inf detection is always on: stop at the first bad batch, keep the last good weights (issue 8).
     DivergenceGuard guard = new DivergenceGuard();
     callbacks.add(guard);

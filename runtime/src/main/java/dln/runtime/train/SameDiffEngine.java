@@ -177,8 +177,10 @@ public final class SameDiffEngine implements TrainingEngine {
     if (y != null) for (int i = 0; i < g.labels.size(); i++) ph.put(g.labels.get(i), y.get(i));
     long batch = x.get(0).size(0);
     for (GraphContext.Mask m : g.ctx.masks()) {
-      double keep = 1 - m.rate();
-      ph.put(m.placeholder(), Rng.dropoutMask(Shapes.withBatchSize(Shapes.withBatch(m.shape()), batch), keep));
+      long[] shape = Shapes.withBatchSize(Shapes.withBatch(m.shape()), batch);
+      ph.put(m.placeholder(), m.kind() == GraphContext.MaskKind.GAUSSIAN
+          ? Rng.normal(shape, 0, m.rate())
+          : Rng.dropoutMask(shape, 1 - m.rate()));
     }
     return ph;
   }

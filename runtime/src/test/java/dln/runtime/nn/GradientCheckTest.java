@@ -103,6 +103,14 @@ class GradientCheckTest {
   }
 
   @Test
+  void conv1dEveryPadding() {
+    for (String padding : new String[] {"valid", "same", "causal"}) {
+      check(new dln.runtime.nn.layers.Conv1D(new dln.runtime.nn.layers.Conv1D.Config(3, new int[] {3}, new int[] {2}, padding, "tanh",
+          true, null, null, null), null), Nd4j.rand(DataType.FLOAT, 2, 7, 2));
+    }
+  }
+
+  @Test
   void batchNormalizationInTraining() {
     check(new BatchNormalization(), Nd4j.randn(DataType.FLOAT, 6, 3));
   }
