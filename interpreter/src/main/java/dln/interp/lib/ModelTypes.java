@@ -107,7 +107,7 @@ final class ModelTypes {
             + "Example: model.compile(optimizer=Adam(lr=1e-3), loss='categorical_crossentropy', metrics=['accuracy'])",
             ModelTypes::compile)
         .method("fit", "x, y?, batch_size?, epochs?, verbose?, callbacks?, validation_split?, validation_data?, shuffle?, plot?, "
-                + "initial_epoch?, seed?, cluster?, local_steps?, checkpoint?",
+                + "initial_epoch?, seed?, sample_weight?, class_weight?, cluster?, local_steps?, checkpoint?",
             "Trains the model: mini-batches (default 32), epochs (default 1), optional validation; returns a History.\n"
                 + "With cluster=spark(...) (or data read by a cluster) it trains data-parallel there: batch_size is the\n"
                 + "global batch, local_steps=k averages weights every k steps, checkpoint='hdfs://...' saves each epoch.\n"
@@ -352,6 +352,25 @@ final class ModelTypes {
             a.bool("plot", false) && !a.has("verbose") ? 0 : a.intValue("verbose", 1)))
         .shouldStop(invoker::cancelRequested);
     if (a.has("seed")) o.seed(a.integer("seed"));
+    if (a.has("sample_weight") && a.get("sample_weight") != None.NONE) o.sampleWeight(a.tensor("sample_weight"));
+    if (a.has("class_weight") && a.get("class_weight") != None.NONE) {
+      if (!(a.get("class_weight") instanceof Map<?, ?> cw)) {
+        throw DlnException.value("class_weight must be a dict from class index to weight, got " + Values.typeName(a.get("class_weight")),
+            "e.g. class_weight={0: 1.0, 1: 5.0}");
+      }
+      Map<Integer, Double> weights = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : cw.entrySet()) {
+        if (!(e.getKey() instanceof Long k) || !(e.getValue() instanceof Number v) || e.getValue() instanceof Boolean) {
+          throw DlnException.value("class_weight maps class indices (int) to weights (numbers), got " + Values.repr(e.getKey()) + ": "
+              + Values.repr(e.getValue()), "e.g. class_weight={0: 1.0, 1: 5.0}");
+        }
+        if (!(v.doubleValue() >= 0) || Double.isInfinite(v.doubleValue())) {
+          throw DlnException.value("class_weight for class " + k + " must be finite and not negative, got " + Values.repr(v));
+        }
+        weights.put(Math.toIntExact(k), v.doubleValue());
+      }
+      o.classWeight(weights);
+    }
     if (a.has("validation_data")) {
       List<Object> vd = a.list("validation_data");
       if (vd.size() != 2) throw DlnException.value("validation_data must be a pair (x_val, y_val), got " + vd.size() + " items");
