@@ -22,9 +22,9 @@ final class RoundResult implements Serializable {
   int[] gradientCounts;
   double[] metricSums;
   double[] metricCounts;
-  /** Local steps: optimiser steps taken (the most of any partition) and state arrays per weight. */
+  /** Local steps: optimiser steps taken (the most of any partition) and, per trainable weight, its state arrays' lengths. */
   int steps;
-  int stateArrays = -1;
+  int[][] stateLengths;
   /** The slowest partition's compute time: the round's wall time less this is communication. */
   long maxComputeNanos;
 
@@ -48,7 +48,7 @@ final class RoundResult implements Serializable {
     add(metricCounts, o.metricCounts);
     if (gradientCounts != null) for (int i = 0; i < gradientCounts.length; i++) gradientCounts[i] += o.gradientCounts[i];
     steps = Math.max(steps, o.steps);
-    stateArrays = Math.max(stateArrays, o.stateArrays);
+    if (stateLengths == null) stateLengths = o.stateLengths;
     maxComputeNanos = Math.max(maxComputeNanos, o.maxComputeNanos);
     return this;
   }

@@ -23,10 +23,12 @@ final class RoundSpec implements Serializable {
   final float[] weights;
   /** Local steps only: the optimiser's state arrays per trainable weight, flattened (null: none yet). */
   final float[] optimizerState;
+  /** Per trainable weight, the lengths of its state arrays in {@link #optimizerState}. */
+  final int[][] stateLengths;
   final long iterations;
 
   RoundSpec(int epoch, int round, int localBatch, int localSteps, boolean shuffle, long seed, float[] weights,
-      float[] optimizerState, long iterations) {
+      float[] optimizerState, int[][] stateLengths, long iterations) {
     this.epoch = epoch;
     this.round = round;
     this.localBatch = localBatch;
@@ -35,6 +37,7 @@ final class RoundSpec implements Serializable {
     this.seed = seed;
     this.weights = weights;
     this.optimizerState = optimizerState;
+    this.stateLengths = stateLengths;
     this.iterations = iterations;
   }
 }

@@ -183,8 +183,9 @@ public final class SparkTrainer {
       int done = 0;
       for (int round = 0; round < rounds && !stop.isSet(); round++) {
         long roundStart = System.nanoTime();
+        int[][] lengths = k > 1 ? stateLengths(refs, optimizer) : null;
         RoundSpec spec = new RoundSpec(epoch, round, localBatch, k, o.shuffle, seed, flatten(refs, false, null),
-            k > 1 ? flattenState(refs, optimizer) : null, optimizer.iterations());
+            lengths != null ? flattenState(refs, optimizer) : null, lengths, optimizer.iterations());
         Broadcast<RoundSpec> specB = jsc.broadcast(spec);
         int e = epoch;
         int rr = round;
@@ -303,15 +304,16 @@ public final class SparkTrainer {
       ref.weight().value().assign(mean(r.values, at, len, r.rows, ref.weight().shape()));
       at += len;
     }
+    int t = 0;
     for (Model.WeightRef ref : refs) {
       if (!ref.trainable()) continue;
-      int len = (int) ref.weight().value().length();
       List<INDArray> state = new ArrayList<>();
-      for (int s = 0; s < r.stateArrays; s++) {
-        state.add(mean(r.values, at, len, r.rows, ref.weight().shape()));
+      for (int len : r.stateLengths[t]) {
+        state.add(mean(r.values, at, len, r.rows, new long[] {len}));
         at += len;
       }
-      if (r.stateArrays > 0) optimizer.restoreState(ref.weight(), state);
+      if (!state.isEmpty()) optimizer.restoreState(ref.weight(), state);
+      t++;
     }
     optimizer.setIterations(optimizer.iterations() + r.steps);
   }
@@ -334,6 +336,20 @@ public final class SparkTrainer {
       at += v.length;
     }
     return out;
+  }
+
+  /** Per trainable weight, its optimiser state arrays' lengths; null before the first step. */
+  private static int[][] stateLengths(List<Model.WeightRef> refs, Optimizer optimizer) {
+    List<int[]> out = new ArrayList<>();
+    for (Model.WeightRef ref : refs) {
+      if (!ref.trainable()) continue;
+      List<INDArray> st = optimizer.state(ref.weight());
+      if (st.isEmpty()) return null;
+      int[] ls = new int[st.size()];
+      for (int i = 0; i < ls.length; i++) ls[i] = (int) st.get(i).length();
+      out.add(ls);
+    }
+    return out.toArray(new int[0][]);
   }
 
   /** The optimiser state of every trainable weight, flattened; null before the first step. */

@@ -108,7 +108,7 @@ final class Worker {
     r.metricCounts = new double[metrics.size()];
     if (spec.localSteps > 1) {
       optimizer.reset();
-      if (spec.optimizerState != null) restoreState(spec.optimizerState);
+      if (spec.optimizerState != null) restoreState(spec.optimizerState, spec.stateLengths);
       optimizer.setIterations(spec.iterations);
     }
     int steps = 0;
@@ -175,14 +175,16 @@ final class Worker {
   private double[] localStepValues(long rows, RoundResult r) {
     List<INDArray> arrays = new ArrayList<>();
     for (Model.WeightRef ref : refs) arrays.add(ref.weight().value());
-    int stateArrays = -1;
+    List<int[]> lengths = new ArrayList<>();
     for (Model.WeightRef ref : refs) {
       if (!ref.trainable()) continue;
       List<INDArray> st = optimizer.state(ref.weight());
-      if (stateArrays < 0) stateArrays = st.size();
+      int[] ls = new int[st.size()];
+      for (int i = 0; i < ls.length; i++) ls[i] = (int) st.get(i).length();
+      lengths.add(ls);
       arrays.addAll(st);
     }
-    r.stateArrays = Math.max(0, stateArrays);
+    r.stateLengths = lengths.toArray(new int[0][]);
     long total = 0;
     for (INDArray a : arrays) total += a.length();
     double[] out = new double[(int) total];
@@ -191,27 +193,19 @@ final class Worker {
     return out;
   }
 
-  private void restoreState(float[] flat) {
+  private void restoreState(float[] flat, int[][] lengths) {
     int at = 0;
-    int per = -1;
+    int t = 0;
     for (Model.WeightRef ref : refs) {
       if (!ref.trainable()) continue;
-      long len = ref.weight().value().length();
-      if (per < 0) per = (int) (flat.length / trainableLength());
       List<INDArray> saved = new ArrayList<>();
-      for (int k = 0; k < per; k++) {
-        float[] part = java.util.Arrays.copyOfRange(flat, at, at + (int) len);
-        saved.add(Nd4j.create(part, ref.weight().shape(), DataType.FLOAT));
-        at += (int) len;
+      for (int len : lengths[t]) {
+        saved.add(Nd4j.create(java.util.Arrays.copyOfRange(flat, at, at + len), new long[] {len}, DataType.FLOAT));
+        at += len;
       }
-      optimizer.restoreState(ref.weight(), saved);
+      if (!saved.isEmpty()) optimizer.restoreState(ref.weight(), saved);
+      t++;
     }
-  }
-
-  private long trainableLength() {
-    long n = 0;
-    for (Model.WeightRef ref : refs) if (ref.trainable()) n += ref.weight().value().length();
-    return Math.max(1, n);
   }
 
   private static int addScaled(double[] out, int at, INDArray a, long rows) {
