@@ -2,7 +2,9 @@
 # Checks the DLN Jupyter kernel with Jupyter's own tools:
 #   1. jupyter_kernel_test (the kernel conformance suite), subclassed in jupyter/check_kernel.py;
 #   2. nbclient executing every notebook in notebooks/ top to bottom (each with the quick settings
-#      of its script's "# ci-args:" line, passed to the kernel as DLN_ARGS).
+#      of its script's "# ci-args:" line, passed to the kernel as DLN_ARGS);
+#   3. when jupyter-notebook is installed, a headless notebook server starting a DLN kernel and
+#      running a cell over its websocket, as a browser does (check_server.py).
 # It installs the Debian packages it needs when they are missing and it runs as root; otherwise it
 # says loudly what is missing and exits 0 (or 1 with --require, for CI that must run it).
 # The kernelspec goes to a temporary JUPYTER_PATH: the user's own Jupyter setup is not touched.
@@ -12,7 +14,7 @@ require=0
 [ "${1:-}" = "--require" ] && require=1
 py=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in jupyter/
-packages=(python3-jupyter-client python3-jupyter-kernel-test python3-nbclient python3-nbformat jupyter-notebook)
+packages=(python3-jupyter-client python3-jupyter-kernel-test python3-nbclient python3-nbformat jupyter-client jupyter-notebook)
 
 have_modules() {
   "$py" -c 'import jupyter_client, jupyter_kernel_test, nbclient, nbformat' 2>/dev/null
@@ -67,5 +69,11 @@ PY
     status=1
   fi
 done
+if command -v jupyter-notebook >/dev/null && "$py" -c 'import tornado' 2>/dev/null; then
+  echo "== a Jupyter Notebook server running a DLN cell"
+  (cd "$here/jupyter" && "$py" check_server.py "$work/server.log") || status=1
+else
+  echo "== (no jupyter-notebook: the notebook-server check is skipped)"
+fi
 [ $status = 0 ] && echo "jupyter/check.sh: all passed" || echo "jupyter/check.sh: FAILED"
 exit $status

@@ -509,6 +509,9 @@ public final class Interpreter implements Invoker {
         throw new DlnException("syntax error", c.describe() + " outside a loop", null, c.pos);
       }
       return None.NONE;
+    } catch (DlnException e) {
+      // For the traceback: the error was raised inside fn; the call site adds itself in invoke().
+      throw e.leaving(fn.name());
     } finally {
       depth = Math.max(0, depth - 1);
     }
@@ -799,7 +802,7 @@ public final class Interpreter implements Invoker {
     } catch (ControlFlow cf) {
       throw cf;
     } catch (RuntimeException | StackOverflowError e) {
-      throw Failures.located(e, pos);
+      throw Failures.located(e, pos).calledFrom(pos, fn.name());
     }
   }
 

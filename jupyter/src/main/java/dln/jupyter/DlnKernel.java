@@ -33,6 +33,7 @@ import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
@@ -133,9 +134,13 @@ public final class DlnKernel extends BaseKernel {
 
   // ------------------------------------------------------------------------------------ handlers
 
+  /** The connection being served, when it is DLN's own (it can abort queued cells). */
+  private KernelConnection connection;
+
   @Override
   public void becomeHandlerForConnection(JupyterConnection connection) {
     super.becomeHandlerForConnection(connection);
+    if (connection instanceof KernelConnection k) this.connection = k;
     connection.setHandler(MessageType.EXECUTE_REQUEST, this::handleExecute);
     connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, msg) -> {
       env.setBusyDeferIdle();
@@ -206,8 +211,13 @@ public final class DlnKernel extends BaseKernel {
       DisplayData result = runCell(code, count);
       endOutput();
       if (result != null && !silent) env.publish(new PublishExecuteResult(count, result));
-      if (store) history.add(count, code, result == null ? null : (String) result.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN));
-      env.defer().reply(new ExecuteReply(count, Collections.emptyMap()));
+      if (store) history.add(count, code, result == null ? null : (String) result.getData(MIMEType.TEXT_PLAIN));
+      // Written as a map: jjava's ExecuteReply cannot serialise user_expressions in the protocol's shape.
+      Map<String, Object> reply = ok();
+      reply.put("execution_count", count);
+      reply.put("user_expressions", userExpressions(request.getUserExpr()));
+      env.defer();
+      reply(env, MessageType.EXECUTE_REPLY, reply);
     } catch (DlnException e) {
       endOutput();
       if (store) history.add(count, code, null);
@@ -216,7 +226,37 @@ public final class DlnKernel extends BaseKernel {
       ErrorReply error = new ErrorReply(e.kind(), evalue(e), traceback);
       error.setExecutionCount(count);
       env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), error);
+      // As IPython: cells queued behind a failed one ("Run All") are not run.
+      if (request.shouldStopOnError() && !silent && connection != null) connection.abortQueuedExecutes();
     }
+  }
+
+  /**
+   * The request's user_expressions, evaluated after the cell as IPython does (front ends use them to
+   * show a value without a cell of its own): each a result bundle or the error it raised.
+   */
+  private Map<String, Object> userExpressions(Map<String, String> expressions) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (expressions == null) return out;
+    for (Map.Entry<String, String> e : expressions.entrySet()) {
+      Map<String, Object> value = new LinkedHashMap<>();
+      try {
+        DisplayData d = bundle(run(new Source("<user_expression " + e.getKey() + ">", e.getValue())));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("text/plain", d == null ? "None" : d.getData(MIMEType.TEXT_PLAIN));
+        if (d != null && d.hasDataForType(MIMEType.TEXT_HTML)) data.put("text/html", d.getData(MIMEType.TEXT_HTML));
+        value.put("status", "ok");
+        value.put("data", data);
+        value.put("metadata", Map.of());
+      } catch (DlnException ex) {
+        value.put("status", "error");
+        value.put("ename", ex.kind());
+        value.put("evalue", evalue(ex));
+        value.put("traceback", traceback(ex));
+      }
+      out.put(e.getKey(), value);
+    }
+    return out;
   }
 
   private void endOutput() {
@@ -266,11 +306,18 @@ public final class DlnKernel extends BaseKernel {
     }
   }
 
-  /** The execute_result of a value: text/plain always, and HTML for tensors. */
+  /** The execute_result of a value: text/plain always; HTML for tensors and for built models (their summary). */
   static DisplayData bundle(Object value) {
     if (value == null || value == None.NONE) return null;
     DisplayData d = new DisplayData(Values.repr(value));
     if (value instanceof INDArray t) d.putHTML(Html.tensor(t));
+    if (value instanceof dln.runtime.nn.Model m) {
+      try {
+        d.putHTML(Html.summary(m.summaryTable()));
+      } catch (RuntimeException e) {
+        // A model without its graph yet (no input shape) has no summary: its text repr says what it is.
+      }
+    }
     return d;
   }
 

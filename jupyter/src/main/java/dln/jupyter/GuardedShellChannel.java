@@ -45,7 +45,9 @@ import org.zeromq.ZMQ;
  *   <li>a message whose HMAC signature is missing or wrong is dropped and logged, never handled;</li>
  *   <li>a malformed message (no delimiter, missing frames, bad JSON) is dropped and logged;</li>
  *   <li>an unknown {@code msg_type} gets an error reply ({@code x_request} → {@code x_reply});</li>
- *   <li>nothing a handler throws stops the loop.</li>
+ *   <li>nothing a handler throws stops the loop;</li>
+ *   <li>after a cell fails (with {@code stop_on_error}), the execute requests already queued behind it
+ *       are answered {@code aborted} instead of run, as IPython does, so "Run All" stops at the error.</li>
  * </ul>
  */
 final class GuardedShellChannel extends ShellChannel {
@@ -68,6 +70,9 @@ final class GuardedShellChannel extends ShellChannel {
   private final JupyterConnection connection;
   private final boolean isControl;
   private volatile Loop loop;
+  private ZMQ.Poller poller;
+  /** Set by the kernel when a cell failed: the queued execute requests are to be aborted. */
+  private volatile boolean abortRequested;
 
   GuardedShellChannel(ZMQ.Context context, HMACGenerator hmac, boolean isControl, JupyterConnection connection) {
     super(context, hmac, isControl, connection);
@@ -85,6 +90,7 @@ final class GuardedShellChannel extends ShellChannel {
     bind(props.getTransport() + "://" + props.getIp() + ":" + port);
     ZMQ.Poller poller = ctx.poller(1);
     poller.register(this, ZMQ.Poller.POLLIN);
+    this.poller = poller;
     Loop l = new Loop("dln-" + label, SLEEP_MS, () -> {
       if (closed) return;
       if (poller.poll(POLL_MS) > 0) receiveOne();
@@ -97,20 +103,33 @@ final class GuardedShellChannel extends ShellChannel {
     l.start();
   }
 
+  /** Asks this channel to answer the execute requests waiting in its queue with "aborted" (see the class comment). */
+  void abortQueuedExecutes() {
+    abortRequested = true;
+  }
+
   /** Reads one multipart message and handles it; every failure is logged and the message dropped. */
   private void receiveOne() {
+    handleFrames(false);
+    if (!abortRequested) return;
+    abortRequested = false;
+    // What is already queued was sent before the user saw the error: abort its execute requests.
+    while (!closed && poller.poll(0) > 0) handleFrames(true);
+  }
+
+  private void handleFrames(boolean aborting) {
     List<byte[]> frames = new ArrayList<>();
     frames.add(recv());
     while (hasReceiveMore()) frames.add(recv());
     try {
-      handle(frames);
+      handle(frames, aborting);
     } catch (RuntimeException e) {
       LOG.warn("{} channel: dropped a malformed message: {}", label, e.toString());
     }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private void handle(List<byte[]> frames) {
+  private void handle(List<byte[]> frames, boolean aborting) {
     int d = 0;
     while (d < frames.size() && !Arrays.equals(frames.get(d), DELIMITER)) d++;
     if (d == frames.size() || frames.size() - d - 1 < 5) {
@@ -140,6 +159,13 @@ final class GuardedShellChannel extends ShellChannel {
       replyUnknown(identities, rawHeader, header, typeName.getAsString());
       return;
     }
+    if (aborting && type == MessageType.EXECUTE_REQUEST) {
+      LOG.info("{} channel: aborted a queued execute_request after an error", label);
+      Map<String, Object> abortReply = new LinkedHashMap<>();
+      abortReply.put("status", "aborted");
+      sendRaw(identities, rawHeader, header, "execute_reply", abortReply);
+      return;
+    }
     JsonElement parentJson = JsonParser.parseString(utf8(parent));
     Header<?> parentHeader = parentJson.isJsonObject() && !parentJson.getAsJsonObject().isEmpty()
         ? GSON.fromJson(parentJson, Header.class) : null;
@@ -158,26 +184,28 @@ final class GuardedShellChannel extends ShellChannel {
     if (env.isMarkedForShutdown()) connection.close();
   }
 
-  /**
-   * An error reply to a request no handler knows, so that a client waiting for it is not left
-   * hanging; jjava's message types are a closed set, so this one is written frame by frame.
-   */
+  /** An error reply to a request no handler knows, so that a client waiting for it is not left hanging. */
   private void replyUnknown(List<byte[]> identities, JsonObject rawHeader, byte[] parentRaw, String type) {
     LOG.warn("{} channel: unknown message type '{}': replied with an error", label, type);
     if (!type.endsWith("_request")) return; // Only requests expect a reply (comm messages, input_reply…).
+    Map<String, Object> content = new LinkedHashMap<>();
+    content.put("status", "error");
+    content.put("ename", "UnknownMessageType");
+    content.put("evalue", "the DLN kernel does not handle '" + type + "' messages");
+    content.put("traceback", List.of());
+    sendRaw(identities, rawHeader, parentRaw, type.substring(0, type.length() - "_request".length()) + "_reply", content);
+  }
+
+  /** Sends a reply frame by frame: jjava's message types are a closed set, without these replies. */
+  private void sendRaw(List<byte[]> identities, JsonObject rawHeader, byte[] parentRaw, String replyType, Map<String, Object> content) {
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("msg_id", UUID.randomUUID().toString());
     header.put("username", "kernel");
     JsonElement session = rawHeader.get("session");
     header.put("session", session != null && session.isJsonPrimitive() ? session.getAsString() : "");
     header.put("date", Instant.now().toString());
-    header.put("msg_type", type.substring(0, type.length() - "_request".length()) + "_reply");
+    header.put("msg_type", replyType);
     header.put("version", Header.PROTOCOL_VERISON);
-    Map<String, Object> content = new LinkedHashMap<>();
-    content.put("status", "error");
-    content.put("ename", "UnknownMessageType");
-    content.put("evalue", "the DLN kernel does not handle '" + type + "' messages");
-    content.put("traceback", List.of());
     byte[] h = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
     byte[] m = "{}".getBytes(StandardCharsets.UTF_8);
     byte[] c = GSON.toJson(content).getBytes(StandardCharsets.UTF_8);

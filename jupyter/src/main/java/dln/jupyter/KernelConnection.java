@@ -40,6 +40,11 @@ final class KernelConnection extends JupyterConnection {
     connected = true;
   }
 
+  /** After a failed cell: the execute requests queued on the shell channel are answered "aborted". */
+  void abortQueuedExecutes() {
+    guardedShell.abortQueuedExecutes();
+  }
+
   /** True once shutdown (or close) has ended the connection. */
   boolean isClosed() {
     return closed;

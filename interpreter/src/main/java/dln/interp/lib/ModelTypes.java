@@ -107,8 +107,10 @@ final class ModelTypes {
             + "Example: model.compile(optimizer=Adam(lr=1e-3), loss='categorical_crossentropy', metrics=['accuracy'])",
             ModelTypes::compile)
         .method("fit", "x, y?, batch_size?, epochs?, verbose?, callbacks?, validation_split?, validation_data?, shuffle?, plot?, "
-                + "initial_epoch?, seed?",
+                + "initial_epoch?, seed?, sample_weight?, class_weight?, cluster?, local_steps?, checkpoint?",
             "Trains the model: mini-batches (default 32), epochs (default 1), optional validation; returns a History.\n"
+                + "With cluster=spark(...) (or data read by a cluster) it trains data-parallel there: batch_size is the\n"
+                + "global batch, local_steps=k averages weights every k steps, checkpoint='hdfs://...' saves each epoch.\n"
                 + "Example: history = model.fit(x_train, y_train, epochs=5, batch_size=128, validation_split=0.1)",
             ModelTypes::fit)
         .method("evaluate", "x, y, batch_size?, verbose?", "The loss (and metrics, as a list) on data, in inference mode.\n"
@@ -117,9 +119,12 @@ final class ModelTypes {
               List<Double> r = TrainingSession.of(m).evaluate(inputs(a, "x"), inputs(a, "y"), a.intValue("batch_size", 32));
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
-        .method("predict", "x, batch_size?, verbose?", "The model's outputs for x, in inference mode (dropout off).\n"
+        .method("predict", "x, batch_size?, verbose?, cluster?", "The model's outputs for x, in inference mode (dropout off).\n"
+            + "With cluster= (or cluster data) a cluster data set with a 'prediction' column comes back.\n"
             + "Example: probabilities = model.predict(x_test[:5])",
             (Model m, Args a) -> {
+              ClusterBackend cluster = cluster(a);
+              if (cluster != null) return cluster.predict(m, a);
               List<INDArray> r = TrainingSession.of(m).predict(inputs(a, "x"), a.intValue("batch_size", 32));
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
@@ -327,6 +332,12 @@ final class ModelTypes {
 
   private static Object fit(Model m, Args a) {
     Invoker invoker = a.invoker();
+    ClusterBackend cluster = cluster(a);
+    if (cluster == null && (a.has("local_steps") || a.has("checkpoint"))) {
+      throw DlnException.argument("local_steps= and checkpoint= apply to training on a cluster",
+          "pass cluster=spark('local[2]'), or use callbacks=[ModelCheckpoint(...)] on one machine");
+    }
+    if (cluster != null) return clusterFit(m, a, cluster);
     if (!a.has("y")) throw DlnException.argument("fit() needs labels y", "model.fit(x_train, y_train, epochs=5)");
     FitOptions o = new FitOptions()
         .epochs(a.intValue("epochs", 1))
@@ -341,6 +352,25 @@ final class ModelTypes {
             a.bool("plot", false) && !a.has("verbose") ? 0 : a.intValue("verbose", 1)))
         .shouldStop(invoker::cancelRequested);
     if (a.has("seed")) o.seed(a.integer("seed"));
+    if (a.has("sample_weight") && a.get("sample_weight") != None.NONE) o.sampleWeight(a.tensor("sample_weight"));
+    if (a.has("class_weight") && a.get("class_weight") != None.NONE) {
+      if (!(a.get("class_weight") instanceof Map<?, ?> cw)) {
+        throw DlnException.value("class_weight must be a dict from class index to weight, got " + Values.typeName(a.get("class_weight")),
+            "e.g. class_weight={0: 1.0, 1: 5.0}");
+      }
+      Map<Integer, Double> weights = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : cw.entrySet()) {
+        if (!(e.getKey() instanceof Long k) || !(e.getValue() instanceof Number v) || e.getValue() instanceof Boolean) {
+          throw DlnException.value("class_weight maps class indices (int) to weights (numbers), got " + Values.repr(e.getKey()) + ": "
+              + Values.repr(e.getValue()), "e.g. class_weight={0: 1.0, 1: 5.0}");
+        }
+        if (!(v.doubleValue() >= 0) || Double.isInfinite(v.doubleValue())) {
+          throw DlnException.value("class_weight for class " + k + " must be finite and not negative, got " + Values.repr(v));
+        }
+        weights.put(Math.toIntExact(k), v.doubleValue());
+      }
+      o.classWeight(weights);
+    }
     if (a.has("validation_data")) {
       List<Object> vd = a.list("validation_data");
       if (vd.size() != 2) throw DlnException.value("validation_data must be a pair (x_val, y_val), got " + vd.size() + " items");
@@ -356,6 +386,38 @@ final class ModelTypes {
     Object y = a.get("y");
     List<INDArray> labels = y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, "y")) : inputs(a, "y");
     Object history = TrainingSession.of(m).fit(inputs(a, "x"), labels, o);
+    guard.check();
+    return history;
+  }
+
+  /** The cluster of cluster=, or of cluster data given as x; null for in-memory training. */
+  private static ClusterBackend cluster(Args a) {
+    Object c = a.get("cluster", None.NONE);
+    if (c != None.NONE) {
+      if (c instanceof ClusterBackend b) return b;
+      throw new DlnException("type error", "cluster= takes a cluster session, got " + Values.typeName(c),
+          Libraries.PLUGINS.isEmpty()
+              ? "no cluster engine is installed: build the spark module (mvn package) and run ./dln, which adds it"
+              : "make one with cluster = spark('local[2]')", null);
+    }
+    Object x = a.get("x", None.NONE);
+    return x instanceof ClusterBackend.Data d ? d.cluster() : null;
+  }
+
+  private static Object clusterFit(Model m, Args a, ClusterBackend cluster) {
+    Invoker invoker = a.invoker();
+    if (a.has("validation_split") || a.has("validation_data")) {
+      throw DlnException.argument("validation_split= and validation_data= are not supported with a cluster",
+          "evaluate on held-out data after fit: model.evaluate(x_test, y_test)");
+    }
+    List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
+    if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
+    DivergenceGuard guard = new DivergenceGuard();
+    callbacks.add(guard);
+    ClusterBackend.Fit fit = new ClusterBackend.Fit(a.intValue("epochs", 1), a.intValue("batch_size", 32),
+        a.bool("shuffle", true), a.has("seed") ? a.integer("seed") : null, a.intValue("initial_epoch", 0), callbacks,
+        new ProgressBar(invoker.out(), invoker.interactive(), a.intValue("verbose", 1)), invoker::cancelRequested);
+    Object history = cluster.fit(m, a, fit);
     guard.check();
     return history;
   }

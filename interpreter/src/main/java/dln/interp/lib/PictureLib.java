@@ -94,6 +94,21 @@ public final class PictureLib implements Library {
     return new LivePlot(invoker.out(), invoker.interactive(), color(invoker), 50, 8);
   }
 
+  /**
+   * Ends a LivePlot: in a notebook its final chart is shown as a picture, elsewhere LivePlot prints
+   * it (when not on a terminal) as before.
+   */
+  static void finishLivePlot(Invoker invoker, LivePlot plot) {
+    RichDisplay display = invoker.display();
+    Map<String, double[]> h = plot.history();
+    if (display == null || h.isEmpty()) {
+      plot.finish();
+      return;
+    }
+    List<LineChart> charts = Charts.history(h);
+    display.image(Charts.toImage(charts, 640, 240), "training chart");
+  }
+
   static ColorMode color(Invoker invoker) {
     return ColorMode.of(invoker.interactive());
   }
@@ -393,12 +408,12 @@ public final class PictureLib implements Library {
             })
         .method("on_train_end", "logs?", "Training callback: ends the live view (prints the final chart when not on a terminal).\nExample: live.on_train_end()",
             (lp, a) -> {
-              lp.finish();
+              finishLivePlot(a.invoker(), lp);
               return None.NONE;
             })
         .method("finish", "", "Ends the live view (prints the final chart when not on a terminal).\nExample: live.finish()",
             (lp, a) -> {
-              lp.finish();
+              finishLivePlot(a.invoker(), lp);
               return None.NONE;
             })
         .repr(lp -> {

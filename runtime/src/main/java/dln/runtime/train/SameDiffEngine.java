@@ -35,6 +35,8 @@ public final class SameDiffEngine implements TrainingEngine {
     List<String> inputs = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<String> outputs = new ArrayList<>();
+    /** The sample-weight placeholder of a weighted training graph, else null. */
+    String sampleWeights;
     String loss;
     /** Each output's own loss (only for several outputs). */
     List<String> outputLosses = new ArrayList<>();
@@ -64,6 +66,7 @@ public final class SameDiffEngine implements TrainingEngine {
   private final CompileConfig config;
   private final int version;
   private Graph training;
+  private Graph weightedTraining;
   private Graph inference;
 
   public SameDiffEngine(Model model, CompileConfig config) {
@@ -86,21 +89,24 @@ public final class SameDiffEngine implements TrainingEngine {
     return sb.toString();
   }
 
-  private Graph trainingGraph() {
+  private Graph trainingGraph(boolean weighted) {
     String sig = trainableSignature();
-    if (training == null || !training.signature.equals(sig)) {
-      training = build(true, true);
-      training.signature = sig;
+    Graph g = weighted ? weightedTraining : training;
+    if (g == null || !g.signature.equals(sig)) {
+      g = build(true, true, weighted);
+      g.signature = sig;
+      if (weighted) weightedTraining = g;
+      else training = g;
     }
-    return training;
+    return g;
   }
 
   private Graph inferenceGraph(boolean withLoss) {
-    if (inference == null || (withLoss && inference.loss == null)) inference = build(false, withLoss);
+    if (inference == null || (withLoss && inference.loss == null)) inference = build(false, withLoss, false);
     return inference;
   }
 
-  private Graph build(boolean train, boolean withLoss) {
+  private Graph build(boolean train, boolean withLoss, boolean weighted) {
     if (withLoss && config == null) {
       throw DlnRuntimeException.value("the model must be compiled first", "call model.compile(optimizer='adam', loss='mse')");
     }
@@ -124,16 +130,21 @@ public final class SameDiffEngine implements TrainingEngine {
       g.outputs.add(o.name());
     }
     if (withLoss) {
+      SDVariable sampleWeights = null;
+      if (weighted) {
+        sampleWeights = g.sd.placeHolder("sample_weight", DataType.FLOAT, -1);
+        g.sampleWeights = sampleWeights.name();
+      }
       SDVariable total = null;
       for (int i = 0; i < outs.size(); i++) {
         SymbolicTensor t = model.outputs().get(i);
         SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, t.shape());
         g.labels.add(label.name());
-        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape());
+        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape(), sampleWeights);
         if (outs.size() > 1) g.outputLosses.add(l.name());
         double w = config.lossWeight(i, outs.size());
-        SDVariable weighted = w == 1.0 ? l : l.mul(w);
-        total = total == null ? weighted : total.add(weighted);
+        SDVariable scaled = w == 1.0 ? l : l.mul(w);
+        total = total == null ? scaled : total.add(scaled);
       }
       for (Model.WeightRef r : model.weightRefs()) {
         Regularizer reg = r.weight().regularizer();
@@ -176,9 +187,15 @@ public final class SameDiffEngine implements TrainingEngine {
 
   @Override
   public StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch) {
-    Graph g = trainingGraph();
+    return trainStep(x, y, null, epoch);
+  }
+
+  @Override
+  public StepResult trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeights, int epoch) {
+    Graph g = trainingGraph(sampleWeights != null);
     g.beforeRun();
     Map<String, INDArray> ph = feed(g, x, y);
+    if (sampleWeights != null) ph.put(g.sampleWeights, sampleWeights.castTo(DataType.FLOAT).reshape(sampleWeights.length()));
     List<String> wanted = new ArrayList<>(g.outputs);
     wanted.add(g.loss);
     wanted.addAll(g.outputLosses);

@@ -50,6 +50,7 @@ public final class Trainer {
     List<INDArray> valX = null;
     List<INDArray> valY = null;
     List<INDArray> y = yIn;
+    INDArray weights = sampleWeights(o, x.get(0).size(0), yIn);
     if (o.validationX != null) {
       valX = floats(o.validationX);
       valY = o.validationY;
@@ -66,6 +67,7 @@ public final class Trainer {
       valY = rows(y, nTrain, n);
       x = rows(x, 0, nTrain);
       y = rows(y, 0, nTrain);
+      if (weights != null) weights = rows(List.of(weights), 0, nTrain).get(0);
     }
     List<INDArray> labels = prepare(cfg, y);
     List<INDArray> valLabels = valY == null ? null : prepare(cfg, valY);
@@ -80,6 +82,7 @@ public final class Trainer {
     int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(labels);
+    BatchBuffers wBatches = weights == null ? null : new BatchBuffers(List.of(weights));
     stop.set(false);
     boolean interrupted = false;
     o.progress.onTrainBegin(o.epochs, batches, n);
@@ -97,7 +100,8 @@ public final class Trainer {
         List<INDArray> xb = xBatches.batch(order, from, to);
         List<INDArray> yb = yBatches.batch(order, from, to);
         NativeMemory.poll();
-        TrainingEngine.StepResult r = engine.trainStep(xb, yb, epoch);
+        TrainingEngine.StepResult r = wBatches == null ? engine.trainStep(xb, yb, epoch)
+            : engine.trainStep(xb, yb, wBatches.batch(order, from, to).get(0).reshape(to - from), epoch);
         acc.add(r, yb, to - from);
         done++;
         Map<String, Double> running = acc.logs("");
@@ -120,6 +124,55 @@ public final class Trainer {
     for (var c : o.callbacks) c.onTrainEnd(context);
     o.progress.onTrainEnd(history, interrupted);
     return history;
+  }
+
+  /**
+   * The per-sample loss weights of fit's sample_weight and class_weight (their product when both
+   * are given), as an [n, 1] float column, or null when neither is.
+   */
+  private INDArray sampleWeights(FitOptions o, long n, List<INDArray> y) {
+    if (o.sampleWeight == null && o.classWeight == null) return null;
+    float[] w = new float[(int) n];
+    java.util.Arrays.fill(w, 1f);
+    if (o.sampleWeight != null) {
+      INDArray sw = o.sampleWeight;
+      if (sw.length() != n || (sw.rank() > 1 && sw.length() != sw.size(0))) {
+        throw DlnRuntimeException.shape("sample_weight needs one weight per sample, shape (" + n + ",), but it has shape "
+            + Shapes.format(sw.shape()), "give a 1-D array as long as x");
+      }
+      float[] v = sw.castTo(DataType.FLOAT).reshape(n).toFloatVector();
+      for (int i = 0; i < n; i++) {
+        if (!(v[i] >= 0) || Float.isInfinite(v[i])) {
+          throw DlnRuntimeException.value("sample_weight must be finite and not negative, but sample " + i + " has " + v[i], null);
+        }
+        w[i] = v[i];
+      }
+    }
+    if (o.classWeight != null) {
+      if (model.outputs().size() != 1) {
+        throw DlnRuntimeException.value("class_weight applies to a model with one output; this one has " + model.outputs().size(),
+            "give sample_weight instead");
+      }
+      INDArray labels = y.get(0);
+      long units = labels.rank() == 1 ? 1 : labels.size(labels.rank() - 1);
+      if (labels.rank() > 2) throw DlnRuntimeException.value("class_weight needs one label per sample, but y has shape " + Shapes.format(labels.shape()), null);
+      float[] l = labels.castTo(DataType.FLOAT).reshape(n, units).data().asFloat();
+      for (int i = 0; i < n; i++) {
+        int cls = 0;
+        if (units == 1) {
+          cls = Math.round(l[i]);
+        } else {
+          for (int k = 1; k < units; k++) if (l[i * (int) units + k] > l[i * (int) units + cls]) cls = k;
+        }
+        Double cw = o.classWeight.get(cls);
+        if (cw == null) {
+          throw DlnRuntimeException.value("class_weight has no weight for class " + cls + " (sample " + i + ")",
+              "give a weight for every class, e.g. class_weight={0: 1.0, 1: 5.0}");
+        }
+        w[i] *= cw.floatValue();
+      }
+    }
+    return Nd4j.create(w, new long[] {n, 1}, DataType.FLOAT);
   }
 
   // ---------------------------------------------------------------- evaluate / predict

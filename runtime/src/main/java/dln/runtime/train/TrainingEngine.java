@@ -38,6 +38,14 @@ public interface TrainingEngine {
    */
   StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch);
 
+  /**
+   * {@link #trainStep(List, List, int)} with Keras's sample weights (fit's sample_weight and
+   * class_weight): each sample's loss times its weight, divided by the batch size.
+   *
+   * @param sampleWeights one weight per sample of the batch, shape [batch]; null for none
+   */
+  StepResult trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeights, int epoch);
+
   /** Loss and outputs in inference mode (no update). */
   StepResult evaluate(List<INDArray> x, List<INDArray> y);
 

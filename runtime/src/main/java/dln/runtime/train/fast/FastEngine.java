@@ -76,7 +76,13 @@ public final class FastEngine implements TrainingEngine {
 
   @Override
   public StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch) {
+    return trainStep(x, y, null, epoch);
+  }
+
+  @Override
+  public StepResult trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeights, int epoch) {
     requireCompiled();
+    float[] perSample = sampleWeights == null ? null : Host.read(sampleWeights.castTo(DataType.FLOAT));
     Map<Weight, Boolean> trainable = new IdentityHashMap<>();
     for (Model.WeightRef r : model.weightRefs()) trainable.put(r.weight(), r.trainable());
     INDArray[] values = forward(x, true);
@@ -84,7 +90,7 @@ public final class FastEngine implements TrainingEngine {
     INDArray[] grads = new INDArray[plan.slots];
     long t = StepProfile.start();
     double[] perOutput = new double[plan.outputs.size()];
-    double loss = losses(values, y, rows, grads, perOutput) + penalties.loss();
+    double loss = losses(values, y, rows, grads, perOutput, perSample) + penalties.loss();
     t = StepProfile.add("loss head", t);
 
     // An op computes weight gradients when it trains; a slot needs its gradient when an op at or
@@ -147,12 +153,12 @@ public final class FastEngine implements TrainingEngine {
   }
 
   /** Every output's loss head: the weighted total, each output's own loss, and the outputs' gradients into {@code grads}. */
-  private double losses(INDArray[] values, List<INDArray> y, long rows, INDArray[] grads, double[] perOutput) {
+  private double losses(INDArray[] values, List<INDArray> y, long rows, INDArray[] grads, double[] perOutput, float[] sampleWeights) {
     double total = 0;
     for (int k = 0; k < plan.outputs.size(); k++) {
       FastPlan.Output o = plan.outputs.get(k);
       Head h = heads.get(k, rows);
-      perOutput[k] = loss(o, values[o.slot()], y.get(k), h, grads != null);
+      perOutput[k] = loss(o, values[o.slot()], y.get(k), h, grads != null, sampleWeights);
       total += o.weight() * perOutput[k];
       if (grads != null) {
         if (o.weight() != 1.0) h.grad.muli(o.weight());
@@ -181,7 +187,7 @@ public final class FastEngine implements TrainingEngine {
     requireCompiled();
     INDArray[] values = forward(x, false);
     double[] perOutput = new double[plan.outputs.size()];
-    double loss = losses(values, y, x.get(0).size(0), null, perOutput) + penalties.loss();
+    double loss = losses(values, y, x.get(0).size(0), null, perOutput, null) + penalties.loss();
     return result(loss, values, perOutput);
   }
 
@@ -216,14 +222,23 @@ public final class FastEngine implements TrainingEngine {
     return values;
   }
 
-  private double loss(FastPlan.Output o, INDArray out, INDArray labels, Head h, boolean withGrad) {
+  private double loss(FastPlan.Output o, INDArray out, INDArray labels, Head h, boolean withGrad, float[] sampleWeights) {
     INDArray source = o.fusedStep() != null ? o.logits() : out;
     // Per-sample reductions run over the last axis: rows are every position before it.
     int units = (int) out.size(out.rank() - 1);
     int rows = (int) (out.length() / units);
     float[] g = withGrad ? h.host : null;
     float[] activated = o.headWritesOutput() ? h.activated : null;
-    double loss = o.head().compute(Host.read(source), Host.read(labels), rows, units, g, activated, o.delta());
+    double loss;
+    if (sampleWeights == null) {
+      loss = o.head().compute(Host.read(source), Host.read(labels), rows, units, g, activated, o.delta());
+    } else {
+      // A row is one sample, or one position of a sequence output: each takes its sample's weight.
+      float[] rowWeights = new float[rows];
+      int perSample = rows / sampleWeights.length;
+      for (int r = 0; r < rows; r++) rowWeights[r] = sampleWeights[r / perSample];
+      loss = o.head().computeWeighted(Host.read(source), Host.read(labels), rows, units, g, activated, o.delta(), rowWeights);
+    }
     if (withGrad) Host.write(h.grad, g);
     if (activated != null) Host.write(out, activated);
     return loss;

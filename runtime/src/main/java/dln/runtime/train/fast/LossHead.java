@@ -201,6 +201,32 @@ enum LossHead {
     return 100 * total / n;
   }
 
+  /**
+   * {@link #compute} with Keras's sample weights: each row's loss (a row: one sample, or one
+   * position of a sequence output) times its weight, averaged over the rows; the gradient likewise.
+   * Every head is separable by rows, so each row is computed on its own.
+   *
+   * @param rowWeights one weight per row
+   */
+  double computeWeighted(float[] v, float[] y, int rows, int units, float[] grad, float[] activated, double delta,
+      float[] rowWeights) {
+    float[] rv = new float[units];
+    float[] ry = new float[units];
+    float[] rg = grad == null ? null : new float[units];
+    float[] ra = activated == null ? null : new float[units];
+    double total = 0;
+    for (int r = 0; r < rows; r++) {
+      int o = r * units;
+      System.arraycopy(v, o, rv, 0, units);
+      System.arraycopy(y, o, ry, 0, units);
+      double w = rowWeights[r];
+      total += w * compute(rv, ry, 1, units, rg, ra, delta);
+      if (rg != null) for (int k = 0; k < units; k++) grad[o + k] = (float) (rg[k] * w / rows);
+      if (ra != null) System.arraycopy(ra, 0, activated, o, units);
+    }
+    return total / rows;
+  }
+
   private static double softmaxCrossEntropy(float[] z, float[] y, int rows, int units, float[] grad, float[] activated) {
     double total = 0;
     for (int r = 0; r < rows; r++) {
