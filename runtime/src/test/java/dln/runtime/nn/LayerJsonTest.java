@@ -60,7 +60,8 @@ class LayerJsonTest {
         new dln.runtime.nn.layers.Conv2DTranspose(new dln.runtime.nn.layers.Conv2DTranspose.Config(4, new int[] {2, 3}, new int[] {2, 1},
             "valid", "tanh", false, "he_normal", null), null),
         new dln.runtime.nn.layers.Bidirectional(new dln.runtime.nn.layers.Bidirectional.Config(
-            new dln.runtime.nn.layers.GRU(4, true), "ave"), null));
+            new dln.runtime.nn.layers.GRU(4, true), "ave"), null),
+        new dln.runtime.nn.layers.TimeDistributed(new Dense(3, "relu")));
     for (Layer l : layers) {
       l.setTrainable(false);
       String json = LayerRegistry.toJson(l);

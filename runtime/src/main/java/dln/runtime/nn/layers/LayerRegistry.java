@@ -72,6 +72,7 @@ public final class LayerRegistry {
     register(SeparableConv2D.SPEC);
     register(Conv2DTranspose.SPEC);
     register(Bidirectional.SPEC);
+    register(TimeDistributed.SPEC);
   }
 
   private LayerRegistry() {}

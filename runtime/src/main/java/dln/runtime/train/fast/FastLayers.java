@@ -38,6 +38,7 @@ import dln.runtime.nn.layers.Conv2DTranspose;
 import dln.runtime.nn.layers.DepthwiseConv2D;
 import dln.runtime.nn.layers.SeparableConv2D;
 import dln.runtime.nn.layers.Bidirectional;
+import dln.runtime.nn.layers.TimeDistributed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,7 @@ final class FastLayers {
     add(new Entry<>(SeparableConv2D.class, c -> named(c.config().activation()), FastLayers::separable));
     add(new Entry<>(Conv2DTranspose.class, c -> named(c.config().activation()), FastLayers::transpose));
     add(new Entry<>(Bidirectional.class, b -> Act.LINEAR, FastLayers::bidirectional));
+    add(new Entry<>(TimeDistributed.class, t -> Act.LINEAR, FastLayers::timeDistributed));
   }
 
   private FastLayers() {}
@@ -261,5 +263,12 @@ final class FastLayers {
     LayerStep r = stepFor(b.backwardLayer(), activationOf(b.backwardLayer()), false, in, one);
     return new BidirectionalStep(f, r, b.config().mergeMode(), b.returnSequences(), Shapes.sample(in), Shapes.sample(one),
         Shapes.sample(out));
+  }
+
+  private static LayerStep timeDistributed(TimeDistributed t, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a TimeDistributed's output");
+    long[] step = TimeDistributed.stepShape(in);
+    long[] innerOut = t.layer().outputShapes(List.of(step)).get(0);
+    return new TimeDistributedStep(stepFor(t.layer(), activationOf(t.layer()), false, step, innerOut), in[1]);
   }
 }
