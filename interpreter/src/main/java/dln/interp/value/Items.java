@@ -23,8 +23,10 @@ public final class Items {
   public static Object get(Invoker invoker, Object obj, List<Object> subs) {
     if (obj instanceof INDArray t) return Tensors.get(t, tensorIndices(subs));
     if (obj instanceof Map<?, ?> m) return dictItem(m, subs.size() == 1 ? subs.get(0) : new Tuple(subs));
-    if (subs.size() != 1) throw DlnException.type(Values.typeName(obj) + " indices must be a single int or slice");
-    Object k = subs.get(0);
+    boolean sequence = obj instanceof List || obj instanceof Tuple || obj instanceof String;
+    if (subs.size() != 1 && sequence) throw DlnException.type(Values.typeName(obj) + " indices must be a single int or slice");
+    // A declared __getitem__ receives x[a, b] as the tuple (a, b), as in Python (np.r_[0:3, 7])
+    Object k = subs.size() == 1 ? subs.get(0) : new Tuple(subs);
     List<?> items = obj instanceof List<?> l ? l : obj instanceof Tuple t ? t.items() : null;
     if (items != null) {
       if (k instanceof Slice s) {
