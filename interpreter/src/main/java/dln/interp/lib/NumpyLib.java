@@ -134,6 +134,17 @@ public final class NumpyLib implements Library {
           return ArrayOps.eye(n, m, a.integer("k", 0), dtype(a, DataType.FLOAT));
         });
     np.put("identity", np.get("eye"));
+    for (String[] test : new String[][] {{"all", "min", "every element"}, {"any", "max", "some element"}}) {
+      g.def(np, test[0], "a, axis?, keepdims?", "True when " + test[2] + " is non-zero (a bool, or a bool tensor along axis).\n"
+          + "Example: np." + test[0] + "(x > 0)", a -> {
+            INDArray x = a.tensor("a");
+            if (x.length() == 0 && !a.has("axis")) return test[0].equals("all");
+            INDArray nonzero = Tensors.binary("!=", x, 0L).castTo(DataType.FLOAT);
+            int[] axes = a.has("axis") ? a.ints("axis", 0).length == 0 ? new int[] {a.intValue("axis")} : a.ints("axis", 0) : null;
+            INDArray r = Tensors.reduce(test[1], nonzero, axes, a.bool("keepdims", false)).castTo(DataType.BOOL);
+            return axes == null && !a.bool("keepdims", false) ? (Object) (r.getDouble(0) != 0) : r;
+          });
+    }
     g.def(np, "arange", "start, stop?, step?, dtype?", "Evenly spaced values up to (not including) stop: int64 when every "
         + "argument is an int (as NumPy), float32 otherwise.\nExample: np.arange(10)", a -> {
           boolean ints = a.get("start") instanceof Long && (!a.has("stop") || a.get("stop") instanceof Long)
@@ -204,7 +215,8 @@ public final class NumpyLib implements Library {
         if (s.stop() == null) throw DlnException.value(which + "[] slices need a stop, as in np.r_[0:5]", null);
         x = Tensors.arange(s.start() == null ? 0 : s.start(), s.stop(), s.step() == null ? 1 : s.step(), DataType.LONG);
       } else {
-        x = Values.toTensor(item);
+        // an int is int64, as NumPy's r_ keeps it
+        x = item instanceof Long l ? Tensors.fromNested(l, DataType.LONG) : Values.toTensor(item);
       }
       if (x.rank() == 0) x = x.reshape(1);
       if (columns && x.rank() == 1) x = x.reshape(x.length(), 1);
