@@ -36,7 +36,7 @@ cases = [
     "np.r_[0:3, 7]", "np.c_[f, f]", "np.cumsum(i, axis=1)", "np.log1p(f)", "np.isclose(f, f + 1e-7)", "np.all(a > -5)", "np.any(a > 5, axis=0)", "np.all(i > 1, axis=1)",
     "a.T", "a.reshape(-1, 2)", "i.astype('uint8')", "a.astype(np.int32)", "(a > 0).astype('float32')",
     "a[a > 0]", "i[[0, 1], [2, 0]]", "i[:, [0, 2]]", "i[[1, 0]]", "i[1, [2, 1]]", "a[:, a[0] > 0]",
-    "np.arange(24).reshape(2, 3, 4)[0, :, [1, 2]]", "np.vstack([f, f])", "np.hstack([i, i])",
+    "np.arange(24).reshape(2, 3, 4)[0, :, [1, 2]]", "i[:, None]", "i[None, 1]", "f[:, np.newaxis]", "np.vstack([f, f])", "np.hstack([i, i])",
 ]
 dln_dtype = {"np.linspace(0, 1, 5)": "float32", "np.linspace(0, 1, 4, endpoint=False)": "float32",
              "np.eye(3)": "float32", "np.eye(2, 3, k=1)": "float32", "np.squeeze(np.zeros((1, 3, 1)))": "float32",
