@@ -59,9 +59,10 @@ final class Catalog {
       new Command(":vars", "", "your variables with their types and shapes"),
       new Command(":summary", "MODEL", "layers, output shapes and parameter counts of a model"),
       new Command(":time", "EXPR", "run code and show how long it took"),
-      new Command(":save", "FILE", "write this session's successful entries as a runnable script"),
-      new Command(":load", "FILE", "run a script in this session"),
-      new Command(":reset", "", "forget all variables (and the entries :save would write)"),
+      new Command(":save", "FILE", "save the session's state (variables, tensors, models with weights, optimiser state, history) and transcript"),
+      new Command(":load", "FILE", "restore a session saved by :save, or run a script in this session"),
+      new Command(":script", "FILE", "write this session's successful entries as a runnable script"),
+      new Command(":reset", "", "forget all variables (and the entries :script would write)"),
       new Command(":info", "", "backend, device, BLAS, threads, memory"),
       new Command(":quit", "", "leave the REPL (or Ctrl-D)"));
 

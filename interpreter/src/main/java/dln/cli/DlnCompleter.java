@@ -86,7 +86,7 @@ final class DlnCompleter implements Completer {
     if (cmds.size() != 1) return new Result(cursor, "", List.of());
     String arg = before.substring(argStart);
     switch (cmds.get(0).name()) {
-      case ":load", ":save" -> {
+      case ":load", ":save", ":script" -> {
         String quote = arg.startsWith("'") || arg.startsWith("\"") ? arg.substring(0, 1) : "";
         String fragment = arg.substring(quote.length());
         return new Result(argStart + quote.length(), fragment, files(fragment, quote, quote.isEmpty()));

@@ -10,6 +10,7 @@ import dln.interp.sandbox.Sandbox;
 import dln.interp.value.None;
 import dln.interp.value.Values;
 import dln.runtime.Engine;
+import dln.runtime.io.AtomicFile;
 import dln.runtime.nn.Names;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -257,6 +258,7 @@ public final class Repl {
       }
       case ":load" -> load(arg);
       case ":save" -> save(arg);
+      case ":script" -> script(arg);
       case ":summary" -> summary(arg);
       case ":info" -> Engine.info().forEach((k, v) -> out.printf("%-16s %s%n", k, v));
       case ":time" -> {
@@ -304,10 +306,14 @@ public final class Repl {
 
   private void load(String arg) {
     if (arg.isEmpty()) {
-      out.println(":load needs a file name, e.g. :load scripts/neuron.dln");
+      out.println(":load needs a file name: a session saved by :save (:load work.dlns) or a script (:load scripts/neuron.dln)");
       return;
     }
     String path = unquote(arg);
+    if (isArchive(Path.of(path))) {
+      restore(Path.of(path));
+      return;
+    }
     String code;
     try {
       code = Main.readUtf8(Path.of(path));
@@ -321,17 +327,73 @@ public final class Repl {
     if (evaluate(new Source(path, code), false)) entries.add("# :load " + path + "\n" + code.stripTrailing());
   }
 
+  /** Session files are zip archives; scripts are text (a script never starts with "PK\3\4"). */
+  private static boolean isArchive(Path p) {
+    try (java.io.InputStream in = Files.newInputStream(p)) {
+      byte[] h = in.readNBytes(4);
+      return h.length == 4 && h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** :load of a session file: everything is read and checked first; only then is the session replaced. */
+  private void restore(Path file) {
+    SessionState.Restored r;
+    try {
+      r = SessionState.load(file, dln.interpreter());
+    } catch (DlnException e) {
+      out.println(e.format());
+      out.println("the session is unchanged");
+      return;
+    }
+    dln.interpreter().reset();
+    r.variables().forEach((name, value) -> dln.interpreter().globals().define(name, value));
+    entries.clear();
+    if (!r.transcript().isBlank()) entries.add(r.transcript().stripTrailing());
+    out.println("restored " + r.variables().size() + " variable" + (r.variables().size() == 1 ? "" : "s") + " from " + file);
+    r.skipped().forEach((name, why) -> out.println("  not restored: " + name + " — " + why));
+  }
+
+  /** :save FILE: the session's state (see {@link SessionState}), atomically, with the transcript. */
   private void save(String arg) {
     if (arg.isEmpty()) {
-      out.println(":save needs a file name, e.g. :save session.dln");
+      out.println(":save needs a file name, e.g. :save work.dlns (:script FILE writes the entries as a script)");
       return;
     }
     Path file = Path.of(unquote(arg));
-    StringBuilder sb = new StringBuilder("# DLN session saved by :save; run it with ./dln " + file + "\n");
-    for (String e : entries) sb.append(e).append(e.contains("\n") ? "\n\n" : "\n");
+    if (file.toString().endsWith(".dln")) {
+      out.println(":save writes a session file (state, not a script): use a name such as " + file + "s, or :script " + file
+          + " for the entries as a script");
+      return;
+    }
     try {
-      Files.writeString(file, sb, StandardCharsets.UTF_8);
-      out.println("saved " + entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies") + " to " + file);
+      SessionState.Saved s = SessionState.save(file, dln.interpreter().globals().vars(), transcript());
+      out.println("saved " + s.variables() + " variable" + (s.variables() == 1 ? "" : "s") + " to " + file
+          + (s.skipped().isEmpty() ? "" : "; not saved:"));
+      s.skipped().forEach((name, why) -> out.println("  " + name + " — " + why));
+    } catch (DlnException e) {
+      out.println(e.format());
+    }
+  }
+
+  private String transcript() {
+    StringBuilder sb = new StringBuilder();
+    for (String e : entries) sb.append(e).append(e.contains("\n") ? "\n\n" : "\n");
+    return sb.toString();
+  }
+
+  /** :script FILE: the session's successful entries as a runnable script (the transcript). */
+  private void script(String arg) {
+    if (arg.isEmpty()) {
+      out.println(":script needs a file name, e.g. :script session.dln");
+      return;
+    }
+    Path file = Path.of(unquote(arg));
+    String text = "# DLN session transcript written by :script; run it with ./dln " + file + "\n" + transcript();
+    try {
+      AtomicFile.write(file, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+      out.println("wrote " + entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies") + " to " + file);
     } catch (IOException e) {
       out.println("cannot write " + file + ": " + e.getMessage());
     }

@@ -129,6 +129,8 @@ public final class Interpreter implements Invoker {
   }
 
   private final Map<String, Scope> modules = new java.util.HashMap<>();
+  /** Set by a notebook front end; read by the drawing builtins on the evaluating thread. */
+  private volatile dln.interp.call.RichDisplay display;
 
   /**
    * Runs library source (the model zoo) once per interpreter, in its own scope next to the builtins,
@@ -507,6 +509,9 @@ public final class Interpreter implements Invoker {
         throw new DlnException("syntax error", c.describe() + " outside a loop", null, c.pos);
       }
       return None.NONE;
+    } catch (DlnException e) {
+      // For the traceback: the error was raised inside fn; the call site adds itself in invoke().
+      throw e.leaving(fn.name());
     } finally {
       depth = Math.max(0, depth - 1);
     }
@@ -797,7 +802,7 @@ public final class Interpreter implements Invoker {
     } catch (ControlFlow cf) {
       throw cf;
     } catch (RuntimeException | StackOverflowError e) {
-      throw Failures.located(e, pos);
+      throw Failures.located(e, pos).calledFrom(pos, fn.name());
     }
   }
 
@@ -834,7 +839,10 @@ public final class Interpreter implements Invoker {
     if (cancel) {
       cancel = false;
       // At a terminal the user pressed Ctrl-C; an embedding application's cancel() is not the user's doing.
-      throw new DlnException("interrupted", options.interactive() ? "stopped by Ctrl-C" : "stopped: the program was cancelled", null, null);
+      // A notebook's interrupt (its stop button) is the user's doing too, like Ctrl-C at a terminal.
+      String why = options.interactive() ? "stopped by Ctrl-C" : display != null ? "stopped: the kernel was interrupted"
+          : "stopped: the program was cancelled";
+      throw new DlnException("interrupted", why, null, null);
     }
   }
 
@@ -846,6 +854,16 @@ public final class Interpreter implements Invoker {
   @Override
   public boolean interactive() {
     return options.interactive();
+  }
+
+  @Override
+  public dln.interp.call.RichDisplay display() {
+    return display;
+  }
+
+  /** Lets a rich front end (the Jupyter kernel) show pictures and progress; null goes back to text. */
+  public void setDisplay(dln.interp.call.RichDisplay display) {
+    this.display = display;
   }
 
   @Override

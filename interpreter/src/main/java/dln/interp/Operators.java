@@ -58,6 +58,8 @@ public final class Operators {
    * @throws DlnRuntimeException when the operands do not combine (to be located by the caller)
    */
   public static Object binary(String op, Object a, Object b) {
+    // '%.3f' % x[0]: string formatting, whatever the argument (a one-element tensor included).
+    if (op.equals("%") && a instanceof String fmt) return Formatting.percent(fmt, b);
     if (TensorOps.isTensor(a) || TensorOps.isTensor(b)) return TensorOps.binary(op, a, b, VALUES);
     if (Values.isNumber(a) && Values.isNumber(b)) return numeric(op, a, b);
     switch (op) {

@@ -123,7 +123,7 @@ class DlnCompleterTest {
 
   @Test
   void commandsAndTheirArguments() {
-    assertEquals(List.of(":summary", ":save"), completer.complete(":s"));
+    assertEquals(List.of(":summary", ":save", ":script"), completer.complete(":s"));
     assertTrue(completer.complete(":help pri").contains("print"));
     assertEquals(List.of("sep="), completer.complete(":time print(1, se"));
   }

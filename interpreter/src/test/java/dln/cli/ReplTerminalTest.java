@@ -208,8 +208,8 @@ class ReplTerminalTest {
     clear();
     line("broken(");
     line(")");
-    line(":save session.dln");
-    waitForScreen("the save message", s -> s.contains("saved"));
+    line(":script session.dln");
+    waitForScreen("the script message", s -> s.contains("wrote"));
     String script = Files.readString(home.resolve("session.dln"));
     assertTrue(script.contains("def twice(x):\n    return 2 * x\n"), script);
     assertTrue(script.contains("twice(21)\n"), script);
@@ -217,6 +217,16 @@ class ReplTerminalTest {
     assertTrue(script.contains("40 + 2\nn = 0\n"), script);
     // failed, interrupted and syntax-error entries are left out
     assertTrue(!script.contains("undefined_name") && !script.contains("broken") && !script.contains("n += 1"), script);
+
+    // :save keeps the state, :load brings it back in place of the current one (SessionStateTest has the details).
+    line("kept = [n, 'text', tensor([1.5, 2.5])]");
+    line(":save work.dlns");
+    waitForScreen("the session save message", s -> s.contains("saved") && s.contains("twice — a function"));
+    line(":reset");
+    line(":load work.dlns");
+    waitForScreen("the restore message", s -> s.contains("restored") && s.contains("not restored: twice"));
+    line("print('back:', kept[1], kept[2][1])");
+    waitForScreen("a restored value", s -> s.contains("back: text 2.5"));
   }
 
   @Test

@@ -31,6 +31,11 @@ public interface Invoker {
   /** True when output goes to an interactive terminal (progress bars redraw in place). */
   boolean interactive();
 
+  /** The rich front end that shows pictures and progress itself (a notebook), or null to draw text. */
+  default RichDisplay display() {
+    return null;
+  }
+
   // ---- sandbox and resource guards (see dln.interp.sandbox) ------------------------------------
 
   /**

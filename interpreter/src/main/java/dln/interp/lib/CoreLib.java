@@ -109,7 +109,11 @@ public final class CoreLib implements Library {
           throw DlnException.value("invalid literal for int(): " + Values.quote(s));
         }
       }
-      if (x instanceof INDArray t) return (long) scalar(t, "int");
+      if (x instanceof INDArray t) {
+        double d = scalar(t, "int");
+        // int64 elements exactly (a double would round those past 2**53).
+        return Tensors.item(t) instanceof Long l ? l : (long) d;
+      }
       throw DlnException.type("int() cannot convert " + Values.typeName(x));
     });
     g.def("float", "x?", "Converts to a float (parses strings; one-element tensors).\nExample: float('1e-3'), float(t.sum())", a -> {
@@ -303,7 +307,8 @@ public final class CoreLib implements Library {
     if (t.length() != 1) {
       throw DlnException.type(fn + "() needs a tensor with one element, got shape " + dln.runtime.tensor.Shapes.str(t.shape()));
     }
-    return t.getDouble(0);
+    // float(x[0]) of a float32 is the float with the same digits (0.1), as the tensor prints it.
+    return Values.toDouble(Tensors.item(t));
   }
 
   private static Object reduce(String op, INDArray t, Args a) {

@@ -123,6 +123,13 @@ public final class DataLib implements Library {
           Invoker inv = a.invoker();
           inv.checkCancelled();
           TrainTest d = ImageDatasets.load(ds, o, locations(inv, name), new ProgressBar(inv));
+          // Noted so that :save can keep them by reference (the call, not 200 MB of pixels).
+          Map<String, Object> opts = DatasetRefs.options(a.bool("flat", false), a.bool("normalize", false), a.bool("one_hot", false),
+              a.bool("channels", false), a.has("limit") ? a.intValue("limit") : null);
+          DatasetRefs.note(d.train().x(), new DatasetRefs.Ref(name, opts, 0, 0));
+          DatasetRefs.note(d.train().y(), new DatasetRefs.Ref(name, opts, 0, 1));
+          DatasetRefs.note(d.test().x(), new DatasetRefs.Ref(name, opts, 1, 0));
+          DatasetRefs.note(d.test().y(), new DatasetRefs.Ref(name, opts, 1, 1));
           return Tuple.of(Tuple.of(d.train().x(), d.train().y()), Tuple.of(d.test().x(), d.test().y()));
         });
   }

@@ -89,18 +89,24 @@ final class ModelTrainingLib implements Library {
             a.integer("warmup_steps", 0), a.has("warmup_target") ? a.number("warmup_target") : null));
     g.alias("CosineDecay", "cosine_decay");
 
-    g.def("EarlyStopping", "monitor?, min_delta?, patience?, mode?, restore_best_weights?",
-        "Stops fit when monitor (default 'val_loss') has not improved for patience epochs; restore_best_weights "
-            + "puts back the best epoch's weights.\nExample: EarlyStopping(monitor='val_loss', patience=3, restore_best_weights=true)",
+    g.def("EarlyStopping", "monitor?, min_delta?, patience?, mode?, baseline?, restore_best_weights?, start_from_epoch?",
+        "Stops fit when monitor (default 'val_loss') has not improved by more than min_delta for patience epochs, "
+            + "as Keras 3 does: every epoch counts against patience at once; with baseline, only improvements that also "
+            + "beat it reset the count; epochs before start_from_epoch are not watched; restore_best_weights puts back "
+            + "the best epoch's weights when fit ends (stopped early or not).\n"
+            + "Example: EarlyStopping(monitor='val_loss', patience=3, restore_best_weights=true)",
         a -> new EarlyStopping(a.string("monitor", "val_loss"), a.number("min_delta", 0), a.intValue("patience", 0),
-            a.string("mode", "auto"), a.bool("restore_best_weights", false)));
-    g.def("ModelCheckpoint", "filepath, monitor?, save_best_only?, mode?",
-        "Saves the model after each epoch (or only improving ones with save_best_only); filepath may hold "
-            + "{epoch:02d} and {val_loss:.2f}.\nExample: ModelCheckpoint('best.dlnm', save_best_only=true)",
+            a.string("mode", "auto"), a.has("baseline") && a.get("baseline") != dln.interp.value.None.NONE ? a.number("baseline") : null,
+            a.bool("restore_best_weights", false), a.intValue("start_from_epoch", 0)));
+    g.def("ModelCheckpoint", "filepath, monitor?, save_best_only?, save_weights_only?, mode?",
+        "Saves the model after each epoch (or only epochs that improve monitor, with save_best_only; only the weights, "
+            + "with save_weights_only); filepath may hold {epoch:02d} (counting from 1) and {val_loss:.2f}.\n"
+            + "Example: ModelCheckpoint('best.dlnm', save_best_only=true)",
         a -> {
           Invoker invoker = a.invoker();
+          boolean weightsOnly = a.bool("save_weights_only", false);
           return new ModelCheckpoint(a.string("filepath"), a.string("monitor", "val_loss"), a.bool("save_best_only", false),
-              a.string("mode", "auto"), (model, path) -> save(invoker, model, path));
+              a.string("mode", "auto"), (model, path) -> save(invoker, model, path, weightsOnly));
         });
     g.def("TerminateOnNaN", "", "Stops fit as soon as the loss becomes NaN or infinite.\nExample: callbacks=[TerminateOnNaN()]",
         a -> new TerminateOnNaN());
@@ -152,10 +158,10 @@ final class ModelTrainingLib implements Library {
   }
 
   /** Saves through the model's {@code save} method, which model files (a later library) define. */
-  private static void save(Invoker invoker, Model model, String path) {
-    Object save = TypeTable.getAttr(model, "save");
+  private static void save(Invoker invoker, Model model, String path, boolean weightsOnly) {
+    Object save = TypeTable.getAttr(model, weightsOnly ? "save_weights" : "save");
     if (save == null) {
-      throw DlnException.value("ModelCheckpoint needs model.save, which is not available in this build", null);
+      throw DlnException.value("ModelCheckpoint needs model." + (weightsOnly ? "save_weights" : "save") + ", which is not available in this build", null);
     }
     invoker.call(save, path);
   }
@@ -220,6 +226,11 @@ final class ModelTrainingLib implements Library {
 
   /** Redraws a live loss/accuracy chart after every epoch; prints the final one when training ends. */
   static Callback livePlotCallback(dln.stdlib.plot.LivePlot plot) {
+    return livePlotCallback(null, plot);
+  }
+
+  /** Like {@link #livePlotCallback(dln.stdlib.plot.LivePlot)}; with an invoker, a notebook gets the final chart as a picture. */
+  static Callback livePlotCallback(Invoker invoker, dln.stdlib.plot.LivePlot plot) {
     return new Callback() {
       @Override
       public void onEpochEnd(int epoch, java.util.Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
@@ -228,7 +239,8 @@ final class ModelTrainingLib implements Library {
 
       @Override
       public void onTrainEnd(dln.runtime.train.TrainingContext context) {
-        plot.finish();
+        if (invoker != null) PictureLib.finishLivePlot(invoker, plot);
+        else plot.finish();
       }
     };
   }
@@ -239,7 +251,7 @@ final class ModelTrainingLib implements Library {
     for (Object o : items) {
       if (o instanceof Callback c) out.add(c);
       else if (o instanceof DlnObject obj && obj.cls().isSubclassOf(CALLBACK)) out.add(objectCallback(invoker, obj));
-      else if (o instanceof dln.stdlib.plot.LivePlot lp) out.add(livePlotCallback(lp));
+      else if (o instanceof dln.stdlib.plot.LivePlot lp) out.add(livePlotCallback(invoker, lp));
       else if (o instanceof Callable || TypeTable.callable(o) != null) out.add(userCallback(invoker, o));
       else throw DlnException.type("callbacks must be callback objects or functions, got " + Values.typeName(o));
     }

@@ -88,31 +88,40 @@ public final class Values {
       }
       return sb.append('}').toString();
     }
-    if (v instanceof INDArray t) return Tensors.format(t);
+    // A rank-0 tensor prints as its number, as numpy prints a scalar: 0.1, not 0.10000000149011612.
+    if (v instanceof INDArray t) return t.rank() == 0 ? repr(Tensors.item(t)) : Tensors.format(t);
     String r = TypeTable.repr(v);
     if (r != null) return r;
     return v.toString();
   }
 
-  /** Floats print like Python: 0.1, 1.0, 1e-05, 12345678.0. */
+  /**
+   * Floats print like Python's repr: the shortest digits that read back as the same double
+   * ({@code 0.1}, {@code 1.0}, {@code 1e-05}, {@code 12345678.0}, {@code 1e+23}), positional for
+   * decimal exponents -4..15 and scientific outside.
+   */
   public static String formatFloat(double d) {
     if (Double.isNaN(d)) return "nan";
     if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
-    if (d == Math.rint(d) && Math.abs(d) < 1e16) return String.format(Locale.ROOT, "%.1f", d);
-    String s = Double.toString(d);
-    double a = Math.abs(d);
-    if (a >= 1e-4 && a < 1e16) {
-      // Shortest repr that round-trips, without exponent.
-      String plain = new java.math.BigDecimal(s).toPlainString();
-      return plain;
+    if (d == 0) return 1 / d < 0 ? "-0.0" : "0.0";
+    java.math.BigDecimal b = dln.runtime.tensor.ShortestDigits.of(d);
+    String digits = b.unscaledValue().abs().toString();
+    int n = digits.length();
+    int e = n - 1 - b.scale(); // the value is d1.d2…dn × 10^e
+    StringBuilder sb = new StringBuilder(d < 0 ? "-" : "");
+    if (e >= -4 && e < 16) {
+      if (e < 0) {
+        sb.append("0.").append("0".repeat(-e - 1)).append(digits);
+      } else if (n <= e + 1) {
+        sb.append(digits).append("0".repeat(e + 1 - n)).append(".0");
+      } else {
+        sb.append(digits, 0, e + 1).append('.').append(digits, e + 1, n);
+      }
+      return sb.toString();
     }
-    // Python-style exponent: 1e-05
-    s = s.replace("E", "e");
-    int e = s.indexOf('e');
-    String mant = s.substring(0, e);
-    if (mant.endsWith(".0")) mant = mant.substring(0, mant.length() - 2);
-    int exp = Integer.parseInt(s.substring(e + 1));
-    return mant + "e" + (exp < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exp));
+    sb.append(digits.charAt(0));
+    if (n > 1) sb.append('.').append(digits, 1, n);
+    return sb.append('e').append(e < 0 ? '-' : '+').append(String.format(Locale.ROOT, "%02d", Math.abs(e))).toString();
   }
 
   private static String join(String open, List<?> xs, String close) {
@@ -120,7 +129,7 @@ public final class Values {
     for (int i = 0; i < xs.size(); i++) {
       if (i > 0) sb.append(", ");
       Object x = xs.get(i);
-      sb.append(x instanceof INDArray t ? Tensors.formatInline(t) : repr(x));
+      sb.append(x instanceof INDArray t && t.rank() > 0 ? Tensors.formatInline(t) : repr(x));
     }
     return sb.append(close).toString();
   }
@@ -166,9 +175,12 @@ public final class Values {
     return out;
   }
 
-  /** A one-element eager tensor as its number (as Python's {@code float(t)} sees it); anything else as it is. */
+  /**
+   * A one-element eager tensor as its number (Double, Long or Boolean by dtype; a float32 with its
+   * shortest digits, see {@link Tensors#shortDouble}); anything else as it is.
+   */
   public static Object unwrapScalar(Object v) {
-    return v instanceof INDArray t && t.length() == 1 ? (Object) t.getDouble(0) : v;
+    return v instanceof INDArray t && t.length() == 1 ? Tensors.item(t) : v;
   }
 
   public static boolean isNumber(Object v) {

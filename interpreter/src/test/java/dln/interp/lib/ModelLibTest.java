@@ -29,9 +29,15 @@ class ModelLibTest {
   }
 
   private static Run run(String code) {
+    return run(code, null);
+  }
+
+  private static Run run(String code, java.nio.file.Path writable) {
     StringWriter buf = new StringWriter();
     PrintWriter w = new PrintWriter(buf, true);
-    Dln dln = Dln.builder().out(w).err(w).build();
+    Dln.Builder b = Dln.builder().out(w).err(w);
+    if (writable != null) b.sandbox(dln.interp.sandbox.Sandbox.allowWrite(writable));
+    Dln dln = b.build();
     try {
       dln.eval(code, "test.dln");
     } catch (DlnException e) {
@@ -197,6 +203,38 @@ class ModelLibTest {
         """);
     assertTrue(r.output().startsWith("0.1 0.05 0.025\n3\n[0.1, 0.1]\n"), r.output());
     assertTrue(r.output().contains("hint: use either a schedule or ReduceLROnPlateau"), r.output());
+  }
+
+  /**
+   * The Keras keywords reach the callbacks from DLN (the rules themselves are pinned in the
+   * runtime's CallbackRulesTest): baseline and start_from_epoch for EarlyStopping, and
+   * save_weights_only for ModelCheckpoint writing a weights file (Keras's save_weights) per
+   * epoch, named with {epoch:02d} counting from 1.
+   */
+  @Test
+  void kerasCallbackKeywordsFromDln(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    String d = dir.toString().replace("\\", "/");
+    Run r = run("""
+        seed(3)
+        x = randn(32, 2)
+        y = x @ tensor([[1.0], [-1.0]])
+        model = Sequential([Input(2), Dense(1)])
+        model.compile(optimizer=SGD(learning_rate=0.01), loss='mse')
+        es = EarlyStopping(monitor='loss', patience=2, min_delta=10, baseline=-1.0)
+        h = model.fit(x, y, epochs=10, verbose=0, callbacks=[es])
+        print('baseline never beaten:', len(h.epochs))
+        es = EarlyStopping(monitor='loss', patience=0, min_delta=100, start_from_epoch=3, restore_best_weights=true)
+        h = model.fit(x, y, epochs=10, verbose=0, callbacks=[es])
+        print('warm-up of 3:', len(h.epochs))
+        ck = ModelCheckpoint('DIR/w-{epoch:02d}.dlnw', monitor='loss', save_weights_only=true)
+        model.fit(x, y, epochs=2, verbose=0, callbacks=[ck])
+        other = Sequential([Input(2), Dense(1)])
+        other.load_weights('DIR/w-02.dlnw')
+        print('weights file:', float(abs(other.predict(x) - model.predict(x)).max()))
+        load_model('DIR/w-01.dlnw')
+        """.replace("DIR", d), dir);
+    assertTrue(r.output().startsWith("baseline never beaten: 2\nwarm-up of 3: 5\nweights file: 0.0\n"), r.output());
+    assertTrue(r.output().contains("weights file (from save_weights)"), "a weights-only checkpoint is no model file: " + r.output());
   }
 
   @Test

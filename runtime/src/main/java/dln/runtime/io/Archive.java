@@ -68,6 +68,11 @@ final class Archive {
    * @throws DlnRuntimeException (an I/O error) naming the file and what is wrong with it
    */
   static Map<String, byte[]> read(Path path) {
+    return read(path, MAX_ENTRIES);
+  }
+
+  /** {@link #read(Path)} with another limit on the number of entries (a session file holds many models). */
+  static Map<String, byte[]> read(Path path, int maxEntries) {
     String where = "'" + path + "'";
     byte[] head = new byte[4];
     int got;
@@ -85,9 +90,9 @@ final class Archive {
     }
     Map<String, byte[]> raw = new LinkedHashMap<>();
     try (ZipFile zip = new ZipFile(path.toFile())) {
-      if (zip.size() > MAX_ENTRIES) {
-        throw DlnRuntimeException.io(where + " is rejected: it has " + zip.size() + " entries (a DLN model file has at most "
-            + MAX_ENTRIES + ")", "load only files written by model.save(...)");
+      if (zip.size() > maxEntries) {
+        throw DlnRuntimeException.io(where + " is rejected: it has " + zip.size() + " entries (a DLN " + (maxEntries == MAX_ENTRIES ? "model" : "session") + " file has at most "
+            + maxEntries + ")", "load only files written by model.save(...)");
       }
       List<ZipEntry> list = new ArrayList<>();
       for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {

@@ -71,6 +71,14 @@ public final class ModelFiles {
 
   /** Writes the whole model (architecture, compile settings, weights, history, optionally optimiser state). */
   public static void save(Model model, Path path, boolean includeOptimizer) {
+    writeArchive(path, MODEL_FORMAT, entries(model, includeOptimizer, ""));
+  }
+
+  /**
+   * A model file's entries (without checksums.json), each name preceded by {@code prefix}: a session
+   * file holds several models as {@code model0.model.json}, {@code model0.weights.bin}, ...
+   */
+  static Map<String, byte[]> entries(Model model, boolean includeOptimizer, String prefix) {
     JsonNode spec = ModelJson.specTree(model);
     ObjectNode doc = LayerRegistry.JSON.createObjectNode();
     doc.put("format", MODEL_FORMAT);
@@ -84,11 +92,11 @@ public final class ModelFiles {
     if (withOptimizer) doc.put("optimizer_iterations", cc.optimizer().iterations());
 
     Map<String, byte[]> entries = new LinkedHashMap<>();
-    entries.put(MODEL_JSON, json(doc));
-    entries.put(WEIGHTS, TensorBlob.write(weightsOf(model)));
-    if (withOptimizer) entries.put(OPTIMIZER, TensorBlob.write(optimizerState(model, cc.optimizer())));
-    entries.put(HISTORY, json(historyTree(session.history())));
-    writeArchive(path, MODEL_FORMAT, entries);
+    entries.put(prefix + MODEL_JSON, json(doc));
+    entries.put(prefix + WEIGHTS, TensorBlob.write(weightsOf(model)));
+    if (withOptimizer) entries.put(prefix + OPTIMIZER, TensorBlob.write(optimizerState(model, cc.optimizer())));
+    entries.put(prefix + HISTORY, json(historyTree(session.history())));
+    return entries;
   }
 
   /** Writes only the weights (Keras's {@code save_weights}). */
@@ -124,7 +132,7 @@ public final class ModelFiles {
     return out;
   }
 
-  private static JsonNode historyTree(History h) {
+  static JsonNode historyTree(History h) {
     ObjectNode n = LayerRegistry.JSON.createObjectNode();
     ArrayNode epochs = n.putArray("epoch");
     ObjectNode values = n.putObject("history");
@@ -138,7 +146,7 @@ public final class ModelFiles {
     return n;
   }
 
-  private static byte[] json(JsonNode n) {
+  static byte[] json(JsonNode n) {
     try {
       return LayerRegistry.JSON.writeValueAsBytes(n);
     } catch (JsonProcessingException e) {
@@ -150,7 +158,7 @@ public final class ModelFiles {
    * Writes the entries plus checksums.json as an {@link Archive}, atomically: a crash leaves the old
    * file or the new one.
    */
-  private static void writeArchive(Path path, String format, Map<String, byte[]> entries) {
+  static void writeArchive(Path path, String format, Map<String, byte[]> entries) {
     ObjectNode sums = LayerRegistry.JSON.createObjectNode();
     sums.put("format", format);
     sums.put("format_version", FORMAT_VERSION);
@@ -173,14 +181,31 @@ public final class ModelFiles {
   public static Model load(Path path) {
     Map<String, byte[]> entries = readArchive(path, MODEL_FORMAT);
     String where = "'" + path + "'";
-    JsonNode doc = parse(entries.get(MODEL_JSON), where, MODEL_JSON);
-    boolean withOptimizer = doc.path("optimizer_state").asBoolean(false);
-    Set<String> expected = new TreeSet<>(List.of(MODEL_JSON, WEIGHTS, HISTORY));
-    if (withOptimizer) expected.add(OPTIMIZER);
+    Set<String> expected = new TreeSet<>(expectedEntries(entries, "", where));
     checkEntrySet(where, entries.keySet(), expected);
+    return fromEntries(entries, "", where);
+  }
 
+  /** The entries a model stored under {@code prefix} must have (its model.json says whether the optimiser's is one). */
+  static Set<String> expectedEntries(Map<String, byte[]> entries, String prefix, String where) {
+    if (!entries.containsKey(prefix + MODEL_JSON)) {
+      throw DlnRuntimeException.io(where + " is incomplete: entry " + prefix + MODEL_JSON + " is missing", null);
+    }
+    JsonNode doc = parse(entries.get(prefix + MODEL_JSON), where, prefix + MODEL_JSON);
+    Set<String> expected = new TreeSet<>(List.of(prefix + MODEL_JSON, prefix + WEIGHTS, prefix + HISTORY));
+    if (doc.path("optimizer_state").asBoolean(false)) expected.add(prefix + OPTIMIZER);
+    return expected;
+  }
+
+  /** Builds the model stored under {@code prefix} in verified entries (see {@link #entries}). */
+  static Model fromEntries(Map<String, byte[]> entries, String prefix, String where) {
+    for (String e : expectedEntries(entries, prefix, where)) {
+      if (!entries.containsKey(e)) throw DlnRuntimeException.io(where + " is incomplete: entry " + e + " is missing", null);
+    }
+    JsonNode doc = parse(entries.get(prefix + MODEL_JSON), where, prefix + MODEL_JSON);
+    boolean withOptimizer = doc.path("optimizer_state").asBoolean(false);
     Model model = ModelJson.build(doc.path("model"));
-    assign(model, TensorBlob.read(entries.get(WEIGHTS), WEIGHTS), where, true);
+    assign(model, TensorBlob.read(entries.get(prefix + WEIGHTS), prefix + WEIGHTS), where, true);
     JsonNode compile = doc.get("compile");
     if (compile != null && !compile.isNull()) {
       CompileConfig cc;
@@ -190,10 +215,10 @@ public final class ModelFiles {
         throw DlnRuntimeException.io(where + " has invalid compile settings: " + e.getMessage(), null);
       }
       TrainingSession.of(model).compile(cc);
-      if (withOptimizer) restoreOptimizer(model, cc.optimizer(), TensorBlob.read(entries.get(OPTIMIZER), OPTIMIZER),
+      if (withOptimizer) restoreOptimizer(model, cc.optimizer(), TensorBlob.read(entries.get(prefix + OPTIMIZER), prefix + OPTIMIZER),
           doc.path("optimizer_iterations").asLong(0), where);
     }
-    TrainingSession.of(model).setHistory(history(parse(entries.get(HISTORY), where, HISTORY)));
+    TrainingSession.of(model).setHistory(history(parse(entries.get(prefix + HISTORY), where, prefix + HISTORY)));
     return model;
   }
 
@@ -246,7 +271,7 @@ public final class ModelFiles {
     opt.setIterations(iterations);
   }
 
-  private static History history(JsonNode n) {
+  static History history(JsonNode n) {
     History h = new History();
     JsonNode epochs = n.path("epoch");
     JsonNode values = n.path("history");
@@ -262,7 +287,7 @@ public final class ModelFiles {
     return h;
   }
 
-  private static JsonNode parse(byte[] bytes, String where, String entry) {
+  static JsonNode parse(byte[] bytes, String where, String entry) {
     try {
       JsonNode n = LayerRegistry.JSON.readTree(bytes);
       if (n == null || !n.isObject()) throw DlnRuntimeException.io(where + " is damaged: " + entry + " is not a JSON object", null);
@@ -282,7 +307,8 @@ public final class ModelFiles {
    */
   static Map<String, byte[]> readArchive(Path path, String format) {
     String where = "'" + path + "'";
-    Map<String, byte[]> raw = Archive.read(path);
+    boolean session = SessionFiles.FORMAT.equals(format);
+    Map<String, byte[]> raw = Archive.read(path, session ? SessionFiles.MAX_ENTRIES : Archive.MAX_ENTRIES);
     byte[] sumsBytes = raw.remove(CHECKSUMS);
     if (sumsBytes == null) {
       throw DlnRuntimeException.io(where + " is not a DLN model file: the zip archive has no " + CHECKSUMS,
@@ -290,7 +316,14 @@ public final class ModelFiles {
     }
     JsonNode sums = parse(sumsBytes, where, CHECKSUMS);
     String tag = sums.path("format").asText("");
-    if (!tag.equals(MODEL_FORMAT) && !tag.equals(WEIGHTS_FORMAT)) {
+    if (tag.equals(SessionFiles.FORMAT) && !session) {
+      throw DlnRuntimeException.io(where + " is a DLN session file (from :save), not a model file", "restore it with :load at the REPL");
+    }
+    if (session && !tag.equals(SessionFiles.FORMAT)) {
+      throw DlnRuntimeException.io(where + " is not a DLN session file: its format is '" + tag + "'",
+          tag.equals(MODEL_FORMAT) ? "load a model with load_model(path)" : "restore files written by :save");
+    }
+    if (!session && !tag.equals(MODEL_FORMAT) && !tag.equals(WEIGHTS_FORMAT)) {
       throw DlnRuntimeException.io(where + " is not a DLN model file: its format is '" + tag + "'", null);
     }
     int version = sums.path("format_version").asInt(-1);
@@ -299,7 +332,7 @@ public final class ModelFiles {
           + "; this DLN reads versions up to " + FORMAT_VERSION + ")", "upgrade DLN to load it");
     }
     if (version < 1) throw DlnRuntimeException.io(where + " is damaged: invalid format version in " + CHECKSUMS, null);
-    if (format != null && !tag.equals(format)) {
+    if (format != null && !session && !tag.equals(format)) {
       throw DlnRuntimeException.io(where + " is a DLN " + (tag.equals(WEIGHTS_FORMAT) ? "weights file (from save_weights)" : "model file")
           + ", not a " + (format.equals(WEIGHTS_FORMAT) ? "weights file" : "whole model"),
           tag.equals(WEIGHTS_FORMAT) ? "build the model, then call model.load_weights(path)" : "use load_model(path)");

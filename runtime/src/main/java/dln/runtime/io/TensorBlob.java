@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *          u32      layout version (1)
  *          u32      number of tensors
  * tensor   u16      length of the name in bytes, then the name in UTF-8 ("dense/kernel")
- *          u8       dtype: 1 = float32, 2 = float64
+ *          u8       dtype: 1 = float32, 2 = float64, 3 = int32, 4 = int64, 5 = bool, 6 = uint8
+ *                   (the last four in session files only; ints little-endian, bool and uint8 one byte)
  *          u8       rank
  *          i64 × rank   dimensions
  *          the values in row-major (C) order: 4 bytes each for float32 (IEEE 754), 8 for float64
@@ -36,6 +37,11 @@ public final class TensorBlob {
   static final int LAYOUT_VERSION = 1;
   static final int FLOAT32 = 1;
   static final int FLOAT64 = 2;
+  /** Integer and bool codes, used by session files (model weights are always floats). */
+  static final int INT32 = 3;
+  static final int INT64 = 4;
+  static final int BOOL = 5;
+  static final int UINT8 = 6;
 
   private TensorBlob() {}
 
@@ -46,19 +52,26 @@ public final class TensorBlob {
     out.write(head.array(), 0, head.position());
     for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
       INDArray a = e.getValue();
-      boolean dbl = a.dataType() == DataType.DOUBLE;
-      INDArray c = a.dataType() == DataType.FLOAT || dbl ? a : a.castTo(DataType.FLOAT);
+      int code = code(a.dataType());
+      INDArray c = code == FLOAT32 && a.dataType() != DataType.FLOAT ? a.castTo(DataType.FLOAT) : a;
       byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
       long[] shape = c.shape();
       ByteBuffer h = le(2 + name.length + 2 + 8 * shape.length);
-      h.putShort((short) name.length).put(name).put((byte) (dbl ? FLOAT64 : FLOAT32)).put((byte) shape.length);
+      h.putShort((short) name.length).put(name).put((byte) code).put((byte) shape.length);
       for (long d : shape) h.putLong(d);
       out.write(h.array(), 0, h.position());
       INDArray flat = c.dup('c');
       int n = (int) flat.length();
-      ByteBuffer data = le(n * (dbl ? 8 : 4));
-      if (dbl) data.asDoubleBuffer().put(flat.data().asDouble());
-      else data.asFloatBuffer().put(flat.data().asFloat());
+      ByteBuffer data = le(n * itemSize(code));
+      switch (code) {
+        case FLOAT64 -> data.asDoubleBuffer().put(flat.data().asDouble());
+        case INT64 -> data.asLongBuffer().put(flat.data().asLong());
+        case INT32 -> data.asIntBuffer().put(flat.data().asInt());
+        case BOOL, UINT8 -> {
+          for (int i = 0; i < n; i++) data.put((byte) flat.getLong(i));
+        }
+        default -> data.asFloatBuffer().put(flat.data().asFloat());
+      }
       out.write(data.array(), 0, data.capacity());
     }
     return out.toByteArray();
@@ -89,7 +102,7 @@ public final class TensorBlob {
       b.get(name);
       int dtype = b.get();
       int rank = b.get();
-      if (dtype != FLOAT32 && dtype != FLOAT64) throw damaged(what, "unknown dtype code " + dtype);
+      if (dtype < FLOAT32 || dtype > UINT8) throw damaged(what, "unknown dtype code " + dtype);
       if (rank < 0 || rank > 8) throw damaged(what, "impossible rank " + rank);
       need(b, 8L * rank, what);
       long[] shape = new long[rank];
@@ -100,17 +113,43 @@ public final class TensorBlob {
         n *= shape[d];
         if (n > Integer.MAX_VALUE) throw damaged(what, "impossible tensor size");
       }
-      int item = dtype == FLOAT64 ? 8 : 4;
+      int item = itemSize(dtype);
       need(b, n * item, what);
       INDArray a;
-      if (dtype == FLOAT64) {
-        double[] v = new double[(int) n];
-        b.asDoubleBuffer().get(v);
-        a = Nd4j.create(v, shape, 'c');
-      } else {
-        float[] v = new float[(int) n];
-        b.asFloatBuffer().get(v);
-        a = Nd4j.create(v, shape, 'c');
+      switch (dtype) {
+        case FLOAT64 -> {
+          double[] v = new double[(int) n];
+          b.asDoubleBuffer().get(v);
+          a = Nd4j.create(v, shape, 'c');
+        }
+        case INT64 -> {
+          long[] v = new long[(int) n];
+          b.asLongBuffer().get(v);
+          a = Nd4j.createFromArray(v).reshape('c', shape);
+        }
+        case INT32 -> {
+          int[] v = new int[(int) n];
+          b.asIntBuffer().get(v);
+          a = Nd4j.createFromArray(v).reshape('c', shape);
+        }
+        case BOOL, UINT8 -> {
+          byte[] v = new byte[(int) n];
+          b.slice().get(v);
+          if (dtype == BOOL) {
+            boolean[] z = new boolean[(int) n];
+            for (int k = 0; k < n; k++) z[k] = v[k] != 0;
+            a = Nd4j.createFromArray(z).reshape('c', shape);
+          } else {
+            int[] w = new int[(int) n];
+            for (int k = 0; k < n; k++) w[k] = Byte.toUnsignedInt(v[k]);
+            a = Nd4j.createFromArray(w).castTo(DataType.UBYTE).reshape('c', shape);
+          }
+        }
+        default -> {
+          float[] v = new float[(int) n];
+          b.asFloatBuffer().get(v);
+          a = Nd4j.create(v, shape, 'c');
+        }
       }
       b.position(b.position() + (int) (n * item));
       String key = new String(name, StandardCharsets.UTF_8);
@@ -118,6 +157,25 @@ public final class TensorBlob {
     }
     if (b.hasRemaining()) throw damaged(what, b.remaining() + " unexpected bytes after the last tensor");
     return out;
+  }
+
+  private static int code(DataType t) {
+    return switch (t) {
+      case DOUBLE -> FLOAT64;
+      case LONG -> INT64;
+      case INT -> INT32;
+      case BOOL -> BOOL;
+      case UBYTE -> UINT8;
+      default -> FLOAT32;
+    };
+  }
+
+  private static int itemSize(int code) {
+    return switch (code) {
+      case FLOAT64, INT64 -> 8;
+      case BOOL, UINT8 -> 1;
+      default -> 4;
+    };
   }
 
   /** The names in a blob, in order (for messages). */

@@ -119,7 +119,10 @@ final class NestedLists {
     }
   }
 
-  /** Nested ArrayLists of Double, Long or Boolean (by dtype); a scalar tensor gives the bare value. */
+  /**
+   * Nested ArrayLists of Double, Long or Boolean (by dtype); a scalar tensor gives the bare value.
+   * float32 elements are {@link Tensors#shortDouble}.
+   */
   static Object toNested(INDArray x) {
     DataType t = DTypes.normal(x.dataType());
     INDArray c = x.dup('c');
@@ -138,6 +141,8 @@ final class NestedLists {
   private static Object value(INDArray c, long flat, DataType t) {
     if (t == DataType.BOOL) return c.getDouble(flat) != 0;
     if (DTypes.isInt(t)) return c.getLong(flat);
+    // float32 (and narrower) elements as their shortest digits: tolist()/item() give 0.1, not 0.10000000149011612.
+    if (t != DataType.DOUBLE) return Tensors.shortDouble(c.getFloat(flat));
     return c.getDouble(flat);
   }
 }

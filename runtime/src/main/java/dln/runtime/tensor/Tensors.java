@@ -54,7 +54,25 @@ public final class Tensors {
     return NestedLists.toNested(x);
   }
 
-  /** The single value of a one-element tensor as a Double, Long or Boolean. */
+  /**
+   * A float32 as the double written with the float32's shortest round-trip digits: {@code 0.1f}
+   * gives {@code 0.1}, not {@code 0.10000000149011612} (its exact widening). This is the number
+   * numpy prints for a float32 scalar; converting the result back to float32 gives the same float,
+   * so nothing the float32 held is lost, and the printed digits are the ones the user typed.
+   */
+  public static double shortDouble(float f) {
+    if (Float.isNaN(f) || Float.isInfinite(f)) return f;
+    if (f == 0) return f; // keeps -0.0
+    double d = ShortestDigits.of(f).doubleValue();
+    // Decimal -> double -> float rounds twice; fall back to the exact widening on the (theoretical)
+    // digit strings where that would land on a different float.
+    return (float) d == f ? d : (double) f;
+  }
+
+  /**
+   * The single value of a one-element tensor as a Double, Long or Boolean; a float32 element comes
+   * back as {@link #shortDouble}.
+   */
   public static Object item(INDArray x) {
     if (x.length() != 1) {
       throw DlnRuntimeException.value("item() needs a tensor with exactly one element, got shape "

@@ -4,8 +4,12 @@ import dln.runtime.DlnRuntimeException;
 import java.util.Map;
 
 /**
- * Multiplies the learning rate by {@code factor} when the monitored value has not improved for
- * {@code patience} epochs, then waits {@code cooldown} epochs; never below {@code min_lr}.
+ * Multiplies the learning rate by {@code factor} when the monitored value has not improved (by more
+ * than {@code min_delta}) for {@code patience} epochs, never below {@code min_lr}, with Keras 3's
+ * rules (keras/src/callbacks/reduce_lr_on_plateau.py), pinned in CallbackRulesTest: the epoch that
+ * makes {@code wait >= patience} reduces the rate; a reduction starts {@code cooldown} epochs in
+ * which no epoch counts against patience; once the rate is at {@code min_lr} nothing changes. The
+ * rate is logged as "lr" (Keras 3 calls it "learning_rate").
  */
 public final class ReduceLROnPlateau implements Callback {
   private final Monitor monitor;
@@ -53,12 +57,15 @@ public final class ReduceLROnPlateau implements Callback {
     if (monitor.improved(v, best, minDelta)) {
       best = v;
       wait = 0;
-    } else if (cooldownLeft == 0 && ++wait > patience) {
+    } else if (cooldownLeft == 0 && ++wait >= patience) {
       Optimizer opt = context.optimizer();
       double lr = opt.learningRate();
-      if (lr > minLr) opt.setLearningRate(Math.max(lr * factor, minLr));
-      cooldownLeft = cooldown;
-      wait = 0;
+      // Compared in float32, as the rate is held: a rate already at min_lr is left alone.
+      if ((float) lr > (float) minLr) {
+        opt.setLearningRate(Math.max(lr * factor, minLr));
+        cooldownLeft = cooldown;
+        wait = 0;
+      }
     }
     logs.put("lr", context.optimizer().learningRate());
   }
