@@ -21,10 +21,12 @@ public final class Items {
 
   /** {@code obj[subs...]}; {@code invoker} runs a declared {@code __getitem__}. */
   public static Object get(Invoker invoker, Object obj, List<Object> subs) {
-    if (obj instanceof INDArray t) return Tensors.get(t, tensorIndices(subs));
+    if (obj instanceof INDArray t) return tensorItem(t, tensorIndices(subs));
     if (obj instanceof Map<?, ?> m) return dictItem(m, subs.size() == 1 ? subs.get(0) : new Tuple(subs));
-    if (subs.size() != 1) throw DlnException.type(Values.typeName(obj) + " indices must be a single int or slice");
-    Object k = subs.get(0);
+    boolean sequence = obj instanceof List || obj instanceof Tuple || obj instanceof String;
+    if (subs.size() != 1 && sequence) throw DlnException.type(Values.typeName(obj) + " indices must be a single int or slice");
+    // A declared __getitem__ receives x[a, b] as the tuple (a, b), as in Python (np.r_[0:3, 7])
+    Object k = subs.size() == 1 ? subs.get(0) : new Tuple(subs);
     List<?> items = obj instanceof List<?> l ? l : obj instanceof Tuple t ? t.items() : null;
     if (items != null) {
       if (k instanceof Slice s) {
@@ -136,6 +138,30 @@ public final class Items {
     List<Object> out = new ArrayList<>();
     for (long i = start; step > 0 ? i < stop : i > stop; i += step) out.add(items.get((int) i));
     return out;
+  }
+
+  /**
+   * t[idx] where None (np.newaxis) adds an axis of size 1 at its place among ints and slices, as in
+   * NumPy's x[:, None]; the other indices select as usual.
+   */
+  private static Object tensorItem(INDArray t, List<Object> idx) {
+    if (!idx.contains(None.NONE)) return Tensors.get(t, idx);
+    List<Object> rest = new ArrayList<>();
+    List<Integer> newAxes = new ArrayList<>();
+    int out = 0;
+    for (Object i : idx) {
+      if (i == None.NONE) {
+        newAxes.add(out++);
+      } else {
+        if (i instanceof INDArray) throw DlnException.type("None (np.newaxis) in an index is supported with ints and slices only");
+        rest.add(i);
+        if (!(i instanceof Long)) out++;
+      }
+    }
+    INDArray r = Tensors.get(t, rest);
+    long[] shape = new long[r.rank() + newAxes.size()];
+    for (int k = 0, src = 0; k < shape.length; k++) shape[k] = newAxes.contains(k) ? 1 : r.size(src++);
+    return Tensors.reshape(r, shape);
   }
 
   /** Tuples spread into several indices, lists become index tensors, booleans 0/1. */

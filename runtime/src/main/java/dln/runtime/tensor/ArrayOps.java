@@ -24,13 +24,13 @@ public final class ArrayOps {
   /** The values in row-major order, as doubles (exact for every dtype but int64 above 2^53). */
   static double[] doubles(INDArray x) {
     if (x.length() == 0) return new double[0];
-    return x.castTo(DataType.DOUBLE).dup('c').reshape('c', x.length()).toDoubleVector();
+    return x.castTo(DataType.DOUBLE).dup('c').reshape('c', new long[] {x.length()}).toDoubleVector();
   }
 
   /** The values in row-major order, as longs (ints and bools; floats are truncated). */
   static long[] longs(INDArray x) {
     if (x.length() == 0) return new long[0];
-    return x.castTo(DataType.LONG).dup('c').reshape('c', x.length()).toLongVector();
+    return x.castTo(DataType.LONG).dup('c').reshape('c', new long[] {x.length()}).toLongVector();
   }
 
   /** A tensor of the given dtype and shape from row-major doubles. */
@@ -214,7 +214,7 @@ public final class ArrayOps {
 
   /** np.nonzero: one int64 tensor of positions per axis, for the elements that are not zero. */
   public static List<INDArray> nonzero(INDArray x) {
-    INDArray src = x.rank() == 0 ? x.reshape('c', 1) : x;
+    INDArray src = x.rank() == 0 ? x.reshape('c', new long[] {1}) : x;
     double[] v = doubles(src);
     long[] shape = src.shape();
     int count = 0;
@@ -348,7 +348,7 @@ public final class ArrayOps {
    */
   public static INDArray repeat(INDArray x, long[] repeats, Integer axis) {
     INDArray src = axis == null ? Tensors.flatten(x) : x;
-    if (src.rank() == 0) src = src.reshape('c', 1);
+    if (src.rank() == 0) src = src.reshape('c', new long[] {1});
     int a = Shapes.axis(axis == null ? 0 : axis, src.rank());
     long n = src.size(a);
     if (repeats.length != 1 && repeats.length != n) {

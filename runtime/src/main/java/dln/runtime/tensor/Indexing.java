@@ -93,7 +93,7 @@ final class Indexing {
               + axis + ".." + (axis + t.rank() - 1) + " of the tensor of shape " + Shapes.str(x.shape()),
               "a mask must have the shape of the axes it indexes");
         }
-        index.addAll(ArrayOps.nonzero(t.rank() == 0 ? t.reshape('c', 1) : t));
+        index.addAll(ArrayOps.nonzero(t.rank() == 0 ? t.reshape('c', new long[] {1}) : t));
       } else {
         index.add(ix);
       }

@@ -75,7 +75,8 @@ public final class RandomArrays {
         if (!(q >= 0)) throw DlnRuntimeException.value("choice(): probabilities are not non-negative");
         sum += q;
       }
-      if (Math.abs(sum - 1) > 1e-8) throw DlnRuntimeException.value("choice(): probabilities do not sum to 1 (they sum to " + sum + ")");
+      // 1e-6, not NumPy's 1.5e-8: p usually arrives as a float32 tensor
+      if (Math.abs(sum - 1) > 1e-6) throw DlnRuntimeException.value("choice(): probabilities do not sum to 1 (they sum to " + sum + ")");
     }
     if (!replace && count > n) {
       throw DlnRuntimeException.value("choice(): cannot take a larger sample than population when replace=False ("
