@@ -293,10 +293,22 @@ final class ModelTypes {
         .validationSplit(a.number("validation_split", 0))
         .shuffle(a.bool("shuffle", true))
         .initialEpoch(a.intValue("initial_epoch", 0))
-        // With plot=true the live chart is the progress display; a bar between redraws would break it.
-        .progress(new ProgressBar(invoker.out(), invoker.interactive(),
-            a.bool("plot", false) && !a.has("verbose") ? 0 : a.intValue("verbose", 1)))
         .shouldStop(invoker::cancelRequested);
+    int verbose = a.intValue("verbose", 1);
+    // A live chart (plot=true or a LivePlot among the callbacks) on a terminal: one renderer owns the
+    // bottom of the screen, drawing the progress bar and the chart together (issue 17, point 2).
+    dln.stdlib.plot.LivePlot live = null;
+    if (invoker.interactive()) {
+      if (a.bool("plot", false)) live = PictureLib.livePlot(invoker);
+      else if (a.has("callbacks")) {
+        for (Object c : a.list("callbacks")) if (c instanceof dln.stdlib.plot.LivePlot lp) live = lp;
+      }
+    }
+    if (live != null) {
+      o.progress(new dln.stdlib.plot.TrainingDisplay(invoker.out(), live, verbose == 1, invoker::columns));
+    } else {
+      o.progress(new ProgressBar(invoker.out(), invoker.interactive(), a.bool("plot", false) && !a.has("verbose") ? 0 : verbose));
+    }
     if (a.has("seed")) o.seed(a.integer("seed"));
     if (a.has("validation_data")) {
       List<Object> vd = a.list("validation_data");
@@ -304,8 +316,13 @@ final class ModelTypes {
       o.validationData(tensorsOf(vd.get(0)), tensorsOf(vd.get(1)));
     }
     List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
-    if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
-    if (a.bool("plot", false)) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
+    if (a.has("callbacks")) {
+      List<Object> items = new ArrayList<>(a.list("callbacks"));
+      // The display records and draws that chart itself; as a callback it would draw a second time.
+      if (live != null) items.remove(live);
+      callbacks.addAll(ModelTrainingLib.callbacks(invoker, items));
+    }
+    if (a.bool("plot", false) && live == null) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
     // NaN/inf detection is always on: stop at the first bad batch, keep the last good weights (issue 8).
     DivergenceGuard guard = new DivergenceGuard();
     callbacks.add(guard);
