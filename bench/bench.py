@@ -35,10 +35,23 @@ PEER_TITLES = {"dln": "DLN script", "samediff": "SameDiff (hand-written)", "dl4j
 NET_WORKLOADS = ["mlp_train", "cnn_train", "mlp_infer", "cnn_infer"]
 WORKLOAD_TITLES = {"mlp_train": "MLP train (epoch, batch 128)", "cnn_train": "CNN train (batch 128)",
                    "mlp_infer": "MLP inference (batch 1,000)", "cnn_infer": "CNN inference (batch 1,000)"}
+# Issue 15's graph and sequence workloads (bench/dln/<net>.dln against bench/py/torch_graphs.py): DLN
+# and PyTorch only, each in its own process, interleaved like the others.
+GRAPH_NETS = ["resbn", "resnet", "inception", "lstm", "emb"]
+GRAPH_PEERS = ["dln", "pytorch"]
+GRAPH_TITLES = {"resbn": "Residual BN CNN (MNIST, batch 128)", "resnet": "ResNet, 3 residual stages (32×32×3, batch 128)",
+                "inception": "Inception block + Concatenate (32×32×3, batch 128)", "lstm": "LSTM(64), 20×8 (batch 64)",
+                "emb": "Embedding(10000, 64) → LSTM(64), 100 tokens (batch 64)"}
+GRAPH_WORKLOADS = [f"{n}_{k}" for k in ("train", "infer") for n in GRAPH_NETS]
 FULL = dict(rounds=3, mlp_samples=60000, mlp_warmup=2560, cnn_samples=6000, cnn_warmup=640, infer_samples=10000,
-            gemm_seconds=0.6, eager_seconds=1.5, timeout=1500)
+            gemm_seconds=0.6, eager_seconds=1.5, timeout=1500,
+            # (timed training samples, warm-up samples, inference samples) per graph workload
+            graphs={"resbn": (6000, 640, 10000), "resnet": (2048, 256, 2000), "inception": (2048, 256, 2000),
+                    "lstm": (8192, 1280, 2000), "emb": (8192, 1280, 2000)})
 QUICK = dict(rounds=1, mlp_samples=12800, mlp_warmup=1280, cnn_samples=640, cnn_warmup=256, infer_samples=2000,
-             gemm_seconds=0.15, eager_seconds=0.4, timeout=600)
+             gemm_seconds=0.15, eager_seconds=0.4, timeout=600,
+             graphs={"resbn": (640, 256, 2000), "resnet": (256, 128, 1000), "inception": (256, 128, 1000),
+                     "lstm": (1024, 256, 1000), "emb": (1024, 256, 1000)})
 
 
 # ---------------------------------------------------------------- FLOPs from the layer shapes
@@ -170,6 +183,21 @@ def net_args(cfg):
     return ["--nets", "mlp,cnn", "--mlp-samples", str(cfg["mlp_samples"]), "--mlp-warmup", str(cfg["mlp_warmup"]),
             "--cnn-samples", str(cfg["cnn_samples"]), "--cnn-warmup", str(cfg["cnn_warmup"]),
             "--infer-samples", str(cfg["infer_samples"]), "--infer-batch", "1000"]
+
+
+def graph_args(cfg, nets):
+    a = ["--nets", ",".join(nets), "--infer-batch", "1000"]
+    for net in nets:
+        n, w, i = cfg["graphs"][net]
+        a += [f"--{net}-samples", str(n), f"--{net}-warmup", str(w), f"--{net}-infer", str(i)]
+    return a
+
+
+def graph_command(peer, cfg, nets):
+    if peer == "dln":
+        return java(classpath("dln"), "dln.bench.DlnMain", ["--peer", "dln"] + graph_args(cfg, nets),
+                    ["-Dbench.scripts=" + os.path.join(BENCH, "dln")])
+    return [torch_python(), os.path.join(BENCH, "py", "torch_graphs.py")] + graph_args(cfg, nets)
 
 
 def peer_command(peer, cfg):
@@ -337,7 +365,7 @@ def median_of(results, peer, workload, key="samples_per_s"):
 def summarise(run):
     res = run.results
     s = {"throughput": {}, "accuracy": {}, "ratios": {}, "gemm": {}, "achieved": {}, "startup": {}, "eager": {}}
-    for w in NET_WORKLOADS:
+    for w in NET_WORKLOADS + GRAPH_WORKLOADS:
         for p in PEERS:
             m = median_of(res, p, w)
             if m:
@@ -357,6 +385,8 @@ def summarise(run):
     peak = s["gemm"].get("square 2048^3", {}).get("roofline")
     s["gemm_peak_gflops"] = peak
     for w, by_peer in s["throughput"].items():
+        if w not in NET_WORKLOADS:
+            continue  # FLOPs are counted for the MNIST MLP and CNN only
         for p, m in by_peer.items():
             gflops = m["median"] * flops_per_sample(w) / 1e9
             s["achieved"].setdefault(w, {})[p] = {"gflops": gflops, "fraction_of_peak": gflops / peak if peak else None}
@@ -428,6 +458,27 @@ def markdown(meta, cfg, s, mode, seconds):
     for w in NET_WORKLOADS:
         a(f"| {WORKLOAD_TITLES[w]} | " + " | ".join(num(s["ratios"].get(w, {}).get(p), 2) for p in PEERS[1:]) + " |")
     a("\nTargets (issue 7): DLN ≥ 0.97 × SameDiff (language overhead); MLP and CNN training ≥ 1.0 × PyTorch and DJL.\n")
+    if any(w in s["throughput"] for w in GRAPH_WORKLOADS):
+        a("## Issue 15 workloads: DLN against PyTorch (samples/s)\n")
+        g = cfg["graphs"]
+        a("bench/dln/<net>.dln through the embedding API against bench/py/torch_graphs.py, one process each, interleaved; "
+          "residual BN CNN on MNIST, the others on generated data (dln.bench.Synthetic). Timed training samples after a "
+          "warm-up: " + ", ".join(f"{n} {g[n][0]:,} (+{g[n][1]:,})" for n in GRAPH_NETS) + ". Accuracy: on the test set "
+          "after the timed epoch (generated data: a sanity check only).\n")
+        a("| workload | DLN train | PyTorch train | DLN ÷ PyTorch | DLN inference | PyTorch inference | DLN ÷ PyTorch | accuracy DLN / PyTorch |")
+        a("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for n in GRAPH_NETS:
+            cells = []
+            for k in ("train", "infer"):
+                w = f"{n}_{k}"
+                for p in GRAPH_PEERS:
+                    t = s["throughput"].get(w, {}).get(p)
+                    cells.append("**MISSING**" if not t else f"{num(t['median'])} ({num(t['min'])}–{num(t['max'])})" if t["n"] > 1 else num(t["median"]))
+                cells.append(num(s["ratios"].get(w, {}).get("pytorch"), 2))
+            acc = s["accuracy"].get(n, {})
+            cells.append(f"{num(acc.get('dln'), 3)} / {num(acc.get('pytorch'), 3)}")
+            a(f"| {GRAPH_TITLES[n]} | " + " | ".join(cells) + " |")
+        a("\nTarget (issue 15): every workload ≥ 1.0× PyTorch, accuracy within 1 point.\n")
     a("## Roofline: float32 GEMM (GFLOP/s, best of three windows)\n")
     a("| shape | ND4J `Nd4j.gemm` | PyTorch `torch.mm` |")
     a("|---|---:|---:|")
@@ -480,6 +531,12 @@ def print_summary(s):
     print(f"\n{'DLN / peer':32s}" + "".join(f"{p:>13s}" for p in PEERS[1:]))
     for w in NET_WORKLOADS:
         print(f"{WORKLOAD_TITLES[w]:32s}" + "".join(f"{num(s['ratios'].get(w, {}).get(p), 2):>13s}" for p in PEERS[1:]))
+    if any(w in s["throughput"] for w in GRAPH_WORKLOADS):
+        print(f"\n{'issue 15 workloads, samples/s':48s}{'dln':>10s}{'pytorch':>10s}{'ratio':>8s}")
+        for w in GRAPH_WORKLOADS:
+            t = s["throughput"].get(w, {})
+            print(f"{w:48s}" + "".join(f"{num(t[p]['median']) if p in t else 'MISSING':>10s}" for p in GRAPH_PEERS)
+                  + f"{num(s['ratios'].get(w, {}).get('pytorch'), 2):>8s}")
     print(f"\nGEMM peak (2048^3): {num(s['gemm_peak_gflops'], 1)} GFLOP/s")
     for w, t in s["startup"].items():
         print(f"{w}: {t['median']:.2f} s")
@@ -511,7 +568,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small sizes, 1 round: a smoke test in a few minutes")
     ap.add_argument("--rounds", type=int, help="rounds of interleaved peers (default 3; quick 1)")
     ap.add_argument("--peers", default=",".join(PEERS), help="comma-separated subset of " + ",".join(PEERS))
-    ap.add_argument("--skip", default="", help="comma-separated parts to leave out: roofline,startup,eager")
+    ap.add_argument("--skip", default="", help="comma-separated parts to leave out: roofline,nets,graphs,startup,eager "
+                    "(nets: the MNIST MLP/CNN peers; graphs: issue 15's DLN-vs-PyTorch workloads)")
+    ap.add_argument("--graphs", default=",".join(GRAPH_NETS), help="comma-separated subset of " + ",".join(GRAPH_NETS))
     args = ap.parse_args()
     mode = "quick" if args.quick else "full"
     cfg = dict(QUICK if args.quick else FULL)
@@ -522,6 +581,9 @@ def main():
     if unknown:
         ap.error(f"unknown peer(s) {unknown}; choose from {PEERS}")
     skip = set(x for x in args.skip.split(",") if x)
+    graph_nets = [n for n in args.graphs.split(",") if n]
+    if [n for n in graph_nets if n not in GRAPH_NETS]:
+        ap.error(f"unknown graph workload(s) {[n for n in graph_nets if n not in GRAPH_NETS]}; choose from {GRAPH_NETS}")
     os.makedirs(RESULTS, exist_ok=True)
     began = time.perf_counter()
     meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "mode": mode, "config": cfg, "machine": machine()}
@@ -545,8 +607,13 @@ def main():
                                         "--extras", "gemm", "--seconds", str(cfg["gemm_seconds"] * 3)], 0, ["gemm"], 600)
         for rnd in range(1, cfg["rounds"] + 1):
             print(f"round {rnd}/{cfg['rounds']}:", flush=True)
-            for p in peers:
-                run.process(p, peer_command(p, cfg), rnd, NET_WORKLOADS, cfg["timeout"])
+            if "nets" not in skip:
+                for p in peers:
+                    run.process(p, peer_command(p, cfg), rnd, NET_WORKLOADS, cfg["timeout"])
+            if "graphs" not in skip and graph_nets:
+                for p in [p for p in GRAPH_PEERS if p in peers]:
+                    run.process(p, graph_command(p, cfg, graph_nets), rnd,
+                                [f"{n}_{k}" for n in graph_nets for k in ("train", "infer")], cfg["timeout"])
             if "startup" not in skip:
                 startup(run, rnd)
             if "eager" not in skip:

@@ -23,12 +23,27 @@ public final class DlnMain {
         for (int pass = 1; pass <= passes; pass++) new EagerOps(report, seconds, passes > 1 ? pass : 0).run();
       }
       case "dln" -> {
-        Nd4jData data = new Nd4jData(Mnist.load(Mnist.dataDir()));
+        boolean mnist = plan.nets.stream().anyMatch(n -> n.equals("mlp") || n.equals("cnn") || n.equals("resbn"));
+        Nd4jData data = mnist ? new Nd4jData(Mnist.load(Mnist.dataDir())) : null;
         Path scripts = Path.of(System.getProperty("bench.scripts", "bench/dln"));
-        for (String net : plan.nets) driver.run(net, () -> new DlnNets(data, scripts.resolve(net + ".dln"), net.equals("cnn")));
+        for (String net : plan.nets) driver.run(net, () -> net(net, data, scripts.resolve(net + ".dln"), plan));
       }
       default -> throw new IllegalArgumentException("unknown peer '" + plan.peer + "' (dln, eager)");
     }
     System.exit(driver.failed() ? 1 : 0);
+  }
+
+  /** The DLN network by name: MNIST for mlp, cnn and resbn; generated data ({@link Synthetic}) for the others. */
+  private static BenchNet net(String net, Nd4jData data, Path script, Plan plan) {
+    int n = plan.samples(net);
+    int test = plan.inferSamples(net);
+    return switch (net) {
+      case "mlp" -> new DlnNets(data, script, false);
+      case "cnn", "resbn" -> new DlnNets(data, script, true);
+      case "resnet", "inception" -> new DlnNets(script, Synthetic.images(n, 1), Synthetic.images(test, 2));
+      case "lstm" -> new DlnNets(script, Synthetic.sequences(n, 1), Synthetic.sequences(test, 2));
+      case "emb" -> new DlnNets(script, Synthetic.tokens(n, 1), Synthetic.tokens(test, 2));
+      default -> throw new IllegalArgumentException("unknown network '" + net + "' (mlp, cnn, resbn, resnet, inception, lstm, emb)");
+    };
   }
 }

@@ -9,25 +9,36 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The MLP or the CNN written in DLN ({@code bench/dln/mlp.dln}, {@code bench/dln/cnn.dln}) and run
- * through the embedding API, exactly as a user's script runs. The script defines the model and two
- * functions, {@code train_epoch(x, y)} and {@code predict(x)}; the data are handed in as globals
- * (images channels-last, as Keras and DLN expect; labels one-hot), so the timed call is the
- * script's own {@code model.fit}/{@code model.predict}.
+ * A network written in DLN ({@code bench/dln/<net>.dln}: the MLP, the CNN and issue 15's graph and
+ * sequence workloads) and run through the embedding API, exactly as a user's script runs. The
+ * script defines the model and two functions, {@code train_epoch(x, y)} and {@code predict(x)};
+ * the data are handed in as globals (images channels-last, as Keras and DLN expect; labels one-hot,
+ * or a 0/1 column for a sigmoid output), so the timed call is the script's own
+ * {@code model.fit}/{@code model.predict}.
  */
 final class DlnNets implements BenchNet {
   private final Dln dln = Dln.builder().out(Writer.nullWriter()).build();
   private final INDArray trainX;
   private final INDArray trainY;
   private final INDArray testX;
-  private final Nd4jData data;
+  private final int[] testLabels;
 
-  DlnNets(Nd4jData data, Path script, boolean cnn) {
-    this.data = data;
-    long n = data.trainX.size(0);
-    this.trainX = cnn ? data.trainX.reshape(n, 28, 28, 1) : data.trainX;
-    this.trainY = data.trainY;
-    this.testX = cnn ? data.testX.reshape(data.testX.size(0), 28, 28, 1) : data.testX;
+  /** MNIST: the MLP on flat rows, image networks (the CNN, the residual BN CNN) on 28×28×1. */
+  DlnNets(Nd4jData data, Path script, boolean images) {
+    this(script, images ? data.trainX.reshape(data.trainX.size(0), 28, 28, 1) : data.trainX, data.trainY,
+        images ? data.testX.reshape(data.testX.size(0), 28, 28, 1) : data.testX, data.testLabels);
+  }
+
+  /** Generated data ({@link Synthetic}): a training set and a test set. */
+  DlnNets(Path script, Synthetic train, Synthetic test) {
+    this(script, train.x, train.y, test.x, test.labels);
+  }
+
+  private DlnNets(Path script, INDArray trainX, INDArray trainY, INDArray testX, int[] testLabels) {
+    this.trainX = trainX;
+    this.trainY = trainY;
+    this.testX = testX;
+    this.testLabels = testLabels;
     dln.eval(script);
   }
 
@@ -45,7 +56,20 @@ final class DlnNets implements BenchNet {
     dln.set("predict_batch", (long) batch);
     Object out = dln.eval("predict(x_predict, predict_batch)");
     if (!(out instanceof INDArray probs)) throw new IllegalStateException("predict() returned " + out + ", not a tensor");
-    return data.correct(probs.reshape(n, -1).castTo(DataType.FLOAT), 0) / (double) n;
+    return correct(probs.reshape(n, -1).castTo(DataType.FLOAT), testLabels) / (double) n;
+  }
+
+  /** Rows whose arg-max (for one sigmoid unit: p > 0.5) equals the label. */
+  static int correct(INDArray probs, int[] labels) {
+    int hits = 0;
+    if (probs.size(1) == 1) {
+      float[] p = probs.data().asFloat();
+      for (int i = 0; i < p.length; i++) if ((p[i] > 0.5f ? 1 : 0) == labels[i]) hits++;
+      return hits;
+    }
+    INDArray arg = probs.argMax(1);
+    for (int i = 0; i < arg.length(); i++) if (arg.getInt(i) == labels[i]) hits++;
+    return hits;
   }
 
   /** The first n samples, as a contiguous copy (a view would share the full array's offset). */

@@ -40,8 +40,9 @@ public final class Driver {
   }
 
   private void measure(String net, Supplier<BenchNet> build) {
-    int samples = net.equals("cnn") ? plan.cnnSamples : plan.mlpSamples;
-    int warmup = net.equals("cnn") ? plan.cnnWarmup : plan.mlpWarmup;
+    int samples = plan.samples(net);
+    int warmup = plan.warmup(net);
+    int inferSamples = plan.inferSamples(net);
     long t0 = System.nanoTime();
     try (BenchNet model = build.get()) {
       double buildS = seconds(t0);
@@ -53,13 +54,13 @@ public final class Driver {
         report.line(net + "_train").put("samples", samples).put("seconds", s).put("samples_per_s", samples / s)
             .put("loss", loss).put("build_s", buildS).print();
       }
-      model.predict(Math.min(2 * plan.inferBatch, plan.inferSamples), plan.inferBatch);
+      model.predict(Math.min(2 * plan.inferBatch, inferSamples), plan.inferBatch);
       for (int r = 0; r < plan.repeats; r++) {
         long t = System.nanoTime();
-        double acc = model.predict(plan.inferSamples, plan.inferBatch);
+        double acc = model.predict(inferSamples, plan.inferBatch);
         double s = seconds(t);
-        report.line(net + "_infer").put("samples", plan.inferSamples).put("batch", plan.inferBatch).put("seconds", s)
-            .put("samples_per_s", plan.inferSamples / s).put("accuracy", acc).print();
+        report.line(net + "_infer").put("samples", inferSamples).put("batch", plan.inferBatch).put("seconds", s)
+            .put("samples_per_s", inferSamples / s).put("accuracy", acc).print();
       }
     }
   }

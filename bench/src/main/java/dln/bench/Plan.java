@@ -18,6 +18,7 @@ public final class Plan {
   public final int inferSamples;
   public final int inferBatch;
   public final int repeats;
+  private final Map<String, String> args;
 
   private Plan(Map<String, String> a) {
     peer = a.getOrDefault("peer", "");
@@ -29,6 +30,22 @@ public final class Plan {
     inferSamples = Integer.parseInt(a.getOrDefault("infer-samples", "10000"));
     inferBatch = Integer.parseInt(a.getOrDefault("infer-batch", "1000"));
     repeats = Integer.parseInt(a.getOrDefault("repeats", "1"));
+    args = a;
+  }
+
+  /** Timed training samples of a network: --mlp-samples, --cnn-samples, or --NET-samples (default 2,048). */
+  public int samples(String net) {
+    return net.equals("mlp") ? mlpSamples : net.equals("cnn") ? cnnSamples : Integer.parseInt(args.getOrDefault(net + "-samples", "2048"));
+  }
+
+  /** Warm-up training samples of a network (--NET-warmup, default 256). */
+  public int warmup(String net) {
+    return net.equals("mlp") ? mlpWarmup : net.equals("cnn") ? cnnWarmup : Integer.parseInt(args.getOrDefault(net + "-warmup", "256"));
+  }
+
+  /** Timed inference samples of a network (--NET-infer, default --infer-samples). */
+  public int inferSamples(String net) {
+    return Integer.parseInt(args.getOrDefault(net + "-infer", Integer.toString(inferSamples)));
   }
 
   public static Plan parse(String[] args) {

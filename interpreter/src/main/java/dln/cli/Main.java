@@ -28,6 +28,7 @@ public final class Main {
              dln -i                start the REPL even when stdin is not a terminal
              dln FILE.dln [ARGS…]  run a script (ARGS are visible to it as argv)
              dln -e 'CODE'         run code given on the command line
+             dln kernel install    make DLN a Jupyter kernel (also: kernel remove; docs/jupyter.md)
              dln --info            backend, device, BLAS and threads
              dln --version         print the version
              dln --help            this help
@@ -80,6 +81,11 @@ public final class Main {
           return 2;
         }
         return runSource(new Source("<-e>", args.get(1)), args.subList(2, args.size()), out, err, debug);
+      }
+      case "kernel" -> {
+        // The ./dln launcher runs the kernel's own jar for this; only a direct java -jar dln.jar gets here.
+        err.println("dln: the Jupyter kernel runs from jupyter/target/dln-jupyter.jar: use ./dln kernel " + String.join(" ", args.subList(1, args.size())));
+        return 2;
       }
       default -> {
         if (first.startsWith("-")) {

@@ -129,6 +129,8 @@ public final class Interpreter implements Invoker {
   }
 
   private final Map<String, Scope> modules = new java.util.HashMap<>();
+  /** Set by a notebook front end; read by the drawing builtins on the evaluating thread. */
+  private volatile dln.interp.call.RichDisplay display;
 
   /**
    * Runs library source (the model zoo) once per interpreter, in its own scope next to the builtins,
@@ -837,7 +839,10 @@ public final class Interpreter implements Invoker {
     if (cancel) {
       cancel = false;
       // At a terminal the user pressed Ctrl-C; an embedding application's cancel() is not the user's doing.
-      throw new DlnException("interrupted", options.interactive() ? "stopped by Ctrl-C" : "stopped: the program was cancelled", null, null);
+      // A notebook's interrupt (its stop button) is the user's doing too, like Ctrl-C at a terminal.
+      String why = options.interactive() ? "stopped by Ctrl-C" : display != null ? "stopped: the kernel was interrupted"
+          : "stopped: the program was cancelled";
+      throw new DlnException("interrupted", why, null, null);
     }
   }
 
@@ -862,6 +867,16 @@ public final class Interpreter implements Invoker {
   public int columns() {
     int c = columns.getAsInt();
     return c > 0 ? c : 80;
+  }
+
+  @Override
+  public dln.interp.call.RichDisplay display() {
+    return display;
+  }
+
+  /** Lets a rich front end (the Jupyter kernel) show pictures and progress; null goes back to text. */
+  public void setDisplay(dln.interp.call.RichDisplay display) {
+    this.display = display;
   }
 
   @Override

@@ -38,4 +38,68 @@ public final class NativeMemory {
     lastResident = resident;
     if (resident > FLOOR && grown > STEP) System.gc();
   }
+
+  /**
+   * Native bytes a new allocation may still take: the smaller of what JavaCPP's off-heap limit
+   * leaves ({@code maxBytes − totalBytes}: ND4J's buffers are JavaCPP allocations, and past the
+   * limit ND4J fails with an OutOfMemoryError deep inside an op), what its resident-size limit
+   * leaves ({@code maxPhysicalBytes − physicalBytes}), and the memory the system still has
+   * available. {@code Long.MAX_VALUE} when none of them is known.
+   */
+  public static long available() {
+    long left = Long.MAX_VALUE;
+    long max = Pointer.maxBytes();
+    if (max > 0) left = Math.min(left, max - Pointer.totalBytes());
+    long maxPhysical = Pointer.maxPhysicalBytes();
+    if (maxPhysical > 0) left = Math.min(left, maxPhysical - Pointer.physicalBytes());
+    long system = Pointer.availablePhysicalBytes();
+    if (system > 0) left = Math.min(left, system);
+    return Math.max(0, left);
+  }
+
+  /**
+   * Refuses, before anything is allocated, a tensor of {@code shape} float32 values that could not
+   * be allocated now: a "memory error" naming {@code what}, the shape and the size needed against
+   * what is left, instead of minutes of swapping or a native OutOfMemoryError half-way through
+   * building a model.
+   */
+  public static void checkFits(String what, long[] shape, int bytesPerValue) {
+    long values = 1;
+    try {
+      for (long d : shape) values = Math.multiplyExact(values, Math.max(0, d));
+      long bytes = Math.multiplyExact(values, (long) bytesPerValue);
+      long left = available();
+      if (bytes <= left) return;
+      throw new DlnRuntimeException("memory error", what + " needs " + bytes(bytes) + " ("
+          + dims(shape) + " = " + String.format(java.util.Locale.ROOT, "%,d", values) + " values of " + bytesPerValue
+          + " bytes), but this process has " + bytes(left) + " of native memory left (off-heap limit "
+          + bytes(Pointer.maxBytes()) + ")", HINT);
+    } catch (ArithmeticException e) {
+      throw new DlnRuntimeException("memory error", what + " would hold " + dims(shape) + " values, more than any memory",
+          HINT);
+    }
+  }
+
+  private static final String HINT = "use a smaller input or fewer units (a Dense layer after Flatten of a large image is a "
+      + "common cause); the off-heap limit follows -Xmx and can be raised with -Dorg.bytedeco.javacpp.maxbytes=... "
+      + "(DLN_JAVA_OPTS for ./dln)";
+
+  private static String dims(long[] shape) {
+    StringBuilder b = new StringBuilder();
+    for (long d : shape) b.append(b.length() == 0 ? "" : " × ").append(String.format(java.util.Locale.ROOT, "%,d", d));
+    return b.length() == 0 ? "1" : b.toString();
+  }
+
+  /** "1.5 GiB", "12.0 MiB", "300 bytes". */
+  static String bytes(long n) {
+    if (n < 1024) return n + " bytes";
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+  }
 }

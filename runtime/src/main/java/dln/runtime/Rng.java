@@ -6,6 +6,8 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,32 +47,91 @@ public final class Rng {
   /** Uniform values in [lo, hi). */
   public static INDArray uniform(long[] shape, double lo, double hi) {
     SplittableRandom r = current();
-    float[] v = new float[count(shape)];
     double span = hi - lo;
-    for (int i = 0; i < v.length; i++) v[i] = (float) (lo + span * r.nextDouble());
-    return create(v, shape);
+    return filled(shape, (v, len) -> {
+      for (int i = 0; i < len; i++) v[i] = (float) (lo + span * r.nextDouble());
+    });
   }
 
   /** Normal values with the given mean and standard deviation. */
   public static INDArray normal(long[] shape, double mean, double std) {
     SplittableRandom r = current();
-    float[] v = new float[count(shape)];
-    for (int i = 0; i < v.length; i++) v[i] = (float) (mean + std * r.nextGaussian());
-    return create(v, shape);
+    return filled(shape, (v, len) -> {
+      for (int i = 0; i < len; i++) v[i] = (float) (mean + std * r.nextGaussian());
+    });
+  }
+
+  /** Fills {@code out} with normal values: the same draws as {@link #normal} for an array of that many values. */
+  public static void fillNormal(float[] out, double mean, double std) {
+    SplittableRandom r = current();
+    for (int i = 0; i < out.length; i++) out[i] = (float) (mean + std * r.nextGaussian());
   }
 
   /** Normal values redrawn until within two standard deviations (Keras's truncated normal). */
   public static INDArray truncatedNormal(long[] shape, double mean, double std) {
     SplittableRandom r = current();
-    float[] v = new float[count(shape)];
-    for (int i = 0; i < v.length; i++) {
-      double g;
-      do {
-        g = r.nextGaussian();
-      } while (Math.abs(g) > 2);
-      v[i] = (float) (mean + std * g);
+    return filled(shape, (v, len) -> {
+      for (int i = 0; i < len; i++) {
+        double g;
+        do {
+          g = r.nextGaussian();
+        } while (Math.abs(g) > 2);
+        v[i] = (float) (mean + std * g);
+      }
+    });
+  }
+
+  /** Whether data buffers are host memory that {@link #filled} may write (a holder: asked on first use, not at start-up). */
+  private static final class Backend {
+    static final boolean HOST_MEMORY =
+        !Nd4j.getBackend().getClass().getName().toLowerCase(java.util.Locale.ROOT).contains("cuda");
+  }
+
+  /** Values per chunk of {@link #filled}: 256 KiB of floats, small enough to stay in cache. */
+  private static final int FILL_CHUNK = 1 << 16;
+
+  /** Writes the next {@code len} values of a stream into the start of {@code chunk}. */
+  @FunctionalInterface
+  private interface ChunkFill {
+    void fill(float[] chunk, int len);
+  }
+
+  /**
+   * A new float32 tensor of {@code shape} filled in place, chunk by chunk, in row-major order.
+   *
+   * <p>Why chunks: drawing into a {@code float[]} of the whole tensor and copying it into a native
+   * array kept three copies alive at once (the Java array, the native copy, a reshaped copy): a
+   * 2 GB Dense kernel peaked at 6 GB and spent most of its 25 s allocating and copying. Now the
+   * only allocation is the tensor itself (uninitialised, so not even zeroed), and the values
+   * reach it through one reused 256 KiB array; the draws and their order are the same as before,
+   * so seeded runs keep their numbers.
+   */
+  private static INDArray filled(long[] shape, ChunkFill source) {
+    long n = 1;
+    for (long d : shape) n = Math.multiplyExact(n, d);
+    if (!Backend.HOST_MEMORY) {
+      // A device backend's buffers are not plain host memory: draw into one array and copy it over.
+      float[] all = new float[count(shape)];
+      for (int from = 0; from < all.length; from += FILL_CHUNK) {
+        int len = Math.min(FILL_CHUNK, all.length - from);
+        float[] chunk = new float[len];
+        source.fill(chunk, len);
+        System.arraycopy(chunk, 0, all, from, len);
+      }
+      return create(all, shape);
     }
-    return create(v, shape);
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+    if (n == 0) return out;
+    Pointer address = out.data().addressPointer();
+    FloatPointer target = new FloatPointer(address);
+    long base = address.position() * address.sizeof() / Float.BYTES;
+    float[] chunk = new float[(int) Math.min(FILL_CHUNK, n)];
+    for (long from = 0; from < n; from += chunk.length) {
+      int len = (int) Math.min(chunk.length, n - from);
+      source.fill(chunk, len);
+      target.position(base + from).put(chunk, 0, len);
+    }
+    return out;
   }
 
   /**

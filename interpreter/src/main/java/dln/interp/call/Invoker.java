@@ -36,6 +36,11 @@ public interface Invoker {
     return 80;
   }
 
+  /** The rich front end that shows pictures and progress itself (a notebook), or null to draw text. */
+  default RichDisplay display() {
+    return null;
+  }
+
   // ---- sandbox and resource guards (see dln.interp.sandbox) ------------------------------------
 
   /**

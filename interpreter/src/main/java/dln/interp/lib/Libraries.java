@@ -1,6 +1,8 @@
 package dln.interp.lib;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * The builtin table: every library a fresh interpreter installs, in order. Later libraries may wrap
@@ -23,9 +25,23 @@ public final class Libraries {
       new NumpyLib(),
       new ModulesLib());
 
+  /**
+   * Libraries of optional modules on the class path (e.g. dln-spark's {@code spark(...)}), found
+   * once with {@link ServiceLoader} ({@code META-INF/services/dln.interp.lib.Library}) and
+   * installed after the core ones; the core itself depends on none of them.
+   */
+  public static final List<Library> PLUGINS = plugins();
+
   public static Globals createGlobals() {
     Globals g = new Globals();
     for (Library lib : ALL) lib.install(g);
+    for (Library lib : PLUGINS) lib.install(g);
     return g;
+  }
+
+  private static List<Library> plugins() {
+    List<Library> out = new ArrayList<>();
+    for (Library lib : ServiceLoader.load(Library.class, Libraries.class.getClassLoader())) out.add(lib);
+    return List.copyOf(out);
   }
 }

@@ -226,6 +226,11 @@ final class ModelTrainingLib implements Library {
 
   /** Redraws a live loss/accuracy chart after every epoch; prints the final one when training ends. */
   static Callback livePlotCallback(dln.stdlib.plot.LivePlot plot) {
+    return livePlotCallback(null, plot);
+  }
+
+  /** Like {@link #livePlotCallback(dln.stdlib.plot.LivePlot)}; with an invoker, a notebook gets the final chart as a picture. */
+  static Callback livePlotCallback(Invoker invoker, dln.stdlib.plot.LivePlot plot) {
     return new Callback() {
       @Override
       public void onEpochEnd(int epoch, java.util.Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
@@ -234,7 +239,8 @@ final class ModelTrainingLib implements Library {
 
       @Override
       public void onTrainEnd(dln.runtime.train.TrainingContext context) {
-        plot.finish();
+        if (invoker != null) PictureLib.finishLivePlot(invoker, plot);
+        else plot.finish();
       }
     };
   }
@@ -245,7 +251,7 @@ final class ModelTrainingLib implements Library {
     for (Object o : items) {
       if (o instanceof Callback c) out.add(c);
       else if (o instanceof DlnObject obj && obj.cls().isSubclassOf(CALLBACK)) out.add(objectCallback(invoker, obj));
-      else if (o instanceof dln.stdlib.plot.LivePlot lp) out.add(livePlotCallback(lp));
+      else if (o instanceof dln.stdlib.plot.LivePlot lp) out.add(livePlotCallback(invoker, lp));
       else if (o instanceof Callable || TypeTable.callable(o) != null) out.add(userCallback(invoker, o));
       else throw DlnException.type("callbacks must be callback objects or functions, got " + Values.typeName(o));
     }

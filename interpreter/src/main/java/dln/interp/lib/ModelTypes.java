@@ -85,6 +85,10 @@ final class ModelTypes {
             ModelTypes::add)
         .method("summary", "", "Prints the table of layers, output shapes and parameter counts.\nExample: model.summary()",
             (Model m, Args a) -> {
+              if (a.invoker().display() != null) {
+                a.invoker().display().summary(m);
+                return None.NONE;
+              }
               a.invoker().out().print(m.summary());
               a.invoker().out().flush();
               return None.NONE;
@@ -97,12 +101,16 @@ final class ModelTypes {
               if (a.has("index")) return m.getLayer(a.intValue("index"));
               throw DlnException.argument("get_layer() needs a name or an index");
             })
-        .method("compile", "optimizer?, loss?, metrics?", "Chooses the optimiser, the loss and the metrics for training.\n"
+        .method("compile", "optimizer?, loss?, metrics?, loss_weights?", "Chooses the optimiser, the loss and the metrics for training.\n"
+            + "A model with several outputs takes one loss for all, a list, or a dict by output layer name; loss_weights\n"
+            + "(list or dict) weighs each output's loss in the total.\n"
             + "Example: model.compile(optimizer=Adam(lr=1e-3), loss='categorical_crossentropy', metrics=['accuracy'])",
             ModelTypes::compile)
         .method("fit", "x, y?, batch_size?, epochs?, verbose?, callbacks?, validation_split?, validation_data?, shuffle?, plot?, "
-                + "initial_epoch?, seed?",
+                + "initial_epoch?, seed?, sample_weight?, class_weight?, cluster?, local_steps?, checkpoint?",
             "Trains the model: mini-batches (default 32), epochs (default 1), optional validation; returns a History.\n"
+                + "With cluster=spark(...) (or data read by a cluster) it trains data-parallel there: batch_size is the\n"
+                + "global batch, local_steps=k averages weights every k steps, checkpoint='hdfs://...' saves each epoch.\n"
                 + "Example: history = model.fit(x_train, y_train, epochs=5, batch_size=128, validation_split=0.1)",
             ModelTypes::fit)
         .method("evaluate", "x, y, batch_size?, verbose?", "The loss (and metrics, as a list) on data, in inference mode.\n"
@@ -111,9 +119,12 @@ final class ModelTypes {
               List<Double> r = TrainingSession.of(m).evaluate(inputs(a, "x"), inputs(a, "y"), a.intValue("batch_size", 32));
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
-        .method("predict", "x, batch_size?, verbose?", "The model's outputs for x, in inference mode (dropout off).\n"
+        .method("predict", "x, batch_size?, verbose?, cluster?", "The model's outputs for x, in inference mode (dropout off).\n"
+            + "With cluster= (or cluster data) a cluster data set with a 'prediction' column comes back.\n"
             + "Example: probabilities = model.predict(x_test[:5])",
             (Model m, Args a) -> {
+              ClusterBackend cluster = cluster(a);
+              if (cluster != null) return cluster.predict(m, a);
               List<INDArray> r = TrainingSession.of(m).predict(inputs(a, "x"), a.intValue("batch_size", 32));
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
@@ -258,10 +269,21 @@ final class ModelTypes {
     }
     List<Loss> losses = new ArrayList<>();
     Object l = a.get("loss");
-    if (l instanceof List<?> || l instanceof Tuple) {
+    if (l instanceof Map<?, ?> byName) {
+      for (Object o : byOutput(m, byName, "loss")) losses.add(loss(o));
+    } else if (l instanceof List<?> || l instanceof Tuple) {
       for (Object o : a.list("loss")) losses.add(loss(o));
     } else {
       losses.add(loss(l));
+    }
+    List<Double> lossWeights = new ArrayList<>();
+    if (a.has("loss_weights") && a.get("loss_weights") != None.NONE) {
+      Object w = a.get("loss_weights");
+      List<?> items = w instanceof Map<?, ?> byName ? byOutput(m, byName, "loss_weights") : a.list("loss_weights");
+      for (Object o : items) {
+        if (!(o instanceof Number num) || o instanceof Boolean) throw DlnException.type("loss_weights holds numbers, got " + Values.typeName(o));
+        lossWeights.add(num.doubleValue());
+      }
     }
     List<String> metrics = new ArrayList<>();
     if (a.has("metrics")) {
@@ -269,8 +291,32 @@ final class ModelTypes {
       List<Object> items = mv instanceof String || mv instanceof dln.interp.call.Callable ? List.of(mv) : a.list("metrics");
       for (Object o : items) metrics.add(nameOf(o));
     }
-    TrainingSession.of(m).compile(new dln.runtime.train.CompileConfig(optimizer, losses, metrics));
+    if (!lossWeights.isEmpty() && m.isGraphBuilt() && lossWeights.size() != m.outputs().size()) {
+      int n = m.outputs().size();
+      throw DlnException.value("loss_weights has " + lossWeights.size() + " value" + (lossWeights.size() == 1 ? "" : "s")
+          + ", but the model has " + n + " output" + (n == 1 ? "" : "s"), "give one weight per output");
+    }
+    TrainingSession.of(m).compile(new dln.runtime.train.CompileConfig(optimizer, losses, metrics, lossWeights));
     return None.NONE;
+  }
+
+  /** A dict keyed by output layer names (Keras's loss={'cls': ..., 'reg': ...}) as a list in output order. */
+  private static List<Object> byOutput(Model m, Map<?, ?> byName, String param) {
+    m.requireGraph("compile with " + param + " by output name");
+    List<String> names = new ArrayList<>();
+    for (var t : m.outputs()) names.add(t.layer().name());
+    for (Object k : byName.keySet()) {
+      if (!(k instanceof String name) || !names.contains(name)) {
+        throw DlnException.value(param + " names output " + Values.repr(k) + ", but the model's outputs are " + names,
+            "key " + param + " by the output layers' names");
+      }
+    }
+    List<Object> out = new ArrayList<>();
+    for (String n : names) {
+      if (!byName.containsKey(n)) throw DlnException.value(param + " has no entry for output '" + n + "'", "give one per output: " + names);
+      out.add(byName.get(n));
+    }
+    return out;
   }
 
   private static Loss loss(Object o) {
@@ -286,6 +332,12 @@ final class ModelTypes {
 
   private static Object fit(Model m, Args a) {
     Invoker invoker = a.invoker();
+    ClusterBackend cluster = cluster(a);
+    if (cluster == null && (a.has("local_steps") || a.has("checkpoint"))) {
+      throw DlnException.argument("local_steps= and checkpoint= apply to training on a cluster",
+          "pass cluster=spark('local[2]'), or use callbacks=[ModelCheckpoint(...)] on one machine");
+    }
+    if (cluster != null) return clusterFit(m, a, cluster);
     if (!a.has("y")) throw DlnException.argument("fit() needs labels y", "model.fit(x_train, y_train, epochs=5)");
     FitOptions o = new FitOptions()
         .epochs(a.intValue("epochs", 1))
@@ -298,7 +350,10 @@ final class ModelTypes {
     // A live chart (plot=true or a LivePlot among the callbacks) on a terminal: one renderer owns the
     // bottom of the screen, drawing the progress bar and the chart together (issue 17, point 2).
     dln.stdlib.plot.LivePlot live = null;
-    if (invoker.interactive()) {
+    if (invoker.display() != null) {
+      // A notebook shows bar and chart together in one updating output instead.
+      o.progress(invoker.display().training(verbose));
+    } else if (invoker.interactive()) {
       if (a.bool("plot", false)) live = PictureLib.livePlot(invoker);
       else if (a.has("callbacks")) {
         for (Object c : a.list("callbacks")) if (c instanceof dln.stdlib.plot.LivePlot lp) live = lp;
@@ -306,10 +361,29 @@ final class ModelTypes {
     }
     if (live != null) {
       o.progress(new dln.stdlib.plot.TrainingDisplay(invoker.out(), live, verbose == 1, invoker::columns));
-    } else {
+    } else if (invoker.display() == null) {
       o.progress(new ProgressBar(invoker.out(), invoker.interactive(), a.bool("plot", false) && !a.has("verbose") ? 0 : verbose));
     }
     if (a.has("seed")) o.seed(a.integer("seed"));
+    if (a.has("sample_weight") && a.get("sample_weight") != None.NONE) o.sampleWeight(a.tensor("sample_weight"));
+    if (a.has("class_weight") && a.get("class_weight") != None.NONE) {
+      if (!(a.get("class_weight") instanceof Map<?, ?> cw)) {
+        throw DlnException.value("class_weight must be a dict from class index to weight, got " + Values.typeName(a.get("class_weight")),
+            "e.g. class_weight={0: 1.0, 1: 5.0}");
+      }
+      Map<Integer, Double> weights = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : cw.entrySet()) {
+        if (!(e.getKey() instanceof Long k) || !(e.getValue() instanceof Number v) || e.getValue() instanceof Boolean) {
+          throw DlnException.value("class_weight maps class indices (int) to weights (numbers), got " + Values.repr(e.getKey()) + ": "
+              + Values.repr(e.getValue()), "e.g. class_weight={0: 1.0, 1: 5.0}");
+        }
+        if (!(v.doubleValue() >= 0) || Double.isInfinite(v.doubleValue())) {
+          throw DlnException.value("class_weight for class " + k + " must be finite and not negative, got " + Values.repr(v));
+        }
+        weights.put(Math.toIntExact(k), v.doubleValue());
+      }
+      o.classWeight(weights);
+    }
     if (a.has("validation_data")) {
       List<Object> vd = a.list("validation_data");
       if (vd.size() != 2) throw DlnException.value("validation_data must be a pair (x_val, y_val), got " + vd.size() + " items");
@@ -322,12 +396,46 @@ final class ModelTypes {
       if (live != null) items.remove(live);
       callbacks.addAll(ModelTrainingLib.callbacks(invoker, items));
     }
-    if (a.bool("plot", false) && live == null) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
+    if (a.bool("plot", false) && live == null && invoker.display() == null) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
     // NaN/inf detection is always on: stop at the first bad batch, keep the last good weights (issue 8).
     DivergenceGuard guard = new DivergenceGuard();
     callbacks.add(guard);
     o.callbacks(callbacks);
-    Object history = TrainingSession.of(m).fit(inputs(a, "x"), inputs(a, "y"), o);
+    Object y = a.get("y");
+    List<INDArray> labels = y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, "y")) : inputs(a, "y");
+    Object history = TrainingSession.of(m).fit(inputs(a, "x"), labels, o);
+    guard.check();
+    return history;
+  }
+
+  /** The cluster of cluster=, or of cluster data given as x; null for in-memory training. */
+  private static ClusterBackend cluster(Args a) {
+    Object c = a.get("cluster", None.NONE);
+    if (c != None.NONE) {
+      if (c instanceof ClusterBackend b) return b;
+      throw new DlnException("type error", "cluster= takes a cluster session, got " + Values.typeName(c),
+          Libraries.PLUGINS.isEmpty()
+              ? "no cluster engine is installed: build the spark module (mvn package) and run ./dln, which adds it"
+              : "make one with cluster = spark('local[2]')", null);
+    }
+    Object x = a.get("x", None.NONE);
+    return x instanceof ClusterBackend.Data d ? d.cluster() : null;
+  }
+
+  private static Object clusterFit(Model m, Args a, ClusterBackend cluster) {
+    Invoker invoker = a.invoker();
+    if (a.has("validation_split") || a.has("validation_data")) {
+      throw DlnException.argument("validation_split= and validation_data= are not supported with a cluster",
+          "evaluate on held-out data after fit: model.evaluate(x_test, y_test)");
+    }
+    List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
+    if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
+    DivergenceGuard guard = new DivergenceGuard();
+    callbacks.add(guard);
+    ClusterBackend.Fit fit = new ClusterBackend.Fit(a.intValue("epochs", 1), a.intValue("batch_size", 32),
+        a.bool("shuffle", true), a.has("seed") ? a.integer("seed") : null, a.intValue("initial_epoch", 0), callbacks,
+        new ProgressBar(invoker.out(), invoker.interactive(), a.intValue("verbose", 1)), invoker::cancelRequested);
+    Object history = cluster.fit(m, a, fit);
     guard.check();
     return history;
   }

@@ -3,6 +3,7 @@ package dln.interp.lib;
 import dln.interp.DlnException;
 import dln.interp.call.Args;
 import dln.interp.call.Invoker;
+import dln.interp.call.RichDisplay;
 import dln.interp.call.TypeTable;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
@@ -93,6 +94,21 @@ public final class PictureLib implements Library {
     return new LivePlot(invoker.out(), invoker.interactive(), color(invoker), 50, 8);
   }
 
+  /**
+   * Ends a LivePlot: in a notebook its final chart is shown as a picture, elsewhere LivePlot prints
+   * it (when not on a terminal) as before.
+   */
+  static void finishLivePlot(Invoker invoker, LivePlot plot) {
+    RichDisplay display = invoker.display();
+    Map<String, double[]> h = plot.history();
+    if (display == null || h.isEmpty()) {
+      plot.finish();
+      return;
+    }
+    List<LineChart> charts = Charts.history(h);
+    display.image(Charts.toImage(charts, 640, 240), "training chart");
+  }
+
   static ColorMode color(Invoker invoker) {
     return ColorMode.of(invoker.interactive());
   }
@@ -129,6 +145,13 @@ public final class PictureLib implements Library {
       Path path = a.invoker().checkWrite(a.string("file"));
       Charts.savePng(charts, path, w, h);
       return saved(a, path);
+    }
+    RichDisplay display = a.invoker().display();
+    if (display != null) {
+      // A notebook shows the PNG chart; width/height then mean pixels, as with file=.
+      int w = a.intValue("width", 800), h = a.intValue("height", charts.size() == 1 ? 500 : 360);
+      display.image(Charts.toImage(charts, w, h), charts.size() == 1 ? "line chart" : charts.size() + " line charts");
+      return None.NONE;
     }
     int w = a.intValue("width", 60), h = a.intValue("height", charts.size() == 1 ? 15 : 10);
     for (LineChart c : charts) c.size(w, h).color(color(a.invoker()));
@@ -223,6 +246,14 @@ public final class PictureLib implements Library {
       images = images.subList(0, MAX_SHOWN);
       if (labels != null) labels = labels.subList(0, MAX_SHOWN);
     }
+    RichDisplay display = a.invoker().display();
+    if (display != null) {
+      int scale = ImageView.autoScale(images.get(0));
+      if (images.size() == 1 && labels == null) display.image(ImageView.toImage(images.get(0), scale), "image");
+      else display.image(ImageView.gridImage(images, labels, 0, scale), images.size() + " images");
+      if (total > MAX_SHOWN) out.println("(showing the first " + MAX_SHOWN + " of " + total + " images)");
+      return None.NONE;
+    }
     ColorMode color = color(a.invoker());
     if (images.size() == 1 && labels == null) out.println(ImageView.render(images.get(0), color));
     else out.println(ImageView.renderGrid(images, labels, a.intValue("width", 80), color));
@@ -284,6 +315,10 @@ public final class PictureLib implements Library {
       b.savePng(path, a.intValue("size", 400));
       return saved(a, path);
     }
+    if (inv.display() != null) {
+      inv.display().image(b.toImage(a.intValue("size", 400)), "decision regions");
+      return None.NONE;
+    }
     new PrintWriterOut(inv).println(b.render(a.intValue("width", 60), a.intValue("height", 25), color(inv)));
     return None.NONE;
   }
@@ -333,9 +368,16 @@ public final class PictureLib implements Library {
       pics = pics.subList(0, MAX_SHOWN);
       labels = labels.subList(0, MAX_SHOWN);
     }
+    PrintWriterOut out = new PrintWriterOut(a.invoker());
+    RichDisplay display = a.invoker().display();
+    if (display != null) {
+      int pngScale = Math.max(1, 48 / Math.max(pics.get(0).rows(), pics.get(0).cols()));
+      display.image(ImageView.gridImage(pics, labels, 0, pngScale), pics.size() + " " + what);
+      if (total > MAX_SHOWN) out.println("(showing the first " + MAX_SHOWN + " of " + total + " " + what + ")");
+      return None.NONE;
+    }
     int scale = ConvPictures.terminalScale(pics.get(0));
     List<GreyImage> big = pics.stream().map(p -> p.scaled(scale)).toList();
-    PrintWriterOut out = new PrintWriterOut(a.invoker());
     out.println(ImageView.renderGrid(big, labels, a.intValue("width", 80), color(a.invoker())));
     if (total > MAX_SHOWN) out.println("(showing the first " + MAX_SHOWN + " of " + total + " " + what + ")");
     return None.NONE;
@@ -366,12 +408,12 @@ public final class PictureLib implements Library {
             })
         .method("on_train_end", "logs?", "Training callback: ends the live view (prints the final chart when not on a terminal).\nExample: live.on_train_end()",
             (lp, a) -> {
-              lp.finish();
+              finishLivePlot(a.invoker(), lp);
               return None.NONE;
             })
         .method("finish", "", "Ends the live view (prints the final chart when not on a terminal).\nExample: live.finish()",
             (lp, a) -> {
-              lp.finish();
+              finishLivePlot(a.invoker(), lp);
               return None.NONE;
             })
         .repr(lp -> {

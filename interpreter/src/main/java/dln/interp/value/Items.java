@@ -43,7 +43,7 @@ public final class Items {
   @SuppressWarnings("unchecked")
   public static void set(Object obj, List<Object> subs, Object value) {
     if (obj instanceof INDArray t) {
-      Tensors.put(t, subs, value instanceof INDArray || Values.isNumber(value) ? value : Values.toTensor(value));
+      Tensors.put(t, tensorIndices(subs), value instanceof INDArray || Values.isNumber(value) ? value : Values.toTensor(value));
       return;
     }
     if (subs.size() != 1) throw DlnException.type(Values.typeName(obj) + " indices must be a single value");

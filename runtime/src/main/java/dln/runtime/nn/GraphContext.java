@@ -27,8 +27,20 @@ public final class GraphContext {
   /** Logits behind an activation output. */
   public record Logits(SDVariable logits, LogitKind kind) {}
 
-  /** A dropout mask placeholder: per-sample shape and drop rate; the executor fills it per batch. */
-  public record Mask(String placeholder, long[] shape, double rate) {}
+  /** What the executor draws into a {@link Mask} placeholder. */
+  public enum MaskKind { DROPOUT, GAUSSIAN }
+
+  /**
+   * A random placeholder the executor fills per batch, in the order the layers asked for them (so
+   * every engine makes the same draws): a dropout mask ({@code rate} = the drop rate, values 0 or
+   * 1/keep) or Gaussian noise ({@code rate} = the standard deviation).
+   */
+  public record Mask(String placeholder, long[] shape, double rate, MaskKind kind) {
+    /** A dropout mask. */
+    public Mask(String placeholder, long[] shape, double rate) {
+      this(placeholder, shape, rate, MaskKind.DROPOUT);
+    }
+  }
 
   /** A moving statistic to update after each training step: target = m·target + (1−m)·batch. */
   public record MovingAverage(Weight target, String batchValue, double momentum) {}
@@ -93,6 +105,13 @@ public final class GraphContext {
   public SDVariable dropoutMask(Layer layer, long[] sampleShape, double rate) {
     String name = uniqueName(layer.name() + "/mask");
     masks.add(new Mask(name, sampleShape.clone(), rate));
+    return sd.placeHolder(name, DataType.FLOAT, Shapes.withBatch(sampleShape));
+  }
+
+  /** A fresh placeholder for zero-mean Gaussian noise of shape (batch, ...sampleShape). */
+  public SDVariable gaussianNoise(Layer layer, long[] sampleShape, double stddev) {
+    String name = uniqueName(layer.name() + "/noise");
+    masks.add(new Mask(name, sampleShape.clone(), stddev, MaskKind.GAUSSIAN));
     return sd.placeHolder(name, DataType.FLOAT, Shapes.withBatch(sampleShape));
   }
 

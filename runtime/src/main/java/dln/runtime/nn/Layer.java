@@ -2,6 +2,7 @@ package dln.runtime.nn;
 
 import dln.runtime.tensor.Shapes;
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.NativeMemory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -100,7 +101,13 @@ public abstract class Layer {
   public void ensureBuilt(List<long[]> shapes) {
     if (builtInputShapes == null) {
       outputShapes(shapes);
-      build(shapes);
+      try {
+        build(shapes);
+      } catch (RuntimeException e) {
+        // Nothing half-built: a refused weight (too large for memory) leaves no earlier ones behind.
+        weights.clear();
+        throw e;
+      }
       builtInputShapes = new ArrayList<>();
       for (long[] s : shapes) builtInputShapes.add(s.clone());
       return;
@@ -196,6 +203,9 @@ public abstract class Layer {
   /** Adds a weight while building; trainable unless it is a statistic. */
   protected Weight addWeight(String weightName, long[] shape, String initializer, boolean trainableWeight,
       Regularizer regularizer) {
+    // Refused before allocating: a kernel too large for memory (a Dense on a huge flat input)
+    // would otherwise swap for minutes or die in a native allocation half-way through the model.
+    NativeMemory.checkFits(describe() + "'s " + weightName, shape, Float.BYTES);
     Weight w = new Weight(this, weightName, Initializers.create(initializer, shape), trainableWeight, regularizer);
     weights.put(weightName, w);
     return w;

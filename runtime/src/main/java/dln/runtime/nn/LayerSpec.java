@@ -186,6 +186,11 @@ public final class LayerSpec<C extends Record> {
     if (t == boolean.class) return a.bool(k);
     if (t == String.class) return a.name(k);
     if (t == Regularizer.class) return a.raw(k) instanceof Regularizer r ? r : Regularizer.named(a.name(k), k);
+    // A wrapped layer (Bidirectional, TimeDistributed), as Keras: the object given becomes the wrapper's.
+    if (t == Layer.class) {
+      if (a.raw(k) instanceof Layer l && !(l instanceof Model) && !l.isBuilt()) return l;
+      throw dln.runtime.DlnRuntimeException.value("argument '" + k + "' must be a new layer (not yet applied), e.g. LSTM(32)");
+    }
     throw new IllegalStateException("no conversion for a layer argument of type " + t.getName());
   }
 

@@ -291,6 +291,18 @@ public class Model extends Layer {
     return Summary.render(this);
   }
 
+  /**
+   * The cells of {@link #summary()}: header ("Layer (type)", "Output Shape", "Param #" and, for
+   * functional graphs, "Connected to"), one row per layer, and the parameter counts.
+   */
+  public record SummaryTable(String name, List<String> header, List<List<String>> rows, long totalParams, long trainableParams) {}
+
+  /** The summary as cells, for front ends that draw their own table (a notebook's HTML). */
+  public SummaryTable summaryTable() {
+    requireGraph("show a summary");
+    return Summary.table(this);
+  }
+
   /** True for models whose summary has a "Connected to" column (functional graphs). */
   protected boolean showsConnections() {
     return true;

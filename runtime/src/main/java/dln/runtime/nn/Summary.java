@@ -11,6 +11,11 @@ final class Summary {
   private Summary() {}
 
   static String render(Model model) {
+    return render(model, table(model));
+  }
+
+  /** The summary's cells: what both the text table and a notebook's HTML table show. */
+  static Model.SummaryTable table(Model model) {
     boolean connections = model.showsConnections();
     List<String[]> rows = new ArrayList<>();
     for (Node node : model.nodes()) {
@@ -30,8 +35,19 @@ final class Summary {
           l.name() + " (" + l.typeName() + ")", outShape, Long.toString(l.countParams()),
           "[" + String.join(", ", refs) + "]"});
     }
-    String[] header = {"Layer (type)", "Output Shape", "Param #", "Connected to"};
     int columns = connections ? 4 : 3;
+    List<String> header = List.of("Layer (type)", "Output Shape", "Param #", "Connected to").subList(0, columns);
+    List<List<String>> cells = new ArrayList<>();
+    for (String[] r : rows) cells.add(List.of(r).subList(0, columns));
+    return new Model.SummaryTable(model.name(), header, cells, model.countParams(), model.countTrainableParams());
+  }
+
+  private static String render(Model model, Model.SummaryTable table) {
+    boolean connections = table.header().size() == 4;
+    String[] header = table.header().toArray(new String[0]);
+    List<String[]> rows = new ArrayList<>();
+    for (List<String> r : table.rows()) rows.add(r.toArray(new String[0]));
+    int columns = header.length;
     int[] widths = connections ? new int[] {31, 25, 12, 30} : new int[] {28, 26, 11};
     for (String[] r : rows) {
       for (int c = 0; c < columns; c++) widths[c] = Math.max(widths[c], r[c].length() + 2);
@@ -48,8 +64,8 @@ final class Summary {
       if (i < rows.size() - 1) sb.append(" ".repeat(total).stripTrailing()).append('\n');
     }
     sb.append("=".repeat(total)).append('\n');
-    long all = model.countParams();
-    long trainable = model.countTrainableParams();
+    long all = table.totalParams();
+    long trainable = table.trainableParams();
     sb.append("Total params: ").append(grouped(all)).append('\n');
     sb.append("Trainable params: ").append(grouped(trainable)).append('\n');
     sb.append("Non-trainable params: ").append(grouped(all - trainable)).append('\n');

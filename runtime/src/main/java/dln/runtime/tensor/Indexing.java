@@ -14,8 +14,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * {@code x[...]} and {@code x[...] = v} with numpy semantics. Ints and slices ("basic" indexing)
  * give views that share memory with {@code x}, as in numpy; an integer index removes its axis.
- * A tensor as the first index selects along axis 0: a bool mask picks the positions where it is
- * true, an int tensor gathers rows (both copy).
+ * Tensor indices follow NumPy's advanced indexing (they copy): a bool mask picks the positions where
+ * it is true, int tensors gather, several broadcast together ({@code x[rows, cols]}), at any
+ * position ({@code x[:, [0, 2]]}); assignment through any of them writes in place.
  */
 final class Indexing {
   private Indexing() {}
@@ -24,6 +25,7 @@ final class Indexing {
   private record Part(boolean point, long start, long step, long count) {}
 
   static INDArray get(INDArray x, List<Object> index) {
+    if (tensorsBeyondFirst(index)) return advancedGet(x, index);
     if (!index.isEmpty() && index.get(0) instanceof INDArray t) {
       INDArray picked = t.dataType() == DataType.BOOL ? mask(x, t) : gather(x, t);
       if (index.size() == 1) return picked;
@@ -47,16 +49,8 @@ final class Indexing {
   }
 
   static void put(INDArray x, List<Object> index, Object value) {
-    if (!index.isEmpty() && index.get(0) instanceof INDArray t) {
-      if (index.size() > 1) {
-        throw DlnRuntimeException.value("assigning through a tensor index followed by more indices is not supported",
-            "assign to x[mask] or x[indices] alone, or index the rows first");
-      }
-      if (t.dataType() == DataType.BOOL) {
-        putMask(x, t, value);
-      } else {
-        putRows(x, t, value);
-      }
+    if (index.stream().anyMatch(i -> i instanceof INDArray)) {
+      advancedPut(x, index, value);
       return;
     }
     Part[] parts = parse(x, index);
@@ -73,6 +67,154 @@ final class Indexing {
     if (view.rank() != shape.length) v = v.reshape(view.shape());
     view.assign(v);
   }
+
+  /** True when a tensor index is anywhere but first, or there are several (NumPy's general advanced indexing). */
+  private static boolean tensorsBeyondFirst(List<Object> index) {
+    for (int i = 1; i < index.size(); i++) if (index.get(i) instanceof INDArray) return true;
+    return false;
+  }
+
+  /**
+   * Where advanced indexing reads: the result shape, and for each result element its row-major
+   * position in x. NumPy's rule: bool tensors stand for their nonzero() positions; the int tensors
+   * (and ints, once a tensor is present) broadcast together to one shape B, which replaces the
+   * indexed axes in place when they are adjacent, and goes first when slices separate them.
+   */
+  private record Plan(long[] shape, long[] positions) {}
+
+  private static Plan plan(INDArray x, List<Object> raw) {
+    List<Object> index = new ArrayList<>();
+    for (Object ix : raw) {
+      if (ix instanceof INDArray t && t.dataType() == DataType.BOOL) {
+        int axis = index.size();
+        long[] lead = axis + t.rank() <= x.rank() ? Arrays.copyOfRange(x.shape(), axis, axis + t.rank()) : null;
+        if (lead == null || !Arrays.equals(lead, t.shape())) {
+          throw DlnRuntimeException.shape("boolean index of shape " + Shapes.str(t.shape()) + " does not match the axes "
+              + axis + ".." + (axis + t.rank() - 1) + " of the tensor of shape " + Shapes.str(x.shape()),
+              "a mask must have the shape of the axes it indexes");
+        }
+        index.addAll(ArrayOps.nonzero(t.rank() == 0 ? t.reshape('c', 1) : t));
+      } else {
+        index.add(ix);
+      }
+    }
+    checkCount(x, index.size());
+    int rank = x.rank();
+    while (index.size() < rank) index.add(Slice.ALL);
+    long[] bshape = new long[0];
+    List<Integer> adv = new ArrayList<>();
+    for (int axis = 0; axis < rank; axis++) {
+      Object ix = index.get(axis);
+      if (ix instanceof INDArray t) {
+        long[] b = Shapes.tryBroadcast(bshape, t.shape());
+        if (b == null) {
+          throw DlnRuntimeException.shape("shape mismatch: indexing tensors could not be broadcast together with shapes "
+              + Shapes.str(bshape) + " " + Shapes.str(t.shape()), null);
+        }
+        bshape = b;
+        adv.add(axis);
+      } else if (ix instanceof Long || ix instanceof Integer) {
+        adv.add(axis);
+      } else if (!(ix instanceof Slice)) {
+        throw DlnRuntimeException.value("an index must be an int, a slice or a tensor, got "
+            + (ix == null ? "none" : ix instanceof Double ? "a float" : ix instanceof Boolean ? "a bool" : ix.getClass().getSimpleName()));
+      }
+    }
+    long[][] advValues = new long[rank][];
+    Part[] slices = new Part[rank];
+    for (int axis = 0; axis < rank; axis++) {
+      Object ix = index.get(axis);
+      long size = x.size(axis);
+      if (ix instanceof Slice sl) {
+        slices[axis] = slice(sl, size);
+        continue;
+      }
+      INDArray t = ix instanceof INDArray ti ? ti : Nd4j.scalar(((Number) ix).longValue());
+      INDArray tb = Tensors.broadcastTo(t, bshape);
+      long[] v;
+      if (DTypes.isInt(t.dataType())) {
+        v = ArrayOps.longs(tb);
+      } else {
+        double[] d = ArrayOps.doubles(tb);
+        v = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+          if (d[i] != Math.rint(d[i])) {
+            throw DlnRuntimeException.value("tensor indices must be whole numbers, got " + d[i],
+                "use idx.astype('int64'), or a bool tensor as a mask");
+          }
+          v[i] = (long) d[i];
+        }
+      }
+      for (int i = 0; i < v.length; i++) v[i] = position(v[i], axis, size);
+      advValues[axis] = v;
+    }
+    boolean adjacent = adv.get(adv.size() - 1) - adv.get(0) == adv.size() - 1;
+    // Result dims: -1 stands for the block B, otherwise the axis of x a slice runs along
+    List<Integer> slots = new ArrayList<>();
+    if (!adjacent) slots.add(-1);
+    for (int axis = 0; axis < rank; axis++) {
+      if (slices[axis] != null) slots.add(axis);
+      else if (adjacent && axis == adv.get(0)) slots.add(-1);
+    }
+    List<Long> dims = new ArrayList<>();
+    for (int slot : slots) {
+      if (slot < 0) for (long d : bshape) dims.add(d);
+      else dims.add(slices[slot].count());
+    }
+    long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+    int n = Math.toIntExact(Shapes.size(shape));
+    long[] strides = ArrayOps.strides(x.shape());
+    long[] bstrides = ArrayOps.strides(bshape);
+    long[] pos = new long[n];
+    long[] idx = new long[shape.length];
+    for (int k = 0; k < n; k++) {
+      long p = 0;
+      int d = 0;
+      for (int slot : slots) {
+        if (slot < 0) {
+          int bflat = 0;
+          for (int j = 0; j < bshape.length; j++) bflat += (int) (idx[d + j] * bstrides[j]);
+          for (int axis : adv) p += advValues[axis][bflat] * strides[axis];
+          d += bshape.length;
+        } else {
+          Part part = slices[slot];
+          p += (part.start() + idx[d] * part.step()) * strides[slot];
+          d++;
+        }
+      }
+      pos[k] = p;
+      for (int a = idx.length - 1; a >= 0; a--) {
+        if (++idx[a] < shape[a]) break;
+        idx[a] = 0;
+      }
+    }
+    return new Plan(shape, pos);
+  }
+
+  private static INDArray advancedGet(INDArray x, List<Object> index) {
+    Plan p = plan(x, index);
+    return ArrayOps.take(x, p.positions(), p.shape(), 0);
+  }
+
+  /** x[adv] = value: the value broadcast to the result shape, written at the planned positions (a later duplicate wins). */
+  private static void advancedPut(INDArray x, List<Object> index, Object value) {
+    Plan p = plan(x, index);
+    INDArray v = valueFor(x, value, p.shape(), "x[...]");
+    if (p.positions().length == 0) return;
+    long[] shape = x.shape();
+    if (DTypes.isFloat(x.dataType())) {
+      double[] all = ArrayOps.doubles(x);
+      double[] src = ArrayOps.doubles(v);
+      for (int i = 0; i < src.length; i++) all[(int) p.positions()[i]] = src[i];
+      x.assign(ArrayOps.fromDoubles(all, shape, x.dataType()));
+    } else {
+      long[] all = ArrayOps.longs(x);
+      long[] src = ArrayOps.longs(v);
+      for (int i = 0; i < src.length; i++) all[(int) p.positions()[i]] = src[i];
+      x.assign(ArrayOps.fromLongs(all, shape, x.dataType()));
+    }
+  }
+
 
   private static void checkCount(INDArray x, int n) {
     if (n > x.rank()) {
@@ -258,51 +400,6 @@ final class Indexing {
       out = Nd4j.createFromArray(dst);
     }
     return DTypes.as(out, t).reshape('c', shape);
-  }
-
-  private static void putMask(INDArray x, INDArray m, Object value) {
-    checkMaskShape(x, m);
-    long[] rows = selected(m);
-    long[] rest = Arrays.copyOfRange(x.shape(), m.rank(), x.rank());
-    putRowList(x, m.rank(), rows, rest, value, "x[mask]");
-  }
-
-  private static void putRows(INDArray x, INDArray idx, Object value) {
-    if (x.rank() == 0) throw DlnRuntimeException.value("a scalar tensor cannot be indexed");
-    long[] rows = rowPositions(x, idx);
-    putRowList(x, 1, rows, Arrays.copyOfRange(x.shape(), 1, x.rank()), value, "x[indices]");
-  }
-
-  /**
-   * Assigns sub-tensor number i of {@code value} (shaped {@code (rows.length,) + rest}, after
-   * broadcasting) to the sub-tensor at flat position rows[i] of x's first {@code k} axes.
-   */
-  private static void putRowList(INDArray x, int k, long[] rows, long[] rest, Object value, String what) {
-    long[] target = new long[rest.length + 1];
-    target[0] = rows.length;
-    System.arraycopy(rest, 0, target, 1, rest.length);
-    INDArray v = valueFor(x, value, target, what);
-    long[] lead = Arrays.copyOf(x.shape(), k);
-    for (int i = 0; i < rows.length; i++) {
-      long[] pos = unravel(rows[i], lead);
-      INDArrayIndex[] ix = new INDArrayIndex[x.rank()];
-      for (int a = 0; a < x.rank(); a++) ix[a] = a < k ? NDArrayIndex.point(pos[a]) : NDArrayIndex.all();
-      INDArray src = v.get(NDArrayIndex.point(i));
-      if (rest.length == 0) {
-        x.putScalar(pos, src.getDouble(0));
-      } else {
-        x.get(ix).assign(src);
-      }
-    }
-  }
-
-  private static long[] unravel(long flat, long[] shape) {
-    long[] out = new long[shape.length];
-    for (int i = shape.length - 1; i >= 0; i--) {
-      out[i] = flat % shape[i];
-      flat /= shape[i];
-    }
-    return out;
   }
 
   /** The value to store, as x's dtype and broadcast to the target shape. */

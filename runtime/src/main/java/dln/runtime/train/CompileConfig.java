@@ -1,13 +1,18 @@
 package dln.runtime.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dln.runtime.DlnRuntimeException;
 import java.util.List;
 
 /**
  * The settings of {@code model.compile}: optimiser, one loss per output (a single loss applies to
- * every output), metric names. Jackson-serialisable for model files.
+ * every output), metric names (scored on every output), and Keras's {@code loss_weights} (one
+ * factor per output; the trained loss is {@code Σ weight·loss}; empty means 1 each).
+ * Jackson-serialisable for model files.
  */
-public record CompileConfig(Optimizer optimizer, List<Loss> losses, List<String> metrics) {
+public record CompileConfig(Optimizer optimizer, List<Loss> losses, List<String> metrics,
+    @JsonProperty("loss_weights") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Double> lossWeights) {
   public CompileConfig {
     if (optimizer == null) optimizer = Optimizer.byName("rmsprop");
     if (losses == null || losses.isEmpty()) {
@@ -15,6 +20,17 @@ public record CompileConfig(Optimizer optimizer, List<Loss> losses, List<String>
     }
     losses = List.copyOf(losses);
     metrics = metrics == null ? List.of() : List.copyOf(metrics);
+    lossWeights = lossWeights == null ? List.of() : List.copyOf(lossWeights);
+    for (double w : lossWeights) {
+      if (!(w >= 0) || Double.isInfinite(w)) {
+        throw DlnRuntimeException.value("loss_weights must be finite and not negative, got " + w, "e.g. loss_weights=[1.0, 0.5]");
+      }
+    }
+  }
+
+  /** Settings without loss weights (every output's loss counts once). */
+  public CompileConfig(Optimizer optimizer, List<Loss> losses, List<String> metrics) {
+    this(optimizer, losses, metrics, List.of());
   }
 
   /** The loss for output {@code i} of {@code outputs}. */
@@ -25,5 +41,15 @@ public record CompileConfig(Optimizer optimizer, List<Loss> losses, List<String>
           "give one loss, or one per output");
     }
     return losses.get(i);
+  }
+
+  /** The factor of output {@code i}'s loss in the trained total (Keras's loss_weights; 1 when none were given). */
+  public double lossWeight(int i, int outputs) {
+    if (lossWeights.isEmpty()) return 1.0;
+    if (lossWeights.size() != outputs) {
+      throw DlnRuntimeException.value("the model has " + outputs + " output" + (outputs == 1 ? "" : "s") + " but "
+          + lossWeights.size() + " loss_weights were given", "give one weight per output, e.g. loss_weights=[1.0, 0.5]");
+    }
+    return lossWeights.get(i);
   }
 }

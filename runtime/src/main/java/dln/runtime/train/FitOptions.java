@@ -22,6 +22,8 @@ public final class FitOptions {
   ProgressListener progress = ProgressListener.SILENT;
   BooleanSupplier shouldStop = () -> false;
   Long seed;
+  INDArray sampleWeight;
+  java.util.Map<Integer, Double> classWeight;
 
   public FitOptions epochs(int epochs) {
     if (epochs < 0) throw DlnRuntimeException.value("epochs must not be negative, got " + epochs);
@@ -90,6 +92,25 @@ public final class FitOptions {
   /** Seeds this thread's {@link dln.runtime.Rng} (shuffling, dropout masks) before training. */
   public FitOptions seed(long seed) {
     this.seed = seed;
+    return this;
+  }
+
+  /**
+   * Keras's sample_weight: one weight per training sample; each sample's loss is multiplied by it
+   * (the batch loss stays a sum divided by the batch size). Metrics are not weighted (Keras's
+   * {@code metrics}, not {@code weighted_metrics}).
+   */
+  public FitOptions sampleWeight(INDArray weights) {
+    this.sampleWeight = weights;
+    return this;
+  }
+
+  /**
+   * Keras's class_weight: a weight per class index, applied to each sample by its label (the arg-max
+   * of a one-hot label, or the class index / 0-1 value); multiplied with sample_weight when both are given.
+   */
+  public FitOptions classWeight(java.util.Map<Integer, Double> weights) {
+    this.classWeight = weights == null ? null : java.util.Map.copyOf(weights);
     return this;
   }
 }

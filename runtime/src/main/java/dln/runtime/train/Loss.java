@@ -25,11 +25,15 @@ public final class Loss {
   /** Canonical names. */
   public static final List<String> NAMES = List.of(
       "mean_squared_error", "mean_absolute_error", "categorical_crossentropy", "sparse_categorical_crossentropy",
-      "binary_crossentropy", "huber");
+      "binary_crossentropy", "huber", "hinge", "squared_hinge", "categorical_hinge", "kl_divergence", "poisson",
+      "log_cosh", "cosine_similarity", "mean_squared_logarithmic_error", "mean_absolute_percentage_error");
 
-  private static final Map<String, String> ALIASES = Map.of(
-      "mse", "mean_squared_error", "mae", "mean_absolute_error", "huber_loss", "huber",
-      "crossentropy", "categorical_crossentropy", "bce", "binary_crossentropy", "cce", "categorical_crossentropy");
+  private static final Map<String, String> ALIASES = Map.ofEntries(
+      Map.entry("mse", "mean_squared_error"), Map.entry("mae", "mean_absolute_error"), Map.entry("huber_loss", "huber"),
+      Map.entry("crossentropy", "categorical_crossentropy"), Map.entry("bce", "binary_crossentropy"),
+      Map.entry("cce", "categorical_crossentropy"), Map.entry("kld", "kl_divergence"),
+      Map.entry("kullback_leibler_divergence", "kl_divergence"), Map.entry("logcosh", "log_cosh"),
+      Map.entry("msle", "mean_squared_logarithmic_error"), Map.entry("mape", "mean_absolute_percentage_error"));
 
   /** Probabilities are clipped away from 0 and 1 by this much before taking logs (Keras's epsilon). */
   static final double EPSILON = 1e-7;
@@ -128,27 +132,60 @@ public final class Loss {
 
   /** The scalar loss (batch mean) of one output against its (prepared, one-hot) labels. */
   public SDVariable build(GraphContext ctx, SDVariable output, SDVariable labels, long[] outputShape) {
-    SameDiff sd = ctx.sd();
+    return build(ctx, output, labels, outputShape, null);
+  }
+
+  /**
+   * The scalar loss with Keras's sample weights: each sample's loss (at every position, for
+   * sequence outputs) times its weight, summed and divided by the number of losses (Keras's
+   * SUM_OVER_BATCH_SIZE, so weights of 1 give the plain mean).
+   *
+   * @param sampleWeights one weight per sample, shape [batch], or null for none
+   */
+  public SDVariable build(GraphContext ctx, SDVariable output, SDVariable labels, long[] outputShape, SDVariable sampleWeights) {
     int last = outputShape.length - 1;
     GraphContext.Logits logits = !fromLogits ? ctx.logitsOf(output)
         : new GraphContext.Logits(output, categorical() ? GraphContext.LogitKind.SOFTMAX : GraphContext.LogitKind.SIGMOID);
+    if (sampleWeights == null && categorical() && logits != null && logits.kind() == GraphContext.LogitKind.SOFTMAX
+        && outputShape.length == 2) {
+      // ND4J's fused softmax cross-entropy from logits: stable, gradient p - y, one op each way.
+      return ctx.sd().loss.softmaxCrossEntropy(labels, logits.logits(), null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
+    }
+    SDVariable t = term(ctx, output, labels, outputShape, logits);
+    if (sampleWeights == null) return t.mean();
+    // Each sample's weight broadcast over its positions (and, for element-wise terms, its last
+    // axis): the mean of the weighted terms is Σ w·loss / (number of losses).
+    long[] broadcast = new long[rowTerm() ? last : last + 1];
+    java.util.Arrays.fill(broadcast, 1);
+    broadcast[0] = -1;
+    return t.mul(sampleWeights.reshape(broadcast)).mean();
+  }
+
+  /** True for the losses whose term is already one value per sample (a sum over the last axis). */
+  private boolean rowTerm() {
+    return categorical() || name.equals("categorical_hinge") || name.equals("kl_divergence") || name.equals("cosine_similarity");
+  }
+
+  /**
+   * The loss before the batch mean: element by element (shaped like the output) or, for
+   * {@link #rowTerm()} losses, one value per sample and position.
+   */
+  private SDVariable term(GraphContext ctx, SDVariable output, SDVariable labels, long[] outputShape, GraphContext.Logits logits) {
+    SameDiff sd = ctx.sd();
+    int last = outputShape.length - 1;
     switch (name) {
       case "mean_squared_error":
-        return sd.math.squaredDifference(output, labels).mean();
+        return sd.math.squaredDifference(output, labels);
       case "mean_absolute_error":
-        return sd.math.abs(output.sub(labels)).mean();
+        return sd.math.abs(output.sub(labels));
       case "huber": {
         SDVariable err = sd.math.abs(output.sub(labels));
         SDVariable quadratic = sd.math.min(err, sd.constant(Nd4j.scalar(DataType.FLOAT, delta)));
         SDVariable linear = err.sub(quadratic);
-        return quadratic.mul(quadratic).mul(0.5).add(linear.mul(delta)).mean();
+        return quadratic.mul(quadratic).mul(0.5).add(linear.mul(delta));
       }
       case "categorical_crossentropy":
       case "sparse_categorical_crossentropy": {
-        if (logits != null && logits.kind() == GraphContext.LogitKind.SOFTMAX && outputShape.length == 2) {
-          // ND4J's fused softmax cross-entropy from logits: stable, gradient p - y, one op each way.
-          return sd.loss.softmaxCrossEntropy(labels, logits.logits(), null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
-        }
         SDVariable logProbs;
         if (logits != null && logits.kind() == GraphContext.LogitKind.SOFTMAX) {
           // Fused softmax + cross-entropy from the logits: stable, and the exact gradient p - y.
@@ -159,7 +196,7 @@ public final class Loss {
         } else {
           logProbs = sd.math.log(sd.math.clipByValue(output, EPSILON, 1 - EPSILON));
         }
-        return labels.mul(logProbs).sum(last).mean().neg();
+        return labels.mul(logProbs).sum(last).neg();
       }
       case "binary_crossentropy": {
         if (logits != null && logits.kind() == GraphContext.LogitKind.SIGMOID) {
@@ -168,15 +205,62 @@ public final class Loss {
           // finite differences in the tests and costs only a few ops.)
           SDVariable z = logits.logits();
           SDVariable softplus = sd.nn.softplus(sd.math.abs(z).neg());
-          return sd.nn.relu(z, 0).sub(z.mul(labels)).add(softplus).mean();
+          return sd.nn.relu(z, 0).sub(z.mul(labels)).add(softplus);
         }
         SDVariable p = sd.math.clipByValue(output, EPSILON, 1 - EPSILON);
         SDVariable one = sd.constant(Nd4j.scalar(DataType.FLOAT, 1.0));
-        return labels.mul(sd.math.log(p)).add(one.sub(labels).mul(sd.math.log(one.sub(p)))).mean().neg();
+        return labels.mul(sd.math.log(p)).add(one.sub(labels).mul(sd.math.log(one.sub(p)))).neg();
+      }
+      // Keras's formulas: a mean (or sum) over the last axis per sample, then the batch mean.
+      case "hinge":
+        return sd.nn.relu(sd.constant(Nd4j.scalar(DataType.FLOAT, 1.0)).sub(labels.mul(output)), 0);
+      case "squared_hinge": {
+        SDVariable r = sd.nn.relu(sd.constant(Nd4j.scalar(DataType.FLOAT, 1.0)).sub(labels.mul(output)), 0);
+        return r.mul(r);
+      }
+      case "categorical_hinge": {
+        SDVariable pos = labels.mul(output).sum(last);
+        SDVariable neg = sd.constant(Nd4j.scalar(DataType.FLOAT, 1.0)).sub(labels).mul(output).max(last);
+        return sd.nn.relu(neg.sub(pos).add(1.0), 0);
+      }
+      case "kl_divergence": {
+        SDVariable y = sd.math.clipByValue(labels, EPSILON, 1);
+        SDVariable p = sd.math.clipByValue(output, EPSILON, 1);
+        return y.mul(sd.math.log(y.div(p))).sum(last);
+      }
+      case "poisson":
+        return output.sub(labels.mul(sd.math.log(output.add(EPSILON))));
+      case "log_cosh": {
+        // x + softplus(−2x) − log 2: log(cosh(x)) without overflow for large |x|.
+        SDVariable x = output.sub(labels);
+        return x.add(sd.nn.softplus(x.mul(-2.0))).sub(Math.log(2));
+      }
+      case "cosine_similarity":
+        return l2Normalize(sd, labels, last).mul(l2Normalize(sd, output, last)).sum(last).neg();
+      case "mean_squared_logarithmic_error": {
+        SDVariable eps = sd.constant(Nd4j.scalar(DataType.FLOAT, EPSILON));
+        SDVariable a = sd.math.log(sd.math.max(output, eps).add(1.0));
+        SDVariable b = sd.math.log(sd.math.max(labels, eps).add(1.0));
+        return sd.math.squaredDifference(a, b);
+      }
+      case "mean_absolute_percentage_error": {
+        SDVariable eps = sd.constant(Nd4j.scalar(DataType.FLOAT, EPSILON));
+        return sd.math.abs(labels.sub(output).div(sd.math.max(sd.math.abs(labels), eps))).mul(100.0);
       }
       default:
         throw new IllegalStateException(name);
     }
+  }
+
+  /** x / sqrt(max(Σx², 1e-12)) over an axis (Keras's l2_normalize). */
+  private static SDVariable l2Normalize(SameDiff sd, SDVariable x, int axis) {
+    SDVariable sq = x.mul(x).sum(true, axis);
+    return x.div(sd.math.sqrt(sd.math.max(sq, sd.constant(Nd4j.scalar(DataType.FLOAT, 1e-12)))));
+  }
+
+  /** True for the hinge losses, whose 0/1 labels Keras turns into −1/1. */
+  private boolean hingeLabels() {
+    return name.equals("hinge") || name.equals("squared_hinge");
   }
 
   // ---------------------------------------------------------------- labels
@@ -297,6 +381,11 @@ public final class Loss {
       return oneHot.reshape(prepend(n, out));
     }
     INDArray f = y.castTo(DataType.FLOAT);
+    if (hingeLabels() && f.length() > 0) {
+      // Keras: labels that are all 0 or 1 become −1 or 1 (hinge expects ±1).
+      INDArray zeroOrOne = f.eq(0).castTo(DataType.FLOAT).addi(f.eq(1).castTo(DataType.FLOAT));
+      if (zeroOrOne.minNumber().doubleValue() > 0) f = f.mul(2).subi(1);
+    }
     if (y.rank() == outputShape.length - 1) return f.reshape(prepend(n, out));
     return f;
   }

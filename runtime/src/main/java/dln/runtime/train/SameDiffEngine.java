@@ -35,7 +35,11 @@ public final class SameDiffEngine implements TrainingEngine {
     List<String> inputs = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<String> outputs = new ArrayList<>();
+    /** The sample-weight placeholder of a weighted training graph, else null. */
+    String sampleWeights;
     String loss;
+    /** Each output's own loss (only for several outputs). */
+    List<String> outputLosses = new ArrayList<>();
     List<Weight> trainable = new ArrayList<>();
     List<String> trainableVars = new ArrayList<>();
     String signature;
@@ -62,6 +66,7 @@ public final class SameDiffEngine implements TrainingEngine {
   private final CompileConfig config;
   private final int version;
   private Graph training;
+  private Graph weightedTraining;
   private Graph inference;
 
   public SameDiffEngine(Model model, CompileConfig config) {
@@ -84,21 +89,24 @@ public final class SameDiffEngine implements TrainingEngine {
     return sb.toString();
   }
 
-  private Graph trainingGraph() {
+  private Graph trainingGraph(boolean weighted) {
     String sig = trainableSignature();
-    if (training == null || !training.signature.equals(sig)) {
-      training = build(true, true);
-      training.signature = sig;
+    Graph g = weighted ? weightedTraining : training;
+    if (g == null || !g.signature.equals(sig)) {
+      g = build(true, true, weighted);
+      g.signature = sig;
+      if (weighted) weightedTraining = g;
+      else training = g;
     }
-    return training;
+    return g;
   }
 
   private Graph inferenceGraph(boolean withLoss) {
-    if (inference == null || (withLoss && inference.loss == null)) inference = build(false, withLoss);
+    if (inference == null || (withLoss && inference.loss == null)) inference = build(false, withLoss, false);
     return inference;
   }
 
-  private Graph build(boolean train, boolean withLoss) {
+  private Graph build(boolean train, boolean withLoss, boolean weighted) {
     if (withLoss && config == null) {
       throw DlnRuntimeException.value("the model must be compiled first", "call model.compile(optimizer='adam', loss='mse')");
     }
@@ -122,13 +130,21 @@ public final class SameDiffEngine implements TrainingEngine {
       g.outputs.add(o.name());
     }
     if (withLoss) {
+      SDVariable sampleWeights = null;
+      if (weighted) {
+        sampleWeights = g.sd.placeHolder("sample_weight", DataType.FLOAT, -1);
+        g.sampleWeights = sampleWeights.name();
+      }
       SDVariable total = null;
       for (int i = 0; i < outs.size(); i++) {
         SymbolicTensor t = model.outputs().get(i);
         SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, t.shape());
         g.labels.add(label.name());
-        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape());
-        total = total == null ? l : total.add(l);
+        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape(), sampleWeights);
+        if (outs.size() > 1) g.outputLosses.add(l.name());
+        double w = config.lossWeight(i, outs.size());
+        SDVariable scaled = w == 1.0 ? l : l.mul(w);
+        total = total == null ? scaled : total.add(scaled);
       }
       for (Model.WeightRef r : model.weightRefs()) {
         Regularizer reg = r.weight().regularizer();
@@ -161,19 +177,28 @@ public final class SameDiffEngine implements TrainingEngine {
     if (y != null) for (int i = 0; i < g.labels.size(); i++) ph.put(g.labels.get(i), y.get(i));
     long batch = x.get(0).size(0);
     for (GraphContext.Mask m : g.ctx.masks()) {
-      double keep = 1 - m.rate();
-      ph.put(m.placeholder(), Rng.dropoutMask(Shapes.withBatchSize(Shapes.withBatch(m.shape()), batch), keep));
+      long[] shape = Shapes.withBatchSize(Shapes.withBatch(m.shape()), batch);
+      ph.put(m.placeholder(), m.kind() == GraphContext.MaskKind.GAUSSIAN
+          ? Rng.normal(shape, 0, m.rate())
+          : Rng.dropoutMask(shape, 1 - m.rate()));
     }
     return ph;
   }
 
   @Override
   public StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch) {
-    Graph g = trainingGraph();
+    return trainStep(x, y, null, epoch);
+  }
+
+  @Override
+  public StepResult trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeights, int epoch) {
+    Graph g = trainingGraph(sampleWeights != null);
     g.beforeRun();
     Map<String, INDArray> ph = feed(g, x, y);
+    if (sampleWeights != null) ph.put(g.sampleWeights, sampleWeights.castTo(DataType.FLOAT).reshape(sampleWeights.length()));
     List<String> wanted = new ArrayList<>(g.outputs);
     wanted.add(g.loss);
+    wanted.addAll(g.outputLosses);
     for (GraphContext.MovingAverage m : g.ctx.movingAverages()) wanted.add(m.batchValue());
     Map<String, INDArray> values;
     if (g.trainableVars.isEmpty()) {
@@ -198,6 +223,7 @@ public final class SameDiffEngine implements TrainingEngine {
     g.beforeRun();
     List<String> wanted = new ArrayList<>(g.outputs);
     wanted.add(g.loss);
+    wanted.addAll(g.outputLosses);
     return result(g, g.sd.output(feed(g, x, y), wanted));
   }
 
@@ -214,7 +240,9 @@ public final class SameDiffEngine implements TrainingEngine {
   private static StepResult result(Graph g, Map<String, INDArray> values) {
     List<INDArray> outs = new ArrayList<>();
     for (String o : g.outputs) outs.add(values.get(o));
-    return new StepResult(values.get(g.loss).getDouble(0), outs);
+    List<Double> perOutput = new ArrayList<>();
+    for (String l : g.outputLosses) perOutput.add(values.get(l).getDouble(0));
+    return new StepResult(values.get(g.loss).getDouble(0), outs, perOutput);
   }
 
   /** Names of the graph variables (for tests and profiling). */

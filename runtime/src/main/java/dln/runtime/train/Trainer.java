@@ -50,6 +50,7 @@ public final class Trainer {
     List<INDArray> valX = null;
     List<INDArray> valY = null;
     List<INDArray> y = yIn;
+    INDArray weights = sampleWeights(o, x.get(0).size(0), yIn);
     if (o.validationX != null) {
       valX = floats(o.validationX);
       valY = o.validationY;
@@ -66,10 +67,11 @@ public final class Trainer {
       valY = rows(y, nTrain, n);
       x = rows(x, 0, nTrain);
       y = rows(y, 0, nTrain);
+      if (weights != null) weights = rows(List.of(weights), 0, nTrain).get(0);
     }
     List<INDArray> labels = prepare(cfg, y);
     List<INDArray> valLabels = valY == null ? null : prepare(cfg, valY);
-    List<Metric> metrics = metrics(cfg);
+    List<Scored> metrics = metrics(cfg);
 
     if (o.seed != null) Rng.seed(o.seed);
     Random random = new Random(Rng.nextSeed());
@@ -80,6 +82,7 @@ public final class Trainer {
     int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(labels);
+    BatchBuffers wBatches = weights == null ? null : new BatchBuffers(List.of(weights));
     stop.set(false);
     boolean interrupted = false;
     o.progress.onTrainBegin(o.epochs, batches, n);
@@ -89,7 +92,7 @@ public final class Trainer {
       o.progress.onEpochBegin(epoch, o.epochs);
       long start = System.nanoTime();
       int[] order = order(n, o.shuffle, random);
-      Accumulator acc = new Accumulator(metrics);
+      Accumulator acc = new Accumulator(metrics, outputLossKeys());
       int done = 0;
       for (int b = 0; b < batches; b++) {
         int from = b * o.batchSize;
@@ -97,7 +100,8 @@ public final class Trainer {
         List<INDArray> xb = xBatches.batch(order, from, to);
         List<INDArray> yb = yBatches.batch(order, from, to);
         NativeMemory.poll();
-        TrainingEngine.StepResult r = engine.trainStep(xb, yb, epoch);
+        TrainingEngine.StepResult r = wBatches == null ? engine.trainStep(xb, yb, epoch)
+            : engine.trainStep(xb, yb, wBatches.batch(order, from, to).get(0).reshape(to - from), epoch);
         acc.add(r, yb, to - from);
         done++;
         Map<String, Double> running = acc.logs("");
@@ -122,6 +126,55 @@ public final class Trainer {
     return history;
   }
 
+  /**
+   * The per-sample loss weights of fit's sample_weight and class_weight (their product when both
+   * are given), as an [n, 1] float column, or null when neither is.
+   */
+  private INDArray sampleWeights(FitOptions o, long n, List<INDArray> y) {
+    if (o.sampleWeight == null && o.classWeight == null) return null;
+    float[] w = new float[(int) n];
+    java.util.Arrays.fill(w, 1f);
+    if (o.sampleWeight != null) {
+      INDArray sw = o.sampleWeight;
+      if (sw.length() != n || (sw.rank() > 1 && sw.length() != sw.size(0))) {
+        throw DlnRuntimeException.shape("sample_weight needs one weight per sample, shape (" + n + ",), but it has shape "
+            + Shapes.format(sw.shape()), "give a 1-D array as long as x");
+      }
+      float[] v = sw.castTo(DataType.FLOAT).reshape(n).toFloatVector();
+      for (int i = 0; i < n; i++) {
+        if (!(v[i] >= 0) || Float.isInfinite(v[i])) {
+          throw DlnRuntimeException.value("sample_weight must be finite and not negative, but sample " + i + " has " + v[i], null);
+        }
+        w[i] = v[i];
+      }
+    }
+    if (o.classWeight != null) {
+      if (model.outputs().size() != 1) {
+        throw DlnRuntimeException.value("class_weight applies to a model with one output; this one has " + model.outputs().size(),
+            "give sample_weight instead");
+      }
+      INDArray labels = y.get(0);
+      long units = labels.rank() == 1 ? 1 : labels.size(labels.rank() - 1);
+      if (labels.rank() > 2) throw DlnRuntimeException.value("class_weight needs one label per sample, but y has shape " + Shapes.format(labels.shape()), null);
+      float[] l = labels.castTo(DataType.FLOAT).reshape(n, units).data().asFloat();
+      for (int i = 0; i < n; i++) {
+        int cls = 0;
+        if (units == 1) {
+          cls = Math.round(l[i]);
+        } else {
+          for (int k = 1; k < units; k++) if (l[i * (int) units + k] > l[i * (int) units + cls]) cls = k;
+        }
+        Double cw = o.classWeight.get(cls);
+        if (cw == null) {
+          throw DlnRuntimeException.value("class_weight has no weight for class " + cls + " (sample " + i + ")",
+              "give a weight for every class, e.g. class_weight={0: 1.0, 1: 5.0}");
+        }
+        w[i] *= cw.floatValue();
+      }
+    }
+    return Nd4j.create(w, new long[] {n, 1}, DataType.FLOAT);
+  }
+
   // ---------------------------------------------------------------- evaluate / predict
 
   /** {@code [loss, metrics...]}, means over all samples, in inference mode. */
@@ -130,18 +183,25 @@ public final class Trainer {
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, y, "x", "y");
-    List<Metric> metrics = metrics(cfg);
+    List<Scored> metrics = metrics(cfg);
     Map<String, Double> logs = evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, "");
     return new ArrayList<>(logs.values());
   }
 
-  private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Metric> metrics, List<INDArray> x,
+  /** {@code <output>_loss} per output for a model with several outputs, none otherwise. */
+  private List<String> outputLossKeys() {
+    List<String> keys = new ArrayList<>();
+    if (model.outputs().size() > 1) for (String n : outputNames()) keys.add(n + "_loss");
+    return keys;
+  }
+
+  private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Scored> metrics, List<INDArray> x,
       List<INDArray> labels, int batchSize, String prefix) {
     int n = (int) x.get(0).size(0);
     int[] order = order(n, false, null);
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(labels);
-    Accumulator acc = new Accumulator(metrics);
+    Accumulator acc = new Accumulator(metrics, outputLossKeys());
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
       List<INDArray> yb = yBatches.batch(order, from, to);
@@ -198,15 +258,36 @@ public final class Trainer {
     return out;
   }
 
-  private List<Metric> metrics(CompileConfig cfg) {
-    List<Metric> out = new ArrayList<>();
+  /**
+   * The metrics to score: each metric on each output. With several outputs the history keys are
+   * Keras's: {@code <output layer>_<metric>} (and {@code <output layer>_loss} for the losses).
+   */
+  private List<Scored> metrics(CompileConfig cfg) {
+    List<Scored> out = new ArrayList<>();
     List<SymbolicTensor> outs = model.outputs();
-    for (String m : cfg.metrics()) {
-      long[] s = outs.get(0).shape();
-      out.add(Metric.resolve(m, cfg.loss(0, outs.size()), s[s.length - 1]));
+    List<String> names = outputNames();
+    for (int i = 0; i < outs.size(); i++) {
+      for (String m : cfg.metrics()) {
+        long[] s = outs.get(i).shape();
+        Metric metric = Metric.resolve(m, cfg.loss(i, outs.size()), s[s.length - 1]);
+        out.add(new Scored(i, metric, outs.size() == 1 ? metric.name() : names.get(i) + "_" + metric.name()));
+      }
     }
     return out;
   }
+
+  /** The name of each output in history keys: its layer's name (with the output index when a layer gives several). */
+  private List<String> outputNames() {
+    List<String> names = new ArrayList<>();
+    for (SymbolicTensor t : model.outputs()) names.add(t.layer().name());
+    for (int i = 0; i < names.size(); i++) {
+      if (names.indexOf(names.get(i)) != names.lastIndexOf(names.get(i))) names.set(i, names.get(i) + "_" + i);
+    }
+    return names;
+  }
+
+  /** One metric on one output, and its key in the logs. */
+  private record Scored(int output, Metric metric, String key) {}
 
   private static List<INDArray> floats(List<INDArray> xs) {
     List<INDArray> out = new ArrayList<>();
@@ -237,23 +318,29 @@ public final class Trainer {
 
   /** Sample-weighted sums of the loss and metrics over an epoch (or an evaluation). */
   private static final class Accumulator {
-    private final List<Metric> metrics;
+    private final List<Scored> metrics;
+    private final List<String> outputLossKeys;
     private double lossSum;
+    private final double[] outputLossSums;
     private long samples;
     private final double[] sums;
     private final double[] counts;
 
-    Accumulator(List<Metric> metrics) {
+    Accumulator(List<Scored> metrics, List<String> outputLossKeys) {
       this.metrics = metrics;
+      this.outputLossKeys = outputLossKeys;
+      this.outputLossSums = new double[outputLossKeys.size()];
       this.sums = new double[metrics.size()];
       this.counts = new double[metrics.size()];
     }
 
     void add(TrainingEngine.StepResult r, List<INDArray> labels, long batch) {
       lossSum += r.loss() * batch;
+      for (int i = 0; i < outputLossSums.length && i < r.outputLosses().size(); i++) outputLossSums[i] += r.outputLosses().get(i) * batch;
       samples += batch;
       for (int i = 0; i < metrics.size(); i++) {
-        double[] sc = metrics.get(i).batch(r.outputs().get(0), labels.get(0));
+        Scored s = metrics.get(i);
+        double[] sc = s.metric().batch(r.outputs().get(s.output()), labels.get(s.output()));
         sums[i] += sc[0];
         counts[i] += sc[1];
       }
@@ -262,8 +349,11 @@ public final class Trainer {
     Map<String, Double> logs(String prefix) {
       Map<String, Double> m = new LinkedHashMap<>();
       m.put(prefix + "loss", samples == 0 ? Double.NaN : lossSum / samples);
+      for (int i = 0; i < outputLossSums.length; i++) {
+        m.put(prefix + outputLossKeys.get(i), samples == 0 ? Double.NaN : outputLossSums[i] / samples);
+      }
       for (int i = 0; i < metrics.size(); i++) {
-        m.put(prefix + metrics.get(i).name(), counts[i] == 0 ? Double.NaN : sums[i] / counts[i]);
+        m.put(prefix + metrics.get(i).key(), counts[i] == 0 ? Double.NaN : sums[i] / counts[i]);
       }
       return m;
     }

@@ -16,8 +16,16 @@ public interface TrainingEngine {
     TrainingEngine create(Model model, CompileConfig config);
   }
 
-  /** Loss of a batch and the model's outputs for it. */
-  record StepResult(double loss, List<INDArray> outputs) {}
+  /**
+   * Loss of a batch (the weighted total, regularisers included) and the model's outputs for it;
+   * for a model with several outputs also each output's own loss (Keras's {@code <output>_loss}),
+   * empty otherwise.
+   */
+  record StepResult(double loss, List<INDArray> outputs, List<Double> outputLosses) {
+    public StepResult(double loss, List<INDArray> outputs) {
+      this(loss, outputs, List.of());
+    }
+  }
 
   /** The model graph version this engine was built from (a changed model gets a new engine). */
   int version();
@@ -29,6 +37,14 @@ public interface TrainingEngine {
    * @param y labels already prepared by {@link Loss#prepareLabels} (float, one-hot for sparse)
    */
   StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch);
+
+  /**
+   * {@link #trainStep(List, List, int)} with Keras's sample weights (fit's sample_weight and
+   * class_weight): each sample's loss times its weight, divided by the batch size.
+   *
+   * @param sampleWeights one weight per sample of the batch, shape [batch]; null for none
+   */
+  StepResult trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeights, int epoch);
 
   /** Loss and outputs in inference mode (no update). */
   StepResult evaluate(List<INDArray> x, List<INDArray> y);

@@ -103,6 +103,14 @@ class GradientCheckTest {
   }
 
   @Test
+  void conv1dEveryPadding() {
+    for (String padding : new String[] {"valid", "same", "causal"}) {
+      check(new dln.runtime.nn.layers.Conv1D(new dln.runtime.nn.layers.Conv1D.Config(3, new int[] {3}, new int[] {2}, padding, "tanh",
+          true, null, null, null), null), Nd4j.rand(DataType.FLOAT, 2, 7, 2));
+    }
+  }
+
+  @Test
   void batchNormalizationInTraining() {
     check(new BatchNormalization(), Nd4j.randn(DataType.FLOAT, 6, 3));
   }
@@ -110,6 +118,30 @@ class GradientCheckTest {
   @Test
   void lstm() {
     check(new LSTM(3, true), Nd4j.randn(DataType.FLOAT, 2, 4, 2));
+  }
+
+  @Test
+  void gruBothResetPlacementsAndSimpleRnn() {
+    for (boolean after : new boolean[] {true, false}) {
+      dln.runtime.nn.layers.GRU g = new dln.runtime.nn.layers.GRU(
+          new dln.runtime.nn.layers.GRU.Config(3, "tanh", "sigmoid", true, true, "glorot_uniform", "orthogonal", after), null);
+      g.apply(Input.of(4, 2));
+      // A non-zero bias, so that both bias rows (reset_after) reach the output.
+      g.weight("bias").value().assign(Nd4j.randn(DataType.FLOAT, g.weight("bias").shape()).muli(0.5));
+      check(g, Nd4j.randn(DataType.FLOAT, 2, 4, 2));
+    }
+    check(new dln.runtime.nn.layers.SimpleRNN(3, true), Nd4j.randn(DataType.FLOAT, 2, 4, 2));
+  }
+
+  @Test
+  void layerNormalizationAndTheNewConvolutions() {
+    check(new dln.runtime.nn.layers.LayerNormalization(), Nd4j.randn(DataType.FLOAT, 3, 2, 5));
+    check(new dln.runtime.nn.layers.DepthwiseConv2D(new dln.runtime.nn.layers.DepthwiseConv2D.Config(new int[] {3}, new int[] {2}, "same",
+        2, "tanh", true, null, null), null), Nd4j.rand(DataType.FLOAT, 2, 5, 5, 2));
+    check(new dln.runtime.nn.layers.SeparableConv2D(3, 3, "valid", "tanh"), Nd4j.rand(DataType.FLOAT, 2, 5, 5, 2));
+    for (String padding : new String[] {"valid", "same"}) {
+      check(new dln.runtime.nn.layers.Conv2DTranspose(3, 3, 2, padding, "tanh"), Nd4j.rand(DataType.FLOAT, 2, 3, 4, 2));
+    }
   }
 
   @Test

@@ -40,7 +40,27 @@ class LayerJsonTest {
         new Reshape(7, 4, -1), new Dropout(0.3), new BatchNormalization(new BatchNormalization.Config(0.9, 1e-5, true, false), null),
         new Activation("gelu"), new Softmax(), new ReLU(new ReLU.Config(6.0, 0.1), null), new Add(), new Concatenate(),
         new Embedding(100, 8), new LSTM(16, true), new dln.runtime.nn.layers.RepeatVector(5),
-        new dln.runtime.nn.layers.ZeroPadding2D(new dln.runtime.nn.layers.ZeroPadding2D.Config(new int[] {1, 2, 3, 0}, -1.5), null));
+        new dln.runtime.nn.layers.ZeroPadding2D(new dln.runtime.nn.layers.ZeroPadding2D.Config(new int[] {1, 2, 3, 0}, -1.5), null),
+        new dln.runtime.nn.layers.Multiply(), new dln.runtime.nn.layers.Subtract(), new dln.runtime.nn.layers.Average(),
+        new dln.runtime.nn.layers.Maximum(), new dln.runtime.nn.layers.Permute(3, 1, 2),
+        new dln.runtime.nn.layers.Cropping2D(1, 2, 0, 3), new dln.runtime.nn.layers.UpSampling2D(2, 3),
+        new dln.runtime.nn.layers.GaussianNoise(0.25), new dln.runtime.nn.layers.SpatialDropout2D(0.2),
+        new dln.runtime.nn.layers.Conv1D(new dln.runtime.nn.layers.Conv1D.Config(8, new int[] {5}, new int[] {2}, "causal", "relu", false,
+            "he_normal", null, Regularizer.l2(0.01)), null),
+        new dln.runtime.nn.layers.MaxPooling1D(new dln.runtime.nn.layers.Pooling1D.Config(new int[] {3}, new int[] {1}, "same"), null),
+        new dln.runtime.nn.layers.AveragePooling1D(2), new dln.runtime.nn.layers.GlobalAveragePooling1D(),
+        new dln.runtime.nn.layers.GlobalMaxPooling1D(),
+        new dln.runtime.nn.layers.SimpleRNN(new dln.runtime.nn.layers.SimpleRNN.Config(5, "relu", false, true, "he_normal", "glorot_uniform"), null),
+        new dln.runtime.nn.layers.GRU(new dln.runtime.nn.layers.GRU.Config(6, "tanh", "sigmoid", true, true, "glorot_uniform", "orthogonal", false), null),
+        new dln.runtime.nn.layers.LayerNormalization(new dln.runtime.nn.layers.LayerNormalization.Config(1e-5, false, true), null),
+        new dln.runtime.nn.layers.DepthwiseConv2D(new dln.runtime.nn.layers.DepthwiseConv2D.Config(new int[] {3, 5}, new int[] {2},
+            "same", 3, "relu", false, "he_normal", null), null),
+        new dln.runtime.nn.layers.SeparableConv2D(new dln.runtime.nn.layers.SeparableConv2D.Config(8, new int[] {3}, null, "same", 2,
+            "elu", true, null, "he_uniform", "ones"), null),
+        new dln.runtime.nn.layers.Conv2DTranspose(new dln.runtime.nn.layers.Conv2DTranspose.Config(4, new int[] {2, 3}, new int[] {2, 1},
+            "valid", "tanh", false, "he_normal", null), null),
+        new dln.runtime.nn.layers.Bidirectional(new dln.runtime.nn.layers.Bidirectional.Config(
+            new dln.runtime.nn.layers.GRU(4, true), "ave"), null));
     for (Layer l : layers) {
       l.setTrainable(false);
       String json = LayerRegistry.toJson(l);

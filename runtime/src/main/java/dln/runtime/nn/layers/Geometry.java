@@ -58,4 +58,32 @@ final class Geometry {
     }
     return (in - k) / stride + 1;
   }
+
+  /** One positive size from an int or a one-element tuple (Keras's 1-D kernel_size, strides, pool_size). */
+  static int single(int[] v, String what, int dflt) {
+    if (v == null) {
+      if (dflt <= 0) throw DlnRuntimeException.value(what + " is required", "e.g. " + what + "=3");
+      return dflt;
+    }
+    if (v.length != 1) throw DlnRuntimeException.value(what + " of a 1-D layer is one number, got " + v.length, "e.g. " + what + "=3");
+    if (v[0] <= 0) throw DlnRuntimeException.value(what + " must be positive, got " + v[0]);
+    return v[0];
+  }
+
+  /** A (batch, steps, channels) shape, or a shape error with a hint. */
+  static long[] requireSequence(Layer layer, long[] s) {
+    if (s.length == 3) return s;
+    String hint = s.length == 2 ? "add a channels axis: Reshape((" + s[1] + ", 1))"
+        : s.length == 4 ? "use the 2-D layer for images, or Reshape to (steps, channels)" : null;
+    throw DlnRuntimeException.shape(layer.describe() + " expects 3-D sequences (batch, steps, channels), but got an input of shape "
+        + Shapes.format(s), hint);
+  }
+
+  /** A recurrent layer's input (batch, steps, features), or a shape error with a hint. */
+  static long[] requireRecurrentInput(Layer layer, long[] s) {
+    if (s.length == 3) return s;
+    throw DlnRuntimeException.shape(layer.describe() + " expects 3-D sequences (batch, steps, features), but got an input of shape "
+        + Shapes.format(s), s.length == 2 ? "add a features axis with Reshape((" + s[1] + ", 1)), or an Embedding for word indices"
+        : s.length > 3 ? "a recurrent layer reads one sequence per sample: Reshape to (steps, features)" : null);
+  }
 }

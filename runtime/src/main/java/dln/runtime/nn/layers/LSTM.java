@@ -86,8 +86,11 @@ public final class LSTM extends ConfiguredLayer<LSTM.Config> {
     SDVariable h = null;
     SDVariable c = null;
     List<SDVariable> outputs = new ArrayList<>();
-    for (long t = 0; t < steps; t++) {
-      SDVariable xt = x.get(SDIndex.all(), SDIndex.point(t), SDIndex.all());
+    // The steps by one unstack: SameDiff M2.1's strided_slice_bp rejects some step slices (an LSTM
+    // after a layer returning sequences, or with 4 input features, failed there).
+    SDVariable[] xs = ctx.sd().unstack(x, 1, (int) steps);
+    for (int t = 0; t < steps; t++) {
+      SDVariable xt = xs[t];
       SDVariable z = xt.mmul(kernel);
       // The initial state is zero, so the first step has no recurrent term and no f·c term.
       if (h != null) z = z.add(h.mmul(recurrent));

@@ -51,6 +51,27 @@ public final class LayerRegistry {
     register(LSTM.SPEC);
     register(ZeroPadding2D.SPEC);
     register(RepeatVector.SPEC);
+    register(Multiply.SPEC);
+    register(Subtract.SPEC);
+    register(Average.SPEC);
+    register(Maximum.SPEC);
+    register(Permute.SPEC);
+    register(Cropping2D.SPEC);
+    register(UpSampling2D.SPEC);
+    register(GaussianNoise.SPEC);
+    register(SpatialDropout2D.SPEC);
+    register(Conv1D.SPEC);
+    register(MaxPooling1D.SPEC);
+    register(AveragePooling1D.SPEC);
+    register(GlobalAveragePooling1D.SPEC);
+    register(GlobalMaxPooling1D.SPEC);
+    register(SimpleRNN.SPEC);
+    register(GRU.SPEC);
+    register(LayerNormalization.SPEC);
+    register(DepthwiseConv2D.SPEC);
+    register(SeparableConv2D.SPEC);
+    register(Conv2DTranspose.SPEC);
+    register(Bidirectional.SPEC);
   }
 
   private LayerRegistry() {}

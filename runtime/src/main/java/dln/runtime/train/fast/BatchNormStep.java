@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import dln.runtime.nn.Layer;
 import dln.runtime.nn.Weight;
 import dln.runtime.nn.layers.BatchNormalization;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ final class BatchNormStep extends LayerStep {
   private final float[] gammaHost;
   private Buffers last;
   private boolean lastUsedBatchStats;
+  /** The models this layer sits in (nested models): frozen, any of them puts the layer in inference mode. */
+  private List<? extends Layer> enclosing = List.of();
 
   /** x then the normalised x̂ (host), the gradient (host), and the native output / input gradient. */
   private record Buffers(float[] xhat, float[] grad, INDArray out, INDArray dIn) {}
@@ -60,6 +63,11 @@ final class BatchNormStep extends LayerStep {
     });
   }
 
+  /** Declares the (nested) models around this layer, whose freezing puts it in inference mode as in Keras. */
+  void within(List<? extends Layer> models) {
+    this.enclosing = List.copyOf(models);
+  }
+
   @Override
   List<Weight> weights() {
     List<Weight> w = new ArrayList<>(2);
@@ -83,6 +91,7 @@ final class BatchNormStep extends LayerStep {
     Host.read(in, x);
     int rows = x.length / channels;
     boolean batchStats = training && layer.isTrainable();
+    for (Layer l : enclosing) batchStats &= l.isTrainable();
     if (batchStats) {
       double[] sum = RowBlocks.sumPerChannel(rows, channels, (from, to, acc) -> {
         for (int r = from, o = from * channels; r < to; r++, o += channels) for (int c = 0; c < channels; c++) acc[c] += x[o + c];

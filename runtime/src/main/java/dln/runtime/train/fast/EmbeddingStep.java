@@ -81,7 +81,7 @@ final class EmbeddingStep extends LayerStep {
 
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
-    // Indices have no gradient; the compiler puts an Embedding only right after the input.
+    // Indices have no gradient; the compiler puts an Embedding only where no weights lie upstream.
     if (!weightGrads) return null;
     float[] g = last.grad();
     Host.read(dOut, g);

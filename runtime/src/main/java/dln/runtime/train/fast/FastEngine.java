@@ -33,13 +33,14 @@ public final class FastEngine implements TrainingEngine {
   private final int version;
   private final FastPlan plan;
   private final WeightPenalties penalties;
-  private final PerBatchHead heads = new PerBatchHead();
+  private final PerBatchHead heads;
 
   private FastEngine(Model model, CompileConfig config, FastPlan plan) {
     this.model = model;
     this.config = config;
     this.version = model.version();
     this.plan = plan;
+    this.heads = new PerBatchHead();
     this.penalties = new WeightPenalties(plan);
   }
 
@@ -75,14 +76,21 @@ public final class FastEngine implements TrainingEngine {
 
   @Override
   public StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch) {
+    return trainStep(x, y, null, epoch);
+  }
+
+  @Override
+  public StepResult trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeights, int epoch) {
     requireCompiled();
+    float[] perSample = sampleWeights == null ? null : Host.read(sampleWeights.castTo(DataType.FLOAT));
     Map<Weight, Boolean> trainable = new IdentityHashMap<>();
     for (Model.WeightRef r : model.weightRefs()) trainable.put(r.weight(), r.trainable());
-    INDArray out = forward(x, true);
-    long rows = out.size(0);
-    Head h = heads.get(rows);
+    INDArray[] values = forward(x, true);
+    long rows = x.get(0).size(0);
+    INDArray[] grads = new INDArray[plan.slots];
     long t = StepProfile.start();
-    double loss = loss(out, y.get(0), h, true) + penalties.loss();
+    double[] perOutput = new double[plan.outputs.size()];
+    double loss = losses(values, y, rows, grads, perOutput, perSample) + penalties.loss();
     t = StepProfile.add("loss head", t);
 
     // An op computes weight gradients when it trains; a slot needs its gradient when an op at or
@@ -97,8 +105,6 @@ public final class FastEngine implements TrainingEngine {
       for (int s : op.in()) needs |= slotNeedsGrad[s];
       slotNeedsGrad[op.out()] = needs;
     }
-    INDArray[] grads = new INDArray[plan.slots];
-    grads[plan.outputSlot] = h.grad;
     t = StepProfile.start();
     for (int i = ops.size() - 1; i >= 0; i--) {
       FastPlan.Op op = ops.get(i);
@@ -143,7 +149,31 @@ public final class FastEngine implements TrainingEngine {
     if (!weights.isEmpty()) config.optimizer().step(weights, weightGrads, epoch);
     StepProfile.add("optimizer " + config.optimizer().getClass().getSimpleName(), t);
     StepProfile.step();
-    return new StepResult(loss, List.of(out));
+    return result(loss, values, perOutput);
+  }
+
+  /** Every output's loss head: the weighted total, each output's own loss, and the outputs' gradients into {@code grads}. */
+  private double losses(INDArray[] values, List<INDArray> y, long rows, INDArray[] grads, double[] perOutput, float[] sampleWeights) {
+    double total = 0;
+    for (int k = 0; k < plan.outputs.size(); k++) {
+      FastPlan.Output o = plan.outputs.get(k);
+      Head h = heads.get(k, rows);
+      perOutput[k] = loss(o, values[o.slot()], y.get(k), h, grads != null, sampleWeights);
+      total += o.weight() * perOutput[k];
+      if (grads != null) {
+        if (o.weight() != 1.0) h.grad.muli(o.weight());
+        grads[o.slot()] = h.grad;
+      }
+    }
+    return total;
+  }
+
+  private StepResult result(double loss, INDArray[] values, double[] perOutput) {
+    List<INDArray> outs = new ArrayList<>();
+    for (FastPlan.Output o : plan.outputs) outs.add(values[o.slot()]);
+    List<Double> each = new ArrayList<>();
+    if (perOutput.length > 1) for (double l : perOutput) each.add(l);
+    return new StepResult(loss, outs, each);
   }
 
   /** Adds a gradient contribution to a slot (the first one is taken as is: every step returns its own buffer). */
@@ -155,16 +185,22 @@ public final class FastEngine implements TrainingEngine {
   @Override
   public StepResult evaluate(List<INDArray> x, List<INDArray> y) {
     requireCompiled();
-    INDArray out = forward(x, false);
-    return new StepResult(loss(out, y.get(0), heads.get(out.size(0)), false) + penalties.loss(), List.of(out));
+    INDArray[] values = forward(x, false);
+    double[] perOutput = new double[plan.outputs.size()];
+    double loss = losses(values, y, x.get(0).size(0), null, perOutput, null) + penalties.loss();
+    return result(loss, values, perOutput);
   }
 
   @Override
   public List<INDArray> predict(List<INDArray> x) {
-    return List.of(forward(x, false).dup('c'));
+    INDArray[] values = forward(x, false);
+    List<INDArray> outs = new ArrayList<>();
+    for (FastPlan.Output o : plan.outputs) outs.add(values[o.slot()].dup('c'));
+    return outs;
   }
 
-  private INDArray forward(List<INDArray> xs, boolean training) {
+  /** Runs the schedule; returns every slot's value (the outputs among them). */
+  private INDArray[] forward(List<INDArray> xs, boolean training) {
     INDArray[] values = new INDArray[plan.slots];
     for (int i = 0; i < xs.size(); i++) {
       INDArray x = xs.get(i);
@@ -183,36 +219,52 @@ public final class FastEngine implements TrainingEngine {
       }
       if (profile) t = StepProfile.add(op.label() + " forward", t);
     }
-    return values[plan.outputSlot];
+    return values;
   }
 
-  private double loss(INDArray out, INDArray labels, Head h, boolean withGrad) {
-    INDArray source = plan.fusedStep != null ? plan.logits() : out;
-    int rows = (int) out.size(0);
-    int units = (int) (out.length() / rows);
+  private double loss(FastPlan.Output o, INDArray out, INDArray labels, Head h, boolean withGrad, float[] sampleWeights) {
+    INDArray source = o.fusedStep() != null ? o.logits() : out;
+    // Per-sample reductions run over the last axis: rows are every position before it.
+    int units = (int) out.size(out.rank() - 1);
+    int rows = (int) (out.length() / units);
     float[] g = withGrad ? h.host : null;
-    float[] activated = plan.headWritesOutput() ? h.activated : null;
-    double loss = plan.head.compute(Host.read(source), Host.read(labels), rows, units, g, activated, plan.delta);
+    float[] activated = o.headWritesOutput() ? h.activated : null;
+    double loss;
+    if (sampleWeights == null) {
+      loss = o.head().compute(Host.read(source), Host.read(labels), rows, units, g, activated, o.delta());
+    } else {
+      // A row is one sample, or one position of a sequence output: each takes its sample's weight.
+      float[] rowWeights = new float[rows];
+      int perSample = rows / sampleWeights.length;
+      for (int r = 0; r < rows; r++) rowWeights[r] = sampleWeights[r / perSample];
+      loss = o.head().computeWeighted(Host.read(source), Host.read(labels), rows, units, g, activated, o.delta(), rowWeights);
+    }
     if (withGrad) Host.write(h.grad, g);
     if (activated != null) Host.write(out, activated);
     return loss;
   }
 
   private void requireCompiled() {
-    if (config == null || plan.head == null) {
+    if (config == null || !plan.hasHeads()) {
       throw DlnRuntimeException.value("the model must be compiled first", "call model.compile(optimizer='adam', loss='mse')");
     }
   }
 
-  /** The output-gradient buffer (native and host copies) per batch size. */
+  /** Each output's gradient buffer (native and host copies) per batch size. */
   private final class PerBatchHead {
-    private final LayerStep.PerBatch<Head> cache = new LayerStep.PerBatch<>(b -> {
-      INDArray grad = Nd4j.create(DataType.FLOAT, LayerStep.withBatch(b, plan.outputSample));
-      return new Head(grad, new float[(int) grad.length()], new float[(int) grad.length()]);
-    });
+    private final List<LayerStep.PerBatch<Head>> caches = new ArrayList<>();
 
-    Head get(long rows) {
-      return cache.get(rows);
+    PerBatchHead() {
+      for (FastPlan.Output o : plan.outputs) {
+        caches.add(new LayerStep.PerBatch<>(b -> {
+          INDArray grad = Nd4j.create(DataType.FLOAT, LayerStep.withBatch(b, o.sample()));
+          return new Head(grad, new float[(int) grad.length()], new float[(int) grad.length()]);
+        }));
+      }
+    }
+
+    Head get(int output, long rows) {
+      return caches.get(output).get(rows);
     }
   }
 

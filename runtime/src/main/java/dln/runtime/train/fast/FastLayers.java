@@ -20,7 +20,27 @@ import dln.runtime.nn.layers.MaxPooling2D;
 import dln.runtime.nn.layers.ReLU;
 import dln.runtime.nn.layers.RepeatVector;
 import dln.runtime.nn.layers.Softmax;
+import dln.runtime.nn.layers.Cropping2D;
+import dln.runtime.nn.layers.GaussianNoise;
+import dln.runtime.nn.layers.Permute;
+import dln.runtime.nn.layers.SpatialDropout2D;
+import dln.runtime.nn.layers.UpSampling2D;
+import dln.runtime.nn.layers.AveragePooling1D;
+import dln.runtime.nn.layers.Conv1D;
+import dln.runtime.nn.layers.GlobalAveragePooling1D;
+import dln.runtime.nn.layers.GlobalMaxPooling1D;
+import dln.runtime.nn.layers.MaxPooling1D;
+import dln.runtime.nn.layers.Pooling1D;
+import dln.runtime.nn.layers.GRU;
+import dln.runtime.nn.layers.SimpleRNN;
+import dln.runtime.nn.layers.LayerNormalization;
+import dln.runtime.nn.layers.Conv2DTranspose;
+import dln.runtime.nn.layers.DepthwiseConv2D;
+import dln.runtime.nn.layers.SeparableConv2D;
+import dln.runtime.nn.layers.Bidirectional;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,6 +86,29 @@ final class FastLayers {
     add(new Entry<>(Embedding.class, e -> Act.LINEAR, FastLayers::embedding));
     add(new Entry<>(LSTM.class, l -> Act.LINEAR, FastLayers::lstm));
     add(new Entry<>(RepeatVector.class, r -> Act.LINEAR, (r, act, fuse, in, out) -> new RepeatVectorStep(r.config().n(), in[1])));
+    add(new Entry<>(Permute.class, p -> Act.LINEAR,
+        (p, act, fuse, in, out) -> new PermuteStep(p.fullPermutation(), Shapes.sample(in), Shapes.sample(out))));
+    add(new Entry<>(Cropping2D.class, c -> Act.LINEAR,
+        (c, act, fuse, in, out) -> new Cropping2DStep(c.config().cropping(), Shapes.sample(in), Shapes.sample(out))));
+    add(new Entry<>(UpSampling2D.class, u -> Act.LINEAR,
+        (u, act, fuse, in, out) -> new UpSampling2DStep(u.config().size(), Shapes.sample(in), Shapes.sample(out))));
+    add(new Entry<>(GaussianNoise.class, g -> Act.LINEAR,
+        (g, act, fuse, in, out) -> new GaussianNoiseStep(g, g.config().stddev(), Shapes.sample(in))));
+    add(new Entry<>(SpatialDropout2D.class, d -> Act.LINEAR,
+        (d, act, fuse, in, out) -> new SpatialDropout2DStep(d, d.config().rate(), Shapes.sample(in))));
+    add(new Entry<>(Conv1D.class, c -> named(c.config().activation()), FastLayers::conv1d));
+    add(new Entry<>(MaxPooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> pooling1d("maxpool2d", p, in, out)));
+    add(new Entry<>(AveragePooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> pooling1d("avgpool2d", p, in, out)));
+    add(new Entry<>(GlobalAveragePooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> new GlobalPool2DStep(false, Shapes.sample(in))));
+    add(new Entry<>(GlobalMaxPooling1D.class, p -> Act.LINEAR, (p, act, fuse, in, out) -> new GlobalPool2DStep(true, Shapes.sample(in))));
+    add(new Entry<>(SimpleRNN.class, l -> Act.LINEAR, FastLayers::simpleRnn));
+    add(new Entry<>(GRU.class, l -> Act.LINEAR, FastLayers::gru));
+    add(new Entry<>(LayerNormalization.class, l -> Act.LINEAR,
+        (l, act, fuse, in, out) -> new LayerNormStep(l.weight("gamma"), l.weight("beta"), l.config().epsilon(), Shapes.sample(in))));
+    add(new Entry<>(DepthwiseConv2D.class, c -> named(c.config().activation()), FastLayers::depthwise));
+    add(new Entry<>(SeparableConv2D.class, c -> named(c.config().activation()), FastLayers::separable));
+    add(new Entry<>(Conv2DTranspose.class, c -> named(c.config().activation()), FastLayers::transpose));
+    add(new Entry<>(Bidirectional.class, b -> Act.LINEAR, FastLayers::bidirectional));
   }
 
   private FastLayers() {}
@@ -107,6 +150,32 @@ final class FastLayers {
         cc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
   }
 
+  /** (batch, steps, channels) as the image (batch, 1, steps, channels). */
+  private static long[] asImage(long[] s) {
+    return new long[] {1, s[1], s[2]};
+  }
+
+  private static LayerStep conv1d(Conv1D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a convolution's output");
+    List<LayerStep> steps = new ArrayList<>();
+    long[] convIn = asImage(in);
+    int pad = c.causalPadding();
+    if (pad > 0) {
+      long[] padded = {1, in[1] + pad, in[2]};
+      steps.add(new ZeroPadding2DStep(new int[] {0, 0, pad, 0}, 0, convIn, padded));
+      convIn = padded;
+    }
+    steps.add(new Conv2DStep(c.weight("kernel"), c.weight("bias"), act, new int[] {1, c.kernel()}, new int[] {1, c.stride()},
+        c.config().padding().equals("same"), convIn, asImage(out)));
+    return new Seq1DStep(steps);
+  }
+
+  private static LayerStep pooling1d(String op, Pooling1D p, long[] in, long[] out) {
+    var pc = p.config();
+    return new Seq1DStep(List.of(new Pool2DStep(op, new int[] {1, pc.poolSize()[0]}, new int[] {1, pc.strides()[0]},
+        pc.padding().equals("same"), asImage(in), asImage(out))));
+  }
+
   private static LayerStep pooling(String op, Pooling2D p, long[] in, long[] out) {
     var pc = p.config();
     return new Pool2DStep(op, pc.poolSize(), pc.strides(), pc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
@@ -136,5 +205,61 @@ final class FastLayers {
     if (activation == Act.SOFTMAX || recurrentActivation == Act.SOFTMAX) throw new FastPlan.Unsupported("an LSTM with softmax gates");
     return new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), activation, recurrentActivation,
         c.returnSequences(), in[1]);
+  }
+
+  /** A recurrent layer's activation: one the host loops compute (not softmax). */
+  private static Act recurrentAct(String name) throws FastPlan.Unsupported {
+    Act act = named(name);
+    if (act == Act.SOFTMAX) throw new FastPlan.Unsupported("a recurrent layer with a softmax activation");
+    return act;
+  }
+
+  private static LayerStep simpleRnn(SimpleRNN l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a SimpleRNN's output");
+    SimpleRNN.Config c = l.config();
+    return new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
+        c.returnSequences(), in[1]);
+  }
+
+  private static LayerStep gru(GRU l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a GRU's output");
+    GRU.Config c = l.config();
+    if (!c.resetAfter()) throw new FastPlan.Unsupported("a GRU with reset_after=False");
+    return new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
+        recurrentAct(c.recurrentActivation()), c.returnSequences(), in[1]);
+  }
+
+  private static LayerStep depthwise(DepthwiseConv2D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a convolution's output");
+    DepthwiseConv2D.Config cc = c.config();
+    return new Conv2DStep("depthwise_conv2d", c.weight("depthwise_kernel"), c.weight("bias"), act, cc.kernelSize(), cc.strides(),
+        cc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+  }
+
+  private static LayerStep separable(SeparableConv2D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a convolution's output");
+    SeparableConv2D.Config cc = c.config();
+    long[] mid = {out[1], out[2], in[3] * cc.depthMultiplier()};
+    return new ChainStep(List.of(
+        new Conv2DStep("depthwise_conv2d", c.weight("depthwise_kernel"), null, Act.LINEAR, cc.kernelSize(), cc.strides(),
+            cc.padding().equals("same"), Shapes.sample(in), mid),
+        new Conv2DStep(c.weight("pointwise_kernel"), c.weight("bias"), act, new int[] {1, 1}, new int[] {1, 1}, false, mid,
+            Shapes.sample(out))));
+  }
+
+  private static LayerStep transpose(Conv2DTranspose c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a convolution's output");
+    Conv2DTranspose.Config cc = c.config();
+    return new Conv2DStep("deconv2d", c.weight("kernel"), c.weight("bias"), act, cc.kernelSize(), cc.strides(),
+        cc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
+  }
+
+  private static LayerStep bidirectional(Bidirectional b, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
+    if (fuse) throw new FastPlan.Unsupported("a loss on a Bidirectional's output");
+    long[] one = b.forwardLayer().outputShapes(List.of(in)).get(0);
+    LayerStep f = stepFor(b.forwardLayer(), activationOf(b.forwardLayer()), false, in, one);
+    LayerStep r = stepFor(b.backwardLayer(), activationOf(b.backwardLayer()), false, in, one);
+    return new BidirectionalStep(f, r, b.config().mergeMode(), b.returnSequences(), Shapes.sample(in), Shapes.sample(one),
+        Shapes.sample(out));
   }
 }

@@ -3,7 +3,11 @@ package dln.runtime.train.fast;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Add;
+import dln.runtime.nn.layers.Average;
 import dln.runtime.nn.layers.Concatenate;
+import dln.runtime.nn.layers.Maximum;
+import dln.runtime.nn.layers.Multiply;
+import dln.runtime.nn.layers.Subtract;
 import dln.runtime.tensor.Shapes;
 import java.util.List;
 
@@ -17,6 +21,11 @@ final class FastMerges {
   /** The merge step for a layer, or null when the layer is not a merge. */
   static MergeStep stepFor(Layer layer, List<SymbolicTensor> inputs, long[] out) {
     if (layer instanceof Add) return new AddStep(inputs.size(), Shapes.sample(out));
+    ElementwiseMergeStep.Kind kind = layer instanceof Multiply ? ElementwiseMergeStep.Kind.MULTIPLY
+        : layer instanceof Subtract ? ElementwiseMergeStep.Kind.SUBTRACT
+        : layer instanceof Average ? ElementwiseMergeStep.Kind.AVERAGE
+        : layer instanceof Maximum ? ElementwiseMergeStep.Kind.MAXIMUM : null;
+    if (kind != null) return new ElementwiseMergeStep(kind, inputs.size(), Shapes.sample(out));
     if (layer instanceof Concatenate c) {
       int axis = c.config().axis() < 0 ? out.length + c.config().axis() : c.config().axis();
       long[][] samples = new long[inputs.size()][];

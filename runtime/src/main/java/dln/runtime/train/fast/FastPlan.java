@@ -1,15 +1,16 @@
 package dln.runtime.train.fast;
 
+import dln.runtime.nn.InputLayer;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Node;
-import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.Weight;
-import dln.runtime.nn.InputLayer;
+import dln.runtime.tensor.Shapes;
 import dln.runtime.train.CompileConfig;
 import dln.runtime.train.Loss;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +18,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Compiles a model into the fast engine's fixed schedule, or explains why it cannot. The schedule
- * is the model's graph in topological order: each {@link Op} runs a {@link LayerStep} (one input)
- * or a {@link MergeStep} (Add, Concatenate) on numbered value slots, so any graph the functional
- * API builds runs, with several inputs, a tensor read by several layers (its gradients summed) and
- * shared layers (one step per application, weight gradients summed by the engine). Layers are
- * those in {@link FastLayers}; the model has one output, trained with cross-entropy from softmax,
- * binary cross-entropy from sigmoid, mean squared / absolute error or Huber; L1/L2 regularisers are
- * added by the engine ({@link WeightPenalties}). Every other model runs on the reference engine.
+ * is the model's graph in topological order, nested models (a {@code Model} used as a layer, at
+ * any depth, applied any number of times) inlined: each {@link Op} runs a {@link LayerStep} (one
+ * input) or a {@link MergeStep} (Add, Concatenate) on numbered value slots, so any graph the
+ * functional API builds runs, with several inputs, several outputs (one {@link Output} and loss head
+ * each), a tensor read by several layers (its gradients summed) and shared layers (one step per
+ * application, weight gradients summed by the engine). Layers are those in {@link FastLayers}; each
+ * output is trained with cross-entropy from softmax, binary cross-entropy from sigmoid, mean
+ * squared / absolute error or Huber; L1/L2 regularisers are added by the engine
+ * ({@link WeightPenalties}). Every other model runs on the reference engine.
  */
 final class FastPlan {
   /** One node of the schedule: exactly one of step / merge, the slots it reads and the slot it writes. */
@@ -33,27 +36,40 @@ final class FastPlan {
     }
   }
 
+  /**
+   * One model output: its slot, loss head (null without compile settings), the weight of its loss
+   * in the total, Huber's threshold, and the step whose pre-activation a fused head reads (null for
+   * the element-wise heads).
+   */
+  record Output(int slot, LossHead head, double weight, double delta, LayerStep fusedStep, long[] sample) {
+    /** True when the last forward left this output for the fused loss head to write. */
+    boolean headWritesOutput() {
+      return fusedStep instanceof DenseStep d && d.activationDeferred();
+    }
+
+    /** The logits the fused loss head reads from the last forward. */
+    INDArray logits() {
+      if (fusedStep instanceof DenseStep d) return d.preActivation();
+      return ((ActivationStep) fusedStep).preActivation();
+    }
+  }
+
   final List<Op> ops;
   /** Number of value slots: the model's inputs first (slots 0..inputs-1), then one per op. */
   final int slots;
-  /** The slot holding the model's output. */
-  final int outputSlot;
-  /** The loss head, or null for a model without compile settings (prediction only). */
-  final LossHead head;
-  /** Huber's threshold. */
-  final double delta;
-  /** The step whose pre-activation the fused head reads (null for mean squared error). */
-  final LayerStep fusedStep;
-  final long[] outputSample;
+  /** The model's outputs, in order. */
+  final List<Output> outputs;
 
-  private FastPlan(List<Op> ops, int slots, int outputSlot, LossHead head, double delta, LayerStep fusedStep, long[] outputSample) {
+  private FastPlan(List<Op> ops, int slots, List<Output> outputs) {
     this.ops = ops;
-    this.delta = delta;
     this.slots = slots;
-    this.outputSlot = outputSlot;
-    this.head = head;
-    this.fusedStep = fusedStep;
-    this.outputSample = outputSample;
+    this.outputs = outputs;
+  }
+
+  /** True when every output has a loss head (the model was compiled). */
+  boolean hasHeads() {
+    for (Output o : outputs) if (o.head() == null) return false;
+    return true;
   }
 
   /** Thrown while compiling a model the fast engine does not cover. */
@@ -63,84 +79,130 @@ final class FastPlan {
     }
   }
 
-  static FastPlan compile(Model model, CompileConfig config) throws Unsupported {
-    if (model.outputs().size() != 1) throw new Unsupported("several outputs");
+  /** A layer application of the flattened graph (nested models inlined). */
+  private record Application(Node node, int[] in, int out, List<Model> enclosing) {}
+
+  /** Flattens a model's graph onto slots; {@code inSlots} hold the model's inputs; returns its output slots. */
+  private static int[] flatten(Model model, int[] inSlots, List<Model> enclosing, List<Application> apps, int[] nextSlot)
+      throws Unsupported {
     Map<SymbolicTensor, Integer> slotOf = new IdentityHashMap<>();
-    for (SymbolicTensor in : model.inputs()) slotOf.put(in, slotOf.size());
-    Map<SymbolicTensor, Integer> readers = new IdentityHashMap<>();
-    List<Node> schedule = new ArrayList<>();
+    for (int i = 0; i < inSlots.length; i++) slotOf.put(model.inputs().get(i), inSlots[i]);
     for (Node n : model.nodes()) {
       if (n.layer() instanceof InputLayer) {
         if (!slotOf.containsKey(n.outputs().get(0))) throw new Unsupported("an input layer that is not a model input");
         continue;
       }
-      if (n.layer() instanceof Model) throw new Unsupported("a nested model");
-      if (n.outputs().size() != 1) throw new Unsupported("a layer with several outputs");
-      for (SymbolicTensor t : n.inputs()) {
-        if (!slotOf.containsKey(t)) throw new Unsupported("nodes out of topological order");
-        readers.merge(t, 1, Integer::sum);
+      int[] in = new int[n.inputs().size()];
+      for (int k = 0; k < in.length; k++) {
+        Integer s = slotOf.get(n.inputs().get(k));
+        if (s == null) throw new Unsupported("nodes out of topological order");
+        in[k] = s;
       }
-      slotOf.put(n.outputs().get(0), slotOf.size());
-      schedule.add(n);
+      if (n.layer() instanceof Model nested) {
+        if (!nested.isGraphBuilt()) throw new Unsupported("a nested model without a graph");
+        List<Model> inner = new ArrayList<>(enclosing);
+        inner.add(nested);
+        int[] outs = flatten(nested, in, List.copyOf(inner), apps, nextSlot);
+        for (int k = 0; k < outs.length; k++) slotOf.put(n.outputs().get(k), outs[k]);
+        continue;
+      }
+      if (n.outputs().size() != 1) throw new Unsupported("a layer with several outputs");
+      int out = nextSlot[0]++;
+      slotOf.put(n.outputs().get(0), out);
+      apps.add(new Application(n, in, out, enclosing));
     }
-    SymbolicTensor output = model.outputs().get(0);
-    if (schedule.isEmpty() || !slotOf.containsKey(output) || slotOf.get(output) < model.inputs().size()) {
-      throw new Unsupported("the output is a model input");
-    }
-    long[] outShape = output.shape();
+    int[] outs = new int[model.outputs().size()];
+    for (int i = 0; i < outs.length; i++) outs[i] = slotOf.get(model.outputs().get(i));
+    return outs;
+  }
 
-    LossHead head = null;
-    double delta = 0;
-    Act required = null;
-    if (config != null) {
-      Loss loss = config.loss(0, 1);
+  static FastPlan compile(Model model, CompileConfig config) throws Unsupported {
+    int inputs = model.inputs().size();
+    int[] inSlots = new int[inputs];
+    for (int i = 0; i < inputs; i++) inSlots[i] = i;
+    List<Application> apps = new ArrayList<>();
+    int[] nextSlot = {inputs};
+    int[] outSlots = flatten(model, inSlots, List.of(), apps, nextSlot);
+    if (apps.isEmpty()) throw new Unsupported("the output is a model input");
+    Map<Integer, Integer> readers = new HashMap<>();
+    for (Application a : apps) for (int s : a.in()) readers.merge(s, 1, Integer::sum);
+    Map<Integer, Integer> outputOf = new HashMap<>();
+    for (int k = 0; k < outSlots.length; k++) {
+      if (outSlots[k] < inputs) throw new Unsupported("the output is a model input");
+      if (outputOf.put(outSlots[k], k) != null) throw new Unsupported("one tensor given as two outputs");
+    }
+
+    int nOut = outSlots.length;
+    LossHead[] heads = new LossHead[nOut];
+    Act[] required = new Act[nOut];
+    double[] deltas = new double[nOut];
+    double[] weights = new double[nOut];
+    LayerStep[] fused = new LayerStep[nOut];
+    for (int k = 0; k < nOut; k++) {
+      weights[k] = 1;
+      if (config == null) continue;
+      Loss loss = config.loss(k, nOut);
+      weights[k] = config.lossWeight(k, nOut);
       switch (loss.name()) {
         case "categorical_crossentropy", "sparse_categorical_crossentropy" -> {
-          head = LossHead.SOFTMAX_CROSSENTROPY;
-          required = Act.SOFTMAX;
+          heads[k] = LossHead.SOFTMAX_CROSSENTROPY;
+          required[k] = Act.SOFTMAX;
         }
         case "binary_crossentropy" -> {
-          head = LossHead.SIGMOID_BINARY_CROSSENTROPY;
-          required = Act.SIGMOID;
+          heads[k] = LossHead.SIGMOID_BINARY_CROSSENTROPY;
+          required[k] = Act.SIGMOID;
         }
-        case "mean_squared_error" -> head = LossHead.MEAN_SQUARED_ERROR;
-        case "mean_absolute_error" -> head = LossHead.MEAN_ABSOLUTE_ERROR;
-        case "huber" -> head = LossHead.HUBER;
-        default -> throw new Unsupported("loss " + loss.name());
+        default -> {
+          heads[k] = LossHead.onOutput(loss.name());
+          if (heads[k] == null) throw new Unsupported("loss " + loss.name());
+        }
       }
-      delta = loss.delta();
-      if (!head.elementwise() && outShape.length != 2) throw new Unsupported(loss.name() + " on an output of rank " + outShape.length);
+      deltas[k] = loss.delta();
+      long[] outShape = model.outputs().get(k).shape();
+      if (!heads[k].elementwise() && outShape.length != 2) throw new Unsupported(loss.name() + " on an output of rank " + outShape.length);
     }
 
+    // Slots computed from weights (not only reshaped / merged model inputs): an Embedding must not
+    // read one, since indices carry no gradient to hand back.
+    boolean[] fromWeights = new boolean[nextSlot[0]];
+    for (Application app : apps) {
+      boolean w = !app.node().layer().weightList().isEmpty();
+      for (int s : app.in()) w |= fromWeights[s];
+      fromWeights[app.out()] = w;
+    }
     List<Op> ops = new ArrayList<>();
-    LayerStep fused = null;
-    for (int i = 0; i < schedule.size(); i++) {
-      Node n = schedule.get(i);
-      SymbolicTensor result = n.outputs().get(0);
-      boolean isOutput = result == output;
-      long[] out = result.shape();
+    for (int i = 0; i < apps.size(); i++) {
+      Application app = apps.get(i);
+      Node n = app.node();
+      Integer outputIndex = outputOf.get(app.out());
+      Act req = outputIndex == null ? null : required[outputIndex];
+      long[] out = n.outputs().get(0).shape();
       Layer layer = n.layer();
-      int[] in = new int[n.inputs().size()];
-      for (int k = 0; k < in.length; k++) in[k] = slotOf.get(n.inputs().get(k));
+      int[] in = app.in();
       String label = (i + 1) + " " + layer.typeName() + " " + Shapes.format(Shapes.sample(out));
       MergeStep merge = FastMerges.stepFor(layer, n.inputs(), out);
       if (merge != null) {
-        if (isOutput && required != null) throw new Unsupported(head + " on a " + layer.typeName() + " output");
-        ops.add(new Op(null, merge, in, slotOf.get(result), label));
+        if (req != null) throw new Unsupported(heads[outputIndex] + " on a " + layer.typeName() + " output");
+        ops.add(new Op(null, merge, in, app.out(), label));
         continue;
       }
       if (in.length != 1) throw new Unsupported(layer.typeName() + " on several inputs");
       long[] inShape = n.inputs().get(0).shape();
       Act act = FastLayers.activationOf(layer);
-      boolean fuse = isOutput && required != null;
-      if (fuse && act != required) throw new Unsupported(head + " without " + required + " on the output");
-      if (fuse && readers.containsKey(result)) throw new Unsupported("the output also feeds another layer");
-      if (isOutput && head == LossHead.MEAN_SQUARED_ERROR && act == Act.SOFTMAX) throw new Unsupported("mse on softmax");
+      boolean fuse = req != null;
+      if (fuse && act != req) throw new Unsupported(heads[outputIndex] + " without " + req + " on the output");
+      if (fuse && readers.containsKey(app.out())) throw new Unsupported("the output also feeds another layer");
+      if (outputIndex != null && heads[outputIndex] == LossHead.MEAN_SQUARED_ERROR && act == Act.SOFTMAX) {
+        throw new Unsupported("mse on softmax");
+      }
       LayerStep step = FastLayers.stepFor(layer, act, fuse, inShape, out);
-      // Indices have no gradient: an Embedding reads one of the model's inputs directly.
-      if (step instanceof EmbeddingStep && in[0] >= model.inputs().size()) throw new Unsupported("an Embedding inside the network");
-      if (fuse) fused = step;
-      ops.add(new Op(step, null, in, slotOf.get(result), label));
+      // Indices have no gradient: an Embedding reads a model input, or one only reshaped / cropped /
+      // merged on the way (no weights before it), so nothing upstream waits for a gradient.
+      if (step instanceof EmbeddingStep && fromWeights[in[0]]) throw new Unsupported("an Embedding on values computed by weights");
+      // Inside a frozen nested model, BatchNormalization runs in inference mode (Keras).
+      if (step instanceof BatchNormStep bn && !app.enclosing().isEmpty()) bn.within(app.enclosing());
+      if (fuse) fused[outputIndex] = step;
+      ops.add(new Op(step, null, in, app.out(), label));
     }
     // A Dropout right after a Dense layer (its only reader, next in the schedule so the random
     // draws keep their order) is applied in the Dense layer's epilogue pass.
@@ -148,22 +210,15 @@ final class FastPlan {
       Op a = ops.get(i);
       Op b = ops.get(i + 1);
       if (a.step() instanceof DenseStep d && b.step() instanceof DropoutStep drop && b.in()[0] == a.out()
-          && readers.get(schedule.get(i).outputs().get(0)) == 1 && a.out() != slotOf.get(output)) {
+          && readers.get(a.out()) == 1 && !outputOf.containsKey(a.out())) {
         d.absorbDropout(drop);
       }
     }
-    // Without a loss the output softmax runs as a plain (forward-only) activation.
-    return new FastPlan(ops, slotOf.size(), slotOf.get(output), head, delta, fused, Shapes.sample(outShape));
-  }
-
-  /** True when the last forward left the model's output for the fused loss head to write. */
-  boolean headWritesOutput() {
-    return fusedStep instanceof DenseStep d && d.activationDeferred();
-  }
-
-  /** The logits the fused loss head reads from the last forward. */
-  INDArray logits() {
-    if (fusedStep instanceof DenseStep d) return d.preActivation();
-    return ((ActivationStep) fusedStep).preActivation();
+    // Without a loss an output softmax runs as a plain (forward-only) activation.
+    List<Output> outputs = new ArrayList<>();
+    for (int k = 0; k < nOut; k++) {
+      outputs.add(new Output(outSlots[k], heads[k], weights[k], deltas[k], fused[k], Shapes.sample(model.outputs().get(k).shape())));
+    }
+    return new FastPlan(ops, nextSlot[0], List.copyOf(outputs));
   }
 }

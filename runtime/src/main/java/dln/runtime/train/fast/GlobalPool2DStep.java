@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * GlobalAveragePooling2D / GlobalMaxPooling2D, (batch, h, w, c) → (batch, c), in one host pass:
+ * GlobalAveragePooling2D / GlobalMaxPooling2D, (batch, h, w, c) → (batch, c), and their 1-D
+ * counterparts, (batch, steps, c) → (batch, c), in one host pass:
  * the average spreads its gradient evenly, the maximum routes it to the first maximal position.
  */
 final class GlobalPool2DStep extends LayerStep {
@@ -20,8 +21,10 @@ final class GlobalPool2DStep extends LayerStep {
 
   GlobalPool2DStep(boolean max, long[] inSample) {
     this.max = max;
-    this.positions = (int) (inSample[0] * inSample[1]);
-    this.channels = (int) inSample[2];
+    long p = 1;
+    for (int i = 0; i + 1 < inSample.length; i++) p *= inSample[i];
+    this.positions = (int) p;
+    this.channels = (int) inSample[inSample.length - 1];
     this.buffers = new PerBatch<>(b -> new Buffers(new float[(int) (b * positions * channels)], new float[(int) (b * channels)],
         max ? new int[(int) (b * channels)] : null, Nd4j.create(DataType.FLOAT, b, channels),
         Nd4j.create(DataType.FLOAT, withBatch(b, inSample))));

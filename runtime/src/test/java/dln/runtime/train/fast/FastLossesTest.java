@@ -13,6 +13,8 @@ import dln.runtime.nn.layers.Activation;
 import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.LSTM;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import dln.runtime.train.Adam;
 import dln.runtime.train.SGD;
 import java.util.List;
@@ -20,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Losses on the output (MAE, Huber), L1/L2 regularisers (loss and gradient) and softmax inside the
- * network on the fast engine, held to the reference engine.
+ * Losses on the output (MAE, Huber and every other Keras loss), L1/L2 regularisers (loss and
+ * gradient) and softmax inside the network on the fast engine, held to the reference engine.
  */
 class FastLossesTest {
   @Test
@@ -56,5 +58,42 @@ class FastLossesTest {
         new Conv2D(new Conv2D.Config(3, new int[] {3, 3}, null, "same", "linear", true, "glorot_uniform", "zeros", null), null),
         new Activation("softmax"), new Flatten(), new Dense(6, "softmax"), new Dense(2))), () -> new Adam(0.01), "mse");
     trainBoth(p, x, y, 4, 6);
+  }
+
+  /** A loss, the output activation it is used with, and labels of its kind. */
+  private record Case(String loss, String activation, INDArray labels) {}
+
+  @Test
+  void everyOtherKerasLossMatchesTheReference() {
+    Rng.seed(44);
+    int n = 30;
+    INDArray signs = data(n, 3).gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    INDArray probabilities = Transforms.softmax(data(n, 3), true);
+    INDArray counts = Transforms.floor(Transforms.abs(data(n, 3)).muli(2), true);
+    INDArray positive = Transforms.abs(data(n, 3)).addi(0.5);
+    INDArray targets = data(n, 3).muli(2);
+    List<Case> cases = List.of(new Case("hinge", "tanh", signs), new Case("squared_hinge", "tanh", signs),
+        new Case("categorical_hinge", "softmax", oneHot(n, 3)), new Case("categorical_hinge", "linear", oneHot(n, 3)),
+        new Case("kld", "softmax", probabilities), new Case("poisson", "sigmoid", counts),
+        new Case("log_cosh", "linear", targets), new Case("cosine_similarity", "linear", targets),
+        new Case("msle", "sigmoid", positive), new Case("mape", "linear", positive));
+    for (Case c : cases) {
+      Rng.seed(45);
+      INDArray x = data(n, 4);
+      var p = pair(() -> new Sequential(List.of(Input.of(4), new Dense(6, "tanh"), new Dense(3, c.activation()))),
+          () -> new Adam(0.02), c.loss());
+      trainBoth(p, x, c.labels(), 5, 10);
+    }
+  }
+
+  @Test
+  void aPerSampleLossOverTheLastAxisOfASequenceOutput() {
+    Rng.seed(46);
+    INDArray x = data(16, 3, 6);
+    INDArray y = data(16, 3, 5);
+    for (String loss : List.of("cosine_similarity", "categorical_hinge")) {
+      var p = pair(() -> new Sequential(List.of(Input.of(3, 6), new LSTM(5, true))), () -> new Adam(0.02), loss);
+      trainBoth(p, x, y, 4, 8);
+    }
   }
 }

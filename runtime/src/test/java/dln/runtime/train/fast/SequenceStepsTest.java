@@ -16,6 +16,9 @@ import dln.runtime.nn.layers.Embedding;
 import dln.runtime.nn.layers.Flatten;
 import dln.runtime.nn.layers.LSTM;
 import dln.runtime.nn.layers.RepeatVector;
+import dln.runtime.nn.layers.Reshape;
+import dln.runtime.nn.SymbolicTensor;
+import dln.runtime.nn.layers.Concatenate;
 import dln.runtime.train.Adam;
 import dln.runtime.train.CompileConfig;
 import dln.runtime.train.Loss;
@@ -146,6 +149,26 @@ class SequenceStepsTest {
     assertNull(FastEngine.unsupportedReason(m, c));
     Model inside = new Sequential(List.of(Input.of(7), new Dense(7), new Embedding(9, 4), new LSTM(5, false), new Dense(1)));
     assertTrue(FastEngine.unsupportedReason(inside, c) != null);
+  }
+
+  /**
+   * Embedding not as the first layer: on the second input of a two-input functional model (the
+   * other input through a Dense), and after a Reshape of the token input (no weights upstream).
+   */
+  @Test
+  void embeddingOnASecondInputAndAfterAReshapeMatchesReference() {
+    Rng.seed(27);
+    INDArray numbers = FastEngineTest.data(24, 3);
+    INDArray x = tokens(24, 6, 7);
+    INDArray y = FastEngineTest.classes(24, 2);
+    var p = FastEngineTest.pair(() -> {
+      SymbolicTensor num = Input.of(3);
+      SymbolicTensor tok = Input.of(2, 3);
+      SymbolicTensor seq = new LSTM(8, false).apply(new Embedding(7, 8).apply(new Reshape(6).apply(tok)));
+      SymbolicTensor joined = new Concatenate().apply(List.of(new Dense(4, "relu").apply(num), seq)).get(0);
+      return new Model(List.of(num, tok), List.of(new Dense(1, "sigmoid").apply(joined)));
+    }, () -> new Adam(0.02), "binary_crossentropy");
+    FastEngineTest.trainBoth(p, List.of(numbers, x.reshape(24, 2, 3)), y, 5, 8);
   }
 
   @Test

@@ -1,0 +1,231 @@
+"""The PyTorch peer of issue 15's workloads (bench/dln/{resbn,resnet,inception,lstm,emb}.dln), with
+the protocol of the JVM peers (dln.bench.Driver): build, train a warm-up slice, time one epoch
+(shuffled), warm up inference, time inference at batch 1,000. Keras's defaults are mirrored where
+they change the work or the result: Glorot-uniform weights and zero biases, BatchNorm eps 1e-3 and
+momentum 0.1 (Keras's 0.9), 'same' padding, softmax / sigmoid cross-entropy fused on logits.
+
+Data: MNIST for resbn; generated for the others, by the rules of dln.bench.Synthetic (images:
+class k brightens channel k % 3 by 0.1·(k + 1); sequences: label = first feature sums above 0;
+tokens: label = last token below 5,000).
+
+Run with Debian's python3 (python3-torch, libopenblas0-pthread); bench.py starts it. Prints one
+`RESULT {json}` line per measurement.
+"""
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_peer import load, result  # noqa: E402  (same directory; MNIST loader and RESULT lines)
+
+EPS, MOMENTUM = 1e-3, 0.1
+
+
+def bn(c):
+    return nn.BatchNorm2d(c, eps=EPS, momentum=MOMENTUM)
+
+
+class ResBN(nn.Module):
+    """Conv 32 same, BN, relu, Conv 32 same, BN, relu, Add, MaxPool 2, Flatten, Dense 10."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1, self.b1 = nn.Conv2d(1, 32, 3, padding=1), bn(32)
+        self.c2, self.b2 = nn.Conv2d(32, 32, 3, padding=1), bn(32)
+        self.out = nn.Linear(32 * 14 * 14, 10)
+
+    def forward(self, x):
+        a = F.relu(self.b1(self.c1(x)))
+        b = F.relu(self.b2(self.c2(a)))
+        return self.out(torch.flatten(F.max_pool2d(a + b, 2), 1))
+
+
+class Stage(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.c1, self.b1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1), bn(cout)
+        self.c2, self.b2 = nn.Conv2d(cout, cout, 3, padding=1), bn(cout)
+        self.short = nn.Conv2d(cin, cout, 1, stride=stride) if stride != 1 else None
+
+    def forward(self, x):
+        h = self.b2(self.c2(F.relu(self.b1(self.c1(x)))))
+        return F.relu(h + (self.short(x) if self.short is not None else x))
+
+
+class ResNet(nn.Module):
+    """Stem conv 16 + BN + relu, three residual stages (16, 32/2, 64/2), global average pool, Dense 10."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem, self.bs = nn.Conv2d(3, 16, 3, padding=1), bn(16)
+        self.stages = nn.Sequential(Stage(16, 16, 1), Stage(16, 32, 2), Stage(32, 64, 2))
+        self.out = nn.Linear(64, 10)
+
+    def forward(self, x):
+        h = self.stages(F.relu(self.bs(self.stem(x))))
+        return self.out(h.mean((2, 3)))
+
+
+class Inception(nn.Module):
+    """Stem conv 32; branches 1x1 16 | 1x1 16 -> 3x3 24 | 1x1 16 -> 5x5 8 | maxpool 3 s1 -> 1x1 8; concat, pool, GAP, Dense 10."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 32, 3, padding=1)
+        self.b1 = nn.Conv2d(32, 16, 1)
+        self.b2a, self.b2b = nn.Conv2d(32, 16, 1), nn.Conv2d(16, 24, 3, padding=1)
+        self.b3a, self.b3b = nn.Conv2d(32, 16, 1), nn.Conv2d(16, 8, 5, padding=2)
+        self.b4 = nn.Conv2d(32, 8, 1)
+        self.out = nn.Linear(56, 10)
+
+    def forward(self, x):
+        s = F.relu(self.stem(x))
+        h = torch.cat([F.relu(self.b1(s)), F.relu(self.b2b(F.relu(self.b2a(s)))), F.relu(self.b3b(F.relu(self.b3a(s)))),
+                       F.relu(self.b4(F.max_pool2d(s, 3, stride=1, padding=1)))], 1)
+        return self.out(F.max_pool2d(h, 2).mean((2, 3)))
+
+
+class Seq(nn.Module):
+    """[Embedding(10000, 64) ->] LSTM(64) -> Dense(1) (sigmoid in the loss)."""
+
+    def __init__(self, emb):
+        super().__init__()
+        self.emb = nn.Embedding(10000, 64) if emb else None
+        self.lstm = nn.LSTM(64 if emb else 8, 64, batch_first=True)
+        self.out = nn.Linear(64, 1)
+
+    def forward(self, x):
+        if self.emb is not None:
+            x = self.emb(x)
+        _, (h, _) = self.lstm(x)
+        return self.out(h[-1])
+
+
+def keras_init(model):
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.LSTM):
+            for name, p in m.named_parameters():
+                (nn.init.zeros_ if "bias" in name else nn.init.xavier_uniform_)(p)
+    return model
+
+
+def images(n, rng):
+    k = rng.integers(0, 10, n)
+    x = rng.random((n, 3, 32, 32), dtype=np.float32)
+    x[np.arange(n), k % 3] += (0.1 * (k + 1)).astype(np.float32)[:, None, None]
+    return torch.from_numpy(x), torch.from_numpy(k.astype(np.int64))
+
+
+def sequences(n, rng):
+    x = (2 * rng.random((n, 20, 8), dtype=np.float32) - 1)
+    return torch.from_numpy(x), torch.from_numpy((x[:, :, 0].sum(1) > 0).astype(np.float32)[:, None])
+
+
+def tokens(n, rng):
+    x = rng.integers(0, 10000, (n, 100))
+    return torch.from_numpy(x), torch.from_numpy((x[:, -1] < 5000).astype(np.float32)[:, None])
+
+
+def data(net, n, test, mnist):
+    if net == "resbn":
+        xtr, ytr, xte, yte = mnist()
+        return xtr[:n].reshape(-1, 1, 28, 28), ytr[:n], xte[:test].reshape(-1, 1, 28, 28), yte[:test]
+    make = {"resnet": images, "inception": images, "lstm": sequences, "emb": tokens}[net]
+    return (*make(n, np.random.default_rng(1)), *make(test, np.random.default_rng(2)))
+
+
+def loss_fn(net, out, y):
+    return F.binary_cross_entropy_with_logits(out, y) if net in ("lstm", "emb") else F.cross_entropy(out, y)
+
+
+def train_epoch(net, model, opt, x, y, n, batch):
+    model.train()
+    perm = torch.randperm(n)
+    loss = None
+    for start in range(0, n, batch):
+        b = perm[start:start + batch]
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(net, model(x[b]), y[b])
+        loss.backward()
+        opt.step()
+    return float(loss)
+
+
+def accuracy(net, model, x, y, n, batch):
+    model.eval()
+    hits = 0
+    with torch.inference_mode():
+        for start in range(0, n, batch):
+            out = model(x[start:start + batch])
+            target = y[start:start + batch]
+            pred = (torch.sigmoid(out) > 0.5).float() if net in ("lstm", "emb") else F.softmax(out, 1).argmax(1)
+            hits += int((pred == target).sum())
+    return hits / n
+
+
+def measure(net, args, mnist):
+    samples, warmup, test = getattr(args, net + "_samples"), getattr(args, net + "_warmup"), getattr(args, net + "_infer")
+    batch = 64 if net in ("lstm", "emb") else 128
+    xtr, ytr, xte, yte = data(net, samples, test, mnist)
+    torch.manual_seed(42)
+    t0 = time.perf_counter()
+    model = keras_init({"resbn": ResBN, "resnet": ResNet, "inception": Inception}[net]() if net not in ("lstm", "emb")
+                       else Seq(net == "emb"))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    build = time.perf_counter() - t0
+    train_epoch(net, model, opt, xtr, ytr, warmup, batch)
+    t = time.perf_counter()
+    loss = train_epoch(net, model, opt, xtr, ytr, samples, batch)
+    s = time.perf_counter() - t
+    result(workload=net + "_train", samples=samples, seconds=s, samples_per_s=samples / s, loss=loss, build_s=build)
+    accuracy(net, model, xte, yte, min(2 * args.infer_batch, test), args.infer_batch)
+    t = time.perf_counter()
+    acc = accuracy(net, model, xte, yte, test, args.infer_batch)
+    s = time.perf_counter() - t
+    result(workload=net + "_infer", samples=test, batch=args.infer_batch, seconds=s, samples_per_s=test / s, accuracy=acc)
+
+
+NETS = ["resbn", "resnet", "inception", "lstm", "emb"]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--peer", default="pytorch")
+    p.add_argument("--nets", default=",".join(NETS))
+    p.add_argument("--infer-batch", type=int, default=1000)
+    p.add_argument("--infer-samples", type=int, default=2000)
+    for net, (n, w) in {"resbn": (6000, 640), "resnet": (2048, 256), "inception": (2048, 256),
+                        "lstm": (8192, 1280), "emb": (8192, 1280)}.items():
+        p.add_argument(f"--{net}-samples", type=int, default=n)
+        p.add_argument(f"--{net}-warmup", type=int, default=w)
+        p.add_argument(f"--{net}-infer", type=int, default=None)
+    args = p.parse_args()
+    for net in NETS:
+        if getattr(args, net + "_infer") is None:
+            setattr(args, net + "_infer", args.infer_samples)
+    torch.set_num_threads(os.cpu_count())
+    print(f"INFO torch {torch.__version__} threads={torch.get_num_threads()}", flush=True)
+    cache = {}
+
+    def mnist():
+        if "d" not in cache:
+            cache["d"] = load(os.environ.get("DLN_DATA") or os.path.join("..", "shared", "data"))
+        return cache["d"]
+
+    for net in [n for n in args.nets.split(",") if n]:
+        if net not in NETS:
+            raise SystemExit(f"unknown network {net!r} ({', '.join(NETS)})")
+        measure(net, args, mnist)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

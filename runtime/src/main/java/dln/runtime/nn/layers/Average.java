@@ -1,0 +1,48 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.nn.ConfiguredLayer;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.LayerSpec;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** The element-wise mean of two or more tensors of the same shape (ensembles of branches). */
+public final class Average extends ConfiguredLayer<Average.Config> {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Average.class, Config.class, Average::new,
+      "The element-wise mean of two or more tensors of the same shape (ensembles of branches).\n"
+          + "Example: Average()([a, b, c])");
+
+  /** Average has no settings. */
+  public record Config() {}
+
+  public Average(Config config, String name) {
+    super(config, name);
+  }
+
+  public Average() {
+    this(new Config(), null);
+  }
+
+  @Override
+  protected int minInputs() {
+    return 2;
+  }
+
+  @Override
+  protected int maxInputs() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    return Merging.sameShape(this, in);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable sum = inputs.get(0);
+    for (int i = 1; i < inputs.size(); i++) sum = sum.add(inputs.get(i));
+    return sum.div(inputs.size());
+  }
+}

@@ -1,0 +1,28 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.LayerSpec;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** The maximum over the steps: (batch, steps, c) -> (batch, c). */
+public final class GlobalMaxPooling1D extends GlobalPooling1D {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<GlobalPooling1D.Config> SPEC = LayerSpec.of(GlobalMaxPooling1D.class, GlobalPooling1D.Config.class,
+      GlobalMaxPooling1D::new,
+      "The maximum over the steps: (batch, steps, c) -> (batch, c).\n"
+          + "Example: GlobalMaxPooling1D()(x)");
+
+  public GlobalMaxPooling1D(Config config, String name) {
+    super(name);
+  }
+
+  public GlobalMaxPooling1D() {
+    super(null);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    return inputs.get(0).max(1);
+  }
+}

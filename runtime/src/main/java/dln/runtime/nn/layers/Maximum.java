@@ -1,0 +1,48 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.nn.ConfiguredLayer;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.LayerSpec;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** The element-wise maximum of two or more tensors of the same shape. */
+public final class Maximum extends ConfiguredLayer<Maximum.Config> {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Maximum.class, Config.class, Maximum::new,
+      "The element-wise maximum of two or more tensors of the same shape.\n"
+          + "Example: Maximum()([a, b])");
+
+  /** Maximum has no settings. */
+  public record Config() {}
+
+  public Maximum(Config config, String name) {
+    super(config, name);
+  }
+
+  public Maximum() {
+    this(new Config(), null);
+  }
+
+  @Override
+  protected int minInputs() {
+    return 2;
+  }
+
+  @Override
+  protected int maxInputs() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    return Merging.sameShape(this, in);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable max = inputs.get(0);
+    for (int i = 1; i < inputs.size(); i++) max = ctx.sd().math().max(max, inputs.get(i));
+    return max;
+  }
+}

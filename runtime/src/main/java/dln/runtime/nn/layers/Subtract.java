@@ -1,0 +1,46 @@
+package dln.runtime.nn.layers;
+
+import dln.runtime.nn.ConfiguredLayer;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.LayerSpec;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** Subtracts the second of two tensors of the same shape from the first. */
+public final class Subtract extends ConfiguredLayer<Subtract.Config> {
+  /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
+  public static final LayerSpec<Config> SPEC = LayerSpec.of(Subtract.class, Config.class, Subtract::new,
+      "Subtracts the second of two tensors of the same shape from the first.\n"
+          + "Example: Subtract()([x, y])");
+
+  /** Subtract has no settings. */
+  public record Config() {}
+
+  public Subtract(Config config, String name) {
+    super(config, name);
+  }
+
+  public Subtract() {
+    this(new Config(), null);
+  }
+
+  @Override
+  protected int minInputs() {
+    return 2;
+  }
+
+  @Override
+  protected int maxInputs() {
+    return 2;
+  }
+
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    return Merging.sameShape(this, in);
+  }
+
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    return inputs.get(0).sub(inputs.get(1));
+  }
+}
