@@ -24,13 +24,13 @@ public final class ArrayOps {
   /** The values in row-major order, as doubles (exact for every dtype but int64 above 2^53). */
   static double[] doubles(INDArray x) {
     if (x.length() == 0) return new double[0];
-    return x.castTo(DataType.DOUBLE).dup('c').reshape('c', x.length()).toDoubleVector();
+    return x.castTo(DataType.DOUBLE).dup('c').reshape('c', new long[] {x.length()}).toDoubleVector();
   }
 
   /** The values in row-major order, as longs (ints and bools; floats are truncated). */
   static long[] longs(INDArray x) {
     if (x.length() == 0) return new long[0];
-    return x.castTo(DataType.LONG).dup('c').reshape('c', x.length()).toLongVector();
+    return x.castTo(DataType.LONG).dup('c').reshape('c', new long[] {x.length()}).toLongVector();
   }
 
   /** A tensor of the given dtype and shape from row-major doubles. */
