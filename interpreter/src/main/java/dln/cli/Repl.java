@@ -61,6 +61,8 @@ public final class Repl {
 
   private Repl(Terminal terminal, boolean debug, PrintWriter out, Dln dln) {
     this.terminal = terminal;
+    // Live displays (fit with a chart) clip and narrow to the terminal's width at each redraw.
+    dln.interpreter().setColumns(terminal::getWidth);
     this.debug = debug;
     this.out = out;
     this.dln = dln;

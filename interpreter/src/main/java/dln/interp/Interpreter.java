@@ -856,6 +856,19 @@ public final class Interpreter implements Invoker {
     return options.interactive();
   }
 
+  private volatile java.util.function.IntSupplier columns = () -> 80;
+
+  /** Where {@link #columns} comes from: the REPL passes its terminal's width, read at each call (resizes). */
+  public void setColumns(java.util.function.IntSupplier columns) {
+    this.columns = columns;
+  }
+
+  @Override
+  public int columns() {
+    int c = columns.getAsInt();
+    return c > 0 ? c : 80;
+  }
+
   @Override
   public dln.interp.call.RichDisplay display() {
     return display;

@@ -31,6 +31,11 @@ public interface Invoker {
   /** True when output goes to an interactive terminal (progress bars redraw in place). */
   boolean interactive();
 
+  /** The terminal's current width in columns (80 when unknown), for displays that redraw in place. */
+  default int columns() {
+    return 80;
+  }
+
   /** The rich front end that shows pictures and progress itself (a notebook), or null to draw text. */
   default RichDisplay display() {
     return null;

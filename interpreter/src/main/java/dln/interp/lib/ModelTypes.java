@@ -345,12 +345,25 @@ final class ModelTypes {
         .validationSplit(a.number("validation_split", 0))
         .shuffle(a.bool("shuffle", true))
         .initialEpoch(a.intValue("initial_epoch", 0))
-        // With plot=true the live chart is the progress display; a bar between redraws would break it.
-        // A notebook shows bar and chart together in one updating output instead.
-        .progress(invoker.display() != null ? invoker.display().training(a.intValue("verbose", 1))
-            : new ProgressBar(invoker.out(), invoker.interactive(),
-            a.bool("plot", false) && !a.has("verbose") ? 0 : a.intValue("verbose", 1)))
         .shouldStop(invoker::cancelRequested);
+    int verbose = a.intValue("verbose", 1);
+    // A live chart (plot=true or a LivePlot among the callbacks) on a terminal: one renderer owns the
+    // bottom of the screen, drawing the progress bar and the chart together (issue 17, point 2).
+    dln.stdlib.plot.LivePlot live = null;
+    if (invoker.display() != null) {
+      // A notebook shows bar and chart together in one updating output instead.
+      o.progress(invoker.display().training(verbose));
+    } else if (invoker.interactive()) {
+      if (a.bool("plot", false)) live = PictureLib.livePlot(invoker);
+      else if (a.has("callbacks")) {
+        for (Object c : a.list("callbacks")) if (c instanceof dln.stdlib.plot.LivePlot lp) live = lp;
+      }
+    }
+    if (live != null) {
+      o.progress(new dln.stdlib.plot.TrainingDisplay(invoker.out(), live, verbose == 1, invoker::columns));
+    } else if (invoker.display() == null) {
+      o.progress(new ProgressBar(invoker.out(), invoker.interactive(), a.bool("plot", false) && !a.has("verbose") ? 0 : verbose));
+    }
     if (a.has("seed")) o.seed(a.integer("seed"));
     if (a.has("sample_weight") && a.get("sample_weight") != None.NONE) o.sampleWeight(a.tensor("sample_weight"));
     if (a.has("class_weight") && a.get("class_weight") != None.NONE) {
@@ -377,8 +390,13 @@ final class ModelTypes {
       o.validationData(tensorsOf(vd.get(0)), tensorsOf(vd.get(1)));
     }
     List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
-    if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
-    if (a.bool("plot", false) && invoker.display() == null) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
+    if (a.has("callbacks")) {
+      List<Object> items = new ArrayList<>(a.list("callbacks"));
+      // The display records and draws that chart itself; as a callback it would draw a second time.
+      if (live != null) items.remove(live);
+      callbacks.addAll(ModelTrainingLib.callbacks(invoker, items));
+    }
+    if (a.bool("plot", false) && live == null && invoker.display() == null) callbacks.add(ModelTrainingLib.livePlotCallback(PictureLib.livePlot(invoker)));
     // NaN/inf detection is always on: stop at the first bad batch, keep the last good weights (issue 8).
     DivergenceGuard guard = new DivergenceGuard();
     callbacks.add(guard);

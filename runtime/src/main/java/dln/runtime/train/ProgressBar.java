@@ -45,10 +45,28 @@ public final class ProgressBar implements ProgressListener {
     long now = System.nanoTime();
     if (p.batchesDone() < p.batchesTotal() && now - lastDraw < REDRAW_NANOS) return;
     lastDraw = now;
-    double perBatch = p.elapsedNanos() / 1e9 / p.batchesDone();
+    draw(batchLine(p));
+  }
+
+  /** The bar of a running epoch: {@code " 12/47 [=====>......] - ETA: 3s - loss: 0.4123"}. */
+  public static String batchLine(BatchProgress p) {
+    double perBatch = p.elapsedNanos() / 1e9 / Math.max(1, p.batchesDone());
     double eta = perBatch * (p.batchesTotal() - p.batchesDone());
-    draw(counter(p.batchesDone(), p.batchesTotal()) + " " + bar(p.batchesDone(), p.batchesTotal()) + " - ETA: " + duration(eta)
-        + logs(p.logs()));
+    return counter(p.batchesDone(), p.batchesTotal()) + " " + bar(p.batchesDone(), p.batchesTotal()) + " - ETA: " + duration(eta)
+        + logs(p.logs());
+  }
+
+  /** The bar of a finished epoch: {@code "47/47 [==========] - 3s 64ms/step - loss: 0.4123 - ..."}. */
+  public static String epochLine(EpochProgress p) {
+    double seconds = p.elapsedNanos() / 1e9;
+    return counter(p.batches(), p.batches()) + " " + bar(1, 1) + " - " + duration(seconds) + " "
+        + perStep(seconds / Math.max(1, p.batches())) + logs(p.logs());
+  }
+
+  /** Printed when the user stopped training (Ctrl-C). */
+  public static String stoppedLine(History history) {
+    return "Training stopped after " + history.epochs().size() + " complete epoch"
+        + (history.epochs().size() == 1 ? "" : "s") + "; weights and history are kept.";
   }
 
   @Override
@@ -57,7 +75,7 @@ public final class ProgressBar implements ProgressListener {
     double seconds = p.elapsedNanos() / 1e9;
     String timing = duration(seconds) + " " + perStep(seconds / Math.max(1, p.batches()));
     if (bar()) {
-      draw(counter(p.batches(), p.batches()) + " " + bar(1, 1) + " - " + timing + logs(p.logs()));
+      draw(epochLine(p));
       out.println();
     } else {
       out.println("Epoch " + (p.epoch() + 1) + "/" + p.epochs() + " - " + timing + logs(p.logs()));
@@ -69,8 +87,7 @@ public final class ProgressBar implements ProgressListener {
   public void onTrainEnd(History history, boolean interrupted) {
     if (verbose == 0 || !interrupted) return;
     if (bar() && lastLength > 0) out.println();
-    out.println("Training stopped after " + history.epochs().size() + " complete epoch"
-        + (history.epochs().size() == 1 ? "" : "s") + "; weights and history are kept.");
+    out.println(stoppedLine(history));
     out.flush();
   }
 

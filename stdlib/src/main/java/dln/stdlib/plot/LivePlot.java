@@ -40,6 +40,12 @@ public final class LivePlot {
 
   /** Records one epoch's metrics (e.g. loss, val_loss, accuracy) and redraws when interactive. */
   public void update(Map<String, ? extends Number> epochMetrics) {
+    record(epochMetrics);
+    if (interactive) redraw();
+  }
+
+  /** Records one epoch's metrics without drawing (a {@link TrainingDisplay} draws the chart). */
+  public void record(Map<String, ? extends Number> epochMetrics) {
     int epoch = 0;
     for (List<Double> v : history.values()) epoch = Math.max(epoch, v.size());
     for (Map.Entry<String, ? extends Number> e : epochMetrics.entrySet()) {
@@ -48,7 +54,6 @@ public final class LivePlot {
       while (values.size() < epoch) values.add(Double.NaN);
       values.add(e.getValue() == null ? Double.NaN : e.getValue().doubleValue());
     }
-    if (interactive) redraw();
   }
 
   /** Forgets the on-screen position: the next update draws below whatever was printed since. */
@@ -76,9 +81,19 @@ public final class LivePlot {
 
   /** The current charts as text. */
   public String text() {
+    return text(width);
+  }
+
+  /** The current charts as text, each at most {@code chartWidth} plot columns wide. */
+  public String text(int chartWidth) {
     List<LineChart> charts = Charts.history(history());
-    for (LineChart c : charts) c.size(width, height).color(color).xLabel(null);
+    for (LineChart c : charts) c.size(Math.min(width, chartWidth), height).color(color).xLabel(null);
     return Charts.render(charts);
+  }
+
+  /** True when nothing has been recorded yet. */
+  public boolean isEmpty() {
+    return history.isEmpty();
   }
 
   private void redraw() {
