@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +22,7 @@ import org.junit.jupiter.api.Test;
  * prints now. Entries that load the full MNIST or train on it are left out (minutes of work, and
  * their timings differ on every machine): their shown lines are only checked for Keras's format.
  *
- * <p>It runs with {@code -Dreadme.check=true} (README.md belongs to the lead; a drift is reported
- * there and fixed in the README, then this becomes part of the suite):
- * {@code mvn -B -q test -pl interpreter -am -Dtest=ReadmeSessionTest -Dreadme.check=true -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>Part of the default suite, so a README edit that no longer matches DLN fails CI.
  * On failure the message holds the regenerated transcript to paste.
  */
 class ReadmeSessionTest {
@@ -33,7 +30,6 @@ class ReadmeSessionTest {
 
   @Test
   void theSessionShownIsWhatDlnPrints() throws Exception {
-    Assumptions.assumeTrue(Boolean.getBoolean("readme.check"), "run with -Dreadme.check=true");
     Path readme = Path.of("..", "README.md");
     List<String> lines = Files.readAllLines(readme);
     int start = lines.indexOf("## A session");
