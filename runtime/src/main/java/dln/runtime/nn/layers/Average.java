@@ -1,13 +1,12 @@
 package dln.runtime.nn.layers;
 
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerSpec;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** The element-wise mean of two or more tensors of the same shape (ensembles of branches). */
-public final class Average extends ConfiguredLayer<Average.Config> {
+public final class Average extends ElementwiseMerge<Average.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Average.class, Config.class, Average::new,
       "The element-wise mean of two or more tensors of the same shape (ensembles of branches).\n"
@@ -22,21 +21,6 @@ public final class Average extends ConfiguredLayer<Average.Config> {
 
   public Average() {
     this(new Config(), null);
-  }
-
-  @Override
-  protected int minInputs() {
-    return 2;
-  }
-
-  @Override
-  protected int maxInputs() {
-    return Integer.MAX_VALUE;
-  }
-
-  @Override
-  protected long[] outputShape(List<long[]> in) {
-    return Merging.sameShape(this, in);
   }
 
   @Override

@@ -1,13 +1,12 @@
 package dln.runtime.nn.layers;
 
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerSpec;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** The element-wise maximum of two or more tensors of the same shape. */
-public final class Maximum extends ConfiguredLayer<Maximum.Config> {
+public final class Maximum extends ElementwiseMerge<Maximum.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Maximum.class, Config.class, Maximum::new,
       "The element-wise maximum of two or more tensors of the same shape.\n"
@@ -22,21 +21,6 @@ public final class Maximum extends ConfiguredLayer<Maximum.Config> {
 
   public Maximum() {
     this(new Config(), null);
-  }
-
-  @Override
-  protected int minInputs() {
-    return 2;
-  }
-
-  @Override
-  protected int maxInputs() {
-    return Integer.MAX_VALUE;
-  }
-
-  @Override
-  protected long[] outputShape(List<long[]> in) {
-    return Merging.sameShape(this, in);
   }
 
   @Override

@@ -1,13 +1,12 @@
 package dln.runtime.nn.layers;
 
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerSpec;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Multiplies two or more tensors of the same shape element by element (gating). */
-public final class Multiply extends ConfiguredLayer<Multiply.Config> {
+public final class Multiply extends ElementwiseMerge<Multiply.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Multiply.class, Config.class, Multiply::new,
       "Multiplies two or more tensors of the same shape element by element (gating).\n"
@@ -22,21 +21,6 @@ public final class Multiply extends ConfiguredLayer<Multiply.Config> {
 
   public Multiply() {
     this(new Config(), null);
-  }
-
-  @Override
-  protected int minInputs() {
-    return 2;
-  }
-
-  @Override
-  protected int maxInputs() {
-    return Integer.MAX_VALUE;
-  }
-
-  @Override
-  protected long[] outputShape(List<long[]> in) {
-    return Merging.sameShape(this, in);
   }
 
   @Override

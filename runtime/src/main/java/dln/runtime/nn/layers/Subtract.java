@@ -1,13 +1,12 @@
 package dln.runtime.nn.layers;
 
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerSpec;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Subtracts the second of two tensors of the same shape from the first. */
-public final class Subtract extends ConfiguredLayer<Subtract.Config> {
+public final class Subtract extends ElementwiseMerge<Subtract.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Subtract.class, Config.class, Subtract::new,
       "Subtracts the second of two tensors of the same shape from the first.\n"
@@ -25,18 +24,8 @@ public final class Subtract extends ConfiguredLayer<Subtract.Config> {
   }
 
   @Override
-  protected int minInputs() {
-    return 2;
-  }
-
-  @Override
   protected int maxInputs() {
     return 2;
-  }
-
-  @Override
-  protected long[] outputShape(List<long[]> in) {
-    return Merging.sameShape(this, in);
   }
 
   @Override
