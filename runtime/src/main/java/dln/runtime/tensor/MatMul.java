@@ -1,6 +1,7 @@
 package dln.runtime.tensor;
 
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.NativeMemory;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,6 +22,7 @@ final class MatMul {
       throw DlnRuntimeException.shape("matmul: " + Shapes.str(a.shape()) + " @ " + Shapes.str(b.shape())
           + ": matmul needs tensors with at least 1 dimension", "use * to multiply by a number");
     }
+    NativeMemory.poll(); // each product is a new native buffer (see Elementwise.binary)
     DataType common = DTypes.wider(a.dataType(), b.dataType());
     // BLAS multiplies floats only: integer products are computed in float64 and converted back.
     DataType compute = DTypes.isFloat(common) ? common : DataType.DOUBLE;
