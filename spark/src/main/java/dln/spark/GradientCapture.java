@@ -36,6 +36,8 @@ final class GradientCapture extends Optimizer {
     gradients.clear();
   }
 
+  // step() records gradients instead of updating, so no per-weight updater is ever asked for;
+  // reaching this would mean a worker tried to keep optimiser state, which must live on the driver.
   @Override
   protected ParamUpdater newUpdater(INDArray param) {
     throw new UnsupportedOperationException("GradientCapture keeps no optimiser state");
