@@ -66,12 +66,21 @@ public final class AutodiffLib implements Library {
         })
         .repr(v -> "Variable(" + Tensors.format(v.value()) + ")");
     TypeTable.define(Traced.class, "tensor")
-        .attr("shape", t -> shape(Tape.value(t)))
+        .attr("shape", AutodiffLib::tracedShape)
         .attr("T", Tape::transpose)
         .repr(t -> "traced " + Tensors.format(Tape.value(t)));
     for (String fn : UNARY) wrapUnary(g, fn);
     for (String fn : REDUCE) wrapReduce(g, fn);
     wrapNamespace(g);
+  }
+
+  /**
+   * A traced value's shape: the graph's, with None for the batch axis of a layer's input (a custom
+   * layer's call() cannot compute the value to look at); computed when the graph does not know it.
+   */
+  private static Tuple tracedShape(Traced t) {
+    long[] s = t.var().getShape();
+    return s != null ? ModelLib.shapeTuple(s) : shape(Tape.value(t));
   }
 
   private static dln.interp.value.Tuple shape(INDArray t) {

@@ -130,6 +130,10 @@ final class FastLayers {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static LayerStep stepFor(Layer layer, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     Entry e = BY_CLASS.get(layer.getClass());
+    if (layer instanceof dln.runtime.nn.ScriptedLayer) {
+      // Its forward pass is whatever graph operations the user's call() made: only SameDiff runs those.
+      throw new FastPlan.Unsupported("the custom layer " + layer.typeName() + ", whose call() the SameDiff engine runs as a graph");
+    }
     if (e == null) throw new FastPlan.Unsupported("layer type " + layer.typeName());
     return e.step().make(layer, act, fuse, in, out);
   }
