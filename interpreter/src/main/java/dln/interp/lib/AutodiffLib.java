@@ -60,6 +60,7 @@ public final class AutodiffLib implements Library {
     TypeTable.define(Variable.class, "Variable")
         .attr("value", Variable::value)
         .attr("shape", v -> shape(v.value()))
+        .method("numpy", "", "A copy of the current value as a tensor.\nExample: layer.w.numpy()", (Variable v, Args a) -> v.value().dup())
         .method("assign", "value", "Replaces the value (same shape).", (Variable v, Args a) -> {
           v.assign(a.tensor("value"));
           return v;
@@ -74,13 +75,9 @@ public final class AutodiffLib implements Library {
     wrapNamespace(g);
   }
 
-  /**
-   * A traced value's shape: the graph's, with None for the batch axis of a layer's input (a custom
-   * layer's call() cannot compute the value to look at); computed when the graph does not know it.
-   */
+  /** A traced value's shape, with None for the batch axis of a custom layer's input. */
   private static Tuple tracedShape(Traced t) {
-    long[] s = t.var().getShape();
-    return s != null ? ModelLib.shapeTuple(s) : shape(Tape.value(t));
+    return ModelLib.shapeTuple(t.shape());
   }
 
   private static dln.interp.value.Tuple shape(INDArray t) {
