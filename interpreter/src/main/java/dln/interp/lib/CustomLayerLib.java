@@ -77,7 +77,26 @@ public final class CustomLayerLib implements Library {
 
   /** Each instance gets its runtime layer before {@code __init__} runs, so {@code self.add_weight} works there too. */
   private static void prepare(Invoker invoker, DlnObject self) {
-    self.setPeer(new ScriptedLayer(new UserLayer(invoker, self), null));
+    ScriptedLayer layer = new ScriptedLayer(new UserLayer(invoker, self), null);
+    self.setPeer(layer);
+    // layer.build(shape) called by the user builds the layer as Keras's build wrapper does: its
+    // first use must not build it a second time.
+    Object build = self.cls().find("build");
+    if (build instanceof Callable userBuild && !(build instanceof DlnObject.NoOp)) {
+      self.attrs().put("build", new Callable() {
+        @Override
+        public String name() {
+          return "build";
+        }
+
+        @Override
+        public Object call(Invoker inv, List<Object> positional, Map<String, Object> keywords) {
+          Object r = ((Callable) DlnObject.bind(self, userBuild)).call(inv, positional, keywords);
+          layer.markBuilt();
+          return r;
+        }
+      });
+    }
   }
 
   private static ScriptedLayer layerOf(Object self) {

@@ -82,6 +82,11 @@ public final class ScriptedLayer extends Layer {
     return n;
   }
 
+  /** Records that the client ran the body's build itself (Keras's explicit {@code layer.build(shape)}). */
+  public void markBuilt() {
+    bodyBuilt = true;
+  }
+
   /** The variable the body was given for a weight, or null for another layer's weight. */
   public Variable variable(Weight w) {
     return variables.get(w);
