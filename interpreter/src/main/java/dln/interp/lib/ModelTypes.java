@@ -197,6 +197,9 @@ final class ModelTypes {
     }
     Object x = CustomLayerLib.asLayer(positional.get(0));
     if (x instanceof SymbolicTensor t) return layer.apply(t);
+    if (x instanceof dln.runtime.autodiff.Variable v) x = v.current();
+    // Inside a custom layer's call(): self.dense(x) adds the layer to the graph being built.
+    if (x instanceof dln.runtime.autodiff.Traced t) return dln.runtime.nn.ScriptedLayer.applyInside(layer, List.of(t));
     if (x instanceof Layer other) return compose(other, layer);
     if (x instanceof Tuple tu) x = tu.items();
     if (x instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof SymbolicTensor) {

@@ -4,7 +4,11 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.autodiff.Traced;
 import dln.runtime.autodiff.Variable;
 import dln.runtime.tensor.Shapes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +35,14 @@ public final class ScriptedLayer extends Layer {
   private final LayerBody body;
   private final Map<Weight, Variable> variables = new LinkedHashMap<>();
   private final Map<String, long[]> outputShapes = new HashMap<>();
+  /** Layers the body called inside its forward pass (Keras tracks them as the layer's sublayers). */
+  private final Set<Layer> sublayers = new LinkedHashSet<>();
   private boolean bodyBuilt;
+
+  /** The graph being built and the custom layer whose body is running, innermost first. */
+  private record Frame(GraphContext ctx, ScriptedLayer layer) {}
+
+  private static final ThreadLocal<Deque<Frame>> TRACING = ThreadLocal.withInitial(ArrayDeque::new);
 
   /** @param name the layer's name, or null for one made from the type name ({@code my_dense}, {@code my_dense_1}, ...) */
   public ScriptedLayer(LayerBody body, String name) {
@@ -118,12 +129,12 @@ public final class ScriptedLayer extends Layer {
 
   private void buildBody(List<long[]> inputShapes) {
     if (bodyBuilt) return;
-    List<Weight> before = weightList();
+    List<Weight> before = super.weightList();
     try {
       body.build(this, inputShapes);
     } catch (RuntimeException e) {
       // Nothing half-built: the weights the failed build added are dropped again.
-      for (Weight w : weightList()) {
+      for (Weight w : super.weightList()) {
         if (!before.contains(w)) {
           variables.remove(w);
           removeWeight(w.name());
@@ -172,10 +183,61 @@ public final class ScriptedLayer extends Layer {
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
     // Shared arrays: the graph variable of each weight is the weight's own array (ctx.weight checks it).
     for (Map.Entry<Weight, Variable> e : variables.entrySet()) e.getValue().trace(new Traced(ctx.weight(e.getKey())));
+    TRACING.get().push(new Frame(ctx, this));
     try {
       return body.forward(this, inputs, ctx.training(this));
     } finally {
+      TRACING.get().pop();
       for (Variable v : variables.values()) v.trace(null);
     }
+  }
+
+  /**
+   * Applies another layer (a builtin Dense, a custom layer, a model) to traced tensors inside a
+   * body's forward pass, in the graph being built: Keras's {@code self.dense(x)} inside {@code call}.
+   * The layer becomes a sublayer, whose weights are this layer's too.
+   */
+  public static Traced applyInside(Layer inner, List<Traced> inputs) {
+    Frame frame = TRACING.get().peek();
+    if (frame == null) {
+      throw DlnRuntimeException.value(inner.describe() + " was called on a traced tensor outside a custom layer's call()",
+          "call layers on tensors from Input(...) or on arrays");
+    }
+    List<long[]> shapes = new ArrayList<>();
+    List<SDVariable> vars = new ArrayList<>();
+    for (Traced t : inputs) {
+      if (t.knownShape() == null) {
+        throw DlnRuntimeException.shape(inner.describe() + " cannot be applied to a value of unknown shape inside "
+            + frame.layer.describe() + "'s call()", "apply it to the call's inputs or to what layers made from them");
+      }
+      shapes.add(t.knownShape());
+      vars.add(t.var());
+    }
+    inner.ensureBuilt(shapes);
+    List<long[]> outShapes = inner.outputShapes(shapes);
+    List<SDVariable> outs = inner.call(frame.ctx, vars, shapes);
+    if (outs.size() != 1) throw DlnRuntimeException.value(inner.describe() + " has " + outs.size() + " outputs; inside call() only single-output layers are supported");
+    if (inner != frame.layer) frame.layer.sublayers.add(inner);
+    return new Traced(outs.get(0), outShapes.get(0));
+  }
+
+  /** The layers its call() used, in the order first used. */
+  public List<Layer> sublayers() {
+    return new ArrayList<>(sublayers);
+  }
+
+  /** Its own weights, then its sublayers' (each once). */
+  @Override
+  public List<Weight> weightList() {
+    Set<Weight> out = new LinkedHashSet<>(super.weightList());
+    for (Layer l : sublayers) out.addAll(l.weightList());
+    return new ArrayList<>(out);
+  }
+
+  @Override
+  public long countParams() {
+    long n = 0;
+    for (Weight w : weightList()) n += w.value().length();
+    return n;
   }
 }
