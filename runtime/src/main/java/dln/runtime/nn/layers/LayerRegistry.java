@@ -73,6 +73,7 @@ public final class LayerRegistry {
     register(Conv2DTranspose.SPEC);
     register(Bidirectional.SPEC);
     register(TimeDistributed.SPEC);
+    register(MultiHeadAttention.SPEC);
   }
 
   private LayerRegistry() {}

@@ -141,7 +141,9 @@ final class FastLayers {
   }
 
   private static LayerStep dense(Dense d, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
-    if (in.length != 2) throw new FastPlan.Unsupported("Dense on a rank-" + in.length + " input");
+    // On sequences (batch, steps, features) every step is a row: the Dense step over batch · steps rows.
+    if (in.length == 3 && !fuse) return new TimeDistributedStep(new DenseStep(d.weight("kernel"), d.weight("bias"), act, false), in[1]);
+    if (in.length != 2) throw new FastPlan.Unsupported("Dense on a rank-" + in.length + " input" + (fuse ? " under a loss" : ""));
     return new DenseStep(d.weight("kernel"), d.weight("bias"), act, fuse);
   }
 
