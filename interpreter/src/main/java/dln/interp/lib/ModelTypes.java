@@ -255,7 +255,7 @@ final class ModelTypes {
     for (int i = 0; i < named.requiredInputs(); i++) {
       if (given[i] == null) {
         throw DlnException.argument(layer.typeName() + "() call is missing the tensor '" + names.get(i) + "'",
-            "e.g. " + layer.typeName().toLowerCase() + "(x, x) for self-attention");
+            "e.g. mha = " + layer.typeName() + "(...); mha(x, x) for self-attention, mha(query, value) otherwise");
       }
     }
     List<Object> values = new ArrayList<>();

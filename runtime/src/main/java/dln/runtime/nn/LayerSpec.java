@@ -185,6 +185,7 @@ public final class LayerSpec<C extends Record> {
     if (t == double.class || t == Double.class) return a.number(k);
     if (t == boolean.class) return a.bool(k);
     if (t == String.class) return a.name(k);
+    if (t == GraphFunction.class) return a.function(k);
     if (t == Regularizer.class) return a.raw(k) instanceof Regularizer r ? r : Regularizer.named(a.name(k), k);
     // A wrapped layer (Bidirectional, TimeDistributed), as Keras: the object given becomes the wrapper's.
     if (t == Layer.class) {

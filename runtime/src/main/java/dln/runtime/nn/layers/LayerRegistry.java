@@ -74,6 +74,7 @@ public final class LayerRegistry {
     register(Bidirectional.SPEC);
     register(TimeDistributed.SPEC);
     register(MultiHeadAttention.SPEC);
+    register(Lambda.SPEC);
   }
 
   private LayerRegistry() {}

@@ -39,6 +39,7 @@ import dln.runtime.nn.layers.DepthwiseConv2D;
 import dln.runtime.nn.layers.SeparableConv2D;
 import dln.runtime.nn.layers.Bidirectional;
 import dln.runtime.nn.layers.TimeDistributed;
+import dln.runtime.nn.layers.Lambda;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,6 +112,7 @@ final class FastLayers {
     add(new Entry<>(Conv2DTranspose.class, c -> named(c.config().activation()), FastLayers::transpose));
     add(new Entry<>(Bidirectional.class, b -> Act.LINEAR, FastLayers::bidirectional));
     add(new Entry<>(TimeDistributed.class, t -> Act.LINEAR, FastLayers::timeDistributed));
+    add(new Entry<>(Lambda.class, l -> Act.LINEAR, (l, act, fuse, in, out) -> new LambdaStep(l.config().function(), Shapes.sample(in), Shapes.sample(out))));
   }
 
   private FastLayers() {}
