@@ -153,7 +153,8 @@ public final class TypeTable {
     for (Type t : chain(v)) {
       if (t.call == null) continue;
       CallImpl impl = t.call;
-      String name = t.name;
+      // The value's own type names the call in tracebacks ("calling Lambda", not the Layer that defines calls).
+      String name = typeOf(v).name;
       return new Callable() {
         @Override
         public String name() {

@@ -2,6 +2,8 @@ package dln.interp.lib;
 
 import dln.interp.call.Args;
 import dln.interp.call.Callable;
+import dln.interp.DlnException;
+import dln.runtime.nn.GraphFunction;
 import dln.runtime.nn.LayerArgs;
 
 /**
@@ -60,6 +62,16 @@ final class LayerCallArgs implements LayerArgs {
   @Override
   public boolean isFunction(String name) {
     return a.get(name) instanceof Callable;
+  }
+
+  @Override
+  public GraphFunction function(String name) {
+    Object v = a.get(name);
+    if (!(v instanceof Callable c)) {
+      throw new DlnException("type error", "argument '" + name + "' must be a function, got " + dln.interp.value.Values.typeName(v),
+          "e.g. Lambda(lambda x: x * 2)", null);
+    }
+    return new DlnGraphFunction(c, a.invoker());
   }
 
   @Override

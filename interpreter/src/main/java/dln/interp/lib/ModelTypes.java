@@ -11,6 +11,7 @@ import dln.runtime.nn.Layer;
 import dln.runtime.nn.layers.LayerRegistry;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Model;
+import dln.runtime.nn.NamedInputs;
 import dln.runtime.nn.Sequential;
 import dln.runtime.tensor.Shapes;
 import dln.runtime.nn.SymbolicTensor;
@@ -186,6 +187,7 @@ final class ModelTypes {
    * it; a layer or model composes the two into a Sequential model ({@code Dense(64) -> Dense(10)}).
    */
   private static Object callLayer(Layer layer, Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
+    if (layer instanceof NamedInputs named) return callNamed(layer, named, positional, keywords);
     for (String k : keywords.keySet()) {
       if (!k.equals("training") && !k.equals("mask")) {
         throw DlnException.argument(layer.typeName() + "() call got an unexpected keyword argument '" + k + "'");
@@ -226,6 +228,55 @@ final class ModelTypes {
       throw DlnException.type("a layer is applied to a tensor, a symbolic tensor (from Input) or a layer, got " + Values.typeName(x));
     }
     return layer instanceof Model m ? TrainingSession.of(m).call(eager) : layer.call(eager);
+  }
+
+  /**
+   * {@code mha(query, value, key=None, attention_mask=None)}: a layer taking several tensors by
+   * name ({@link NamedInputs}); all symbolic (a graph node) or all eager (an inference run).
+   */
+  private static Object callNamed(Layer layer, NamedInputs named, List<Object> positional, Map<String, Object> keywords) {
+    List<String> names = named.inputNames();
+    String signature = layer.typeName() + "(" + String.join(", ", names.subList(0, named.requiredInputs())) + ", ...)";
+    if (positional.size() > names.size()) {
+      throw DlnException.argument(layer.typeName() + "() call takes at most " + names.size() + " tensors (" + String.join(", ", names)
+          + "), got " + positional.size());
+    }
+    Object[] given = new Object[names.size()];
+    for (int i = 0; i < positional.size(); i++) given[i] = positional.get(i);
+    for (Map.Entry<String, Object> e : keywords.entrySet()) {
+      int i = names.indexOf(e.getKey());
+      if (i < 0) {
+        if (e.getKey().equals("training")) continue;
+        if (e.getKey().equals("return_attention_scores") && !Values.truthy(e.getValue())) continue;
+        throw DlnException.argument(layer.typeName() + "() call got an unexpected keyword argument '" + e.getKey() + "'",
+            e.getKey().equals("return_attention_scores") ? "the attention scores are not returned; the layer gives its output only"
+                : "its tensors are " + String.join(", ", names));
+      }
+      if (given[i] != null) throw DlnException.argument(layer.typeName() + "() call got two values for '" + e.getKey() + "'");
+      given[i] = e.getValue();
+    }
+    for (int i = 0; i < named.requiredInputs(); i++) {
+      if (given[i] == null) {
+        throw DlnException.argument(layer.typeName() + "() call is missing the tensor '" + names.get(i) + "'",
+            "e.g. mha = " + layer.typeName() + "(...); mha(x, x) for self-attention, mha(query, value) otherwise");
+      }
+    }
+    List<Object> values = new ArrayList<>();
+    for (Object o : given) values.add(o == None.NONE ? null : o);
+    if (values.get(0) instanceof SymbolicTensor) {
+      List<SymbolicTensor> ts = new ArrayList<>();
+      for (int i = 0; i < values.size(); i++) {
+        Object o = values.get(i);
+        if (o != null && !(o instanceof SymbolicTensor)) {
+          throw DlnException.type(signature + ": '" + names.get(i) + "' must be a symbolic tensor like the query, got " + Values.typeName(o));
+        }
+        ts.add((SymbolicTensor) o);
+      }
+      return layer.apply(named.arrange(ts)).get(0);
+    }
+    List<INDArray> xs = new ArrayList<>();
+    for (Object o : values) xs.add(o == null ? null : Values.toTensor(o));
+    return layer.call(named.arrange(xs)).get(0);
   }
 
   /** A layer runs its own small graph; a model runs on its training engine, as {@code predict} does. */

@@ -66,7 +66,19 @@ public final class ModelJson {
   /** The model's {@link ModelSpec} as a JSON tree (requires a built graph). */
   public static JsonNode specTree(Model model) {
     model.requireGraph("be saved");
+    refuseUnsaveable(model, model);
     return LayerRegistry.JSON.valueToTree(ModelSpec.of(model));
+  }
+
+  /** A located-by-the-caller error before anything is written when a layer (at any depth) cannot be saved. */
+  private static void refuseUnsaveable(Model saved, Model model) {
+    for (dln.runtime.nn.Layer l : model.layers()) {
+      if (l instanceof Model inner) refuseUnsaveable(saved, inner);
+      else if (l.unsaveableReason() != null) {
+        throw DlnRuntimeException.value("cannot save model '" + saved.name() + "': " + l.describe() + " cannot be written to a file: "
+            + l.unsaveableReason(), "save the weights with save_weights() and build the model again in code before load_weights()");
+      }
+    }
   }
 
   /** Rebuilds a model (fresh weights) from a {@link ModelSpec} JSON tree. */

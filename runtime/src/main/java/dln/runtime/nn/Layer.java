@@ -301,6 +301,11 @@ public abstract class Layer {
     return this;
   }
 
+  /** Why this layer cannot be written to a model file (a Lambda holds code), or null when it can. */
+  public String unsaveableReason() {
+    return null;
+  }
+
   /** "layer 'dense_1' (Dense)" for messages. */
   public String describe() {
     return "layer '" + name + "' (" + typeName() + ")";

@@ -31,6 +31,9 @@ public interface LayerArgs {
   /** True when the argument is a function, as an activation passed positionally. */
   boolean isFunction(String name);
 
+  /** A function given as the argument, as a piece of graph (Lambda's function). */
+  GraphFunction function(String name);
+
   /** The argument as given (a runtime object such as a {@link Regularizer}, a String, a number). */
   Object raw(String name);
 }

@@ -179,12 +179,13 @@ public final class LayerSpec<C extends Record> {
   }
 
   private static Object read(LayerArgs a, String k, Class<?> t) {
-    if (t == int.class) return a.intValue(k);
+    if (t == int.class || t == Integer.class) return a.intValue(k);
     if (t == int[].class) return a.ints(k);
     if (t == long[].class) return a.shape(k);
     if (t == double.class || t == Double.class) return a.number(k);
     if (t == boolean.class) return a.bool(k);
     if (t == String.class) return a.name(k);
+    if (t == GraphFunction.class) return a.function(k);
     if (t == Regularizer.class) return a.raw(k) instanceof Regularizer r ? r : Regularizer.named(a.name(k), k);
     // A wrapped layer (Bidirectional, TimeDistributed), as Keras: the object given becomes the wrapper's.
     if (t == Layer.class) {
@@ -200,7 +201,7 @@ public final class LayerSpec<C extends Record> {
       if (t.isPrimitive()) throw new IllegalStateException("optional primitive " + c + " needs a default");
       return null;
     }
-    if (t == int.class) return Integer.parseInt(text);
+    if (t == int.class || t == Integer.class) return Integer.parseInt(text);
     if (t == double.class || t == Double.class) return Double.parseDouble(text);
     if (t == boolean.class) return Boolean.parseBoolean(text);
     if (t == String.class) return text;

@@ -59,6 +59,11 @@ class LayerSpecTest {
     public Object raw(String name) {
       return values.get(name);
     }
+
+    @Override
+    public GraphFunction function(String name) {
+      return (GraphFunction) values.get(name);
+    }
   }
 
   @Test

@@ -73,6 +73,8 @@ public final class LayerRegistry {
     register(Conv2DTranspose.SPEC);
     register(Bidirectional.SPEC);
     register(TimeDistributed.SPEC);
+    register(MultiHeadAttention.SPEC);
+    register(Lambda.SPEC);
   }
 
   private LayerRegistry() {}

@@ -23,7 +23,7 @@ final class AddStep extends MergeStep {
   }
 
   @Override
-  INDArray forward(List<INDArray> ins) {
+  INDArray forward(List<INDArray> ins, boolean training) {
     INDArray[] b = buffers.get(ins.get(0).size(0));
     INDArray out = b[0];
     out.assign(ins.get(0));
@@ -32,7 +32,7 @@ final class AddStep extends MergeStep {
   }
 
   @Override
-  INDArray[] backward(INDArray dOut, boolean[] need) {
+  INDArray[] backward(INDArray dOut, boolean[] need, boolean weightGrads) {
     INDArray[] b = buffers.get(dOut.size(0));
     INDArray[] grads = new INDArray[arity];
     // Inputs after the first get copies, taken before anyone writes into dOut, which the first gets.

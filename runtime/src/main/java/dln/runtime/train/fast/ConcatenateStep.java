@@ -41,14 +41,14 @@ final class ConcatenateStep extends MergeStep {
   }
 
   @Override
-  INDArray forward(List<INDArray> ins) {
+  INDArray forward(List<INDArray> ins, boolean training) {
     INDArray out = buffers.get(ins.get(0).size(0))[0];
     for (int i = 0; i < ins.size(); i++) slice(out, i).assign(ins.get(i));
     return out;
   }
 
   @Override
-  INDArray[] backward(INDArray dOut, boolean[] need) {
+  INDArray[] backward(INDArray dOut, boolean[] need, boolean weightGrads) {
     INDArray[] b = buffers.get(dOut.size(0));
     INDArray[] grads = new INDArray[inSamples.length];
     for (int i = 0; i < grads.length; i++) if (need[i]) grads[i] = b[i + 1].assign(slice(dOut, i));

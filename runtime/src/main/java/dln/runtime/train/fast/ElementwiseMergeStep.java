@@ -41,7 +41,7 @@ final class ElementwiseMergeStep extends MergeStep {
   }
 
   @Override
-  INDArray forward(List<INDArray> ins) {
+  INDArray forward(List<INDArray> ins, boolean training) {
     Buffers b = buffers.get(ins.get(0).size(0));
     INDArray out = b.out();
     switch (kind) {
@@ -79,7 +79,7 @@ final class ElementwiseMergeStep extends MergeStep {
   }
 
   @Override
-  INDArray[] backward(INDArray dOut, boolean[] need) {
+  INDArray[] backward(INDArray dOut, boolean[] need, boolean weightGrads) {
     INDArray[] grads = new INDArray[arity];
     INDArray[] g = last.grads();
     switch (kind) {

@@ -118,7 +118,7 @@ public final class FastEngine implements TrainingEngine {
       } else {
         boolean[] need = new boolean[op.in().length];
         for (int k = 0; k < need.length; k++) need[k] = slotNeedsGrad[op.in()[k]];
-        INDArray[] dIns = op.merge().backward(g, need);
+        INDArray[] dIns = op.merge().backward(g, need, trains[i]);
         for (int k = 0; k < need.length; k++) if (need[k]) accumulate(grads, op.in()[k], dIns[k]);
       }
       t = StepProfile.add(op.label() + " backward", t);
@@ -129,7 +129,7 @@ public final class FastEngine implements TrainingEngine {
     for (int i = 0; i < ops.size(); i++) {
       if (!trains[i]) continue;
       List<Weight> ws = ops.get(i).weights();
-      List<INDArray> gs = ops.get(i).step().gradients();
+      List<INDArray> gs = ops.get(i).gradients();
       for (int k = 0; k < ws.size(); k++) {
         Weight w = ws.get(k);
         if (!Boolean.TRUE.equals(trainable.get(w))) continue;
@@ -215,7 +215,7 @@ public final class FastEngine implements TrainingEngine {
       } else {
         ins.clear();
         for (int s : op.in()) ins.add(values[s]);
-        values[op.out()] = op.merge().forward(ins);
+        values[op.out()] = op.merge().forward(ins, training);
       }
       if (profile) t = StepProfile.add(op.label() + " forward", t);
     }

@@ -39,6 +39,7 @@ import dln.runtime.nn.layers.DepthwiseConv2D;
 import dln.runtime.nn.layers.SeparableConv2D;
 import dln.runtime.nn.layers.Bidirectional;
 import dln.runtime.nn.layers.TimeDistributed;
+import dln.runtime.nn.layers.Lambda;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,6 +112,7 @@ final class FastLayers {
     add(new Entry<>(Conv2DTranspose.class, c -> named(c.config().activation()), FastLayers::transpose));
     add(new Entry<>(Bidirectional.class, b -> Act.LINEAR, FastLayers::bidirectional));
     add(new Entry<>(TimeDistributed.class, t -> Act.LINEAR, FastLayers::timeDistributed));
+    add(new Entry<>(Lambda.class, l -> Act.LINEAR, (l, act, fuse, in, out) -> new LambdaStep(l.config().function(), Shapes.sample(in), Shapes.sample(out))));
   }
 
   private FastLayers() {}
@@ -145,7 +147,9 @@ final class FastLayers {
   }
 
   private static LayerStep dense(Dense d, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
-    if (in.length != 2) throw new FastPlan.Unsupported("Dense on a rank-" + in.length + " input");
+    // On sequences (batch, steps, features) every step is a row: the Dense step over batch · steps rows.
+    if (in.length == 3 && !fuse) return new TimeDistributedStep(new DenseStep(d.weight("kernel"), d.weight("bias"), act, false), in[1]);
+    if (in.length != 2) throw new FastPlan.Unsupported("Dense on a rank-" + in.length + " input" + (fuse ? " under a loss" : ""));
     return new DenseStep(d.weight("kernel"), d.weight("bias"), act, fuse);
   }
 

@@ -6,6 +6,7 @@ import dln.runtime.nn.layers.Add;
 import dln.runtime.nn.layers.Average;
 import dln.runtime.nn.layers.Concatenate;
 import dln.runtime.nn.layers.Maximum;
+import dln.runtime.nn.layers.MultiHeadAttention;
 import dln.runtime.nn.layers.Multiply;
 import dln.runtime.nn.layers.Subtract;
 import dln.runtime.tensor.Shapes;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * The merge layers the fast engine runs (several inputs, one output), the multi-input counterpart
- * of {@link FastLayers}: one case per merge layer class.
+ * of {@link FastLayers}: one case per merge layer class, and MultiHeadAttention (query, value, key).
  */
 final class FastMerges {
   private FastMerges() {}
@@ -31,6 +32,11 @@ final class FastMerges {
       long[][] samples = new long[inputs.size()][];
       for (int i = 0; i < samples.length; i++) samples[i] = Shapes.sample(inputs.get(i).shape());
       return new ConcatenateStep(axis, samples, Shapes.sample(out));
+    }
+    if (layer instanceof MultiHeadAttention mha) {
+      List<long[]> shapes = new java.util.ArrayList<>();
+      for (SymbolicTensor t : inputs) shapes.add(t.shape());
+      return new MultiHeadAttentionStep(mha, shapes, out);
     }
     return null;
   }

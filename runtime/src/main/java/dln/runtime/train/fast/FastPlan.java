@@ -32,7 +32,12 @@ final class FastPlan {
   /** One node of the schedule: exactly one of step / merge, the slots it reads and the slot it writes. */
   record Op(LayerStep step, MergeStep merge, int[] in, int out, String label) {
     List<Weight> weights() {
-      return step != null ? step.weights() : List.of();
+      return step != null ? step.weights() : merge.weights();
+    }
+
+    /** Gradient buffers of the last backward pass, aligned with {@link #weights()}. */
+    List<INDArray> gradients() {
+      return step != null ? step.gradients() : merge.gradients();
     }
   }
 
