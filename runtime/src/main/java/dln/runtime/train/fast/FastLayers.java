@@ -234,9 +234,8 @@ final class FastLayers {
   private static LayerStep gru(GRU l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     if (fuse) throw new FastPlan.Unsupported("a loss on a GRU's output");
     GRU.Config c = l.config();
-    if (!c.resetAfter()) throw new FastPlan.Unsupported("a GRU with reset_after=False");
     return new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
-        recurrentAct(c.recurrentActivation()), c.returnSequences(), in[1]);
+        recurrentAct(c.recurrentActivation()), c.resetAfter(), c.returnSequences(), in[1]);
   }
 
   private static LayerStep depthwise(DepthwiseConv2D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
