@@ -2,7 +2,7 @@ package dln.spark;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Model;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

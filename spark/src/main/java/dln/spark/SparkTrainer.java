@@ -4,7 +4,7 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.Rng;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Weight;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.train.Callback;
 import dln.runtime.train.CompileConfig;
 import dln.runtime.train.History;

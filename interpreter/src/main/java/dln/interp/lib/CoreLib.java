@@ -307,7 +307,7 @@ public final class CoreLib implements Library {
 
   static double scalar(INDArray t, String fn) {
     if (t.length() != 1) {
-      throw DlnException.type(fn + "() needs a tensor with one element, got shape " + dln.runtime.tensor.Shapes.str(t.shape()));
+      throw DlnException.type(fn + "() needs a tensor with one element, got shape " + dln.runtime.Shapes.str(t.shape()));
     }
     // float(x[0]) of a float32 is the float with the same digits (0.1), as the tensor prints it.
     return Values.toDouble(Tensors.item(t));

@@ -13,7 +13,7 @@ import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.NamedInputs;
 import dln.runtime.nn.Sequential;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.Weight;
 import dln.runtime.train.FitOptions;

@@ -393,7 +393,7 @@ public final class NumpyLib implements Library {
       for (int i = 0; i < p.length; i++) p[i] = pt.reshape(pt.length()).getDouble(i);
     }
     long[] shape = size(a);
-    int count = Math.toIntExact(shape == null ? 1 : dln.runtime.tensor.Shapes.size(shape));
+    int count = Math.toIntExact(shape == null ? 1 : dln.runtime.Shapes.size(shape));
     long[] picks = RandomArrays.choice(r, n, count, a.bool("replace", true), p);
     INDArray idx = Tensors.fromNested(longList(picks), DataType.LONG).reshape(shape == null ? new long[] {1} : shape);
     INDArray out = items == null ? idx : Tensors.get(items, List.of(idx));

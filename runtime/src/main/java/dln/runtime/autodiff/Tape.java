@@ -1,7 +1,7 @@
 package dln.runtime.autodiff;
 
 import dln.runtime.DlnRuntimeException;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.layers.LayerRegistry;
 import dln.runtime.nn.Model;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.nn.Weight;
 import dln.runtime.train.CompileConfig;
 import dln.runtime.train.History;

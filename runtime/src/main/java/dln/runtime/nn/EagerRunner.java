@@ -1,6 +1,6 @@
 package dln.runtime.nn;
 
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

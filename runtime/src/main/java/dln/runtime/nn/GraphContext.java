@@ -1,6 +1,6 @@
 package dln.runtime.nn;
 
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,6 +1,6 @@
 package dln.runtime.nn;
 
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.Rng;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dln.runtime.nn;
 
 import dln.runtime.DlnRuntimeException;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 

@@ -3,7 +3,7 @@ package dln.runtime.nn;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.autodiff.Traced;
 import dln.runtime.autodiff.Variable;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

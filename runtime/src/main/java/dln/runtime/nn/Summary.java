@@ -1,6 +1,6 @@
 package dln.runtime.nn;
 
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.nn.InputLayer;
 import java.util.ArrayList;
 import java.util.List;

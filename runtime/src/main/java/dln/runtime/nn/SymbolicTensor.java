@@ -1,6 +1,6 @@
 package dln.runtime.nn;
 
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 
 /**
  * A placeholder for data flowing through a model being defined: its shape (batch unknown) and the

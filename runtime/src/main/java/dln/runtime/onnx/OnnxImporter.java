@@ -4,7 +4,7 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Input;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.Model;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Add;
 import dln.runtime.nn.layers.AveragePooling2D;

@@ -1,5 +1,6 @@
 package dln.runtime.tensor;
 
+import dln.runtime.Shapes;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

@@ -1,5 +1,6 @@
 package dln.runtime.tensor;
 
+import dln.runtime.Shapes;
 import dln.runtime.DlnRuntimeException;
 import java.util.ArrayList;
 import java.util.Arrays;

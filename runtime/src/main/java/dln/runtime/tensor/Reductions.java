@@ -1,5 +1,6 @@
 package dln.runtime.tensor;
 
+import dln.runtime.Shapes;
 import dln.runtime.DlnRuntimeException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

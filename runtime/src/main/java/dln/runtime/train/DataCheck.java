@@ -3,7 +3,7 @@ package dln.runtime.train;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Node;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Embedding;
 import java.util.Arrays;

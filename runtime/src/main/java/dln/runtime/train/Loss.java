@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Names;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import dln.runtime.Rng;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Regularizer;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.Weight;
 import java.util.ArrayList;

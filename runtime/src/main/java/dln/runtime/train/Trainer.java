@@ -4,7 +4,7 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.NativeMemory;
 import dln.runtime.Rng;
 import dln.runtime.nn.Model;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.nn.SymbolicTensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dln.runtime.tensor;
 
+import dln.runtime.Shapes;
 import static dln.runtime.tensor.T.dtype;
 import static dln.runtime.tensor.T.same;
 import static dln.runtime.tensor.T.seq;

@@ -1,5 +1,6 @@
 package dln.runtime.tensor;
 
+import dln.runtime.Shapes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -9,7 +9,7 @@ import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import dln.runtime.nn.Weight;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

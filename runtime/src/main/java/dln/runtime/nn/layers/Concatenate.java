@@ -5,7 +5,7 @@ import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 

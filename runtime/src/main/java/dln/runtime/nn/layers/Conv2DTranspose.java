@@ -7,7 +7,7 @@ import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;

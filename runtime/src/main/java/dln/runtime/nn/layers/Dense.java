@@ -10,7 +10,7 @@ import dln.runtime.nn.LayerArgs;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import dln.runtime.nn.Regularizer;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 

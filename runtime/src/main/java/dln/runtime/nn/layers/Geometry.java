@@ -2,7 +2,7 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Layer;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 
 /** Shared validation and size arithmetic of convolution and pooling layers. */
 final class Geometry {

@@ -1,7 +1,7 @@
 package dln.runtime.nn.layers;
 
 import dln.runtime.nn.ConfiguredLayer;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 
 /** Shared shape logic of the 1-D global pooling layers: (batch, steps, c) -> (batch, c). */

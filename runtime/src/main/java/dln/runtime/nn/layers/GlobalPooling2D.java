@@ -1,7 +1,7 @@
 package dln.runtime.nn.layers;
 
 import dln.runtime.nn.ConfiguredLayer;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 
 /** Shared shape logic of the global pooling layers: (batch, h, w, c) -> (batch, c). */

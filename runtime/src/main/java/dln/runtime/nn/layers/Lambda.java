@@ -8,7 +8,7 @@ import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.GraphFunction;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;

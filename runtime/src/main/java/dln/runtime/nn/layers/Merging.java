@@ -2,7 +2,7 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Layer;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 
 /** The shape rule shared by the element-wise merges (Multiply, Subtract, Average, Maximum). */

@@ -8,7 +8,7 @@ import dln.runtime.nn.NamedInputs;
 import dln.runtime.nn.Param;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.Weight;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;

@@ -3,7 +3,7 @@ package dln.runtime.nn.layers;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.Param;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D.Divisor;

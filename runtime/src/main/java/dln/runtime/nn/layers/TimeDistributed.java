@@ -8,7 +8,7 @@ import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Weight;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;

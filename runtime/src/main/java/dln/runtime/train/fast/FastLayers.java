@@ -1,7 +1,7 @@
 package dln.runtime.train.fast;
 
 import dln.runtime.nn.Layer;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.nn.layers.Activation;
 import dln.runtime.nn.layers.AveragePooling2D;
 import dln.runtime.nn.layers.BatchNormalization;

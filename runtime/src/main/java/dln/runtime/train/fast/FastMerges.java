@@ -9,7 +9,7 @@ import dln.runtime.nn.layers.Maximum;
 import dln.runtime.nn.layers.MultiHeadAttention;
 import dln.runtime.nn.layers.Multiply;
 import dln.runtime.nn.layers.Subtract;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import java.util.List;
 
 /**

@@ -6,7 +6,7 @@ import dln.runtime.nn.Model;
 import dln.runtime.nn.Node;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.Weight;
-import dln.runtime.tensor.Shapes;
+import dln.runtime.Shapes;
 import dln.runtime.train.CompileConfig;
 import dln.runtime.train.Loss;
 import java.util.ArrayList;

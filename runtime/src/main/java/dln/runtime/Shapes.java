@@ -1,6 +1,5 @@
-package dln.runtime.tensor;
+package dln.runtime;
 
-import dln.runtime.DlnRuntimeException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -133,7 +132,7 @@ public final class Shapes {
   }
 
   /** Like {@link #broadcast} but returns null instead of failing. */
-  static long[] tryBroadcast(long[] a, long[] b) {
+  public static long[] tryBroadcast(long[] a, long[] b) {
     int n = Math.max(a.length, b.length);
     long[] out = new long[n];
     for (int i = 0; i < n; i++) {
@@ -151,7 +150,7 @@ public final class Shapes {
   }
 
   /** True when a value of shape {@code from} can be broadcast to exactly {@code to}. */
-  static boolean broadcastsTo(long[] from, long[] to) {
+  public static boolean broadcastsTo(long[] from, long[] to) {
     long[] r = tryBroadcast(from, to);
     return r != null && Arrays.equals(r, to);
   }
@@ -168,7 +167,7 @@ public final class Shapes {
   }
 
   /** Normalised, duplicate-free axes; null means every axis. */
-  static int[] axes(int[] axesOrNull, int rank) {
+  public static int[] axes(int[] axesOrNull, int rank) {
     if (axesOrNull == null) {
       int[] all = new int[rank];
       for (int i = 0; i < rank; i++) all[i] = i;
@@ -185,7 +184,7 @@ public final class Shapes {
     return out;
   }
 
-  static long[] prependOnes(long[] shape, int rank) {
+  public static long[] prependOnes(long[] shape, int rank) {
     long[] out = new long[rank];
     Arrays.fill(out, 1);
     System.arraycopy(shape, 0, out, rank - shape.length, shape.length);
