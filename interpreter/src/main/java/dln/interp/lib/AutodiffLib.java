@@ -66,7 +66,8 @@ public final class AutodiffLib implements Library {
         })
         .repr(v -> "Variable(" + Tensors.format(v.value()) + ")");
     TypeTable.define(Traced.class, "tensor")
-        .attr("shape", t -> shape(Tape.value(t)))
+        // The graph's static shape when known (a Lambda's input: None for the batch axis), else by evaluating.
+        .attr("shape", t -> t.shape() != null ? ModelLib.shapeTuple(t.shape()) : shape(Tape.value(t)))
         .attr("T", Tape::transpose)
         .repr(t -> "traced " + Tensors.format(Tape.value(t)));
     for (String fn : UNARY) wrapUnary(g, fn);
