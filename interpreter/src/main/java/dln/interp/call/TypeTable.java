@@ -148,6 +148,8 @@ public final class TypeTable {
   public static Callable callable(Object v) {
     if (v instanceof Callable c) return c;
     if (v == null) return null;
+    // An instance of a class that defines (or inherits) __call__, such as a custom layer.
+    if (v instanceof dln.interp.value.DlnObject o) return o.get("__call__") instanceof Callable c ? c : null;
     for (Type t : chain(v)) {
       if (t.call == null) continue;
       CallImpl impl = t.call;

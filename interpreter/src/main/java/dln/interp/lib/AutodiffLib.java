@@ -60,19 +60,24 @@ public final class AutodiffLib implements Library {
     TypeTable.define(Variable.class, "Variable")
         .attr("value", Variable::value)
         .attr("shape", v -> shape(v.value()))
+        .method("numpy", "", "A copy of the current value as a tensor.\nExample: layer.w.numpy()", (Variable v, Args a) -> v.value().dup())
         .method("assign", "value", "Replaces the value (same shape).", (Variable v, Args a) -> {
           v.assign(a.tensor("value"));
           return v;
         })
         .repr(v -> "Variable(" + Tensors.format(v.value()) + ")");
     TypeTable.define(Traced.class, "tensor")
-        // The graph's static shape when known (a Lambda's input: None for the batch axis), else by evaluating.
-        .attr("shape", t -> t.shape() != null ? ModelLib.shapeTuple(t.shape()) : shape(Tape.value(t)))
+        .attr("shape", AutodiffLib::tracedShape)
         .attr("T", Tape::transpose)
         .repr(t -> "traced " + Tensors.format(Tape.value(t)));
     for (String fn : UNARY) wrapUnary(g, fn);
     for (String fn : REDUCE) wrapReduce(g, fn);
     wrapNamespace(g);
+  }
+
+  /** A traced value's shape, with None for the batch axis of a custom layer's input. */
+  private static Tuple tracedShape(Traced t) {
+    return ModelLib.shapeTuple(t.shape());
   }
 
   private static dln.interp.value.Tuple shape(INDArray t) {

@@ -145,6 +145,8 @@ public final class CoreLib implements Library {
       for (Object n : names) {
         if (n instanceof dln.interp.value.DlnClass dc) {
           if (a.get("x") instanceof dln.interp.value.DlnObject o && o.cls().isSubclassOf(dc)) return true;
+          // Every layer is a keras.layers.Layer, the builtin ones included.
+          if (dc == CustomLayerLib.LAYER && a.get("x") instanceof dln.runtime.nn.Layer) return true;
           continue;
         }
         if (n instanceof dln.interp.value.ExceptionType et) {

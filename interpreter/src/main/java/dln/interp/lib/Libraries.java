@@ -21,7 +21,8 @@ public final class Libraries {
       new ZooLib(),
       new NameConstantsLib(),
       new NumpyLib(),
-      new ModulesLib());
+      new ModulesLib(),
+      new CustomLayerLib());
 
   /**
    * Libraries of optional modules on the class path (e.g. dln-spark's {@code spark(...)}), found

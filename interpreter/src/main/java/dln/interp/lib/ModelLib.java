@@ -51,7 +51,8 @@ public final class ModelLib implements Library {
         a -> {
           List<Object> items = a.has("layers") ? a.list("layers") : List.of();
           List<Object> unwrapped = new ArrayList<>();
-          for (Object o : items) {
+          for (Object item : items) {
+            Object o = CustomLayerLib.asLayer(item);
             if (!(o instanceof Layer) && !(o instanceof SymbolicTensor)) {
               throw DlnException.type("Sequential() takes layers, got " + dln.interp.value.Values.typeName(o));
             }

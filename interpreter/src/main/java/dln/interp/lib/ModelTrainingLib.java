@@ -126,7 +126,7 @@ final class ModelTrainingLib implements Library {
         });
     g.set("Callback", CALLBACK, "The base class of custom callbacks: subclass it and define on_epoch_end(self, epoch, logs), "
         + "on_epoch_begin, on_train_begin, on_train_end or on_batch_end; self.model is the model being trained; "
-        + "self.model.stop_training = true is not supported, raise an error to stop.\n"
+        + "self.model.stop_training = True ends fit after the current epoch (or batch, set in on_batch_end).\n"
         + "Example: class Show(Callback):\n    def on_epoch_end(self, epoch, logs):\n        print(epoch, logs['loss'])");
     g.def("LambdaCallback", "on_epoch_end",
         "A callback calling on_epoch_end(epoch, logs) after each epoch.\nExample: LambdaCallback(lambda e, logs: print(e, logs['loss']))",

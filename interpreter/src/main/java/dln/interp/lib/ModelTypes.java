@@ -197,8 +197,11 @@ final class ModelTypes {
       throw DlnException.argument("a layer is called with one argument (a tensor or a list of tensors), got " + positional.size(),
           positional.size() > 1 ? "pass several inputs as a list: " + layer.typeName() + "()([x, y])" : null);
     }
-    Object x = positional.get(0);
+    Object x = CustomLayerLib.asLayer(positional.get(0));
     if (x instanceof SymbolicTensor t) return layer.apply(t);
+    if (x instanceof dln.runtime.autodiff.Variable v) x = v.current();
+    // Inside a custom layer's call(): self.dense(x) adds the layer to the graph being built.
+    if (x instanceof dln.runtime.autodiff.Traced t) return dln.runtime.nn.ScriptedLayer.applyInside(layer, List.of(t));
     if (x instanceof Layer other) return compose(other, layer);
     if (x instanceof Tuple tu) x = tu.items();
     if (x instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof SymbolicTensor) {
@@ -302,7 +305,7 @@ final class ModelTypes {
       throw new DlnException("type error", "add() works on Sequential models; '" + m.name() + "' is a functional Model",
           "build functional models by calling layers on tensors", null);
     }
-    Object v = a.get("layer");
+    Object v = CustomLayerLib.asLayer(a.get("layer"));
     if (v instanceof Layer l) s.add(l);
     else if (v instanceof SymbolicTensor t) s.add(t);
     else throw DlnException.type("add() takes a layer, got " + Values.typeName(v));

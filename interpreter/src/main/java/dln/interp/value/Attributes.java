@@ -15,6 +15,7 @@ public final class Attributes {
 
   /** The attribute's value (a bound method for methods); an "attribute error" when there is none. */
   public static Object get(Object obj, String name) {
+    obj = instance(obj);
     if (obj instanceof Namespace ns) {
       Object v = ns.get(name);
       if (v != null) return v;
@@ -47,8 +48,11 @@ public final class Attributes {
 
   /** Sets a writable attribute; a "type error" when the value has no such writable attribute. */
   public static void set(Object obj, String name, Object value) {
+    obj = instance(obj);
     if (obj instanceof DlnObject o) {
-      o.attrs().put(name, value);
+      // layer.trainable = False reaches the runtime layer; everything else is the instance's own.
+      if (o.peer() != null && TypeTable.setterNames(o.peer()).contains(name)) TypeTable.setAttr(o.peer(), name, value);
+      else o.attrs().put(name, value);
       return;
     }
     if (obj instanceof DlnClass c) {
@@ -64,7 +68,16 @@ public final class Attributes {
   private static java.util.List<String> names(DlnObject o) {
     java.util.List<String> out = new java.util.ArrayList<>(o.attrs().keySet());
     out.addAll(o.cls().memberNames());
+    if (o.peer() != null) out.addAll(TypeTable.attrNames(o.peer()));
     return out;
+  }
+
+  /**
+   * A runtime layer made by a {@code class} statement, found in a model's layers, is seen as the
+   * user's instance, with the attributes its methods set.
+   */
+  private static Object instance(Object obj) {
+    return obj instanceof dln.runtime.nn.ScriptedLayer s && s.body().owner() instanceof DlnObject o ? o : obj;
   }
 
   private static String didYouMean(String name, Collection<String> known) {

@@ -17,12 +17,23 @@ public final class DlnClass implements Callable {
   private final DlnClass base;
   private final Map<String, Object> members;
   private final String doc;
+  private final Setup setup;
+
+  /** What a builtin base class does to each new instance before {@code __init__} runs (gives it a peer). */
+  public interface Setup {
+    void prepare(Invoker invoker, DlnObject instance);
+  }
 
   public DlnClass(String name, DlnClass base, Map<String, Object> members, String doc) {
+    this(name, base, members, doc, null);
+  }
+
+  public DlnClass(String name, DlnClass base, Map<String, Object> members, String doc, Setup setup) {
     this.name = name;
     this.base = base;
     this.members = new LinkedHashMap<>(members);
     this.doc = doc;
+    this.setup = setup;
   }
 
   @Override
@@ -72,6 +83,12 @@ public final class DlnClass implements Callable {
   @Override
   public Object call(Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
     DlnObject self = new DlnObject(this);
+    for (DlnClass c = this; c != null; c = c.base) {
+      if (c.setup != null) {
+        c.setup.prepare(invoker, self);
+        break;
+      }
+    }
     Object init = find("__init__");
     if (init instanceof Callable c) {
       List<Object> args = new java.util.ArrayList<>(positional.size() + 1);

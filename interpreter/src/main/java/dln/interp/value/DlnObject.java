@@ -11,9 +11,22 @@ import java.util.Map;
 public final class DlnObject {
   private final DlnClass cls;
   private final Map<String, Object> attrs = new LinkedHashMap<>();
+  private Object peer;
 
   DlnObject(DlnClass cls) {
     this.cls = cls;
+  }
+
+  /**
+   * The runtime object a builtin base class made for this instance (a custom layer's runtime
+   * layer), whose attributes the instance also has; null for plain classes.
+   */
+  public Object peer() {
+    return peer;
+  }
+
+  public void setPeer(Object peer) {
+    this.peer = peer;
   }
 
   public DlnClass cls() {
@@ -29,7 +42,8 @@ public final class DlnObject {
     Object v = attrs.get(name);
     if (v != null) return v;
     Object m = cls.find(name);
-    return m == null ? null : bind(this, m);
+    if (m != null) return bind(this, m);
+    return peer == null ? null : dln.interp.call.TypeTable.getAttr(peer, name);
   }
 
   /** A class member as seen from {@code self}: functions become methods with self bound first. */

@@ -56,6 +56,7 @@ public final class PythonErrors {
     kind("sandbox error", "PermissionError");
     kind("syntax error", "SyntaxError");
     kind("assertion error", "AssertionError");
+    kind("not implemented error", "NotImplementedError");
     kind("interrupted", "KeyboardInterrupt");
     kind("error", "Exception");
   }

@@ -90,6 +90,7 @@ public final class Values {
     }
     // A rank-0 tensor prints as its number, as numpy prints a scalar: 0.1, not 0.10000000149011612.
     if (v instanceof INDArray t) return t.rank() == 0 ? repr(Tensors.item(t)) : Tensors.format(t);
+    if (v instanceof DlnObject o && o.peer() != null) return repr(o.peer());
     String r = TypeTable.repr(v);
     if (r != null) return r;
     return v.toString();

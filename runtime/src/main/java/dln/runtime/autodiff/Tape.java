@@ -1,6 +1,7 @@
 package dln.runtime.autodiff;
 
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.tensor.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -98,6 +99,7 @@ public final class Tape {
     SameDiff sd = graph(a, b);
     SDVariable x = lift(sd, a);
     SDVariable y = lift(sd, b);
+    long[] shape = resultShape(op, shapeOf(a), shapeOf(b));
     SDVariable r = switch (op) {
       case "+" -> x.add(y);
       case "-" -> x.sub(y);
@@ -108,7 +110,49 @@ public final class Tape {
       default -> throw DlnRuntimeException.value("the operator " + op + " cannot be differentiated",
           "grad() supports + - * / @ ** and the math and activation functions");
     };
-    return new Traced(r);
+    return new Traced(r, shape);
+  }
+
+  private static long[] shapeOf(Object v) {
+    if (v instanceof Traced t) return t.knownShape();
+    if (v instanceof Variable var) return shapeOf(var.current());
+    if (v instanceof INDArray arr) return arr.shape();
+    return new long[0];
+  }
+
+  /**
+   * The shape of {@code a op b}, or null when an operand's is unknown. Mismatches are refused
+   * here, while the user's expression is evaluated, so the error points at it rather than at the
+   * graph run later. An unknown (batch) dimension matches anything.
+   */
+  private static long[] resultShape(String op, long[] a, long[] b) {
+    if (a == null || b == null) return null;
+    if (op.equals("@")) {
+      if (a.length < 2 || b.length < 2) return null;
+      long inner = a[a.length - 1];
+      long rows = b[b.length - 2];
+      if (inner >= 0 && rows >= 0 && inner != rows) {
+        throw DlnRuntimeException.shape("matmul: the shapes " + Shapes.format(a) + " and " + Shapes.format(b)
+            + " do not fit: " + inner + " columns against " + rows + " rows",
+            "the second operand needs as many rows as the first has columns (for a layer's weight: shape=(input_shape[-1], units))");
+      }
+      long[] out = a.clone();
+      out[out.length - 1] = b[b.length - 1];
+      return out;
+    }
+    int n = Math.max(a.length, b.length);
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      long da = i < n - a.length ? 1 : a[i - (n - a.length)];
+      long db = i < n - b.length ? 1 : b[i - (n - b.length)];
+      if (da == db || db == 1) out[i] = da;
+      else if (da == 1) out[i] = db;
+      else if (da < 0) out[i] = db;
+      else if (db < 0) out[i] = da;
+      else throw DlnRuntimeException.shape("operands could not be broadcast together with shapes " + Shapes.format(a) + " "
+          + Shapes.format(b), "matching axes from the right, each pair of sizes must be equal or one of them must be 1");
+    }
+    return out;
   }
 
   /** A math or activation function of a traced value. */
@@ -137,7 +181,7 @@ public final class Tape {
       case "swish" -> sd.nn.swish(x);
       default -> throw DlnRuntimeException.value(fn + "() cannot be differentiated");
     };
-    return new Traced(r);
+    return new Traced(r, t.knownShape());
   }
 
   /** sum/mean/max/min of a traced value over axes (null = all). */
@@ -152,11 +196,30 @@ public final class Tape {
       case "std" -> x.std(null, false, keepdims, dims);
       default -> throw DlnRuntimeException.value(op + "() cannot be differentiated");
     };
-    return new Traced(r);
+    return new Traced(r, reducedShape(t.knownShape(), axes, keepdims));
+  }
+
+  private static long[] reducedShape(long[] in, int[] axes, boolean keepdims) {
+    if (in == null) return null;
+    boolean[] reduced = new boolean[in.length];
+    if (axes == null || axes.length == 0) java.util.Arrays.fill(reduced, true);
+    else for (int a : axes) reduced[Shapes.axis(a, in.length)] = true;
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < in.length; i++) {
+      if (!reduced[i]) out.add(in[i]);
+      else if (keepdims) out.add(1L);
+    }
+    return out.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Transpose of a traced matrix. */
   public static Traced transpose(Traced t) {
-    return new Traced(t.var().getSameDiff().transpose(t.var()));
+    long[] s = t.knownShape();
+    long[] reversed = null;
+    if (s != null) {
+      reversed = new long[s.length];
+      for (int i = 0; i < s.length; i++) reversed[i] = s[s.length - 1 - i];
+    }
+    return new Traced(t.var().getSameDiff().transpose(t.var()), reversed);
   }
 }

@@ -14,6 +14,18 @@ public final class Variable {
     this.value = value.dup();
   }
 
+  private Variable() {}
+
+  /**
+   * A variable that is a view of an array owned elsewhere (a layer's weight): assigning to it, and
+   * training the layer, change the same numbers.
+   */
+  public static Variable sharing(INDArray value) {
+    Variable v = new Variable();
+    v.value = value;
+    return v;
+  }
+
   /** The current value; while a gradient is being traced, the traced stand-in instead. */
   public Object current() {
     return traced != null ? traced : value;
@@ -31,7 +43,8 @@ public final class Variable {
     value.assign(v);
   }
 
-  void trace(Traced t) {
+  /** Makes the variable stand for {@code t} in expressions until traced with null again. */
+  public void trace(Traced t) {
     this.traced = t;
   }
 }

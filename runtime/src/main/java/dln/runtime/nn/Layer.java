@@ -211,6 +211,11 @@ public abstract class Layer {
     return w;
   }
 
+  /** Drops a weight again (a layer whose build failed half-way keeps none of it). */
+  protected void removeWeight(String weightName) {
+    weights.remove(weightName);
+  }
+
   /** The layer's own weights in Keras order (kernel, bias, ...). */
   public List<Weight> weightList() {
     return new ArrayList<>(weights.values());

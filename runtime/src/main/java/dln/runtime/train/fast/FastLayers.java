@@ -132,6 +132,10 @@ final class FastLayers {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static LayerStep stepFor(Layer layer, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     Entry e = BY_CLASS.get(layer.getClass());
+    if (layer instanceof dln.runtime.nn.ScriptedLayer) {
+      // Its forward pass is whatever graph operations the user's call() made: only SameDiff runs those.
+      throw new FastPlan.Unsupported("the custom layer " + layer.typeName() + ", whose call() the SameDiff engine runs as a graph");
+    }
     if (e == null) throw new FastPlan.Unsupported("layer type " + layer.typeName());
     return e.step().make(layer, act, fuse, in, out);
   }
@@ -230,9 +234,8 @@ final class FastLayers {
   private static LayerStep gru(GRU l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     if (fuse) throw new FastPlan.Unsupported("a loss on a GRU's output");
     GRU.Config c = l.config();
-    if (!c.resetAfter()) throw new FastPlan.Unsupported("a GRU with reset_after=False");
     return new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
-        recurrentAct(c.recurrentActivation()), c.returnSequences(), in[1]);
+        recurrentAct(c.recurrentActivation()), c.resetAfter(), c.returnSequences(), in[1]);
   }
 
   private static LayerStep depthwise(DepthwiseConv2D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {

@@ -1,229 +1,239 @@
 package dln.runtime.train.fast;
 
 import dln.runtime.nn.Weight;
-import java.util.List;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * GRU with Keras's default {@code reset_after=True} (gates z, r, h in the columns; bias rows: input,
- * recurrent), organised as {@link LSTMStep}: one GEMM for the input projection of every step, one
- * fused {@code h·U} GEMM per step (all three gates) with the gate math in Java, and full
- * backpropagation through time: per step one {@code dr·Uᵀ} GEMM, where dr is the gradient of the
- * recurrent term {@code h₋₁·U + b'}; the weight gradients are whole-sequence reductions
- * afterwards ({@code dW = xᵀ·dzx}, {@code dU = h₋₁ᵀ·dr}, the bias rows Σ dzx and Σ dr).
- * Sequences are time-major inside (row {@code t·batch + b}).
+ * GRU's cell on {@link RecurrentStep}'s driver (gates z, r, h in the columns). With Keras's default
+ * {@code reset_after=True} (bias rows: input, recurrent) the reset gate scales the recurrent term
+ * {@code h₋₁·U_h + b'_h}, so one {@code h₋₁·U} GEMM per step serves all three gates, and the
+ * gradient of the recurrent term differs from the input term's only in the candidate's columns.
+ * With {@code reset_after=False} (one bias row) the candidate reads {@code (r ⊙ h₋₁)·U_h}: a
+ * second, (units × units) GEMM per step after the gates, and per step backwards its transpose;
+ * the driver's {@code h₋₁ᵀ·drec} then gives U's z and r columns and {@code (r ⊙ h₋₁)ᵀ·dh̃} the
+ * candidate's.
  */
-final class GRUStep extends LayerStep {
-  private final Weight kernel;
-  private final Weight recurrent;
-  private final Weight bias;
+final class GRUStep extends RecurrentStep {
   private final Act activation;
   private final Act gateActivation;
-  private final boolean returnSequences;
-  private final int features;
-  private final int units;
-  private final int steps;
-  private final INDArray dKernel;
-  private final INDArray dRecurrent;
-  private final INDArray dBias;
-  /** Input bias (3·units) then recurrent bias (3·units): the rows of Keras's (2, 3·units) bias. */
-  private final float[] biasHost;
-  private final float[] dBiasHost;
-  private final PerBatch<Buffers> buffers;
-  private Buffers last;
+  private final boolean resetAfter;
+  /** reset_after=False: the candidate's recurrent kernel U_h, copied out of U every forward. */
+  private final INDArray candidateKernel;
+  /** reset_after=False: U_h's gradient {@code (r ⊙ h₋₁)ᵀ·dh̃} (the driver's h₋₁ᵀ·drec leaves those columns zero). */
+  private final INDArray dCandidateKernel;
+  private final float[] recurrentHost;
+  private final float[] candidateHost;
+  private final PerBatch<Before> before;
+  private Before lastBefore;
 
-  private record Buffers(int batch, INDArray xSeq, INDArray zx, INDArray h, INDArray hu, INDArray out, INDArray hPrev, INDArray dzx,
-      INDArray dhu, INDArray dhuStep, INDArray dhRecurrent, INDArray dxSeq, INDArray dIn, float[] xBatchMajor, float[] xTimeMajor,
-      float[] zxHost, float[] huHost, float[] hStep, float[] update, float[] reset, float[] candidate, float[] recH, float[] hidden,
-      float[] outHost, float[] dOutHost, float[] dzxHost, float[] dhuHost, float[] dhuStepHost, float[] dhHost, float[] carry,
-      float[] hPrevHost, float[] dxHost) {}
+  /**
+   * reset_after=False's buffers: r ⊙ h₋₁ of a step and of the whole sequence, its product with
+   * U_h, the candidate gradient of a step and of the sequence and its product with U_hᵀ.
+   */
+  private record Before(INDArray rhStep, INDArray rhU, INDArray rhSeq, INDArray dphStep, INDArray drh, INDArray dphSeq,
+      float[] rhStepHost, float[] rhUHost, float[] rhSeqHost, float[] dphStepHost, float[] drhHost, float[] dphSeqHost) {}
 
-  GRUStep(Weight kernel, Weight recurrent, Weight bias, Act activation, Act gateActivation, boolean returnSequences, long steps) {
-    this.kernel = kernel;
-    this.recurrent = recurrent;
-    this.bias = bias;
+  GRUStep(Weight kernel, Weight recurrent, Weight bias, Act activation, Act gateActivation, boolean resetAfter,
+      boolean returnSequences, long steps) {
+    super(kernel, recurrent, bias, returnSequences, steps);
     this.activation = activation;
     this.gateActivation = gateActivation;
-    this.returnSequences = returnSequences;
-    this.features = (int) kernel.shape()[0];
-    this.units = (int) recurrent.shape()[0];
-    this.steps = (int) steps;
-    this.dKernel = Nd4j.create(DataType.FLOAT, features, 3L * units);
-    this.dRecurrent = Nd4j.create(DataType.FLOAT, units, 3L * units);
-    this.dBias = bias == null ? null : Nd4j.create(DataType.FLOAT, 2, 3L * units);
-    this.biasHost = new float[6 * units];
-    this.dBiasHost = new float[6 * units];
-    this.buffers = new PerBatch<>(this::buffersFor);
-  }
-
-  private Buffers buffersFor(long bl) {
-    int b = (int) bl;
-    int n = b * steps;
+    this.resetAfter = resetAfter;
     int u = units;
-    int g = 3 * u;
-    INDArray out = returnSequences ? Nd4j.create(DataType.FLOAT, b, steps, u) : Nd4j.create(DataType.FLOAT, b, u);
-    return new Buffers(b, Nd4j.create(DataType.FLOAT, n, features), Nd4j.create(DataType.FLOAT, n, g), Nd4j.create(DataType.FLOAT, b, u),
-        Nd4j.create(DataType.FLOAT, b, g), out, Nd4j.create(DataType.FLOAT, n, u), Nd4j.create(DataType.FLOAT, n, g),
-        Nd4j.create(DataType.FLOAT, n, g), Nd4j.create(DataType.FLOAT, b, g), Nd4j.create(DataType.FLOAT, b, u),
-        Nd4j.create(DataType.FLOAT, n, features), Nd4j.create(DataType.FLOAT, b, steps, features), new float[n * features],
-        new float[n * features], new float[n * g], new float[b * g], new float[b * u], new float[n * u], new float[n * u],
-        new float[n * u], new float[n * u], new float[n * u], new float[(int) out.length()], new float[(int) out.length()],
-        new float[n * g], new float[n * g], new float[b * g], new float[b * u], new float[b * u], new float[n * u],
-        new float[n * features]);
+    this.candidateKernel = resetAfter ? null : Nd4j.create(DataType.FLOAT, u, u);
+    this.dCandidateKernel = resetAfter ? null : Nd4j.create(DataType.FLOAT, u, u);
+    this.recurrentHost = resetAfter ? null : new float[u * 3 * u];
+    this.candidateHost = resetAfter ? null : new float[u * u];
+    this.before = new PerBatch<>(bl -> {
+      int b = (int) bl;
+      int n = b * this.steps;
+      return new Before(Nd4j.create(DataType.FLOAT, b, u), Nd4j.create(DataType.FLOAT, b, u), Nd4j.create(DataType.FLOAT, n, u),
+          Nd4j.create(DataType.FLOAT, b, u), Nd4j.create(DataType.FLOAT, b, u), Nd4j.create(DataType.FLOAT, n, u), new float[b * u],
+          new float[b * u], new float[n * u], new float[b * u], new float[b * u], new float[n * u]);
+    });
+  }
+
+  /** z, r, the candidate h̃ and its recurrent term (reset_after: h₋₁·U_h + b'_h; else r ⊙ h₋₁). */
+  @Override
+  int[] savedWidths() {
+    return new int[] {units, units, units, units};
   }
 
   @Override
-  List<Weight> weights() {
-    return bias == null ? List.of(kernel, recurrent) : List.of(kernel, recurrent, bias);
+  boolean sharedGradient() {
+    return false;
   }
 
   @Override
-  List<INDArray> gradients() {
-    return bias == null ? List.of(dKernel, dRecurrent) : List.of(dKernel, dRecurrent, dBias);
-  }
-
-  @Override
-  INDArray forward(INDArray in, boolean training) {
-    Buffers b = buffers.get(in.size(0));
-    int batch = b.batch();
+  void cellForward(Sequence s, int t) {
+    int batch = s.batch;
     int u = units;
-    int g = 3 * u;
-    Host.read(in, b.xBatchMajor());
-    RnnMath.transpose(b.xBatchMajor(), b.xTimeMajor(), batch, steps, features);
-    Host.write(b.xSeq(), b.xTimeMajor());
-    Nd4j.gemm(b.xSeq(), kernel.value(), b.zx(), false, false, 1.0, 0.0);
-    Host.read(b.zx(), b.zxHost());
-    // Re-read every forward: the optimiser changes the bias in native memory.
-    if (bias != null) Host.read(bias.value(), biasHost);
-    float[] zx = b.zxHost();
-    float[] hu = b.huHost();
-    float[] update = b.update();
-    float[] reset = b.reset();
-    float[] candidate = b.candidate();
-    float[] recH = b.recH();
-    float[] hidden = b.hidden();
-    for (int t = 0; t < steps; t++) {
-      // The initial state is zero: the first step's recurrent term is the recurrent bias alone.
-      if (t > 0) {
-        Nd4j.gemm(b.h(), recurrent.value(), b.hu(), false, false, 1.0, 0.0);
-        Host.read(b.hu(), hu);
-      }
-      for (int r = 0; r < batch; r++) {
-        int row = t * batch + r;
-        int zb = row * g;
-        int s = row * u;
-        int hb = r * g;
-        for (int j = 0; j < u; j++) {
-          float rz = biasHost[g + j] + (t > 0 ? hu[hb + j] : 0f);
-          float rr = biasHost[g + u + j] + (t > 0 ? hu[hb + u + j] : 0f);
-          float rh = biasHost[g + 2 * u + j] + (t > 0 ? hu[hb + 2 * u + j] : 0f);
-          float z = RnnMath.apply(gateActivation, zx[zb + j] + biasHost[j] + rz);
-          float rg = RnnMath.apply(gateActivation, zx[zb + u + j] + biasHost[u + j] + rr);
-          float hh = RnnMath.apply(activation, zx[zb + 2 * u + j] + biasHost[2 * u + j] + rg * rh);
-          float hPrev = t > 0 ? hidden[s - batch * u + j] : 0f;
-          update[s + j] = z;
-          reset[s + j] = rg;
-          candidate[s + j] = hh;
-          recH[s + j] = rh;
-          hidden[s + j] = z * hPrev + (1f - z) * hh;
-        }
-      }
-      if (t + 1 < steps) {
-        System.arraycopy(hidden, t * batch * u, b.hStep(), 0, batch * u);
-        Host.write(b.h(), b.hStep());
-      }
+    int g = width;
+    float[] zx = s.zxHost;
+    float[] hu = s.huHost;
+    float[] update = s.saved[0];
+    float[] reset = s.saved[1];
+    float[] candidate = s.saved[2];
+    float[] rec = s.saved[3];
+    float[] hidden = s.hidden;
+    float[] b = biasHost;
+    // reset_after=False has one bias row: the recurrent row reads as zeros.
+    int rb = resetAfter ? g : -1;
+    Before w = resetAfter ? null : before.get(batch);
+    if (w != null && t == 0) {
+      Host.read(recurrent.value(), recurrentHost);
+      for (int i = 0; i < u; i++) System.arraycopy(recurrentHost, i * g + 2 * u, candidateHost, i * u, u);
+      Host.write(candidateKernel, candidateHost);
+      lastBefore = w;
     }
-    float[] out = b.outHost();
-    if (returnSequences) RnnMath.transpose(hidden, out, steps, batch, u);
-    else System.arraycopy(hidden, (steps - 1) * batch * u, out, 0, batch * u);
-    Host.write(b.out(), out);
-    last = b;
-    return b.out();
-  }
-
-  @Override
-  INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
-    Buffers b = last;
-    int batch = b.batch();
-    int u = units;
-    int g = 3 * u;
-    float[] dOutHost = b.dOutHost();
-    Host.read(dOut, dOutHost);
-    float[] update = b.update();
-    float[] reset = b.reset();
-    float[] candidate = b.candidate();
-    float[] recH = b.recH();
-    float[] hidden = b.hidden();
-    float[] dzx = b.dzxHost();
-    float[] dhu = b.dhuHost();
-    float[] dh = b.dhHost();
-    // The gradient reaching h(t) through the next step's z ⊙ h(t) term.
-    float[] carry = b.carry();
-    java.util.Arrays.fill(carry, 0f);
-    for (int t = steps - 1; t >= 0; t--) {
-      // ... and through the next step's recurrent term: dr(t+1)·Uᵀ.
-      if (t < steps - 1) {
-        Nd4j.gemm(b.dhuStep(), recurrent.value(), b.dhRecurrent(), false, true, 1.0, 0.0);
-        Host.read(b.dhRecurrent(), dh);
+    for (int r = 0; r < batch; r++) {
+      if (s.carried(t, r)) continue;
+      int zb = (t * batch + r) * g;
+      int c = (t * batch + r) * u;
+      int hb = r * g;
+      for (int j = 0; j < u; j++) {
+        float recZ = (rb < 0 ? 0f : b[rb + j]) + (t > 0 ? hu[hb + j] : 0f);
+        float recR = (rb < 0 ? 0f : b[rb + u + j]) + (t > 0 ? hu[hb + u + j] : 0f);
+        update[c + j] = zx[zb + j] + b[j] + recZ;
+        reset[c + j] = zx[zb + u + j] + b[u + j] + recR;
+      }
+      RnnMath.apply(gateActivation, update, c, u);
+      RnnMath.apply(gateActivation, reset, c, u);
+      if (resetAfter) {
+        for (int j = 0; j < u; j++) {
+          rec[c + j] = b[g + 2 * u + j] + (t > 0 ? hu[hb + 2 * u + j] : 0f);
+          candidate[c + j] = zx[zb + 2 * u + j] + b[2 * u + j] + reset[c + j] * rec[c + j];
+        }
       } else {
-        java.util.Arrays.fill(dh, 0f);
+        int prev = c - batch * u;
+        for (int j = 0; j < u; j++) rec[c + j] = t > 0 ? reset[c + j] * hidden[prev + j] : 0f;
+        for (int j = 0; j < u; j++) candidate[c + j] = zx[zb + 2 * u + j] + b[2 * u + j];
       }
-      boolean hasOut = returnSequences || t == steps - 1;
-      for (int r = 0; r < batch; r++) {
-        int row = t * batch + r;
-        int zb = row * g;
-        int s = row * u;
-        int outBase = returnSequences ? (r * steps + t) * u : r * u;
+    }
+    if (w != null && t > 0) {
+      // The candidate's recurrent term (r ⊙ h₋₁)·U_h for the whole step in one GEMM.
+      System.arraycopy(rec, t * batch * u, w.rhStepHost(), 0, batch * u);
+      Host.write(w.rhStep(), w.rhStepHost());
+      Nd4j.gemm(w.rhStep(), candidateKernel, w.rhU(), false, false, 1.0, 0.0);
+      Host.read(w.rhU(), w.rhUHost());
+      float[] rhU = w.rhUHost();
+      for (int i = 0; i < batch * u; i++) candidate[t * batch * u + i] += rhU[i];
+    }
+    for (int r = 0; r < batch; r++) {
+      if (s.carried(t, r)) continue;
+      int c = (t * batch + r) * u;
+      RnnMath.apply(activation, candidate, c, u);
+      int prev = c - batch * u;
+      for (int j = 0; j < u; j++) {
+        float z = update[c + j];
+        hidden[c + j] = (t > 0 ? z * hidden[prev + j] : 0f) + (1f - z) * candidate[c + j];
+      }
+    }
+  }
+
+  @Override
+  void cellBackward(Sequence s, int t) {
+    int batch = s.batch;
+    int u = units;
+    int g = width;
+    float[] update = s.saved[0];
+    float[] reset = s.saved[1];
+    float[] candidate = s.saved[2];
+    float[] rec = s.saved[3];
+    float[] hidden = s.hidden;
+    float[] dzx = s.dzxHost;
+    float[] drec = s.drecHost;
+    float[] dh = s.dhHost;
+    float[] carry = s.carry;
+    for (int r = 0; r < batch; r++) {
+      if (s.carried(t, r)) continue;
+      int zb = (t * batch + r) * g;
+      int c = (t * batch + r) * u;
+      int d = r * u;
+      int prev = c - batch * u;
+      for (int j = 0; j < u; j++) {
+        float dhv = dh[d + j];
+        float z = update[c + j];
+        float hPrev = t > 0 ? hidden[prev + j] : 0f;
+        dzx[zb + j] = dhv * (hPrev - candidate[c + j]);
+        dzx[zb + 2 * u + j] = dhv * (1f - z);
+        carry[d + j] += dhv * z;
+      }
+      RnnMath.timesDerivative(gateActivation, dzx, zb, update, c, u);
+      RnnMath.timesDerivative(activation, dzx, zb + 2 * u, candidate, c, u);
+      if (resetAfter) {
         for (int j = 0; j < u; j++) {
-          float dhv = dh[r * u + j] + carry[r * u + j] + (hasOut ? dOutHost[outBase + j] : 0f);
-          float z = update[s + j];
-          float rg = reset[s + j];
-          float hh = candidate[s + j];
-          float hPrev = t > 0 ? hidden[s - batch * u + j] : 0f;
-          float dpz = dhv * (hPrev - hh) * RnnMath.derivative(gateActivation, z);
-          float dph = dhv * (1f - z) * RnnMath.derivative(activation, hh);
-          float dpr = dph * recH[s + j] * RnnMath.derivative(gateActivation, rg);
-          dzx[zb + j] = dpz;
-          dzx[zb + u + j] = dpr;
-          dzx[zb + 2 * u + j] = dph;
-          dhu[zb + j] = dpz;
-          dhu[zb + u + j] = dpr;
-          dhu[zb + 2 * u + j] = dph * rg;
-          carry[r * u + j] = dhv * z;
+          float dph = dzx[zb + 2 * u + j];
+          dzx[zb + u + j] = dph * rec[c + j];
+          drec[zb + 2 * u + j] = dph * reset[c + j];
         }
+        RnnMath.timesDerivative(gateActivation, dzx, zb + u, reset, c, u);
+      } else {
+        // r's gradient needs dh̃·U_hᵀ: resetBeforeBackward fills it (zero at the first step, where h₋₁ = 0).
+        Arrays.fill(dzx, zb + u, zb + 2 * u, 0f);
+        Arrays.fill(drec, zb + 2 * u, zb + 3 * u, 0f);
       }
-      if (t > 0) {
-        System.arraycopy(dhu, t * batch * g, b.dhuStepHost(), 0, batch * g);
-        Host.write(b.dhuStep(), b.dhuStepHost());
-      }
+      System.arraycopy(dzx, zb, drec, zb, 2 * u);
     }
-    Host.write(b.dzx(), dzx);
-    if (weightGrads) {
-      Nd4j.gemm(b.xSeq(), b.dzx(), dKernel, true, false, 1.0, 0.0);
-      Host.write(b.dhu(), dhu);
-      float[] hPrev = b.hPrevHost();
-      java.util.Arrays.fill(hPrev, 0, batch * u, 0f);
-      System.arraycopy(hidden, 0, hPrev, batch * u, (steps - 1) * batch * u);
-      Host.write(b.hPrev(), hPrev);
-      Nd4j.gemm(b.hPrev(), b.dhu(), dRecurrent, true, false, 1.0, 0.0);
-      if (dBias != null) {
-        java.util.Arrays.fill(dBiasHost, 0f);
-        for (int p = 0; p < steps * batch; p++) {
-          for (int k = 0; k < g; k++) {
-            dBiasHost[k] += dzx[p * g + k];
-            dBiasHost[g + k] += dhu[p * g + k];
-          }
-        }
-        Host.write(dBias, dBiasHost);
-      }
+    if (!resetAfter) resetBeforeBackward(s, t);
+  }
+
+  /** reset_after=False: the candidate's gradient through (r ⊙ h₋₁)·U_h, to r and to h₋₁ (one GEMM). */
+  private void resetBeforeBackward(Sequence s, int t) {
+    int batch = s.batch;
+    int u = units;
+    int g = width;
+    Before w = lastBefore;
+    float[] dph = w.dphStepHost();
+    for (int r = 0; r < batch; r++) {
+      int zb = (t * batch + r) * g;
+      if (s.carried(t, r)) Arrays.fill(dph, r * u, r * u + u, 0f);
+      else System.arraycopy(s.dzxHost, zb + 2 * u, dph, r * u, u);
     }
-    if (!inputGrad) return null;
-    Nd4j.gemm(b.dzx(), kernel.value(), b.dxSeq(), false, true, 1.0, 0.0);
-    Host.read(b.dxSeq(), b.xTimeMajor());
-    RnnMath.transpose(b.xTimeMajor(), b.dxHost(), steps, batch, features);
-    Host.write(b.dIn(), b.dxHost());
-    return b.dIn();
+    System.arraycopy(dph, 0, w.dphSeqHost(), t * batch * u, batch * u);
+    if (t == 0) return;
+    Host.write(w.dphStep(), dph);
+    Nd4j.gemm(w.dphStep(), candidateKernel, w.drh(), false, true, 1.0, 0.0);
+    Host.read(w.drh(), w.drhHost());
+    float[] drh = w.drhHost();
+    float[] reset = s.saved[1];
+    float[] hidden = s.hidden;
+    for (int r = 0; r < batch; r++) {
+      if (s.carried(t, r)) continue;
+      int zb = (t * batch + r) * g;
+      int c = (t * batch + r) * u;
+      int d = r * u;
+      int prev = c - batch * u;
+      for (int j = 0; j < u; j++) {
+        s.carry[d + j] += drh[d + j] * reset[c + j];
+        s.dzxHost[zb + u + j] = drh[d + j] * hidden[prev + j];
+      }
+      RnnMath.timesDerivative(gateActivation, s.dzxHost, zb + u, reset, c, u);
+      System.arraycopy(s.dzxHost, zb + u, s.drecHost, zb + u, u);
+    }
+  }
+
+  @Override
+  void recurrentGradientExtra(Sequence s, INDArray dRecurrent) {
+    if (resetAfter) return;
+    Before w = lastBefore;
+    int u = units;
+    int g = width;
+    Host.write(w.rhSeq(), s.saved[3]);
+    Host.write(w.dphSeq(), w.dphSeqHost());
+    Nd4j.gemm(w.rhSeq(), w.dphSeq(), dCandidateKernel, true, false, 1.0, 0.0);
+    Host.read(dCandidateKernel, candidateHost);
+    Host.read(dRecurrent, recurrentHost);
+    for (int i = 0; i < u; i++) System.arraycopy(candidateHost, i * u, recurrentHost, i * g + 2 * u, u);
+    Host.write(dRecurrent, recurrentHost);
+  }
+
+  @Override
+  void biasGradient(Sequence s, float[] into) {
+    super.biasGradient(s, into);
+    if (resetAfter) columnSums(s.drecHost, s.batch * steps, width, into, width);
   }
 }

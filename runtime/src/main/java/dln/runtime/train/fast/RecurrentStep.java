@@ -1,0 +1,333 @@
+package dln.runtime.train.fast;
+
+import dln.runtime.nn.Weight;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What the LSTM, GRU and SimpleRNN steps share: the sequence driver around a cell's arithmetic.
+ * Sequences are time-major inside (row {@code t·batch + b}) so that each step's rows are
+ * contiguous. Forward: the input projection of every step is one GEMM {@code zx = x·W} over
+ * (steps·batch, features) before the loop; each later step adds one GEMM {@code hu = h₋₁·U} (all
+ * gates at once) and the cell's gate math runs on the host ({@link RnnMath}'s vectorisable loops).
+ * Backward through time: per step the cell turns the gradient of h into the gradients of the
+ * pre-activations ({@code dzx}, of the input term, and {@code drec}, of the recurrent term; the same
+ * array for LSTM and SimpleRNN), then one GEMM {@code drec·Uᵀ} hands the gradient to the previous
+ * step. The weight gradients are whole-sequence GEMMs at the end: {@code dW = xᵀ·dzx},
+ * {@code dU = h₋₁ᵀ·drec}, the bias a column sum. Every buffer is allocated once per batch size.
+ *
+ * <p>Masking (Keras semantics): at a masked step a sequence keeps its previous state and output
+ * (zero before its first kept step); the gradient then passes straight back to the step before.
+ * The step reads its mask from {@link #mask(float[])}, set by the plan before each forward.
+ */
+abstract class RecurrentStep extends LayerStep {
+  final Weight kernel;
+  final Weight recurrent;
+  final Weight bias;
+  final boolean returnSequences;
+  final int features;
+  final int units;
+  final int steps;
+  /** Columns of the kernel and the recurrent kernel: gates × units. */
+  final int width;
+  private final INDArray dKernel;
+  private final INDArray dRecurrent;
+  private final INDArray dBias;
+  /** The bias as the host sees it, re-read every forward (the optimiser changes it in native memory). */
+  final float[] biasHost;
+  final float[] dBiasHost;
+  private final PerBatch<Sequence> buffers;
+  private Sequence last;
+  /** The next forward's mask, time-major (1 keep, 0 masked), or null. */
+  private float[] nextMask;
+
+  /**
+   * One batch size's buffers. Native arrays and their host copies: the input (batch-major as given,
+   * time-major inside), the projections, the hidden states, the output, the backward buffers;
+   * {@code saved[k]} (steps·batch × the cell's k-th saved width) what the cell keeps for its
+   * backward pass, {@code state[k]} (batch × width) what it carries backward from step to step.
+   */
+  static final class Sequence {
+    final int batch;
+    final INDArray xSeq;
+    final INDArray zx;
+    final INDArray h;
+    final INDArray hu;
+    final INDArray out;
+    final INDArray hPrev;
+    final INDArray dzx;
+    final INDArray drec;
+    final INDArray drecStep;
+    final INDArray dhRecurrent;
+    final INDArray dxSeq;
+    final INDArray dIn;
+    final float[] xBatchMajor;
+    final float[] xTimeMajor;
+    final float[] zxHost;
+    final float[] huHost;
+    final float[] hStep;
+    final float[] hidden;
+    final float[] outHost;
+    final float[] dOutHost;
+    final float[] dzxHost;
+    final float[] drecHost;
+    final float[] drecStepHost;
+    final float[] dhHost;
+    final float[] carry;
+    final float[] hPrevHost;
+    final float[] dxHost;
+    final float[][] saved;
+    final float[][] state;
+    /** This forward's mask (time-major, 1 keep), or null. */
+    float[] keep;
+
+    Sequence(RecurrentStep step, int b) {
+      int n = b * step.steps;
+      int u = step.units;
+      int g = step.width;
+      int f = step.features;
+      batch = b;
+      xSeq = Nd4j.create(DataType.FLOAT, n, f);
+      zx = Nd4j.create(DataType.FLOAT, n, g);
+      h = Nd4j.create(DataType.FLOAT, b, u);
+      hu = Nd4j.create(DataType.FLOAT, b, g);
+      out = step.returnSequences ? Nd4j.create(DataType.FLOAT, b, step.steps, u) : Nd4j.create(DataType.FLOAT, b, u);
+      hPrev = Nd4j.create(DataType.FLOAT, n, u);
+      dzx = Nd4j.create(DataType.FLOAT, n, g);
+      drec = step.sharedGradient() ? dzx : Nd4j.create(DataType.FLOAT, n, g);
+      drecStep = Nd4j.create(DataType.FLOAT, b, g);
+      dhRecurrent = Nd4j.create(DataType.FLOAT, b, u);
+      dxSeq = Nd4j.create(DataType.FLOAT, n, f);
+      dIn = Nd4j.create(DataType.FLOAT, b, step.steps, f);
+      xBatchMajor = new float[n * f];
+      xTimeMajor = new float[n * f];
+      zxHost = new float[n * g];
+      huHost = new float[b * g];
+      hStep = new float[b * u];
+      hidden = new float[n * u];
+      outHost = new float[(int) out.length()];
+      dOutHost = new float[(int) out.length()];
+      dzxHost = new float[n * g];
+      drecHost = step.sharedGradient() ? dzxHost : new float[n * g];
+      drecStepHost = new float[b * g];
+      dhHost = new float[b * u];
+      carry = new float[b * u];
+      hPrevHost = new float[n * u];
+      dxHost = new float[n * f];
+      int[] sw = step.savedWidths();
+      saved = new float[sw.length][];
+      for (int k = 0; k < sw.length; k++) saved[k] = new float[n * sw[k]];
+      int[] cw = step.stateWidths();
+      state = new float[cw.length][];
+      for (int k = 0; k < cw.length; k++) state[k] = new float[b * cw[k]];
+    }
+
+    /** True when sequence r is masked at step t: it carries its previous state and output. */
+    boolean carried(int t, int r) {
+      return keep != null && keep[t * batch + r] == 0f;
+    }
+  }
+
+  RecurrentStep(Weight kernel, Weight recurrent, Weight bias, boolean returnSequences, long steps) {
+    this.kernel = kernel;
+    this.recurrent = recurrent;
+    this.bias = bias;
+    this.returnSequences = returnSequences;
+    this.features = (int) kernel.shape()[0];
+    this.units = (int) recurrent.shape()[0];
+    this.width = (int) kernel.shape()[1];
+    this.steps = (int) steps;
+    this.dKernel = Nd4j.create(DataType.FLOAT, features, width);
+    this.dRecurrent = Nd4j.create(DataType.FLOAT, units, width);
+    this.dBias = bias == null ? null : Nd4j.create(DataType.FLOAT, bias.shape());
+    // Without a bias: zeros, as long as the longest bias a cell reads (GRU's two rows).
+    int biasLength = bias == null ? 2 * width : (int) bias.value().length();
+    this.biasHost = new float[biasLength];
+    this.dBiasHost = new float[biasLength];
+    this.buffers = new PerBatch<>(b -> new Sequence(this, (int) b));
+  }
+
+  /** Widths (per sequence row) of the arrays the cell saves in the forward pass for its backward pass. */
+  abstract int[] savedWidths();
+
+  /** Widths (per batch row) of the gradients the cell carries from step to step backwards (besides h's). */
+  int[] stateWidths() {
+    return new int[0];
+  }
+
+  /** True when the gradient of the input term is that of the recurrent term ({@code dzx = drec}). */
+  boolean sharedGradient() {
+    return true;
+  }
+
+  /**
+   * Step t of the forward pass: from {@code s.zxHost} (the input term), {@code s.huHost} (the
+   * recurrent term h₋₁·U, only when t > 0) and the bias, the rows of {@code s.hidden} at step t and
+   * the cell's saved values. Rows {@link Sequence#carried} at t are skipped (the driver copies their
+   * hidden state; a cell with more state copies that itself).
+   */
+  abstract void cellForward(Sequence s, int t);
+
+  /**
+   * Step t of the backward pass: {@code s.dhHost} holds the whole gradient of h at step t (batch ×
+   * units); fill the rows of {@code s.dzxHost} and {@code s.drecHost} at t, and add to
+   * {@code s.carry} the gradient reaching h₋₁ other than through the recurrent GEMM. Carried rows
+   * are skipped (the driver passes their gradient on).
+   */
+  abstract void cellBackward(Sequence s, int t);
+
+  /** Called before the backward loop: clear the cell's carried gradients. */
+  void beginBackward(Sequence s) {
+    for (float[] c : s.state) Arrays.fill(c, 0f);
+  }
+
+  /** Sets the mask of the next forward (time-major, steps·batch values, 1 keep and 0 masked), or null. */
+  void mask(float[] keep) {
+    this.nextMask = keep;
+  }
+
+  @Override
+  List<Weight> weights() {
+    return bias == null ? List.of(kernel, recurrent) : List.of(kernel, recurrent, bias);
+  }
+
+  @Override
+  List<INDArray> gradients() {
+    return bias == null ? List.of(dKernel, dRecurrent) : List.of(dKernel, dRecurrent, dBias);
+  }
+
+  @Override
+  INDArray forward(INDArray in, boolean training) {
+    Sequence s = buffers.get(in.size(0));
+    int batch = s.batch;
+    int u = units;
+    s.keep = nextMask;
+    nextMask = null;
+    Host.read(in, s.xBatchMajor);
+    RnnMath.transpose(s.xBatchMajor, s.xTimeMajor, batch, steps, features);
+    Host.write(s.xSeq, s.xTimeMajor);
+    Nd4j.gemm(s.xSeq, kernel.value(), s.zx, false, false, 1.0, 0.0);
+    Host.read(s.zx, s.zxHost);
+    if (bias != null) Host.read(bias.value(), biasHost);
+    float[] hidden = s.hidden;
+    for (int t = 0; t < steps; t++) {
+      // The initial state is zero: the first step has no recurrent term.
+      if (t > 0) {
+        Nd4j.gemm(s.h, recurrent.value(), s.hu, false, false, 1.0, 0.0);
+        Host.read(s.hu, s.huHost);
+      }
+      cellForward(s, t);
+      if (s.keep != null) {
+        for (int r = 0; r < batch; r++) {
+          if (s.carried(t, r)) carryRow(hidden, t, r, batch, u);
+        }
+      }
+      if (t + 1 < steps) {
+        System.arraycopy(hidden, t * batch * u, s.hStep, 0, batch * u);
+        Host.write(s.h, s.hStep);
+      }
+    }
+    if (returnSequences) RnnMath.transpose(hidden, s.outHost, steps, batch, u);
+    else System.arraycopy(hidden, (steps - 1) * batch * u, s.outHost, 0, batch * u);
+    Host.write(s.out, s.outHost);
+    last = s;
+    return s.out;
+  }
+
+  /** A masked row keeps step t−1's values (zero at the first step) in a time-major array of the given width. */
+  static void carryRow(float[] a, int t, int r, int batch, int width) {
+    int at = (t * batch + r) * width;
+    if (t == 0) Arrays.fill(a, at, at + width, 0f);
+    else System.arraycopy(a, at - batch * width, a, at, width);
+  }
+
+  @Override
+  INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
+    Sequence s = last;
+    int batch = s.batch;
+    int u = units;
+    int g = width;
+    Host.read(dOut, s.dOutHost);
+    float[] dOutHost = s.dOutHost;
+    float[] dh = s.dhHost;
+    float[] carry = s.carry;
+    Arrays.fill(carry, 0f);
+    beginBackward(s);
+    for (int t = steps - 1; t >= 0; t--) {
+      // dh of this step: the output's gradient, the recurrent term drec(t+1)·Uᵀ and the carried part.
+      if (t < steps - 1) {
+        Nd4j.gemm(s.drecStep, recurrent.value(), s.dhRecurrent, false, true, 1.0, 0.0);
+        Host.read(s.dhRecurrent, dh);
+        for (int i = 0; i < batch * u; i++) dh[i] += carry[i];
+      } else {
+        System.arraycopy(carry, 0, dh, 0, batch * u);
+      }
+      if (returnSequences) {
+        for (int r = 0; r < batch; r++) {
+          int o = (r * steps + t) * u;
+          int d = r * u;
+          for (int j = 0; j < u; j++) dh[d + j] += dOutHost[o + j];
+        }
+      } else if (t == steps - 1) {
+        for (int i = 0; i < batch * u; i++) dh[i] += dOutHost[i];
+      }
+      Arrays.fill(carry, 0f);
+      cellBackward(s, t);
+      if (s.keep != null) {
+        for (int r = 0; r < batch; r++) {
+          if (!s.carried(t, r)) continue;
+          int row = (t * batch + r) * g;
+          Arrays.fill(s.dzxHost, row, row + g, 0f);
+          if (!sharedGradient()) Arrays.fill(s.drecHost, row, row + g, 0f);
+          System.arraycopy(dh, r * u, carry, r * u, u);
+        }
+      }
+      if (t > 0) {
+        System.arraycopy(s.drecHost, t * batch * g, s.drecStepHost, 0, batch * g);
+        Host.write(s.drecStep, s.drecStepHost);
+      }
+    }
+    Host.write(s.dzx, s.dzxHost);
+    if (weightGrads) {
+      Nd4j.gemm(s.xSeq, s.dzx, dKernel, true, false, 1.0, 0.0);
+      if (!sharedGradient()) Host.write(s.drec, s.drecHost);
+      // h(t-1) per row, zero for the first step.
+      float[] hPrev = s.hPrevHost;
+      Arrays.fill(hPrev, 0, batch * u, 0f);
+      System.arraycopy(s.hidden, 0, hPrev, batch * u, (steps - 1) * batch * u);
+      Host.write(s.hPrev, hPrev);
+      Nd4j.gemm(s.hPrev, s.drec, dRecurrent, true, false, 1.0, 0.0);
+      recurrentGradientExtra(s, dRecurrent);
+      if (dBias != null) {
+        Arrays.fill(dBiasHost, 0f);
+        biasGradient(s, dBiasHost);
+        Host.write(dBias, dBiasHost);
+      }
+    }
+    if (!inputGrad) return null;
+    Nd4j.gemm(s.dzx, kernel.value(), s.dxSeq, false, true, 1.0, 0.0);
+    Host.read(s.dxSeq, s.xTimeMajor);
+    RnnMath.transpose(s.xTimeMajor, s.dxHost, steps, batch, features);
+    Host.write(s.dIn, s.dxHost);
+    return s.dIn;
+  }
+
+  /** Adds what the cell's recurrent kernel gets besides {@code h₋₁ᵀ·drec} (nothing, but for GRU's reset_after=False). */
+  void recurrentGradientExtra(Sequence s, INDArray dRecurrent) {}
+
+  /** The bias gradient, into a zeroed array: by default the column sums of {@code dzx}. */
+  void biasGradient(Sequence s, float[] into) {
+    columnSums(s.dzxHost, s.batch * steps, width, into, 0);
+  }
+
+  /** Adds the column sums of an (rows, width) array to {@code into[offset ..]}. */
+  static void columnSums(float[] a, int rows, int width, float[] into, int offset) {
+    for (int p = 0; p < rows; p++) {
+      int z = p * width;
+      for (int k = 0; k < width; k++) into[offset + k] += a[z + k];
+    }
+  }
+}
