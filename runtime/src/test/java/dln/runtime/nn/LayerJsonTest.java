@@ -61,7 +61,9 @@ class LayerJsonTest {
             "valid", "tanh", false, "he_normal", null), null),
         new dln.runtime.nn.layers.Bidirectional(new dln.runtime.nn.layers.Bidirectional.Config(
             new dln.runtime.nn.layers.GRU(4, true), "ave"), null),
-        new dln.runtime.nn.layers.TimeDistributed(new Dense(3, "relu")));
+        new dln.runtime.nn.layers.TimeDistributed(new Dense(3, "relu")),
+        new dln.runtime.nn.layers.MultiHeadAttention(new dln.runtime.nn.layers.MultiHeadAttention.Config(3, 4, 5, 0.1, false, 7,
+            "he_normal", "ones"), null));
     for (Layer l : layers) {
       l.setTrainable(false);
       String json = LayerRegistry.toJson(l);
@@ -71,7 +73,23 @@ class LayerJsonTest {
       assertFalse(back.isTrainable());
       assertEquals(json, LayerRegistry.toJson(back), "round trip of " + l);
     }
-    assertEquals(LayerRegistry.types().size(), layers.size() + 1, "one test entry per registered layer besides InputLayer");
+    // Lambda is the exception: its function is code, not config, so reading it back is refused.
+    dln.runtime.nn.GraphFunction twice = new dln.runtime.nn.GraphFunction() {
+      @Override
+      public org.nd4j.autodiff.samediff.SDVariable apply(org.nd4j.autodiff.samediff.SDVariable input) {
+        return input.mul(2);
+      }
+
+      @Override
+      public String describe() {
+        return "twice";
+      }
+    };
+    String lambda = LayerRegistry.toJson(new dln.runtime.nn.layers.Lambda(twice));
+    dln.runtime.DlnRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(dln.runtime.DlnRuntimeException.class,
+        () -> LayerRegistry.fromJson(lambda));
+    assertTrue(e.getMessage().contains("Lambda needs a function"), e.getMessage());
+    assertEquals(LayerRegistry.types().size(), layers.size() + 2, "one test entry per registered layer besides InputLayer and Lambda");
   }
 
   @Test
