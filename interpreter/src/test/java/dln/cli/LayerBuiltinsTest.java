@@ -67,12 +67,14 @@ public class LayerBuiltinsTest {
       for (LayerSpec.Arg arg : spec.args()) assertTrue(keywords.contains(arg.name()), type + " completes " + arg.name());
       assertTrue(keywords.containsAll(List.of("name", "input_shape", "trainable")), type + " completes the common arguments");
 
+      // A Lambda's function is code, not config: its JSON cannot give it back (reading it is refused).
+      boolean code = type.equals("Lambda");
       dln.eval("layer = " + exampleCall(spec) + "\nkind = str(type(layer))\ntext = layer.to_json()\n"
-          + "again = layer_from_json(text).to_json()", "test.dln");
+          + (code ? "" : "again = layer_from_json(text).to_json()"), "test.dln");
       Layer layer = assertInstanceOf(Layer.class, dln.get("layer"));
       assertEquals(spec.layerClass(), layer.getClass());
       assertEquals(type, dln.get("kind"), "type() of a " + type);
-      assertEquals(dln.get("text"), dln.get("again"), type + " round-trips through JSON");
+      if (!code) assertEquals(dln.get("text"), dln.get("again"), type + " round-trips through JSON");
     }
     assertEquals(LayerRegistry.specs().size() - 1, callable.size(), "every layer but InputLayer is callable");
   }

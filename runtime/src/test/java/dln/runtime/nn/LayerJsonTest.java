@@ -62,7 +62,8 @@ class LayerJsonTest {
         new dln.runtime.nn.layers.Bidirectional(new dln.runtime.nn.layers.Bidirectional.Config(
             new dln.runtime.nn.layers.GRU(4, true), "ave"), null),
         new dln.runtime.nn.layers.TimeDistributed(new Dense(3, "relu")),
-        new dln.runtime.nn.layers.MultiHeadAttention(new dln.runtime.nn.layers.MultiHeadAttention.Config(3, 4, 5, 0.1, false, 7, "he_normal", "ones"), null));
+        new dln.runtime.nn.layers.MultiHeadAttention(new dln.runtime.nn.layers.MultiHeadAttention.Config(3, 4, 5, 0.1, false, 7,
+            "he_normal", "ones"), null));
     for (Layer l : layers) {
       l.setTrainable(false);
       String json = LayerRegistry.toJson(l);
@@ -72,7 +73,22 @@ class LayerJsonTest {
       assertFalse(back.isTrainable());
       assertEquals(json, LayerRegistry.toJson(back), "round trip of " + l);
     }
-    // Lambda holds a function of the session, not data: model files refuse it (golden error_lambda_save).
+    // Lambda is the exception: its function is code, not config, so reading it back is refused.
+    dln.runtime.nn.GraphFunction twice = new dln.runtime.nn.GraphFunction() {
+      @Override
+      public org.nd4j.autodiff.samediff.SDVariable apply(org.nd4j.autodiff.samediff.SDVariable input) {
+        return input.mul(2);
+      }
+
+      @Override
+      public String describe() {
+        return "twice";
+      }
+    };
+    String lambda = LayerRegistry.toJson(new dln.runtime.nn.layers.Lambda(twice));
+    dln.runtime.DlnRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(dln.runtime.DlnRuntimeException.class,
+        () -> LayerRegistry.fromJson(lambda));
+    assertTrue(e.getMessage().contains("Lambda needs a function"), e.getMessage());
     assertEquals(LayerRegistry.types().size(), layers.size() + 2, "one test entry per registered layer besides InputLayer and Lambda");
   }
 

@@ -88,18 +88,22 @@ class ImageDatasetsTest {
     assertEquals("Ankle boot", ImageDataset.FASHION_MNIST.classNames().get(9));
   }
 
+  /**
+   * The byte cache gives the same data as reading the gzip files. The load times are printed for
+   * the record, not asserted: timings on a shared machine belong to the benchmarks.
+   */
   @Test
-  void loadsSixtyThousandImagesFast() {
-    mnist(LoadOptions.DEFAULT); // warm the JIT, the ND4J backend and the byte cache
+  void byteCacheGivesTheSameImagesAsTheFiles() {
     ImageDatasets.clearCache();
     long t0 = System.nanoTime();
-    mnist(LoadOptions.DEFAULT.withFlat(true).withNormalize(true));
-    long cold = System.nanoTime() - t0;
+    var cold = mnist(LoadOptions.DEFAULT.withFlat(true).withNormalize(true));
+    long coldNs = System.nanoTime() - t0;
     t0 = System.nanoTime();
-    mnist(LoadOptions.DEFAULT.withFlat(true).withNormalize(true));
-    long cached = System.nanoTime() - t0;
-    System.out.printf("mnist() load: %.0f ms reading the gzip files, %.0f ms from the byte cache%n", cold / 1e6, cached / 1e6);
-    assertTrue(cold < 1_000_000_000L, "loading MNIST took " + cold / 1e6 + " ms");
+    var cached = mnist(LoadOptions.DEFAULT.withFlat(true).withNormalize(true));
+    long cachedNs = System.nanoTime() - t0;
+    System.out.printf("mnist() load: %.0f ms reading the gzip files, %.0f ms from the byte cache%n", coldNs / 1e6, cachedNs / 1e6);
+    assertEquals(cold.train().x(), cached.train().x());
+    assertEquals(cold.test().y(), cached.test().y());
   }
 
   @Test
