@@ -92,19 +92,19 @@ class Inception(nn.Module):
 
 
 class Seq(nn.Module):
-    """[Embedding(10000, 64) ->] LSTM(64) -> Dense(1) (sigmoid in the loss)."""
+    """[Embedding(10000, 64) ->] LSTM(64) or GRU(64) -> Dense(1) (sigmoid in the loss)."""
 
-    def __init__(self, emb):
+    def __init__(self, emb, cell=nn.LSTM):
         super().__init__()
         self.emb = nn.Embedding(10000, 64) if emb else None
-        self.lstm = nn.LSTM(64 if emb else 8, 64, batch_first=True)
+        self.lstm = cell(64 if emb else 8, 64, batch_first=True)
         self.out = nn.Linear(64, 1)
 
     def forward(self, x):
         if self.emb is not None:
             x = self.emb(x)
-        _, (h, _) = self.lstm(x)
-        return self.out(h[-1])
+        _, h = self.lstm(x)
+        return self.out((h[0] if isinstance(h, tuple) else h)[-1])
 
 
 def keras_init(model):
@@ -112,7 +112,7 @@ def keras_init(model):
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             nn.init.xavier_uniform_(m.weight)
             nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.LSTM):
+        elif isinstance(m, (nn.LSTM, nn.GRU)):
             for name, p in m.named_parameters():
                 (nn.init.zeros_ if "bias" in name else nn.init.xavier_uniform_)(p)
     return model
@@ -139,12 +139,12 @@ def data(net, n, test, mnist):
     if net == "resbn":
         xtr, ytr, xte, yte = mnist()
         return xtr[:n].reshape(-1, 1, 28, 28), ytr[:n], xte[:test].reshape(-1, 1, 28, 28), yte[:test]
-    make = {"resnet": images, "inception": images, "lstm": sequences, "emb": tokens}[net]
+    make = {"resnet": images, "inception": images, "lstm": sequences, "gru": sequences, "emb": tokens}[net]
     return (*make(n, np.random.default_rng(1)), *make(test, np.random.default_rng(2)))
 
 
 def loss_fn(net, out, y):
-    return F.binary_cross_entropy_with_logits(out, y) if net in ("lstm", "emb") else F.cross_entropy(out, y)
+    return F.binary_cross_entropy_with_logits(out, y) if net in ("lstm", "gru", "emb") else F.cross_entropy(out, y)
 
 
 def train_epoch(net, model, opt, x, y, n, batch):
@@ -167,19 +167,19 @@ def accuracy(net, model, x, y, n, batch):
         for start in range(0, n, batch):
             out = model(x[start:start + batch])
             target = y[start:start + batch]
-            pred = (torch.sigmoid(out) > 0.5).float() if net in ("lstm", "emb") else F.softmax(out, 1).argmax(1)
+            pred = (torch.sigmoid(out) > 0.5).float() if net in ("lstm", "gru", "emb") else F.softmax(out, 1).argmax(1)
             hits += int((pred == target).sum())
     return hits / n
 
 
 def measure(net, args, mnist):
     samples, warmup, test = getattr(args, net + "_samples"), getattr(args, net + "_warmup"), getattr(args, net + "_infer")
-    batch = 64 if net in ("lstm", "emb") else 128
+    batch = 64 if net in ("lstm", "gru", "emb") else 128
     xtr, ytr, xte, yte = data(net, samples, test, mnist)
     torch.manual_seed(42)
     t0 = time.perf_counter()
-    model = keras_init({"resbn": ResBN, "resnet": ResNet, "inception": Inception}[net]() if net not in ("lstm", "emb")
-                       else Seq(net == "emb"))
+    model = keras_init({"resbn": ResBN, "resnet": ResNet, "inception": Inception}[net]() if net not in ("lstm", "gru", "emb")
+                       else Seq(net == "emb", nn.GRU if net == "gru" else nn.LSTM))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     build = time.perf_counter() - t0
     train_epoch(net, model, opt, xtr, ytr, warmup, batch)
@@ -194,7 +194,7 @@ def measure(net, args, mnist):
     result(workload=net + "_infer", samples=test, batch=args.infer_batch, seconds=s, samples_per_s=test / s, accuracy=acc)
 
 
-NETS = ["resbn", "resnet", "inception", "lstm", "emb"]
+NETS = ["resbn", "resnet", "inception", "lstm", "gru", "emb"]
 
 
 def main():
@@ -204,7 +204,7 @@ def main():
     p.add_argument("--infer-batch", type=int, default=1000)
     p.add_argument("--infer-samples", type=int, default=2000)
     for net, (n, w) in {"resbn": (6000, 640), "resnet": (2048, 256), "inception": (2048, 256),
-                        "lstm": (8192, 1280), "emb": (8192, 1280)}.items():
+                        "lstm": (8192, 1280), "gru": (8192, 1280), "emb": (8192, 1280)}.items():
         p.add_argument(f"--{net}-samples", type=int, default=n)
         p.add_argument(f"--{net}-warmup", type=int, default=w)
         p.add_argument(f"--{net}-infer", type=int, default=None)
