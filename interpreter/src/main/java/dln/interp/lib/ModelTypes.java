@@ -80,6 +80,7 @@ final class ModelTypes {
           dln.runtime.train.CompileConfig cc = TrainingSession.of(m).compileConfig();
           return cc == null ? None.NONE : cc.optimizer();
         })
+        .attr("engine", m -> TrainingSession.of(m).engineReason())
         .attr("stop_training", m -> TrainingSession.of(m).stopTraining())
         .setter("stop_training", (m, v) -> TrainingSession.of(m).setStopTraining(Values.truthy(v)))
         .method("add", "layer", "Adds a layer on top of a Sequential model.\nExample: model.add(Dense(64, activation='relu'))",

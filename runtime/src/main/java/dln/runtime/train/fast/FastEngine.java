@@ -44,17 +44,14 @@ public final class FastEngine implements TrainingEngine {
     this.penalties = new WeightPenalties(plan);
   }
 
-  /**
-   * The engine for a model: this one where it applies, otherwise the reference engine;
-   * {@code -Ddln.engine=samediff} forces the reference engine.
-   */
+  /** The engine for a model on this process's backend, as {@link EngineChooser} decides. */
   public static TrainingEngine create(Model model, CompileConfig config) {
-    if ("samediff".equalsIgnoreCase(System.getProperty(PROPERTY, "fast"))) return new SameDiffEngine(model, config);
-    try {
-      return new FastEngine(model, config, FastPlan.compile(model, config));
-    } catch (FastPlan.Unsupported e) {
-      return new SameDiffEngine(model, config);
-    }
+    return EngineChooser.choose(model, config).engine();
+  }
+
+  /** This engine for a model, or {@link FastPlan.Unsupported} saying why it cannot run it. */
+  static FastEngine compile(Model model, CompileConfig config) throws FastPlan.Unsupported {
+    return new FastEngine(model, config, FastPlan.compile(model, config));
   }
 
   /** Why the fast engine cannot run this model (null when it can). */

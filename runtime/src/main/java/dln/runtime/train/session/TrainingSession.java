@@ -11,6 +11,7 @@ import dln.runtime.train.SameDiffEngine;
 import dln.runtime.train.StopSignal;
 import dln.runtime.train.Trainer;
 import dln.runtime.train.TrainingEngine;
+import dln.runtime.train.fast.EngineChooser;
 import dln.runtime.train.fast.FastEngine;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,8 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Each model has one session, found with {@link #of}: the session is kept on the model (as its
  * {@link Model#attachment}) so that code holding only the model (the language's model value, a
  * model file, a callback) reaches the same optimiser and history, and so that both are collected
- * together. Training runs through a {@link TrainingEngine}: by default {@link FastEngine} where it
- * applies, else {@link SameDiffEngine} (the reference; {@code -Ddln.engine=samediff} forces it);
+ * together. Training runs through a {@link TrainingEngine}: by default the one {@link EngineChooser}
+ * picks ({@link FastEngine} on the CPU where it applies, else {@link SameDiffEngine}, the reference);
  * {@link #setEngineFactory} swaps in another executor without changing anything else.
  *
  * <p>This class sits above {@code train} and {@code train.fast} because it picks the default
@@ -35,8 +36,10 @@ public final class TrainingSession {
   private final Model model;
   private final StopSignal stop = new StopSignal();
   private CompileConfig compileConfig;
-  private TrainingEngine.Factory engineFactory = FastEngine::create;
+  /** Null: {@link EngineChooser} picks the engine. */
+  private TrainingEngine.Factory engineFactory;
   private TrainingEngine engine;
+  private String engineReason;
   private History history;
 
   private TrainingSession(Model model) {
@@ -86,9 +89,26 @@ public final class TrainingSession {
   /** The engine for the current graph and compile settings (built on first use, rebuilt when the graph changes). */
   public TrainingEngine engine() {
     if (engine == null || engine.version() != model.version()) {
-      engine = engineFactory.create(model, compileConfig);
+      if (engineFactory == null) {
+        EngineChooser.Choice choice = EngineChooser.choose(model, compileConfig);
+        engine = choice.engine();
+        engineReason = choice.name() + ": " + choice.reason();
+      } else {
+        engine = engineFactory.create(model, compileConfig);
+        String name = engine instanceof FastEngine ? "fast" : engine instanceof SameDiffEngine ? "samediff" : engine.getClass().getSimpleName();
+        engineReason = name + ": set by setEngineFactory";
+      }
     }
     return engine;
+  }
+
+  /**
+   * Which engine runs this model and why, e.g. {@code "fast: the CPU backend: ..."} or
+   * {@code "samediff: the fast engine does not cover ..."} (the language's {@code model.engine}).
+   */
+  public String engineReason() {
+    engine();
+    return engineReason;
   }
 
   // ---------------------------------------------------------------- fit / evaluate / predict
