@@ -39,6 +39,7 @@ final class DlnNets implements BenchNet {
     this.trainY = trainY;
     this.testX = testX;
     this.testLabels = testLabels;
+    dln.set("data_dir", Mnist.dataDir().toString()); // where a script finds its fixtures (transfer.dln: onnx/resnet18.onnx)
     dln.eval(script);
   }
 
