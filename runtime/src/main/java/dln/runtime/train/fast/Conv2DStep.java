@@ -1,6 +1,7 @@
 package dln.runtime.train.fast;
 
 import dln.runtime.nn.Weight;
+import dln.runtime.tensor.Shapes;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -78,13 +79,7 @@ final class Conv2DStep extends LayerStep {
     });
     this.im2col = op.equals("conv2d") ? new Im2Col(inSample, outSample, k, strides, same) : null;
     this.patches = new PerBatch<>(b -> new PatchBuffers(Nd4j.create(DataType.FLOAT, im2col.rows(b), im2col.patch()),
-        Nd4j.ones(DataType.FLOAT, im2col.rows(b), 1), new float[(int) (b * sampleSize(inSample))], new float[(int) (b * sampleSize(inSample))]));
-  }
-
-  private static long sampleSize(long[] sample) {
-    long n = 1;
-    for (long d : sample) n *= d;
-    return n;
+        Nd4j.ones(DataType.FLOAT, im2col.rows(b), 1), new float[(int) (b * Shapes.size(inSample))], new float[(int) (b * Shapes.size(inSample))]));
   }
 
   /**
@@ -95,7 +90,7 @@ final class Conv2DStep extends LayerStep {
    */
   private boolean patchBackward(long batch, boolean inputGrad) {
     return im2col != null && (!inputGrad || inSample[2] <= 16)
-        && im2col.rows(batch) * im2col.patch() < Integer.MAX_VALUE && batch * sampleSize(inSample) < Integer.MAX_VALUE;
+        && im2col.rows(batch) * im2col.patch() < Integer.MAX_VALUE && batch * Shapes.size(inSample) < Integer.MAX_VALUE;
   }
 
   /** The kernel as libnd4j's conv2d reads it (a reshaped view of a Conv1D kernel). */
