@@ -17,7 +17,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code model.fit}/{@code model.predict}.
  */
 final class DlnNets implements BenchNet {
-  private final Dln dln = Dln.builder().out(Writer.nullWriter()).build();
+  /** Reads allowed under the data directory only (transfer.dln imports onnx/resnet18.onnx from it). */
+  private final Dln dln = Dln.builder().out(Writer.nullWriter()).sandbox(dln.interp.sandbox.Sandbox.allowRead(Mnist.dataDir())).build();
   private final INDArray trainX;
   private final INDArray trainY;
   private final INDArray testX;
