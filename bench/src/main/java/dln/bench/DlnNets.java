@@ -1,6 +1,7 @@
 package dln.bench;
 
 import dln.Dln;
+import dln.interp.sandbox.Sandbox;
 import java.io.Writer;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,7 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class DlnNets implements BenchNet {
   /** Reads allowed under the data directory only (transfer.dln imports onnx/resnet18.onnx from it). */
-  private final Dln dln = Dln.builder().out(Writer.nullWriter()).sandbox(dln.interp.sandbox.Sandbox.allowRead(Mnist.dataDir())).build();
+  private final Dln dln = Dln.builder().out(Writer.nullWriter()).sandbox(Sandbox.allowRead(Mnist.dataDir())).build();
   private final INDArray trainX;
   private final INDArray trainY;
   private final INDArray testX;
