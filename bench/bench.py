@@ -37,21 +37,22 @@ WORKLOAD_TITLES = {"mlp_train": "MLP train (epoch, batch 128)", "cnn_train": "CN
                    "mlp_infer": "MLP inference (batch 1,000)", "cnn_infer": "CNN inference (batch 1,000)"}
 # Issue 15's graph and sequence workloads (bench/dln/<net>.dln against bench/py/torch_graphs.py): DLN
 # and PyTorch only, each in its own process, interleaved like the others.
-GRAPH_NETS = ["resbn", "resnet", "inception", "lstm", "gru", "emb"]
+GRAPH_NETS = ["resbn", "resnet", "inception", "lstm", "gru", "emb", "transfer"]
 GRAPH_PEERS = ["dln", "pytorch"]
 GRAPH_TITLES = {"resbn": "Residual BN CNN (MNIST, batch 128)", "resnet": "ResNet, 3 residual stages (32×32×3, batch 128)",
                 "inception": "Inception block + Concatenate (32×32×3, batch 128)", "lstm": "LSTM(64), 20×8 (batch 64)", "gru": "GRU(64), 20×8 (batch 64)",
-                "emb": "Embedding(10000, 64) → LSTM(64), 100 tokens (batch 64)"}
+                "emb": "Embedding(10000, 64) → LSTM(64), 100 tokens (batch 64)",
+                "transfer": "ResNet-18 (ONNX) frozen, new head (224×224×3, batch 32)"}
 GRAPH_WORKLOADS = [f"{n}_{k}" for k in ("train", "infer") for n in GRAPH_NETS]
 FULL = dict(rounds=3, mlp_samples=60000, mlp_warmup=2560, cnn_samples=6000, cnn_warmup=640, infer_samples=10000,
             gemm_seconds=0.6, eager_seconds=1.5, timeout=1500,
             # (timed training samples, warm-up samples, inference samples) per graph workload
             graphs={"resbn": (6000, 640, 10000), "resnet": (2048, 256, 2000), "inception": (2048, 256, 2000),
-                    "lstm": (8192, 1280, 2000), "gru": (8192, 1280, 2000), "emb": (8192, 1280, 2000)})
+                    "lstm": (8192, 1280, 2000), "gru": (8192, 1280, 2000), "emb": (8192, 1280, 2000), "transfer": (256, 32, 128)})
 QUICK = dict(rounds=1, mlp_samples=12800, mlp_warmup=1280, cnn_samples=640, cnn_warmup=256, infer_samples=2000,
              gemm_seconds=0.15, eager_seconds=0.4, timeout=600,
              graphs={"resbn": (640, 256, 2000), "resnet": (256, 128, 1000), "inception": (256, 128, 1000),
-                     "lstm": (1024, 256, 1000), "gru": (1024, 256, 1000), "emb": (1024, 256, 1000)})
+                     "lstm": (1024, 256, 1000), "gru": (1024, 256, 1000), "emb": (1024, 256, 1000), "transfer": (64, 32, 64)})
 
 
 # ---------------------------------------------------------------- FLOPs from the layer shapes

@@ -91,6 +91,50 @@ class Inception(nn.Module):
         return self.out(F.max_pool2d(h, 2).mean((2, 3)))
 
 
+class Basic(nn.Module):
+    """torchvision's ResNet BasicBlock: 3x3 conv, BN, relu, 3x3 conv, BN, add (1x1 strided projection when the shape changes), relu."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.c1, self.b1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)
+        self.c2, self.b2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout)
+        self.down = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+                     if stride != 1 or cin != cout else None)
+
+    def forward(self, x):
+        h = self.b2(self.c2(F.relu(self.b1(self.c1(x)))))
+        return F.relu(h + (self.down(x) if self.down is not None else x))
+
+
+class Transfer(nn.Module):
+    """torchvision's resnet18 (the architecture of shared/data/onnx/resnet18.onnx, written out since
+    Debian has no torchvision; its default initialisation) frozen (requires_grad=False, BN in eval
+    mode), its 1000-class fc replaced by a trainable Linear(512, 10)."""
+
+    def __init__(self):
+        super().__init__()
+        layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+        cin = 64
+        for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+            layers += [Basic(cin, cout, stride), Basic(cout, cout, 1)]
+            cin = cout
+        self.base = nn.Sequential(*layers)
+        for m in self.base.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+        for p in self.base.parameters():
+            p.requires_grad = False
+        self.head = nn.Linear(512, 10)
+
+    def train(self, mode=True):
+        super().train(mode)
+        self.base.eval()  # a frozen base keeps BatchNorm in inference mode (Keras's trainable=False)
+        return self
+
+    def forward(self, x):
+        return self.head(self.base(x).mean((2, 3)))
+
+
 class Seq(nn.Module):
     """[Embedding(10000, 64) ->] LSTM(64) or GRU(64) -> Dense(1) (sigmoid in the loss)."""
 
@@ -109,7 +153,7 @@ class Seq(nn.Module):
 
 def keras_init(model):
     for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
+        if isinstance(m, (nn.Conv2d, nn.Linear)) and m.weight.requires_grad:  # a frozen base keeps its own weights
             nn.init.xavier_uniform_(m.weight)
             nn.init.zeros_(m.bias)
         elif isinstance(m, (nn.LSTM, nn.GRU)):
@@ -118,9 +162,9 @@ def keras_init(model):
     return model
 
 
-def images(n, rng):
+def images(n, rng, side=32):
     k = rng.integers(0, 10, n)
-    x = rng.random((n, 3, 32, 32), dtype=np.float32)
+    x = rng.random((n, 3, side, side), dtype=np.float32)
     x[np.arange(n), k % 3] += (0.1 * (k + 1)).astype(np.float32)[:, None, None]
     return torch.from_numpy(x), torch.from_numpy(k.astype(np.int64))
 
@@ -139,6 +183,8 @@ def data(net, n, test, mnist):
     if net == "resbn":
         xtr, ytr, xte, yte = mnist()
         return xtr[:n].reshape(-1, 1, 28, 28), ytr[:n], xte[:test].reshape(-1, 1, 28, 28), yte[:test]
+    if net == "transfer":
+        return (*images(n, np.random.default_rng(1), 224), *images(test, np.random.default_rng(2), 224))
     make = {"resnet": images, "inception": images, "lstm": sequences, "gru": sequences, "emb": tokens}[net]
     return (*make(n, np.random.default_rng(1)), *make(test, np.random.default_rng(2)))
 
@@ -174,27 +220,28 @@ def accuracy(net, model, x, y, n, batch):
 
 def measure(net, args, mnist):
     samples, warmup, test = getattr(args, net + "_samples"), getattr(args, net + "_warmup"), getattr(args, net + "_infer")
-    batch = 64 if net in ("lstm", "gru", "emb") else 128
+    batch = 64 if net in ("lstm", "gru", "emb") else 32 if net == "transfer" else 128
+    infer_batch = 32 if net == "transfer" else args.infer_batch  # 224x224 images: as bench/dln/transfer.dln
     xtr, ytr, xte, yte = data(net, samples, test, mnist)
     torch.manual_seed(42)
     t0 = time.perf_counter()
-    model = keras_init({"resbn": ResBN, "resnet": ResNet, "inception": Inception}[net]() if net not in ("lstm", "gru", "emb")
-                       else Seq(net == "emb", nn.GRU if net == "gru" else nn.LSTM))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model = keras_init({"resbn": ResBN, "resnet": ResNet, "inception": Inception, "transfer": Transfer}[net]()
+                       if net not in ("lstm", "gru", "emb") else Seq(net == "emb", nn.GRU if net == "gru" else nn.LSTM))
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3)
     build = time.perf_counter() - t0
     train_epoch(net, model, opt, xtr, ytr, warmup, batch)
     t = time.perf_counter()
     loss = train_epoch(net, model, opt, xtr, ytr, samples, batch)
     s = time.perf_counter() - t
     result(workload=net + "_train", samples=samples, seconds=s, samples_per_s=samples / s, loss=loss, build_s=build)
-    accuracy(net, model, xte, yte, min(2 * args.infer_batch, test), args.infer_batch)
+    accuracy(net, model, xte, yte, min(2 * infer_batch, test), infer_batch)
     t = time.perf_counter()
-    acc = accuracy(net, model, xte, yte, test, args.infer_batch)
+    acc = accuracy(net, model, xte, yte, test, infer_batch)
     s = time.perf_counter() - t
-    result(workload=net + "_infer", samples=test, batch=args.infer_batch, seconds=s, samples_per_s=test / s, accuracy=acc)
+    result(workload=net + "_infer", samples=test, batch=infer_batch, seconds=s, samples_per_s=test / s, accuracy=acc)
 
 
-NETS = ["resbn", "resnet", "inception", "lstm", "gru", "emb"]
+NETS = ["resbn", "resnet", "inception", "lstm", "gru", "emb", "transfer"]
 
 
 def main():
@@ -204,7 +251,7 @@ def main():
     p.add_argument("--infer-batch", type=int, default=1000)
     p.add_argument("--infer-samples", type=int, default=2000)
     for net, (n, w) in {"resbn": (6000, 640), "resnet": (2048, 256), "inception": (2048, 256),
-                        "lstm": (8192, 1280), "gru": (8192, 1280), "emb": (8192, 1280)}.items():
+                        "lstm": (8192, 1280), "gru": (8192, 1280), "emb": (8192, 1280), "transfer": (256, 32)}.items():
         p.add_argument(f"--{net}-samples", type=int, default=n)
         p.add_argument(f"--{net}-warmup", type=int, default=w)
         p.add_argument(f"--{net}-infer", type=int, default=None)

@@ -1,6 +1,7 @@
 package dln.bench;
 
 import dln.Dln;
+import dln.interp.sandbox.Sandbox;
 import java.io.Writer;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,7 +18,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code model.fit}/{@code model.predict}.
  */
 final class DlnNets implements BenchNet {
-  private final Dln dln = Dln.builder().out(Writer.nullWriter()).build();
+  /** Reads allowed under the data directory only (transfer.dln imports onnx/resnet18.onnx from it). */
+  private final Dln dln = Dln.builder().out(Writer.nullWriter()).sandbox(Sandbox.allowRead(Mnist.dataDir())).build();
   private final INDArray trainX;
   private final INDArray trainY;
   private final INDArray testX;
@@ -39,6 +41,7 @@ final class DlnNets implements BenchNet {
     this.trainY = trainY;
     this.testX = testX;
     this.testLabels = testLabels;
+    dln.set("data_dir", Mnist.dataDir().toString()); // where a script finds its fixtures (transfer.dln: onnx/resnet18.onnx)
     dln.eval(script);
   }
 

@@ -27,10 +27,15 @@ final class Synthetic {
     this.labels = labels;
   }
 
-  /** n images (channels-last) with one-hot labels over 10 classes. */
+  /** n images 32×32×3 (channels-last) with one-hot labels over 10 classes. */
   static Synthetic images(int n, long seed) {
+    return images(n, seed, 32);
+  }
+
+  /** n images side×side×3 by the same rule (the transfer-learning workload's 224×224). */
+  static Synthetic images(int n, long seed, int side) {
     Random r = new Random(seed);
-    int pixels = 32 * 32 * 3;
+    int pixels = side * side * 3;
     float[] x = new float[n * pixels];
     float[] y = new float[n * 10];
     int[] labels = new int[n];
@@ -40,7 +45,7 @@ final class Synthetic {
       y[i * 10 + k] = 1f;
       for (int p = 0; p < pixels; p++) x[i * pixels + p] = r.nextFloat() + (p % 3 == k % 3 ? 0.1f * (k + 1) : 0f);
     }
-    return new Synthetic(Nd4j.create(x, new long[] {n, 32, 32, 3}, DataType.FLOAT),
+    return new Synthetic(Nd4j.create(x, new long[] {n, side, side, 3}, DataType.FLOAT),
         Nd4j.create(y, new long[] {n, 10}, DataType.FLOAT), labels);
   }
 

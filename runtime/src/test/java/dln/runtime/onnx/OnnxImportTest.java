@@ -129,6 +129,31 @@ class OnnxImportTest {
     assertEquals(11_689_512 - 9_600 + 4_800, m.countParams());
   }
 
+  /**
+   * The transfer-learning workload (bench/dln/transfer.dln): the imported ResNet-18 frozen, a new
+   * head; it trains on the fast engine (no SameDiff fallback), and the base's weights and
+   * BatchNormalization moving statistics stay bit-identical (inference mode, as Keras).
+   */
+  @Test
+  void resnet18FrozenBaseFineTunesItsNewHeadOnTheFastEngine() throws Exception {
+    Model base = OnnxImporter.importFile(fixture("resnet18.onnx"));
+    Freezing.freeze(base, null);
+    SymbolicTensor pooled = (SymbolicTensor) base.layers().get(base.layers().size() - 2).output();
+    Model head = new Model(base.inputs().get(0), new Dense(5, "softmax").apply(pooled));
+    TrainingSession.of(head).compile(new Adam(0.01), Loss.byName("categorical_crossentropy"), List.of());
+    assertEquals(null, dln.runtime.train.fast.FastEngine.unsupportedReason(head, TrainingSession.of(head).compileConfig()));
+    List<INDArray> frozen = new ArrayList<>();
+    for (var w : base.weightList()) frozen.add(w.value().dup());
+    INDArray headBefore = head.layers().get(head.layers().size() - 1).getWeights().get(0).dup();
+    INDArray x = Nd4j.rand(DataType.FLOAT, 2, 224, 224, 3);
+    INDArray y = Nd4j.zeros(DataType.FLOAT, 2, 5);
+    y.putScalar(0, 1, 1);
+    y.putScalar(1, 3, 1);
+    TrainingSession.of(head).fit(x, y, new FitOptions().epochs(1).batchSize(2).progress(null));
+    for (int i = 0; i < frozen.size(); i++) assertEquals(frozen.get(i), base.weightList().get(i).value(), base.weightList().get(i).name());
+    assertTrue(!headBefore.equals(head.layers().get(head.layers().size() - 1).getWeights().get(0)), "the head trained");
+  }
+
   @Test
   void unsupportedOperatorsAreListedInOneError() {
     byte[] bytes = OnnxTestModels.graphWithOps("Relu", "LSTM", "Gather", "LSTM");

@@ -270,6 +270,28 @@ class FastEngineTest {
     trainBoth(p, x, y, 4, 4);
   }
 
+  /**
+   * The patch-matrix backward (Im2Col) inside a network, where every convolution hands back an input
+   * gradient: 'same' padding with strides on odd and even sizes (the odd padding cell at the
+   * bottom / right), a non-square kernel, a kernel wider than its input's padding, a 1×1 strided
+   * projection and a convolution without bias; the 17-channel input takes conv2d_bp, the others the patch matrix.
+   */
+  @Test
+  void hiddenStridedSameConvolutionsMatchReference() {
+    Rng.seed(11);
+    INDArray x = data(10, 9, 8, 2);
+    INDArray y = oneHot(10, 3);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(9, 8, 2),
+        new Conv2D(new Conv2D.Config(17, new int[] {3, 3}, null, "same", "relu", true, "glorot_uniform", "zeros", null), null),
+        new Conv2D(new Conv2D.Config(4, new int[] {3, 2}, new int[] {2, 2}, "same", "tanh", false, "glorot_uniform", "zeros", null), null),
+        new Conv2D(new Conv2D.Config(5, new int[] {1, 1}, new int[] {2, 2}, "same", null, true, "glorot_uniform", "zeros", null), null),
+        new Conv2D(new Conv2D.Config(2, new int[] {5, 5}, null, "same", "relu", true, "glorot_uniform", "zeros", null), null),
+        new Conv2D(new Conv2D.Config(3, new int[] {2, 2}, null, "valid", null, true, "glorot_uniform", "zeros", null), null),
+        new Flatten(),
+        new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
+    trainBoth(p, x, y, 4, 5);
+  }
+
   @Test
   void frozenLayersStayBitIdentical() {
     bothDensePaths(FastEngineTest::frozen);
