@@ -13,6 +13,8 @@ import dln.runtime.nn.layers.Dropout;
 import dln.runtime.train.Adam;
 import dln.runtime.train.CompileConfig;
 import dln.runtime.train.Loss;
+import dln.runtime.train.SameDiffEngine;
+import dln.runtime.train.TrainingEngine;
 import dln.runtime.train.session.TrainingSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +71,20 @@ class PlanReuseTest {
     assertFalse(before.equalsWithEps(after, 1e-6), "the prediction ignored the new weights");
     // Zero kernel and bias: the softmax of zeros, 1/5 each.
     for (float v : after.toFloatVector()) assertEquals(0.2f, v, 1e-6f);
+  }
+
+  /** The batch arrays are reused from batch to batch: every engine's outputs must be its own. */
+  @Test
+  void batchedPredictEqualsOneBatchOnEitherEngine() {
+    INDArray x = Nd4j.rand(DataType.FLOAT, 50, 20);
+    for (TrainingEngine.Factory factory : List.<TrainingEngine.Factory>of(FastEngine::create, SameDiffEngine::new)) {
+      Model m = mlp();
+      TrainingSession s = TrainingSession.of(m);
+      s.setEngineFactory(factory);
+      INDArray whole = s.predict(x, 50);
+      INDArray batched = s.predict(x, 7);
+      assertArrayEquals(whole.ravel().toFloatVector(), batched.ravel().toFloatVector(), 1e-6f);
+    }
   }
 
   @Test
