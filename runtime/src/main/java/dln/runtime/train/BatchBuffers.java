@@ -45,13 +45,6 @@ final class BatchBuffers {
     return out;
   }
 
-  /** The same rows in fresh arrays (for callers that keep them). */
-  List<INDArray> freshBatch(int[] order, int start, int end) {
-    List<INDArray> out = allocate(end - start);
-    fill(out, order, start, end);
-    return out;
-  }
-
   private List<INDArray> allocate(int size) {
     List<INDArray> out = new ArrayList<>();
     for (INDArray s : sources) {

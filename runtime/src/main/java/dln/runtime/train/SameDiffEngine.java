@@ -242,7 +242,8 @@ public final class SameDiffEngine implements TrainingEngine {
     g.beforeRun();
     Map<String, INDArray> values = g.sd.output(feed(g, x, null), g.outputs);
     List<INDArray> outs = new ArrayList<>();
-    for (String o : g.outputs) outs.add(values.get(o));
+    // A copy: an output may be the fed input itself or a view of it (an identity or reshape graph).
+    for (String o : g.outputs) outs.add(values.get(o).dup('c'));
     return outs;
   }
 

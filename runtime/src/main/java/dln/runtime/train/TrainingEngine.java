@@ -49,6 +49,9 @@ public interface TrainingEngine {
   /** Loss and outputs in inference mode (no update). */
   StepResult evaluate(List<INDArray> x, List<INDArray> y);
 
-  /** Outputs in inference mode. */
+  /**
+   * Outputs in inference mode, in arrays of their own: never views of {@code x} or of the
+   * engine's buffers (the caller reuses its input arrays for the next batch and keeps these).
+   */
   List<INDArray> predict(List<INDArray> x);
 }

@@ -64,6 +64,15 @@ public final class FastEngine implements TrainingEngine {
     }
   }
 
+  /**
+   * How many fast plans this process has compiled (engines built, {@link #unsupportedReason}
+   * checks included): a model's predict, evaluate and fit reuse the plan of its session's engine,
+   * so this stays put across calls until the graph or the compile settings change.
+   */
+  public static long planBuilds() {
+    return FastPlan.builds();
+  }
+
   @Override
   public int version() {
     return version;

@@ -121,7 +121,16 @@ final class FastPlan {
     return outs;
   }
 
+  /** Plans compiled so far in this process (tests check that predict reuses its plan). */
+  private static final java.util.concurrent.atomic.AtomicLong BUILDS = new java.util.concurrent.atomic.AtomicLong();
+
+  /** How many plans {@link #compile} has built (successfully or not) since the process started. */
+  static long builds() {
+    return BUILDS.get();
+  }
+
   static FastPlan compile(Model model, CompileConfig config) throws Unsupported {
+    BUILDS.incrementAndGet();
     int inputs = model.inputs().size();
     int[] inSlots = new int[inputs];
     for (int i = 0; i < inputs; i++) inSlots[i] = i;
