@@ -71,7 +71,7 @@ public final class DlnClass implements Callable {
 
   @Override
   public Object call(Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
-    DlnObject self = new DlnObject(this);
+    DlnObject self = new DlnObject(this, invoker);
     Object init = find("__init__");
     if (init instanceof Callable c) {
       List<Object> args = new java.util.ArrayList<>(positional.size() + 1);
