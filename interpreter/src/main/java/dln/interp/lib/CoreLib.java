@@ -43,16 +43,25 @@ public final class CoreLib implements Library {
 
   /** Output: print. */
   private static void printing(Globals g) {
-    g.def("print", "*values, sep?, end?, flush?", "Prints values separated by sep (a space) and then end (a newline); output is always flushed.\nExample: print('loss', 0.25, sep=': ')", a -> {
-      String sep = a.string("sep", " ");
-      String end = a.string("end", "\n");
+    g.def("print", "*values, sep?, end?, flush?, file?", "Prints values separated by sep (a space) and then end (a newline); output is always flushed. "
+        + "file= writes to a file opened for writing instead.\nExample: print('loss', 0.25, sep=': ')", a -> {
+      String sep = a.get("sep", None.NONE) == None.NONE ? " " : a.string("sep");
+      String end = a.get("end", None.NONE) == None.NONE ? "\n" : a.string("end");
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < a.rest().size(); i++) {
         if (i > 0) sb.append(sep);
         sb.append(Values.str(a.rest().get(i)));
       }
-      a.invoker().out().print(sb.append(end));
-      a.invoker().out().flush();
+      Object file = a.get("file", None.NONE);
+      if (file instanceof TextFile f) {
+        f.write(sb.append(end).toString());
+      } else if (file != None.NONE) {
+        throw new DlnException("type error", "print(file=...) needs a file opened for writing, got " + Values.typeName(file),
+            "open one with open(path, 'w'), or leave file= out to print to the screen", null);
+      } else {
+        a.invoker().out().print(sb.append(end));
+        a.invoker().out().flush();
+      }
       return None.NONE;
     });
   }

@@ -54,6 +54,7 @@ public final class PythonErrors {
     kind("recursion error", "RecursionError");
     kind("memory error", "MemoryError");
     kind("file error", "OSError");
+    kind("file not found error", "FileNotFoundError");
     kind("sandbox error", "PermissionError");
     kind("syntax error", "SyntaxError");
     kind("assertion error", "AssertionError");
