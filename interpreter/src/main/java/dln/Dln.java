@@ -439,6 +439,7 @@ public final class Dln {
     public Dln build() {
       Interpreter interp = new Interpreter(new Interpreter.Options(out, err, interactive, maxDepth));
       interp.setSandbox(sandbox);
+      interp.setHelp(value -> dln.cli.Help.of(interp, value));
       if (maxTensorBytes != null) interp.setLimits(new ResourceLimits(maxTensorBytes));
       return new Dln(interp, timeout, seed);
     }

@@ -1,5 +1,6 @@
 package dln.cli;
 
+import dln.interp.Interpreter;
 import dln.interp.call.TypeTable;
 import dln.interp.value.Namespace;
 import dln.interp.value.Values;
@@ -11,7 +12,7 @@ import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Text for {@code :help}, {@code :help NAME} and {@code :vars}, read from the {@link Catalog}. */
-final class Help {
+public final class Help {
   private Help() {}
 
   static String overview() {
@@ -34,7 +35,26 @@ final class Help {
     if (Catalog.KEYWORDS.contains(name)) {
       return "'" + name + "' is a keyword of the language (Python-style: if/elif/else, for … in, while, def, return, lambda)";
     }
-    Object v = catalog.resolve(name);
+    return describe(catalog, name, catalog.resolve(name));
+  }
+
+  /**
+   * What the builtin {@code help(x)} prints: the text {@code :help} shows for the name x was
+   * found under (a string argument is looked up as that name, as Python's help('topic')).
+   */
+  public static String of(Interpreter interpreter, Object value) {
+    Catalog catalog = new Catalog(interpreter);
+    if (value instanceof String s) return text(catalog, s);
+    return describe(catalog, nameOf(value), value);
+  }
+
+  private static String nameOf(Object v) {
+    if (v instanceof dln.interp.call.Callable c) return c.name();
+    if (v instanceof Namespace ns) return ns.name();
+    return Values.repr(v);
+  }
+
+  private static String describe(Catalog catalog, String name, Object v) {
     if (v == null) {
       String method = methodHelp(name);
       if (method != null) return method;

@@ -151,6 +151,19 @@ public final class Interpreter implements Invoker {
     return scope;
   }
 
+  /** The texts the REPL's :help shows (dln.cli), which help(x) prints; the value's repr until set. */
+  private java.util.function.Function<Object, String> help = Values::repr;
+
+  /** Makes help(x) print what the front end's :help shows for x. */
+  public void setHelp(java.util.function.Function<Object, String> help) {
+    this.help = help;
+  }
+
+  /** The help text of a value, for the builtin help(x). */
+  public String helpText(Object value) {
+    return help.apply(value);
+  }
+
   /** Asks the running program to stop at the next check (Ctrl-C, host cancel, timeout). */
   public void cancel() {
     cancel = true;
@@ -210,23 +223,23 @@ public final class Interpreter implements Invoker {
 
   /**
    * Runs a class body in its own scope and makes its variables the class's members. The body's
-   * scope sits inside one that holds {@code __class__}, which {@code super()} reads.
+   * scope sits inside one that holds {@code __class__}, which {@code super()} reads. A class derived
+   * from an exception class is itself an exception class, so that {@code raise} and {@code except} take it.
    */
-  private DlnClass classDef(Stmt.ClassDef c, Scope scope) {
-    DlnClass base = null;
+  private Object classDef(Stmt.ClassDef c, Scope scope) {
+    Object base = null;
     if (!c.bases().isEmpty()) {
-      Object b = eval(c.bases().get(0), scope);
-      if (!(b instanceof DlnClass dc)) {
-        throw new DlnException("type error", "a class can only derive from a class, got " + Values.typeName(b),
-            b instanceof ExceptionType ? "exception subclasses are not supported yet; raise ValueError('…') directly" : null,
-            c.bases().get(0).pos());
+      base = eval(c.bases().get(0), scope);
+      if (!(base instanceof DlnClass) && !(base instanceof ExceptionType)) {
+        throw new DlnException("type error", "a class can only derive from a class, got " + Values.typeName(base),
+            null, c.bases().get(0).pos());
       }
-      base = dc;
     }
     Scope cell = new Scope(scope);
     Scope body = new Scope(cell);
     execBlock(c.body(), body);
-    DlnClass cls = new DlnClass(c.name(), base, body.vars(), c.doc());
+    Object cls = base instanceof ExceptionType et ? ExceptionType.subclass(c.name(), et, body.vars(), c.doc())
+        : new DlnClass(c.name(), (DlnClass) base, body.vars(), c.doc());
     cell.define("__class__", cls);
     return cls;
   }
@@ -235,11 +248,11 @@ public final class Interpreter implements Invoker {
   private Object superOf(Expr.Call c, Scope scope) {
     Object cls = scope.lookup("__class__");
     Object self = scope.lookup("self");
-    if (!(cls instanceof DlnClass dc) || self == null) {
+    if (!(cls instanceof DlnClass || cls instanceof ExceptionType) || self == null) {
       throw new DlnException("runtime error", "super() works only inside a method of a class",
           "call it in a method whose first parameter is self", c.pos());
     }
-    return new Super(dc, self);
+    return new Super(cls, self);
   }
 
   private void execWith(Stmt.With w, int item, Scope scope) {
@@ -341,7 +354,15 @@ public final class Interpreter implements Invoker {
       return new DlnException("type error", "exceptions must derive from BaseException, got " + Values.typeName(v),
           "raise an exception object, e.g. raise ValueError('units must be positive')", r.exception().pos());
     }
-    if (r.cause() != null) eval(r.cause(), scope);
+    if (r.cause() != null) {
+      Object cause = eval(r.cause(), scope);
+      if (cause instanceof ExceptionType ct) cause = ct.call(this, List.of(), Map.of());
+      if (!(cause instanceof ExceptionValue) && cause != None.NONE) {
+        return new DlnException("type error", "exception causes must derive from BaseException, got " + Values.typeName(cause),
+            "write raise NewError('…') from e, with e the exception being handled", r.cause().pos());
+      }
+      ev.attrs().put("__cause__", cause);
+    }
     return new PythonErrors.Raised(ev, r.pos());
   }
 
@@ -754,6 +775,9 @@ public final class Interpreter implements Invoker {
   private Object call(Expr.Call c, Scope scope) {
     if (c.callee() instanceof Expr.Name n && n.name().equals("super") && c.args().isEmpty() && scope.lookup("super") == builtins.get("super")) {
       return superOf(c, scope);
+    }
+    if (c.callee() instanceof Expr.Name n && n.name().equals("dir") && c.args().isEmpty() && scope.lookup("dir") == builtins.get("dir")) {
+      return new ArrayList<Object>(new java.util.TreeSet<>(scope.vars().keySet()));
     }
     Object fn = eval(c.callee(), scope);
     List<Object> positional = new ArrayList<>(c.args().size());

@@ -69,7 +69,7 @@ public class LayerBuiltinsTest {
 
       // A Lambda's function is code, not config: its JSON cannot give it back (reading it is refused).
       boolean code = type.equals("Lambda");
-      dln.eval("layer = " + exampleCall(spec) + "\nkind = str(type(layer))\ntext = layer.to_json()\n"
+      dln.eval("layer = " + exampleCall(spec) + "\nkind = type(layer).__name__\ntext = layer.to_json()\n"
           + (code ? "" : "again = layer_from_json(text).to_json()"), "test.dln");
       Layer layer = assertInstanceOf(Layer.class, dln.get("layer"));
       assertEquals(spec.layerClass(), layer.getClass());
@@ -127,7 +127,7 @@ public class LayerBuiltinsTest {
 
       dln.eval("""
           s = TestScale(2.5, what=relu, note=3, name='times')
-          kind = str(type(s))
+          kind = type(s).__name__
           twin = layer_from_json(s.to_json())
           out = Sequential([Input(3), TestScale(2.0)]).predict(ones(1, 3))
           """, "test.dln");

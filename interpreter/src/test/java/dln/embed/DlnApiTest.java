@@ -101,8 +101,8 @@ class DlnApiTest {
     cfg.put("lr", 0.01);
     cfg.put("layers", List.of(64, 10));
     dln.set("cfg", cfg);
-    assertEquals(List.of("int", "float", "string", "bool", "none", "list", "dict"),
-        dln.eval("[type(i), type(f), type(s), type(b), type(n), type(l), type(cfg)]"));
+    assertEquals(List.of("int", "float", "str", "bool", "NoneType", "list", "dict"),
+        dln.eval("[type(v).__name__ for v in [i, f, s, b, n, l, cfg]]"));
     assertEquals(6L, dln.eval("i + 1"));
     assertEquals(10L, dln.eval("cfg['layers'][1]"));
     assertEquals(5, dln.get("i", Integer.class));

@@ -90,6 +90,22 @@ class SandboxTest {
     assertFalse(Files.exists(granted.resolve("new.txt")));
   }
 
+  /** Python's open() goes through the same checks: read grants read, write grants write, nothing else. */
+  @Test
+  void openReadsAndWritesOnlyWhereGranted() throws IOException {
+    Path real = granted.toRealPath();
+    Dln reader = Dln.builder().sandbox(Sandbox.allowRead(granted)).build();
+    assertEquals("inside", reader.eval("with open('in.txt') as f:\n    text = f.read()\ntext"));
+    DlnException e = assertThrows(DlnException.class, () -> reader.eval("open('out.txt', 'w')"));
+    assertEquals("sandbox error", e.kind());
+    e = assertThrows(DlnException.class, () -> reader.eval("open(" + q(outside.resolve("secret.txt")) + ")"));
+    assertEquals("sandbox error", e.kind());
+    assertEquals("true", reader.eval("try:\n    open(" + q(outside.resolve("secret.txt")) + ")\n    r = false\nexcept PermissionError:\n    r = true\nstr(r)"));
+    Dln writer = Dln.builder().sandbox(Sandbox.allowWrite(granted)).build();
+    writer.eval("with open('out.txt', 'w') as f:\n    print('written', file=f)");
+    assertEquals("written\n", Files.readString(real.resolve("out.txt")));
+  }
+
   @Test
   void dotDotCannotEscape() {
     Dln dln = withFileBuiltins(Sandbox.allowRead(granted));
@@ -187,7 +203,8 @@ class SandboxTest {
   @Test
   void scriptsCannotReachTheHost() {
     Dln dln = Dln.create();
-    for (String name : List.of("open", "exec", "eval", "system", "getenv", "environ", "__import__", "compile",
+    // open() exists, but only through the sandbox (openReadsAndWritesOnlyWhereGranted).
+    for (String name : List.of("exec", "eval", "system", "getenv", "environ", "__import__", "compile",
         "globals", "input", "exit", "java", "Class", "os", "sys", "subprocess", "socket", "urlopen", "getattr")) {
       DlnException e = assertThrows(DlnException.class, () -> dln.eval(name), name + " must not exist");
       assertEquals("name error", e.kind(), name);

@@ -160,7 +160,12 @@ final class ProgramGenerator {
       case 12 -> tryStmt(level);
       case 13 -> classdef(level);
       case 14 -> line(level, pick(new String[] {"raise ValueError(" + expr(1) + ")", "assert " + expr(2) + ", 'why'",
-          "del " + pick(VARS), "global g" + r.nextInt(2), "raise"}));
+          "del " + pick(VARS), "global g" + r.nextInt(2), "raise", "raise C1(" + expr(1) + ") from " + pick(new String[] {"e", "None", "C0()", expr(1)}),
+          "print(type(" + expr(1) + ").__name__, type(" + expr(1) + ") is " + pick(new String[] {"int", "float", "str", "C0"}) + ")",
+          "print(dir(" + pick(new String[] {"", "o", "C1", "np", expr(1)}) + "))", "help(" + pick(new String[] {"Dense", "o", "'relu'", expr(1)}) + ")",
+          "print(" + expr(1) + ", " + expr(1) + ", sep=" + pick(new String[] {"'-'", "None", "''", expr(1)}) + ", end=" + pick(new String[] {"''", "None", expr(1)}) + ")",
+          "with open(" + pick(new String[] {"'f.txt'", "'/etc/passwd'", expr(1)}) + ", " + pick(new String[] {"'w'", "'r'", "'rb'", expr(1)}) + ") as fh: print(fh.read(), file=fh)",
+          "print(str(o), repr(o), f'{o!r}', isinstance(o, (C0, " + pick(new String[] {"int", "ValueError", "Exception"}) + ")))"}));
       default -> {
         indent(level);
         out.append(r.nextBoolean() ? "for q in " + list(1) + ": " : "if " + expr(1) + ": ");
@@ -201,10 +206,11 @@ final class ProgramGenerator {
   /** A class with __init__, a method and maybe a base, then an instance and a method call. */
   private void classdef(int level) {
     String name = "C" + r.nextInt(3);
-    line(level, "class " + name + (r.nextBoolean() ? "(" + pick(new String[] {"C0", "Callback", "object", "ValueError"}) + ")" : "") + ":");
+    line(level, "class " + name + (r.nextBoolean() ? "(" + pick(new String[] {"C0", "Callback", "object", "ValueError", "Exception", "C1"}) + ")" : "") + ":");
     line(level + 1, "k = " + expr(1));
     line(level + 1, "def __init__(self, a=" + expr(1) + "):");
     line(level + 2, r.nextBoolean() ? "self.a = a" : "super().__init__()");
+    if (r.nextBoolean()) line(level + 1, "def " + pick(new String[] {"__str__", "__repr__"}) + "(self): return " + pick(new String[] {"'s'", "str(self.a)", expr(1)}));
     line(level + 1, "def m(self, b):");
     line(level + 2, "return " + pick(new String[] {"self.a", "self.k", "b", "self.missing"}) + " " + pick(BINOPS) + " " + expr(1));
     line(level, "o = " + name + "(" + (r.nextBoolean() ? expr(1) : "") + "); o.m(" + expr(1) + ")");

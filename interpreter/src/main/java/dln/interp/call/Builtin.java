@@ -18,6 +18,8 @@ public final class Builtin implements Callable {
   private final Params params;
   private final Impl impl;
   private final String doc;
+  /** True for the builtins that are Python's classes (int, str, list…): what type(x) returns. */
+  private boolean isType;
 
   public Builtin(String name, String params, String doc, Impl impl) {
     this.name = name;
@@ -39,6 +41,21 @@ public final class Builtin implements Callable {
     return doc;
   }
 
+  /** Marks this builtin as a class, so type(3) is int and it prints as {@code <class 'int'>}. */
+  public Builtin asType() {
+    isType = true;
+    return this;
+  }
+
+  public boolean isType() {
+    return isType;
+  }
+
+  /** The name without its namespace ({@code zeros} for np.zeros), as Python's {@code __name__}. */
+  public String shortName() {
+    return name.substring(name.lastIndexOf('.') + 1);
+  }
+
   /** "Dense(units, activation?, ...)" for help and completion. */
   public String signature() {
     return name + "(" + params + ")";
@@ -52,6 +69,6 @@ public final class Builtin implements Callable {
 
   @Override
   public String toString() {
-    return "<builtin " + name + ">";
+    return isType ? "<class '" + name + "'>" : "<builtin " + name + ">";
   }
 }

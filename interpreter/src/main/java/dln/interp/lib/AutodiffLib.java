@@ -27,7 +27,13 @@ public final class AutodiffLib implements Library {
 
   /** A parameter grad() can differentiate by: a tensor or Variable as is, numbers and nested lists as a tensor. */
   private static Object differentiable(Object p) {
-    if (p instanceof Variable || p instanceof INDArray) return p;
+    INDArray value = p instanceof Variable v ? v.value() : p instanceof INDArray t ? t : null;
+    // SameDiff refuses an empty variable with an IllegalArgumentException (found by the fuzzer).
+    if (value != null && value.isEmpty()) {
+      throw DlnException.value("grad() cannot differentiate by an empty tensor (shape "
+          + dln.runtime.Shapes.str(value.shape()) + ")", "a dimension of the parameter is 0; check how it was made");
+    }
+    if (value != null) return p;
     if (Values.isNumber(p) || p instanceof List) return Values.toTensor(p);
     throw DlnException.type("grad() parameters must be tensors or Variables, got " + Values.typeName(p));
   }

@@ -11,6 +11,7 @@ import dln.interp.value.Iteration;
 import dln.interp.value.None;
 import dln.interp.value.Range;
 import dln.interp.value.Tuple;
+import dln.interp.value.ValueType;
 import dln.interp.value.Values;
 import dln.runtime.tensor.Tensors;
 import java.util.ArrayList;
@@ -35,20 +36,32 @@ public final class CoreLib implements Library {
     program(g);
     CollectionMethods.install();
     StringMethods.install();
+    for (String name : List.of("str", "int", "float", "bool", "list", "tuple", "dict", "range", "type")) {
+      ((dln.interp.call.Builtin) g.get(name)).asType();
+    }
   }
 
   /** Output: print. */
   private static void printing(Globals g) {
-    g.def("print", "*values, sep?, end?, flush?", "Prints values separated by sep (a space) and then end (a newline); output is always flushed.\nExample: print('loss', 0.25, sep=': ')", a -> {
-      String sep = a.string("sep", " ");
-      String end = a.string("end", "\n");
+    g.def("print", "*values, sep?, end?, flush?, file?", "Prints values separated by sep (a space) and then end (a newline); output is always flushed. "
+        + "file= writes to a file opened for writing instead.\nExample: print('loss', 0.25, sep=': ')", a -> {
+      String sep = a.get("sep", None.NONE) == None.NONE ? " " : a.string("sep");
+      String end = a.get("end", None.NONE) == None.NONE ? "\n" : a.string("end");
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < a.rest().size(); i++) {
         if (i > 0) sb.append(sep);
         sb.append(Values.str(a.rest().get(i)));
       }
-      a.invoker().out().print(sb.append(end));
-      a.invoker().out().flush();
+      Object file = a.get("file", None.NONE);
+      if (file instanceof TextFile f) {
+        f.write(sb.append(end).toString());
+      } else if (file != None.NONE) {
+        throw new DlnException("type error", "print(file=...) needs a file opened for writing, got " + Values.typeName(file),
+            "open one with open(path, 'w'), or leave file= out to print to the screen", null);
+      } else {
+        a.invoker().out().print(sb.append(end));
+        a.invoker().out().flush();
+      }
       return None.NONE;
     });
   }
@@ -137,8 +150,8 @@ public final class CoreLib implements Library {
       throw DlnException.type("float() cannot convert " + Values.typeName(x));
     });
     g.def("bool", "x?", "Truth value of x.\nExample: bool([])", a -> a.has("x") && Values.truthy(a.get("x")));
-    g.def("type", "x", "The type name of a value.\nExample: type(3.0)  # 'float'", a -> Values.typeName(a.get("x")));
-    g.def("isinstance", "x, type", "True if x has the named type (or one of a tuple of names).\nExample: isinstance(x, 'tensor')", a -> {
+    g.def("type", "x", "The class of a value, as in Python: type(3) is int; type(x).__name__ is its name.\nExample: type(3.0).__name__  # 'float'", a -> typeOf(g, a.get("x")));
+    g.def("isinstance", "x, type", "True if x is an instance of the class (or one of a tuple of classes); a type name as a string works too.\nExample: isinstance(x, (int, float))", a -> {
       String t = Values.typeName(a.get("x"));
       Object want = a.get("type");
       List<Object> names = want instanceof Tuple tu ? tu.items() : want instanceof List<?> l ? new ArrayList<>(l) : List.of(want);
@@ -153,8 +166,9 @@ public final class CoreLib implements Library {
           if (a.get("x") instanceof dln.interp.value.ExceptionValue ev && ev.type().isSubclassOf(et)) return true;
           continue;
         }
-        String s = n instanceof Callable c ? c.name() : Values.str(n);
-        if (s.equals(t) || (s.equals("str") && t.equals("string"))) return true;
+        String s = n instanceof Callable c ? c.name() : n instanceof ValueType vt ? vt.name() : Values.str(n);
+        // bool derives from int in Python: isinstance(True, int) is true.
+        if (s.equals(t) || (s.equals("str") && t.equals("string")) || (s.equals("int") && t.equals("bool"))) return true;
       }
       return false;
     });
@@ -302,7 +316,33 @@ public final class CoreLib implements Library {
       // A blank message would print as a bare "error:" (found by the fuzzer): say where it came from.
       throw new DlnException("error", message.isBlank() ? "error() was called with an empty message" : message);
     });
+    g.def("dir", "x?", "The sorted names of x's attributes and methods; without x, the variables of the current scope.\nExample: dir(model)", a ->
+        // dir() itself is the evaluator's (it sees the caller's scope); called under another name, the globals.
+        new ArrayList<Object>(a.has("x") ? dln.interp.value.Attributes.dir(a.get("x"))
+            : new java.util.TreeSet<>(((Interpreter) a.invoker()).globals().vars().keySet())));
+    g.def("help", "x", "Prints the help on x that the REPL's :help shows (a string is looked up as a name).\nExample: help(Dense)", a -> {
+      a.invoker().out().println(((Interpreter) a.invoker()).helpText(a.get("x")));
+      a.invoker().out().flush();
+      return None.NONE;
+    });
     g.def("callable", "x", "True if x can be called.\nExample: callable(print)", a -> TypeTable.callable(a.get("x")) != null);
+  }
+
+  /**
+   * type(x): a user object's class, an exception's class, the builtin class for Python's own types
+   * (int, str, list…), else one {@link ValueType} per DLN type name (tensor, Dense, function).
+   */
+  private static Object typeOf(Globals g, Object x) {
+    if (x instanceof dln.interp.value.DlnObject o) return o.cls();
+    if (x instanceof dln.interp.value.ExceptionValue e) return e.type();
+    if (x instanceof dln.interp.value.DlnClass || x instanceof dln.interp.value.ExceptionType || x instanceof ValueType) return g.get("type");
+    if (x instanceof dln.interp.call.Builtin b && b.isType()) return g.get("type");
+    String name = switch (Values.typeName(x)) {
+      case "string" -> "str";
+      case "none" -> "NoneType";
+      default -> Values.typeName(x);
+    };
+    return g.get(name) instanceof dln.interp.call.Builtin b && b.isType() ? b : ValueType.of(name);
   }
 
   static double scalar(INDArray t, String fn) {

@@ -21,10 +21,14 @@ final class ErrorsLib implements Library {
               "call super().method(...) in a method whose first parameter is self", null);
         });
     TypeTable.define(DlnClass.class, "type").repr(DlnClass::toString);
-    TypeTable.define(DlnObject.class, "object").repr(o -> "<" + o.cls().name() + " object>");
+    TypeTable.define(DlnObject.class, "object").repr(DlnObject::repr);
     TypeTable.define(ExceptionType.class, "type")
         .attr("__name__", ExceptionType::name)
         .repr(ExceptionType::toString);
+    TypeTable.define(dln.interp.value.ValueType.class, "type")
+        .attr("__name__", dln.interp.value.ValueType::name)
+        .repr(dln.interp.value.ValueType::toString);
+    TypeTable.define(dln.interp.call.Builtin.class, "function").attr("__name__", dln.interp.call.Builtin::shortName);
     TypeTable.define(ExceptionValue.class, "exception")
         .attr("args", ExceptionValue::args)
         .repr(ExceptionValue::repr);

@@ -12,6 +12,7 @@ public final class Libraries {
   public static final List<Library> ALL = List.of(
       new CoreLib(),
       new ErrorsLib(),
+      new FilesLib(),
       new TensorLib(),
       new DataLib(),
       new AutodiffLib(),

@@ -35,6 +35,14 @@ public final class Attributes {
       throw new DlnException("attribute error", "class '" + c.name() + "' has no attribute '" + name + "'",
           didYouMean(name, c.memberNames()), null);
     }
+    if (obj instanceof ExceptionValue e) {
+      Object v = e.get(name);
+      if (v != null) return v;
+    }
+    if (obj instanceof ExceptionType t && !name.equals("__name__")) {
+      Object v = t.find(name);
+      if (v != null) return v;
+    }
     if (obj instanceof Super s) {
       Object v = s.get(name);
       if (v != null) return v;
@@ -59,10 +67,29 @@ public final class Attributes {
       c.setMember(name, value);
       return;
     }
+    if (obj instanceof ExceptionValue e && !name.equals("args")) {
+      e.attrs().put(name, value);
+      return;
+    }
     if (obj instanceof Namespace || !TypeTable.setAttr(obj, name, value)) {
       String hint = obj instanceof Namespace ? null : didYouMean(name, TypeTable.setterNames(obj));
       throw new DlnException("type error", "cannot set attribute '" + name + "' of " + Values.typeName(obj), hint, null);
     }
+  }
+
+  /** dir(obj): the attribute and method names obj has, sorted. */
+  public static java.util.List<String> dir(Object obj) {
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    if (obj instanceof Namespace ns) out.addAll(ns.members().keySet());
+    else if (obj instanceof DlnObject o) out.addAll(names(o));
+    else if (obj instanceof DlnClass c) out.addAll(c.memberNames());
+    else if (obj instanceof ExceptionType t) out.addAll(t.memberNames());
+    else if (obj instanceof ExceptionValue e) {
+      out.addAll(e.attrs().keySet());
+      out.addAll(e.type().memberNames());
+    }
+    out.addAll(TypeTable.attrNames(obj));
+    return new java.util.ArrayList<>(out);
   }
 
   private static java.util.List<String> names(DlnObject o) {

@@ -82,7 +82,7 @@ public final class DlnClass implements Callable {
 
   @Override
   public Object call(Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
-    DlnObject self = new DlnObject(this);
+    DlnObject self = new DlnObject(this, invoker);
     for (DlnClass c = this; c != null; c = c.base) {
       if (c.setup != null) {
         c.setup.prepare(invoker, self);

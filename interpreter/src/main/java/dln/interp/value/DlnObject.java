@@ -12,9 +12,12 @@ public final class DlnObject {
   private final DlnClass cls;
   private final Map<String, Object> attrs = new LinkedHashMap<>();
   private Object peer;
+  /** The interpreter that made it, which runs its {@code __str__}/{@code __repr__} when it prints. */
+  private final Invoker invoker;
 
-  DlnObject(DlnClass cls) {
+  DlnObject(DlnClass cls, Invoker invoker) {
     this.cls = cls;
+    this.invoker = invoker;
   }
 
   /**
@@ -44,6 +47,28 @@ public final class DlnObject {
     Object m = cls.find(name);
     if (m != null) return bind(this, m);
     return peer == null ? null : dln.interp.call.TypeTable.getAttr(peer, name);
+  }
+
+  /** str(obj): the class's {@code __str__}, else its repr, as in Python. */
+  public String str() {
+    String s = callDunder("__str__");
+    return s != null ? s : repr();
+  }
+
+  /** repr(obj): the class's {@code __repr__}, else {@code <Name object>}. */
+  public String repr() {
+    String s = callDunder("__repr__");
+    return s != null ? s : "<" + cls.name() + " object>";
+  }
+
+  private String callDunder(String method) {
+    Object m = cls.find(method);
+    if (!(m instanceof Callable) || m instanceof NoOp || invoker == null) return null;
+    Object r = ((Callable) bind(this, m)).call(invoker, List.of(), Map.of());
+    if (!(r instanceof String s)) {
+      throw new dln.interp.DlnException("type error", method + " returned " + Values.typeName(r) + ", not a string", null, null);
+    }
+    return s;
   }
 
   /** A class member as seen from {@code self}: functions become methods with self bound first. */

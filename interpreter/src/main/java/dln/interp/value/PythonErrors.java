@@ -17,6 +17,7 @@ public final class PythonErrors {
 
   static {
     ExceptionType base = add("BaseException", null, "The root of all exception classes.");
+    base.setMember("__init__", new BaseInit());
     ExceptionType exc = add("Exception", base, "The base of every catchable error: except Exception catches all of DLN's errors but Ctrl-C.");
     add("KeyboardInterrupt", base, "Ctrl-C or the host cancelled; no handler catches it in DLN.");
     ExceptionType arith = add("ArithmeticError", exc, "Base of ZeroDivisionError and OverflowError.");
@@ -53,6 +54,7 @@ public final class PythonErrors {
     kind("recursion error", "RecursionError");
     kind("memory error", "MemoryError");
     kind("file error", "OSError");
+    kind("file not found error", "FileNotFoundError");
     kind("sandbox error", "PermissionError");
     kind("syntax error", "SyntaxError");
     kind("assertion error", "AssertionError");
@@ -62,6 +64,25 @@ public final class PythonErrors {
   }
 
   private PythonErrors() {}
+
+  /** BaseException.__init__(self, *args): what super().__init__(message) in a user class calls. */
+  private record BaseInit() implements dln.interp.call.Callable {
+    @Override
+    public String name() {
+      return "__init__";
+    }
+
+    @Override
+    public Object call(dln.interp.call.Invoker invoker, java.util.List<Object> positional, Map<String, Object> keywords) {
+      ExceptionValue self = (ExceptionValue) positional.get(0);
+      if (!keywords.isEmpty()) {
+        throw DlnException.argument(self.type().name() + "() takes no keyword arguments",
+            "define __init__(self, …) in the class to accept keywords");
+      }
+      self.setArgs(new Tuple(java.util.List.copyOf(positional.subList(1, positional.size()))));
+      return None.NONE;
+    }
+  }
 
   private static ExceptionType add(String name, ExceptionType parent, String doc) {
     ExceptionType t = new ExceptionType(name, parent, doc);
@@ -107,8 +128,14 @@ public final class PythonErrors {
     private final transient ExceptionValue value;
 
     public Raised(ExceptionValue value, Pos pos) {
-      super(kindOf(value.type()), value.message(), null, pos);
+      super(kindOf(value.type()), value.message(), causeHint(value), pos);
       this.value = value;
+    }
+
+    /** {@code raise X from Y} shows its cause as Python's "direct cause" does, in one line. */
+    private static String causeHint(ExceptionValue value) {
+      Object cause = value.attrs().get("__cause__");
+      return cause == null || cause == None.NONE ? null : "raised from " + Values.repr(cause);
     }
 
     public ExceptionValue value() {

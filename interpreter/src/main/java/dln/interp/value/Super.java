@@ -4,9 +4,12 @@ package dln.interp.value;
  * What {@code super()} returns inside a method of class C: attribute lookup starts at C's base and
  * binds to the same self. A base without {@code __init__} (object, Callback, Layer) accepts any.
  */
-public record Super(DlnClass cls, Object self) {
+public record Super(Object cls, Object self) {
+  /** {@code cls} is the {@link DlnClass} or user {@link ExceptionType} whose method called super(). */
   public Object get(String name) {
-    Object m = cls.base() == null ? null : cls.base().find(name);
+    Object m = null;
+    if (cls instanceof DlnClass dc && dc.base() != null) m = dc.base().find(name);
+    if (cls instanceof ExceptionType et && et.parent() != null) m = et.parent().find(name);
     if (m == null && name.equals("__init__")) return new DlnObject.NoOp("__init__");
     return m == null ? null : DlnObject.bind(self, m);
   }

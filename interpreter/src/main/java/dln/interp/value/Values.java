@@ -65,6 +65,7 @@ public final class Values {
   public static String str(Object v) {
     if (v instanceof String s) return s;
     if (v instanceof ExceptionValue e) return e.message();
+    if (v instanceof DlnObject o) return o.str();
     return repr(v);
   }
 

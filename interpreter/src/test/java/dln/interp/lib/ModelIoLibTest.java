@@ -89,7 +89,7 @@ class ModelIoLibTest {
         twin.load_weights(d + '/w.dlnw')
         p1 = model.predict(x)
         p2 = twin.predict(x)
-        print(type(text))
+        print(type(text).__name__)
         """);
     assertTrue(r.output().contains("str"), r.output());
     assertSame((INDArray) r.dln().get("p1"), (INDArray) r.dln().get("p2"));
