@@ -1,7 +1,6 @@
 package dln.runtime.autodiff;
 
 import dln.runtime.DlnRuntimeException;
-import dln.runtime.tensor.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -113,6 +112,13 @@ public final class Tape {
     return new Traced(r, shape);
   }
 
+  /** Keras-style shape text, {@code (None, 3)}; the tensor package's formatter sits above this one. */
+  private static String format(long[] shape) {
+    StringBuilder sb = new StringBuilder("(");
+    for (int i = 0; i < shape.length; i++) sb.append(i > 0 ? ", " : "").append(shape[i] < 0 ? "None" : Long.toString(shape[i]));
+    return sb.append(shape.length == 1 ? ",)" : ")").toString();
+  }
+
   private static long[] shapeOf(Object v) {
     if (v instanceof Traced t) return t.knownShape();
     if (v instanceof Variable var) return shapeOf(var.current());
@@ -132,7 +138,7 @@ public final class Tape {
       long inner = a[a.length - 1];
       long rows = b[b.length - 2];
       if (inner >= 0 && rows >= 0 && inner != rows) {
-        throw DlnRuntimeException.shape("matmul: the shapes " + Shapes.format(a) + " and " + Shapes.format(b)
+        throw DlnRuntimeException.shape("matmul: the shapes " + format(a) + " and " + format(b)
             + " do not fit: " + inner + " columns against " + rows + " rows",
             "the second operand needs as many rows as the first has columns (for a layer's weight: shape=(input_shape[-1], units))");
       }
@@ -149,8 +155,8 @@ public final class Tape {
       else if (da == 1) out[i] = db;
       else if (da < 0) out[i] = db;
       else if (db < 0) out[i] = da;
-      else throw DlnRuntimeException.shape("operands could not be broadcast together with shapes " + Shapes.format(a) + " "
-          + Shapes.format(b), "matching axes from the right, each pair of sizes must be equal or one of them must be 1");
+      else throw DlnRuntimeException.shape("operands could not be broadcast together with shapes " + format(a) + " "
+          + format(b), "matching axes from the right, each pair of sizes must be equal or one of them must be 1");
     }
     return out;
   }
@@ -203,7 +209,7 @@ public final class Tape {
     if (in == null) return null;
     boolean[] reduced = new boolean[in.length];
     if (axes == null || axes.length == 0) java.util.Arrays.fill(reduced, true);
-    else for (int a : axes) reduced[Shapes.axis(a, in.length)] = true;
+    else for (int a : axes) if (a >= -in.length && a < in.length) reduced[a < 0 ? a + in.length : a] = true;
     List<Long> out = new ArrayList<>();
     for (int i = 0; i < in.length; i++) {
       if (!reduced[i]) out.add(in[i]);
