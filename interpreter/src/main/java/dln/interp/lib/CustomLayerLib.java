@@ -194,20 +194,15 @@ public final class CustomLayerLib implements Library {
     }
 
     @Override
-    public SDVariable forward(ScriptedLayer layer, List<SDVariable> inputs, boolean training) {
+    public SDVariable forward(ScriptedLayer layer, List<SDVariable> inputs, List<long[]> shapes, boolean training) {
       Object call = self.cls().find("call");
       if (call == null) {
         throw new DlnException("not implemented error", "Layer " + typeName() + " does not have a `call()` method implemented.",
             "define call(self, inputs) returning the layer's output, e.g. return tf.matmul(inputs, self.w) + self.b", null);
       }
-      Object x;
-      if (inputs.size() == 1) {
-        x = new Traced(inputs.get(0));
-      } else {
-        List<Object> xs = new ArrayList<>();
-        for (SDVariable v : inputs) xs.add(new Traced(v));
-        x = xs;
-      }
+      List<Object> xs = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) xs.add(new Traced(inputs.get(i), shapes.get(i)));
+      Object x = xs.size() == 1 ? xs.get(0) : xs;
       Map<String, Object> keywords = call instanceof UserFunction f && f.keywordNames().contains("training")
           ? Map.of("training", training) : Map.of();
       Object out = invoker.call(DlnObject.bind(self, call), List.of(x), keywords);

@@ -23,9 +23,10 @@ public interface LayerBody {
    * Adds the forward pass to the graph that {@code inputs} belong to and returns its output.
    * While it runs, the layer's variables stand for their graph variables.
    *
+   * @param shapes the inputs' shapes (the batch axis unknown): the graph does not know them all
    * @param training true in a training graph (dropout-like behaviour on)
    */
-  SDVariable forward(ScriptedLayer layer, List<SDVariable> inputs, boolean training);
+  SDVariable forward(ScriptedLayer layer, List<SDVariable> inputs, List<long[]> shapes, boolean training);
 
   /** The client's own object for this layer (the interpreter's instance), opaque to the runtime. */
   Object owner();

@@ -185,7 +185,7 @@ public final class ScriptedLayer extends Layer {
     for (Map.Entry<Weight, Variable> e : variables.entrySet()) e.getValue().trace(new Traced(ctx.weight(e.getKey())));
     TRACING.get().push(new Frame(ctx, this));
     try {
-      return body.forward(this, inputs, ctx.training(this));
+      return body.forward(this, inputs, shapes, ctx.training(this));
     } finally {
       TRACING.get().pop();
       for (Variable v : variables.values()) v.trace(null);
