@@ -13,7 +13,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 epochs="${1:-5}"
 timeout_s="${CHECK_TIMEOUT:-600}"
-min_accuracy="${MIN_ACCURACY:-97.5}"
+# 5 epochs reach 97.5% (docs/distributed.md); fewer, for a quick run, about 96.5%.
+min_accuracy="${MIN_ACCURACY:-$([ "$epochs" -ge 5 ] && echo 97.5 || echo 96)}"
 workers="${WORKERS:-2}"
 kill_worker="${KILL:-1}"
 lib="$here/spark/target/lib"

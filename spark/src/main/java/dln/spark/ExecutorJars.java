@@ -8,9 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -20,8 +18,8 @@ import org.apache.spark.SparkContext;
  * The jars a driver started outside {@code spark-submit} (the {@code ./dln} launcher, an IDE)
  * ships to a cluster's executors as {@code spark.jars}: its class path less Spark's own jars,
  * which the cluster already has. A class directory (a build's {@code target/classes}) becomes a
- * temporary jar, since Spark ships only files. A jar whose artifact Spark also brings (Jackson,
- * SLF4J) stays home: the executor loads Spark's version first anyway.
+ * temporary jar, since Spark ships only files. Where a shipped jar holds classes Spark also
+ * brings (Jackson, commons-lang3), the executor loads Spark's: user jars come after its own.
  */
 final class ExecutorJars {
   private ExecutorJars() {}
@@ -29,14 +27,6 @@ final class ExecutorJars {
   /** The comma-separated {@code spark.jars} for this JVM's class path. */
   static String forThisDriver() {
     Path sparkDir = sparkJarsDirectory();
-    Set<String> sparkArtifacts = new HashSet<>();
-    if (sparkDir != null) {
-      try (Stream<Path> s = Files.list(sparkDir)) {
-        s.forEach(p -> sparkArtifacts.add(artifact(p.getFileName().toString())));
-      } catch (IOException e) {
-        // Unlistable: ship everything, the executors' parent-first loading still prefers Spark's.
-      }
-    }
     List<String> jars = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
       if (entry.isEmpty()) continue;
@@ -44,17 +34,11 @@ final class ExecutorJars {
       if (Files.isDirectory(p)) {
         jars.add(packDirectory(p).toString());
       } else if (Files.isRegularFile(p) && p.toString().endsWith(".jar")
-          && !(sparkDir != null && sparkDir.equals(p.getParent()))
-          && !sparkArtifacts.contains(artifact(p.getFileName().toString()))) {
+          && !(sparkDir != null && sparkDir.equals(p.getParent()))) {
         jars.add(p.toString());
       }
     }
     return String.join(",", jars);
-  }
-
-  /** A jar's artifact name without its version: {@code jackson-core-2.17.2.jar} is {@code jackson-core}. */
-  static String artifact(String fileName) {
-    return fileName.replaceFirst("-\\d[^-]*(-.*)?\\.jar$", "").replaceFirst("\\.jar$", "");
   }
 
   /** The directory of the jar that holds Spark itself; null when Spark comes from a class directory. */
