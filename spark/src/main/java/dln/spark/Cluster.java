@@ -39,7 +39,7 @@ public final class Cluster {
     check(master);
     if (master.startsWith("local")) return localSession(master, appName);
     try {
-      return SparkSession.builder().master(master).appName(appName).getOrCreate();
+      return clusterBuilder(master, appName).getOrCreate();
     } catch (RuntimeException e) {
       throw DlnRuntimeException.io("cannot start a Spark session on '" + master + "': " + HadoopFiles.firstLine(e), null);
     }
@@ -53,6 +53,24 @@ public final class Cluster {
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate();
+  }
+
+  /**
+   * A session on a real cluster from a driver that spark-submit did not start: the executors get
+   * DLN's jars (spark.jars, unless set) and the driver's native-build choice and OpenMP policy.
+   * Other settings come as usual from {@code -Dspark.*} properties (e.g. spark.executor.memory).
+   */
+  private static SparkSession.Builder clusterBuilder(String master, String appName) {
+    SparkSession.Builder b = SparkSession.builder().master(master).appName(appName);
+    if (System.getProperty("spark.jars") == null) b.config("spark.jars", ExecutorJars.forThisDriver());
+    String extension = System.getProperty("org.bytedeco.javacpp.platform.extension");
+    if (extension != null && System.getProperty("spark.executor.extraJavaOptions") == null) {
+      b.config("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.platform.extension=" + extension
+          + " -Dorg.bytedeco.javacpp.logger=slf4j");
+    }
+    String omp = System.getenv("OMP_WAIT_POLICY");
+    if (omp != null) b.config("spark.executorEnv.OMP_WAIT_POLICY", omp);
+    return b;
   }
 
   /** The master URL's form, and for a standalone master that something listens there. */
