@@ -159,7 +159,7 @@ class ReplTerminalTest {
     clear();
     line(":help print");
     String screen = waitForScreen("print's help", s -> s.contains("Example:"));
-    assertTrue(screen.contains("print(*values, sep?, end?, flush?)"), screen);
+    assertTrue(screen.contains("print(*values, sep?, end?, flush?, file?)"), screen);
     assertTrue(screen.contains("Prints values"), screen);
   }
 
