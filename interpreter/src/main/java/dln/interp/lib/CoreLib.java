@@ -146,6 +146,7 @@ public final class CoreLib implements Library {
           throw DlnException.value("could not convert string to float: " + Values.quote(s));
         }
       }
+      if (x instanceof dln.runtime.autodiff.Traced || x instanceof dln.runtime.autodiff.Variable) x = Values.toTensor(x);
       if (x instanceof INDArray t) return scalar(t, "float");
       throw DlnException.type("float() cannot convert " + Values.typeName(x));
     });
