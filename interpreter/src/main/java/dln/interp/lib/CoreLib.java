@@ -161,6 +161,7 @@ public final class CoreLib implements Library {
           if (a.get("x") instanceof dln.interp.value.DlnObject o && o.cls().isSubclassOf(dc)) return true;
           // Every layer is a keras.layers.Layer, the builtin ones included.
           if (dc == CustomLayerLib.LAYER && a.get("x") instanceof dln.runtime.nn.Layer) return true;
+          if (dc == CustomModelLib.MODEL && a.get("x") instanceof dln.runtime.nn.Model) return true;
           continue;
         }
         if (n instanceof dln.interp.value.ExceptionType et) {

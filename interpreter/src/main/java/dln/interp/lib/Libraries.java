@@ -24,6 +24,7 @@ public final class Libraries {
       new NumpyLib(),
       new ModulesLib(),
       new CustomLayerLib(),
+      new CustomModelLib(),
       new GradientTapeLib());
 
   /**
