@@ -202,7 +202,8 @@ public final class CustomLayerLib implements Library {
       Object call = self.cls().find("call");
       if (call == null) {
         throw new DlnException("not implemented error", base + " " + typeName() + " does not have a `call()` method implemented.",
-            "define call(self, inputs) returning the layer's output, e.g. return tf.matmul(inputs, self.w) + self.b", null);
+            base.equals("Model") ? "define call(self, inputs, training=False) returning the model's output, e.g. return self.dense(inputs)"
+                : "define call(self, inputs) returning the layer's output, e.g. return tf.matmul(inputs, self.w) + self.b", null);
       }
       List<Object> xs = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) xs.add(new Traced(inputs.get(i), shapes.get(i)));

@@ -81,6 +81,7 @@ public final class GradientTapeLib implements Library {
             GradientTapeLib::applyGradients);
 
     metrics(g);
+    TensorSlices.install(g);
   }
 
   private static Object applyGradients(Optimizer o, Args a) {
