@@ -38,17 +38,21 @@ class GradientTapeTest {
     return LOSS.value(Y, m.call(List.of(X)).get(0));
   }
 
+  /** The model's loss on (X, Y), recorded by the tape. */
+  private static Traced recordLoss(GradientTape tape, Sequential m) {
+    tape.start();
+    try {
+      return tape.loss(LOSS, Y, tape.apply(m, List.of(X), true).get(0));
+    } finally {
+      tape.stop();
+    }
+  }
+
   @Test
   void weightGradientsMatchFiniteDifferences() {
     Sequential m = model();
     GradientTape tape = new GradientTape(false);
-    tape.start();
-    Traced loss;
-    try {
-      loss = tape.loss(LOSS, Y, tape.apply(m, List.of(X), true).get(0));
-    } finally {
-      tape.stop();
-    }
+    Traced loss = recordLoss(tape, m);
     assertEquals(lossNow(m), Tape.value(loss).getDouble(0), 1e-5, "the recorded loss is the model's loss now");
     List<Object> vars = new ArrayList<>();
     for (Weight w : m.weightList()) vars.add(w.variable());
@@ -95,13 +99,7 @@ class GradientTapeTest {
     Optimizer sgd = new SGD(0.5, 0, false);
     for (int step = 0; step < 20; step++) {
       GradientTape tape = new GradientTape(false);
-      tape.start();
-      Traced loss;
-      try {
-        loss = tape.loss(LOSS, Y, tape.apply(m, List.of(X), true).get(0));
-      } finally {
-        tape.stop();
-      }
+      Traced loss = recordLoss(tape, m);
       List<Object> vars = new ArrayList<>();
       List<INDArray> params = new ArrayList<>();
       for (Weight w : m.weightList()) {
