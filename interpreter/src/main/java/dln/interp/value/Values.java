@@ -158,6 +158,8 @@ public final class Values {
   public static INDArray toTensor(Object v) {
     if (v instanceof INDArray t) return t;
     if (v instanceof dln.runtime.autodiff.Variable var) return var.value();
+    // A value a gradient tape recorded: its number now (printing the loss, a metric's update).
+    if (v instanceof dln.runtime.autodiff.Traced t) return dln.runtime.autodiff.Tape.value(t);
     Object plain = toJava(v);
     if (plain == null) throw DlnException.type("cannot make a tensor from " + typeName(v));
     return Tensors.fromNested(plain, null);
