@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.Dln;
-import dln.interp.DlnException;
 import dln.interp.sandbox.Sandbox;
 import dln.runtime.nn.LayerNames;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,23 +27,13 @@ class ModelIoLibTest {
     LayerNames.reset();
   }
 
-  private record Run(Dln dln, String output) {}
-
-  private Run run(String code) {
+  private ScriptRun run(String code) {
     return run(code, Sandbox.allowWrite(dir));
   }
 
-  private Run run(String code, Sandbox sandbox) {
-    StringWriter buf = new StringWriter();
-    PrintWriter w = new PrintWriter(buf, true);
-    Dln dln = Dln.builder().out(w).err(w).sandbox(sandbox).seed(7).build();
-    try {
-      dln.eval("d = '" + dir.toString().replace("\\", "/") + "'\n" + code, "test.dln");
-    } catch (DlnException e) {
-      w.println(e.format());
-    }
-    w.flush();
-    return new Run(dln, buf.toString());
+  /** Runs code with {@code d} bound to the test's folder. */
+  private ScriptRun run(String code, Sandbox sandbox) {
+    return ScriptRun.of("d = '" + dir.toString().replace("\\", "/") + "'\n" + code, Dln.builder().sandbox(sandbox).seed(7));
   }
 
   private static final String TRAIN = """
@@ -59,7 +46,7 @@ class ModelIoLibTest {
 
   @Test
   void saveLoadPredictsBitIdenticallyAndContinuesTraining() {
-    Run r = run(TRAIN + """
+    ScriptRun r = run(TRAIN + """
         model.save(d + '/m.dlnm')
         m2 = load_model(d + '/m.dlnm')
         p1 = model.predict(x)
@@ -81,7 +68,7 @@ class ModelIoLibTest {
 
   @Test
   void jsonAndWeights() {
-    Run r = run(TRAIN + """
+    ScriptRun r = run(TRAIN + """
         text = model.to_json()
         twin = model_from_json(text)
         twin.save_weights(d + '/w.dlnw')
@@ -97,7 +84,7 @@ class ModelIoLibTest {
 
   @Test
   void freezeNewHeadAndFineTune() {
-    Run r = run(TRAIN + """
+    ScriptRun r = run(TRAIN + """
         print(model.freeze(upto='dense'))
         base_w = model.get_layer('dense').get_weights()[0] + 0
         head = Model(model.input, Dense(2, softmax, name='head')(model.get_layer('dense').output))
@@ -158,7 +145,7 @@ class ModelIoLibTest {
 
   @Test
   void sandboxGuardsEveryFileAccess() {
-    Run r = run(TRAIN + "model.save('/etc/evil.dlnm')");
+    ScriptRun r = run(TRAIN + "model.save('/etc/evil.dlnm')");
     assertTrue(r.output().contains("sandbox"), r.output());
     r = run("m = load_model('/etc/passwd')");
     assertTrue(r.output().contains("sandbox"), r.output());
@@ -169,7 +156,7 @@ class ModelIoLibTest {
   @Test
   void importOnnxThroughTheLanguage() {
     Path onnx = dln.runtime.SharedData.require("onnx/tiny_cnn.onnx").getParent().toAbsolutePath().normalize();
-    Run r = run("""
+    ScriptRun r = run("""
         m = import_onnx('%s')
         print(m.freeze())
         m.summary()
