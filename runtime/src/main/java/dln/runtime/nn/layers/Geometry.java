@@ -48,6 +48,17 @@ final class Geometry {
         + Shapes.format(s), hint);
   }
 
+  /**
+   * The output shape of a window sliding over images (a convolution, a pooling): height and width
+   * by {@link #outSize}, and {@code channels} out; a located error for an input not an image.
+   */
+  static long[] slidingWindowOutput(Layer layer, long[] in, int[] window, int[] strides, String padding, long channels) {
+    long[] s = requireImage(layer, in);
+    long h = outSize(layer, s[1], window[0], strides[0], padding, "height");
+    long w = outSize(layer, s[2], window[1], strides[1], padding, "width");
+    return new long[] {Shapes.UNKNOWN, h, w, channels};
+  }
+
   /** Output size of one spatial axis; "valid" needs the window to fit. */
   static long outSize(Layer layer, long in, int k, int stride, String padding, String axis) {
     if (padding.equals("same")) return (in + stride - 1) / stride;
