@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.Dln;
+import dln.runtime.io.CraftedFiles;
 import dln.interp.sandbox.Sandbox;
 import dln.runtime.nn.LayerNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,7 +122,7 @@ class ModelIoLibTest {
 
     Path flipped = dir.resolve("flipped.dlnm");
     byte[] f = bytes.clone();
-    int at = indexOf(f, "DLNT".getBytes()) + 100;
+    int at = CraftedFiles.indexOf(f, "DLNT".getBytes()) + 100;
     f[at] ^= 1;
     Files.write(flipped, f);
     assertTrue(loadError(flipped).contains("is corrupted: the SHA-256 checksum of weights.bin does not match"), loadError(flipped));
@@ -135,11 +137,11 @@ class ModelIoLibTest {
         loadError(newer));
 
     Path traversal = dir.resolve("traversal.dlnm");
-    zip(traversal, "../../x", "x".getBytes());
+    CraftedFiles.writeZip(traversal, Map.of("../../x", "x".getBytes()));
     assertTrue(loadError(traversal).contains("entry name '../../x' is an unsafe path (path traversal)"), loadError(traversal));
 
     Path bomb = dir.resolve("bomb.dlnm");
-    zip(bomb, "weights.bin", new byte[64 << 20]);
+    CraftedFiles.writeZip(bomb, Map.of("weights.bin", new byte[64 << 20]));
     assertTrue(loadError(bomb).contains("a possible zip bomb"), loadError(bomb));
   }
 
@@ -175,22 +177,5 @@ class ModelIoLibTest {
         out.closeEntry();
       }
     }
-  }
-
-  private static void zip(Path p, String name, byte[] data) throws Exception {
-    try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(p))) {
-      z.putNextEntry(new ZipEntry(name));
-      z.write(data);
-      z.closeEntry();
-    }
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-      return i;
-    }
-    throw new AssertionError("not found");
   }
 }

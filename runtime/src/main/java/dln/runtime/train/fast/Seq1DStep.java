@@ -19,10 +19,6 @@ final class Seq1DStep extends LayerStep {
     this.inner = new ChainStep(inner);
   }
 
-  private static INDArray plain(INDArray a) {
-    return Host.isPlain(a) ? a : a.dup('c');
-  }
-
   @Override
   List<Weight> weights() {
     return inner.weights();
@@ -36,13 +32,13 @@ final class Seq1DStep extends LayerStep {
   @Override
   INDArray forward(INDArray in, boolean training) {
     lastShape = in.shape();
-    INDArray x = inner.forward(plain(in).reshape('c', in.size(0), 1, in.size(1), in.size(2)), training);
-    return plain(x).reshape('c', x.size(0), x.size(2), x.size(3));
+    INDArray x = inner.forward(Host.reshaped(in, in.size(0), 1, in.size(1), in.size(2)), training);
+    return Host.reshaped(x, x.size(0), x.size(2), x.size(3));
   }
 
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
-    INDArray d = inner.backward(plain(dOut).reshape('c', dOut.size(0), 1, dOut.size(1), dOut.size(2)), weightGrads, inputGrad);
-    return d == null ? null : plain(d).reshape('c', lastShape);
+    INDArray d = inner.backward(Host.reshaped(dOut, dOut.size(0), 1, dOut.size(1), dOut.size(2)), weightGrads, inputGrad);
+    return d == null ? null : Host.reshaped(d, lastShape);
   }
 }
