@@ -59,6 +59,23 @@ final class Geometry {
     return new long[] {Shapes.UNKNOWN, h, w, channels};
   }
 
+  /**
+   * Keras's border sizes as (top, bottom, left, right): one number for all four, two for
+   * (vertical, horizontal), or the four (null: {@code dflt} all round); a located error for another
+   * count or a negative size.
+   */
+  static int[] borders(int[] v, int dflt, String type, String what) {
+    int[] b = v == null ? new int[] {dflt} : v;
+    if (b.length == 1) b = new int[] {b[0], b[0], b[0], b[0]};
+    else if (b.length == 2) b = new int[] {b[0], b[0], b[1], b[1]};
+    if (b.length != 4) {
+      throw DlnRuntimeException.value(type + " needs 1, 2 or 4 numbers (top, bottom, left, right), got " + b.length,
+          "e.g. " + type + "(1) or " + type + "((1, 1, 2, 2))");
+    }
+    for (int x : b) if (x < 0) throw DlnRuntimeException.value(what + " must not be negative, got " + x);
+    return b.clone();
+  }
+
   /** Output size of one spatial axis; "valid" needs the window to fit. */
   static long outSize(Layer layer, long in, int k, int stride, String padding, String axis) {
     if (padding.equals("same")) return (in + stride - 1) / stride;
