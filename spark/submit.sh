@@ -21,14 +21,31 @@ if [ -z "${SPARK_HOME:-}" ]; then
   [ -e "$SPARK_HOME/jars" ] || ln -s "$lib" "$SPARK_HOME/jars"
   # The launcher takes jars/ as Spark's own class path when RELEASE is there (a distribution's layout).
   echo "Spark from the Maven jars in $lib" > "$SPARK_HOME/RELEASE"
+  # conf/ comes first on the driver's class path: Spark's INFO lines stay out of the script's output, as
+  # under ./dln (a real installation's conf/ says what its cluster logs).
+  mkdir -p "$SPARK_HOME/conf"
+  printf '%s\n' org.slf4j.simpleLogger.defaultLogLevel=error org.slf4j.simpleLogger.showShortLogName=true \
+    > "$SPARK_HOME/conf/simplelogger.properties"
 fi
 export SPARK_HOME SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.13}"
 
-# bin/spark-class: the launcher prints the command, NUL-separated, then its own exit status.
+# bin/spark-class: the launcher prints messages line by line, then a NUL line, then the command
+# NUL-separated; the launcher's own exit status follows.
 cmd=()
-while IFS= read -r -d '' arg; do cmd+=("$arg"); done < <(
-  java -Xmx128m -cp "$lib/*" org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit "$@"
+delim=$'\n'
+started=0
+while IFS= read -r -d "$delim" arg; do
+  if [ "$started" = 1 ]; then
+    cmd+=("$arg")
+  elif [ -z "$arg" ]; then  # the NUL line (bash drops the NUL byte)
+    delim=''
+    started=1
+  else
+    echo "$arg"
+  fi
+done < <(java -Xmx128m -cp "$lib/*" org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit "$@"
   printf '%d\0' $?)
+[ "${#cmd[@]}" -gt 0 ] || { echo "submit: Spark's launcher gave no command" >&2; exit 1; }
 status="${cmd[-1]}"
 unset 'cmd[-1]'
 if [ "$status" != 0 ]; then exit "$status"; fi
