@@ -508,10 +508,6 @@ final class ModelTypes {
 
   private static Object clusterFit(Model m, Args a, ClusterBackend cluster) {
     Invoker invoker = a.invoker();
-    if (a.has("validation_split") || a.has("validation_data")) {
-      throw DlnException.argument("validation_split= and validation_data= are not supported with a cluster",
-          "evaluate on held-out data after fit: model.evaluate(x_test, y_test)");
-    }
     List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
     if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
     DivergenceGuard guard = new DivergenceGuard();
