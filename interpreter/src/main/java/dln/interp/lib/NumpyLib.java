@@ -100,7 +100,7 @@ public final class NumpyLib implements Library {
           INDArray c = a.tensor("condition");
           if (!a.has("x") && !a.has("y")) return new Tuple(new ArrayList<>(ArrayOps.nonzero(c)));
           if (!a.has("x") || !a.has("y")) throw DlnException.value("np.where() takes either condition alone or condition, x and y", null);
-          return ArrayOps.where(c, numberOrTensor(a, "x"), numberOrTensor(a, "y"));
+          return ArrayOps.where(c, TensorLib.numberOrTensor(a, "x"), TensorLib.numberOrTensor(a, "y"));
         });
     g.def(np, "nonzero", "a", "The tuple of int64 positions (one tensor per axis) of the non-zero elements.\n"
         + "Example: rows, cols = np.nonzero(mask)", a -> new Tuple(new ArrayList<>(ArrayOps.nonzero(a.tensor("a")))));
@@ -131,7 +131,7 @@ public final class NumpyLib implements Library {
           long n = a.integer("N");
           long m = a.has("M") ? a.integer("M") : n;
           a.invoker().checkAllocation(new long[] {n, m}, 4, "np.eye(" + n + ", " + m + ")");
-          return ArrayOps.eye(n, m, a.integer("k", 0), dtype(a, DataType.FLOAT));
+          return ArrayOps.eye(n, m, a.integer("k", 0), TensorLib.dtype(a, DataType.FLOAT));
         });
     np.put("identity", np.get("eye"));
     for (String[] test : new String[][] {{"all", "min", "every element"}, {"any", "max", "some element"}}) {
@@ -153,7 +153,7 @@ public final class NumpyLib implements Library {
           double stop = a.has("stop") ? a.number("stop") : a.number("start");
           double step = a.number("step", 1);
           double count = step == 0 ? 0 : Math.ceil((stop - start) / step);
-          DataType t = dtype(a, ints ? DataType.LONG : DataType.FLOAT);
+          DataType t = TensorLib.dtype(a, ints ? DataType.LONG : DataType.FLOAT);
           if (count > 0) a.invoker().checkAllocation(new long[] {(long) Math.min(count, Long.MAX_VALUE)}, 8, "np.arange");
           return Tensors.arange(start, stop, step, t);
         });
@@ -169,19 +169,19 @@ public final class NumpyLib implements Library {
           long div = end ? n - 1 : n;
           for (int i = 0; i < n; i++) v[i] = div == 0 ? lo : lo + (hi - lo) * i / div;
           if (end && n > 1) v[(int) n - 1] = hi;
-          return Tensors.fromNested(toList(v), dtype(a, DataType.FLOAT));
+          return Tensors.fromNested(toList(v), TensorLib.dtype(a, DataType.FLOAT));
         });
     for (String[] like : new String[][] {{"zeros_like", "0"}, {"ones_like", "1"}, {"empty_like", "0"}}) {
       g.def(np, like[0], "a, dtype?", "A tensor of " + (like[1].equals("1") ? "ones" : "zeros") + " with a's shape and dtype.\n"
           + "Example: np." + like[0] + "(x)", a -> {
             INDArray x = a.tensor("a");
-            return Tensors.full(x.shape(), Double.parseDouble(like[1]), dtype(a, x.dataType()));
+            return Tensors.full(x.shape(), Double.parseDouble(like[1]), TensorLib.dtype(a, x.dataType()));
           });
     }
     g.def(np, "full_like", "a, fill_value, dtype?", "A tensor of a's shape and dtype filled with fill_value.\n"
         + "Example: np.full_like(x, 0.5)", a -> {
           INDArray x = a.tensor("a");
-          return Tensors.full(x.shape(), a.number("fill_value"), dtype(a, x.dataType()));
+          return Tensors.full(x.shape(), a.number("fill_value"), TensorLib.dtype(a, x.dataType()));
         });
     g.def(np, "concatenate", "arrays, axis?", "Tensors joined along an existing axis (default 0; axis=None joins them flattened).\n"
         + "Example: np.concatenate([a, b], axis=1)", a -> {
@@ -290,15 +290,6 @@ public final class NumpyLib implements Library {
   private static Integer axisOrNone(Args a, int dflt) {
     if (a.get("axis") == None.NONE) return null;
     return a.intValue("axis", dflt);
-  }
-
-  private static DataType dtype(Args a, DataType dflt) {
-    return a.has("dtype") ? Tensors.dtype(a.nameLike("dtype")) : dflt;
-  }
-
-  private static Object numberOrTensor(Args a, String name) {
-    Object v = a.get(name);
-    return Values.isNumber(v) || v instanceof Boolean ? v : a.tensor(name);
   }
 
   // ---- np.random -----------------------------------------------------------------------------

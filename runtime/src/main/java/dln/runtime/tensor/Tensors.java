@@ -50,6 +50,14 @@ public final class Tensors {
     return NestedLists.toTensor(nested, dtypeOrNull);
   }
 
+  /**
+   * The dtype np.array gives nested numbers: NumPy's (ints int64, bools bool, a tensor its own),
+   * but float32 for Python floats, DLN's float.
+   */
+  public static DataType numpyDtype(Object nested) {
+    return NestedLists.numpyDtype(nested);
+  }
+
   /** Nested {@code ArrayList}s of Double, Long or Boolean; a rank-0 tensor gives the bare value. */
   public static Object toNested(INDArray x) {
     return NestedLists.toNested(x);
