@@ -9,6 +9,8 @@ import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.Rng;
 import dln.runtime.tensor.ArrayOps;
+import dln.runtime.tensor.Einsum;
+import dln.runtime.tensor.LinearAlgebra;
 import dln.runtime.tensor.NpyFiles;
 import dln.runtime.tensor.RandomArrays;
 import dln.runtime.tensor.Slice;
@@ -74,6 +76,7 @@ public final class NumpyLib implements Library {
           return close.castTo(DataType.FLOAT).minNumber().doubleValue() > 0;
         });
     arrays(g, np);
+    linearAlgebra(g, np);
     random(g, np);
     files(g, np);
   }
@@ -202,6 +205,53 @@ public final class NumpyLib implements Library {
             + "1-D pieces as columns side by side.\nExample: np.c_[x, y]", (IndexTrick t, Args a) -> indexTrick(t.name, a.get("key")))
         .repr(t -> t.name);
     np.put("newaxis", None.NONE);
+  }
+
+  // ---- linear algebra and positions ----------------------------------------------------------
+
+  private static void linearAlgebra(Globals g, Namespace np) {
+    g.def(np, "einsum", "subscripts, *operands", "Sums of products named by axis labels, as NumPy's einsum: explicit "
+        + "('ij,jk->ik', 'bij,bjk->bik', 'ij->ji', 'ii->', 'i,i->') or implicit ('ij,jk': the labels used once, sorted), "
+        + "with ... for leading axes.\nExample: np.einsum('bij,bjk->bik', a, b)", a -> {
+          List<INDArray> xs = new ArrayList<>();
+          for (Object v : a.rest()) xs.add(Values.toTensor(v));
+          return Einsum.of(a.string("subscripts"), xs);
+        });
+    g.def(np, "outer", "a, b", "The products a[i] * b[j] of the flattened tensors, as a matrix.\nExample: np.outer(u, v)",
+        a -> LinearAlgebra.outer(TensorLib.array(a, "a"), TensorLib.array(a, "b")));
+    g.def(np, "trace", "a, offset?", "The sum of diagonal offset (default the main one) of a 2-D tensor.\nExample: np.trace(m)",
+        a -> LinearAlgebra.trace(TensorLib.array(a, "a"), a.integer("offset", 0)));
+    g.def(np, "diag", "v, k?", "A 1-D tensor placed on diagonal k of a square matrix, or diagonal k of a 2-D tensor.\n"
+        + "Example: np.diag([1, 2, 3])", a -> LinearAlgebra.diag(TensorLib.array(a, "v"), a.integer("k", 0)));
+    g.def(np, "argwhere", "a", "The int64 positions of the non-zero elements, one row per element: shape (n, a.ndim).\n"
+        + "Example: np.argwhere(x > 0)", a -> {
+          INDArray x = TensorLib.array(a, "a");
+          List<INDArray> axes = ArrayOps.nonzero(x.rank() == 0 ? x.reshape(1) : x);
+          return Tensors.stack(axes, 1);
+        });
+    g.def(np, "count_nonzero", "a, axis?, keepdims?", "How many elements are non-zero: an int, or an int64 tensor along axis.\n"
+        + "Example: np.count_nonzero(y == 1)", a -> {
+          INDArray nonzero = Tensors.binary("!=", TensorLib.array(a, "a"), 0L).castTo(DataType.LONG);
+          int[] axes = TensorLib.axes(a);
+          if (axes == null && !a.bool("keepdims", false)) return nonzero.sumNumber().longValue();
+          return Tensors.reduce("sum", nonzero, axes, a.bool("keepdims", false));
+        });
+    Namespace linalg = new Namespace("np.linalg");
+    np.put("linalg", linalg);
+    g.def(linalg, "norm", "x, ord?, axis?, keepdims?", "A vector or matrix norm. ord: None (2-norm of vectors, Frobenius of "
+        + "matrices), 1, 2, np.inf, -np.inf or any p for vectors; 1, -1, 2, -2, np.inf, -np.inf, 'fro' or 'nuc' for "
+        + "matrices. axis: one (vector norms) or two (matrix norms).\nExample: np.linalg.norm(x, axis=1, keepdims=True)",
+        a -> {
+          Object ord = a.has("ord") ? a.get("ord") : null;
+          if (ord != null && !(ord instanceof String)) ord = a.number("ord");
+          return LinearAlgebra.norm(TensorLib.array(a, "x"), ord, TensorLib.axes(a), a.bool("keepdims", false));
+        });
+    g.def(linalg, "inv", "a", "The inverse of a square matrix (or of each in a stack).\nExample: np.linalg.inv(m)",
+        a -> LinearAlgebra.inv(TensorLib.array(a, "a")));
+    g.def(linalg, "det", "a", "The determinant of a square matrix (or of each in a stack).\nExample: np.linalg.det(m)",
+        a -> LinearAlgebra.det(TensorLib.array(a, "a")));
+    g.def(linalg, "solve", "a, b", "x with a @ x == b, for a square matrix a and a vector or matrix b.\n"
+        + "Example: x = np.linalg.solve(a, b)", a -> LinearAlgebra.solve(TensorLib.array(a, "a"), TensorLib.array(a, "b")));
   }
 
   /** np.r_[...] and np.c_[...]: 1-D pieces (slices become ranges) joined end to end, or as columns. */

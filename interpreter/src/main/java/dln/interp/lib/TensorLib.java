@@ -90,7 +90,7 @@ public final class TensorLib implements Library {
   }
 
   /** axis=1 or axis=(0, 1); null when not given (reduce over everything). */
-  private static int[] axes(Args a) {
+  static int[] axes(Args a) {
     if (!a.has("axis")) return null;
     // Args.ints(name, 0) expands a single int to zero copies, so a lone int is handled here.
     if (a.get("axis") instanceof Long l) return new int[] {Math.toIntExact(l)};
@@ -133,6 +133,15 @@ public final class TensorLib implements Library {
         + Values.typeName(a.get(name)));
     if (a.has("dtype")) return Tensors.fromNested(plain, Tensors.dtype(a.nameLike("dtype")));
     return Tensors.fromNested(plain, inferred == null ? null : inferred.apply(plain));
+  }
+
+  /** An np function's array argument: a tensor as it is, a (nested) list as np.array makes it (ints int64). */
+  static INDArray array(Args a, String name) {
+    Object v = a.get(name);
+    if (v instanceof INDArray t) return t;
+    if (!(v instanceof List<?>)) return a.tensor(name);
+    Object plain = Values.toJava(v);
+    return Tensors.fromNested(plain, Tensors.numpyDtype(plain));
   }
 
   private static Object reduce(Args a, String op) {

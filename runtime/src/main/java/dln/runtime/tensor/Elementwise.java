@@ -55,6 +55,10 @@ final class Elementwise {
     // Two numbers (np.maximum(1, 2), np.dot(2, 3)) give a rank-0 tensor, as numpy gives a scalar.
     if (!(a instanceof INDArray) && !(b instanceof INDArray)) a = scalarTensor(a, DTypes.ofNumber(a));
     if (op.equals("@")) return MatMul.matmul(scalarTensor(a, DTypes.promote(a, b)), scalarTensor(b, DTypes.promote(a, b)));
+    if ((op.equals("+") || op.equals("*")) && DTypes.promote(a, b) == DataType.BOOL) {
+      // numpy: bool + bool is logical or, bool * bool logical and (still bool)
+      return binary("!=", binary(op, scalarTensor(a, DataType.LONG), scalarTensor(b, DataType.LONG), allowHost), 0L, allowHost);
+    }
     Types types = types(op, a, b);
     DataType compute = types.compute();
     DataType result = types.result();
