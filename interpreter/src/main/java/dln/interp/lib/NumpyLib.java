@@ -27,8 +27,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * More of NumPy under np (and so the module numpy), with NumPy's semantics: the stacking helpers,
- * cumulative sums, the closeness tests and the NaN test Keras examples use. The basics (array,
- * zeros, sum with axis, concatenate…) are in {@link TensorLib}.
+ * cumulative sums, the closeness tests and the NaN test Keras examples use, the array functions
+ * (sort, unique, split, pad, arange, eye, concatenate…), einsum and np.linalg, np.random and the
+ * .npy/.npz files. The element-wise functions, reductions and shape functions np shares with
+ * DLN's own builtins, and np.array, are in {@link TensorLib}.
  */
 public final class NumpyLib implements Library {
   @Override
