@@ -55,10 +55,6 @@ final class Elementwise {
     // Two numbers (np.maximum(1, 2), np.dot(2, 3)) give a rank-0 tensor, as numpy gives a scalar.
     if (!(a instanceof INDArray) && !(b instanceof INDArray)) a = scalarTensor(a, DTypes.ofNumber(a));
     if (op.equals("@")) return MatMul.matmul(scalarTensor(a, DTypes.promote(a, b)), scalarTensor(b, DTypes.promote(a, b)));
-    if ((op.equals("+") || op.equals("*")) && DTypes.promote(a, b) == DataType.BOOL) {
-      // numpy: bool + bool is logical or, bool * bool logical and (still bool)
-      return binary("!=", binary(op, scalarTensor(a, DataType.LONG), scalarTensor(b, DataType.LONG), allowHost), 0L, allowHost);
-    }
     Types types = types(op, a, b);
     DataType compute = types.compute();
     DataType result = types.result();
@@ -68,6 +64,10 @@ final class Elementwise {
     }
     INDArray x = scalarTensor(a, compute);
     INDArray y = scalarTensor(b, compute);
+    if (result == DataType.BOOL && compute != DataType.BOOL && !comparison(op)) {
+      // bool + bool or bool * bool: the int64 sum or product, then whether it is non-zero
+      return binary("!=", binary(op, x, y, false), 0L, false);
+    }
     long[] shape = Shapes.broadcast(x.shape(), y.shape());
     if ((op.equals("//") || op.equals("%")) && DTypes.isInt(compute) && y.length() > 0
         && y.eq(0).castTo(DataType.INT).sumNumber().longValue() > 0) {
@@ -117,20 +117,24 @@ final class Elementwise {
   /** numpy's promotion of the operands, then the operator's own rules (comparisons give bools, / floats). */
   static Types types(String op, Object a, Object b) {
     DataType common = DTypes.promote(a, b);
-    boolean comparison = switch (op) {
-      case "<", "<=", ">", ">=", "==", "!=" -> true;
-      default -> false;
-    };
-    if (comparison) {
+    if (comparison(op)) {
       // libnd4j compares numbers, so bools are compared as ints.
       return new Types(common == DataType.BOOL ? DataType.INT : common, DataType.BOOL);
     }
     DataType compute = common == DataType.BOOL ? DataType.LONG : common;
     if (op.equals("/") && !DTypes.isFloat(compute)) compute = DataType.FLOAT;
-    DataType result = compute;
+    // numpy: bool + bool is logical or and bool * bool logical and, both still bool
+    DataType result = common == DataType.BOOL && (op.equals("+") || op.equals("*")) ? DataType.BOOL : compute;
     // Integer powers go through float64 (exact for the values ints hold in practice).
     if (op.equals("**") && DTypes.isInt(compute)) compute = DataType.DOUBLE;
     return new Types(compute, result);
+  }
+
+  private static boolean comparison(String op) {
+    return switch (op) {
+      case "<", "<=", ">", ">=", "==", "!=" -> true;
+      default -> false;
+    };
   }
 
   /**
