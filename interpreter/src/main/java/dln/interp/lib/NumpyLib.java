@@ -167,14 +167,8 @@ public final class NumpyLib implements Library {
           long n = a.integer("num", 50);
           if (n < 0) throw DlnException.value("np.linspace() number of samples, " + n + ", must be non-negative", null);
           a.invoker().checkAllocation(new long[] {n}, 4, "np.linspace");
-          double lo = a.number("start");
-          double hi = a.number("stop");
-          boolean end = a.bool("endpoint", true);
-          double[] v = new double[Math.toIntExact(n)];
-          long div = end ? n - 1 : n;
-          for (int i = 0; i < n; i++) v[i] = div == 0 ? lo : lo + (hi - lo) * i / div;
-          if (end && n > 1) v[(int) n - 1] = hi;
-          return Tensors.fromNested(toList(v), TensorLib.dtype(a, DataType.FLOAT));
+          return Tensors.linspace(a.number("start"), a.number("stop"), n, a.bool("endpoint", true),
+              TensorLib.dtype(a, DataType.FLOAT));
         });
     for (String[] like : new String[][] {{"zeros_like", "0"}, {"ones_like", "1"}, {"empty_like", "0"}}) {
       g.def(np, like[0], "a, dtype?", "A tensor of " + (like[1].equals("1") ? "ones" : "zeros") + " with a's shape and dtype.\n"
@@ -330,12 +324,6 @@ public final class NumpyLib implements Library {
       if (p.length != 1 && p.length != 2) throw DlnException.value("np.pad() widths must be n or (before, after)", null);
       out[i] = new long[] {p[0], p.length == 2 ? p[1] : p[0]};
     }
-    return out;
-  }
-
-  private static List<Object> toList(double[] v) {
-    List<Object> out = new ArrayList<>();
-    for (double d : v) out.add(d);
     return out;
   }
 
