@@ -39,6 +39,9 @@ public final class CoreLib implements Library {
     for (String name : List.of("str", "int", "float", "bool", "list", "tuple", "dict", "range", "type")) {
       ((dln.interp.call.Builtin) g.get(name)).asType();
     }
+    g.set("Ellipsis", dln.interp.value.Ellipsis.ELLIPSIS, "Python's ..., in a tensor index the axes the other indices leave.\n"
+        + "Example: x[..., 0]  # the first channel of every pixel");
+    TypeTable.define(dln.interp.value.Ellipsis.class, "ellipsis").repr(e -> "Ellipsis");
   }
 
   /** Output: print. */
