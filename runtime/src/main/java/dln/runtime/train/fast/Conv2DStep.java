@@ -119,8 +119,10 @@ final class Conv2DStep extends LayerStep {
    * convolution with at most 16 input channels or more than 16×16 output pixels the transposed
    * kernel (32→32 on 28×28: ≈ 25 ms wall against 47–86 for conv2d_bp; 16→16 on 32×32: ≈ 19
    * against 31 for the adjoint and 120–150 for conv2d_bp), where at 16×16×32 and below conv2d_bp
-   * is as fast or ahead; other inputs of at most 16 channels the adjoint GEMM. Patch paths need
-   * the batch's matrix to fit int indices.
+   * is as fast or ahead; a strided 1×1 convolution of at most 16 channels the adjoint GEMM (16→32
+   * at stride 2 on 32×32: ≈ 20 against ≈ 49 ms wall), where a strided 3×3 one runs conv2d_bp
+   * (≈ 10 against ≈ 15 ms CPU for the adjoint's overlapping patches). Patch paths need the batch's
+   * matrix to fit int indices.
    */
   BackwardPath backwardPath(long batch, boolean inputGrad) {
     boolean patchFits = im2col != null && im2col.rows(batch) * im2col.patch() < Integer.MAX_VALUE
@@ -129,7 +131,7 @@ final class Conv2DStep extends LayerStep {
     if (!inputGrad) return BackwardPath.PATCH_WEIGHTS;
     boolean few = inSample[2] <= 16;
     if (transposedArgs != null && (few || outSample[0] * outSample[1] > 256)) return BackwardPath.PATCH_AND_TRANSPOSED;
-    return few ? BackwardPath.PATCH_AND_ADJOINT : BackwardPath.CONV2D_BP;
+    return few && im2col.patch() == inSample[2] ? BackwardPath.PATCH_AND_ADJOINT : BackwardPath.CONV2D_BP;
   }
 
   /** The kernel as libnd4j's conv2d reads it (a reshaped view of a Conv1D kernel). */

@@ -271,11 +271,12 @@ class FastEngineTest {
   }
 
   /**
-   * The patch-matrix backward (Im2Col) inside a network, where every convolution hands back an input
-   * gradient: 'same' padding with strides on odd and even sizes (the odd padding cell at the
+   * The patch-matrix backward (Im2Col) inside a network, where every convolution but the first hands
+   * back an input gradient: 'same' padding with strides on odd and even sizes (the odd padding cell at the
    * bottom / right), a non-square kernel, a kernel wider than its input's padding, a 1×1 strided
-   * projection and a convolution without bias; the 17-channel input takes conv2d_bp, the others the
-   * patch matrix (the stride-1 ones, 5×5 'same' and 2×2 'valid', their input gradient as a
+   * projection and a convolution without bias. Every backward path runs: conv2d_bp for the strided
+   * 3×2 convolution of the 17-channel input, the patch matrix for the others (the first layer's
+   * weight gradient only; the 1×1 strided projection's input gradient as dZ·Wᵀ; the stride-1 5×5 'same' and 2×2 'valid' ones' as a
    * convolution with the transposed kernel).
    */
   @Test
