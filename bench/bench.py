@@ -194,10 +194,28 @@ def graph_args(cfg, nets):
     return a
 
 
-def graph_command(peer, cfg, nets):
+def resnet18_onnx():
+    """The transfer workload's ResNet-18: the data folder's fixture, else one exported into bench/target/onnx
+    (bench/py/export_resnet18.py, torchvision's architecture, random weights; never into the repository or
+    shared/). None, with the reason printed, when neither is there and the export fails."""
+    fixture = os.path.join(data_dir(), "onnx", "resnet18.onnx")
+    if os.path.isfile(fixture):
+        return fixture
+    out = os.path.join(BENCH, "target", "onnx", "resnet18.onnx")
+    if not os.path.isfile(out):
+        print(f"  {fixture} is missing: exporting ResNet-18 to {os.path.relpath(out, REPO)}", flush=True)
+        p = subprocess.run([torch_python(), os.path.join(BENCH, "py", "export_resnet18.py"), out], cwd=REPO,
+                           env=torch_env(), capture_output=True, text=True, timeout=600)
+        if p.returncode != 0 or not os.path.isfile(out):
+            print("  ResNet-18 export failed: " + why(p.stderr or p.stdout), flush=True)
+            return None
+    return out
+
+
+def graph_command(peer, cfg, nets, resnet18=None):
     if peer == "dln":
         return java(classpath("dln"), "dln.bench.DlnMain", ["--peer", "dln"] + graph_args(cfg, nets),
-                    ["-Dbench.scripts=" + os.path.join(BENCH, "dln")])
+                    ["-Dbench.scripts=" + os.path.join(BENCH, "dln")] + (["-Dbench.resnet18=" + resnet18] if resnet18 else []))
     return [torch_python(), os.path.join(BENCH, "py", "torch_graphs.py")] + graph_args(cfg, nets)
 
 
@@ -606,6 +624,7 @@ def main():
             if meta["machine"]["python_torch"]:
                 run.process("pytorch", [torch_python(), os.path.join(BENCH, "py", "torch_peer.py"), "--nets", "",
                                         "--extras", "gemm", "--seconds", str(cfg["gemm_seconds"] * 3)], 0, ["gemm"], 600)
+        resnet18 = resnet18_onnx() if "graphs" not in skip and "transfer" in graph_nets else None
         for rnd in range(1, cfg["rounds"] + 1):
             print(f"round {rnd}/{cfg['rounds']}:", flush=True)
             if "nets" not in skip:
@@ -613,7 +632,7 @@ def main():
                     run.process(p, peer_command(p, cfg), rnd, NET_WORKLOADS, cfg["timeout"])
             if "graphs" not in skip and graph_nets:
                 for p in [p for p in GRAPH_PEERS if p in peers]:
-                    run.process(p, graph_command(p, cfg, graph_nets), rnd,
+                    run.process(p, graph_command(p, cfg, graph_nets, resnet18), rnd,
                                 [f"{n}_{k}" for n in graph_nets for k in ("train", "infer")], cfg["timeout"])
             if "startup" not in skip:
                 startup(run, rnd)

@@ -18,8 +18,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code model.fit}/{@code model.predict}.
  */
 final class DlnNets implements BenchNet {
-  /** Reads allowed under the data directory only (transfer.dln imports onnx/resnet18.onnx from it). */
-  private final Dln dln = Dln.builder().out(Writer.nullWriter()).sandbox(Sandbox.allowRead(Mnist.dataDir())).build();
+  /**
+   * The ResNet-18 that transfer.dln imports: {@code -Dbench.resnet18} (bench.py exports one into
+   * bench/target/onnx when the data folder has none), else the data folder's fixture.
+   */
+  private static final Path RESNET18 = Path.of(System.getProperty("bench.resnet18",
+      Mnist.dataDir().resolve("onnx").resolve("resnet18.onnx").toString())).toAbsolutePath();
+  /** Reads allowed under the data directory and the ResNet-18's folder only. */
+  private final Dln dln = Dln.builder().out(Writer.nullWriter())
+      .sandbox(Sandbox.allowRead(Mnist.dataDir()).allowRead(RESNET18.getParent())).build();
   private final INDArray trainX;
   private final INDArray trainY;
   private final INDArray testX;
@@ -41,7 +48,8 @@ final class DlnNets implements BenchNet {
     this.trainY = trainY;
     this.testX = testX;
     this.testLabels = testLabels;
-    dln.set("data_dir", Mnist.dataDir().toString()); // where a script finds its fixtures (transfer.dln: onnx/resnet18.onnx)
+    dln.set("data_dir", Mnist.dataDir().toString()); // where a script finds its fixtures
+    dln.set("resnet18_onnx", RESNET18.toString()); // transfer.dln's base model
     dln.eval(script);
   }
 

@@ -315,10 +315,13 @@ class FastEngineTest {
   }
 
   /**
-   * The patch-matrix backward (Im2Col) inside a network, where every convolution hands back an input
-   * gradient: 'same' padding with strides on odd and even sizes (the odd padding cell at the
+   * The patch-matrix backward (Im2Col) inside a network, where every convolution but the first hands
+   * back an input gradient: 'same' padding with strides on odd and even sizes (the odd padding cell at the
    * bottom / right), a non-square kernel, a kernel wider than its input's padding, a 1×1 strided
-   * projection and a convolution without bias; the 17-channel input takes conv2d_bp, the others the patch matrix.
+   * projection and a convolution without bias. Every backward path runs: conv2d_bp for the strided
+   * 3×2 convolution of the 17-channel input, the patch matrix for the others (the first layer's
+   * weight gradient only; the 1×1 strided projection's input gradient as dZ·Wᵀ; the stride-1 5×5 'same' and 2×2 'valid' ones' as a
+   * convolution with the transposed kernel).
    */
   @Test
   void hiddenStridedSameConvolutionsMatchReference() {
@@ -334,6 +337,26 @@ class FastEngineTest {
         new Flatten(),
         new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
     trainBoth(p, x, y, 4, 5);
+  }
+
+  /**
+   * Stride-1 convolutions with more than 16 input channels over more than 16×16 output pixels, whose
+   * input gradient is the convolution of dZ with the kernel flipped and transposed: 'same' with a
+   * non-square odd kernel and 'valid' (a full padding of k − 1) without bias.
+   */
+  @Test
+  void wideStrideOneConvolutionsTakeTheTransposedKernelBackward() {
+    Rng.seed(12);
+    INDArray x = data(6, 19, 19, 2);
+    INDArray y = oneHot(6, 3);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(19, 19, 2),
+        new Conv2D(new Conv2D.Config(18, new int[] {3, 3}, null, "same", "relu", true, "glorot_uniform", "zeros", null), null),
+        new Conv2D(new Conv2D.Config(17, new int[] {3, 1}, null, "same", "tanh", true, "glorot_uniform", "zeros", null), null),
+        new Conv2D(new Conv2D.Config(4, new int[] {3, 3}, null, "valid", "relu", false, "glorot_uniform", "zeros", null), null),
+        new MaxPooling2D(2),
+        new Flatten(),
+        new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
+    trainBoth(p, x, y, 4, 3);
   }
 
   @Test
