@@ -53,6 +53,7 @@ public final class GraphContext {
   private final Map<String, Logits> logits = new HashMap<>();
   private final Set<String> usedNames = new HashSet<>();
   private final Deque<Boolean> trainableStack = new ArrayDeque<>();
+  private final Map<String, SDVariable> stepMasks = new HashMap<>();
 
   public GraphContext(SameDiff sd, boolean training) {
     this.sd = sd;
@@ -126,6 +127,17 @@ public final class GraphContext {
 
   public List<MovingAverage> movingAverages() {
     return movingAverages;
+  }
+
+  /** The mask of padded steps riding on a tensor, (batch, steps) with 1 kept and 0 padded, or null. */
+  public SDVariable maskOf(SDVariable tensor) {
+    return stepMasks.get(tensor.name());
+  }
+
+  /** Records a tensor's mask of padded steps (null: the tensor has none). */
+  public void setMask(SDVariable tensor, SDVariable mask) {
+    if (mask == null) stepMasks.remove(tensor.name());
+    else stepMasks.put(tensor.name(), mask);
   }
 
   /** Records that {@code output} is softmax/sigmoid of {@code input}; returns output. */

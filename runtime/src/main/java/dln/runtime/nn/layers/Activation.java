@@ -33,6 +33,12 @@ public final class Activation extends ConfiguredLayer<Activation.Config> {
     return in.get(0);
   }
 
+  /** A mask of padded steps passes through: the layer works on each value alone (Keras's supports_masking). */
+  @Override
+  public MaskUse maskUse() {
+    return MaskUse.PASSED_ON;
+  }
+
   @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
     SDVariable x = inputs.get(0);

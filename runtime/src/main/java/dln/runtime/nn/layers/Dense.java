@@ -75,6 +75,12 @@ public final class Dense extends ConfiguredLayer<Dense.Config> {
     if (config.useBias()) addWeight("bias", new long[] {config.units()}, config.biasInitializer(), true, config.biasRegularizer());
   }
 
+  /** A mask of padded steps passes through: the layer works on each step alone (Keras's supports_masking). */
+  @Override
+  public MaskUse maskUse() {
+    return MaskUse.PASSED_ON;
+  }
+
   @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
     SDVariable x = inputs.get(0);

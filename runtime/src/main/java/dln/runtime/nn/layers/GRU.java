@@ -2,7 +2,6 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Activations;
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.LayerSpec;
@@ -21,7 +20,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * multiplication: {@code h̃ = act(x·W_h + b_h + r ⊙ (h₋₁·U_h + b'_h))}; without it the bias is
  * (3·units) and {@code h̃ = act(x·W_h + (r ⊙ h₋₁)·U_h + b_h)}. Then {@code h = z ⊙ h₋₁ + (1 − z) ⊙ h̃}.
  */
-public final class GRU extends ConfiguredLayer<GRU.Config> {
+public final class GRU extends RecurrentLayer<GRU.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(GRU.class, Config.class, GRU::new,
       "A gated recurrent unit layer over sequences (batch, steps, features); return_sequences=true keeps every step.\n"
@@ -30,7 +29,7 @@ public final class GRU extends ConfiguredLayer<GRU.Config> {
   public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "sigmoid") String recurrentActivation,
       @Param(dflt = "true") boolean useBias, @Param(dflt = "false") boolean returnSequences,
       @Param(dflt = "glorot_uniform") String kernelInitializer, @Param(dflt = "orthogonal") String recurrentInitializer,
-      @Param(dflt = "true") boolean resetAfter) {
+      @Param(dflt = "true") boolean resetAfter, @Param(dflt = "false") boolean goBackwards) {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("GRU needs a positive number of units, got " + units, "e.g. GRU(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);
@@ -40,7 +39,7 @@ public final class GRU extends ConfiguredLayer<GRU.Config> {
     }
 
     public Config(int units, boolean returnSequences) {
-      this(units, "tanh", "sigmoid", true, returnSequences, "glorot_uniform", "orthogonal", true);
+      this(units, "tanh", "sigmoid", true, returnSequences, "glorot_uniform", "orthogonal", true, false);
     }
   }
 
@@ -50,6 +49,16 @@ public final class GRU extends ConfiguredLayer<GRU.Config> {
 
   public GRU(int units, boolean returnSequences) {
     this(new Config(units, returnSequences), null);
+  }
+
+  @Override
+  public boolean returnSequences() {
+    return config.returnSequences();
+  }
+
+  @Override
+  public boolean goBackwards() {
+    return config.goBackwards();
   }
 
   @Override
@@ -78,8 +87,7 @@ public final class GRU extends ConfiguredLayer<GRU.Config> {
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable x = inputs.get(0);
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes, SDVariable mask) {
     long steps = shapes.get(0)[1];
     long u = config.units();
     SDVariable kernel = ctx.weight(weight("kernel"));
@@ -92,9 +100,8 @@ public final class GRU extends ConfiguredLayer<GRU.Config> {
     String gateAct = config.recurrentActivation();
     SDVariable h = null;
     List<SDVariable> outputs = new ArrayList<>();
-    // The steps by one unstack: SameDiff M2.1's strided_slice_bp rejects some step slices of a
-    // stacked sequence (a SimpleRNN after one with return_sequences fails at the last step).
-    SDVariable[] xs = ctx.sd().unstack(x, 1, (int) steps);
+    SDVariable[] xs = RecurrentSteps.inputs(ctx, inputs.get(0), steps, config.goBackwards());
+    SDVariable[] keep = RecurrentSteps.masks(ctx, mask, steps, config.goBackwards());
     for (int t = 0; t < steps; t++) {
       SDVariable zx = xs[t].mmul(kernel);
       if (inputBias != null) zx = zx.add(inputBias);
@@ -123,10 +130,10 @@ public final class GRU extends ConfiguredLayer<GRU.Config> {
             : part(zx, 2).add(r.mul(h).mmul(recurrent.get(SDIndex.all(), SDIndex.interval(2 * u, 3 * u))));
       }
       SDVariable hh = Activations.apply(ctx, config.activation(), candidate);
-      SDVariable keep = z.rsub(1.0).mul(hh);
-      h = h == null ? keep : z.mul(h).add(keep);
-      if (config.returnSequences()) outputs.add(h);
+      SDVariable update = z.rsub(1.0).mul(hh);
+      h = RecurrentSteps.carry(keep, t, h == null ? update : z.mul(h).add(update), h);
+      outputs.add(h);
     }
-    return config.returnSequences() ? ctx.sd().stack(1, outputs.toArray(new SDVariable[0])) : h;
+    return RecurrentSteps.output(ctx, outputs, config.returnSequences());
   }
 }

@@ -52,6 +52,12 @@ public final class LayerNormalization extends ConfiguredLayer<LayerNormalization
     if (config.center()) addWeight("beta", c, "zeros", true, null);
   }
 
+  /** A mask of padded steps passes through: the layer normalises each step alone (Keras's supports_masking). */
+  @Override
+  public MaskUse maskUse() {
+    return MaskUse.PASSED_ON;
+  }
+
   @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
     SDVariable x = inputs.get(0);

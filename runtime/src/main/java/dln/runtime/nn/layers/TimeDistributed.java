@@ -86,6 +86,12 @@ public final class TimeDistributed extends ConfiguredLayer<TimeDistributed.Confi
     return config.layer().countParams();
   }
 
+  /** A mask of padded steps passes through: the layer runs its layer on each step alone (Keras's supports_masking). */
+  @Override
+  public MaskUse maskUse() {
+    return MaskUse.PASSED_ON;
+  }
+
   @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
     long[] s = shapes.get(0);

@@ -31,11 +31,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 class RecurrentStepsTest {
   private static GRU gru(int units, String act, String gate, boolean bias, boolean seq) {
-    return new GRU(new GRU.Config(units, act, gate, bias, seq, "glorot_uniform", "orthogonal", true), null);
+    return new GRU(new GRU.Config(units, act, gate, bias, seq, "glorot_uniform", "orthogonal", true, false), null);
   }
 
   private static SimpleRNN rnn(int units, String act, boolean bias, boolean seq) {
-    return new SimpleRNN(new SimpleRNN.Config(units, act, bias, seq, "glorot_uniform", "orthogonal"), null);
+    return new SimpleRNN(new SimpleRNN.Config(units, act, bias, seq, "glorot_uniform", "orthogonal", false), null);
   }
 
   /** A non-zero bias, so that both of the GRU's bias rows take part from the first step. */
@@ -185,7 +185,7 @@ class RecurrentStepsTest {
   }
 
   private static GRU resetBefore(int units, boolean bias, boolean seq) {
-    return new GRU(new GRU.Config(units, "tanh", "sigmoid", bias, seq, "glorot_uniform", "orthogonal", false), null);
+    return new GRU(new GRU.Config(units, "tanh", "sigmoid", bias, seq, "glorot_uniform", "orthogonal", false, false), null);
   }
 
   /** reset_after=False (Keras 1's GRU: the candidate reads (r ⊙ h₋₁)·U_h) on the fast engine, stacked, with and without bias. */

@@ -54,7 +54,7 @@ class SequenceStepsTest {
     Rng.seed(23);
     INDArray x = FastEngineTest.data(16, 3, 2);
     INDArray y = FastEngineTest.data(16, 3);
-    var cfg = new LSTM.Config(4, "relu", "tanh", false, false, "glorot_uniform", "orthogonal", true);
+    var cfg = new LSTM.Config(4, "relu", "tanh", false, false, "glorot_uniform", "orthogonal", true, false);
     var p = FastEngineTest.pair(() -> new Sequential(List.of(Input.of(3, 2), new LSTM(cfg, null), new Dense(3))),
         () -> new Adam(0.01), "mean_squared_error");
     FastEngineTest.trainBoth(p, x, y, 4, 8);
