@@ -79,10 +79,13 @@ public final class Embedding extends ConfiguredLayer<Embedding.Config> {
     return config.maskZero();
   }
 
-  /** Keras's mask_zero: a step is kept where its index is not 0. */
+  /**
+   * Keras's mask_zero: a step is kept where its index is not 0, sign(index) for indices ≥ 0. Float
+   * ops only: with a comparison (a BOOL tensor) in the graph SameDiff M2.1 computes no gradients.
+   */
   @Override
   protected SDVariable outputMask(GraphContext ctx, List<SDVariable> inputs, SDVariable mask) {
-    return config.maskZero() ? inputs.get(0).castTo(DataType.FLOAT).neq(0.0).castTo(DataType.FLOAT) : null;
+    return config.maskZero() ? ctx.sd().math().sign(inputs.get(0).castTo(DataType.FLOAT)) : null;
   }
 
   /** Keras's input_length is the input shape (steps), unless input_shape says otherwise. */

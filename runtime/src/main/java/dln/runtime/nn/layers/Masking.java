@@ -6,7 +6,6 @@ import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Keras's Masking over (batch, steps, features): a step whose features all equal {@code mask_value}
@@ -49,16 +48,19 @@ public final class Masking extends ConfiguredLayer<Masking.Config> {
   @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
     SDVariable x = inputs.get(0);
-    return x.mul(kept(x).reshape(-1, shapes.get(0)[1], 1));
+    return x.mul(kept(ctx, x).reshape(-1, shapes.get(0)[1], 1));
   }
 
   @Override
   protected SDVariable outputMask(GraphContext ctx, List<SDVariable> inputs, SDVariable mask) {
-    return kept(inputs.get(0));
+    return kept(ctx, inputs.get(0));
   }
 
-  /** (batch, steps): 1 where some feature differs from mask_value. */
-  private SDVariable kept(SDVariable x) {
-    return x.neq(config.maskValue()).castTo(DataType.FLOAT).max(2);
+  /**
+   * (batch, steps): 1 where some feature differs from mask_value, as the largest sign(|x − v|).
+   * Float ops only: with a comparison (a BOOL tensor) in the graph SameDiff M2.1 computes no gradients.
+   */
+  private SDVariable kept(GraphContext ctx, SDVariable x) {
+    return ctx.sd().math().sign(ctx.sd().math().abs(x.sub(config.maskValue()))).max(2);
   }
 }

@@ -3,6 +3,7 @@ package dln.runtime.nn.layers;
 import dln.runtime.nn.GraphContext;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The sequence driver LSTM, GRU and SimpleRNN share in the SameDiff graph, around each cell's
@@ -22,19 +23,26 @@ final class RecurrentSteps {
     return ordered(ctx.sd().unstack(x, 1, (int) steps), backwards);
   }
 
-  /** Each step's mask as (batch, 1), in the order of {@link #inputs}; null without a mask. */
+  /**
+   * Each step's mask as (batch, 1), in the order of {@link #inputs}; null without a mask. Column t
+   * is picked by a product with a one-hot column: with a second unstack (of the mask) next to the
+   * input's, SameDiff M2.1 returned no weight gradients at all (measured).
+   */
   static SDVariable[] masks(GraphContext ctx, SDVariable mask, long steps, boolean backwards) {
     if (mask == null) return null;
-    SDVariable[] m = ordered(ctx.sd().unstack(mask, 1, (int) steps), backwards);
-    for (int t = 0; t < m.length; t++) m[t] = m[t].reshape(-1, 1);
-    return m;
+    SDVariable[] m = new SDVariable[(int) steps];
+    for (int t = 0; t < steps; t++) {
+      float[][] pick = new float[(int) steps][1];
+      pick[t][0] = 1f;
+      m[t] = mask.mmul(ctx.sd().constant(Nd4j.createFromArray(pick)));
+    }
+    return ordered(m, backwards);
   }
 
   /** The state after a step: the cell's {@code next} where kept, {@code previous} (zero when null) where padded. */
   static SDVariable carry(SDVariable[] keep, int t, SDVariable next, SDVariable previous) {
     if (keep == null) return next;
-    SDVariable kept = next.mul(keep[t]);
-    return previous == null ? kept : kept.add(previous.mul(keep[t].rsub(1.0)));
+    return previous == null ? next.mul(keep[t]) : previous.add(next.sub(previous).mul(keep[t]));
   }
 
   /** The layer's output: every step's state stacked (in processing order, as Keras), or the last. */
