@@ -44,7 +44,7 @@ class LayerJsonTest {
         new dln.runtime.nn.layers.Multiply(), new dln.runtime.nn.layers.Subtract(), new dln.runtime.nn.layers.Average(),
         new dln.runtime.nn.layers.Maximum(), new dln.runtime.nn.layers.Permute(3, 1, 2),
         new dln.runtime.nn.layers.Cropping2D(1, 2, 0, 3), new dln.runtime.nn.layers.UpSampling2D(2, 3),
-        new dln.runtime.nn.layers.GaussianNoise(0.25), new dln.runtime.nn.layers.SpatialDropout2D(0.2),
+        new dln.runtime.nn.layers.GaussianNoise(0.25), new dln.runtime.nn.layers.SpatialDropout2D(0.2), new dln.runtime.nn.layers.Masking(-1.0),
         new dln.runtime.nn.layers.Conv1D(new dln.runtime.nn.layers.Conv1D.Config(8, new int[] {5}, new int[] {2}, "causal", "relu", false,
             "he_normal", null, Regularizer.l2(0.01)), null),
         new dln.runtime.nn.layers.MaxPooling1D(new dln.runtime.nn.layers.Pooling1D.Config(new int[] {3}, new int[] {1}, "same"), null),
