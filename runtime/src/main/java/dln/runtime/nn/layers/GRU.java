@@ -6,7 +6,6 @@ import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
-import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -29,7 +28,8 @@ public final class GRU extends RecurrentLayer<GRU.Config> {
   public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "sigmoid") String recurrentActivation,
       @Param(dflt = "true") boolean useBias, @Param(dflt = "false") boolean returnSequences,
       @Param(dflt = "glorot_uniform") String kernelInitializer, @Param(dflt = "orthogonal") String recurrentInitializer,
-      @Param(dflt = "true") boolean resetAfter, @Param(dflt = "false") boolean goBackwards) {
+      @Param(dflt = "true") boolean resetAfter,
+      @Param(dflt = "false") boolean goBackwards) implements RecurrentLayer.Settings {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("GRU needs a positive number of units, got " + units, "e.g. GRU(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);
@@ -49,22 +49,6 @@ public final class GRU extends RecurrentLayer<GRU.Config> {
 
   public GRU(int units, boolean returnSequences) {
     this(new Config(units, returnSequences), null);
-  }
-
-  @Override
-  public boolean returnSequences() {
-    return config.returnSequences();
-  }
-
-  @Override
-  public boolean goBackwards() {
-    return config.goBackwards();
-  }
-
-  @Override
-  protected long[] outputShape(List<long[]> in) {
-    long[] s = Geometry.requireRecurrentInput(this, in.get(0));
-    return config.returnSequences() ? new long[] {Shapes.UNKNOWN, s[1], config.units()} : new long[] {Shapes.UNKNOWN, config.units()};
   }
 
   @Override

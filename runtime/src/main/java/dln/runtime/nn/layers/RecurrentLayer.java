@@ -1,5 +1,6 @@
 package dln.runtime.nn.layers;
 
+import dln.runtime.Shapes;
 import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import java.util.List;
@@ -7,20 +8,37 @@ import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
  * What LSTM, GRU and SimpleRNN have in common as layers: they read a mask of padded steps (Keras's
- * masking: a padded step carries the state on) and hand it on only when they return every step.
+ * masking: a padded step carries the state on) and hand it on only when they return every step;
+ * they read (batch, steps, features) and return (batch, units) or (batch, steps, units).
  *
  * @param <C> the layer's configuration record
  */
-public abstract class RecurrentLayer<C extends Record> extends ConfiguredLayer<C> {
+public abstract class RecurrentLayer<C extends Record & RecurrentLayer.Settings> extends ConfiguredLayer<C> {
+  /** The settings every recurrent layer's config has. */
+  public interface Settings {
+    int units();
+
+    /** True when the layer returns every step's output, (batch, steps, units). */
+    boolean returnSequences();
+
+    /** True when the layer reads the sequence last step first (Keras's go_backwards; the output stays in that order). */
+    boolean goBackwards();
+  }
+
   protected RecurrentLayer(C config, String name) {
     super(config, name);
   }
 
   /** True when the layer returns every step's output, (batch, steps, units). */
-  public abstract boolean returnSequences();
+  public boolean returnSequences() {
+    return config.returnSequences();
+  }
 
-  /** True when the layer reads the sequence last step first (Keras's go_backwards; the output stays in that order). */
-  public abstract boolean goBackwards();
+  @Override
+  protected long[] outputShape(List<long[]> in) {
+    long[] s = Geometry.requireRecurrentInput(this, in.get(0));
+    return returnSequences() ? new long[] {Shapes.UNKNOWN, s[1], config.units()} : new long[] {Shapes.UNKNOWN, config.units()};
+  }
 
   @Override
   public MaskUse maskUse() {

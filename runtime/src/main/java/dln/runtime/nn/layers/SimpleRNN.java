@@ -6,7 +6,6 @@ import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
-import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -23,7 +22,8 @@ public final class SimpleRNN extends RecurrentLayer<SimpleRNN.Config> {
 
   public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "true") boolean useBias,
       @Param(dflt = "false") boolean returnSequences, @Param(dflt = "glorot_uniform") String kernelInitializer,
-      @Param(dflt = "orthogonal") String recurrentInitializer, @Param(dflt = "false") boolean goBackwards) {
+      @Param(dflt = "orthogonal") String recurrentInitializer,
+      @Param(dflt = "false") boolean goBackwards) implements RecurrentLayer.Settings {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("SimpleRNN needs a positive number of units, got " + units, "e.g. SimpleRNN(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);
@@ -42,22 +42,6 @@ public final class SimpleRNN extends RecurrentLayer<SimpleRNN.Config> {
 
   public SimpleRNN(int units, boolean returnSequences) {
     this(new Config(units, returnSequences), null);
-  }
-
-  @Override
-  public boolean returnSequences() {
-    return config.returnSequences();
-  }
-
-  @Override
-  public boolean goBackwards() {
-    return config.goBackwards();
-  }
-
-  @Override
-  protected long[] outputShape(List<long[]> in) {
-    long[] s = Geometry.requireRecurrentInput(this, in.get(0));
-    return config.returnSequences() ? new long[] {Shapes.UNKNOWN, s[1], config.units()} : new long[] {Shapes.UNKNOWN, config.units()};
   }
 
   @Override
