@@ -92,9 +92,15 @@ public abstract class Layer {
     CONSUMED
   }
 
-  /** What this layer does with a mask on its input; by default it cannot honour one. */
+  /**
+   * Marks a layer that works on each step alone and hands a mask of padded steps on unchanged
+   * (Keras's supports_masking): Dense on sequences, Dropout, Activation, TimeDistributed, ...
+   */
+  public interface PassesMask {}
+
+  /** What this layer does with a mask on its input: passes it on when {@link PassesMask}, else cannot honour one. */
   public MaskUse maskUse() {
-    return MaskUse.REFUSED;
+    return this instanceof PassesMask ? MaskUse.PASSED_ON : MaskUse.REFUSED;
   }
 
   /**

@@ -3,6 +3,7 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.Shapes;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * regulariser); the identity at inference. The noise is fed by the executor per batch, drawn from
  * {@link dln.runtime.Rng} in layer order, so seeded runs draw the same noise on every engine.
  */
-public final class GaussianNoise extends ConfiguredLayer<GaussianNoise.Config> {
+public final class GaussianNoise extends ConfiguredLayer<GaussianNoise.Config> implements Layer.PassesMask {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(GaussianNoise.class, Config.class, GaussianNoise::new,
       "Adds Gaussian noise of standard deviation stddev while training; does nothing at inference.\n"
@@ -41,12 +42,6 @@ public final class GaussianNoise extends ConfiguredLayer<GaussianNoise.Config> {
   @Override
   protected long[] outputShape(List<long[]> in) {
     return in.get(0);
-  }
-
-  /** A mask of padded steps passes through: the layer works on each value alone (Keras's supports_masking). */
-  @Override
-  public MaskUse maskUse() {
-    return MaskUse.PASSED_ON;
   }
 
   @Override

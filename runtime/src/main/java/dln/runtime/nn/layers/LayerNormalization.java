@@ -4,6 +4,7 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerArgs;
+import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * its own mean and variance, {@code (x − μ) / √(σ² + ε) · γ + β}, the same in training and at
  * inference (no batch statistics, nothing moving).
  */
-public final class LayerNormalization extends ConfiguredLayer<LayerNormalization.Config> {
+public final class LayerNormalization extends ConfiguredLayer<LayerNormalization.Config> implements Layer.PassesMask {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(LayerNormalization.class, Config.class, LayerNormalization::new,
       "Normalises each sample's last axis by its own mean and variance (epsilon 0.001), then scales and shifts (gamma, beta).\n"
@@ -50,12 +51,6 @@ public final class LayerNormalization extends ConfiguredLayer<LayerNormalization
     long[] c = {s[s.length - 1]};
     if (config.scale()) addWeight("gamma", c, "ones", true, null);
     if (config.center()) addWeight("beta", c, "zeros", true, null);
-  }
-
-  /** A mask of padded steps passes through: the layer normalises each step alone (Keras's supports_masking). */
-  @Override
-  public MaskUse maskUse() {
-    return MaskUse.PASSED_ON;
   }
 
   @Override
