@@ -57,6 +57,7 @@ public final class GraphContext {
   private final java.util.function.Function<Weight, SDVariable> binder;
   /** The batch size random masks are drawn for at once (a gradient tape's eager graph), or -1: placeholders. */
   private long drawnBatch = -1;
+  private final Map<String, SDVariable> stepMasks = new HashMap<>();
 
   public GraphContext(SameDiff sd, boolean training) {
     this(sd, training, null);
@@ -154,6 +155,17 @@ public final class GraphContext {
 
   public List<MovingAverage> movingAverages() {
     return movingAverages;
+  }
+
+  /** The mask of padded steps riding on a tensor, (batch, steps) with 1 kept and 0 padded, or null. */
+  public SDVariable maskOf(SDVariable tensor) {
+    return stepMasks.get(tensor.name());
+  }
+
+  /** Records a tensor's mask of padded steps (null: the tensor has none). */
+  public void setMask(SDVariable tensor, SDVariable mask) {
+    if (mask == null) stepMasks.remove(tensor.name());
+    else stepMasks.put(tensor.name(), mask);
   }
 
   /** Records that {@code output} is softmax/sigmoid of {@code input}; returns output. */

@@ -67,9 +67,75 @@ public abstract class Layer {
     return List.of(outputShape(inputShapes));
   }
 
-  /** Runs the forward pass in a graph and returns the outputs. */
+  /**
+   * Runs the forward pass in a graph and returns the outputs. A mask rides on its tensor, as
+   * Keras's {@code _keras_mask} does: the input's mask ({@link GraphContext#maskOf}) goes to
+   * {@link #forward(GraphContext, List, List, SDVariable)} and {@link #outputMask} is recorded on
+   * the output.
+   */
   public List<SDVariable> call(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    return List.of(forward(ctx, inputs, shapes));
+    SDVariable mask = inputs.size() == 1 ? ctx.maskOf(inputs.get(0)) : null;
+    SDVariable out = mask == null ? forward(ctx, inputs, shapes) : forward(ctx, inputs, shapes, mask);
+    ctx.setMask(out, outputMask(ctx, inputs, mask));
+    return List.of(out);
+  }
+
+  // ---------------------------------------------------------------- masking
+
+  /** What a layer does with a mask on its input (Keras's {@code supports_masking} and {@code compute_mask}). */
+  public enum MaskUse {
+    /** The layer cannot honour a mask: applying it to a masked tensor is an error (Keras 2's TypeError). */
+    REFUSED,
+    /** The layer works per step and hands the mask on unchanged (Dense on sequences, Dropout, TimeDistributed). */
+    PASSED_ON,
+    /** The layer reads the mask (a recurrent layer, GlobalAveragePooling1D); {@link #masksOutput} says what it hands on. */
+    CONSUMED
+  }
+
+  /**
+   * Marks a layer that works on each step alone and hands a mask of padded steps on unchanged
+   * (Keras's supports_masking): Dense on sequences, Dropout, Activation, TimeDistributed, ...
+   */
+  public interface PassesMask {}
+
+  /** What this layer does with a mask on its input: passes it on when {@link PassesMask}, else cannot honour one. */
+  public MaskUse maskUse() {
+    return this instanceof PassesMask ? MaskUse.PASSED_ON : MaskUse.REFUSED;
+  }
+
+  /**
+   * Whether this layer's output carries a mask, given whether its input does: decided when the
+   * graph is built, so both engines know where masks flow. A layer making a mask (Embedding with
+   * mask_zero, Masking) or consuming one (a recurrent layer returning sequences) overrides it.
+   */
+  public boolean masksOutput(boolean inputMasked) {
+    return inputMasked && maskUse() != MaskUse.REFUSED;
+  }
+
+  /**
+   * The forward pass of a masked input: {@code mask} is (batch, steps), 1 for a step kept and 0
+   * for a padded one. Layers that read the mask override it; the others ignore it.
+   */
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes, SDVariable mask) {
+    return forward(ctx, inputs, shapes);
+  }
+
+  /** The mask of the output (null for none): the input's, when {@link #masksOutput} hands it on. */
+  protected SDVariable outputMask(GraphContext ctx, List<SDVariable> inputs, SDVariable mask) {
+    return masksOutput(mask != null) ? mask : null;
+  }
+
+  private boolean checkMasks(List<SymbolicTensor> inputs) {
+    boolean masked = false;
+    for (SymbolicTensor t : inputs) masked |= t.masked();
+    if (!masked) return false;
+    if (maskUse() == MaskUse.REFUSED || inputs.size() > 1) {
+      throw DlnRuntimeException.value(describe() + " does not support masking, but its input carries a mask (from "
+              + "Embedding(mask_zero=true) or Masking)",
+          "read the padded sequence with an LSTM, GRU, SimpleRNN, Bidirectional or GlobalAveragePooling1D first, "
+              + "or drop the mask (mask_zero=false)");
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- symbolic application
@@ -88,8 +154,9 @@ public abstract class Layer {
     List<long[]> shapes = new ArrayList<>();
     for (SymbolicTensor t : inputs) shapes.add(t.shape());
     List<long[]> outs = outputShapes(shapes);
+    boolean masked = masksOutput(checkMasks(inputs));
     ensureBuilt(shapes);
-    Node node = new Node(this, inputs, outs, inboundNodes.size());
+    Node node = new Node(this, inputs, outs, inboundNodes.size(), masked);
     inboundNodes.add(node);
     return node.outputs();
   }

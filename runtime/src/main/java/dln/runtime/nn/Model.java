@@ -206,6 +206,12 @@ public class Model extends Layer {
     return outputShapes(inputShapes).get(0);
   }
 
+  /** A model used as a layer hands on the mask its own output carries (an Embedding with mask_zero inside it). */
+  @Override
+  public boolean masksOutput(boolean inputMasked) {
+    return outputs.size() == 1 && outputs.get(0).masked();
+  }
+
   @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> in, List<long[]> shapes) {
     return call(ctx, in, shapes).get(0);

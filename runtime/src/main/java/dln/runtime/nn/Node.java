@@ -12,12 +12,12 @@ public final class Node {
   private final List<SymbolicTensor> outputs;
   private final int indexInLayer;
 
-  Node(Layer layer, List<SymbolicTensor> inputs, List<long[]> outputShapes, int indexInLayer) {
+  Node(Layer layer, List<SymbolicTensor> inputs, List<long[]> outputShapes, int indexInLayer, boolean masked) {
     this.layer = layer;
     this.inputs = List.copyOf(inputs);
     this.indexInLayer = indexInLayer;
     SymbolicTensor[] outs = new SymbolicTensor[outputShapes.size()];
-    for (int i = 0; i < outs.length; i++) outs[i] = new SymbolicTensor(outputShapes.get(i), this, i);
+    for (int i = 0; i < outs.length; i++) outs[i] = new SymbolicTensor(outputShapes.get(i), this, i, masked);
     this.outputs = List.of(outs);
   }
 

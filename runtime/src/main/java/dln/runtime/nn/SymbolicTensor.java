@@ -10,11 +10,18 @@ public final class SymbolicTensor {
   private final long[] shape;
   private final Node node;
   private final int index;
+  private final boolean masked;
 
-  SymbolicTensor(long[] shape, Node node, int index) {
+  SymbolicTensor(long[] shape, Node node, int index, boolean masked) {
     this.shape = shape.clone();
     this.node = node;
     this.index = index;
+    this.masked = masked;
+  }
+
+  /** True when the tensor carries a mask of padded steps (Keras's {@code _keras_mask}). */
+  public boolean masked() {
+    return masked;
   }
 
   /** The full shape with the batch dimension first ({@code -1} = unknown). */

@@ -124,7 +124,7 @@ class GradientCheckTest {
   void gruBothResetPlacementsAndSimpleRnn() {
     for (boolean after : new boolean[] {true, false}) {
       dln.runtime.nn.layers.GRU g = new dln.runtime.nn.layers.GRU(
-          new dln.runtime.nn.layers.GRU.Config(3, "tanh", "sigmoid", true, true, "glorot_uniform", "orthogonal", after), null);
+          new dln.runtime.nn.layers.GRU.Config(3, "tanh", "sigmoid", true, true, "glorot_uniform", "orthogonal", after, false), null);
       g.apply(Input.of(4, 2));
       // A non-zero bias, so that both bias rows (reset_after) reach the output.
       g.weight("bias").value().assign(Nd4j.randn(DataType.FLOAT, g.weight("bias").shape()).muli(0.5));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** SimpleRNN and GRU: Keras's parameter counts and weight shapes, output shapes, located errors. */
 class RecurrentLayersShapeTest {
   private static GRU gru(int units, boolean resetAfter) {
-    return new GRU(new GRU.Config(units, "tanh", "sigmoid", true, false, "glorot_uniform", "orthogonal", resetAfter), null);
+    return new GRU(new GRU.Config(units, "tanh", "sigmoid", true, false, "glorot_uniform", "orthogonal", resetAfter, false), null);
   }
 
   @Test
@@ -33,7 +33,7 @@ class RecurrentLayersShapeTest {
     assertEquals(1376, r.countParams());
     assertEquals("[-1, 20, 32]", Arrays.toString(new Sequential(List.of(Input.of(20, 10), new SimpleRNN(32, true))).outputs().get(0).shape()));
     assertEquals(1344, new Sequential(List.of(Input.of(20, 10),
-        new SimpleRNN(new SimpleRNN.Config(32, "tanh", false, false, "glorot_uniform", "orthogonal"), null))).countParams());
+        new SimpleRNN(new SimpleRNN.Config(32, "tanh", false, false, "glorot_uniform", "orthogonal", false), null))).countParams());
   }
 
   @Test
@@ -44,7 +44,7 @@ class RecurrentLayersShapeTest {
     assertThrows(DlnRuntimeException.class, () -> new GRU(0, false));
     assertThrows(DlnRuntimeException.class, () -> new SimpleRNN(-3, false));
     assertThrows(DlnRuntimeException.class,
-        () -> new GRU(new GRU.Config(4, "tahn", "sigmoid", true, false, null, null, true), null));
+        () -> new GRU(new GRU.Config(4, "tahn", "sigmoid", true, false, null, null, true, false), null));
     // return_sequences into Dense keeps the steps axis (Keras applies Dense per step), so a
     // sequence-to-sequence model is built, with the shape it shows.
     Model m = new Sequential(List.of(Input.of(5, 3), new GRU(4, true), new Dense(2)));

@@ -3,12 +3,13 @@ package dln.runtime.nn.layers;
 import dln.runtime.nn.Activations;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.ConfiguredLayer;
+import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerSpec;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Applies an activation function by name (e.g. {@code Activation('relu')}). */
-public final class Activation extends ConfiguredLayer<Activation.Config> {
+public final class Activation extends ConfiguredLayer<Activation.Config> implements Layer.PassesMask {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Activation.class, Config.class, Activation::new,
       "Applies an activation function by name.\n"

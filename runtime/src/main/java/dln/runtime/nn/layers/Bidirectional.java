@@ -19,7 +19,8 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * Keras's Bidirectional wrapper of a recurrent layer (LSTM, GRU, SimpleRNN): the given layer reads
  * the sequence forwards, a copy of it ({@code backward_<name>}, its own weights) reads it
  * backwards, and their outputs are merged ('concat' by default, or 'sum', 'mul', 'ave'). With
- * {@code return_sequences} the backward outputs are put back in time order before the merge. The
+ * {@code return_sequences} the backward outputs are put back in time order before the merge; a mask
+ * of padded steps reaches both directions. The
  * weights are the forward layer's, then the backward layer's, as in Keras.
  */
 public final class Bidirectional extends ConfiguredLayer<Bidirectional.Config> {
@@ -74,6 +75,16 @@ public final class Bidirectional extends ConfiguredLayer<Bidirectional.Config> {
   }
 
   @Override
+  public MaskUse maskUse() {
+    return MaskUse.CONSUMED;
+  }
+
+  @Override
+  public boolean masksOutput(boolean inputMasked) {
+    return inputMasked && returnSequences();
+  }
+
+  @Override
   protected long[] outputShape(List<long[]> in) {
     long[] one = config.layer().outputShapes(in).get(0);
     long[] out = one.clone();
@@ -108,10 +119,26 @@ public final class Bidirectional extends ConfiguredLayer<Bidirectional.Config> {
 
   @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    return forward(ctx, inputs, shapes, null);
+  }
+
+  /**
+   * With a mask both directions skip the padded steps (the backward one reads the mask reversed),
+   * and, as Keras forces zero_output_for_mask on both, each returns zeros at them.
+   */
+  @Override
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes, SDVariable mask) {
     SDVariable x = inputs.get(0);
+    SDVariable reversed = ctx.sd().reverse(x, 1);
+    if (mask != null) ctx.setMask(reversed, ctx.sd().reverse(mask, 1));
     SDVariable f = config.layer().call(ctx, inputs, shapes).get(0);
-    SDVariable b = backward.call(ctx, List.of(ctx.sd().reverse(x, 1)), shapes).get(0);
+    SDVariable b = backward.call(ctx, List.of(reversed), shapes).get(0);
     if (returnSequences()) b = ctx.sd().reverse(b, 1);
+    if (returnSequences() && mask != null) {
+      SDVariable kept = mask.reshape(-1, shapes.get(0)[1], 1);
+      f = f.mul(kept);
+      b = b.mul(kept);
+    }
     return switch (config.mergeMode()) {
       case "concat" -> ctx.sd().concat(returnSequences() ? 2 : 1, f, b);
       case "sum" -> f.add(b);

@@ -18,7 +18,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * Fully connected layer: {@code activation(x @ kernel + bias)} on the last axis. Accepts (batch,
  * features) and sequences (batch, steps, features); images must be flattened first.
  */
-public final class Dense extends ConfiguredLayer<Dense.Config> {
+public final class Dense extends ConfiguredLayer<Dense.Config> implements Layer.PassesMask {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Dense.class, Config.class, Dense::new,
       "A fully connected layer: activation(x @ kernel + bias). activation is a name or function (default linear).\n"

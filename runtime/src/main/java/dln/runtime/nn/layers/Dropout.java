@@ -1,6 +1,7 @@
 package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.Shapes;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -10,7 +11,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * 1/(1−rate) (inverted dropout); the identity at inference. The random mask is fed by the
  * executor per batch (SameDiff M2.1's dropout op has no gradient), so the gradient is exact.
  */
-public final class Dropout extends TrainingNoise<Dropout.Config> {
+public final class Dropout extends TrainingNoise<Dropout.Config> implements Layer.PassesMask {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Dropout.class, Config.class, Dropout::new,
       "Zeroes a random fraction rate of the values while training (scaling the rest); does nothing at inference.\n"

@@ -18,15 +18,18 @@ public final class Embedding extends ConfiguredLayer<Embedding.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Embedding.class, Config.class, Embedding::new,
       "Looks up a learned vector for each integer index in 0..input_dim-1: (batch, steps) -> (batch, steps, output_dim).\n"
-          + "Example: Embedding(10000, 64)")
+          + "mask_zero=true makes index 0 padding: later LSTM/GRU/SimpleRNN/Bidirectional/GlobalAveragePooling1D layers skip those steps.\n"
+          + "Example: Embedding(10000, 64), Embedding(10001, 64, mask_zero=true)")
       .extraArg("input_length")
       .afterCreate(Embedding::inputLength);
 
   /**
    * @param inputDim size of the vocabulary (indices are 0 .. inputDim-1)
    * @param outputDim length of each vector
+   * @param maskZero index 0 is padding: the output carries a mask of the steps whose index is not 0 (Keras's mask_zero)
    */
-  public record Config(int inputDim, int outputDim, @Param(dflt = "random_uniform") String embeddingsInitializer) {
+  public record Config(int inputDim, int outputDim, @Param(dflt = "random_uniform") String embeddingsInitializer,
+      @Param(dflt = "false") boolean maskZero) {
     public Config {
       if (inputDim <= 0 || outputDim <= 0) {
         throw DlnRuntimeException.value("Embedding needs positive input_dim and output_dim, got " + inputDim + " and " + outputDim,
@@ -36,7 +39,7 @@ public final class Embedding extends ConfiguredLayer<Embedding.Config> {
     }
 
     public Config(int inputDim, int outputDim) {
-      this(inputDim, outputDim, "random_uniform");
+      this(inputDim, outputDim, "random_uniform", false);
     }
   }
 
@@ -69,6 +72,20 @@ public final class Embedding extends ConfiguredLayer<Embedding.Config> {
     SDVariable oneHot = ctx.sd().oneHot(indices, config.inputDim(), -1, 1.0, 0.0, DataType.FLOAT);
     SDVariable rows = oneHot.reshape(-1, config.inputDim()).mmul(ctx.weight(weight("embeddings")));
     return rows.reshape(-1, steps, config.outputDim());
+  }
+
+  @Override
+  public boolean masksOutput(boolean inputMasked) {
+    return config.maskZero();
+  }
+
+  /**
+   * Keras's mask_zero: a step is kept where its index is not 0, sign(index) for indices ≥ 0. Float
+   * ops only: with a comparison (a BOOL tensor) in the graph SameDiff M2.1 computes no gradients.
+   */
+  @Override
+  protected SDVariable outputMask(GraphContext ctx, List<SDVariable> inputs, SDVariable mask) {
+    return config.maskZero() ? ctx.sd().math().sign(inputs.get(0).castTo(DataType.FLOAT)) : null;
   }
 
   /** Keras's input_length is the input shape (steps), unless input_shape says otherwise. */

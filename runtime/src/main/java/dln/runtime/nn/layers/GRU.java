@@ -28,7 +28,8 @@ public final class GRU extends RecurrentLayer<GRU.Config> {
   public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "sigmoid") String recurrentActivation,
       @Param(dflt = "true") boolean useBias, @Param(dflt = "false") boolean returnSequences,
       @Param(dflt = "glorot_uniform") String kernelInitializer, @Param(dflt = "orthogonal") String recurrentInitializer,
-      @Param(dflt = "true") boolean resetAfter) implements RecurrentLayer.Settings {
+      @Param(dflt = "true") boolean resetAfter,
+      @Param(dflt = "false") boolean goBackwards) implements RecurrentLayer.Settings {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("GRU needs a positive number of units, got " + units, "e.g. GRU(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);
@@ -38,7 +39,7 @@ public final class GRU extends RecurrentLayer<GRU.Config> {
     }
 
     public Config(int units, boolean returnSequences) {
-      this(units, "tanh", "sigmoid", true, returnSequences, "glorot_uniform", "orthogonal", true);
+      this(units, "tanh", "sigmoid", true, returnSequences, "glorot_uniform", "orthogonal", true, false);
     }
   }
 
@@ -67,8 +68,7 @@ public final class GRU extends RecurrentLayer<GRU.Config> {
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable x = inputs.get(0);
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes, SDVariable mask) {
     long steps = shapes.get(0)[1];
     long u = config.units();
     SDVariable kernel = ctx.weight(weight("kernel"));
@@ -81,9 +81,8 @@ public final class GRU extends RecurrentLayer<GRU.Config> {
     String gateAct = config.recurrentActivation();
     SDVariable h = null;
     List<SDVariable> outputs = new ArrayList<>();
-    // The steps by one unstack: SameDiff M2.1's strided_slice_bp rejects some step slices of a
-    // stacked sequence (a SimpleRNN after one with return_sequences fails at the last step).
-    SDVariable[] xs = ctx.sd().unstack(x, 1, (int) steps);
+    SDVariable[] xs = RecurrentSteps.inputs(ctx, inputs.get(0), steps, config.goBackwards());
+    SDVariable[] keep = RecurrentSteps.masks(ctx, mask, steps, config.goBackwards());
     for (int t = 0; t < steps; t++) {
       SDVariable zx = xs[t].mmul(kernel);
       if (inputBias != null) zx = zx.add(inputBias);
@@ -112,10 +111,10 @@ public final class GRU extends RecurrentLayer<GRU.Config> {
             : part(zx, 2).add(r.mul(h).mmul(recurrent.get(SDIndex.all(), SDIndex.interval(2 * u, 3 * u))));
       }
       SDVariable hh = Activations.apply(ctx, config.activation(), candidate);
-      SDVariable keep = z.rsub(1.0).mul(hh);
-      h = h == null ? keep : z.mul(h).add(keep);
-      if (config.returnSequences()) outputs.add(h);
+      SDVariable update = z.rsub(1.0).mul(hh);
+      h = RecurrentSteps.carry(keep, t, h == null ? update : z.mul(h).add(update), h);
+      outputs.add(h);
     }
-    return config.returnSequences() ? ctx.sd().stack(1, outputs.toArray(new SDVariable[0])) : h;
+    return RecurrentSteps.output(ctx, outputs, config.returnSequences());
   }
 }

@@ -2,6 +2,7 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.Shapes;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -11,7 +12,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * regulariser); the identity at inference. The noise is fed by the executor per batch, drawn from
  * {@link dln.runtime.Rng} in layer order, so seeded runs draw the same noise on every engine.
  */
-public final class GaussianNoise extends TrainingNoise<GaussianNoise.Config> {
+public final class GaussianNoise extends TrainingNoise<GaussianNoise.Config> implements Layer.PassesMask {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(GaussianNoise.class, Config.class, GaussianNoise::new,
       "Adds Gaussian noise of standard deviation stddev while training; does nothing at inference.\n"

@@ -21,12 +21,14 @@ public final class LSTM extends RecurrentLayer<LSTM.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(LSTM.class, Config.class, LSTM::new,
       "A long short-term memory layer over sequences (batch, steps, features); return_sequences=true keeps every step.\n"
+          + "A mask of padded steps (Embedding(mask_zero=true), Masking) carries the state over them; go_backwards=true reads the sequence from its end.\n"
           + "Example: LSTM(32), LSTM(64, return_sequences=true)");
 
   public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "sigmoid") String recurrentActivation,
       @Param(dflt = "true") boolean useBias, @Param(dflt = "false") boolean returnSequences,
       @Param(dflt = "glorot_uniform") String kernelInitializer, @Param(dflt = "orthogonal") String recurrentInitializer,
-      @Param(dflt = "true") boolean unitForgetBias) implements RecurrentLayer.Settings {
+      @Param(dflt = "true") boolean unitForgetBias,
+      @Param(dflt = "false") boolean goBackwards) implements RecurrentLayer.Settings {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("LSTM needs a positive number of units, got " + units, "e.g. LSTM(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);
@@ -36,7 +38,7 @@ public final class LSTM extends RecurrentLayer<LSTM.Config> {
     }
 
     public Config(int units, boolean returnSequences) {
-      this(units, "tanh", "sigmoid", true, returnSequences, "glorot_uniform", "orthogonal", true);
+      this(units, "tanh", "sigmoid", true, returnSequences, "glorot_uniform", "orthogonal", true, false);
     }
   }
 
@@ -59,22 +61,18 @@ public final class LSTM extends RecurrentLayer<LSTM.Config> {
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable x = inputs.get(0);
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes, SDVariable mask) {
     long steps = shapes.get(0)[1];
-    int u = config.units();
     SDVariable kernel = ctx.weight(weight("kernel"));
     SDVariable recurrent = ctx.weight(weight("recurrent_kernel"));
     SDVariable bias = config.useBias() ? ctx.weight(weight("bias")) : null;
     SDVariable h = null;
     SDVariable c = null;
     List<SDVariable> outputs = new ArrayList<>();
-    // The steps by one unstack: SameDiff M2.1's strided_slice_bp rejects some step slices (an LSTM
-    // after a layer returning sequences, or with 4 input features, failed there).
-    SDVariable[] xs = ctx.sd().unstack(x, 1, (int) steps);
+    SDVariable[] xs = RecurrentSteps.inputs(ctx, inputs.get(0), steps, config.goBackwards());
+    SDVariable[] keep = RecurrentSteps.masks(ctx, mask, steps, config.goBackwards());
     for (int t = 0; t < steps; t++) {
-      SDVariable xt = xs[t];
-      SDVariable z = xt.mmul(kernel);
+      SDVariable z = xs[t].mmul(kernel);
       // The initial state is zero, so the first step has no recurrent term and no f·c term.
       if (h != null) z = z.add(h.mmul(recurrent));
       if (bias != null) z = z.add(bias);
@@ -82,11 +80,13 @@ public final class LSTM extends RecurrentLayer<LSTM.Config> {
       SDVariable f = gate(ctx, z, 1, config.recurrentActivation());
       SDVariable g = gate(ctx, z, 2, config.activation());
       SDVariable o = gate(ctx, z, 3, config.recurrentActivation());
-      c = c == null ? i.mul(g) : f.mul(c).add(i.mul(g));
-      h = o.mul(Activations.apply(ctx, config.activation(), c));
-      if (config.returnSequences()) outputs.add(h);
+      SDVariable cNext = c == null ? i.mul(g) : f.mul(c).add(i.mul(g));
+      SDVariable hNext = o.mul(Activations.apply(ctx, config.activation(), cNext));
+      c = RecurrentSteps.carry(keep, t, cNext, c);
+      h = RecurrentSteps.carry(keep, t, hNext, h);
+      outputs.add(h);
     }
-    return config.returnSequences() ? ctx.sd().stack(1, outputs.toArray(new SDVariable[0])) : h;
+    return RecurrentSteps.output(ctx, outputs, config.returnSequences());
   }
 
   private SDVariable gate(GraphContext ctx, SDVariable z, int k, String activation) {

@@ -3,6 +3,7 @@ package dln.runtime.nn.layers;
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerArgs;
+import dln.runtime.nn.Layer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * its own mean and variance, {@code (x − μ) / √(σ² + ε) · γ + β}, the same in training and at
  * inference (no batch statistics, nothing moving).
  */
-public final class LayerNormalization extends Normalization<LayerNormalization.Config> {
+public final class LayerNormalization extends Normalization<LayerNormalization.Config> implements Layer.PassesMask {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(LayerNormalization.class, Config.class, LayerNormalization::new,
       "Normalises each sample's last axis by its own mean and variance (epsilon 0.001), then scales and shifts (gamma, beta).\n"

@@ -59,6 +59,7 @@ public final class LayerRegistry {
     register(Cropping2D.SPEC);
     register(UpSampling2D.SPEC);
     register(GaussianNoise.SPEC);
+    register(Masking.SPEC);
     register(SpatialDropout2D.SPEC);
     register(Conv1D.SPEC);
     register(MaxPooling1D.SPEC);

@@ -2,14 +2,19 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.Shapes;
 import dln.runtime.nn.ConfiguredLayer;
+import dln.runtime.nn.GraphContext;
 import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
  * A recurrent layer over (batch, steps, features) in Keras's weight layout (LSTM, GRU, SimpleRNN):
  * its gates side by side in the columns of kernel (features, gates·units) and recurrent_kernel
  * (units, gates·units), with a bias of gates·units, and its output the last step's state, or every
- * step's with {@code return_sequences}. The shape rule and the weights they share live here, so
- * each layer states its gates and its step.
+ * step's with {@code return_sequences}. The shape rule, the weights and the masking rules they
+ * share live here, so each layer states its gates and its step.
+ *
+ * <p>Masking as Keras does it: the layer reads a mask of padded steps (a padded step carries the
+ * state on) and hands it on only when it returns every step.
  *
  * @param <C> the layer's configuration record, with the settings every recurrent layer has
  */
@@ -22,8 +27,11 @@ public abstract class RecurrentLayer<C extends Record & RecurrentLayer.Settings>
     /** Whether the layer has a bias. */
     boolean useBias();
 
-    /** Whether the output is every step's state (else the last step's). */
+    /** Whether the output is every step's state, (batch, steps, units), else the last step's. */
     boolean returnSequences();
+
+    /** Whether the layer reads the sequence last step first (Keras's go_backwards; the output stays in that order). */
+    boolean goBackwards();
 
     /** The initialiser of the input kernel. */
     String kernelInitializer();
@@ -49,10 +57,15 @@ public abstract class RecurrentLayer<C extends Record & RecurrentLayer.Settings>
     return config.returnSequences();
   }
 
+  /** Whether the layer reads the sequence last step first. */
+  public boolean goBackwards() {
+    return config.goBackwards();
+  }
+
   @Override
   protected long[] outputShape(List<long[]> in) {
     long[] s = Geometry.requireRecurrentInput(this, in.get(0));
-    return config.returnSequences() ? new long[] {Shapes.UNKNOWN, s[1], config.units()} : new long[] {Shapes.UNKNOWN, config.units()};
+    return returnSequences() ? new long[] {Shapes.UNKNOWN, s[1], config.units()} : new long[] {Shapes.UNKNOWN, config.units()};
   }
 
   @Override
@@ -68,4 +81,24 @@ public abstract class RecurrentLayer<C extends Record & RecurrentLayer.Settings>
   protected long[] biasShape(long columns) {
     return new long[] {columns};
   }
+
+  @Override
+  public MaskUse maskUse() {
+    return MaskUse.CONSUMED;
+  }
+
+  /** As Keras: the input's mask goes on with the sequence of outputs, and no mask with the last output. */
+  @Override
+  public boolean masksOutput(boolean inputMasked) {
+    return inputMasked && returnSequences();
+  }
+
+  @Override
+  protected final SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    return forward(ctx, inputs, shapes, null);
+  }
+
+  /** The recurrence; {@code mask} (batch, steps) is null when the input has none. */
+  @Override
+  protected abstract SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes, SDVariable mask);
 }

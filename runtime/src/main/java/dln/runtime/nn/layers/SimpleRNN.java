@@ -8,7 +8,6 @@ import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
@@ -23,7 +22,8 @@ public final class SimpleRNN extends RecurrentLayer<SimpleRNN.Config> {
 
   public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "true") boolean useBias,
       @Param(dflt = "false") boolean returnSequences, @Param(dflt = "glorot_uniform") String kernelInitializer,
-      @Param(dflt = "orthogonal") String recurrentInitializer) implements RecurrentLayer.Settings {
+      @Param(dflt = "orthogonal") String recurrentInitializer,
+      @Param(dflt = "false") boolean goBackwards) implements RecurrentLayer.Settings {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("SimpleRNN needs a positive number of units, got " + units, "e.g. SimpleRNN(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);
@@ -32,7 +32,7 @@ public final class SimpleRNN extends RecurrentLayer<SimpleRNN.Config> {
     }
 
     public Config(int units, boolean returnSequences) {
-      this(units, "tanh", true, returnSequences, "glorot_uniform", "orthogonal");
+      this(units, "tanh", true, returnSequences, "glorot_uniform", "orthogonal", false);
     }
   }
 
@@ -45,25 +45,23 @@ public final class SimpleRNN extends RecurrentLayer<SimpleRNN.Config> {
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable x = inputs.get(0);
+  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes, SDVariable mask) {
     long steps = shapes.get(0)[1];
     SDVariable kernel = ctx.weight(weight("kernel"));
     SDVariable recurrent = ctx.weight(weight("recurrent_kernel"));
     SDVariable bias = config.useBias() ? ctx.weight(weight("bias")) : null;
     SDVariable h = null;
     List<SDVariable> outputs = new ArrayList<>();
-    // The steps by one unstack: SameDiff M2.1's strided_slice_bp rejects some step slices of a
-    // stacked sequence (a SimpleRNN after one with return_sequences fails at the last step).
-    SDVariable[] xs = ctx.sd().unstack(x, 1, (int) steps);
+    SDVariable[] xs = RecurrentSteps.inputs(ctx, inputs.get(0), steps, config.goBackwards());
+    SDVariable[] keep = RecurrentSteps.masks(ctx, mask, steps, config.goBackwards());
     for (int t = 0; t < steps; t++) {
       SDVariable z = xs[t].mmul(kernel);
       // The initial state is zero: the first step has no recurrent term.
       if (h != null) z = z.add(h.mmul(recurrent));
       if (bias != null) z = z.add(bias);
-      h = Activations.apply(ctx, config.activation(), z);
-      if (config.returnSequences()) outputs.add(h);
+      h = RecurrentSteps.carry(keep, t, Activations.apply(ctx, config.activation(), z), h);
+      outputs.add(h);
     }
-    return config.returnSequences() ? ctx.sd().stack(1, outputs.toArray(new SDVariable[0])) : h;
+    return RecurrentSteps.output(ctx, outputs, config.returnSequences());
   }
 }

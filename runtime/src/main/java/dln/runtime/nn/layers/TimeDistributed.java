@@ -18,7 +18,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * sequence, (batch, steps, ...) → (batch, steps, ...the layer's output), by running it on the
  * (batch · steps, ...) batch of all steps.
  */
-public final class TimeDistributed extends ConfiguredLayer<TimeDistributed.Config> {
+public final class TimeDistributed extends ConfiguredLayer<TimeDistributed.Config> implements Layer.PassesMask {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(TimeDistributed.class, Config.class, TimeDistributed::new,
       "Applies a layer to every step of a sequence (batch, steps, ...), the same weights at each step.\n"

@@ -11,9 +11,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * Bidirectional: the wrapped layer's step on the sequence, the backward copy's step on the
  * sequence reversed in time (a host copy), its outputs put back in time order when it returns
  * every step, and the two merged on the host (concat along the last axis, sum, mul or ave);
- * backward splits the gradient the same way and adds the two input gradients.
+ * backward splits the gradient the same way and adds the two input gradients. A mask of padded
+ * steps goes to both directions (reversed for the backward one), whose outputs are zero at the
+ * padded steps, as Keras forces zero_output_for_mask on them.
  */
-final class BidirectionalStep extends LayerStep {
+final class BidirectionalStep extends LayerStep implements MaskReader {
   private final LayerStep fwd;
   private final LayerStep bwd;
   private final String merge;
@@ -23,9 +25,12 @@ final class BidirectionalStep extends LayerStep {
   private final long[] outSample;
   private final PerBatch<Buffers> buffers;
   private Buffers last;
+  private float[] nextMask;
+  /** The last forward's mask (batch-major), or null. */
+  private float[] keep;
 
   private record Buffers(float[] x, float[] xr, INDArray reversed, float[] a, float[] b, float[] y, INDArray out, float[] d,
-      float[] da, float[] db, INDArray dA, INDArray dB, float[] dx, INDArray dIn) {}
+      float[] da, float[] db, INDArray dA, INDArray dB, float[] dx, INDArray dIn, float[] keepReversed) {}
 
   BidirectionalStep(LayerStep fwd, LayerStep bwd, String merge, boolean sequences, long[] inSample, long[] oneSample, long[] outSample) {
     this.fwd = fwd;
@@ -43,7 +48,7 @@ final class BidirectionalStep extends LayerStep {
       int m = (int) dA.length();
       return new Buffers(new float[n], new float[n], rev, new float[m], new float[m], new float[(int) out.length()], out,
           new float[(int) out.length()], new float[m], new float[m], dA, Nd4j.create(DataType.FLOAT, withBatch(bl, oneSample)), new float[n],
-          Nd4j.create(DataType.FLOAT, withBatch(bl, inSample)));
+          Nd4j.create(DataType.FLOAT, withBatch(bl, inSample)), new float[(int) (bl * inSample[0])]);
     });
   }
 
@@ -71,10 +76,27 @@ final class BidirectionalStep extends LayerStep {
   }
 
   @Override
+  public void mask(float[] keep) {
+    nextMask = keep;
+  }
+
+  /** Zeroes the rows (one per sample and step) of a batch-major array at the padded steps. */
+  private void zeroPadded(float[] a, int units) {
+    for (int r = 0; r < keep.length; r++) if (keep[r] == 0f) java.util.Arrays.fill(a, r * units, (r + 1) * units, 0f);
+  }
+
+  @Override
   INDArray forward(INDArray in, boolean training) {
     int batch = (int) in.size(0);
     Buffers b = buffers.get(batch);
     int steps = (int) inSample[0];
+    keep = nextMask;
+    nextMask = null;
+    if (keep != null) {
+      ((MaskReader) fwd).mask(keep);
+      reverseSteps(keep, b.keepReversed(), batch, steps, 1);
+      ((MaskReader) bwd).mask(b.keepReversed());
+    }
     Host.read(in, b.x());
     reverseSteps(b.x(), b.xr(), batch, steps, (int) inSample[1]);
     Host.write(b.reversed(), b.xr());
@@ -85,6 +107,10 @@ final class BidirectionalStep extends LayerStep {
     if (sequences) reverseSteps(b.y(), bb, batch, steps, units);
     else System.arraycopy(b.y(), 0, bb, 0, bb.length);
     float[] a = b.a();
+    if (sequences && keep != null) {
+      zeroPadded(a, units);
+      zeroPadded(bb, units);
+    }
     float[] y = b.y();
     int rows = a.length / units;
     for (int r = 0; r < rows; r++) {
@@ -141,6 +167,10 @@ final class BidirectionalStep extends LayerStep {
           }
         }
       }
+    }
+    if (sequences && keep != null) {
+      zeroPadded(da, units);
+      zeroPadded(db, units);
     }
     Host.write(b.dA(), da);
     // The backward layer saw time reversed: its output gradient goes back to its own order.

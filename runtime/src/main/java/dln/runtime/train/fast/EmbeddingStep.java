@@ -11,34 +11,37 @@ import org.nd4j.linalg.factory.Nd4j;
  * Embedding on integer indices (batch, steps): the forward pass copies one table row per index
  * (a gather on the host), the backward pass adds each position's gradient into its row of the
  * table gradient; no one-hot matrix and no GEMM. Only the rows a batch touched are non-zero, and
- * only those are cleared again after the gradient has been handed over.
+ * only those are cleared again after the gradient has been handed over. With mask_zero the step
+ * also marks the positions whose index is 0 as padding in the mask it hands on.
  */
-final class EmbeddingStep extends LayerStep {
+final class EmbeddingStep extends LayerStep implements MaskMaker {
   private final Weight table;
   private final int vocabulary;
   private final int dim;
   private final int steps;
+  private final boolean maskZero;
   private final INDArray dTable;
   private final float[] tableHost;
   private final float[] dTableHost;
   private final PerBatch<Buffers> buffers;
   private Buffers last;
 
-  /** rows: the table row of each position of the last forward. */
-  private record Buffers(INDArray out, float[] indices, int[] rows, float[] outHost, float[] grad) {}
+  /** rows: the table row of each position of the last forward; keep: 1 where its index is not 0. */
+  private record Buffers(INDArray out, float[] indices, int[] rows, float[] outHost, float[] grad, float[] keep) {}
 
-  EmbeddingStep(Weight table, long steps) {
+  EmbeddingStep(Weight table, long steps, boolean maskZero) {
     this.table = table;
     this.vocabulary = (int) table.shape()[0];
     this.dim = (int) table.shape()[1];
     this.steps = (int) steps;
+    this.maskZero = maskZero;
     this.dTable = Nd4j.create(DataType.FLOAT, vocabulary, dim);
     this.tableHost = new float[vocabulary * dim];
     this.dTableHost = new float[vocabulary * dim];
     this.buffers = new PerBatch<>(b -> {
       int n = (int) b * this.steps;
       return new Buffers(Nd4j.create(DataType.FLOAT, b, this.steps, dim), new float[n], new int[n], new float[n * dim],
-          new float[n * dim]);
+          new float[n * dim], maskZero ? new float[n] : null);
     });
   }
 
@@ -63,10 +66,17 @@ final class EmbeddingStep extends LayerStep {
       int row = rowOf(b.indices()[p]);
       b.rows()[p] = row;
       System.arraycopy(tableHost, row * dim, out, p * dim, dim);
+      if (maskZero) b.keep()[p] = row == 0 ? 0f : 1f;
     }
     Host.write(b.out(), out);
     last = b;
     return b.out();
+  }
+
+  /** The mask_zero mask of the last forward (null without mask_zero). */
+  @Override
+  public float[] mask() {
+    return last.keep();
   }
 
   private int rowOf(float index) {

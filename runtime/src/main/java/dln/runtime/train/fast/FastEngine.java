@@ -210,9 +210,13 @@ public final class FastEngine implements TrainingEngine {
     boolean profile = StepProfile.ON && training;
     long t = profile ? StepProfile.start() : 0;
     List<INDArray> ins = new ArrayList<>();
+    // The mask of padded steps each slot's producer made (batch-major, 1 kept), where one did.
+    float[][] masks = new float[plan.slots][];
     for (FastPlan.Op op : plan.ops) {
       if (op.step() != null) {
+        if (op.maskFrom() >= 0) ((MaskReader) op.step()).mask(masks[op.maskFrom()]);
         values[op.out()] = op.step().forward(values[op.in()[0]], training);
+        if (op.makesMask()) masks[op.out()] = ((MaskMaker) op.step()).mask();
       } else {
         ins.clear();
         for (int s : op.in()) ins.add(values[s]);

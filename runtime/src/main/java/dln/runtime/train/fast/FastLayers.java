@@ -22,6 +22,7 @@ import dln.runtime.nn.layers.RepeatVector;
 import dln.runtime.nn.layers.Softmax;
 import dln.runtime.nn.layers.Cropping2D;
 import dln.runtime.nn.layers.GaussianNoise;
+import dln.runtime.nn.layers.Masking;
 import dln.runtime.nn.layers.Permute;
 import dln.runtime.nn.layers.SpatialDropout2D;
 import dln.runtime.nn.layers.UpSampling2D;
@@ -94,6 +95,7 @@ final class FastLayers {
         (c, act, fuse, in, out) -> new Cropping2DStep(c.config().cropping(), Shapes.sample(in), Shapes.sample(out))));
     add(new Entry<>(UpSampling2D.class, u -> Act.LINEAR,
         (u, act, fuse, in, out) -> new UpSampling2DStep(u.config().size(), Shapes.sample(in), Shapes.sample(out))));
+    add(new Entry<>(Masking.class, m -> Act.LINEAR, (m, act, fuse, in, out) -> new MaskingStep(m.config().maskValue(), Shapes.sample(in))));
     add(new Entry<>(GaussianNoise.class, g -> Act.LINEAR,
         (g, act, fuse, in, out) -> new GaussianNoiseStep(g, g.config().stddev(), Shapes.sample(in))));
     add(new Entry<>(SpatialDropout2D.class, d -> Act.LINEAR,
@@ -204,7 +206,7 @@ final class FastLayers {
 
   private static LayerStep embedding(Embedding e, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     if (fuse) throw new FastPlan.Unsupported("a loss on an Embedding's output");
-    return new EmbeddingStep(e.weight("embeddings"), in[1]);
+    return new EmbeddingStep(e.weight("embeddings"), in[1], e.config().maskZero());
   }
 
   private static LayerStep lstm(LSTM l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
@@ -214,7 +216,7 @@ final class FastLayers {
     Act recurrentActivation = named(c.recurrentActivation());
     if (activation == Act.SOFTMAX || recurrentActivation == Act.SOFTMAX) throw new FastPlan.Unsupported("an LSTM with softmax gates");
     return new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), activation, recurrentActivation,
-        c.returnSequences(), in[1]);
+        c.returnSequences(), c.goBackwards(), in[1]);
   }
 
   /** A recurrent layer's activation: one the host loops compute (not softmax). */
@@ -228,14 +230,14 @@ final class FastLayers {
     if (fuse) throw new FastPlan.Unsupported("a loss on a SimpleRNN's output");
     SimpleRNN.Config c = l.config();
     return new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
-        c.returnSequences(), in[1]);
+        c.returnSequences(), c.goBackwards(), in[1]);
   }
 
   private static LayerStep gru(GRU l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     if (fuse) throw new FastPlan.Unsupported("a loss on a GRU's output");
     GRU.Config c = l.config();
     return new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
-        recurrentAct(c.recurrentActivation()), c.resetAfter(), c.returnSequences(), in[1]);
+        recurrentAct(c.recurrentActivation()), c.resetAfter(), c.returnSequences(), c.goBackwards(), in[1]);
   }
 
   private static LayerStep depthwise(DepthwiseConv2D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {

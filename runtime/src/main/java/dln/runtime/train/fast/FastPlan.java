@@ -29,8 +29,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link WeightPenalties}). Every other model runs on the reference engine.
  */
 final class FastPlan {
-  /** One node of the schedule: exactly one of step / merge, the slots it reads and the slot it writes. */
-  record Op(LayerStep step, MergeStep merge, int[] in, int out, String label) {
+  /**
+   * One node of the schedule: exactly one of step / merge, the slots it reads and the slot it
+   * writes; {@code maskFrom} the slot whose mask of padded steps its step reads (-1: none) and
+   * {@code makesMask} whether its step makes the mask its output carries.
+   */
+  record Op(LayerStep step, MergeStep merge, int[] in, int out, String label, int maskFrom, boolean makesMask) {
     List<Weight> weights() {
       return step != null ? step.weights() : merge.weights();
     }
@@ -184,6 +188,8 @@ final class FastPlan {
       for (int s : app.in()) w |= fromWeights[s];
       fromWeights[app.out()] = w;
     }
+    int[] maskSlot = new int[nextSlot[0]];
+    java.util.Arrays.fill(maskSlot, -1);
     List<Op> ops = new ArrayList<>();
     for (int i = 0; i < apps.size(); i++) {
       Application app = apps.get(i);
@@ -197,7 +203,7 @@ final class FastPlan {
       MergeStep merge = FastMerges.stepFor(layer, n.inputs(), out);
       if (merge != null) {
         if (req != null) throw new Unsupported(heads[outputIndex] + " on a " + layer.typeName() + " output");
-        ops.add(new Op(null, merge, in, app.out(), label));
+        ops.add(new Op(null, merge, in, app.out(), label, -1, false));
         continue;
       }
       if (in.length != 1) throw new Unsupported(layer.typeName() + " on several inputs");
@@ -216,7 +222,14 @@ final class FastPlan {
       // Inside a frozen nested model, BatchNormalization runs in inference mode (Keras).
       if (step instanceof BatchNormStep bn && !app.enclosing().isEmpty()) bn.within(app.enclosing());
       if (fuse) fused[outputIndex] = step;
-      ops.add(new Op(step, null, in, app.out(), label));
+      // Masks: made by a MaskMaker step, handed on through the slots, read by MaskReader steps.
+      int maskIn = n.inputs().get(0).masked() ? maskSlot[in[0]] : -1;
+      if (n.inputs().get(0).masked() && maskIn < 0) throw new Unsupported("a mask made by " + layer.typeName());
+      boolean reads = maskIn >= 0 && layer.maskUse() == Layer.MaskUse.CONSUMED;
+      if (reads && !(step instanceof MaskReader)) throw new Unsupported("a mask on " + layer.typeName());
+      boolean makes = n.outputs().get(0).masked() && step instanceof MaskMaker && !(step instanceof MaskReader);
+      if (n.outputs().get(0).masked()) maskSlot[app.out()] = makes ? app.out() : maskIn;
+      ops.add(new Op(step, null, in, app.out(), label, reads ? maskIn : -1, makes));
     }
     // A Dropout right after a Dense layer (its only reader, next in the schedule so the random
     // draws keep their order) is applied in the Dense layer's epilogue pass.

@@ -37,8 +37,8 @@ final class GRUStep extends RecurrentStep {
       float[] rhStepHost, float[] rhUHost, float[] rhSeqHost, float[] dphStepHost, float[] drhHost, float[] dphSeqHost) {}
 
   GRUStep(Weight kernel, Weight recurrent, Weight bias, Act activation, Act gateActivation, boolean resetAfter,
-      boolean returnSequences, long steps) {
-    super(kernel, recurrent, bias, returnSequences, steps);
+      boolean returnSequences, boolean goBackwards, long steps) {
+    super(kernel, recurrent, bias, returnSequences, goBackwards, steps);
     this.activation = activation;
     this.gateActivation = gateActivation;
     this.resetAfter = resetAfter;

@@ -13,8 +13,8 @@ final class LSTMStep extends RecurrentStep {
   private final Act recurrentActivation;
 
   LSTMStep(Weight kernel, Weight recurrent, Weight bias, Act activation, Act recurrentActivation, boolean returnSequences,
-      long steps) {
-    super(kernel, recurrent, bias, returnSequences, steps);
+      boolean goBackwards, long steps) {
+    super(kernel, recurrent, bias, returnSequences, goBackwards, steps);
     this.activation = activation;
     this.recurrentActivation = recurrentActivation;
   }

@@ -21,13 +21,16 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Masking (Keras semantics): at a masked step a sequence keeps its previous state and output
  * (zero before its first kept step); the gradient then passes straight back to the step before.
- * The step reads its mask from {@link #mask(float[])}, set by the plan before each forward.
+ * The step reads its mask from {@link #mask(float[])}, set by the plan before each forward. With
+ * {@code go_backwards} the time-major copies run last step first (input, mask and input gradient);
+ * the output stays in that order, as Keras returns it.
  */
-abstract class RecurrentStep extends LayerStep {
+abstract class RecurrentStep extends LayerStep implements MaskReader {
   final Weight kernel;
   final Weight recurrent;
   final Weight bias;
   final boolean returnSequences;
+  final boolean goBackwards;
   final int features;
   final int units;
   final int steps;
@@ -41,7 +44,7 @@ abstract class RecurrentStep extends LayerStep {
   final float[] dBiasHost;
   private final PerBatch<Sequence> buffers;
   private Sequence last;
-  /** The next forward's mask, time-major (1 keep, 0 masked), or null. */
+  /** The next forward's mask, batch-major as the plan hands it, or null. */
   private float[] nextMask;
 
   /**
@@ -81,8 +84,9 @@ abstract class RecurrentStep extends LayerStep {
     final float[] dxHost;
     final float[][] saved;
     final float[][] state;
-    /** This forward's mask (time-major, 1 keep), or null. */
+    /** This forward's mask (time-major in processing order, 1 keep), or null. */
     float[] keep;
+    private final float[] keepTimeMajor;
 
     Sequence(RecurrentStep step, int b) {
       int n = b * step.steps;
@@ -123,6 +127,7 @@ abstract class RecurrentStep extends LayerStep {
       int[] cw = step.stateWidths();
       state = new float[cw.length][];
       for (int k = 0; k < cw.length; k++) state[k] = new float[b * cw[k]];
+      keepTimeMajor = new float[n];
     }
 
     /** True when sequence r is masked at step t: it carries its previous state and output. */
@@ -131,11 +136,12 @@ abstract class RecurrentStep extends LayerStep {
     }
   }
 
-  RecurrentStep(Weight kernel, Weight recurrent, Weight bias, boolean returnSequences, long steps) {
+  RecurrentStep(Weight kernel, Weight recurrent, Weight bias, boolean returnSequences, boolean goBackwards, long steps) {
     this.kernel = kernel;
     this.recurrent = recurrent;
     this.bias = bias;
     this.returnSequences = returnSequences;
+    this.goBackwards = goBackwards;
     this.features = (int) kernel.shape()[0];
     this.units = (int) recurrent.shape()[0];
     this.width = (int) kernel.shape()[1];
@@ -184,9 +190,24 @@ abstract class RecurrentStep extends LayerStep {
     for (float[] c : s.state) Arrays.fill(c, 0f);
   }
 
-  /** Sets the mask of the next forward (time-major, steps·batch values, 1 keep and 0 masked), or null. */
-  void mask(float[] keep) {
+  @Override
+  public void mask(float[] keep) {
     this.nextMask = keep;
+  }
+
+  /**
+   * Copies between batch-major (batch, steps, inner) and the time-major processing order (steps,
+   * batch, inner), which runs last step first for go_backwards; {@code toTime} picks the direction.
+   */
+  private void reorder(float[] batchMajor, float[] timeMajor, int batch, int inner, boolean toTime) {
+    for (int n = 0; n < batch; n++) {
+      for (int t = 0; t < steps; t++) {
+        int b = (n * steps + t) * inner;
+        int p = ((goBackwards ? steps - 1 - t : t) * batch + n) * inner;
+        if (toTime) System.arraycopy(batchMajor, b, timeMajor, p, inner);
+        else System.arraycopy(timeMajor, p, batchMajor, b, inner);
+      }
+    }
   }
 
   @Override
@@ -204,10 +225,14 @@ abstract class RecurrentStep extends LayerStep {
     Sequence s = buffers.get(in.size(0));
     int batch = s.batch;
     int u = units;
-    s.keep = nextMask;
-    nextMask = null;
+    s.keep = null;
+    if (nextMask != null) {
+      reorder(nextMask, s.keepTimeMajor, batch, 1, true);
+      s.keep = s.keepTimeMajor;
+      nextMask = null;
+    }
     Host.read(in, s.xBatchMajor);
-    RnnMath.transpose(s.xBatchMajor, s.xTimeMajor, batch, steps, features);
+    reorder(s.xBatchMajor, s.xTimeMajor, batch, features, true);
     Host.write(s.xSeq, s.xTimeMajor);
     Nd4j.gemm(s.xSeq, kernel.value(), s.zx, false, false, 1.0, 0.0);
     Host.read(s.zx, s.zxHost);
@@ -310,7 +335,7 @@ abstract class RecurrentStep extends LayerStep {
     if (!inputGrad) return null;
     Nd4j.gemm(s.dzx, kernel.value(), s.dxSeq, false, true, 1.0, 0.0);
     Host.read(s.dxSeq, s.xTimeMajor);
-    RnnMath.transpose(s.xTimeMajor, s.dxHost, steps, batch, features);
+    reorder(s.dxHost, s.xTimeMajor, batch, features, false);
     Host.write(s.dIn, s.dxHost);
     return s.dIn;
   }

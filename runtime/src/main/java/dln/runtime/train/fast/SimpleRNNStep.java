@@ -6,8 +6,8 @@ import dln.runtime.nn.Weight;
 final class SimpleRNNStep extends RecurrentStep {
   private final Act activation;
 
-  SimpleRNNStep(Weight kernel, Weight recurrent, Weight bias, Act activation, boolean returnSequences, long steps) {
-    super(kernel, recurrent, bias, returnSequences, steps);
+  SimpleRNNStep(Weight kernel, Weight recurrent, Weight bias, Act activation, boolean returnSequences, boolean goBackwards, long steps) {
+    super(kernel, recurrent, bias, returnSequences, goBackwards, steps);
     this.activation = activation;
   }
 

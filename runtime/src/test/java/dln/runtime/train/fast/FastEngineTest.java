@@ -164,6 +164,26 @@ class FastEngineTest {
     return Rng.normal(shape, 0, 1);
   }
 
+  /**
+   * The token-order task only a sequence model solves: n rows of 6 tokens (3..7) holding a 1 and a
+   * 2; the label is 1 when the 1 comes first. Returns {x (n, 6), y (n, 1)}.
+   */
+  static INDArray[] tokenOrder(int n) {
+    float[][] v = new float[n][6];
+    float[] labels = new float[n];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < 6; t++) v[i][t] = 3 + Rng.current().nextInt(5);
+      int a = Rng.current().nextInt(6);
+      int b = (a + 1 + Rng.current().nextInt(5)) % 6;
+      v[i][a] = 1;
+      v[i][b] = 2;
+      labels[i] = a < b ? 1 : 0;
+    }
+    INDArray x = org.nd4j.linalg.factory.Nd4j.createFromArray(v);
+    INDArray y = org.nd4j.linalg.factory.Nd4j.createFromArray(labels).reshape(n, 1);
+    return new INDArray[] {x, y};
+  }
+
   /** Class indices 0..k-1 as a float column. */
   static INDArray classes(long n, int k) {
     float[] v = new float[(int) n];

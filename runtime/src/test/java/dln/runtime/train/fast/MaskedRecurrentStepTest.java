@@ -28,17 +28,17 @@ class MaskedRecurrentStepTest {
 
   @Test
   void paddedStepsCarryTheStateForEveryCell() {
-    check(l -> new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, Act.SIGMOID, false, STEPS),
-        l -> new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, Act.SIGMOID, false, KEPT),
+    check(l -> new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, Act.SIGMOID, false, false, STEPS),
+        l -> new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, Act.SIGMOID, false, false, KEPT),
         new LSTM(5, false));
     for (boolean after : new boolean[] {true, false}) {
-      GRU gru = new GRU(new GRU.Config(5, "tanh", "sigmoid", true, false, "glorot_uniform", "orthogonal", after), null);
+      GRU gru = new GRU(new GRU.Config(5, "tanh", "sigmoid", true, false, "glorot_uniform", "orthogonal", after, false), null);
       check(l -> new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, Act.SIGMOID, after, false,
-          STEPS), l -> new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, Act.SIGMOID, after,
-          false, KEPT), gru);
+          false, STEPS), l -> new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, Act.SIGMOID, after,
+          false, false, KEPT), gru);
     }
-    check(l -> new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, false, STEPS),
-        l -> new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, false, KEPT),
+    check(l -> new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, false, false, STEPS),
+        l -> new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.TANH, false, false, KEPT),
         new SimpleRNN(5, false));
   }
 
@@ -52,7 +52,7 @@ class MaskedRecurrentStepTest {
     for (boolean atEnd : new boolean[] {true, false}) {
       int from = atEnd ? 0 : STEPS - KEPT;
       float[] keep = new float[STEPS * batch];
-      for (int t = from; t < from + KEPT; t++) for (int r = 0; r < batch; r++) keep[t * batch + r] = 1f;
+      for (int t = from; t < from + KEPT; t++) for (int r = 0; r < batch; r++) keep[r * STEPS + t] = 1f;
       RecurrentStep a = padded.apply(layer);
       a.mask(keep);
       INDArray outA = a.forward(x, true).dup();

@@ -31,11 +31,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 class RecurrentStepsTest {
   private static GRU gru(int units, String act, String gate, boolean bias, boolean seq) {
-    return new GRU(new GRU.Config(units, act, gate, bias, seq, "glorot_uniform", "orthogonal", true), null);
+    return new GRU(new GRU.Config(units, act, gate, bias, seq, "glorot_uniform", "orthogonal", true, false), null);
   }
 
   private static SimpleRNN rnn(int units, String act, boolean bias, boolean seq) {
-    return new SimpleRNN(new SimpleRNN.Config(units, act, bias, seq, "glorot_uniform", "orthogonal"), null);
+    return new SimpleRNN(new SimpleRNN.Config(units, act, bias, seq, "glorot_uniform", "orthogonal", false), null);
   }
 
   /** A non-zero bias, so that both of the GRU's bias rows take part from the first step. */
@@ -107,18 +107,9 @@ class RecurrentStepsTest {
   void gruLearnsTokenOrderThroughFit() {
     Rng.seed(85);
     int n = 256;
-    float[][] v = new float[n][6];
-    float[] labels = new float[n];
-    for (int i = 0; i < n; i++) {
-      for (int t = 0; t < 6; t++) v[i][t] = 3 + Rng.current().nextInt(5);
-      int a = Rng.current().nextInt(6);
-      int b = (a + 1 + Rng.current().nextInt(5)) % 6;
-      v[i][a] = 1;
-      v[i][b] = 2;
-      labels[i] = a < b ? 1 : 0;
-    }
-    INDArray x = org.nd4j.linalg.factory.Nd4j.createFromArray(v);
-    INDArray y = org.nd4j.linalg.factory.Nd4j.createFromArray(labels).reshape(n, 1);
+    INDArray[] task = FastEngineTest.tokenOrder(n);
+    INDArray x = task[0];
+    INDArray y = task[1];
     Model m = new Sequential(List.of(Input.of(6), new Embedding(8, 8), new GRU(16, false), new Dense(1, "sigmoid")));
     TrainingSession.of(m).compile(new CompileConfig(new Adam(0.02), List.of(Loss.byName("binary_crossentropy")), List.of()));
     assertInstanceOf(FastEngine.class, TrainingSession.of(m).engine());
@@ -185,7 +176,7 @@ class RecurrentStepsTest {
   }
 
   private static GRU resetBefore(int units, boolean bias, boolean seq) {
-    return new GRU(new GRU.Config(units, "tanh", "sigmoid", bias, seq, "glorot_uniform", "orthogonal", false), null);
+    return new GRU(new GRU.Config(units, "tanh", "sigmoid", bias, seq, "glorot_uniform", "orthogonal", false, false), null);
   }
 
   /** reset_after=False (Keras 1's GRU: the candidate reads (r ⊙ h₋₁)·U_h) on the fast engine, stacked, with and without bias. */

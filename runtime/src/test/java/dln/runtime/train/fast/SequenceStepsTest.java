@@ -54,7 +54,7 @@ class SequenceStepsTest {
     Rng.seed(23);
     INDArray x = FastEngineTest.data(16, 3, 2);
     INDArray y = FastEngineTest.data(16, 3);
-    var cfg = new LSTM.Config(4, "relu", "tanh", false, false, "glorot_uniform", "orthogonal", true);
+    var cfg = new LSTM.Config(4, "relu", "tanh", false, false, "glorot_uniform", "orthogonal", true, false);
     var p = FastEngineTest.pair(() -> new Sequential(List.of(Input.of(3, 2), new LSTM(cfg, null), new Dense(3))),
         () -> new Adam(0.01), "mean_squared_error");
     FastEngineTest.trainBoth(p, x, y, 4, 8);
@@ -112,18 +112,9 @@ class SequenceStepsTest {
   void embeddingLstmLearnsTokenOrder() {
     Rng.seed(25);
     int n = 256;
-    float[][] v = new float[n][6];
-    float[] labels = new float[n];
-    for (int i = 0; i < n; i++) {
-      for (int t = 0; t < 6; t++) v[i][t] = 3 + Rng.current().nextInt(5);
-      int a = Rng.current().nextInt(6);
-      int b = (a + 1 + Rng.current().nextInt(5)) % 6;
-      v[i][a] = 1;
-      v[i][b] = 2;
-      labels[i] = a < b ? 1 : 0;
-    }
-    INDArray x = org.nd4j.linalg.factory.Nd4j.createFromArray(v);
-    INDArray y = org.nd4j.linalg.factory.Nd4j.createFromArray(labels).reshape(n, 1);
+    INDArray[] task = FastEngineTest.tokenOrder(n);
+    INDArray x = task[0];
+    INDArray y = task[1];
     Model m = new Sequential(List.of(Input.of(6), new Embedding(8, 8), new LSTM(16, false), new Dense(1, "sigmoid")));
     CompileConfig c = new CompileConfig(new Adam(0.02), List.of(Loss.byName("binary_crossentropy")), List.of());
     var engine = FastEngine.create(m, c);

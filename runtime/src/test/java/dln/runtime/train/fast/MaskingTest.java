@@ -1,0 +1,256 @@
+package dln.runtime.train.fast;
+
+import static dln.runtime.train.fast.FastEngineTest.pair;
+import static dln.runtime.train.fast.FastEngineTest.trainBoth;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.Rng;
+import dln.runtime.nn.Input;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Sequential;
+import dln.runtime.nn.layers.Bidirectional;
+import dln.runtime.nn.layers.Conv1D;
+import dln.runtime.nn.layers.Dense;
+import dln.runtime.nn.layers.Dropout;
+import dln.runtime.nn.layers.Embedding;
+import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.GRU;
+import dln.runtime.nn.layers.GlobalAveragePooling1D;
+import dln.runtime.nn.layers.GlobalMaxPooling1D;
+import dln.runtime.nn.layers.LSTM;
+import dln.runtime.nn.layers.LayerRegistry;
+import dln.runtime.nn.layers.Masking;
+import dln.runtime.nn.layers.SimpleRNN;
+import dln.runtime.nn.layers.TimeDistributed;
+import dln.runtime.train.Adam;
+import dln.runtime.train.CompileConfig;
+import dln.runtime.train.Loss;
+import dln.runtime.train.SameDiffEngine;
+import dln.runtime.train.session.TrainingSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Keras's masking of padded steps (Embedding(mask_zero=true), Masking) on both engines: the fast
+ * engine held to the SameDiff reference with masks, a padded sequence giving the state of the
+ * unpadded one, an LSTM held to hand-computed packed-sequence values (PyTorch's
+ * pack_padded_sequence semantics), go_backwards, and the layers that refuse a mask.
+ */
+class MaskingTest {
+  private static final int STEPS = 6;
+
+  /** Tokens 1..vocabulary-1, each row padded with 0 at its end (or start) to STEPS; lengths 1..STEPS. */
+  private static INDArray paddedTokens(int n, int vocabulary, boolean atStart) {
+    float[][] v = new float[n][STEPS];
+    for (int i = 0; i < n; i++) {
+      int length = 1 + Rng.current().nextInt(STEPS);
+      for (int k = 0; k < length; k++) v[i][atStart ? STEPS - length + k : k] = 1 + Rng.current().nextInt(vocabulary - 1);
+    }
+    return Nd4j.createFromArray(v);
+  }
+
+  private static Embedding maskedEmbedding(int vocabulary, int dim) {
+    return new Embedding(new Embedding.Config(vocabulary, dim, "random_uniform", true), null);
+  }
+
+  private static LSTM lstm(int units, boolean sequences, boolean backwards) {
+    return new LSTM(new LSTM.Config(units, "tanh", "sigmoid", true, sequences, "glorot_uniform", "orthogonal", true, backwards), null);
+  }
+
+  private static GRU gru(int units, boolean sequences, boolean backwards) {
+    return new GRU(new GRU.Config(units, "tanh", "sigmoid", true, sequences, "glorot_uniform", "orthogonal", true, backwards), null);
+  }
+
+  private static SimpleRNN rnn(int units, boolean sequences, boolean backwards) {
+    return new SimpleRNN(new SimpleRNN.Config(units, "tanh", true, sequences, "glorot_uniform", "orthogonal", backwards), null);
+  }
+
+  private static void trainBothOnPadded(Supplier<Model> model, boolean atStart, long seed) {
+    Rng.seed(seed);
+    INDArray x = paddedTokens(24, 9, atStart);
+    INDArray y = FastEngineTest.classes(24, 2);
+    trainBoth(pair(model, () -> new Adam(0.02), "binary_crossentropy"), x, y, 4, 8);
+  }
+
+  @Test
+  void maskedRecurrentLayersMatchReference() {
+    for (boolean atStart : new boolean[] {false, true}) {
+      trainBothOnPadded(() -> new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4), lstm(5, true, false), gru(4, false, false),
+          new Dense(1, "sigmoid"))), atStart, 300);
+      trainBothOnPadded(() -> new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4), rnn(5, true, false), new Dropout(0.3),
+          new TimeDistributed(new Dense(3, "tanh")), new Dense(3), new GlobalAveragePooling1D(), new Dense(1, "sigmoid"))), atStart, 301);
+      trainBothOnPadded(() -> new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4), new Bidirectional(lstm(3, true, false)),
+          new Bidirectional(gru(3, false, false)), new Dense(1, "sigmoid"))), atStart, 302);
+      trainBothOnPadded(() -> new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4), new Bidirectional(gru(3, true, true)),
+          new GlobalAveragePooling1D(), new Dense(1, "sigmoid"))), atStart, 303);
+      trainBothOnPadded(() -> new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4), lstm(4, false, true), new Dense(1, "sigmoid"))),
+          atStart, 304);
+    }
+  }
+
+  @Test
+  void maskingLayerMatchesReference() {
+    Rng.seed(304);
+    INDArray x = FastEngineTest.data(20, STEPS, 3);
+    // The last two steps of every other sample are padding.
+    for (int i = 0; i < 20; i += 2) x.get(NDArrayIndex.point(i), NDArrayIndex.interval(STEPS - 2, STEPS), NDArrayIndex.all()).assign(0);
+    INDArray y = FastEngineTest.data(20, 2);
+    var p = pair(() -> new Sequential(List.of(Input.of(STEPS, 3), new Masking(0.0), gru(4, true, false), new Bidirectional(rnn(3, false,
+        false)), new Dense(2))), () -> new Adam(0.02), "mse");
+    trainBoth(p, x, y, 4, 8);
+  }
+
+  /** The model's prediction on one engine (fresh compile settings). */
+  private static INDArray predict(Model m, boolean fast, INDArray x) {
+    TrainingSession.of(m).compile(new CompileConfig(new Adam(0.01), List.of(Loss.byName("mse")), List.of()));
+    if (fast) TrainingSession.of(m).setEngineFactory(FastEngine::create);
+    else TrainingSession.of(m).setEngineFactory(SameDiffEngine::new);
+    if (fast) assertInstanceOf(FastEngine.class, TrainingSession.of(m).engine(), () -> FastEngine.unsupportedReason(m, TrainingSession.of(m).compileConfig()));
+    return TrainingSession.of(m).engine().predict(List.of(x)).get(0);
+  }
+
+  private static void copyWeights(Model from, Model to) {
+    for (int i = 0; i < from.layers().size(); i++) {
+      List<INDArray> copies = new ArrayList<>();
+      for (INDArray w : from.layers().get(i).getWeights()) copies.add(w.dup());
+      to.layers().get(i).setWeights(copies);
+    }
+  }
+
+  /** Each recurrent layer (and Bidirectional) gives a sequence padded at its end the last state of the unpadded sequence. */
+  @Test
+  void aPaddedSequenceGivesTheStateOfTheUnpaddedOne() {
+    List<Supplier<Layer>> layers = List.of(() -> lstm(4, false, false), () -> gru(4, false, false), () -> rnn(4, false, false),
+        () -> new Bidirectional(lstm(3, false, false)), () -> lstm(4, false, true));
+    for (Supplier<Layer> layer : layers) {
+      Rng.seed(305);
+      Model padded = new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 3), layer.get()));
+      Model shorter = new Sequential(List.of(Input.of(4), maskedEmbedding(9, 3), layer.get()));
+      copyWeights(padded, shorter);
+      float[][] tokens = {{3, 1, 4, 1, 0, 0}, {5, 2, 6, 5, 0, 0}};
+      INDArray x = Nd4j.createFromArray(tokens);
+      INDArray cut = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 4)).dup();
+      for (boolean fast : new boolean[] {false, true}) {
+        String what = padded.layers().get(padded.layers().size() - 1).typeName() + (fast ? " fast" : " reference");
+        assertClose(predict(shorter, fast, cut), predict(padded, fast, x), 1e-5, what);
+      }
+    }
+  }
+
+  private static float[] reference(String name) throws IOException {
+    try (InputStream in = MaskingTest.class.getResourceAsStream("/masking/packed_lstm_reference.txt")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String[] parts = line.trim().split(" ");
+        if (!parts[0].equals(name)) continue;
+        float[] v = new float[parts.length - 1];
+        for (int i = 0; i < v.length; i++) v[i] = Float.parseFloat(parts[i + 1]);
+        return v;
+      }
+    }
+    throw new IllegalStateException("no reference " + name);
+  }
+
+  /**
+   * An LSTM after Masking gives what an LSTM over packed sequences (PyTorch's
+   * pack_padded_sequence: each sequence only over its own length) gives: the last state, and
+   * Bidirectional's every step (zero at the padded steps). The values are hand-computed in float64
+   * by test resource masking/packed_lstm_reference.py, which sets the same weights.
+   */
+  @Test
+  void lstmOverPaddedStepsGivesThePackedSequenceValues() throws IOException {
+    int f = 2;
+    int u = 3;
+    int steps = 5;
+    int[] lengths = {5, 3, 1};
+    float[][] k = new float[f][4 * u];
+    float[][] r = new float[u][4 * u];
+    float[] b = new float[4 * u];
+    for (int i = 0; i < f; i++) for (int j = 0; j < 4 * u; j++) k[i][j] = (float) (0.3 * Math.sin(7 * i + j));
+    for (int i = 0; i < u; i++) for (int j = 0; j < 4 * u; j++) r[i][j] = (float) (0.3 * Math.cos(5 * i + j));
+    for (int j = 0; j < 4 * u; j++) b[j] = (float) (0.2 * Math.sin(j + 1));
+    float[][][] x = new float[3][steps][f];
+    for (int n = 0; n < 3; n++) for (int t = 0; t < lengths[n]; t++) for (int c = 0; c < f; c++) x[n][t][c] = (float) Math.sin(3 * t + c + n);
+    INDArray in = Nd4j.createFromArray(x);
+    List<INDArray> forward = List.of(Nd4j.createFromArray(k), Nd4j.createFromArray(r), Nd4j.createFromArray(b));
+    List<INDArray> both = new ArrayList<>(forward);
+    for (INDArray w : forward) both.add(w.neg());
+    for (boolean fast : new boolean[] {false, true}) {
+      Model last = new Sequential(List.of(Input.of(steps, f), new Masking(0.0), new LSTM(u, false)));
+      last.layers().get(last.layers().size() - 1).setWeights(forward);
+      assertClose(Nd4j.createFromArray(reference("last")), predict(last, fast, in), 1e-5, "last state " + fast);
+      Model bidir = new Sequential(List.of(Input.of(steps, f), new Masking(0.0), new Bidirectional(new LSTM(u, true))));
+      bidir.layers().get(bidir.layers().size() - 1).setWeights(both);
+      assertClose(Nd4j.createFromArray(reference("bidir")), predict(bidir, fast, in), 1e-5, "bidirectional " + fast);
+    }
+  }
+
+  /** go_backwards reads the sequence last step first and returns its outputs in that order (Keras). */
+  @Test
+  void goBackwardsIsTheLayerOnTheReversedSequence() {
+    Rng.seed(306);
+    INDArray x = FastEngineTest.data(3, STEPS, 2);
+    INDArray reversed = x.dup();
+    for (int t = 0; t < STEPS; t++) {
+      reversed.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all())
+          .assign(x.get(NDArrayIndex.all(), NDArrayIndex.point(STEPS - 1 - t), NDArrayIndex.all()));
+    }
+    for (boolean sequences : new boolean[] {false, true}) {
+      Model backwards = new Sequential(List.of(Input.of(STEPS, 2), gru(3, sequences, true)));
+      Model plain = new Sequential(List.of(Input.of(STEPS, 2), gru(3, sequences, false)));
+      copyWeights(backwards, plain);
+      for (boolean fast : new boolean[] {false, true}) {
+        assertClose(predict(plain, fast, reversed), predict(backwards, fast, x), 1e-5, "go_backwards " + sequences + " " + fast);
+      }
+    }
+  }
+
+  @Test
+  void layersThatCannotHonourAMaskRefuseIt() {
+    for (Supplier<Layer> l : List.<Supplier<Layer>>of(Flatten::new, GlobalMaxPooling1D::new, () -> new Conv1D(4, 2, "linear"))) {
+      DlnRuntimeException e = assertThrows(DlnRuntimeException.class,
+          () -> new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4), l.get())));
+      assertTrue(e.getMessage().contains("does not support masking"), e.getMessage());
+    }
+    // Without mask_zero, or after a layer that consumed the mask, the same layers are fine.
+    new Sequential(List.of(Input.of(STEPS), new Embedding(9, 4), new Flatten()));
+    Model m = new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4), lstm(3, false, false), new Dense(2)));
+    assertFalse(m.outputs().get(0).masked());
+    assertTrue(new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4), lstm(3, true, false))).outputs().get(0).masked());
+  }
+
+  @Test
+  void maskingHasNoParametersKeepsItsShapeAndRoundTripsThroughJson() {
+    Model m = new Sequential(List.of(Input.of(STEPS, 3), new Masking(-1.0), lstm(2, true, true)));
+    Layer masking = m.layers().get(m.layers().size() - 2);
+    assertEquals(0, masking.countParams());
+    assertEquals("[-1, 6, 3]", java.util.Arrays.toString(masking.outputShapes(List.of(new long[] {-1, STEPS, 3})).get(0)));
+    assertEquals(new Masking.Config(-1.0), LayerRegistry.fromJson(LayerRegistry.toJson(masking)).config());
+    Layer emb = maskedEmbedding(10, 4);
+    assertEquals(emb.config(), LayerRegistry.fromJson(LayerRegistry.toJson(emb)).config());
+    new Sequential(List.of(Input.of(STEPS), emb));
+    assertEquals(40, emb.countParams());
+    Layer backwards = m.layers().get(m.layers().size() - 1);
+    assertEquals(backwards.config(), LayerRegistry.fromJson(LayerRegistry.toJson(backwards)).config());
+  }
+
+  private static void assertClose(INDArray expected, INDArray got, double tol, String what) {
+    float[] e = expected.dup('c').data().asFloat();
+    float[] g = got.dup('c').data().asFloat();
+    assertEquals(e.length, g.length, what + ": sizes");
+    for (int i = 0; i < e.length; i++) assertTrue(Math.abs(e[i] - g[i]) < tol, what + " [" + i + "] " + g[i] + " vs " + e[i]);
+  }
+}
