@@ -47,6 +47,15 @@ public final class TensorOps {
     throw OperatorErrors.mismatch(op, values.typeName(a), values.typeName(b));
   }
 
+  /**
+   * {@link Tensors#binaryInto}: {@code a op b} into {@code out}, for eager tensors and numbers only
+   * (a traced value or a Variable gives false, as does anything binaryInto refuses).
+   */
+  public static boolean binaryInto(String op, Object a, Object b, INDArray out) {
+    if (!isEagerOrNumber(a) || !isEagerOrNumber(b)) return false;
+    return Tensors.binaryInto(op, a, b, out);
+  }
+
   /** {@code -v} of a {@linkplain #isTensor tensor}. */
   public static Object negate(Object v) {
     if (v instanceof Variable var) v = var.current();
@@ -72,7 +81,8 @@ public final class TensorOps {
     throw OperatorErrors.cannotCompare(op, values.typeName(a), values.typeName(b));
   }
 
-  private static boolean isEagerOrNumber(Object v) {
+  /** True for an eager tensor (not traced, not a Variable) or one of DLN's numbers. */
+  public static boolean isEagerOrNumber(Object v) {
     return v instanceof INDArray || isNumber(v);
   }
 
