@@ -92,7 +92,7 @@ class FastLossesTest {
     Rng.seed(46);
     INDArray x = data(16, 3, 6);
     INDArray y = data(16, 3, 5);
-    for (String loss : List.of("cosine_similarity", "categorical_hinge")) {
+    for (String loss : List.of("cosine_similarity", "categorical_hinge", "categorical_crossentropy")) {
       var p = pair(() -> new Sequential(List.of(Input.of(3, 6), new LSTM(5, true))), () -> new Adam(0.02), loss);
       trainBoth(p, x, y, 4, 8);
     }

@@ -89,6 +89,7 @@ class GraphFeaturesCoverageTest {
     assertFast(new Sequential(List.of(Input.of(4), new Dense(3, "softmax"))), config("binary_crossentropy"));
     CompileConfig logits = new CompileConfig(new Adam(0.01), List.of(Loss.byName("categorical_crossentropy").withFromLogits(true)), List.of());
     assertFast(new Sequential(List.of(Input.of(4), new Dense(3, "linear"))), logits);
+    assertFast(new Sequential(List.of(Input.of(5, 4), new Dense(3, "softmax"))), config("categorical_crossentropy"));
     SymbolicTensor x = Input.of(4);
     SymbolicTensor probs = new Dense(3, "softmax").apply(x);
     assertFast(new Model(List.of(x), List.of(probs, new Dense(1, "linear").apply(probs))),
