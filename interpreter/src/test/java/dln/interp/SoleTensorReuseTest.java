@@ -36,10 +36,6 @@ class SoleTensorReuseTest {
     return dln.interpreter().globals().lookupOperand(name);
   }
 
-  private static void assertValues(INDArray expected, Object actual) {
-    assertEquals(expected, actual);
-  }
-
   @Test
   void aTensorOnlyTheNameHoldsIsOverwrittenInPlace() {
     dln.eval("c = a + b");
@@ -48,13 +44,13 @@ class SoleTensorReuseTest {
     assertSame(first, bound("c"), "the second result reuses the first's tensor");
     dln.eval("c = c - b");
     assertSame(first, bound("c"));
-    assertValues(a.mul(b).sub(b), dln.get("c"));
+    assertEquals(a.mul(b).sub(b), dln.get("c"));
   }
 
   @Test
   void inALoopEveryIterationReusesTheTensor() {
     dln.eval("c = a + b\nfor i in range(5):\n    c = c + a\n");
-    assertValues(a.mul(6).add(b), dln.get("c"));
+    assertEquals(a.mul(6).add(b), dln.get("c"));
   }
 
   @Test
@@ -68,8 +64,8 @@ class SoleTensorReuseTest {
       dln.eval(keep);
       dln.eval("c = a * b");
       assertNotSame(held, bound("c"), keep);
-      assertValues(sum, held);
-      assertValues(a.mul(b), dln.get("c"));
+      assertEquals(sum, held);
+      assertEquals(a.mul(b), dln.get("c"));
     }
   }
 
@@ -78,7 +74,7 @@ class SoleTensorReuseTest {
     dln.eval("c = a + b");
     Object host = dln.get("c");
     dln.eval("c = a * b");
-    assertValues(a.add(b), host);
+    assertEquals(a.add(b), host);
 
     dln.eval("c = a + b");
     dln.interpreter().globals().vars();
@@ -93,11 +89,11 @@ class SoleTensorReuseTest {
     Object first = bound("c");
     dln.eval("c = c + a[0]");
     assertNotSame(first, bound("c"), "an operand broadcast while overwritten would be read after it changed");
-    assertValues(a.add(b).addRowVector(a.getRow(0)), dln.get("c"));
+    assertEquals(a.add(b).addRowVector(a.getRow(0)), dln.get("c"));
     dln.eval("c = a + b\nc = a > b");
     assertEquals(DataType.BOOL, ((INDArray) dln.get("c")).dataType());
     dln.eval("c = a + b\nc = a.astype('float64') + b");
     assertEquals(DataType.DOUBLE, ((INDArray) dln.get("c")).dataType());
-    assertValues(a.castTo(DataType.DOUBLE).add(b.castTo(DataType.DOUBLE)), dln.get("c"));
+    assertEquals(a.castTo(DataType.DOUBLE).add(b.castTo(DataType.DOUBLE)), dln.get("c"));
   }
 }
