@@ -32,7 +32,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The tree-walking evaluator. One instance is one independent DLN session: its own globals,
@@ -431,15 +430,16 @@ public final class Interpreter implements Invoker {
     Object left = operand(b.left(), scope);
     Object right = operand(b.right(), scope);
     Object v = null;
-    if (scope.soleValue(name) instanceof INDArray out) {
+    Object sole = scope.soleValue(name);
+    if (sole != null) {
       try {
-        if (TensorOps.binaryInto(b.op(), left, right, out)) v = out;
+        if (TensorOps.binaryInto(b.op(), left, right, sole)) v = sole;
       } catch (RuntimeException e) {
         throw Failures.inOperator(b.op(), e, b.pos());
       }
     }
     if (v == null) v = binary(b.op(), left, right, b.pos());
-    boolean made = v instanceof INDArray && v != left && v != right && TensorOps.isEagerOrNumber(left)
+    boolean made = TensorOps.isEager(v) && v != left && v != right && TensorOps.isEagerOrNumber(left)
         && TensorOps.isEagerOrNumber(right);
     if (made) scope.defineSole(name, v);
     else scope.define(name, v);

@@ -51,9 +51,14 @@ public final class TensorOps {
    * {@link Tensors#binaryInto}: {@code a op b} into {@code out}, for eager tensors and numbers only
    * (a traced value or a Variable gives false, as does anything binaryInto refuses).
    */
-  public static boolean binaryInto(String op, Object a, Object b, INDArray out) {
-    if (!isEagerOrNumber(a) || !isEagerOrNumber(b)) return false;
-    return Tensors.binaryInto(op, a, b, out);
+  public static boolean binaryInto(String op, Object a, Object b, Object out) {
+    if (!(out instanceof INDArray o) || !isEagerOrNumber(a) || !isEagerOrNumber(b)) return false;
+    return Tensors.binaryInto(op, a, b, o);
+  }
+
+  /** True for an eager tensor (not traced, not a Variable). */
+  public static boolean isEager(Object v) {
+    return v instanceof INDArray;
   }
 
   /** {@code -v} of a {@linkplain #isTensor tensor}. */
