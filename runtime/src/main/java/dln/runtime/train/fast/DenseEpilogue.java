@@ -1,7 +1,6 @@
 package dln.runtime.train.fast;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -32,16 +31,6 @@ final class DenseEpilogue {
    */
   static long maxValues = 1 << 24;
 
-  /**
-   * Activations of at least this many values (an inference batch: 1,000 × 512) run their forward
-   * pass split across the cores, each part with its own block arrays, as ND4J's ops would; a
-   * training batch (128 × 512) is too short for the hand-off. Not final so tests can split small
-   * layers.
-   */
-  static long parallelValues = 1 << 18;
-
-  private static final int CORES = Runtime.getRuntime().availableProcessors();
-
   /** Values per block (64 KiB of floats). */
   private static final int BLOCK_VALUES = 1 << 14;
 
@@ -50,9 +39,6 @@ final class DenseEpilogue {
   private final int blockRows;
   /** A block of values (forward: z then out; backward: the gradient). */
   private final float[] block;
-  /** Blocks of values and of dropout factors for the forward's parts beyond the first (null until split). */
-  private float[][] partBlocks;
-  private float[][] partDropoutBlocks;
   /** Backward: a block of the forward's output. */
   private final float[] outBlock;
   /** The bias copied to every row of a block. */
@@ -100,33 +86,11 @@ final class DenseEpilogue {
     this.dropoutScale = withDropout ? scale : 1f;
     this.lastOut = target;
     float[] b = biasRows(bias);
+    float[] v = block;
+    float[] d = dropoutBlock;
     long total = (long) rows * units;
-    int blocks = (int) ((total + block.length - 1) / block.length);
-    int parts = total >= parallelValues ? Math.min(CORES, blocks) : 1;
-    if (parts == 1) {
-      forwardBlocks(0, total, block, dropoutBlock, b, z, target);
-      return;
-    }
-    // Parts start at block boundaries, which are row boundaries: every part's bias rows line up.
-    if (partBlocks == null || partBlocks.length < parts) {
-      partBlocks = new float[parts][];
-      partDropoutBlocks = new float[parts][];
-      partBlocks[0] = block;
-      partDropoutBlocks[0] = dropoutBlock;
-      for (int p = 1; p < parts; p++) {
-        partBlocks[p] = new float[block.length];
-        partDropoutBlocks[p] = new float[block.length];
-      }
-    }
-    long step = block.length;
-    IntStream.range(0, parts).parallel().forEach(p -> forwardBlocks((long) blocks * p / parts * step,
-        Math.min(total, (long) blocks * (p + 1) / parts * step), partBlocks[p], partDropoutBlocks[p], b, z, target));
-  }
-
-  /** The forward pass over values [from, to), block by block through {@code v} (and {@code d}, the dropout factors). */
-  private void forwardBlocks(long from, long to, float[] v, float[] d, float[] b, INDArray z, INDArray target) {
-    for (long off = from; off < to; off += v.length) {
-      int n = (int) Math.min(v.length, to - off);
+    for (long off = 0; off < total; off += v.length) {
+      int n = (int) Math.min(v.length, total - off);
       Host.read(z, off, v, n);
       if (withDropout) System.arraycopy(dropout, (int) off, d, 0, n);
       if (relu && withDropout) {

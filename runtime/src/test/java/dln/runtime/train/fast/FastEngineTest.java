@@ -171,27 +171,6 @@ class FastEngineTest {
     trainBoth(p, x, y, 4, 40);
   }
 
-  @Test
-  void theEpilogueSplitAcrossCoresMatchesTheReferenceAndItsOwnSerialPass() {
-    long saved = DenseEpilogue.parallelValues;
-    try {
-      // Every activation split (a batch of 40 × 600 is two blocks): training with dropout masks,
-      // evaluate and predict against the reference.
-      DenseEpilogue.parallelValues = 0;
-      wideLayersRunTheEpilogueInSeveralBlocks();
-      // Predictions at an inference batch (300 × 600: 11 blocks), split and serial, bit for bit.
-      Rng.seed(13);
-      Model m = new Sequential(List.of(Input.of(6), new Dense(600, "relu"), new Dropout(0.3), new Dense(600), new Dense(3, "softmax")));
-      TrainingSession.of(m).compile("adam", "categorical_crossentropy");
-      INDArray x = data(300, 6);
-      INDArray split = TrainingSession.of(m).predict(x, 300);
-      DenseEpilogue.parallelValues = Long.MAX_VALUE;
-      assertEquals(TrainingSession.of(m).predict(x, 300), split);
-    } finally {
-      DenseEpilogue.parallelValues = saved;
-    }
-  }
-
   /**
    * A linear Dense followed by Dropout, and rows of zeros: with zero biases the relu layer's input
    * is exactly 0 there, where relu's gradient is 0 (not the dropout factor).
