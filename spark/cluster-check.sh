@@ -8,7 +8,10 @@
 #   spark/cluster-check.sh [epochs]        (default 5; logs in spark/target/cluster/)
 #
 # Options through the environment: CHECK_TIMEOUT (seconds for the job, default 600), MIN_ACCURACY (97.5),
-# KILL=0 to run without killing a Worker (the scaling measurements), WORKERS (default 2).
+# KILL=0 to run without killing a Worker (the scaling measurements), WORKERS (default 2), SUBMIT=1 to
+# start the driver with spark-submit (spark/submit.sh) and the job jar of `mvn package -Pjob-jar` instead
+# of ./dln, SCRIPT and SCRIPT_ARGS for another script than spark/examples/mnist.dln (its arguments
+# after the master; default: the epochs).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 epochs="${1:-5}"
@@ -17,6 +20,9 @@ timeout_s="${CHECK_TIMEOUT:-600}"
 min_accuracy="${MIN_ACCURACY:-$([ "$epochs" -ge 5 ] && echo 97.5 || echo 96)}"
 workers="${WORKERS:-2}"
 kill_worker="${KILL:-1}"
+submit="${SUBMIT:-0}"
+script="${SCRIPT:-$here/spark/examples/mnist.dln}"
+script_args="${SCRIPT_ARGS:-$epochs}"
 lib="$here/spark/target/lib"
 run="$here/spark/target/cluster"
 
@@ -25,6 +31,12 @@ fail() { echo "cluster-check: FAIL: $*"; exit 1; }
 if [ ! -d "$lib" ] || ! ls "$here"/spark/target/dln-spark-*.jar >/dev/null 2>&1; then
   echo "cluster-check: building (mvn package)…"
   (cd "$here" && mvn -q -B package -DskipTests) || fail "the build failed"
+fi
+job_jar="$(ls "$here"/spark/target/dln-spark-*-job.jar 2>/dev/null | head -n 1 || true)"
+if [ "$submit" = 1 ] && [ -z "$job_jar" ]; then
+  echo "cluster-check: building the job jar (mvn package -Pjob-jar)…"
+  (cd "$here" && mvn -q -B package -Pjob-jar -DskipTests -pl spark -am) || fail "the job jar build failed"
+  job_jar="$(ls "$here"/spark/target/dln-spark-*-job.jar | head -n 1)"
 fi
 
 rm -rf "$run"
@@ -80,10 +92,20 @@ for i in $(seq 1 "$workers"); do
 done
 echo "cluster-check: Master $master and $workers Workers up (logs in $run/logs)"
 
-# The driver: the user's command, with the executors' memory as a -Dspark.* setting.
+# The driver: the user's command, with the executors' memory as a -Dspark.* setting, or spark-submit with
+# the job jar (the native build ./dln would pick, passed on as a driver option).
 start_s=$SECONDS
-setsid env DLN_JAVA_OPTS="-Xmx3g -Dspark.executor.memory=1500m ${DLN_JAVA_OPTS:-}" \
-  timeout "$timeout_s" "$here/dln" "$here/spark/examples/mnist.dln" "$master" "$epochs" >"$run/logs/driver.log" 2>&1 &
+read -r -a args <<< "$script_args"
+if [ "$submit" = 1 ]; then
+  ext="$(grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo -onednn-avx2 || true)"
+  setsid timeout "$timeout_s" "$here/spark/submit.sh" --master "$master" --class dln.spark.SubmitMain \
+    --driver-memory 3g --conf spark.executor.memory=1500m \
+    --driver-java-options "-Xss16m -Dorg.bytedeco.javacpp.platform.extension=$ext -Dorg.bytedeco.javacpp.logger=slf4j" \
+    "$job_jar" "$script" "$master" "${args[@]}" >"$run/logs/driver.log" 2>&1 &
+else
+  setsid env DLN_JAVA_OPTS="-Xmx3g -Dspark.executor.memory=1500m ${DLN_JAVA_OPTS:-}" \
+    timeout "$timeout_s" "$here/dln" "$script" "$master" "${args[@]}" >"$run/logs/driver.log" 2>&1 &
+fi
 driver=$!
 pids+=("$driver")
 
@@ -111,4 +133,4 @@ if [ "$kill_worker" = 1 ]; then
 fi
 awk -v a="$accuracy" -v m="$min_accuracy" 'BEGIN { exit !(a >= m) }' \
   || fail "test accuracy $accuracy% is below $min_accuracy%"
-echo "cluster-check: PASS: $epochs epochs on $master in $((SECONDS - start_s)) s, test accuracy $accuracy% (>= $min_accuracy%)$([ "$kill_worker" = 1 ] && echo ", with one of $workers Workers killed after epoch 1")"
+echo "cluster-check: PASS: $epochs epochs on $master$([ "$submit" = 1 ] && echo " (spark-submit, $(basename "$job_jar"))") in $((SECONDS - start_s)) s, test accuracy $accuracy% (>= $min_accuracy%)$([ "$kill_worker" = 1 ] && echo ", with one of $workers Workers killed after epoch 1")"

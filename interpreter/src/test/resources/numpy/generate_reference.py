@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Writes reference.json (and x.npy, d.npz): NumPy's own results for DLN expressions.
 
-Run once with Debian's python3-numpy (/usr/bin/python3 generate_reference.py). Each case is an
+Run once with Debian's python3-numpy (/usr/bin/python3 generate_reference.py); the cases from the
+dtype rules on were added with NumPy 2.4 (python3 generate_reference.py), which gives every earlier
+case the same expected value. Each case is an
 expression that is valid Python and valid DLN; NumpyReferenceTest evaluates it in DLN after the
 same setup lines and compares values, shape and dtype. "dln_dtype" marks a documented difference
 (Python float lists and floats give float32 in DLN, float64 in NumPy).
@@ -15,6 +17,9 @@ setup = [
     "i = np.array([[3, 1, 2], [9, 7, 8]], dtype='int64')",
     "v = np.array([4, 1, 3, 1, 4, 4], dtype='int64')",
     "f = np.array([1.0, 4.0, 9.0, 16.0], dtype='float32')",
+    "s = np.array([[4.0, 7.0], [2.0, 6.0]], dtype='float32')",
+    "b = np.arange(24, dtype='float32').reshape(2, 3, 4)",
+    "bt = np.transpose(b, (0, 2, 1))",
 ]
 cases = [
     "np.sort(a)", "np.sort(a, axis=0)", "np.sort(i, axis=None)", "np.argsort(a)", "np.argsort(i, axis=0)",
@@ -38,9 +43,45 @@ cases = [
     "a[a > 0]", "i[[0, 1], [2, 0]]", "i[:, [0, 2]]", "i[[1, 0]]", "i[1, [2, 1]]", "a[:, a[0] > 0]",
     "np.arange(24).reshape(2, 3, 4)[0, :, [1, 2]]", "i[:, None]", "i[None, 1]", "f[:, np.newaxis]", "np.vstack([f, f])", "np.hstack([i, i])",
 ]
+# dtypes: NumPy's rules (ints stay int64, bools bool), but float32 where NumPy makes float64 from
+# anything but float64 (Python floats, int / int, linear algebra on ints)
+cases += [
+    "np.array([1, 2, 3])", "np.array([True, False])", "np.array([1, 2.5])", "np.array([[1, 2], [3, 4]]) + 1",
+    "np.array([7, -2]) // 2", "np.array([7, -2]) % 3", "np.array([1, 2]) / 2", "i + i", "i * 2", "i / i", "i * 0.5",
+    "np.arange(5) * 2", "i - v[:3]", "(i > 2) + (i > 7)", "i @ i.T",
+]
+# ... (Ellipsis) and None in indices
+cases += [
+    "b[..., 0]", "b[0, ...]", "b[..., 1:3]", "b[:, ..., 2]", "b[..., None]", "b[None, ..., 0]", "i[..., -1]", "b[...]",
+    "b[1, ..., 1:]", "b[..., [0, 2]]",
+]
+# einsum, linear algebra, positions
+cases += [
+    "np.einsum('ij,jk->ik', a, a.T)", "np.einsum('bij,bjk->bik', b, bt)", "np.einsum('ii->', s)", "np.einsum('ij->ji', a)",
+    "np.einsum('i,i->', f, f)", "np.einsum('ij,jk', a, a.T)", "np.einsum('ii', s)", "np.einsum('ii->i', s)",
+    "np.einsum('ij->', i)", "np.einsum('i,j->ij', f, f)", "np.einsum('...ij,...jk->...ik', b, bt)", "np.einsum('ij,ij->i', a, a)",
+    "np.einsum('bij->bji', b)", "np.einsum('ij,jk->ik', i, i.T)", "np.einsum('bij,bjk', b, bt)", "np.einsum('ij', a)",
+    "np.einsum('ji', a)", "np.einsum('i,i,i->', f, f, f)", "np.einsum('bij->b', b)", "np.einsum('...j->...', b)",
+    "np.linalg.norm(f)", "np.linalg.norm(a)", "np.linalg.norm(b)", "np.linalg.norm(a, axis=1)", "np.linalg.norm(a, ord=1, axis=0)",
+    "np.linalg.norm(f, ord=1)", "np.linalg.norm(f, ord=np.inf)", "np.linalg.norm(f, -np.inf)", "np.linalg.norm(f, 3)",
+    "np.linalg.norm(f, 0)", "np.linalg.norm(s, ord=2)", "np.linalg.norm(s, ord=-2)", "np.linalg.norm(a, ord=2)",
+    "np.linalg.norm(s, ord=1)", "np.linalg.norm(s, ord=np.inf)", "np.linalg.norm(a, -1)", "np.linalg.norm(s, 'fro')",
+    "np.linalg.norm(s, 'nuc')", "np.linalg.norm(a, axis=1, keepdims=True)", "np.linalg.norm(b, axis=(1, 2))",
+    "np.linalg.norm(b, ord=2, axis=(1, 2))", "np.linalg.norm(b, ord=np.inf, axis=(2, 1))", "np.linalg.norm(i)",
+    "np.linalg.inv(s)", "np.linalg.inv(np.stack([s, s * 2]))", "np.linalg.det(s)", "np.linalg.det(np.stack([s, s.T * 3]))",
+    "np.linalg.det(np.array([[1, 2], [3, 4]]))", "np.linalg.solve(s, np.array([1.0, 2.0], dtype='float32'))",
+    "np.linalg.solve(s, s)", "np.linalg.inv(np.array([[2, 1], [1, 1]]))",
+    "np.argwhere(i > 2)", "np.argwhere(f > 3)", "np.nonzero(a > 0)", "np.count_nonzero(i > 2)", "np.count_nonzero(i > 2, axis=0)",
+    "np.count_nonzero(a, axis=1)", "np.outer(f, f)", "np.outer(np.array([1, 2]), np.array([3, 4, 5]))", "np.outer(a, f)",
+    "np.trace(s)", "np.trace(i)", "np.trace(i, 1)", "np.trace(i, -1)", "np.diag(f)", "np.diag(i)", "np.diag(f, 1)",
+    "np.diag(i, -1)", "np.diag([1, 2])", "np.diag(s, 1)",
+]
 dln_dtype = {"np.linspace(0, 1, 5)": "float32", "np.linspace(0, 1, 4, endpoint=False)": "float32",
              "np.eye(3)": "float32", "np.eye(2, 3, k=1)": "float32", "np.squeeze(np.zeros((1, 3, 1)))": "float32",
              "np.c_[f, f]": "float32", "np.r_[0:3, 7]": "int64"}
+for e in ["np.array([1, 2.5])", "np.array([1, 2]) / 2", "i / i", "i * 0.5", "np.linalg.det(np.array([[1, 2], [3, 4]]))",
+          "np.linalg.inv(np.array([[2, 1], [1, 1]]))", "np.linalg.norm(i)"]:
+    dln_dtype[e] = "float32"
 
 env = {}
 for line in setup:

@@ -154,6 +154,7 @@ atom
     | ('true' | 'True')                        # trueAtom
     | ('false' | 'False')                      # falseAtom
     | ('none' | 'None')                        # noneAtom
+    | '...'                                    # ellipsisAtom
     ;
 
 dictentry : test ':' test ;

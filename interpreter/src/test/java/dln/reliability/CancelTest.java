@@ -36,14 +36,29 @@ class CancelTest {
       + "model = Sequential([Input(32), Dense(64, activation='relu'), Dense(4, activation='softmax')])\n"
       + "model.compile(optimizer=Adam(), loss='categorical_crossentropy', metrics=['accuracy'])";
 
-  private static Dln newDln() {
-    return Dln.builder().out(new StringWriter()).err(new StringWriter()).seed(7).build();
+  /** An interpreter with SETUP's data and compiled model. */
+  private static Dln dlnWithModel() {
+    Dln d = Dln.builder().out(new StringWriter()).err(new StringWriter()).seed(7).build();
+    d.eval(SETUP);
+    return d;
+  }
+
+  /**
+   * Registers a language function {@code name()} that counts the returned latch down at each call:
+   * the script's signal that it has got there (a later registration of the name replaces it).
+   */
+  private static CountDownLatch signal(Dln d, String name, int count) {
+    CountDownLatch latch = new CountDownLatch(count);
+    d.register(name, "signals the test that the script got there", a -> {
+      latch.countDown();
+      return null;
+    });
+    return latch;
   }
 
   @Test
   void cancelAtManyPointsOfFitKeepsTheModelConsistent() throws Exception {
-    Dln d = newDln();
-    d.eval(SETUP);
+    Dln d = dlnWithModel();
     AtomicReference<CountDownLatch> epochDone = new AtomicReference<>();
     d.register("started", "signals the test that training runs", a -> {
       epochDone.get().countDown();
@@ -71,13 +86,8 @@ class CancelTest {
 
   @Test
   void cancelledFitReturnsOrKeepsTheHistoryOfCompletedEpochs() throws Exception {
-    Dln d = newDln();
-    d.eval(SETUP);
-    CountDownLatch twoEpochs = new CountDownLatch(2);
-    d.register("epoch_done", "counts epochs", a -> {
-      twoEpochs.countDown();
-      return null;
-    });
+    Dln d = dlnWithModel();
+    CountDownLatch twoEpochs = signal(d, "epoch_done", 2);
     // The callback keeps its own record, so we can compare with the history fit reports.
     d.eval("seen = []");
     CancelOutcome outcome = runAndCancel(d,
@@ -97,13 +107,8 @@ class CancelTest {
 
   @Test
   void cancelledFitWithoutScriptCallbacksReturnsThePartialHistory() throws Exception {
-    Dln d = newDln();
-    d.eval(SETUP);
-    CountDownLatch go = new CountDownLatch(1);
-    d.register("go", "signals fit is about to start", a -> {
-      go.countDown();
-      return null;
-    });
+    Dln d = dlnWithModel();
+    CountDownLatch go = signal(d, "go", 1);
     // Like Ctrl-C in the REPL: fit stops after the current batch and returns; nothing after it runs.
     CancelOutcome outcome = runAndCancel(d, "go()\nh = model.fit(x, y, epochs=100000, batch_size=32, verbose=0)", go, 300);
     assertTrue(!outcome.interrupted, "fit returned: " + outcome);
@@ -117,33 +122,20 @@ class CancelTest {
 
   @Test
   void cancelDuringAPredictLoopAndAPlainLoop() throws Exception {
-    Dln d = newDln();
-    d.eval(SETUP);
-    CountDownLatch go = new CountDownLatch(1);
-    d.register("go", "signals the loop runs", a -> {
-      go.countDown();
-      return null;
-    });
+    Dln d = dlnWithModel();
+    CountDownLatch go = signal(d, "go", 1);
     CancelOutcome predict = runAndCancel(d,
         "go()\nfor i in range(1000000):\n    p = model.predict(x, batch_size=64)\n", go, 50);
     assertTrue(predict.interrupted, "predict loop interrupted: " + predict);
     assertModelConsistent(d);
 
-    CountDownLatch go3 = new CountDownLatch(1);
-    d.register("go", "signals the loop runs", a -> {
-      go3.countDown();
-      return null;
-    });
+    CountDownLatch go3 = signal(d, "go", 1);
     // range() is lazy: the loop starts at once and its variable holds the last value reached.
     CancelOutcome counting = runAndCancel(d, "go()\nfor i in range(10**9):\n    k = i\n", go3, 50);
     assertTrue(counting.interrupted, "range loop interrupted: " + counting);
     assertTrue((Long) d.eval("i") >= 0 && (Long) d.eval("k") >= 0, "the loop variable is bound");
 
-    CountDownLatch go2 = new CountDownLatch(1);
-    d.register("go", "signals the loop runs", a -> {
-      go2.countDown();
-      return null;
-    });
+    CountDownLatch go2 = signal(d, "go", 1);
     CancelOutcome loop = runAndCancel(d,
         "n = 0\ngo()\nwhile true:\n    n = n + 1\n", go2, 50);
     assertTrue(loop.interrupted, "plain loop interrupted: " + loop);
@@ -161,22 +153,14 @@ class CancelTest {
       for (Path f : files.filter(f -> f.toString().endsWith(".gz")).toList()) Files.copy(f, mnist.resolve(f.getFileName()));
     }
     Dln d = Dln.builder().out(new StringWriter()).err(new StringWriter()).sandbox(Sandbox.allowData(tmp)).build();
-    CountDownLatch go = new CountDownLatch(1);
-    d.register("go", "signals the load starts", a -> {
-      go.countDown();
-      return null;
-    });
+    CountDownLatch go = signal(d, "go", 1);
     CancelOutcome load = runAndCancel(d, "go()\n(x, y), (xt, yt) = mnist()", go, 100);
     assertTrue(load.interrupted, "mnist() interrupted: " + load);
     assertTrue(load.stopMillis < 500, "stopped within 0.5 s of cancel: " + load.stopMillis + " ms");
     assertEquals("name error", kindOf(d, "x"), "nothing half-assigned");
     assertEquals(List.of(60000L, 28L, 28L), d.eval("list(mnist()[0][0].shape)"), "a second load works");
 
-    CountDownLatch go2 = new CountDownLatch(1);
-    d.register("go", "signals the loop starts", a -> {
-      go2.countDown();
-      return null;
-    });
+    CountDownLatch go2 = signal(d, "go", 1);
     CancelOutcome rows = runAndCancel(d, "t = zeros(2000000, 2)\ngo()\nfor r in reversed(t):\n    pass", go2, 20);
     assertTrue(rows.interrupted, "iterating 2,000,000 rows interrupted: " + rows);
     assertTrue(rows.stopMillis < 500, "stopped within 0.5 s of cancel: " + rows.stopMillis + " ms");

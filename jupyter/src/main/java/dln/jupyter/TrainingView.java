@@ -1,5 +1,9 @@
 package dln.jupyter;
 
+import static dln.runtime.train.ProgressBar.duration;
+import static dln.runtime.train.ProgressBar.logs;
+import static dln.runtime.train.ProgressBar.perStep;
+
 import dln.runtime.train.History;
 import dln.runtime.train.ProgressListener;
 import dln.stdlib.plot.Charts;
@@ -172,27 +176,5 @@ final class TrainingView implements ProgressListener {
     for (int j = 0; j < n; j += step) out[k++] = points.get(j)[i];
     if (k < m) out[k] = points.get(n - 1)[i];
     return out;
-  }
-
-  private static String logs(Map<String, Double> logs) {
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, Double> e : logs.entrySet()) {
-      double v = e.getValue();
-      String num = Math.abs(v) > 1e-3 || v == 0 || Double.isNaN(v) ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.4e", v);
-      sb.append(" - ").append(e.getKey()).append(": ").append(num);
-    }
-    return sb.toString();
-  }
-
-  private static String duration(double seconds) {
-    if (seconds >= 3600) return String.format(Locale.ROOT, "%d:%02d:%02d", (long) seconds / 3600, ((long) seconds % 3600) / 60, (long) seconds % 60);
-    if (seconds >= 60) return String.format(Locale.ROOT, "%d:%02d", (long) seconds / 60, (long) seconds % 60);
-    return Math.round(seconds) + "s";
-  }
-
-  private static String perStep(double seconds) {
-    if (seconds >= 1) return String.format(Locale.ROOT, "%.0fs/step", seconds);
-    if (seconds >= 1e-3) return String.format(Locale.ROOT, "%.0fms/step", seconds * 1e3);
-    return String.format(Locale.ROOT, "%.0fus/step", seconds * 1e6);
   }
 }

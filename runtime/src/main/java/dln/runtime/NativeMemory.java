@@ -121,8 +121,8 @@ public final class NativeMemory {
     return b.length() == 0 ? "1" : b.toString();
   }
 
-  /** "1.5 GiB", "12.0 MiB", "300 bytes". */
-  static String bytes(long n) {
+  /** A size as people read it: "1.5 GiB", "12.0 MiB", "300 bytes". */
+  public static String bytes(long n) {
     if (n < 1024) return n + " bytes";
     String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     double v = n;

@@ -143,14 +143,24 @@ public final class ClusterData {
    * from the block manager; the caller unpersists them when done.
    */
   JavaRDD<Shard> shards(boolean withLabels) {
+    return shards(withLabels, 0);
+  }
+
+  /**
+   * {@link #shards(boolean)} with the last {@code floor(rows * validationFraction)} rows of each
+   * partition set aside for validation (1: all of them, a validation data set).
+   */
+  JavaRDD<Shard> shards(boolean withLabels, double validationFraction) {
     StructType schema = dataset.schema();
     int[] featureIdx = new int[features.size()];
     for (int i = 0; i < featureIdx.length; i++) featureIdx[i] = schema.fieldIndex(features.get(i));
     int labelIdx = withLabels && label != null ? schema.fieldIndex(label) : -1;
     List<String> names = features;
     String labelName = label;
-    JavaRDD<Shard> rdd = dataset.javaRDD().mapPartitionsWithIndex(
-        (p, it) -> List.of(decode(p, it, featureIdx, names, labelIdx, labelName)).iterator(), true);
+    JavaRDD<Shard> rdd = dataset.javaRDD().mapPartitionsWithIndex((p, it) -> {
+      Shard s = decode(p, it, featureIdx, names, labelIdx, labelName);
+      return List.of(validationFraction > 0 ? s.withValidationTail(validationFraction) : s).iterator();
+    }, true);
     return rdd.persist(StorageLevel.MEMORY_AND_DISK());
   }
 

@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
  * progress, seed) plus how the work is spread. {@link #batchSize} is the global batch of one
  * optimiser step, split over the partitions; {@link #localSteps} k &gt; 1 lets each partition take
  * k steps of its own before weights are averaged (fewer rounds, less communication, not the
- * single-machine result: see docs/distributed.md).
+ * single-machine result: see docs/distributed.md). Validation ({@link #validationData},
+ * {@link #validationSplit}) is scored on the cluster after every epoch, as {@code val_*} logs.
  */
 public final class SparkFitOptions {
   int epochs = 1;
@@ -25,6 +26,8 @@ public final class SparkFitOptions {
   final List<Callback> callbacks = new ArrayList<>();
   ProgressListener progress = ProgressListener.SILENT;
   String checkpoint;
+  ClusterData validationData;
+  double validationSplit;
   TaskHook taskHook;
   BooleanSupplier shouldStop = () -> false;
 
@@ -70,6 +73,33 @@ public final class SparkFitOptions {
     if (n < 0) throw DlnRuntimeException.value("partitions must not be negative, got " + n);
     this.partitions = n;
     return this;
+  }
+
+  /**
+   * Data scored after every epoch (Keras's validation_data): val_loss and val_* metrics in the
+   * logs and history. Its shards are evaluated where they live, on the executors.
+   */
+  public SparkFitOptions validationData(ClusterData data) {
+    this.validationData = data;
+    return this;
+  }
+
+  /**
+   * Keras's validation_split for data on a cluster: the last {@code floor(rows * fraction)} rows of
+   * each partition are not trained on but scored after every epoch (a Spark data set has no global
+   * order to take "the last rows" of without a shuffle). Ignored when {@link #validationData} is set.
+   */
+  public SparkFitOptions validationSplit(double fraction) {
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw DlnRuntimeException.value("validation_split must be in [0, 1), got " + fraction, "e.g. validation_split=0.1");
+    }
+    this.validationSplit = fraction;
+    return this;
+  }
+
+  /** The validation split given (0: none). */
+  public double validationSplit() {
+    return validationSplit;
   }
 
   public SparkFitOptions callback(Callback c) {

@@ -51,6 +51,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * dropout seeds too), so a task Spark retries after a failure or a lost executor gives the same
  * result. Bad data (a missing column, a width that does not fit the model, a NaN label) is found
  * by a first pass over the data and reported before any weight changes.
+ *
+ * <p>Validation data (a data set of its own, or the tail of each partition under a validation
+ * split) is scored after every epoch where it lives: one job evaluates each shard with the
+ * epoch's weights in inference mode, and the sums come back as {@code val_*} logs, as
+ * single-machine {@code fit} gives them.
  */
 public final class SparkTrainer {
   private final SparkSession spark;
@@ -77,24 +82,40 @@ public final class SparkTrainer {
       throw DlnRuntimeException.value("the data has no label column, so it cannot train a model",
           "read it with label='...' naming the label column");
     }
+    if (o.validationData != null && o.validationData.label() == null) {
+      throw DlnRuntimeException.value("the validation data has no label column, so it cannot score the model",
+          "read it with label='...' naming the label column");
+    }
     if (model.outputs().size() != 1 || (model.isGraphBuilt() && model.inputs().size() != 1)) {
       throw DlnRuntimeException.value("cluster training takes models with one input and one output; "
           + model.describe() + " has " + model.outputs().size() + " outputs", null);
     }
     ClusterData d = o.partitions > 0 ? data.with(data.dataset().repartition(o.partitions)) : data;
-    JavaRDD<Shard> shards = d.shards(true).setName("dln shards");
+    boolean split = o.validationData == null && o.validationSplit > 0;
+    JavaRDD<Shard> shards = d.shards(true, split ? o.validationSplit : 0).setName("dln shards");
+    JavaRDD<Shard> validation = o.validationData != null
+        ? o.validationData.shards(true, 1).setName("dln validation shards") : split ? shards : null;
     Broadcast<byte[]> blob = null;
     try {
       ShardSummary summary = summarise(shards, "dln: read and check data");
-      checkData(model, cfg, d, summary);
+      checkData(model, cfg, d, summary, "data");
+      if (split && summary.validationRows == 0) {
+        throw DlnRuntimeException.value("validation_split=" + o.validationSplit + " of " + (summary.rows + summary.validationRows)
+            + " samples in " + summary.partitions + " partitions leaves no validation samples",
+            "each partition sets aside the last floor(rows * validation_split) of its rows: raise it, or give validation_data");
+      }
+      if (o.validationData != null) {
+        checkData(model, cfg, o.validationData, summarise(validation, "dln: read and check validation data"), "validation data");
+      }
       long seed = o.seed != null ? o.seed : Rng.nextSeed();
       blob = jsc.broadcast(ModelBlob.of(model, false));
-      return train(model, session, cfg, shards, summary, blob, seed, o);
+      return train(model, session, cfg, shards, validation, summary, blob, seed, o);
     } catch (Exception e) {
       // Spark's AnalysisException is a checked exception thrown from Scala: catch every kind.
       throw SparkErrors.translate(e);
     } finally {
       shards.unpersist(false);
+      if (validation != null && validation != shards) validation.unpersist(false);
       if (blob != null) blob.destroy();
       jsc.clearCallSite();
       jsc.setJobDescription(null);
@@ -115,18 +136,20 @@ public final class SparkTrainer {
     return shards.map(ShardSummary::of).treeAggregate(new ShardSummary(), ShardSummary::merge, ShardSummary::merge, 2);
   }
 
-  static void checkData(Model model, CompileConfig cfg, ClusterData d, ShardSummary s) {
-    if (s.problem != null) throw DlnRuntimeException.value("bad data: " + s.problem, "fix or filter those rows before training");
-    if (s.rows == 0) throw DlnRuntimeException.value("the data has no rows", null);
+  /** The data's widths and labels against the model; role ("data", "validation data") names it in messages. */
+  static void checkData(Model model, CompileConfig cfg, ClusterData d, ShardSummary s, String role) {
+    if (s.problem != null) throw DlnRuntimeException.value("bad " + role + ": " + s.problem, "fix or filter those rows before training");
+    if (s.rows + s.validationRows == 0) throw DlnRuntimeException.value("the " + role + " has no rows", null);
     if (s.minFeatureWidth != s.maxFeatureWidth) {
-      throw DlnRuntimeException.shape("samples have from " + s.minFeatureWidth + " to " + s.maxFeatureWidth
+      throw DlnRuntimeException.shape("samples of the " + role + " have from " + s.minFeatureWidth + " to " + s.maxFeatureWidth
           + " features", "every row must have as many feature values");
     }
     if (!model.isGraphBuilt()) model.buildFor(List.of(new long[] {s.maxFeatureWidth}));
     long[] in = model.inputs().get(0).sampleShape();
     long want = Shapes.sampleSize(Shapes.withBatch(in));
     if (want != s.maxFeatureWidth) {
-      throw DlnRuntimeException.shape("feature column '" + String.join(", ", d.features()) + "' has " + s.maxFeatureWidth
+      throw DlnRuntimeException.shape("feature column '" + String.join(", ", d.features()) + "' of the " + role + " has "
+          + s.maxFeatureWidth
           + " values per row but model '" + model.name() + "' takes inputs of shape " + Shapes.format(in) + " (" + want
           + " values)", "select the columns the model was built for, or rebuild its Input");
     }
@@ -137,7 +160,8 @@ public final class SparkTrainer {
       long lw = s.maxLabelWidth;
       boolean ok = loss.sparse() ? lw == 1 : (lw == units);
       if (!ok || s.minLabelWidth != s.maxLabelWidth) {
-        throw DlnRuntimeException.shape("label column '" + d.label() + "' has " + lw + " values per row but model '"
+        throw DlnRuntimeException.shape("label column '" + d.label() + "' of the " + role + " has " + lw
+            + " values per row but model '"
             + model.name() + "' outputs " + units + " with loss " + loss.name(),
             loss.sparse() ? "sparse losses take one class index per row" : "give one label value per output unit, "
                 + "or use loss='sparse_categorical_crossentropy' for class indices");
@@ -148,7 +172,7 @@ public final class SparkTrainer {
   // ---------------------------------------------------------------- the loop
 
   private History train(Model model, TrainingSession session, CompileConfig cfg, JavaRDD<Shard> shards,
-      ShardSummary summary, Broadcast<byte[]> blob, long seed, SparkFitOptions o) {
+      JavaRDD<Shard> validation, ShardSummary summary, Broadcast<byte[]> blob, long seed, SparkFitOptions o) {
     int partitions = shards.getNumPartitions();
     int k = o.localSteps;
     int localBatch = (o.batchSize + partitions - 1) / partitions;
@@ -220,7 +244,7 @@ public final class SparkTrainer {
         long roundNanos = System.nanoTime() - roundStart;
         commNanos += Math.max(0, roundNanos - r.maxComputeNanos);
         done++;
-        Map<String, Double> running = logs(cfg, lossSum, samples, metricSums, metricCounts);
+        Map<String, Double> running = logs(cfg, "", lossSum, samples, metricSums, metricCounts);
         progress.onBatch(new ProgressListener.BatchProgress(epoch, o.epochs, done, rounds, System.nanoTime() - start, running));
         for (Callback c : callbacks) c.onBatchEnd(round, running, context);
         if (o.shouldStop.getAsBoolean()) {
@@ -229,14 +253,19 @@ public final class SparkTrainer {
         }
       }
       if (interrupted) break;
+      // Training throughput: the epoch's rounds, not its validation pass.
       long elapsed = System.nanoTime() - start;
-      Map<String, Double> logs = logs(cfg, lossSum, samples, metricSums, metricCounts);
+      Map<String, Double> logs = logs(cfg, "", lossSum, samples, metricSums, metricCounts);
+      if (validation != null) {
+        logs.putAll(validate(validation, refs, cfg, key, blob, k == 1, o.batchSize,
+            "dln fit: epoch " + (epoch + 1) + "/" + o.epochs + ", validation"));
+      }
       logs.put("samples_per_sec", samples / (elapsed / 1e9));
       logs.put("comm_ms_per_round", done == 0 ? 0 : commNanos / 1e6 / done);
       // History first, as Keras's History callback runs before the others: a checkpoint holds this epoch.
       history.append(epoch, logs);
       for (Callback c : callbacks) c.onEpochEnd(epoch, logs, context);
-      progress.onEpochEnd(new ProgressListener.EpochProgress(epoch, o.epochs, done, elapsed, logs));
+      progress.onEpochEnd(new ProgressListener.EpochProgress(epoch, o.epochs, done, System.nanoTime() - start, logs));
     }
     for (Callback c : callbacks) c.onTrainEnd(context);
     progress.onTrainEnd(history, interrupted);
@@ -258,13 +287,37 @@ public final class SparkTrainer {
     return h;
   }
 
-  private static Map<String, Double> logs(CompileConfig cfg, double lossSum, long samples, double[] sums, double[] counts) {
+  /**
+   * The validation logs ({@code val_loss}, {@code val_<metric>}) of the current weights: one job
+   * scores every shard's validation rows where the shard lives, with the training tasks' pooled
+   * models (a round sets all their weights anew, so scoring in between changes nothing).
+   */
+  private Map<String, Double> validate(JavaRDD<Shard> validation, List<Model.WeightRef> refs, CompileConfig cfg,
+      String key, Broadcast<byte[]> blob, boolean captureGradients, int batchSize, String stage) {
+    Broadcast<float[]> weights = jsc.broadcast(flatten(refs, false, null));
+    jsc.setCallSite(stage);
+    jsc.setJobDescription(stage);
+    RoundResult r = validation.map(shard -> {
+      if (shard.validationRows() == 0) return RoundResult.empty();
+      Worker w = Worker.borrow(key, blob.value(), captureGradients);
+      try {
+        return w.evaluate(shard, weights.value(), batchSize);
+      } finally {
+        Worker.giveBack(key, w);
+      }
+    }).treeAggregate(RoundResult.empty(), RoundResult::plus, RoundResult::plus, 2);
+    weights.unpersist(false);
+    return logs(cfg, "val_", r.lossSum, r.rows, r.metricSums, r.metricCounts);
+  }
+
+  private static Map<String, Double> logs(CompileConfig cfg, String prefix, double lossSum, long samples, double[] sums,
+      double[] counts) {
     Map<String, Double> m = new LinkedHashMap<>();
-    m.put("loss", samples == 0 ? Double.NaN : lossSum / samples);
+    m.put(prefix + "loss", samples == 0 ? Double.NaN : lossSum / samples);
     List<String> names = cfg.metrics();
     for (int i = 0; i < names.size(); i++) {
       String n = names.get(i).equalsIgnoreCase("acc") ? "accuracy" : names.get(i).toLowerCase(java.util.Locale.ROOT);
-      m.put(n, sums == null || counts[i] == 0 ? Double.NaN : sums[i] / counts[i]);
+      m.put(prefix + n, sums == null || counts[i] == 0 ? Double.NaN : sums[i] / counts[i]);
     }
     return m;
   }

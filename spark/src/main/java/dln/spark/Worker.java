@@ -101,7 +101,7 @@ final class Worker {
   RoundResult train(Shard shard, RoundSpec spec) {
     long start = System.nanoTime();
     setWeights(spec.weights);
-    int[] order = order(shard.rows, spec.shuffle, spec.seed, spec.epoch, shard.partition);
+    int[] order = order(shard.trainRows, spec.shuffle, spec.seed, spec.epoch, shard.partition);
     int first = spec.round * spec.localSteps * spec.localBatch;
     RoundResult r = new RoundResult();
     r.metricSums = new double[metrics.size()];
@@ -114,7 +114,7 @@ final class Worker {
     int steps = 0;
     for (int s = 0; s < spec.localSteps; s++) {
       int from = first + s * spec.localBatch;
-      int to = Math.min(shard.rows, from + spec.localBatch);
+      int to = Math.min(shard.trainRows, from + spec.localBatch);
       if (from >= to) break;
       // Dropout masks from a seed of (fit, epoch, round, step, partition): a retried task draws the same.
       Rng.seed(mix(spec.seed, spec.epoch, spec.round * 1_000L + s, shard.partition));
@@ -123,14 +123,7 @@ final class Worker {
           model.outputs().get(0).shape());
       if (capture != null) capture.clear();
       TrainingEngine.StepResult step = engine.trainStep(List.of(x), List.of(y), spec.epoch);
-      int n = to - from;
-      r.rows += n;
-      r.lossSum += step.loss() * n;
-      for (int i = 0; i < metrics.size(); i++) {
-        double[] sc = metrics.get(i).batch(step.outputs().get(0), y);
-        r.metricSums[i] += sc[0];
-        r.metricCounts[i] += sc[1];
-      }
+      addScores(r, step, y, to - from);
       steps++;
     }
     if (steps == 0) {
@@ -222,6 +215,42 @@ final class Worker {
       float[] part = java.util.Arrays.copyOfRange(flat, at, at + len);
       w.value().assign(Nd4j.create(part, w.shape(), DataType.FLOAT));
       at += len;
+    }
+  }
+
+  // ---------------------------------------------------------------- validation
+
+  /**
+   * The loss and metric sums of a shard's validation rows ({@link Shard#trainRows} on) with the
+   * given weights, in inference mode and in batches, as single-machine fit scores its validation
+   * data: each batch's mean loss times its rows, so the sum over partitions divided by the rows is
+   * the mean over the whole validation set.
+   */
+  RoundResult evaluate(Shard shard, float[] weights, int batchSize) {
+    setWeights(weights);
+    RoundResult r = new RoundResult();
+    r.metricSums = new double[metrics.size()];
+    r.metricCounts = new double[metrics.size()];
+    int[] order = order(shard.rows, false, 0, 0, 0);
+    for (int from = shard.trainRows; from < shard.rows; from += batchSize) {
+      int to = Math.min(shard.rows, from + batchSize);
+      INDArray x = rows(shard.features, shard.featureWidth, order, from, to, inputShape);
+      INDArray y = loss.prepareLabels(rows(shard.labels, shard.labelWidth, order, from, to, null),
+          model.outputs().get(0).shape());
+      TrainingEngine.StepResult step = engine.evaluate(List.of(x), List.of(y));
+      addScores(r, step, y, to - from);
+    }
+    return r.rows == 0 ? RoundResult.empty() : r;
+  }
+
+  /** A batch's mean loss and its metric scores, weighted by its rows, into r. */
+  private void addScores(RoundResult r, TrainingEngine.StepResult step, INDArray y, int n) {
+    r.rows += n;
+    r.lossSum += step.loss() * n;
+    for (int i = 0; i < metrics.size(); i++) {
+      double[] sc = metrics.get(i).batch(step.outputs().get(0), y);
+      r.metricSums[i] += sc[0];
+      r.metricCounts[i] += sc[1];
     }
   }
 

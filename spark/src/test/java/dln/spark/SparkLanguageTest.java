@@ -95,6 +95,65 @@ class SparkLanguageTest {
     assertEquals(1, ((History) h).epochs().size());
   }
 
+  /**
+   * validation_split with in-memory tensors is Keras's: the last samples are held out before they
+   * are distributed; the last epoch's val_loss is the loss of those samples under the final weights,
+   * and the epoch line shows the val_ figures as single-machine fit prints them.
+   */
+  @Test
+  void validationSplitOfTensorsHoldsOutTheLastSamples() {
+    out.getBuffer().setLength(0);
+    History h = (History) dln.eval("""
+        mv = Sequential([Input(784), Dense(16, activation='relu'), Dense(10, activation='softmax')])
+        mv.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+        hv = mv.fit(x, y, epochs=2, batch_size=200, validation_split=0.2, cluster=cluster, seed=1, verbose=2)
+        held_out = mv.evaluate(x[1600:], y[1600:])
+        hv
+        """, "split.dln");
+    assertEquals(2, h.history().get("val_loss").size(), h.history().toString());
+    @SuppressWarnings("unchecked")
+    List<Double> heldOut = (List<Double>) dln.get("held_out");
+    assertEquals(heldOut.get(0), h.history().get("val_loss").get(1), 1e-5);
+    assertEquals(heldOut.get(1), h.history().get("val_accuracy").get(1), 1e-9);
+    assertTrue(out.toString().matches("(?s).*Epoch 2/2 - .* - loss: [0-9.]+ - accuracy: [0-9.]+ - val_loss: [0-9.]+ - val_accuracy: .*"),
+        out.toString());
+  }
+
+  /** validation_data as a cluster data set or as a pair of tensors: both scored after every epoch. */
+  @Test
+  void validationDataIsAClusterDataSetOrAPairOfTensors() {
+    dln.eval("""
+        mw = Sequential([Input(784), Dense(16, activation='relu'), Dense(10, activation='softmax')])
+        mw.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+        val = cluster.parallelize(x_test[:500], y_test[:500], partitions=2)
+        h1 = mw.fit(data, epochs=1, batch_size=100, validation_data=val, cluster=cluster, seed=1, verbose=0)
+        s1 = mw.evaluate(x_test[:500], y_test[:500])
+        h2 = mw.fit(data, epochs=1, batch_size=100, validation_data=(x_test[:500], y_test[:500]), cluster=cluster, verbose=0)
+        s2 = mw.evaluate(x_test[:500], y_test[:500])
+        """, "valdata.dln");
+    for (String n : List.of("1", "2")) {
+      History h = (History) dln.get("h" + n);
+      @SuppressWarnings("unchecked")
+      List<Double> scores = (List<Double>) dln.get("s" + n);
+      assertEquals(scores.get(0), h.history().get("val_loss").get(0), 1e-5, "fit " + n);
+      assertEquals(scores.get(1), h.history().get("val_accuracy").get(0), 1e-9, "fit " + n);
+    }
+  }
+
+  @Test
+  void validationSplitOfAClusterDataSetIsScoredEveryEpoch() {
+    History h = (History) dln.eval("""
+        mu = Sequential([Input(784), Dense(16, activation='relu'), Dense(10, activation='softmax')])
+        mu.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+        mu.fit(data, epochs=2, batch_size=100, validation_split=0.1, cluster=cluster, seed=1, verbose=0)
+        """, "dssplit.dln");
+    assertEquals(List.of("loss", "accuracy", "val_loss", "val_accuracy", "samples_per_sec", "comm_ms_per_round"),
+        List.copyOf(h.history().keySet()));
+    List<Double> valLoss = h.history().get("val_loss");
+    assertTrue(valLoss.get(1) < valLoss.get(0), "held-out loss falls: " + h.history());
+    assertTrue(h.history().get("val_accuracy").get(1) > 0.3, "held-out accuracy (chance 0.1): " + h.history());
+  }
+
   private static DlnException fails(String code) {
     float[] before = weights();
     DlnException e = assertThrows(DlnException.class, () -> dln.eval(code, "bad.dln"));
@@ -134,6 +193,20 @@ class SparkLanguageTest {
         model.fit(cluster.parallelize(x, y_nan, partitions=1), epochs=1, cluster=cluster, verbose=0)
         """);
     assertTrue(e.getMessage().contains("label column 'label' is NaN at row 7 of partition 0"), e.getMessage());
+  }
+
+  @Test
+  void validationDataOfTheWrongWidthIsAShapeErrorNamingIt() {
+    DlnException e = fails("model.fit(data, epochs=1, validation_data=(x[:50, :100], y[:50]), cluster=cluster, verbose=0)");
+    assertTrue(e.getMessage().contains("feature column 'features' of the validation data has 100 values per row"), e.getMessage());
+  }
+
+  @Test
+  void aValidationSplitThatHoldsOutNothingIsAnError() {
+    DlnException e = fails("model.fit(data, epochs=1, validation_split=0.0001, cluster=cluster, verbose=0)");
+    assertTrue(e.getMessage().contains("leaves no validation samples"), e.getMessage());
+    assertTrue(fails("model.fit(data, epochs=1, validation_split=1.5, cluster=cluster, verbose=0)").getMessage()
+        .contains("validation_split must be in [0, 1)"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import dln.runtime.train.History;
 import dln.runtime.train.session.TrainingSession;
 import dln.stdlib.data.TrainTest;
 import java.util.List;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -49,6 +50,60 @@ class SparkTrainerTest {
       assertEquals(hl.history().get("accuracy").get(e), hc.history().get("accuracy").get(e), 1e-9);
     }
     assertEquals(2 * 10, TrainingSession.of(cluster).compileConfig().optimizer().iterations());
+  }
+
+  /**
+   * Validation data scored on the cluster after every epoch (its own two partitions) gives the
+   * val_loss and val_accuracy single-machine fit gives for the same weights and data.
+   */
+  @Test
+  void validationDataIsScoredAsSingleMachineFitScoresIt() {
+    TrainTest d = SparkTests.mnist();
+    INDArray x = head(d.train().x(), 1000);
+    INDArray y = head(d.train().y(), 1000);
+    INDArray vx = head(d.test().x(), 600);
+    INDArray vy = head(d.test().y(), 600);
+    Model local = SparkTests.mlp(32);
+    Model cluster = SparkTests.copy(local);
+
+    History hl = TrainingSession.of(local).fit(x, y, new FitOptions().epochs(2).batchSize(100).shuffle(false)
+        .validationData(List.of(vx), List.of(vy)));
+    History hc = new SparkTrainer(SparkTests.spark()).fit(cluster, ClusterData.fromTensors(SparkTests.spark(), x, y, 1),
+        new SparkFitOptions().epochs(2).batchSize(100).shuffle(false).seed(1)
+            .validationData(ClusterData.fromTensors(SparkTests.spark(), vx, vy, 2)));
+
+    assertSameWeights(local, cluster, 1e-6);
+    for (String key : List.of("val_loss", "val_accuracy")) {
+      assertEquals(2, hc.history().get(key).size(), key + " every epoch: " + hc.history());
+      for (int e = 0; e < 2; e++) assertEquals(hl.history().get(key).get(e), hc.history().get(key).get(e), 1e-6, key);
+    }
+  }
+
+  /**
+   * validation_split on cluster data: each partition trains on its first rows and is scored on its
+   * last quarter, and those rows are left out of training (the epoch counts the rest).
+   */
+  @Test
+  void validationSplitSetsAsideTheTailOfEachPartition() {
+    TrainTest d = SparkTests.mnist();
+    Model m = SparkTests.mlp(32);
+    ClusterData data = ClusterData.fromTensors(SparkTests.spark(), head(d.train().x(), 2000), head(d.train().y(), 2000), 2);
+    long[] trained = new long[1];
+    dln.runtime.train.ProgressListener counting = new dln.runtime.train.ProgressListener() {
+      @Override
+      public void onTrainBegin(int epochs, int batchesPerEpoch, long samples) {
+        trained[0] = samples;
+      }
+    };
+    History h = new SparkTrainer(SparkTests.spark()).fit(m, data,
+        new SparkFitOptions().epochs(2).batchSize(100).seed(2).validationSplit(0.25).progress(counting));
+    long validation = 0;
+    for (Row r : data.dataset().groupBy(org.apache.spark.sql.functions.spark_partition_id()).count().collectAsList()) {
+      validation += (long) Math.floor(r.getLong(1) * 0.25);
+    }
+    assertEquals(2000 - validation, trained[0], "trained on all but each partition's last quarter");
+    assertEquals(2, h.history().get("val_loss").size());
+    assertTrue(h.history().get("val_accuracy").get(1) > 0.7, "held-out accuracy (chance 0.1): " + h.history());
   }
 
   /**

@@ -213,6 +213,7 @@ public final class Args {
   public String nameLike(String name) {
     Object v = require(name);
     if (v instanceof String s) return s;
+    if (v instanceof dln.interp.value.DType d) return d.name();
     if (v instanceof Callable c) return c.name();
     throw wrong(name, "a name or a string");
   }

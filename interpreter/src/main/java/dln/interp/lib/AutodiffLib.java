@@ -6,6 +6,7 @@ import dln.interp.call.Builtin;
 import dln.interp.call.TypeTable;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
+import dln.runtime.autodiff.Recording;
 import dln.runtime.autodiff.Tape;
 import dln.runtime.autodiff.Traced;
 import dln.runtime.autodiff.Variable;
@@ -67,14 +68,26 @@ public final class AutodiffLib implements Library {
         .attr("value", Variable::value)
         .attr("shape", v -> shape(v.value()))
         .method("numpy", "", "A copy of the current value as a tensor.\nExample: layer.w.numpy()", (Variable v, Args a) -> v.value().dup())
+        .attr("dtype", v -> "float32")
         .method("assign", "value", "Replaces the value (same shape).", (Variable v, Args a) -> {
           v.assign(a.tensor("value"));
+          return v;
+        })
+        .method("assign_add", "delta", "Adds delta to the value in place.\nExample: step.assign_add(1.0)", (Variable v, Args a) -> {
+          v.assignAdd(a.tensor("delta"));
+          return v;
+        })
+        .method("assign_sub", "delta", "Subtracts delta from the value in place (a hand-written SGD step).\n"
+            + "Example: w.assign_sub(0.1 * dw)", (Variable v, Args a) -> {
+          v.assignSub(a.tensor("delta"));
           return v;
         })
         .repr(v -> "Variable(" + Tensors.format(v.value()) + ")");
     TypeTable.define(Traced.class, "tensor")
         .attr("shape", AutodiffLib::tracedShape)
         .attr("T", Tape::transpose)
+        .method("numpy", "", "The value now, as a tensor (of a loss recorded by a gradient tape, say).\nExample: loss.numpy()",
+            (Traced t, Args a) -> Tape.value(t))
         .repr(t -> "traced " + Tensors.format(Tape.value(t)));
     for (String fn : UNARY) wrapUnary(g, fn);
     for (String fn : REDUCE) wrapReduce(g, fn);
@@ -98,7 +111,7 @@ public final class AutodiffLib implements Library {
     if (!(previous instanceof Builtin b)) return;
     g.def(fn, b.params().toString(), b.doc(), a -> {
       Object first = firstArg(a, b);
-      if (first instanceof Variable v) first = v.current();
+      first = Recording.resolve(first);
       if (first instanceof Traced t) return Tape.unary(fn, t);
       return delegate(a, b, first);
     });
@@ -109,7 +122,7 @@ public final class AutodiffLib implements Library {
     if (!(previous instanceof Builtin b)) return;
     g.def(fn, b.params().toString(), b.doc(), a -> {
       Object first = firstArg(a, b);
-      if (first instanceof Variable v) first = v.current();
+      first = Recording.resolve(first);
       if (first instanceof Traced t) {
         int[] axes = a.has("axis") ? a.ints("axis", 0) : null;
         return Tape.reduce(fn, t, axes, a.bool("keepdims", false));
@@ -126,7 +139,7 @@ public final class AutodiffLib implements Library {
       if (prev instanceof Builtin b) {
         ns.put(fn, new Builtin(b.name(), b.params().toString(), b.doc(), a -> {
           Object first = firstArg(a, b);
-          if (first instanceof Variable v) first = v.current();
+          first = Recording.resolve(first);
           if (first instanceof Traced t) return Tape.unary(fn, t);
           return delegate(a, b, first);
         }));
@@ -137,7 +150,7 @@ public final class AutodiffLib implements Library {
       if (prev instanceof Builtin b) {
         ns.put(fn, new Builtin(b.name(), b.params().toString(), b.doc(), a -> {
           Object first = firstArg(a, b);
-          if (first instanceof Variable v) first = v.current();
+          first = Recording.resolve(first);
           if (first instanceof Traced t) return Tape.reduce(fn, t, a.has("axis") ? a.ints("axis", 0) : null, a.bool("keepdims", false));
           return delegate(a, b, first);
         }));
@@ -148,8 +161,8 @@ public final class AutodiffLib implements Library {
       ns.put("dot", new Builtin(b.name(), b.params().toString(), b.doc(), a -> {
         List<Object> pos = positional(a, b);
         if (pos.size() == 2) {
-          Object x = pos.get(0) instanceof Variable v ? v.current() : pos.get(0);
-          Object y = pos.get(1) instanceof Variable v ? v.current() : pos.get(1);
+          Object x = Recording.resolve(pos.get(0));
+          Object y = Recording.resolve(pos.get(1));
           if (x instanceof Traced || y instanceof Traced) return Tape.binary("@", x, y);
         }
         return b.call(a.invoker(), unwrap(pos), a.restKeywords());

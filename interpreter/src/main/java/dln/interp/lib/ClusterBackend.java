@@ -30,7 +30,8 @@ public interface ClusterBackend {
 
   /**
    * {@code model.fit(x, y?, ..., cluster=this)}: x is this cluster's data or an in-memory tensor
-   * (then y is its labels); extra keywords ({@code local_steps}, {@code checkpoint}) are in args.
+   * (then y is its labels); extra keywords ({@code local_steps}, {@code checkpoint}) and the
+   * validation ones ({@code validation_data}, {@code validation_split}) are in args.
    * Returns the History.
    */
   Object fit(Model model, Args args, Fit fit);

@@ -39,6 +39,9 @@ public final class CoreLib implements Library {
     for (String name : List.of("str", "int", "float", "bool", "list", "tuple", "dict", "range", "type")) {
       ((dln.interp.call.Builtin) g.get(name)).asType();
     }
+    g.set("Ellipsis", dln.interp.value.Ellipsis.ELLIPSIS, "Python's ..., in a tensor index the axes the other indices leave.\n"
+        + "Example: x[..., 0]  # the first channel of every pixel");
+    TypeTable.define(dln.interp.value.Ellipsis.class, "ellipsis").repr(e -> "Ellipsis");
   }
 
   /** Output: print. */
@@ -146,6 +149,7 @@ public final class CoreLib implements Library {
           throw DlnException.value("could not convert string to float: " + Values.quote(s));
         }
       }
+      if (x instanceof dln.runtime.autodiff.Traced || x instanceof dln.runtime.autodiff.Variable) x = Values.toTensor(x);
       if (x instanceof INDArray t) return scalar(t, "float");
       throw DlnException.type("float() cannot convert " + Values.typeName(x));
     });
@@ -160,6 +164,7 @@ public final class CoreLib implements Library {
           if (a.get("x") instanceof dln.interp.value.DlnObject o && o.cls().isSubclassOf(dc)) return true;
           // Every layer is a keras.layers.Layer, the builtin ones included.
           if (dc == CustomLayerLib.LAYER && a.get("x") instanceof dln.runtime.nn.Layer) return true;
+          if (dc == CustomModelLib.MODEL && a.get("x") instanceof dln.runtime.nn.Model) return true;
           continue;
         }
         if (n instanceof dln.interp.value.ExceptionType et) {

@@ -77,7 +77,7 @@ public final class CustomLayerLib implements Library {
 
   /** Each instance gets its runtime layer before {@code __init__} runs, so {@code self.add_weight} works there too. */
   private static void prepare(Invoker invoker, DlnObject self) {
-    ScriptedLayer layer = new ScriptedLayer(new UserLayer(invoker, self), null);
+    ScriptedLayer layer = new ScriptedLayer(new UserLayer(invoker, self, "Layer"), null);
     self.setPeer(layer);
     // layer.build(shape) called by the user builds the layer as Keras's build wrapper does: its
     // first use must not build it a second time.
@@ -168,8 +168,12 @@ public final class CustomLayerLib implements Library {
 
   // ---------------------------------------------------------------- the body the runtime calls
 
-  /** The user's build and call, as the runtime layer's {@link LayerBody}. */
-  private record UserLayer(Invoker invoker, DlnObject self) implements LayerBody {
+  /**
+   * The user's build and call, as the runtime layer's {@link LayerBody}.
+   *
+   * @param base the builtin base class's name, for messages: Layer, or Model
+   */
+  record UserLayer(Invoker invoker, DlnObject self, String base) implements LayerBody {
     @Override
     public String typeName() {
       return self.cls().name();
@@ -197,8 +201,9 @@ public final class CustomLayerLib implements Library {
     public SDVariable forward(ScriptedLayer layer, List<SDVariable> inputs, List<long[]> shapes, boolean training) {
       Object call = self.cls().find("call");
       if (call == null) {
-        throw new DlnException("not implemented error", "Layer " + typeName() + " does not have a `call()` method implemented.",
-            "define call(self, inputs) returning the layer's output, e.g. return tf.matmul(inputs, self.w) + self.b", null);
+        throw new DlnException("not implemented error", base + " " + typeName() + " does not have a `call()` method implemented.",
+            base.equals("Model") ? "define call(self, inputs, training=False) returning the model's output, e.g. return self.dense(inputs)"
+                : "define call(self, inputs) returning the layer's output, e.g. return tf.matmul(inputs, self.w) + self.b", null);
       }
       List<Object> xs = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) xs.add(new Traced(inputs.get(i), shapes.get(i)));

@@ -23,7 +23,9 @@ public final class Libraries {
       new NameConstantsLib(),
       new NumpyLib(),
       new ModulesLib(),
-      new CustomLayerLib());
+      new CustomLayerLib(),
+      new CustomModelLib(),
+      new GradientTapeLib());
 
   /**
    * Libraries of optional modules on the class path (e.g. dln-spark's {@code spark(...)}), found

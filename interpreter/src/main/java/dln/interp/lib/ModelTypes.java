@@ -19,7 +19,12 @@ import dln.runtime.nn.Weight;
 import dln.runtime.train.FitOptions;
 import dln.runtime.train.History;
 import dln.runtime.train.LearningRateSchedule;
+import dln.runtime.autodiff.Recording;
+import dln.runtime.autodiff.Traced;
+import dln.runtime.nn.ScriptedLayer;
+import dln.runtime.train.GradientTape;
 import dln.runtime.train.Loss;
+import dln.runtime.train.MetricState;
 import dln.runtime.train.Optimizer;
 import dln.runtime.train.ProgressBar;
 import dln.runtime.train.session.TrainingSession;
@@ -41,9 +46,22 @@ final class ModelTypes {
         .attr("name", Layer::name)
         .attr("trainable", Layer::isTrainable)
         .setter("trainable", (l, v) -> l.setTrainable(Values.truthy(v)))
-        .attr("weights", l -> new ArrayList<Object>(l.getWeights()))
+        // Keras's weight lists hold variables: each shares its weight's array, so assign() and
+        // apply_gradients change the layer (a custom training loop updates model.trainable_variables).
+        .attr("weights", l -> weights(l, null))
+        .attr("variables", l -> weights(l, null))
         .attr("trainable_weights", l -> weights(l, true))
+        .attr("trainable_variables", l -> weights(l, true))
         .attr("non_trainable_weights", l -> weights(l, false))
+        .attr("non_trainable_variables", l -> weights(l, false))
+        .attr("kernel", l -> weightVariable(l, "kernel"))
+        .attr("bias", l -> weightVariable(l, "bias"))
+        .attr("recurrent_kernel", l -> weightVariable(l, "recurrent_kernel"))
+        .attr("gamma", l -> weightVariable(l, "gamma"))
+        .attr("beta", l -> weightVariable(l, "beta"))
+        .attr("moving_mean", l -> weightVariable(l, "moving_mean"))
+        .attr("moving_variance", l -> weightVariable(l, "moving_variance"))
+        .attr("embeddings", l -> weightVariable(l, "embeddings"))
         .attr("input", l -> symbolic(l.input()))
         .attr("output", l -> symbolic(l.output()))
         .attr("input_shape", l -> shapeOf(l.input()))
@@ -170,6 +188,10 @@ final class ModelTypes {
         // loss_fn(y_true, y_pred) as in Keras: the batch-mean loss, a scalar tensor (.numpy() works)
         .call((l, inv, pos, kw) -> {
           Args a = Args.bind(l.name(), dln.interp.call.Params.parse("y_true, y_pred"), inv, pos, kw);
+          // On a prediction a gradient tape recorded, the loss is recorded too (a custom training loop).
+          Object pred = Recording.resolve(a.get("y_pred"));
+          GradientTape tape = GradientTape.recording();
+          if (pred instanceof Traced t && tape != null && tape.owns(t)) return tape.loss(l, a.tensor("y_true"), t);
           return org.nd4j.linalg.factory.Nd4j.scalar(l.value(a.tensor("y_true"), a.tensor("y_pred")));
         });
     TypeTable.define(LearningRateSchedule.class, "LearningRateSchedule")
@@ -200,9 +222,13 @@ final class ModelTypes {
     }
     Object x = CustomLayerLib.asLayer(positional.get(0));
     if (x instanceof SymbolicTensor t) return layer.apply(t);
-    if (x instanceof dln.runtime.autodiff.Variable v) x = v.current();
+    x = Recording.resolve(x);
+    GradientTape tape = GradientTape.recording();
+    boolean training = keywords.containsKey("training") && Values.truthy(keywords.get("training"));
     // Inside a custom layer's call(): self.dense(x) adds the layer to the graph being built.
-    if (x instanceof dln.runtime.autodiff.Traced t) return dln.runtime.nn.ScriptedLayer.applyInside(layer, List.of(t));
+    if (x instanceof Traced t && (ScriptedLayer.tracing() || tape == null || !tape.owns(t))) return ScriptedLayer.applyInside(layer, List.of(t));
+    // Inside a gradient tape: the layer's forward pass is recorded, differentiable by its weights.
+    if (tape != null && (x instanceof Traced || x instanceof INDArray)) return tape.apply(layer, List.of(x), training).get(0);
     if (x instanceof Layer other) return compose(other, layer);
     if (x instanceof Tuple tu) x = tu.items();
     if (x instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof SymbolicTensor) {
@@ -228,6 +254,7 @@ final class ModelTypes {
     } catch (DlnException e) {
       throw DlnException.type("a layer is applied to a tensor, a symbolic tensor (from Input) or a layer, got " + Values.typeName(x));
     }
+    if (tape != null) return tape.apply(layer, List.of(eager), training).get(0);
     return layer instanceof Model m ? TrainingSession.of(m).call(eager) : layer.call(eager);
   }
 
@@ -343,7 +370,8 @@ final class ModelTypes {
     List<String> metrics = new ArrayList<>();
     if (a.has("metrics")) {
       Object mv = a.get("metrics");
-      List<Object> items = mv instanceof String || mv instanceof dln.interp.call.Callable ? List.of(mv) : a.list("metrics");
+      List<Object> items = mv instanceof String || mv instanceof dln.interp.call.Callable || mv instanceof MetricState
+          ? List.of(mv) : a.list("metrics");
       for (Object o : items) metrics.add(nameOf(o));
     }
     if (!lossWeights.isEmpty() && m.isGraphBuilt() && lossWeights.size() != m.outputs().size()) {
@@ -381,6 +409,7 @@ final class ModelTypes {
 
   private static String nameOf(Object o) {
     if (o instanceof String s) return s;
+    if (o instanceof MetricState m) return m.name();
     if (o instanceof dln.interp.call.Callable c) return c.name();
     throw DlnException.type("expected a name (string), got " + Values.typeName(o));
   }
@@ -479,10 +508,6 @@ final class ModelTypes {
 
   private static Object clusterFit(Model m, Args a, ClusterBackend cluster) {
     Invoker invoker = a.invoker();
-    if (a.has("validation_split") || a.has("validation_data")) {
-      throw DlnException.argument("validation_split= and validation_data= are not supported with a cluster",
-          "evaluate on held-out data after fit: model.evaluate(x_test, y_test)");
-    }
     List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
     if (a.has("callbacks")) callbacks.addAll(ModelTrainingLib.callbacks(invoker, a.list("callbacks")));
     DivergenceGuard guard = new DivergenceGuard();
@@ -524,14 +549,22 @@ final class ModelTypes {
     return out;
   }
 
-  private static List<Object> weights(Layer l, boolean trainable) {
+  /** The variables of a layer's weights: all (trainable null), or the (non-)trainable ones. */
+  private static List<Object> weights(Layer l, Boolean trainable) {
     List<Object> out = new ArrayList<>();
     if (l instanceof Model m) {
-      for (Model.WeightRef r : m.weightRefs()) if (r.trainable() == trainable) out.add(r.weight().value());
+      for (Model.WeightRef r : m.weightRefs()) if (trainable == null || r.trainable() == trainable) out.add(r.weight().variable());
       return out;
     }
-    for (Weight w : l.weightList()) if ((w.isTrainable() && l.isTrainable()) == trainable) out.add(w.value());
+    for (Weight w : l.weightList()) if (trainable == null || (w.isTrainable() && l.isTrainable()) == trainable) out.add(w.variable());
     return out;
+  }
+
+  /** {@code layer.kernel}: the variable of the layer's own weight of that name, or null (no such attribute). */
+  private static Object weightVariable(Layer l, String name) {
+    if (l instanceof Model) return null;
+    for (Weight w : l.weightList()) if (w.owner() == l && w.name().equals(name)) return w.variable();
+    return null;
   }
 
   private static List<Object> longs(List<Integer> xs) {

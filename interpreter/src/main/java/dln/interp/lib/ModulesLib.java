@@ -47,8 +47,8 @@ public final class ModulesLib implements Library {
 
   /**
    * keras.metrics: one class per metric compile() knows (Metric.NAMES), CamelCase as in Keras. A
-   * metric object is its name, so compile(metrics=[keras.metrics.SparseCategoricalAccuracy()]) logs
-   * sparse_categorical_accuracy as Keras does.
+   * metric object is named as compile knows it, so compile(metrics=[keras.metrics.SparseCategoricalAccuracy()])
+   * logs sparse_categorical_accuracy as Keras does; it also keeps a running value for custom loops.
    */
   private static void metrics(Globals g) {
     Namespace ns = g.module("keras.metrics");
@@ -56,9 +56,10 @@ public final class ModulesLib implements Library {
       if (name.length() <= 3) continue; // acc, mse, mae: short spellings, no class of their own
       StringBuilder cls = new StringBuilder();
       for (String word : name.split("_")) cls.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-      g.def(ns, cls.toString(), "", "The metric '" + name + "' for compile(metrics=[...]); its value is that name.\n"
+      g.def(ns, cls.toString(), "", "The metric '" + name + "' for compile(metrics=[...]), or used by hand in a custom\n"
+          + "training loop: update_state(y_true, y_pred), result(), reset_state().\n"
           + "Example: model.compile(optimizer='adam', loss='mse', metrics=[keras.metrics." + cls + "()])",
-          a -> name);
+          a -> new dln.runtime.train.MetricState(name));
     }
   }
 

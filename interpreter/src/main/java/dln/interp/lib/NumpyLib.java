@@ -9,6 +9,8 @@ import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.Rng;
 import dln.runtime.tensor.ArrayOps;
+import dln.runtime.tensor.Einsum;
+import dln.runtime.tensor.LinearAlgebra;
 import dln.runtime.tensor.NpyFiles;
 import dln.runtime.tensor.RandomArrays;
 import dln.runtime.tensor.Slice;
@@ -25,8 +27,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * More of NumPy under np (and so the module numpy), with NumPy's semantics: the stacking helpers,
- * cumulative sums, the closeness tests and the NaN test Keras examples use. The basics (array,
- * zeros, sum with axis, concatenate…) are in {@link TensorLib}.
+ * cumulative sums, the closeness tests and the NaN test Keras examples use, the array functions
+ * (sort, unique, split, pad, arange, eye, concatenate…), einsum and np.linalg, np.random and the
+ * .npy/.npz files. The element-wise functions, reductions and shape functions np shares with
+ * DLN's own builtins, and np.array, are in {@link TensorLib}.
  */
 public final class NumpyLib implements Library {
   @Override
@@ -74,6 +78,7 @@ public final class NumpyLib implements Library {
           return close.castTo(DataType.FLOAT).minNumber().doubleValue() > 0;
         });
     arrays(g, np);
+    linearAlgebra(g, np);
     random(g, np);
     files(g, np);
   }
@@ -100,7 +105,7 @@ public final class NumpyLib implements Library {
           INDArray c = a.tensor("condition");
           if (!a.has("x") && !a.has("y")) return new Tuple(new ArrayList<>(ArrayOps.nonzero(c)));
           if (!a.has("x") || !a.has("y")) throw DlnException.value("np.where() takes either condition alone or condition, x and y", null);
-          return ArrayOps.where(c, numberOrTensor(a, "x"), numberOrTensor(a, "y"));
+          return ArrayOps.where(c, TensorLib.numberOrTensor(a, "x"), TensorLib.numberOrTensor(a, "y"));
         });
     g.def(np, "nonzero", "a", "The tuple of int64 positions (one tensor per axis) of the non-zero elements.\n"
         + "Example: rows, cols = np.nonzero(mask)", a -> new Tuple(new ArrayList<>(ArrayOps.nonzero(a.tensor("a")))));
@@ -131,7 +136,7 @@ public final class NumpyLib implements Library {
           long n = a.integer("N");
           long m = a.has("M") ? a.integer("M") : n;
           a.invoker().checkAllocation(new long[] {n, m}, 4, "np.eye(" + n + ", " + m + ")");
-          return ArrayOps.eye(n, m, a.integer("k", 0), dtype(a, DataType.FLOAT));
+          return ArrayOps.eye(n, m, a.integer("k", 0), TensorLib.dtype(a, DataType.FLOAT));
         });
     np.put("identity", np.get("eye"));
     for (String[] test : new String[][] {{"all", "min", "every element"}, {"any", "max", "some element"}}) {
@@ -153,7 +158,7 @@ public final class NumpyLib implements Library {
           double stop = a.has("stop") ? a.number("stop") : a.number("start");
           double step = a.number("step", 1);
           double count = step == 0 ? 0 : Math.ceil((stop - start) / step);
-          DataType t = dtype(a, ints ? DataType.LONG : DataType.FLOAT);
+          DataType t = TensorLib.dtype(a, ints ? DataType.LONG : DataType.FLOAT);
           if (count > 0) a.invoker().checkAllocation(new long[] {(long) Math.min(count, Long.MAX_VALUE)}, 8, "np.arange");
           return Tensors.arange(start, stop, step, t);
         });
@@ -162,26 +167,20 @@ public final class NumpyLib implements Library {
           long n = a.integer("num", 50);
           if (n < 0) throw DlnException.value("np.linspace() number of samples, " + n + ", must be non-negative", null);
           a.invoker().checkAllocation(new long[] {n}, 4, "np.linspace");
-          double lo = a.number("start");
-          double hi = a.number("stop");
-          boolean end = a.bool("endpoint", true);
-          double[] v = new double[Math.toIntExact(n)];
-          long div = end ? n - 1 : n;
-          for (int i = 0; i < n; i++) v[i] = div == 0 ? lo : lo + (hi - lo) * i / div;
-          if (end && n > 1) v[(int) n - 1] = hi;
-          return Tensors.fromNested(toList(v), dtype(a, DataType.FLOAT));
+          return Tensors.linspace(a.number("start"), a.number("stop"), n, a.bool("endpoint", true),
+              TensorLib.dtype(a, DataType.FLOAT));
         });
     for (String[] like : new String[][] {{"zeros_like", "0"}, {"ones_like", "1"}, {"empty_like", "0"}}) {
       g.def(np, like[0], "a, dtype?", "A tensor of " + (like[1].equals("1") ? "ones" : "zeros") + " with a's shape and dtype.\n"
           + "Example: np." + like[0] + "(x)", a -> {
             INDArray x = a.tensor("a");
-            return Tensors.full(x.shape(), Double.parseDouble(like[1]), dtype(a, x.dataType()));
+            return Tensors.full(x.shape(), Double.parseDouble(like[1]), TensorLib.dtype(a, x.dataType()));
           });
     }
     g.def(np, "full_like", "a, fill_value, dtype?", "A tensor of a's shape and dtype filled with fill_value.\n"
         + "Example: np.full_like(x, 0.5)", a -> {
           INDArray x = a.tensor("a");
-          return Tensors.full(x.shape(), a.number("fill_value"), dtype(a, x.dataType()));
+          return Tensors.full(x.shape(), a.number("fill_value"), TensorLib.dtype(a, x.dataType()));
         });
     g.def(np, "concatenate", "arrays, axis?", "Tensors joined along an existing axis (default 0; axis=None joins them flattened).\n"
         + "Example: np.concatenate([a, b], axis=1)", a -> {
@@ -202,6 +201,53 @@ public final class NumpyLib implements Library {
             + "1-D pieces as columns side by side.\nExample: np.c_[x, y]", (IndexTrick t, Args a) -> indexTrick(t.name, a.get("key")))
         .repr(t -> t.name);
     np.put("newaxis", None.NONE);
+  }
+
+  // ---- linear algebra and positions ----------------------------------------------------------
+
+  private static void linearAlgebra(Globals g, Namespace np) {
+    g.def(np, "einsum", "subscripts, *operands", "Sums of products named by axis labels, as NumPy's einsum: explicit "
+        + "('ij,jk->ik', 'bij,bjk->bik', 'ij->ji', 'ii->', 'i,i->') or implicit ('ij,jk': the labels used once, sorted), "
+        + "with ... for leading axes.\nExample: np.einsum('bij,bjk->bik', a, b)", a -> {
+          List<INDArray> xs = new ArrayList<>();
+          for (Object v : a.rest()) xs.add(Values.toTensor(v));
+          return Einsum.of(a.string("subscripts"), xs);
+        });
+    g.def(np, "outer", "a, b", "The products a[i] * b[j] of the flattened tensors, as a matrix.\nExample: np.outer(u, v)",
+        a -> LinearAlgebra.outer(TensorLib.array(a, "a"), TensorLib.array(a, "b")));
+    g.def(np, "trace", "a, offset?", "The sum of diagonal offset (default the main one) of a 2-D tensor.\nExample: np.trace(m)",
+        a -> LinearAlgebra.trace(TensorLib.array(a, "a"), a.integer("offset", 0)));
+    g.def(np, "diag", "v, k?", "A 1-D tensor placed on diagonal k of a square matrix, or diagonal k of a 2-D tensor.\n"
+        + "Example: np.diag([1, 2, 3])", a -> LinearAlgebra.diag(TensorLib.array(a, "v"), a.integer("k", 0)));
+    g.def(np, "argwhere", "a", "The int64 positions of the non-zero elements, one row per element: shape (n, a.ndim).\n"
+        + "Example: np.argwhere(x > 0)", a -> {
+          INDArray x = TensorLib.array(a, "a");
+          List<INDArray> axes = ArrayOps.nonzero(x.rank() == 0 ? x.reshape(1) : x);
+          return Tensors.stack(axes, 1);
+        });
+    g.def(np, "count_nonzero", "a, axis?, keepdims?", "How many elements are non-zero: an int, or an int64 tensor along axis.\n"
+        + "Example: np.count_nonzero(y == 1)", a -> {
+          INDArray nonzero = Tensors.binary("!=", TensorLib.array(a, "a"), 0L).castTo(DataType.LONG);
+          int[] axes = TensorLib.axes(a);
+          if (axes == null && !a.bool("keepdims", false)) return nonzero.sumNumber().longValue();
+          return Tensors.reduce("sum", nonzero, axes, a.bool("keepdims", false));
+        });
+    Namespace linalg = new Namespace("np.linalg");
+    np.put("linalg", linalg);
+    g.def(linalg, "norm", "x, ord?, axis?, keepdims?", "A vector or matrix norm. ord: None (2-norm of vectors, Frobenius of "
+        + "matrices), 1, 2, np.inf, -np.inf or any p for vectors; 1, -1, 2, -2, np.inf, -np.inf, 'fro' or 'nuc' for "
+        + "matrices. axis: one (vector norms) or two (matrix norms).\nExample: np.linalg.norm(x, axis=1, keepdims=True)",
+        a -> {
+          Object ord = a.has("ord") ? a.get("ord") : null;
+          if (ord != null && !(ord instanceof String)) ord = a.number("ord");
+          return LinearAlgebra.norm(TensorLib.array(a, "x"), ord, TensorLib.axes(a), a.bool("keepdims", false));
+        });
+    g.def(linalg, "inv", "a", "The inverse of a square matrix (or of each in a stack).\nExample: np.linalg.inv(m)",
+        a -> LinearAlgebra.inv(TensorLib.array(a, "a")));
+    g.def(linalg, "det", "a", "The determinant of a square matrix (or of each in a stack).\nExample: np.linalg.det(m)",
+        a -> LinearAlgebra.det(TensorLib.array(a, "a")));
+    g.def(linalg, "solve", "a, b", "x with a @ x == b, for a square matrix a and a vector or matrix b.\n"
+        + "Example: x = np.linalg.solve(a, b)", a -> LinearAlgebra.solve(TensorLib.array(a, "a"), TensorLib.array(a, "b")));
   }
 
   /** np.r_[...] and np.c_[...]: 1-D pieces (slices become ranges) joined end to end, or as columns. */
@@ -281,24 +327,9 @@ public final class NumpyLib implements Library {
     return out;
   }
 
-  private static List<Object> toList(double[] v) {
-    List<Object> out = new ArrayList<>();
-    for (double d : v) out.add(d);
-    return out;
-  }
-
   private static Integer axisOrNone(Args a, int dflt) {
     if (a.get("axis") == None.NONE) return null;
     return a.intValue("axis", dflt);
-  }
-
-  private static DataType dtype(Args a, DataType dflt) {
-    return a.has("dtype") ? Tensors.dtype(a.nameLike("dtype")) : dflt;
-  }
-
-  private static Object numberOrTensor(Args a, String name) {
-    Object v = a.get(name);
-    return Values.isNumber(v) || v instanceof Boolean ? v : a.tensor(name);
   }
 
   // ---- np.random -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package dln.interp.lib;
 import dln.interp.DlnException;
 import dln.interp.call.Args;
 import dln.interp.call.TypeTable;
+import dln.interp.value.DType;
 import dln.interp.value.Namespace;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
@@ -83,13 +84,13 @@ public final class TensorLib implements Library {
     return out;
   }
 
-  /** A dtype given as a string, np.float32, or a type builtin such as float. */
-  private static DataType dtype(Args a, DataType dflt) {
+  /** A dtype given as a string, np.float32, x.dtype, or a type builtin such as float. */
+  static DataType dtype(Args a, DataType dflt) {
     return a.has("dtype") ? Tensors.dtype(a.nameLike("dtype")) : dflt;
   }
 
   /** axis=1 or axis=(0, 1); null when not given (reduce over everything). */
-  private static int[] axes(Args a) {
+  static int[] axes(Args a) {
     if (!a.has("axis")) return null;
     // Args.ints(name, 0) expands a single int to zero copies, so a lone int is handled here.
     if (a.get("axis") instanceof Long l) return new int[] {Math.toIntExact(l)};
@@ -120,6 +121,27 @@ public final class TensorLib implements Library {
     Object x = a.get("x");
     if (Values.isNumber(x)) return Tensors.unary(fn, Tensors.fromNested(x, DataType.DOUBLE)).getDouble(0);
     return Tensors.unary(fn, a.tensor("x"));
+  }
+
+  /**
+   * tensor(data) and np.array(object): a copy of the values as a tensor, of the dtype given, else
+   * {@code inferred}'s for the data (null: fromNested's float32 default).
+   */
+  private static INDArray fromData(Args a, String name, java.util.function.Function<Object, DataType> inferred) {
+    Object plain = Values.toJava(a.get(name));
+    if (plain == null) throw DlnException.type(a.function() + "() needs a number, a list of numbers or a tensor, got "
+        + Values.typeName(a.get(name)));
+    if (a.has("dtype")) return Tensors.fromNested(plain, Tensors.dtype(a.nameLike("dtype")));
+    return Tensors.fromNested(plain, inferred == null ? null : inferred.apply(plain));
+  }
+
+  /** An np function's array argument: a tensor as it is, a (nested) list as np.array makes it (ints int64). */
+  static INDArray array(Args a, String name) {
+    Object v = a.get(name);
+    if (v instanceof INDArray t) return t;
+    if (!(v instanceof List<?>)) return a.tensor(name);
+    Object plain = Values.toJava(v);
+    return Tensors.fromNested(plain, Tensors.numpyDtype(plain));
   }
 
   private static Object reduce(Args a, String op) {
@@ -174,12 +196,7 @@ public final class TensorLib implements Library {
     g.def("tensor", "data, dtype?",
         "A tensor from a number or (nested) list of numbers; float32 unless dtype says otherwise "
             + "('float32', 'float64', 'int32', 'int64', 'bool').\nExample: x = tensor([[1, 2], [3, 4]])",
-        a -> {
-          Object plain = Values.toJava(a.get("data"));
-          if (plain == null) throw DlnException.type("tensor() needs a number, a list of numbers or a tensor, got "
-              + Values.typeName(a.get("data")));
-          return Tensors.fromNested(plain, a.has("dtype") ? Tensors.dtype(a.nameLike("dtype")) : null);
-        });
+        a -> fromData(a, "data", null));
     g.def("zeros", "*shape, dtype?", "A tensor of zeros (float32).\nExample: zeros(3, 4) or zeros((3, 4))",
         a -> Tensors.zeros(allowed(a, "zeros", shapeOf("zeros", a.rest()), dtype(a, DataType.FLOAT)), dtype(a, DataType.FLOAT)));
     g.def("ones", "*shape, dtype?", "A tensor of ones (float32).\nExample: ones(2, 2)",
@@ -266,13 +283,9 @@ public final class TensorLib implements Library {
   /** numpy's spellings, so slide code such as y = f(np.dot(ws, xs) + b) runs as written. */
   private static void installNumpy(Globals g) {
     Namespace np = g.namespace("np");
-    g.def(np, "array", "object, dtype?", "A tensor from a (nested) list, as numpy's array (float32 unless dtype is given).\n"
-        + "Example: xs = np.array([1.0, 2.0])", a -> {
-          Object plain = Values.toJava(a.get("object"));
-          if (plain == null) throw DlnException.type("np.array() needs a number, a list of numbers or a tensor, got "
-              + Values.typeName(a.get("object")));
-          return Tensors.fromNested(plain, a.has("dtype") ? Tensors.dtype(a.nameLike("dtype")) : null);
-        });
+    g.def(np, "array", "object, dtype?", "A tensor from a (nested) list or a tensor, with NumPy's dtype: int64 for ints, "
+        + "bool for bools, a tensor's own, but float32 for Python floats (DLN's float), unless dtype is given.\n"
+        + "Example: xs = np.array([1.0, 2.0]); labels = np.array([0, 1, 1])", a -> fromData(a, "object", Tensors::numpyDtype));
     np.put("asarray", np.get("array"));
     g.def(np, "dot", "a, b", "Dot product of vectors, or matrix product.\nExample: np.dot(ws, xs)", TensorLib::dot);
     g.def(np, "matmul", "a, b", "Matrix product (as a @ b).\nExample: np.matmul(w, x)",
@@ -285,12 +298,6 @@ public final class TensorLib implements Library {
         a -> Tensors.ones(allowed(a, "np.ones", shapeOf("np.ones", List.of(a.get("shape"))), dtype(a, DataType.FLOAT)), dtype(a, DataType.FLOAT)));
     g.def(np, "full", "shape, fill_value, dtype?", "A tensor filled with one value.\nExample: np.full((2, 3), 7)",
         a -> Tensors.full(allowed(a, "np.full", shapeOf("np.full", List.of(a.get("shape"))), dtype(a, DataType.FLOAT)), a.number("fill_value"), dtype(a, DataType.FLOAT)));
-    g.def(np, "eye", "N", "The N x N identity matrix.\nExample: np.eye(3)",
-        a -> Tensors.eye(allowed(a, "np.eye", new long[] {a.integer("N"), a.integer("N")}, DataType.FLOAT)[0]));
-    g.def(np, "arange", "start, stop?, step?, dtype?", "Evenly spaced values up to (not including) stop.\n"
-        + "Example: np.arange(10)", TensorLib::arange);
-    g.def(np, "linspace", "start, stop, num?", "num evenly spaced values from start to stop inclusive (default 50).\n"
-        + "Example: np.linspace(-1, 1, 5)", a -> Tensors.linspace(a.number("start"), a.number("stop"), a.integer("num", 50)));
     for (String fn : List.of("exp", "log", "sqrt", "square", "tanh", "sin", "cos", "sign", "floor", "ceil")) {
       g.def(np, fn, "x", "Element-wise " + fn + ".\nExample: np." + fn + "(np.array([1.0, 4.0]))", a -> unary(a, fn));
     }
@@ -310,8 +317,6 @@ public final class TensorLib implements Library {
     g.def(np, "transpose", "x, axes?", "Axes reversed, or reordered as given.\nExample: np.transpose(w)",
         a -> a.has("axes") ? Tensors.transpose(a.tensor("x"), intsOf("np.transpose", List.of(a.get("axes"))))
             : Tensors.transpose(a.tensor("x")));
-    g.def(np, "concatenate", "arrays, axis?", "Tensors joined along an existing axis (default 0).\n"
-        + "Example: np.concatenate([a, b], axis=1)", a -> Tensors.concat(tensors(a, "arrays"), a.intValue("axis", 0)));
     g.def(np, "stack", "arrays, axis?", "Tensors joined along a new axis (default 0).\nExample: np.stack([a, b])",
         a -> Tensors.stack(tensors(a, "arrays"), a.intValue("axis", 0)));
     g.def(np, "flatten", "x", "All values in one dimension.\nExample: np.flatten(x)", a -> Tensors.flatten(a.tensor("x")));
@@ -322,10 +327,6 @@ public final class TensorLib implements Library {
 
     Namespace random = new Namespace("np.random");
     np.put("random", random);
-    g.def(random, "randn", "*shape", "Standard normal random values (float32).\nExample: np.random.randn(3, 4)",
-        a -> Tensors.randn(shapeOf("np.random.randn", a.rest())));
-    g.def(random, "rand", "*shape", "Uniform random values in [0, 1) (float32).\nExample: np.random.rand(3)",
-        a -> Tensors.rand(shapeOf("np.random.rand", a.rest())));
     g.def(random, "seed", "seed", "Seeds the random generator.\nExample: np.random.seed(0)", a -> {
       Tensors.seed(a.integer("seed"));
       return null;
@@ -339,17 +340,23 @@ public final class TensorLib implements Library {
     np.put("nan", Double.NaN);
   }
 
-  private static Object numberOrTensor(Args a, String name) {
+  /** A number or bool argument as it is (numpy's weak scalars), anything else as a tensor. */
+  static Object numberOrTensor(Args a, String name) {
     Object v = a.get(name);
-    return Values.isNumber(v) ? v : a.tensor(name);
+    return Values.isNumber(v) || v instanceof Boolean ? v : a.tensor(name);
   }
 
   // ---- tensor values --------------------------------------------------------------------------
 
   private static void installTensorType() {
+    TypeTable.define(DType.class, "dtype")
+        .attr("name", DType::name)
+        .attr("kind", DType::kind)
+        .attr("itemsize", DType::itemsize)
+        .repr(d -> "dtype('" + d.name() + "')");
     TypeTable.Type<INDArray> type = TypeTable.define(INDArray.class, "tensor")
         .attr("shape", TensorLib::shapeTuple)
-        .attr("dtype", x -> Tensors.dtypeName(x.dataType()))
+        .attr("dtype", x -> new DType(Tensors.dtypeName(x.dataType())))
         .attr("T", Tensors::transpose)
         .attr("ndim", x -> (long) x.rank())
         .attr("size", INDArray::length)

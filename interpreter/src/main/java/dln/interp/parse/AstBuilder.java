@@ -441,6 +441,7 @@ final class AstBuilder {
     if (ctx instanceof TrueAtomContext) return new Expr.Literal(p, Boolean.TRUE);
     if (ctx instanceof FalseAtomContext) return new Expr.Literal(p, Boolean.FALSE);
     if (ctx instanceof NoneAtomContext) return new Expr.Literal(p, dln.interp.value.None.NONE);
+    if (ctx instanceof EllipsisAtomContext) return new Expr.Literal(p, dln.interp.value.Ellipsis.ELLIPSIS);
     if (ctx instanceof StringAtomContext s) {
       return strings(p, s.STRING());
     }

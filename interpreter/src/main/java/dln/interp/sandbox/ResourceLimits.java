@@ -1,6 +1,7 @@
 package dln.interp.sandbox;
 
 import dln.interp.DlnException;
+import dln.runtime.NativeMemory;
 import java.util.Locale;
 import org.bytedeco.javacpp.Pointer;
 
@@ -65,22 +66,10 @@ public record ResourceLimits(long maxTensorBytes) {
       bytes = Long.MAX_VALUE;
     }
     if (bytes > maxTensorBytes) {
-      throw new DlnException("memory error", what + " needs " + bytes(bytes) + " (" + String.format(Locale.ROOT, "%,d", elements)
-          + " values of " + bytesPerElement + " bytes), over this interpreter's limit of " + bytes(maxTensorBytes) + " per tensor",
+      throw new DlnException("memory error", what + " needs " + NativeMemory.bytes(bytes) + " (" + String.format(Locale.ROOT, "%,d", elements)
+          + " values of " + bytesPerElement + " bytes), over this interpreter's limit of " + NativeMemory.bytes(maxTensorBytes) + " per tensor",
           "use a smaller shape or smaller batches; the host application sets the limit (Dln.builder().maxTensorBytes(...))", null);
     }
   }
 
-  /** "1.5 GiB", "12.0 MiB", "300 bytes". */
-  static String bytes(long n) {
-    if (n < 1024) return n + " bytes";
-    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-  }
 }

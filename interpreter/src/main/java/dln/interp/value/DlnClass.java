@@ -18,6 +18,8 @@ public final class DlnClass implements Callable {
   private final Map<String, Object> members;
   private final String doc;
   private final Setup setup;
+  /** What calling this very class makes instead of an instance (keras.Model(inputs, outputs)); null for an instance. */
+  private Callable factory;
 
   /** What a builtin base class does to each new instance before {@code __init__} runs (gives it a peer). */
   public interface Setup {
@@ -76,12 +78,22 @@ public final class DlnClass implements Callable {
     return out;
   }
 
+  /**
+   * Makes calling this class itself (not a subclass) run {@code f}: a builtin class that is also a
+   * function, as Keras's {@code Model} builds a functional model when called and is a base class.
+   */
+  public DlnClass withFactory(Callable f) {
+    this.factory = f;
+    return this;
+  }
+
   public void setMember(String member, Object value) {
     members.put(member, value);
   }
 
   @Override
   public Object call(Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
+    if (factory != null) return factory.call(invoker, positional, keywords);
     DlnObject self = new DlnObject(this, invoker);
     for (DlnClass c = this; c != null; c = c.base) {
       if (c.setup != null) {

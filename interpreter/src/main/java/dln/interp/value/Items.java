@@ -21,7 +21,7 @@ public final class Items {
 
   /** {@code obj[subs...]}; {@code invoker} runs a declared {@code __getitem__}. */
   public static Object get(Invoker invoker, Object obj, List<Object> subs) {
-    if (obj instanceof INDArray t) return tensorItem(t, tensorIndices(subs));
+    if (obj instanceof INDArray t) return tensorItem(t, withoutEllipsis(t, tensorIndices(subs)));
     if (obj instanceof Map<?, ?> m) return dictItem(m, subs.size() == 1 ? subs.get(0) : new Tuple(subs));
     boolean sequence = obj instanceof List || obj instanceof Tuple || obj instanceof String;
     if (subs.size() != 1 && sequence) throw DlnException.type(Values.typeName(obj) + " indices must be a single int or slice");
@@ -45,7 +45,7 @@ public final class Items {
   @SuppressWarnings("unchecked")
   public static void set(Object obj, List<Object> subs, Object value) {
     if (obj instanceof INDArray t) {
-      Tensors.put(t, tensorIndices(subs), value instanceof INDArray || Values.isNumber(value) ? value : Values.toTensor(value));
+      Tensors.put(t, withoutEllipsis(t, tensorIndices(subs)), value instanceof INDArray || Values.isNumber(value) ? value : Values.toTensor(value));
       return;
     }
     if (subs.size() != 1) throw DlnException.type(Values.typeName(obj) + " indices must be a single value");
@@ -162,6 +162,26 @@ public final class Items {
     long[] shape = new long[r.rank() + newAxes.size()];
     for (int k = 0, src = 0; k < shape.length; k++) shape[k] = newAxes.contains(k) ? 1 : r.size(src++);
     return Tensors.reshape(r, shape);
+  }
+
+  /**
+   * The index with its {@code ...} replaced by the full slices it stands for: as many as the axes
+   * the other indices leave (None adds an axis and takes none, a bool tensor takes its rank), as
+   * NumPy reads x[..., 0] and x[0, ...].
+   */
+  private static List<Object> withoutEllipsis(INDArray t, List<Object> idx) {
+    int at = idx.indexOf(Ellipsis.ELLIPSIS);
+    if (at < 0) return idx;
+    if (idx.lastIndexOf(Ellipsis.ELLIPSIS) != at) throw DlnException.index("an index can only have a single ellipsis ('...')");
+    int taken = 0;
+    for (Object i : idx) {
+      if (i instanceof INDArray m && m.dataType() == org.nd4j.linalg.api.buffer.DataType.BOOL) taken += m.rank();
+      else if (i != None.NONE && i != Ellipsis.ELLIPSIS) taken++;
+    }
+    List<Object> out = new ArrayList<>(idx.subList(0, at));
+    for (int k = taken; k < t.rank(); k++) out.add(Slice.ALL);
+    out.addAll(idx.subList(at + 1, idx.size()));
+    return out;
   }
 
   /** Tuples spread into several indices, lists become index tensors, booleans 0/1. */

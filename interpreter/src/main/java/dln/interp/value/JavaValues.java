@@ -79,6 +79,8 @@ public final class JavaValues {
   /** The default Java form of a DLN value (see the class comment). */
   public static Object toJava(Object v) {
     if (v == null || v == None.NONE) return null;
+    // Java has no dtype type: an embedder gets the name, as str(x.dtype)
+    if (v instanceof DType d) return d.name();
     if (v instanceof List<?> l) {
       List<Object> out = new ArrayList<>(l.size());
       for (Object x : l) out.add(toJava(x));

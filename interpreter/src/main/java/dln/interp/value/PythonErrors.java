@@ -105,13 +105,6 @@ public final class PythonErrors {
     return TYPES.get(name == null ? "RuntimeError" : name);
   }
 
-  /** The DLN kind shown when a raised exception is not caught: ValueError shows as "value error". */
-  public static String kindOf(ExceptionType type) {
-    for (Map.Entry<String, String> e : KIND_TO_TYPE.entrySet()) if (e.getValue().equals(type.name())) return e.getKey();
-    String words = type.name().replaceAll("Error$", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
-    return type.name().endsWith("Error") ? words + " error" : words;
-  }
-
   /** True for the errors no handler may catch: Ctrl-C and the host's cancel or time limit. */
   public static boolean uncatchable(DlnException e) {
     return e.kind().equals("interrupted");
@@ -123,12 +116,16 @@ public final class PythonErrors {
     return new ExceptionValue(typeOfKind(e.kind()), new Tuple(java.util.List.of(e.getMessage())));
   }
 
-  /** What {@code raise ValueError('bad')} throws: a DLN error that remembers the exception object. */
+  /**
+   * What {@code raise ValueError('bad')} throws: a DLN error that remembers the exception object.
+   * Its kind is the class name, so an uncaught one reads as Python's {@code ValueError: bad} (or
+   * {@code MyError: boom} for a user subclass), located like every DLN error.
+   */
   public static final class Raised extends DlnException {
     private final transient ExceptionValue value;
 
     public Raised(ExceptionValue value, Pos pos) {
-      super(kindOf(value.type()), value.message(), causeHint(value), pos);
+      super(value.type().name(), value.message(), causeHint(value), pos);
       this.value = value;
     }
 

@@ -65,6 +65,7 @@ public final class Values {
   public static String str(Object v) {
     if (v instanceof String s) return s;
     if (v instanceof ExceptionValue e) return e.message();
+    if (v instanceof DType d) return d.name();
     if (v instanceof DlnObject o) return o.str();
     return repr(v);
   }
@@ -158,6 +159,8 @@ public final class Values {
   public static INDArray toTensor(Object v) {
     if (v instanceof INDArray t) return t;
     if (v instanceof dln.runtime.autodiff.Variable var) return var.value();
+    // A value a gradient tape recorded: its number now (printing the loss, a metric's update).
+    if (v instanceof dln.runtime.autodiff.Traced t) return dln.runtime.autodiff.Tape.value(t);
     Object plain = toJava(v);
     if (plain == null) throw DlnException.type("cannot make a tensor from " + typeName(v));
     return Tensors.fromNested(plain, null);
@@ -193,6 +196,7 @@ public final class Values {
   public static boolean equal(Object a, Object b) {
     if (a == b) return true;
     if (a == null || b == null) return false;
+    if (a instanceof DType || b instanceof DType) return DType.same(a, b);
     if (isNumber(a) && isNumber(b)) {
       if (a instanceof Long x && b instanceof Long y) return x.longValue() == y.longValue();
       return toDouble(a) == toDouble(b);

@@ -6,21 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.Dln;
-import dln.interp.DlnException;
 import dln.interp.call.Builtin;
 import dln.interp.sandbox.Sandbox;
 import dln.runtime.SharedData;
 import dln.stdlib.data.DataLocations;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** DataLib end to end: DLN code through the interpreter, output as a user sees it. */
 class DataLibTest {
@@ -35,32 +31,13 @@ class DataLibTest {
   }
 
   /** Runs code in a fresh interpreter; returns it (for its variables) and what the user saw. */
-  private record Run(Dln dln, String output) {
-    INDArray tensor(String name) {
-      return (INDArray) dln.get(name);
-    }
-
-    long[] shape(String name) {
-      return tensor(name).shape();
-    }
-  }
-
-  private static Run run(String code) {
-    StringWriter buf = new StringWriter();
-    PrintWriter w = new PrintWriter(buf, true);
-    Dln dln = Dln.builder().out(w).err(w).sandbox(Sandbox.unrestricted()).build();
-    try {
-      dln.eval(code, "test.dln");
-    } catch (DlnException e) {
-      w.println(e.format());
-    }
-    w.flush();
-    return new Run(dln, buf.toString());
+  private static ScriptRun run(String code) {
+    return ScriptRun.of(code, Dln.builder().sandbox(Sandbox.unrestricted()));
   }
 
   @Test
   void mnistLikeKeras() {
-    Run r = run("(x_train, y_train), (x_test, y_test) = mnist()\n"
+    ScriptRun r = run("(x_train, y_train), (x_test, y_test) = mnist()\n"
         + "print(len(x_train), len(y_train), len(x_test), len(y_test))\n"
         + "(a, b), (c, d) = mnist(flat=true, normalize=true, one_hot=true, limit=100)\n"
         + "(f, g), _ = fashion_mnist(channels=true, limit=5)\n");
@@ -79,7 +56,7 @@ class DataLibTest {
 
   @Test
   void playgroundGeneratorsAndFeatures() {
-    Run r = run("x, y = spiral(200, noise=0.1, seed=1, labels='binary')\n"
+    ScriptRun r = run("x, y = spiral(200, noise=0.1, seed=1, labels='binary')\n"
         + "f = features(x, ['x1^2', 'x2^2', 'sin(x1)'])\n"
         + "x2, y2 = spiral(200, noise=0.1, seed=1, labels='binary')\n"
         + "p, t = plane()\n"
@@ -113,7 +90,7 @@ class DataLibTest {
     Path f = tmp.resolve("weather.csv");
     Files.writeString(f, "temp,sky,rain\n21,sunny,0\n14,cloudy,1\n17,rainy,1\n25,sunny,0\n");
     String p = f.toString().replace("\\", "/");
-    Run r = run("x, y = csv('" + p + "', target='rain')\n"
+    ScriptRun r = run("x, y = csv('" + p + "', target='rain')\n"
         + "(xt, yt), (xv, yv) = train_test_split(x, y, test=0.25, seed=3)\n"
         + "h = to_categorical(y)\n"
         + "n = normalize(x)\n"

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.Dln;
-import dln.interp.DlnException;
+import dln.runtime.io.CraftedFiles;
 import dln.interp.sandbox.Sandbox;
 import dln.runtime.nn.LayerNames;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,23 +29,13 @@ class ModelIoLibTest {
     LayerNames.reset();
   }
 
-  private record Run(Dln dln, String output) {}
-
-  private Run run(String code) {
+  private ScriptRun run(String code) {
     return run(code, Sandbox.allowWrite(dir));
   }
 
-  private Run run(String code, Sandbox sandbox) {
-    StringWriter buf = new StringWriter();
-    PrintWriter w = new PrintWriter(buf, true);
-    Dln dln = Dln.builder().out(w).err(w).sandbox(sandbox).seed(7).build();
-    try {
-      dln.eval("d = '" + dir.toString().replace("\\", "/") + "'\n" + code, "test.dln");
-    } catch (DlnException e) {
-      w.println(e.format());
-    }
-    w.flush();
-    return new Run(dln, buf.toString());
+  /** Runs code with {@code d} bound to the test's folder. */
+  private ScriptRun run(String code, Sandbox sandbox) {
+    return ScriptRun.of("d = '" + dir.toString().replace("\\", "/") + "'\n" + code, Dln.builder().sandbox(sandbox).seed(7));
   }
 
   private static final String TRAIN = """
@@ -59,7 +48,7 @@ class ModelIoLibTest {
 
   @Test
   void saveLoadPredictsBitIdenticallyAndContinuesTraining() {
-    Run r = run(TRAIN + """
+    ScriptRun r = run(TRAIN + """
         model.save(d + '/m.dlnm')
         m2 = load_model(d + '/m.dlnm')
         p1 = model.predict(x)
@@ -81,7 +70,7 @@ class ModelIoLibTest {
 
   @Test
   void jsonAndWeights() {
-    Run r = run(TRAIN + """
+    ScriptRun r = run(TRAIN + """
         text = model.to_json()
         twin = model_from_json(text)
         twin.save_weights(d + '/w.dlnw')
@@ -97,7 +86,7 @@ class ModelIoLibTest {
 
   @Test
   void freezeNewHeadAndFineTune() {
-    Run r = run(TRAIN + """
+    ScriptRun r = run(TRAIN + """
         print(model.freeze(upto='dense'))
         base_w = model.get_layer('dense').get_weights()[0] + 0
         head = Model(model.input, Dense(2, softmax, name='head')(model.get_layer('dense').output))
@@ -133,7 +122,7 @@ class ModelIoLibTest {
 
     Path flipped = dir.resolve("flipped.dlnm");
     byte[] f = bytes.clone();
-    int at = indexOf(f, "DLNT".getBytes()) + 100;
+    int at = CraftedFiles.indexOf(f, "DLNT".getBytes()) + 100;
     f[at] ^= 1;
     Files.write(flipped, f);
     assertTrue(loadError(flipped).contains("is corrupted: the SHA-256 checksum of weights.bin does not match"), loadError(flipped));
@@ -148,17 +137,17 @@ class ModelIoLibTest {
         loadError(newer));
 
     Path traversal = dir.resolve("traversal.dlnm");
-    zip(traversal, "../../x", "x".getBytes());
+    CraftedFiles.writeZip(traversal, Map.of("../../x", "x".getBytes()));
     assertTrue(loadError(traversal).contains("entry name '../../x' is an unsafe path (path traversal)"), loadError(traversal));
 
     Path bomb = dir.resolve("bomb.dlnm");
-    zip(bomb, "weights.bin", new byte[64 << 20]);
+    CraftedFiles.writeZip(bomb, Map.of("weights.bin", new byte[64 << 20]));
     assertTrue(loadError(bomb).contains("a possible zip bomb"), loadError(bomb));
   }
 
   @Test
   void sandboxGuardsEveryFileAccess() {
-    Run r = run(TRAIN + "model.save('/etc/evil.dlnm')");
+    ScriptRun r = run(TRAIN + "model.save('/etc/evil.dlnm')");
     assertTrue(r.output().contains("sandbox"), r.output());
     r = run("m = load_model('/etc/passwd')");
     assertTrue(r.output().contains("sandbox"), r.output());
@@ -169,7 +158,7 @@ class ModelIoLibTest {
   @Test
   void importOnnxThroughTheLanguage() {
     Path onnx = dln.runtime.SharedData.require("onnx/tiny_cnn.onnx").getParent().toAbsolutePath().normalize();
-    Run r = run("""
+    ScriptRun r = run("""
         m = import_onnx('%s')
         print(m.freeze())
         m.summary()
@@ -188,22 +177,5 @@ class ModelIoLibTest {
         out.closeEntry();
       }
     }
-  }
-
-  private static void zip(Path p, String name, byte[] data) throws Exception {
-    try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(p))) {
-      z.putNextEntry(new ZipEntry(name));
-      z.write(data);
-      z.closeEntry();
-    }
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-      return i;
-    }
-    throw new AssertionError("not found");
   }
 }

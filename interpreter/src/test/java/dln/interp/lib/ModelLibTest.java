@@ -6,50 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dln.Dln;
-import dln.interp.DlnException;
 import dln.runtime.nn.LayerNames;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Sequential;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Layers, models and training from DLN source, through the interpreter, as a user sees them. */
 class ModelLibTest {
-  private record Run(Dln dln, String output) {
-    Object get(String name) {
-      return dln.get(name);
-    }
-  }
-
   @BeforeEach
   void names() {
     LayerNames.reset();
   }
 
-  private static Run run(String code) {
+  private static ScriptRun run(String code) {
     return run(code, null);
   }
 
-  private static Run run(String code, java.nio.file.Path writable) {
-    StringWriter buf = new StringWriter();
-    PrintWriter w = new PrintWriter(buf, true);
-    Dln.Builder b = Dln.builder().out(w).err(w);
+  private static ScriptRun run(String code, java.nio.file.Path writable) {
+    Dln.Builder b = Dln.builder();
     if (writable != null) b.sandbox(dln.interp.sandbox.Sandbox.allowWrite(writable));
-    Dln dln = b.build();
-    try {
-      dln.eval(code, "test.dln");
-    } catch (DlnException e) {
-      w.println(e.format());
-    }
-    w.flush();
-    return new Run(dln, buf.toString());
+    return ScriptRun.of(code, b);
   }
 
   @Test
   void slideLinesRunAsWritten() {
-    Run r = run("""
+    ScriptRun r = run("""
         model = Sequential()
         for fn in ['linear', 'sigmoid', 'tanh', 'relu', 'elu', ]:
             model.add(Dense(64, activation=fn))
@@ -73,7 +55,7 @@ class ModelLibTest {
 
   @Test
   void terseFormsAndChains() {
-    Run r = run("""
+    ScriptRun r = run("""
         net = Input(784) -> Dense(512, relu) -> Dropout(0.2) -> Dense(10, softmax)
         conv = Conv2D(128, 5, stride 2)
         seq = Dense(64, relu) -> Dense(10)
@@ -84,7 +66,7 @@ class ModelLibTest {
 
   @Test
   void summaryPrintsKerasCounts() {
-    Run r = run("""
+    ScriptRun r = run("""
         model = Sequential()
         model.add(Dense(512, activation='relu', input_shape=(784,)))
         model.add(Dropout(0.2))
@@ -100,7 +82,7 @@ class ModelLibTest {
 
   @Test
   void functionalResidualBlockWithActivationOnTensors() {
-    Run r = run("""
+    ScriptRun r = run("""
         def block(x, n):
             y = Conv2D(n, 3, padding='same', activation=relu)(x)
             return relu(Add()([x, Conv2D(n, 3, padding='same')(y)]))
@@ -115,7 +97,7 @@ class ModelLibTest {
 
   @Test
   void shapeErrorsPointAtTheCall() {
-    Run r = run("""
+    ScriptRun r = run("""
         x = Input(shape=(28, 28, 1))
         y = Dense(10)(x)
         """);
@@ -125,7 +107,7 @@ class ModelLibTest {
 
   @Test
   void trainsEvaluatesPredictsAndCallsBack() {
-    Run r = run("""
+    ScriptRun r = run("""
         seed(3)
         x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
         y = tensor([[0], [1], [1], [0]])
@@ -145,7 +127,7 @@ class ModelLibTest {
 
   @Test
   void fitPrintsOneLinePerEpochWhenNotInteractive() {
-    Run r = run("""
+    ScriptRun r = run("""
         x = randn(32, 3)
         y = x @ tensor([[1.0], [2.0], [-1.0]])
         model = Sequential([Dense(1, input_shape=(3,))])
@@ -159,7 +141,7 @@ class ModelLibTest {
 
   @Test
   void fitDataErrorsExplainTheArithmetic() {
-    Run r = run("""
+    ScriptRun r = run("""
         model = Sequential([Input(4), Dense(3, softmax)])
         model.compile(optimizer='adam', loss='categorical_crossentropy')
         model.fit(zeros(10, 4), tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]))
@@ -170,7 +152,7 @@ class ModelLibTest {
 
   @Test
   void layerAttributesAndFreezing() {
-    Run r = run("""
+    ScriptRun r = run("""
         d = Dense(3, name='hidden')
         out = d(Input(2))
         print(d.name, d.trainable, len(d.weights), d.weights[0].shape, d.output.shape, d.input.shape)
@@ -185,7 +167,7 @@ class ModelLibTest {
 
   @Test
   void schedulesAndCallbacksFromDln() {
-    Run r = run("""
+    ScriptRun r = run("""
         s = step_decay(0.1, drop=0.5, epochs_drop=2)
         print(s(0), s(2), s(5))
         opt = SGD(learning_rate=s)
@@ -214,7 +196,7 @@ class ModelLibTest {
   @Test
   void kerasCallbackKeywordsFromDln(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     String d = dir.toString().replace("\\", "/");
-    Run r = run("""
+    ScriptRun r = run("""
         seed(3)
         x = randn(32, 2)
         y = x @ tensor([[1.0], [-1.0]])
@@ -239,14 +221,14 @@ class ModelLibTest {
 
   @Test
   void eagerActivationsStillWork() {
-    Run r = run("print(relu(tensor([-1.0, 2.0])))");
+    ScriptRun r = run("print(relu(tensor([-1.0, 2.0])))");
     assertFalse(r.output().contains("error"), r.output());
     assertTrue(r.output().contains("2"), r.output());
   }
 
   @Test
   void modelZooBuildsAndTrains() {
-    Run r = run("""
+    ScriptRun r = run("""
         print(mlp([784, 512, 512, 10], dropout=0.2).count_params(), mnist_cnn().count_params(), lenet5().count_params())
         net = resnet(depth=8, classes=4, input_shape=(8, 8, 1))
         net.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])

@@ -31,8 +31,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DLN's np functions against NumPy's own results: src/test/resources/numpy/reference.json was written
- * once by generate_reference.py with NumPy 1.24; each expression runs in DLN after the same setup and
- * must give the same shape, dtype (or the documented DLN dtype) and values. Also the .npy/.npz files
+ * once by generate_reference.py with NumPy 1.24 (the later cases with 2.4); each expression runs in
+ * DLN after the same setup and must give the same shape, dtype (or the documented DLN dtype) and values. Also the .npy/.npz files
  * both ways, and np.random's shapes, ranges, distributions and seed reproducibility (DLN's stream,
  * not NumPy's: the numbers themselves differ).
  */
@@ -184,5 +184,17 @@ class NumpyReferenceTest {
     assertFalse(e.format().contains("Exception"), e.format());
     e = assertThrows(DlnException.class, () -> dln.eval("np.pad(x, 2, mode='median')"));
     assertTrue(e.format().contains("mode 'median' is not supported"), e.format());
+    e = assertThrows(DlnException.class, () -> dln.eval("np.einsum('ij,jk->ik', y, y)"));
+    assertTrue(e.format().contains("einsum(): label 'j' has size 3 in one operand and 2 in another"), e.format());
+    e = assertThrows(DlnException.class, () -> dln.eval("np.einsum('ij->i', x)"));
+    assertTrue(e.format().contains("'ij' has 2 labels for an operand of rank 1 (shape (6,))"), e.format());
+    e = assertThrows(DlnException.class, () -> dln.eval("np.linalg.inv(np.ones((2, 2)))"));
+    assertTrue(e.format().contains("value error: Singular matrix"), e.format());
+    e = assertThrows(DlnException.class, () -> dln.eval("np.linalg.det(y)"));
+    assertTrue(e.format().contains("Last 2 dimensions of the array must be square"), e.format());
+    e = assertThrows(DlnException.class, () -> dln.eval("np.linalg.solve(np.eye(2), np.ones(3))"));
+    assertTrue(e.format().contains("np.linalg.solve(): a of shape (2, 2) and b of shape (3,) do not fit"), e.format());
+    e = assertThrows(DlnException.class, () -> dln.eval("y[..., 0, ...]"));
+    assertTrue(e.format().contains("index error: an index can only have a single ellipsis"), e.format());
   }
 }

@@ -54,7 +54,7 @@ class TensorLibTest {
   void attributes() {
     eval("x = zeros(2, 3)");
     assertEquals(new Tuple(List.of(2L, 3L)), eval("x.shape"));
-    assertEquals("float32", eval("x.dtype"));
+    assertEquals("float32", eval("str(x.dtype)"));
     assertEquals(2L, eval("x.ndim"));
     assertEquals(6L, eval("x.size"));
     assertEquals(new Tuple(List.of(3L, 2L)), eval("x.T.shape"));
@@ -72,7 +72,7 @@ class TensorLibTest {
     assertEquals(21.0, eval("x.sum().item()"));
     assertEquals(new Tuple(List.of(3L, 2L)), eval("x.reshape(3, -1).shape"));
     assertEquals(new Tuple(List.of(6L)), eval("x.flatten().shape"));
-    assertEquals("int64", eval("x.astype('int64').dtype"));
+    assertEquals("int64", eval("str(x.astype('int64').dtype)"));
     assertEquals(List.of(List.of(1L, 5L, 3L), List.of(4L, 2L, 6L)), eval("x.astype(np.int64).tolist()"));
     assertEquals(List.of(true, false), eval("(tensor([1, 2]) < 1.5).tolist()"));
     assertEquals(1.5, eval("x.std(axis=0)[0].item()"));
@@ -86,9 +86,9 @@ class TensorLibTest {
     assertEquals(List.of(List.of(1.0, 0.0), List.of(0.0, 1.0)), eval("eye(2).tolist()"));
     assertEquals(List.of(7.0, 7.0), eval("full(2, 7).tolist()"));
     assertEquals(List.of(1.0, 1.0), eval("np.ones(2).tolist()"));
-    assertEquals("int32", eval("tensor([1, 2], dtype='int32').dtype"));
-    assertEquals("float64", eval("np.array([1, 2], dtype=np.float64).dtype"));
-    assertEquals("int64", eval("tensor([1.7], dtype=int).dtype"));
+    assertEquals("int32", eval("str(tensor([1, 2], dtype='int32').dtype)"));
+    assertEquals("float64", eval("str(np.array([1, 2], dtype=np.float64).dtype)"));
+    assertEquals("int64", eval("str(tensor([1.7], dtype=int).dtype)"));
   }
 
   @Test

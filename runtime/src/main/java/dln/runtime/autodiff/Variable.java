@@ -26,9 +26,14 @@ public final class Variable {
     return v;
   }
 
-  /** The current value; while a gradient is being traced, the traced stand-in instead. */
+  /**
+   * The current value; while a gradient is being traced, the traced stand-in instead, and while a
+   * gradient tape records, the variable's stand-in in the tape's graph.
+   */
   public Object current() {
-    return traced != null ? traced : value;
+    if (traced != null) return traced;
+    Recording.Recorder tape = Recording.active();
+    return tape != null ? tape.watch(this) : value;
   }
 
   public INDArray value() {
@@ -40,7 +45,17 @@ public final class Variable {
       throw dln.runtime.DlnRuntimeException.shape("cannot assign a tensor of shape "
           + java.util.Arrays.toString(v.shape()) + " to a variable of shape " + java.util.Arrays.toString(value.shape()), null);
     }
-    value.assign(v);
+    value.assign(v.castTo(value.dataType()));
+  }
+
+  /** Adds {@code delta} in place (TensorFlow's {@code assign_add}). */
+  public void assignAdd(INDArray delta) {
+    assign(value.add(delta.castTo(value.dataType())));
+  }
+
+  /** Subtracts {@code delta} in place (TensorFlow's {@code assign_sub}). */
+  public void assignSub(INDArray delta) {
+    assign(value.sub(delta.castTo(value.dataType())));
   }
 
   /** Makes the variable stand for {@code t} in expressions until traced with null again. */

@@ -53,10 +53,31 @@ public final class GraphContext {
   private final Map<String, Logits> logits = new HashMap<>();
   private final Set<String> usedNames = new HashSet<>();
   private final Deque<Boolean> trainableStack = new ArrayDeque<>();
+  /** Binds a weight to its graph variable; null binds the weight's own array. */
+  private final java.util.function.Function<Weight, SDVariable> binder;
+  /** The batch size random masks are drawn for at once (a gradient tape's eager graph), or -1: placeholders. */
+  private long drawnBatch = -1;
 
   public GraphContext(SameDiff sd, boolean training) {
+    this(sd, training, null);
+  }
+
+  /**
+   * A context whose weights are bound by {@code binder} (a gradient tape binds each weight to its
+   * variable's stand-in in the tape's graph), or by their own arrays when it is null.
+   */
+  public GraphContext(SameDiff sd, boolean training, java.util.function.Function<Weight, SDVariable> binder) {
     this.sd = sd;
     this.training = training;
+    this.binder = binder;
+  }
+
+  /**
+   * Draws dropout masks and noise now, as constants for batches of this size, instead of making
+   * placeholders an executor fills (a gradient tape runs its graph on one known batch).
+   */
+  public void drawMasksFor(long batch) {
+    this.drawnBatch = batch;
   }
 
   public SameDiff sd() {
@@ -87,6 +108,7 @@ public final class GraphContext {
 
   /** The graph variable bound to a weight: the same array object, so in-place updates are seen. */
   public SDVariable weight(Weight w) {
+    if (binder != null) return weightVars.computeIfAbsent(w, binder);
     return weightVars.computeIfAbsent(w, k -> {
       SDVariable v = sd.var(uniqueName(k.fullName()), k.value());
       if (sd.getArrForVarName(v.name()) != k.value()) {
@@ -104,6 +126,9 @@ public final class GraphContext {
   /** A fresh placeholder for a dropout mask of shape (batch, ...sampleShape). */
   public SDVariable dropoutMask(Layer layer, long[] sampleShape, double rate) {
     String name = uniqueName(layer.name() + "/mask");
+    if (drawnBatch > 0) {
+      return sd.constant(name, dln.runtime.Rng.dropoutMask(Shapes.withBatchSize(Shapes.withBatch(sampleShape), drawnBatch), 1 - rate));
+    }
     masks.add(new Mask(name, sampleShape.clone(), rate));
     return sd.placeHolder(name, DataType.FLOAT, Shapes.withBatch(sampleShape));
   }
@@ -111,6 +136,9 @@ public final class GraphContext {
   /** A fresh placeholder for zero-mean Gaussian noise of shape (batch, ...sampleShape). */
   public SDVariable gaussianNoise(Layer layer, long[] sampleShape, double stddev) {
     String name = uniqueName(layer.name() + "/noise");
+    if (drawnBatch > 0) {
+      return sd.constant(name, dln.runtime.Rng.normal(Shapes.withBatchSize(Shapes.withBatch(sampleShape), drawnBatch), 0, stddev));
+    }
     masks.add(new Mask(name, sampleShape.clone(), stddev, MaskKind.GAUSSIAN));
     return sd.placeHolder(name, DataType.FLOAT, Shapes.withBatch(sampleShape));
   }

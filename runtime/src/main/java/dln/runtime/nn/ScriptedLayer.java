@@ -82,7 +82,7 @@ public final class ScriptedLayer extends Layer {
     }
     Weight w = addWeight(uniqueWeightName(weightName == null ? "variable" : weightName), shape.clone(),
         Initializers.check(initializer), trainable, regularizer);
-    Variable v = Variable.sharing(w.value());
+    Variable v = w.variable();
     variables.put(w, v);
     return v;
   }
@@ -190,6 +190,11 @@ public final class ScriptedLayer extends Layer {
       TRACING.get().pop();
       for (Variable v : variables.values()) v.trace(null);
     }
+  }
+
+  /** True while a custom layer's call() is being traced on this thread. */
+  public static boolean tracing() {
+    return !TRACING.get().isEmpty();
   }
 
   /**

@@ -15,6 +15,7 @@ public final class Weight {
   private final INDArray value;
   private final boolean trainable;
   private final Regularizer regularizer;
+  private dln.runtime.autodiff.Variable variable;
 
   Weight(Layer owner, String name, INDArray value, boolean trainable, Regularizer regularizer) {
     this.owner = owner;
@@ -43,6 +44,15 @@ public final class Weight {
   /** The live array (updated in place by training). */
   public INDArray value() {
     return value;
+  }
+
+  /**
+   * The weight as a variable (Keras's {@code layer.kernel}, {@code model.trainable_variables}):
+   * one per weight, sharing its array, so assigning to it or applying gradients changes the layer.
+   */
+  public synchronized dln.runtime.autodiff.Variable variable() {
+    if (variable == null) variable = dln.runtime.autodiff.Variable.sharing(value);
+    return variable;
   }
 
   public long[] shape() {

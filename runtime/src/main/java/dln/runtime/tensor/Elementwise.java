@@ -64,6 +64,10 @@ final class Elementwise {
     }
     INDArray x = scalarTensor(a, compute);
     INDArray y = scalarTensor(b, compute);
+    if (result == DataType.BOOL && compute != DataType.BOOL && !comparison(op)) {
+      // bool + bool or bool * bool: the int64 sum or product, then whether it is non-zero
+      return binary("!=", binary(op, x, y, false), 0L, false);
+    }
     long[] shape = Shapes.broadcast(x.shape(), y.shape());
     if ((op.equals("//") || op.equals("%")) && DTypes.isInt(compute) && y.length() > 0
         && y.eq(0).castTo(DataType.INT).sumNumber().longValue() > 0) {
@@ -146,20 +150,24 @@ final class Elementwise {
   /** numpy's promotion of the operands, then the operator's own rules (comparisons give bools, / floats). */
   static Types types(String op, Object a, Object b) {
     DataType common = DTypes.promote(a, b);
-    boolean comparison = switch (op) {
-      case "<", "<=", ">", ">=", "==", "!=" -> true;
-      default -> false;
-    };
-    if (comparison) {
+    if (comparison(op)) {
       // libnd4j compares numbers, so bools are compared as ints.
       return new Types(common == DataType.BOOL ? DataType.INT : common, DataType.BOOL);
     }
     DataType compute = common == DataType.BOOL ? DataType.LONG : common;
     if (op.equals("/") && !DTypes.isFloat(compute)) compute = DataType.FLOAT;
-    DataType result = compute;
+    // numpy: bool + bool is logical or and bool * bool logical and, both still bool
+    DataType result = common == DataType.BOOL && (op.equals("+") || op.equals("*")) ? DataType.BOOL : compute;
     // Integer powers go through float64 (exact for the values ints hold in practice).
     if (op.equals("**") && DTypes.isInt(compute)) compute = DataType.DOUBLE;
     return new Types(compute, result);
+  }
+
+  private static boolean comparison(String op) {
+    return switch (op) {
+      case "<", "<=", ">", ">=", "==", "!=" -> true;
+      default -> false;
+    };
   }
 
   /**

@@ -126,6 +126,12 @@ final class HostElementwise {
           }
         }
         long[] r = arithmetic(op, x, y);
+        if (r != null && result == DataType.BOOL) {
+          // bool + bool and bool * bool (computed as int64): whether the result is non-zero
+          boolean[] nonzero = new boolean[n];
+          for (int i = 0; i < n; i++) nonzero[i] = r[i] != 0;
+          return HostArrays.fromBooleans(shape, nonzero);
+        }
         return r == null ? null : HostArrays.fromLongs(result, shape, r);
       }
       default -> {

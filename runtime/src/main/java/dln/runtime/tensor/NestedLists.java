@@ -33,6 +33,30 @@ final class NestedLists {
     return r.dataType() == dtype ? r : r.castTo(dtype);
   }
 
+  /**
+   * The dtype NumPy's np.array gives nested values, except that Python floats make float32 (DLN's
+   * float): bools alone bool, ints (and bools) int64, any float float32; a tensor inside brings its
+   * own dtype, a tensor alone keeps it exactly. An empty list is float32, as NumPy's is a float.
+   */
+  static DataType numpyDtype(Object nested) {
+    if (nested instanceof INDArray t) return t.dataType();
+    DataType t = leafType(nested, null);
+    return t == null ? DataType.FLOAT : t;
+  }
+
+  private static DataType leafType(Object v, DataType sofar) {
+    DataType here;
+    if (v instanceof Boolean) here = DataType.BOOL;
+    else if (v instanceof Double || v instanceof Float) here = DataType.FLOAT;
+    else if (v instanceof Number) here = DataType.LONG;
+    else if (v instanceof INDArray t) here = t.dataType();
+    else if (v instanceof List<?> xs) {
+      for (Object x : xs) sofar = leafType(x, sofar);
+      return sofar;
+    } else return sofar; // not a number: toTensor reports it
+    return sofar == null ? here : sofar == here ? here : DTypes.wider(sofar, here);
+  }
+
   private static INDArray reshape(INDArray flat, long[] shape) {
     if (shape.length == 0) return flat.reshape('c', new long[0]);
     if (Shapes.size(shape) == 0) return Nd4j.create(flat.dataType(), shape);

@@ -1,6 +1,7 @@
 package dln.runtime.tensor;
 
 import dln.runtime.autodiff.Tape;
+import dln.runtime.autodiff.Recording;
 import dln.runtime.autodiff.Traced;
 import dln.runtime.autodiff.Variable;
 import java.util.List;
@@ -32,8 +33,8 @@ public final class TensorOps {
    * operands give a traced result, others an eager tensor with numpy broadcasting.
    */
   public static Object binary(String op, Object a, Object b, ValueModel values) {
-    if (a instanceof Variable v) a = v.current();
-    if (b instanceof Variable v) b = v.current();
+    a = Recording.resolve(a);
+    b = Recording.resolve(b);
     if (a instanceof Traced || b instanceof Traced) {
       Object ta = a instanceof Traced ? a : eagerOperand(a, values);
       Object tb = b instanceof Traced ? b : eagerOperand(b, values);
@@ -63,7 +64,7 @@ public final class TensorOps {
 
   /** {@code -v} of a {@linkplain #isTensor tensor}. */
   public static Object negate(Object v) {
-    if (v instanceof Variable var) v = var.current();
+    v = Recording.resolve(v);
     if (v instanceof Traced t) return Tape.unary("neg", t);
     if (v instanceof INDArray t) return Tensors.unary("neg", t);
     throw new IllegalArgumentException("not a tensor: " + v);

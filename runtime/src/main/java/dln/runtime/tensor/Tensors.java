@@ -50,6 +50,14 @@ public final class Tensors {
     return NestedLists.toTensor(nested, dtypeOrNull);
   }
 
+  /**
+   * The dtype np.array gives nested numbers: NumPy's (ints int64, bools bool, a tensor its own),
+   * but float32 for Python floats, DLN's float.
+   */
+  public static DataType numpyDtype(Object nested) {
+    return NestedLists.numpyDtype(nested);
+  }
+
   /** Nested {@code ArrayList}s of Double, Long or Boolean; a rank-0 tensor gives the bare value. */
   public static Object toNested(INDArray x) {
     return NestedLists.toNested(x);
@@ -202,9 +210,7 @@ public final class Tensors {
 
   /** The n×n identity matrix (float32). */
   public static INDArray eye(long n) {
-    if (n < 0) throw DlnRuntimeException.value("eye: size must not be negative, got " + n);
-    if (n == 0) return Nd4j.create(DataType.FLOAT, 0, 0);
-    return Nd4j.eye(n).castTo(DataType.FLOAT);
+    return ArrayOps.eye(n, n, 0, DataType.FLOAT);
   }
 
   /** start, start+step, ... up to but excluding stop (float32), like numpy's arange. */
@@ -222,11 +228,17 @@ public final class Tensors {
 
   /** n evenly spaced values from a to b inclusive (float32). */
   public static INDArray linspace(double a, double b, long n) {
+    return linspace(a, b, n, true, DataType.FLOAT);
+  }
+
+  /** n evenly spaced values from a to b, b included when {@code endpoint} (NumPy's linspace). */
+  public static INDArray linspace(double a, double b, long n, boolean endpoint, DataType dtype) {
     if (n < 0) throw DlnRuntimeException.value("linspace: number of values must not be negative, got " + n);
     double[] v = new double[Math.toIntExact(n)];
-    for (int i = 0; i < n; i++) v[i] = n == 1 ? a : a + (b - a) * i / (n - 1);
-    if (n > 1) v[(int) n - 1] = b;
-    return vector(v, DataType.FLOAT);
+    long div = endpoint ? n - 1 : n;
+    for (int i = 0; i < n; i++) v[i] = div == 0 ? a : a + (b - a) * i / div;
+    if (endpoint && n > 1) v[(int) n - 1] = b;
+    return vector(v, dtype);
   }
 
   private static INDArray vector(double[] v, DataType dtype) {

@@ -34,7 +34,11 @@ public abstract class Optimizer {
 
   protected double learningRate;
   private LearningRateSchedule schedule;
-  @JsonIgnore private final Map<Weight, ParamUpdater> state = new IdentityHashMap<>();
+  /**
+   * Per-parameter state, keyed by the parameter's array: a weight and the variable that shares its
+   * array ({@code layer.kernel}) are one parameter, whether fit or apply_gradients updates it.
+   */
+  @JsonIgnore private final Map<INDArray, ParamUpdater> state = new IdentityHashMap<>();
   @JsonIgnore private long iterations;
 
   protected Optimizer(double learningRate) {
@@ -94,12 +98,22 @@ public abstract class Optimizer {
 
   /** Applies one step to each weight with its gradient (gradients may be overwritten). */
   public void step(List<Weight> weights, List<INDArray> gradients, int epoch) {
+    List<INDArray> params = new java.util.ArrayList<>();
+    for (Weight w : weights) params.add(w.value());
+    applyGradients(params, gradients, epoch);
+  }
+
+  /**
+   * Keras's {@code apply_gradients}: one step for each parameter array (updated in place) with its
+   * gradient (gradients may be overwritten).
+   */
+  public void applyGradients(List<INDArray> params, List<INDArray> gradients, int epoch) {
     double lr = currentLearningRate(epoch);
     int it = (int) Math.min(Integer.MAX_VALUE, iterations);
-    for (int i = 0; i < weights.size(); i++) {
-      Weight w = weights.get(i);
-      ParamUpdater u = state.computeIfAbsent(w, k -> newUpdater(k.value()));
-      u.apply(w.value(), gradients.get(i), lr, it, epoch);
+    for (int i = 0; i < params.size(); i++) {
+      INDArray p = params.get(i);
+      ParamUpdater u = state.computeIfAbsent(p, this::newUpdater);
+      u.apply(p, gradients.get(i), lr, it, epoch);
     }
     iterations++;
   }
@@ -109,7 +123,7 @@ public abstract class Optimizer {
    * the weight has not been updated yet.
    */
   public List<INDArray> state(Weight weight) {
-    ParamUpdater u = state.get(weight);
+    ParamUpdater u = state.get(weight.value());
     return u == null ? List.of() : u.state();
   }
 
@@ -131,7 +145,7 @@ public abstract class Optimizer {
       }
       live.get(i).assign(saved.get(i).reshape(live.get(i).shape()).castTo(live.get(i).dataType()));
     }
-    state.put(weight, u);
+    state.put(weight.value(), u);
   }
 
   /** Sets the step counter (restored from a model file: Adam's bias correction depends on it). */

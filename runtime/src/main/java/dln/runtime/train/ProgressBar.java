@@ -116,20 +116,22 @@ public final class ProgressBar implements ProgressListener {
     return sb.append(']').toString();
   }
 
-  static String duration(double seconds) {
+  /** An elapsed or remaining time as Keras prints it: "1:02:03", "2:05", "7s". */
+  public static String duration(double seconds) {
     if (seconds >= 3600) return String.format(Locale.ROOT, "%d:%02d:%02d", (long) seconds / 3600, ((long) seconds % 3600) / 60, (long) seconds % 60);
     if (seconds >= 60) return String.format(Locale.ROOT, "%d:%02d", (long) seconds / 60, (long) seconds % 60);
     return Math.round(seconds) + "s";
   }
 
-  private static String perStep(double seconds) {
+  /** The time per step as Keras prints it: "2s/step", "35ms/step", "120us/step". */
+  public static String perStep(double seconds) {
     if (seconds >= 1) return String.format(Locale.ROOT, "%.0fs/step", seconds);
     if (seconds >= 1e-3) return String.format(Locale.ROOT, "%.0fms/step", seconds * 1e3);
     return String.format(Locale.ROOT, "%.0fus/step", seconds * 1e6);
   }
 
   /** " - loss: 0.1234 - accuracy: 0.9612", Keras's number format. */
-  static String logs(Map<String, Double> logs) {
+  public static String logs(Map<String, Double> logs) {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, Double> e : logs.entrySet()) {
       double v = e.getValue();

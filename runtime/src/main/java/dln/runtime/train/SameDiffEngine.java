@@ -195,11 +195,6 @@ public final class SameDiffEngine implements TrainingEngine {
   }
 
   @Override
-  public StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch) {
-    return trainStep(x, y, null, epoch);
-  }
-
-  @Override
   public StepResult trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeights, int epoch) {
     Graph g = trainingGraph(sampleWeights != null);
     g.beforeRun();

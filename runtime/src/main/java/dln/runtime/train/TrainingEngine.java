@@ -36,7 +36,9 @@ public interface TrainingEngine {
    *
    * @param y labels already prepared by {@link Loss#prepareLabels} (float, one-hot for sparse)
    */
-  StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch);
+  default StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch) {
+    return trainStep(x, y, null, epoch);
+  }
 
   /**
    * {@link #trainStep(List, List, int)} with Keras's sample weights (fit's sample_weight and

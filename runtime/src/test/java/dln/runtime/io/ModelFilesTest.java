@@ -79,9 +79,7 @@ class ModelFilesTest {
   @Test
   void roundTripPredictsBitIdentically() {
     Model m = trained();
-    Path p = dir.resolve("m.dlnm");
-    ModelFiles.save(m, p, true);
-    Model back = ModelFiles.load(p);
+    Model back = savedAndLoaded(m, true);
     assertEquals(m.summary(), back.summary());
     assertSameValues(TrainingSession.of(m).predict(x), TrainingSession.of(back).predict(x));
     assertEquals("Adam", TrainingSession.of(back).compileConfig().optimizer().name());
@@ -90,7 +88,14 @@ class ModelFilesTest {
     assertEquals(2, TrainingSession.of(back).history().epochs().size());
     assertEquals(TrainingSession.of(m).history().history().get("loss"), TrainingSession.of(back).history().history().get("loss"));
     // No temporary file is left behind.
-    assertEquals(List.of(p), listing());
+    assertEquals(List.of(dir.resolve("m.dlnm")), listing());
+  }
+
+  /** The model saved to m.dlnm (with or without its optimizer state) and loaded back. */
+  private Model savedAndLoaded(Model m, boolean withOptimizer) {
+    Path p = dir.resolve("m.dlnm");
+    ModelFiles.save(m, p, withOptimizer);
+    return ModelFiles.load(p);
   }
 
   private List<Path> listing() {
@@ -104,9 +109,7 @@ class ModelFilesTest {
   @Test
   void loadedModelContinuesTrainingExactlyLikeTheOriginal() {
     Model m = trained();
-    Path p = dir.resolve("m.dlnm");
-    ModelFiles.save(m, p, true);
-    Model back = ModelFiles.load(p);
+    Model back = savedAndLoaded(m, true);
     assertEquals(TrainingSession.of(m).compileConfig().optimizer().iterations(), TrainingSession.of(back).compileConfig().optimizer().iterations());
     FitOptions one = new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null);
     TrainingSession.of(m).fit(x, y, one);
@@ -119,9 +122,7 @@ class ModelFilesTest {
   @Test
   void withoutOptimizerStateTrainingRestartsTheMoments() {
     Model m = trained();
-    Path p = dir.resolve("m.dlnm");
-    ModelFiles.save(m, p, false);
-    Model back = ModelFiles.load(p);
+    Model back = savedAndLoaded(m, false);
     assertEquals(0, TrainingSession.of(back).compileConfig().optimizer().iterations());
     TrainingSession.of(m).fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
     TrainingSession.of(back).fit(x, y, new FitOptions().epochs(1).batchSize(8).shuffle(false).progress(null));
@@ -242,7 +243,7 @@ class ModelFilesTest {
     Path p = saved();
     byte[] b = Files.readAllBytes(p);
     // Flip one bit inside the stored weights (find the blob's magic and go past the header).
-    int at = indexOf(b, "DLNT".getBytes()) + 200;
+    int at = CraftedFiles.indexOf(b, "DLNT".getBytes()) + 200;
     b[at] ^= 0x10;
     Path f = dir.resolve("f.dlnm");
     Files.write(f, b);
@@ -255,7 +256,7 @@ class ModelFilesTest {
     Files.writeString(text, "hello, this is not a model");
     assertEquals("'" + text + "' is not a DLN model file: it is not a zip archive", loadError(text));
     Path zip = dir.resolve("other.zip");
-    writeZip(zip, Map.of("readme.txt", "hi".getBytes()));
+    CraftedFiles.writeZip(zip, Map.of("readme.txt", "hi".getBytes()));
     assertEquals("'" + zip + "' is not a DLN model file: the zip archive has no checksums.json", loadError(zip));
   }
 
@@ -268,7 +269,7 @@ class ModelFilesTest {
   @Test
   void pathTraversalEntry() throws Exception {
     Path p = dir.resolve("evil.dlnm");
-    writeZip(p, Map.of("../../x", "boom".getBytes()));
+    CraftedFiles.writeZip(p, Map.of("../../x", "boom".getBytes()));
     assertEquals("'" + p + "' is rejected: entry name '../../x' is an unsafe path (path traversal)", loadError(p));
   }
 
@@ -277,7 +278,7 @@ class ModelFilesTest {
     Path p = dir.resolve("many.dlnm");
     Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
     for (int i = 0; i < 65; i++) entries.put("e" + i, new byte[0]);
-    writeZip(p, entries);
+    CraftedFiles.writeZip(p, entries);
     assertEquals("'" + p + "' is rejected: it has 65 entries (a DLN model file has at most 64)", loadError(p));
   }
 
@@ -301,12 +302,12 @@ class ModelFilesTest {
     Map<String, byte[]> entries = readZip(good);
     entries.put("extra.txt", "x".getBytes());
     Path extra = dir.resolve("extra.dlnm");
-    writeZip(extra, entries);
+    CraftedFiles.writeZip(extra, entries);
     assertEquals("'" + extra + "' has an unexpected entry 'extra.txt'", loadError(extra));
     entries = readZip(good);
     entries.remove("weights.bin");
     Path missing = dir.resolve("missing.dlnm");
-    writeZip(missing, entries);
+    CraftedFiles.writeZip(missing, entries);
     assertEquals("'" + missing + "' is incomplete: entry weights.bin is missing", loadError(missing));
   }
 
@@ -316,7 +317,7 @@ class ModelFilesTest {
     Map<String, byte[]> entries = readZip(p);
     entries.put(entry, change.apply(new String(entries.get(entry))).getBytes());
     Path out = dir.resolve("rewritten.dlnm");
-    writeZip(out, entries);
+    CraftedFiles.writeZip(out, entries);
     return out;
   }
 
@@ -326,24 +327,5 @@ class ModelFilesTest {
       for (ZipEntry e : java.util.Collections.list(z.entries())) out.put(e.getName(), z.getInputStream(e).readAllBytes());
     }
     return out;
-  }
-
-  private static void writeZip(Path p, Map<String, byte[]> entries) throws Exception {
-    try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(p))) {
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        z.putNextEntry(new ZipEntry(e.getKey()));
-        z.write(e.getValue());
-        z.closeEntry();
-      }
-    }
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-      return i;
-    }
-    throw new AssertionError("not found");
   }
 }

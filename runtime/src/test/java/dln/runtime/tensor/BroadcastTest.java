@@ -174,7 +174,9 @@ class BroadcastTest {
     same(Tensors.binary("/", i, 2L), shape(2), 0.5, 1);
     dtype("int32", Tensors.binary("**", i, 2L));
     same(Tensors.binary("//", l, 2L), shape(2), 0, 1);
-    dtype("int64", Tensors.binary("+", b, b));
+    dtype("bool", Tensors.binary("+", b, b)); // NumPy's logical or
+    same(Tensors.binary("+", b, b), shape(2), 1, 0);
+    dtype("bool", Tensors.binary("*", b, true));
     dtype("float32", Tensors.binary("*", b, f));
     same(Tensors.binary("*", b, f), shape(2), 1, 0);
   }

@@ -18,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The language's cluster: {@code cluster = spark('local[2]')}. Reads data sets (Parquet, CSV)
@@ -87,13 +88,54 @@ public final class SparkCluster implements ClusterBackend {
 
   @Override
   public Object fit(Model model, Args a, Fit fit) {
-    ClusterData data = data(a, "x", a.has("y") ? a.get("y") : null);
     SparkFitOptions o = new SparkFitOptions().epochs(fit.epochs()).batchSize(fit.batchSize()).shuffle(fit.shuffle())
         .initialEpoch(fit.initialEpoch()).callbacks(fit.callbacks()).progress(fit.progress()).shouldStop(fit.shouldStop())
-        .localSteps(a.intValue("local_steps", 1));
+        .localSteps(a.intValue("local_steps", 1))
+        .validationSplit(a.number("validation_split", 0));
     if (fit.seed() != null) o.seed(fit.seed());
     if (a.has("checkpoint")) o.checkpoint(a.string("checkpoint"));
+    Object y = a.has("y") ? a.get("y") : null;
+    ClusterData data;
+    if (a.has("validation_data") && a.get("validation_data") != None.NONE) {
+      o.validationData(validationData(a));
+      data = data(a, "x", y);
+    } else if (o.validationSplit() > 0 && !(a.get("x") instanceof SparkDataset)) {
+      // Tensors: Keras's split exactly, the last samples before any shuffle, taken before they are distributed.
+      data = splitTensors(a, y, o);
+    } else {
+      data = data(a, "x", y);
+    }
     return new SparkTrainer(spark).fit(model, data, o);
+  }
+
+  /** validation_data=: a data set of this cluster (with its label column) or a pair (x_val, y_val) of tensors. */
+  private ClusterData validationData(Args a) {
+    Object v = a.get("validation_data");
+    if (v instanceof SparkDataset) return data(a, "validation_data", null);
+    List<Object> pair = a.list("validation_data");
+    if (pair.size() != 2) {
+      throw DlnException.value("validation_data must be a pair (x_val, y_val) or a cluster data set, got " + pair.size() + " items");
+    }
+    return ClusterData.fromTensors(spark, Values.toTensor(pair.get(0)), Values.toTensor(pair.get(1)), parallelism());
+  }
+
+  /** In-memory x and y less their last validation_split of samples; those become the validation data. */
+  private ClusterData splitTensors(Args a, Object y, SparkFitOptions o) {
+    if (y == null || y == None.NONE) throw DlnException.argument("fit() needs labels y", "model.fit(x_train, y_train, epochs=5)");
+    INDArray xs = Values.toTensor(a.get("x"));
+    INDArray ys = Values.toTensor(y);
+    long n = xs.size(0);
+    long nVal = (long) Math.floor(n * o.validationSplit());
+    if (nVal == 0 || nVal == n) {
+      throw DlnRuntimeException.value("validation_split=" + o.validationSplit() + " of " + n + " samples leaves "
+          + (nVal == 0 ? "no validation samples" : "no training samples"), null);
+    }
+    o.validationData(ClusterData.fromTensors(spark, rows(xs, n - nVal, n), rows(ys, n - nVal, n), parallelism()));
+    return ClusterData.fromTensors(spark, rows(xs, 0, n - nVal), rows(ys, 0, n - nVal), parallelism());
+  }
+
+  private static INDArray rows(INDArray a, long from, long to) {
+    return a.get(NDArrayIndex.interval(from, to)).dup('c');
   }
 
   @Override

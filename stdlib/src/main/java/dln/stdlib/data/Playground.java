@@ -112,13 +112,9 @@ public final class Playground {
   public static XY plane(int n, double noise, long seed) {
     check("plane", n, noise);
     Gen g = new Gen(n, seed);
-    double radius = 6;
     for (int i = 0; i < n; i++) {
-      double x = g.uniform(-radius, radius);
-      double y = g.uniform(-radius, radius);
-      double noiseX = g.uniform(-radius, radius) * noise;
-      double noiseY = g.uniform(-radius, radius) * noise;
-      g.add(x, y, linear(x + noiseX + y + noiseY, -10, 10, -1, 1));
+      NoisyPoint p = g.noisyPoint(noise);
+      g.add(p.x(), p.y(), linear(p.x() + p.noiseX() + p.y() + p.noiseY(), -10, 10, -1, 1));
     }
     return g.finish(Labels.SIGN);
   }
@@ -133,21 +129,17 @@ public final class Playground {
   public static XY multiGauss(int n, double noise, long seed) {
     check("multi_gauss", n, noise);
     Gen g = new Gen(n, seed);
-    double radius = 6;
     for (int i = 0; i < n; i++) {
-      double x = g.uniform(-radius, radius);
-      double y = g.uniform(-radius, radius);
-      double noiseX = g.uniform(-radius, radius) * noise;
-      double noiseY = g.uniform(-radius, radius) * noise;
-      double px = x + noiseX;
-      double py = y + noiseY;
+      NoisyPoint p = g.noisyPoint(noise);
+      double px = p.x() + p.noiseX();
+      double py = p.y() + p.noiseY();
       double label = 0;
       for (double[] c : GAUSSIANS) {
         double d = Math.hypot(px - c[0], py - c[1]);
         double v = c[2] * Math.max(0, Math.min(1, linear(d, 0, 2, 1, 0)));
         if (Math.abs(v) > Math.abs(label)) label = v;
       }
-      g.add(x, y, label);
+      g.add(p.x(), p.y(), label);
     }
     return g.finish(Labels.SIGN);
   }
@@ -171,6 +163,9 @@ public final class Playground {
     }
   }
 
+  /** A point of the regression sets and the noise added to it before its target is computed. */
+  private record NoisyPoint(double x, double y, double noiseX, double noiseY) {}
+
   /** Collects points, then shuffles them with the Playground's Fisher-Yates walk. */
   private static final class Gen {
     private final Random random;
@@ -186,6 +181,19 @@ public final class Playground {
 
     double uniform(double a, double b) {
       return random.nextDouble() * (b - a) + a;
+    }
+
+    /**
+     * The regression sets' point: uniform in [-6, 6]², and its noise, uniform in [-6, 6]² times
+     * {@code noise}, drawn in the Playground's order (x, y, then the noise's x and y).
+     */
+    NoisyPoint noisyPoint(double noise) {
+      double radius = 6;
+      double x = uniform(-radius, radius);
+      double y = uniform(-radius, radius);
+      double noiseX = uniform(-radius, radius) * noise;
+      double noiseY = uniform(-radius, radius) * noise;
+      return new NoisyPoint(x, y, noiseX, noiseY);
     }
 
     /** The Playground's polar Box-Muller: a sample with the given mean and variance. */

@@ -24,9 +24,12 @@ public final class Average extends ElementwiseMerge<Average.Config> {
   }
 
   @Override
+  protected SDVariable combine(GraphContext ctx, SDVariable merged, SDVariable next) {
+    return merged.add(next);
+  }
+
+  @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable sum = inputs.get(0);
-    for (int i = 1; i < inputs.size(); i++) sum = sum.add(inputs.get(i));
-    return sum.div(inputs.size());
+    return super.forward(ctx, inputs, shapes).div(inputs.size());
   }
 }

@@ -2,7 +2,6 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerArgs;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
@@ -15,7 +14,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * moving statistics), at inference (or when frozen) with the moving statistics. Keras defaults:
  * momentum 0.99, epsilon 0.001.
  */
-public final class BatchNormalization extends ConfiguredLayer<BatchNormalization.Config> {
+public final class BatchNormalization extends Normalization<BatchNormalization.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(BatchNormalization.class, Config.class, BatchNormalization::new,
       "Normalises the last axis with batch statistics while training and moving statistics at inference (momentum 0.99, epsilon 0.001).\n"
@@ -24,7 +23,7 @@ public final class BatchNormalization extends ConfiguredLayer<BatchNormalization
       .preset(BatchNormalization::checkAxis);
 
   public record Config(@Param(dflt = "0.99") double momentum, @Param(dflt = "0.001") double epsilon,
-      @Param(dflt = "true") boolean center, @Param(dflt = "true") boolean scale) {
+      @Param(dflt = "true") boolean center, @Param(dflt = "true") boolean scale) implements Normalization.Settings {
     public Config {
       if (!(momentum >= 0 && momentum < 1)) throw DlnRuntimeException.value("BatchNormalization momentum must be in [0, 1), got " + momentum);
       if (!(epsilon > 0)) throw DlnRuntimeException.value("BatchNormalization epsilon must be positive, got " + epsilon);
@@ -44,18 +43,9 @@ public final class BatchNormalization extends ConfiguredLayer<BatchNormalization
   }
 
   @Override
-  protected long[] outputShape(List<long[]> in) {
-    long[] s = in.get(0);
-    if (s.length < 2) throw shapeError("an input with a feature axis", s, null);
-    return s;
-  }
-
-  @Override
   protected void build(List<long[]> in) {
-    long[] s = in.get(0);
-    long[] c = {s[s.length - 1]};
-    if (config.scale()) addWeight("gamma", c, "ones", true, null);
-    if (config.center()) addWeight("beta", c, "zeros", true, null);
+    super.build(in);
+    long[] c = features(in);
     addWeight("moving_mean", c, "zeros", false, null);
     addWeight("moving_variance", c, "ones", false, null);
   }
@@ -77,10 +67,7 @@ public final class BatchNormalization extends ConfiguredLayer<BatchNormalization
       mean = ctx.weight(weight("moving_mean"));
       variance = ctx.weight(weight("moving_variance"));
     }
-    SDVariable y = x.sub(mean).mul(ctx.sd().math.rsqrt(variance.add(config.epsilon())));
-    if (config.scale()) y = y.mul(ctx.weight(weight("gamma")));
-    if (config.center()) y = y.add(ctx.weight(weight("beta")));
-    return y;
+    return scaleAndCenter(ctx, x.sub(mean).mul(ctx.sd().math.rsqrt(variance.add(config.epsilon()))));
   }
 
   /** Only channels-last normalisation exists; Keras's axis argument is accepted to say so. */

@@ -35,7 +35,7 @@ public final class Bidirectional extends ConfiguredLayer<Bidirectional.Config> {
   public record Config(@JsonSerialize(using = NestedLayer.Writer.class) @JsonDeserialize(using = NestedLayer.Reader.class) Layer layer,
       @Param(dflt = "concat") String mergeMode) {
     public Config {
-      if (!(layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN)) {
+      if (!(layer instanceof RecurrentLayer<?>)) {
         throw DlnRuntimeException.value("Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN), got "
             + (layer == null ? "nothing" : layer.typeName()), "e.g. Bidirectional(LSTM(32))");
       }
@@ -70,10 +70,7 @@ public final class Bidirectional extends ConfiguredLayer<Bidirectional.Config> {
 
   /** Whether the wrapped layer returns every step. */
   public boolean returnSequences() {
-    Layer l = config.layer();
-    if (l instanceof LSTM x) return x.config().returnSequences();
-    if (l instanceof GRU x) return x.config().returnSequences();
-    return ((SimpleRNN) l).config().returnSequences();
+    return ((RecurrentLayer<?>) config.layer()).returnSequences();
   }
 
   @Override

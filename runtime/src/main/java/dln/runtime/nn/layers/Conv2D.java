@@ -9,7 +9,6 @@ import dln.runtime.nn.LayerArgs;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
 import dln.runtime.nn.Regularizer;
-import dln.runtime.Shapes;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -60,10 +59,7 @@ public final class Conv2D extends ConfiguredLayer<Conv2D.Config> {
 
   @Override
   protected long[] outputShape(List<long[]> in) {
-    long[] s = Geometry.requireImage(this, in.get(0));
-    long h = Geometry.outSize(this, s[1], config.kernelSize()[0], config.strides()[0], config.padding(), "height");
-    long w = Geometry.outSize(this, s[2], config.kernelSize()[1], config.strides()[1], config.padding(), "width");
-    return new long[] {Shapes.UNKNOWN, h, w, config.filters()};
+    return Geometry.slidingWindowOutput(this, in.get(0), config.kernelSize(), config.strides(), config.padding(), config.filters());
   }
 
   @Override

@@ -20,15 +20,7 @@ public final class Cropping2D extends ConfiguredLayer<Cropping2D.Config> {
   /** @param cropping top, bottom, left, right (one number = all four; two = (vertical, horizontal)) */
   public record Config(@Param int[] cropping) {
     public Config {
-      if (cropping == null) cropping = new int[] {0};
-      if (cropping.length == 1) cropping = new int[] {cropping[0], cropping[0], cropping[0], cropping[0]};
-      else if (cropping.length == 2) cropping = new int[] {cropping[0], cropping[0], cropping[1], cropping[1]};
-      if (cropping.length != 4) {
-        throw DlnRuntimeException.value("Cropping2D needs 1, 2 or 4 numbers (top, bottom, left, right), got " + cropping.length,
-            "e.g. Cropping2D(1) or Cropping2D((1, 1, 2, 2))");
-      }
-      for (int c : cropping) if (c < 0) throw DlnRuntimeException.value("cropping must not be negative, got " + c);
-      cropping = cropping.clone();
+      cropping = Geometry.borders(cropping, 0, "Cropping2D", "cropping");
     }
   }
 

@@ -7,7 +7,6 @@ import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
-import dln.runtime.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
@@ -49,9 +48,7 @@ public final class DepthwiseConv2D extends ConfiguredLayer<DepthwiseConv2D.Confi
   @Override
   protected long[] outputShape(List<long[]> in) {
     long[] s = Geometry.requireImage(this, in.get(0));
-    long h = Geometry.outSize(this, s[1], config.kernelSize()[0], config.strides()[0], config.padding(), "height");
-    long w = Geometry.outSize(this, s[2], config.kernelSize()[1], config.strides()[1], config.padding(), "width");
-    return new long[] {Shapes.UNKNOWN, h, w, s[3] * config.depthMultiplier()};
+    return Geometry.slidingWindowOutput(this, s, config.kernelSize(), config.strides(), config.padding(), s[3] * config.depthMultiplier());
   }
 
   @Override

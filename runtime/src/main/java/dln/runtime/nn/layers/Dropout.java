@@ -1,11 +1,8 @@
 package dln.runtime.nn.layers;
 
-import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.Shapes;
-import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
@@ -13,7 +10,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * 1/(1−rate) (inverted dropout); the identity at inference. The random mask is fed by the
  * executor per batch (SameDiff M2.1's dropout op has no gradient), so the gradient is exact.
  */
-public final class Dropout extends ConfiguredLayer<Dropout.Config> {
+public final class Dropout extends TrainingNoise<Dropout.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(Dropout.class, Config.class, Dropout::new,
       "Zeroes a random fraction rate of the values while training (scaling the rest); does nothing at inference.\n"
@@ -24,9 +21,7 @@ public final class Dropout extends ConfiguredLayer<Dropout.Config> {
   /** @param rate fraction dropped, in [0, 1) */
   public record Config(double rate) {
     public Config {
-      if (!(rate >= 0 && rate < 1)) {
-        throw DlnRuntimeException.value("Dropout rate must be in [0, 1), got " + rate, "e.g. Dropout(0.5) drops half the values");
-      }
+      checkRate("Dropout", rate, "e.g. Dropout(0.5) drops half the values");
     }
   }
 
@@ -39,14 +34,12 @@ public final class Dropout extends ConfiguredLayer<Dropout.Config> {
   }
 
   @Override
-  protected long[] outputShape(List<long[]> in) {
-    return in.get(0);
+  protected double strength() {
+    return config.rate();
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable x = inputs.get(0);
-    if (!ctx.training(this) || config.rate() == 0) return x;
-    return x.mul(ctx.dropoutMask(this, Shapes.sample(shapes.get(0)), config.rate()));
+  protected SDVariable applyNoise(GraphContext ctx, SDVariable x, long[] shape) {
+    return x.mul(ctx.dropoutMask(this, Shapes.sample(shape), config.rate()));
   }
 }

@@ -2,12 +2,10 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Activations;
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
-import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -21,7 +19,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * multiplication: {@code h̃ = act(x·W_h + b_h + r ⊙ (h₋₁·U_h + b'_h))}; without it the bias is
  * (3·units) and {@code h̃ = act(x·W_h + (r ⊙ h₋₁)·U_h + b_h)}. Then {@code h = z ⊙ h₋₁ + (1 − z) ⊙ h̃}.
  */
-public final class GRU extends ConfiguredLayer<GRU.Config> {
+public final class GRU extends RecurrentLayer<GRU.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(GRU.class, Config.class, GRU::new,
       "A gated recurrent unit layer over sequences (batch, steps, features); return_sequences=true keeps every step.\n"
@@ -30,7 +28,7 @@ public final class GRU extends ConfiguredLayer<GRU.Config> {
   public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "sigmoid") String recurrentActivation,
       @Param(dflt = "true") boolean useBias, @Param(dflt = "false") boolean returnSequences,
       @Param(dflt = "glorot_uniform") String kernelInitializer, @Param(dflt = "orthogonal") String recurrentInitializer,
-      @Param(dflt = "true") boolean resetAfter) {
+      @Param(dflt = "true") boolean resetAfter) implements RecurrentLayer.Settings {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("GRU needs a positive number of units, got " + units, "e.g. GRU(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);
@@ -45,26 +43,17 @@ public final class GRU extends ConfiguredLayer<GRU.Config> {
   }
 
   public GRU(Config config, String name) {
-    super(config, name);
+    super(config, name, 3);
   }
 
   public GRU(int units, boolean returnSequences) {
     this(new Config(units, returnSequences), null);
   }
 
+  /** With reset_after an input row and a recurrent row. */
   @Override
-  protected long[] outputShape(List<long[]> in) {
-    long[] s = Geometry.requireRecurrentInput(this, in.get(0));
-    return config.returnSequences() ? new long[] {Shapes.UNKNOWN, s[1], config.units()} : new long[] {Shapes.UNKNOWN, config.units()};
-  }
-
-  @Override
-  protected void build(List<long[]> in) {
-    long features = in.get(0)[2];
-    int u = config.units();
-    addWeight("kernel", new long[] {features, 3L * u}, config.kernelInitializer(), true, null);
-    addWeight("recurrent_kernel", new long[] {u, 3L * u}, config.recurrentInitializer(), true, null);
-    if (config.useBias()) addWeight("bias", config.resetAfter() ? new long[] {2, 3L * u} : new long[] {3L * u}, "zeros", true, null);
+  protected long[] biasShape(long columns) {
+    return config.resetAfter() ? new long[] {2, columns} : new long[] {columns};
   }
 
   private SDVariable part(SDVariable v, int k) {

@@ -1,11 +1,9 @@
 package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.Shapes;
-import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
@@ -13,7 +11,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * regulariser); the identity at inference. The noise is fed by the executor per batch, drawn from
  * {@link dln.runtime.Rng} in layer order, so seeded runs draw the same noise on every engine.
  */
-public final class GaussianNoise extends ConfiguredLayer<GaussianNoise.Config> {
+public final class GaussianNoise extends TrainingNoise<GaussianNoise.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(GaussianNoise.class, Config.class, GaussianNoise::new,
       "Adds Gaussian noise of standard deviation stddev while training; does nothing at inference.\n"
@@ -39,14 +37,12 @@ public final class GaussianNoise extends ConfiguredLayer<GaussianNoise.Config> {
   }
 
   @Override
-  protected long[] outputShape(List<long[]> in) {
-    return in.get(0);
+  protected double strength() {
+    return config.stddev();
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable x = inputs.get(0);
-    if (!ctx.training(this) || config.stddev() == 0) return x;
-    return x.add(ctx.gaussianNoise(this, Shapes.sample(shapes.get(0)), config.stddev()));
+  protected SDVariable applyNoise(GraphContext ctx, SDVariable x, long[] shape) {
+    return x.add(ctx.gaussianNoise(this, Shapes.sample(shape), config.stddev()));
   }
 }

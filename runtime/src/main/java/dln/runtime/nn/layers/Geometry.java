@@ -48,6 +48,34 @@ final class Geometry {
         + Shapes.format(s), hint);
   }
 
+  /**
+   * The output shape of a window sliding over images (a convolution, a pooling): height and width
+   * by {@link #outSize}, and {@code channels} out; a located error for an input not an image.
+   */
+  static long[] slidingWindowOutput(Layer layer, long[] in, int[] window, int[] strides, String padding, long channels) {
+    long[] s = requireImage(layer, in);
+    long h = outSize(layer, s[1], window[0], strides[0], padding, "height");
+    long w = outSize(layer, s[2], window[1], strides[1], padding, "width");
+    return new long[] {Shapes.UNKNOWN, h, w, channels};
+  }
+
+  /**
+   * Keras's border sizes as (top, bottom, left, right): one number for all four, two for
+   * (vertical, horizontal), or the four (null: {@code dflt} all round); a located error for another
+   * count or a negative size.
+   */
+  static int[] borders(int[] v, int dflt, String type, String what) {
+    int[] b = v == null ? new int[] {dflt} : v;
+    if (b.length == 1) b = new int[] {b[0], b[0], b[0], b[0]};
+    else if (b.length == 2) b = new int[] {b[0], b[0], b[1], b[1]};
+    if (b.length != 4) {
+      throw DlnRuntimeException.value(type + " needs 1, 2 or 4 numbers (top, bottom, left, right), got " + b.length,
+          "e.g. " + type + "(1) or " + type + "((1, 1, 2, 2))");
+    }
+    for (int x : b) if (x < 0) throw DlnRuntimeException.value(what + " must not be negative, got " + x);
+    return b.clone();
+  }
+
   /** Output size of one spatial axis; "valid" needs the window to fit. */
   static long outSize(Layer layer, long in, int k, int stride, String padding, String axis) {
     if (padding.equals("same")) return (in + stride - 1) / stride;

@@ -4,22 +4,20 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Activations;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
-import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Long short-term memory over (batch, steps, features), Keras's weight layout: kernel (features,
  * 4·units), recurrent_kernel (units, 4·units), bias (4·units), gates in the order i, f, c, o.
  * The loop is unrolled over the (known) number of steps.
  */
-public final class LSTM extends ConfiguredLayer<LSTM.Config> {
+public final class LSTM extends RecurrentLayer<LSTM.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(LSTM.class, Config.class, LSTM::new,
       "A long short-term memory layer over sequences (batch, steps, features); return_sequences=true keeps every step.\n"
@@ -28,7 +26,7 @@ public final class LSTM extends ConfiguredLayer<LSTM.Config> {
   public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "sigmoid") String recurrentActivation,
       @Param(dflt = "true") boolean useBias, @Param(dflt = "false") boolean returnSequences,
       @Param(dflt = "glorot_uniform") String kernelInitializer, @Param(dflt = "orthogonal") String recurrentInitializer,
-      @Param(dflt = "true") boolean unitForgetBias) {
+      @Param(dflt = "true") boolean unitForgetBias) implements RecurrentLayer.Settings {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("LSTM needs a positive number of units, got " + units, "e.g. LSTM(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);
@@ -43,7 +41,7 @@ public final class LSTM extends ConfiguredLayer<LSTM.Config> {
   }
 
   public LSTM(Config config, String name) {
-    super(config, name);
+    super(config, name, 4);
   }
 
   public LSTM(int units, boolean returnSequences) {
@@ -51,27 +49,12 @@ public final class LSTM extends ConfiguredLayer<LSTM.Config> {
   }
 
   @Override
-  protected long[] outputShape(List<long[]> in) {
-    long[] s = in.get(0);
-    if (s.length != 3) {
-      throw shapeError("3-D sequences (batch, steps, features)", s,
-          s.length == 2 ? "add a features axis with Reshape((" + s[1] + ", 1)), or an Embedding for word indices" : null);
-    }
-    return config.returnSequences()
-        ? new long[] {Shapes.UNKNOWN, s[1], config.units()}
-        : new long[] {Shapes.UNKNOWN, config.units()};
-  }
-
-  @Override
   protected void build(List<long[]> in) {
-    long features = in.get(0)[2];
-    int u = config.units();
-    addWeight("kernel", new long[] {features, 4L * u}, config.kernelInitializer(), true, null);
-    addWeight("recurrent_kernel", new long[] {u, 4L * u}, config.recurrentInitializer(), true, null);
-    if (config.useBias()) {
-      INDArray b = addWeight("bias", new long[] {4L * u}, "zeros", true, null).value();
-      // Keras's unit_forget_bias: start the forget gate open so early gradients flow through time.
-      if (config.unitForgetBias()) b.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(u, 2L * u)).assign(1.0);
+    super.build(in);
+    // Keras's unit_forget_bias: start the forget gate open so early gradients flow through time.
+    if (config.useBias() && config.unitForgetBias()) {
+      long u = config.units();
+      weight("bias").value().get(NDArrayIndex.interval(u, 2 * u)).assign(1.0);
     }
   }
 

@@ -1,7 +1,6 @@
 package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerArgs;
 import dln.runtime.nn.LayerSpec;
@@ -15,7 +14,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * its own mean and variance, {@code (x − μ) / √(σ² + ε) · γ + β}, the same in training and at
  * inference (no batch statistics, nothing moving).
  */
-public final class LayerNormalization extends ConfiguredLayer<LayerNormalization.Config> {
+public final class LayerNormalization extends Normalization<LayerNormalization.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(LayerNormalization.class, Config.class, LayerNormalization::new,
       "Normalises each sample's last axis by its own mean and variance (epsilon 0.001), then scales and shifts (gamma, beta).\n"
@@ -23,7 +22,8 @@ public final class LayerNormalization extends ConfiguredLayer<LayerNormalization
       .extraArg(0, "axis")
       .preset(LayerNormalization::checkAxis);
 
-  public record Config(@Param(dflt = "0.001") double epsilon, @Param(dflt = "true") boolean center, @Param(dflt = "true") boolean scale) {
+  public record Config(@Param(dflt = "0.001") double epsilon, @Param(dflt = "true") boolean center, @Param(dflt = "true") boolean scale)
+      implements Normalization.Settings {
     public Config {
       if (!(epsilon > 0)) throw DlnRuntimeException.value("LayerNormalization epsilon must be positive, got " + epsilon);
     }
@@ -38,30 +38,12 @@ public final class LayerNormalization extends ConfiguredLayer<LayerNormalization
   }
 
   @Override
-  protected long[] outputShape(List<long[]> in) {
-    long[] s = in.get(0);
-    if (s.length < 2) throw shapeError("an input with a feature axis", s, null);
-    return s;
-  }
-
-  @Override
-  protected void build(List<long[]> in) {
-    long[] s = in.get(0);
-    long[] c = {s[s.length - 1]};
-    if (config.scale()) addWeight("gamma", c, "ones", true, null);
-    if (config.center()) addWeight("beta", c, "zeros", true, null);
-  }
-
-  @Override
   protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
     SDVariable x = inputs.get(0);
     int last = shapes.get(0).length - 1;
     SDVariable centred = x.sub(x.mean(true, last));
     SDVariable variance = centred.mul(centred).mean(true, last);
-    SDVariable y = centred.mul(ctx.sd().math.rsqrt(variance.add(config.epsilon())));
-    if (config.scale()) y = y.mul(ctx.weight(weight("gamma")));
-    if (config.center()) y = y.add(ctx.weight(weight("beta")));
-    return y;
+    return scaleAndCenter(ctx, centred.mul(ctx.sd().math.rsqrt(variance.add(config.epsilon()))));
   }
 
   /** Only the last axis is normalised; Keras's axis argument is accepted to say so. */

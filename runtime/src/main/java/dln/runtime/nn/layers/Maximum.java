@@ -2,7 +2,6 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerSpec;
-import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** The element-wise maximum of two or more tensors of the same shape. */
@@ -24,9 +23,7 @@ public final class Maximum extends ElementwiseMerge<Maximum.Config> {
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable max = inputs.get(0);
-    for (int i = 1; i < inputs.size(); i++) max = ctx.sd().math().max(max, inputs.get(i));
-    return max;
+  protected SDVariable combine(GraphContext ctx, SDVariable merged, SDVariable next) {
+    return ctx.sd().math().max(merged, next);
   }
 }

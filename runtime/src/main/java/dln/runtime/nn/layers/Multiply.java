@@ -2,7 +2,6 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerSpec;
-import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Multiplies two or more tensors of the same shape element by element (gating). */
@@ -24,9 +23,7 @@ public final class Multiply extends ElementwiseMerge<Multiply.Config> {
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable product = inputs.get(0);
-    for (int i = 1; i < inputs.size(); i++) product = product.mul(inputs.get(i));
-    return product;
+  protected SDVariable combine(GraphContext ctx, SDVariable merged, SDVariable next) {
+    return merged.mul(next);
   }
 }

@@ -3,7 +3,6 @@ package dln.runtime.nn.layers;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.Param;
-import dln.runtime.Shapes;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D.Divisor;
@@ -36,9 +35,7 @@ public abstract class Pooling2D extends ConfiguredLayer<Pooling2D.Config> {
   @Override
   protected long[] outputShape(List<long[]> in) {
     long[] s = Geometry.requireImage(this, in.get(0));
-    long h = Geometry.outSize(this, s[1], config.poolSize()[0], config.strides()[0], config.padding(), "height");
-    long w = Geometry.outSize(this, s[2], config.poolSize()[1], config.strides()[1], config.padding(), "width");
-    return new long[] {Shapes.UNKNOWN, h, w, s[3]};
+    return Geometry.slidingWindowOutput(this, s, config.poolSize(), config.strides(), config.padding(), s[3]);
   }
 
   protected Pooling2DConfig poolingConfig() {

@@ -2,12 +2,10 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Activations;
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Initializers;
 import dln.runtime.nn.LayerSpec;
 import dln.runtime.nn.Param;
-import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -17,7 +15,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * Keras's SimpleRNN over (batch, steps, features): {@code h = activation(x·kernel + h₋₁·recurrent_kernel + bias)},
  * kernel (features, units), recurrent_kernel (units, units), bias (units). Unrolled over the steps.
  */
-public final class SimpleRNN extends ConfiguredLayer<SimpleRNN.Config> {
+public final class SimpleRNN extends RecurrentLayer<SimpleRNN.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(SimpleRNN.class, Config.class, SimpleRNN::new,
       "A fully connected recurrent layer over sequences (batch, steps, features); return_sequences=true keeps every step.\n"
@@ -25,7 +23,7 @@ public final class SimpleRNN extends ConfiguredLayer<SimpleRNN.Config> {
 
   public record Config(int units, @Param(dflt = "tanh") String activation, @Param(dflt = "true") boolean useBias,
       @Param(dflt = "false") boolean returnSequences, @Param(dflt = "glorot_uniform") String kernelInitializer,
-      @Param(dflt = "orthogonal") String recurrentInitializer) {
+      @Param(dflt = "orthogonal") String recurrentInitializer) implements RecurrentLayer.Settings {
     public Config {
       if (units <= 0) throw DlnRuntimeException.value("SimpleRNN needs a positive number of units, got " + units, "e.g. SimpleRNN(32)");
       activation = Activations.check(activation == null ? "tanh" : activation);
@@ -39,26 +37,11 @@ public final class SimpleRNN extends ConfiguredLayer<SimpleRNN.Config> {
   }
 
   public SimpleRNN(Config config, String name) {
-    super(config, name);
+    super(config, name, 1);
   }
 
   public SimpleRNN(int units, boolean returnSequences) {
     this(new Config(units, returnSequences), null);
-  }
-
-  @Override
-  protected long[] outputShape(List<long[]> in) {
-    long[] s = Geometry.requireRecurrentInput(this, in.get(0));
-    return config.returnSequences() ? new long[] {Shapes.UNKNOWN, s[1], config.units()} : new long[] {Shapes.UNKNOWN, config.units()};
-  }
-
-  @Override
-  protected void build(List<long[]> in) {
-    long features = in.get(0)[2];
-    int u = config.units();
-    addWeight("kernel", new long[] {features, u}, config.kernelInitializer(), true, null);
-    addWeight("recurrent_kernel", new long[] {u, u}, config.recurrentInitializer(), true, null);
-    if (config.useBias()) addWeight("bias", new long[] {u}, "zeros", true, null);
   }
 
   @Override

@@ -1,7 +1,5 @@
 package dln.runtime.nn.layers;
 
-import dln.runtime.DlnRuntimeException;
-import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerSpec;
 import java.util.List;
@@ -12,7 +10,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * is zeroed with probability {@code rate} and the rest scaled by 1/(1−rate); the identity at
  * inference. The mask, (batch, 1, 1, channels), is drawn as {@link Dropout}'s is.
  */
-public final class SpatialDropout2D extends ConfiguredLayer<SpatialDropout2D.Config> {
+public final class SpatialDropout2D extends TrainingNoise<SpatialDropout2D.Config> {
   /** The layer type: its name, description, arguments and constructor (see {@link LayerSpec}). */
   public static final LayerSpec<Config> SPEC = LayerSpec.of(SpatialDropout2D.class, Config.class, SpatialDropout2D::new,
       "Zeroes whole channels of images at random while training (a fraction rate, scaling the rest); does nothing at inference.\n"
@@ -22,9 +20,7 @@ public final class SpatialDropout2D extends ConfiguredLayer<SpatialDropout2D.Con
   /** @param rate fraction of channels dropped, in [0, 1) */
   public record Config(double rate) {
     public Config {
-      if (!(rate >= 0 && rate < 1)) {
-        throw DlnRuntimeException.value("SpatialDropout2D rate must be in [0, 1), got " + rate, "e.g. SpatialDropout2D(0.2)");
-      }
+      checkRate("SpatialDropout2D", rate, "e.g. SpatialDropout2D(0.2)");
     }
   }
 
@@ -42,10 +38,13 @@ public final class SpatialDropout2D extends ConfiguredLayer<SpatialDropout2D.Con
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable x = inputs.get(0);
-    if (!ctx.training(this) || config.rate() == 0) return x;
-    long channels = shapes.get(0)[3];
-    return x.mul(ctx.dropoutMask(this, new long[] {1, 1, channels}, config.rate()));
+  protected double strength() {
+    return config.rate();
+  }
+
+  /** One mask value per (sample, channel), broadcast over height and width. */
+  @Override
+  protected SDVariable applyNoise(GraphContext ctx, SDVariable x, long[] shape) {
+    return x.mul(ctx.dropoutMask(this, new long[] {1, 1, shape[3]}, config.rate()));
   }
 }

@@ -2,7 +2,6 @@ package dln.runtime.nn.layers;
 
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.LayerSpec;
-import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** Subtracts the second of two tensors of the same shape from the first. */
@@ -29,7 +28,7 @@ public final class Subtract extends ElementwiseMerge<Subtract.Config> {
   }
 
   @Override
-  protected SDVariable forward(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    return inputs.get(0).sub(inputs.get(1));
+  protected SDVariable combine(GraphContext ctx, SDVariable merged, SDVariable next) {
+    return merged.sub(next);
   }
 }

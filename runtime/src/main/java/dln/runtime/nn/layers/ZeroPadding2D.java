@@ -1,6 +1,5 @@
 package dln.runtime.nn.layers;
 
-import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.ConfiguredLayer;
 import dln.runtime.nn.LayerSpec;
@@ -29,15 +28,7 @@ public final class ZeroPadding2D extends ConfiguredLayer<ZeroPadding2D.Config> {
    */
   public record Config(@Param int[] padding, @Param(dflt = "0") double value) {
     public Config {
-      if (padding == null) padding = new int[] {1};
-      if (padding.length == 1) padding = new int[] {padding[0], padding[0], padding[0], padding[0]};
-      else if (padding.length == 2) padding = new int[] {padding[0], padding[0], padding[1], padding[1]};
-      if (padding.length != 4) {
-        throw DlnRuntimeException.value("ZeroPadding2D needs 1, 2 or 4 numbers (top, bottom, left, right), got " + padding.length,
-            "e.g. ZeroPadding2D(1) or ZeroPadding2D((1, 1, 2, 2))");
-      }
-      for (int p : padding) if (p < 0) throw DlnRuntimeException.value("padding must not be negative, got " + p);
-      padding = padding.clone();
+      padding = Geometry.borders(padding, 1, "ZeroPadding2D", "padding");
     }
   }
 

@@ -81,11 +81,6 @@ public final class FastEngine implements TrainingEngine {
   // ---------------------------------------------------------------- steps
 
   @Override
-  public StepResult trainStep(List<INDArray> x, List<INDArray> y, int epoch) {
-    return trainStep(x, y, null, epoch);
-  }
-
-  @Override
   public StepResult trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeights, int epoch) {
     requireCompiled();
     float[] perSample = sampleWeights == null ? null : Host.read(sampleWeights.castTo(DataType.FLOAT));

@@ -14,7 +14,7 @@ final class Host {
 
   /** The values of a float array in row-major order (a copy). */
   static float[] read(INDArray a) {
-    INDArray plain = isPlain(a) ? a : a.dup('c');
+    INDArray plain = plain(a);
     float[] out = new float[(int) plain.length()];
     pointer(plain).get(out);
     return out;
@@ -22,7 +22,7 @@ final class Host {
 
   /** Reads into a reused array of exactly the array's length. */
   static void read(INDArray a, float[] into) {
-    pointer(isPlain(a) ? a : a.dup('c')).get(into);
+    pointer(plain(a)).get(into);
   }
 
   /** Overwrites a plain (non-view, row-major) float array owned by the engine. */
@@ -53,6 +53,16 @@ final class Host {
     FloatPointer f = new FloatPointer(p);
     f.position(p.position() * p.sizeof() / Float.BYTES);
     return f;
+  }
+
+  /** The array itself when it is plain, else a plain row-major copy of it. */
+  static INDArray plain(INDArray a) {
+    return isPlain(a) ? a : a.dup('c');
+  }
+
+  /** The array's values in another shape of as many values: a view of a plain array (a copy made plain first otherwise). */
+  static INDArray reshaped(INDArray a, long... shape) {
+    return plain(a).reshape('c', shape);
   }
 
   /** True when the array's buffer holds exactly its values in row-major order. */

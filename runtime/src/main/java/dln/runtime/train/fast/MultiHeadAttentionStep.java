@@ -128,8 +128,7 @@ final class MultiHeadAttentionStep extends MergeStep {
 
   /** A (batch, steps, features) array as a plain (batch · steps, features) matrix. */
   private static INDArray rows(INDArray a) {
-    INDArray plain = Host.isPlain(a) ? a : a.dup('c');
-    return plain.reshape('c', new long[] {a.size(0) * a.size(1), a.size(2)});
+    return Host.reshaped(a, a.size(0) * a.size(1), a.size(2));
   }
 
   /** A projection kernel (in, heads, dim) as (in, heads · dim); the output kernel (heads, v, out) as (heads · v, out). */

@@ -1,7 +1,6 @@
 package dln.runtime.train.fast;
 
 import dln.runtime.nn.Weight;
-import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -12,47 +11,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * output is seen as (batch, steps', channels') again. The reshapes of plain buffers are views.
  */
 final class Seq1DStep extends LayerStep {
-  private final List<LayerStep> inner;
+  /** The 2-D steps, run in order. */
+  private final ChainStep inner;
   private long[] lastShape;
 
   Seq1DStep(List<LayerStep> inner) {
-    this.inner = List.copyOf(inner);
-  }
-
-  private static INDArray plain(INDArray a) {
-    return Host.isPlain(a) ? a : a.dup('c');
+    this.inner = new ChainStep(inner);
   }
 
   @Override
   List<Weight> weights() {
-    List<Weight> w = new ArrayList<>();
-    for (LayerStep s : inner) w.addAll(s.weights());
-    return w;
+    return inner.weights();
   }
 
   @Override
   List<INDArray> gradients() {
-    List<INDArray> g = new ArrayList<>();
-    for (LayerStep s : inner) g.addAll(s.gradients());
-    return g;
+    return inner.gradients();
   }
 
   @Override
   INDArray forward(INDArray in, boolean training) {
     lastShape = in.shape();
-    INDArray x = plain(in).reshape('c', in.size(0), 1, in.size(1), in.size(2));
-    for (LayerStep s : inner) x = s.forward(x, training);
-    return plain(x).reshape('c', x.size(0), x.size(2), x.size(3));
+    INDArray x = inner.forward(Host.reshaped(in, in.size(0), 1, in.size(1), in.size(2)), training);
+    return Host.reshaped(x, x.size(0), x.size(2), x.size(3));
   }
 
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
-    INDArray d = plain(dOut).reshape('c', dOut.size(0), 1, dOut.size(1), dOut.size(2));
-    for (int i = inner.size() - 1; i >= 0; i--) {
-      // The steps before the first need the gradient of their input only when this layer's is wanted.
-      d = inner.get(i).backward(d, weightGrads, i > 0 || inputGrad);
-      if (d == null) return null;
-    }
-    return inputGrad ? plain(d).reshape('c', lastShape) : null;
+    INDArray d = inner.backward(Host.reshaped(dOut, dOut.size(0), 1, dOut.size(1), dOut.size(2)), weightGrads, inputGrad);
+    return d == null ? null : Host.reshaped(d, lastShape);
   }
 }

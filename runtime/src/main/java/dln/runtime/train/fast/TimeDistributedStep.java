@@ -29,10 +29,6 @@ final class TimeDistributedStep extends LayerStep {
     return inner.gradients();
   }
 
-  private static INDArray plain(INDArray a) {
-    return Host.isPlain(a) ? a : a.dup('c');
-  }
-
   /** The shape with its first two axes joined (a) or split at {@code steps} (b). */
   private static long[] joined(long[] s) {
     long[] r = new long[s.length - 1];
@@ -52,13 +48,13 @@ final class TimeDistributedStep extends LayerStep {
   @Override
   INDArray forward(INDArray in, boolean training) {
     lastShape = in.shape();
-    INDArray y = inner.forward(plain(in).reshape('c', joined(in.shape())), training);
-    return plain(y).reshape('c', split(y.shape()));
+    INDArray y = inner.forward(Host.reshaped(in, joined(in.shape())), training);
+    return Host.reshaped(y, split(y.shape()));
   }
 
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
-    INDArray d = inner.backward(plain(dOut).reshape('c', joined(dOut.shape())), weightGrads, inputGrad);
-    return inputGrad && d != null ? plain(d).reshape('c', lastShape) : null;
+    INDArray d = inner.backward(Host.reshaped(dOut, joined(dOut.shape())), weightGrads, inputGrad);
+    return inputGrad && d != null ? Host.reshaped(d, lastShape) : null;
   }
 }

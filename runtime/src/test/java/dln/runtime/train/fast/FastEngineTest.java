@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Every fast path against the reference SameDiff engine: the same initial weights, the same
@@ -47,70 +48,98 @@ class FastEngineTest {
   /** Two copies of a model with identical weights, one per engine, compiled alike. */
   record Pair(Model reference, Model fast, TrainingEngine refEngine, TrainingEngine fastEngine) {}
 
+  /** {@link #pair(Supplier, Supplier)} with one loss, accuracy as the metric and a fresh optimiser per copy. */
   static Pair pair(Supplier<Model> build, Supplier<Optimizer> optimizer, String loss) {
     return pair(build, optimizer, Loss.byName(loss));
   }
 
   /** {@link #pair(Supplier, Supplier, String)} with a loss's settings ({@code from_logits}). */
   static Pair pair(Supplier<Model> build, Supplier<Optimizer> optimizer, Loss loss) {
+    return pair(build, () -> new CompileConfig(optimizer.get(), List.of(loss), List.of("accuracy")));
+  }
+
+  /** Two copies of a model with identical weights, the reference engine on one and the fast engine on the other. */
+  static Pair pair(Supplier<Model> build, Supplier<CompileConfig> config) {
     Model a = build.get();
     Model b = build.get();
-    for (int i = 0; i < a.layers().size(); i++) {
-      List<INDArray> copies = new ArrayList<>();
-      for (INDArray w : a.layers().get(i).getWeights()) copies.add(w.dup());
-      b.layers().get(i).setWeights(copies);
-    }
-    TrainingSession.of(a).compile(new CompileConfig(optimizer.get(), List.of(loss), List.of("accuracy")));
-    TrainingSession.of(b).compile(new CompileConfig(optimizer.get(), List.of(loss), List.of("accuracy")));
+    List<Model.WeightRef> wa = a.weightRefs();
+    List<Model.WeightRef> wb = b.weightRefs();
+    assertEquals(wa.size(), wb.size());
+    for (int i = 0; i < wa.size(); i++) wb.get(i).weight().value().assign(wa.get(i).weight().value());
+    TrainingSession.of(a).compile(config.get());
+    TrainingSession.of(b).compile(config.get());
     TrainingSession.of(a).setEngineFactory(SameDiffEngine::new);
     TrainingSession.of(b).setEngineFactory(FastEngine::create);
-    assertInstanceOf(FastEngine.class, TrainingSession.of(b).engine(), () -> "fast engine refused: " + FastEngine.unsupportedReason(b, TrainingSession.of(b).compileConfig()));
+    assertInstanceOf(FastEngine.class, TrainingSession.of(b).engine(),
+        () -> "fast engine refused: " + FastEngine.unsupportedReason(b, TrainingSession.of(b).compileConfig()));
     return new Pair(a, b, TrainingSession.of(a).engine(), TrainingSession.of(b).engine());
   }
 
   /** Trains both copies on the same batches (same masks), checking loss each step and weights at the end. */
   static void trainBoth(Pair p, INDArray x, INDArray y, int steps, int batch) {
-    trainBoth(p, List.of(x), y, steps, batch);
+    trainBoth(p, List.of(x), List.of(y), steps, batch);
   }
 
   /** {@link #trainBoth(Pair, INDArray, INDArray, int, int)} for a model of several inputs. */
   static void trainBoth(Pair p, List<INDArray> x, INDArray y, int steps, int batch) {
-    Loss loss = TrainingSession.of(p.reference()).compileConfig().loss(0, 1);
-    INDArray labels = loss.prepareLabels(y, p.reference().outputs().get(0).shape());
-    long n = y.size(0);
+    trainBoth(p, x, List.of(y), steps, batch);
+  }
+
+  /**
+   * {@link #trainBoth(Pair, INDArray, INDArray, int, int)} for a model of several inputs and
+   * outputs (one label array each): the total and per-output losses and every output at each step,
+   * every weight at the end, then evaluate and predict.
+   */
+  static void trainBoth(Pair p, List<INDArray> x, List<INDArray> y, int steps, int batch) {
+    CompileConfig cfg = TrainingSession.of(p.reference()).compileConfig();
+    int outs = p.reference().outputs().size();
+    List<INDArray> labels = new ArrayList<>();
+    for (int k = 0; k < y.size(); k++) labels.add(cfg.loss(k, outs).prepareLabels(y.get(k), p.reference().outputs().get(k).shape()));
+    long n = x.get(0).size(0);
     for (int s = 0; s < steps; s++) {
       long from = (s * (long) batch) % n;
       long to = Math.min(n, from + batch);
-      List<INDArray> xb = new ArrayList<>();
-      for (INDArray xi : x) xb.add(xi.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup());
-      List<INDArray> yb = List.of(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup());
+      List<INDArray> xb = rows(x, from, to);
+      List<INDArray> yb = rows(labels, from, to);
       Rng.seed(1000 + s);
       TrainingEngine.StepResult ra = p.refEngine().trainStep(xb, yb, 0);
-      INDArray outA = ra.outputs().get(0).dup();
+      List<INDArray> outA = new ArrayList<>();
+      for (INDArray o : ra.outputs()) outA.add(o.dup());
       Rng.seed(1000 + s);
       TrainingEngine.StepResult rb = p.fastEngine().trainStep(xb, yb, 0);
       assertClose(ra.loss(), rb.loss(), "loss at step " + s);
-      assertClose(outA, rb.outputs().get(0), "outputs at step " + s);
+      assertEquals(ra.outputLosses().size(), rb.outputLosses().size(), "per-output losses");
+      for (int k = 0; k < ra.outputLosses().size(); k++) {
+        assertClose(ra.outputLosses().get(k), rb.outputLosses().get(k), "output " + k + " loss at step " + s);
+      }
+      for (int k = 0; k < outs; k++) assertClose(outA.get(k), rb.outputs().get(k), "output " + k + " at step " + s);
     }
-    assertSameWeights(p.reference(), p.fast());
-    // Inference agrees too: evaluate (loss) and predict.
-    assertClose(p.refEngine().evaluate(x, List.of(labels)).loss(), p.fastEngine().evaluate(x, List.of(labels)).loss(), "evaluate");
-    assertClose(p.refEngine().predict(x).get(0), p.fastEngine().predict(x).get(0), "predict");
+    List<Model.WeightRef> wa = p.reference().weightRefs();
+    List<Model.WeightRef> wb = p.fast().weightRefs();
+    for (int i = 0; i < wa.size(); i++) assertClose(wa.get(i).weight().value(), wb.get(i).weight().value(), wa.get(i).weight().fullName());
+    // Inference agrees too: evaluate (total and per-output losses) and predict.
+    TrainingEngine.StepResult ea = p.refEngine().evaluate(x, labels);
+    TrainingEngine.StepResult eb = p.fastEngine().evaluate(x, labels);
+    assertClose(ea.loss(), eb.loss(), "evaluate");
+    for (int k = 0; k < ea.outputLosses().size(); k++) assertClose(ea.outputLosses().get(k), eb.outputLosses().get(k), "evaluate output " + k);
+    List<INDArray> pa = p.refEngine().predict(x);
+    List<INDArray> pb = p.fastEngine().predict(x);
+    for (int k = 0; k < outs; k++) assertClose(pa.get(k), pb.get(k), "predict output " + k);
   }
 
-  private static void assertSameWeights(Model a, Model b) {
-    for (int i = 0; i < a.layers().size(); i++) {
-      List<INDArray> wa = a.layers().get(i).getWeights();
-      List<INDArray> wb = b.layers().get(i).getWeights();
-      for (int k = 0; k < wa.size(); k++) assertClose(wa.get(k), wb.get(k), a.layers().get(i).name() + " weight " + k);
-    }
+  private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
+    List<INDArray> out = new ArrayList<>();
+    for (INDArray a : arrays) out.add(a.get(NDArrayIndex.interval(from, to)).dup());
+    return out;
   }
 
-  private static void assertClose(double a, double b, String what) {
+  /** Reference and fast values agree to the engines' float tolerance. */
+  static void assertClose(double a, double b, String what) {
     assertTrue(Math.abs(a - b) <= ATOL + RTOL * Math.abs(a), what + ": reference " + a + " vs fast " + b);
   }
 
-  private static void assertClose(INDArray a, INDArray b, String what) {
+  /** Reference and fast arrays have one shape and agree element by element to the engines' float tolerance. */
+  static void assertClose(INDArray a, INDArray b, String what) {
     assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(b.shape()), what + " shape");
     float[] x = a.dup('c').data().asFloat();
     float[] y = b.dup('c').data().asFloat();
@@ -119,6 +148,21 @@ class FastEngineTest {
       assertTrue(Math.abs(x[i] - y[i]) <= ATOL + RTOL * Math.abs(x[i]),
           what + "[" + i + "]: reference " + x[i] + " vs fast " + y[i]);
     }
+  }
+
+  /** A 3×3 'same' Conv2D with a bias and Keras's default initialisers. */
+  static Conv2D conv(int filters, String activation) {
+    return conv(filters, activation, true);
+  }
+
+  /** A 3×3 'same' Conv2D with Keras's default initialisers, with or without a bias. */
+  static Conv2D conv(int filters, String activation, boolean useBias) {
+    return conv(filters, new int[] {3, 3}, null, "same", activation, useBias);
+  }
+
+  /** A Conv2D with Keras's default initialisers and no regulariser; null strides are 1. */
+  static Conv2D conv(int filters, int[] kernel, int[] strides, String padding, String activation, boolean useBias) {
+    return new Conv2D(new Conv2D.Config(filters, kernel, strides, padding, activation, useBias, "glorot_uniform", "zeros", null), null);
   }
 
   static INDArray data(long... shape) {
@@ -253,7 +297,7 @@ class FastEngineTest {
     INDArray x = data(12, 10, 10, 2);
     INDArray y = oneHot(12, 3);
     Pair p = pair(() -> new Sequential(List.of(Input.of(10, 10, 2),
-        new Conv2D(new Conv2D.Config(4, new int[] {3, 3}, null, "same", "relu", true, "glorot_uniform", "zeros", null), null),
+        conv(4, "relu"),
         new Conv2D(5, 3, "relu"),
         new MaxPooling2D(2),
         new Dropout(0.25),
@@ -268,7 +312,7 @@ class FastEngineTest {
     INDArray x = data(8, 9, 9, 3);
     INDArray y = data(8, 2);
     Pair p = pair(() -> new Sequential(List.of(Input.of(9, 9, 3),
-        new Conv2D(new Conv2D.Config(3, new int[] {3, 2}, new int[] {2, 1}, "valid", "tanh", true, "glorot_uniform", "zeros", null), null),
+        conv(3, new int[] {3, 2}, new int[] {2, 1}, "valid", "tanh", true),
         new MaxPooling2D(new Pooling2D.Config(new int[] {2, 2}, new int[] {1, 1}, "same"), null),
         new Flatten(),
         new Dense(2))), () -> new SGD(0.05, 0.9, false), "mse");
@@ -287,11 +331,11 @@ class FastEngineTest {
     INDArray x = data(10, 9, 8, 2);
     INDArray y = oneHot(10, 3);
     Pair p = pair(() -> new Sequential(List.of(Input.of(9, 8, 2),
-        new Conv2D(new Conv2D.Config(17, new int[] {3, 3}, null, "same", "relu", true, "glorot_uniform", "zeros", null), null),
-        new Conv2D(new Conv2D.Config(4, new int[] {3, 2}, new int[] {2, 2}, "same", "tanh", false, "glorot_uniform", "zeros", null), null),
-        new Conv2D(new Conv2D.Config(5, new int[] {1, 1}, new int[] {2, 2}, "same", null, true, "glorot_uniform", "zeros", null), null),
-        new Conv2D(new Conv2D.Config(2, new int[] {5, 5}, null, "same", "relu", true, "glorot_uniform", "zeros", null), null),
-        new Conv2D(new Conv2D.Config(3, new int[] {2, 2}, null, "valid", null, true, "glorot_uniform", "zeros", null), null),
+        conv(17, "relu"),
+        conv(4, new int[] {3, 2}, new int[] {2, 2}, "same", "tanh", false),
+        conv(5, new int[] {1, 1}, new int[] {2, 2}, "same", null, true),
+        conv(2, new int[] {5, 5}, null, "same", "relu", true),
+        conv(3, new int[] {2, 2}, null, "valid", null, true),
         new Flatten(),
         new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
     trainBoth(p, x, y, 4, 5);

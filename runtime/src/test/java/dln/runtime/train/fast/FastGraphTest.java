@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import static dln.runtime.train.fast.FastEngineTest.conv;
 import static dln.runtime.train.fast.FastEngineTest.data;
 import static dln.runtime.train.fast.FastEngineTest.oneHot;
 import static dln.runtime.train.fast.FastEngineTest.pair;
@@ -12,7 +13,6 @@ import dln.runtime.nn.Model;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Add;
 import dln.runtime.nn.layers.Concatenate;
-import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Dropout;
 import dln.runtime.nn.layers.Flatten;
@@ -36,10 +36,6 @@ class FastGraphTest {
 
   private static SymbolicTensor concat(int axis, SymbolicTensor... ts) {
     return new Concatenate(new Concatenate.Config(axis), null).apply(List.of(ts)).get(0);
-  }
-
-  private static Conv2D conv(int filters, String activation) {
-    return new Conv2D(new Conv2D.Config(filters, new int[] {3, 3}, null, "same", activation, true, "glorot_uniform", "zeros", null), null);
   }
 
   @Test

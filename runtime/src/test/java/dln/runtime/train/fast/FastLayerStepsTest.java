@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import static dln.runtime.train.fast.FastEngineTest.conv;
 import static dln.runtime.train.fast.FastEngineTest.data;
 import static dln.runtime.train.fast.FastEngineTest.oneHot;
 import static dln.runtime.train.fast.FastEngineTest.pair;
@@ -15,7 +16,6 @@ import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Add;
 import dln.runtime.nn.layers.AveragePooling2D;
 import dln.runtime.nn.layers.BatchNormalization;
-import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Flatten;
 import dln.runtime.nn.layers.GlobalAveragePooling2D;
@@ -37,14 +37,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * BatchNormalization's moving statistics), then evaluate and predict with the moving statistics.
  */
 class FastLayerStepsTest {
-  private static Conv2D conv(int filters, String activation) {
-    return conv(filters, activation, true);
-  }
-
-  private static Conv2D conv(int filters, String activation, boolean useBias) {
-    return new Conv2D(new Conv2D.Config(filters, new int[] {3, 3}, null, "same", activation, useBias, "glorot_uniform", "zeros", null), null);
-  }
-
   private static BatchNormalization bn(double momentum, boolean center, boolean scale) {
     return new BatchNormalization(new BatchNormalization.Config(momentum, 0.001, center, scale), null);
   }

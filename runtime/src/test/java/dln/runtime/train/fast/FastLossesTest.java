@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import static dln.runtime.train.fast.FastEngineTest.conv;
 import static dln.runtime.train.fast.FastEngineTest.data;
 import static dln.runtime.train.fast.FastEngineTest.oneHot;
 import static dln.runtime.train.fast.FastEngineTest.pair;
@@ -10,7 +11,6 @@ import dln.runtime.nn.Input;
 import dln.runtime.nn.Regularizer;
 import dln.runtime.nn.Sequential;
 import dln.runtime.nn.layers.Activation;
-import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Flatten;
 import dln.runtime.nn.layers.LSTM;
@@ -56,7 +56,7 @@ class FastLossesTest {
     INDArray x = data(12, 5, 5, 2);
     INDArray y = data(12, 2);
     var p = pair(() -> new Sequential(List.of(Input.of(5, 5, 2),
-        new Conv2D(new Conv2D.Config(3, new int[] {3, 3}, null, "same", "linear", true, "glorot_uniform", "zeros", null), null),
+        conv(3, "linear"),
         new Activation("softmax"), new Flatten(), new Dense(6, "softmax"), new Dense(2))), () -> new Adam(0.01), "mse");
     trainBoth(p, x, y, 4, 6);
   }

@@ -1,9 +1,11 @@
 package dln.runtime.train.fast;
 
+import static dln.runtime.train.fast.FastEngineTest.assertClose;
 import static dln.runtime.train.fast.FastEngineTest.data;
 import static dln.runtime.train.fast.FastEngineTest.oneHot;
+import static dln.runtime.train.fast.FastEngineTest.pair;
+import static dln.runtime.train.fast.FastEngineTest.trainBoth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,15 +24,12 @@ import dln.runtime.train.FitOptions;
 import dln.runtime.train.History;
 import dln.runtime.train.Loss;
 import dln.runtime.train.SGD;
-import dln.runtime.train.SameDiffEngine;
-import dln.runtime.train.TrainingEngine;
+import dln.runtime.train.fast.FastEngineTest.Pair;
 import dln.runtime.train.session.TrainingSession;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -40,82 +39,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * total and per-output losses, every output, the weights, evaluate and predict agree.
  */
 class FastOutputsTest {
-  private static final double RTOL = 1e-4;
-  private static final double ATOL = 2e-5;
-
-  private record Pair(Model reference, Model fast, TrainingEngine refEngine, TrainingEngine fastEngine) {}
-
-  private static Pair pair(Supplier<Model> build, Supplier<CompileConfig> config) {
-    Model a = build.get();
-    Model b = build.get();
-    List<Model.WeightRef> wa = a.weightRefs();
-    List<Model.WeightRef> wb = b.weightRefs();
-    assertEquals(wa.size(), wb.size());
-    for (int i = 0; i < wa.size(); i++) wb.get(i).weight().value().assign(wa.get(i).weight().value());
-    TrainingSession.of(a).compile(config.get());
-    TrainingSession.of(b).compile(config.get());
-    TrainingSession.of(a).setEngineFactory(SameDiffEngine::new);
-    TrainingSession.of(b).setEngineFactory(FastEngine::create);
-    assertInstanceOf(FastEngine.class, TrainingSession.of(b).engine(),
-        () -> "fast engine refused: " + FastEngine.unsupportedReason(b, TrainingSession.of(b).compileConfig()));
-    return new Pair(a, b, TrainingSession.of(a).engine(), TrainingSession.of(b).engine());
-  }
-
-  private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
-    List<INDArray> out = new ArrayList<>();
-    for (INDArray a : arrays) out.add(a.get(NDArrayIndex.interval(from, to)).dup());
-    return out;
-  }
-
-  private static void trainBoth(Pair p, List<INDArray> x, List<INDArray> y, int steps, int batch) {
-    CompileConfig cfg = TrainingSession.of(p.reference()).compileConfig();
-    int outs = p.reference().outputs().size();
-    List<INDArray> labels = new ArrayList<>();
-    for (int k = 0; k < y.size(); k++) labels.add(cfg.loss(k, outs).prepareLabels(y.get(k), p.reference().outputs().get(k).shape()));
-    long n = x.get(0).size(0);
-    for (int s = 0; s < steps; s++) {
-      long from = (s * (long) batch) % n;
-      long to = Math.min(n, from + batch);
-      List<INDArray> xb = rows(x, from, to);
-      List<INDArray> yb = rows(labels, from, to);
-      Rng.seed(2000 + s);
-      TrainingEngine.StepResult ra = p.refEngine().trainStep(xb, yb, 0);
-      List<INDArray> outA = new ArrayList<>();
-      for (INDArray o : ra.outputs()) outA.add(o.dup());
-      Rng.seed(2000 + s);
-      TrainingEngine.StepResult rb = p.fastEngine().trainStep(xb, yb, 0);
-      assertClose(ra.loss(), rb.loss(), "loss at step " + s);
-      assertEquals(ra.outputLosses().size(), rb.outputLosses().size(), "per-output losses");
-      for (int k = 0; k < ra.outputLosses().size(); k++) {
-        assertClose(ra.outputLosses().get(k), rb.outputLosses().get(k), "output " + k + " loss at step " + s);
-      }
-      for (int k = 0; k < outs; k++) assertClose(outA.get(k), rb.outputs().get(k), "output " + k + " at step " + s);
-    }
-    List<Model.WeightRef> wa = p.reference().weightRefs();
-    List<Model.WeightRef> wb = p.fast().weightRefs();
-    for (int i = 0; i < wa.size(); i++) assertClose(wa.get(i).weight().value(), wb.get(i).weight().value(), wa.get(i).weight().fullName());
-    TrainingEngine.StepResult ea = p.refEngine().evaluate(x, labels);
-    TrainingEngine.StepResult eb = p.fastEngine().evaluate(x, labels);
-    assertClose(ea.loss(), eb.loss(), "evaluate");
-    for (int k = 0; k < ea.outputLosses().size(); k++) assertClose(ea.outputLosses().get(k), eb.outputLosses().get(k), "evaluate output " + k);
-    List<INDArray> pa = p.refEngine().predict(x);
-    List<INDArray> pb = p.fastEngine().predict(x);
-    for (int k = 0; k < outs; k++) assertClose(pa.get(k), pb.get(k), "predict output " + k);
-  }
-
-  private static void assertClose(double a, double b, String what) {
-    assertTrue(Math.abs(a - b) <= ATOL + RTOL * Math.abs(a), what + ": reference " + a + " vs fast " + b);
-  }
-
-  private static void assertClose(INDArray a, INDArray b, String what) {
-    assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(b.shape()), what + " shape");
-    float[] x = a.dup('c').data().asFloat();
-    float[] y = b.dup('c').data().asFloat();
-    for (int i = 0; i < x.length; i++) {
-      assertTrue(Math.abs(x[i] - y[i]) <= ATOL + RTOL * Math.abs(x[i]), what + "[" + i + "]: reference " + x[i] + " vs fast " + y[i]);
-    }
-  }
-
   private static Dense dense(int units, String activation, String name) {
     return new Dense(new Dense.Config(units, activation, true, "glorot_uniform", "zeros", null, null), name);
   }

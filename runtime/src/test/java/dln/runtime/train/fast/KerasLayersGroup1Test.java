@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import static dln.runtime.train.fast.FastEngineTest.conv;
 import static dln.runtime.train.fast.FastEngineTest.data;
 import static dln.runtime.train.fast.FastEngineTest.oneHot;
 import static dln.runtime.train.fast.FastEngineTest.pair;
@@ -15,7 +16,6 @@ import dln.runtime.nn.Model;
 import dln.runtime.nn.Sequential;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Average;
-import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Cropping2D;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Flatten;
@@ -44,10 +44,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and predict). Each layer sits after a trained layer, so its input gradient is checked too.
  */
 class KerasLayersGroup1Test {
-  private static Conv2D conv(int filters, String activation) {
-    return new Conv2D(new Conv2D.Config(filters, new int[] {3, 3}, null, "same", activation, true, "glorot_uniform", "zeros", null), null);
-  }
-
   /** Three Dense branches of one input merged by the layer under test. */
   private static Model threeBranches(java.util.function.Supplier<dln.runtime.nn.Layer> merge, int branches) {
     SymbolicTensor in = Input.of(5);

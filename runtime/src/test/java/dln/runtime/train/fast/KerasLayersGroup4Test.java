@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import static dln.runtime.train.fast.FastEngineTest.conv;
 import static dln.runtime.train.fast.FastEngineTest.data;
 import static dln.runtime.train.fast.FastEngineTest.oneHot;
 import static dln.runtime.train.fast.FastEngineTest.pair;
@@ -11,7 +12,6 @@ import dln.runtime.Rng;
 import dln.runtime.nn.Input;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Sequential;
-import dln.runtime.nn.layers.Conv2D;
 import dln.runtime.nn.layers.Conv2DTranspose;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.DepthwiseConv2D;
@@ -100,7 +100,7 @@ class KerasLayersGroup4Test {
     Rng.seed(102);
     INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 64, 8, 8, 1);
     Model m = new Sequential(List.of(Input.of(8, 8, 1),
-        new Conv2D(new Conv2D.Config(4, new int[] {3, 3}, new int[] {2, 2}, "same", "relu", true, "glorot_uniform", "zeros", null), null),
+        conv(4, new int[] {3, 3}, new int[] {2, 2}, "same", "relu", true),
         new SeparableConv2D(8, 3, "same", "relu"), new LayerNormalization(),
         new Conv2DTranspose(1, 3, 2, "same", "sigmoid")));
     TrainingSession.of(m).compile(new Adam(0.01), dln.runtime.train.Loss.byName("mse"), List.of());

@@ -38,12 +38,22 @@ class PlanReuseTest {
     return new CompileConfig(new Adam(1e-3), List.of(Loss.byName("categorical_crossentropy")), List.of("accuracy"));
   }
 
+  /** A new MLP's session, compiled for training. */
+  private static TrainingSession compiledMlp() {
+    TrainingSession s = TrainingSession.of(mlp());
+    s.compile(config());
+    return s;
+  }
+
+  /** One input row for the MLP: a single-sample predict. */
+  private static INDArray oneSample() {
+    return Nd4j.rand(DataType.FLOAT, 1, 20);
+  }
+
   @Test
   void singleSamplePredictCompilesThePlanOnce() {
-    Model m = mlp();
-    TrainingSession s = TrainingSession.of(m);
-    s.compile(config());
-    INDArray one = Nd4j.rand(DataType.FLOAT, 1, 20);
+    TrainingSession s = compiledMlp();
+    INDArray one = oneSample();
     INDArray first = s.predict(one);
     assertInstanceOf(FastEngine.class, s.engine());
     long builds = FastEngine.planBuilds();
@@ -60,7 +70,7 @@ class PlanReuseTest {
   void newWeightsAreSeenWithoutARebuild() {
     Model m = mlp();
     TrainingSession s = TrainingSession.of(m);
-    INDArray one = Nd4j.rand(DataType.FLOAT, 1, 20);
+    INDArray one = oneSample();
     INDArray before = s.predict(one);
     long builds = FastEngine.planBuilds();
     List<INDArray> zeros = new ArrayList<>();
@@ -89,10 +99,8 @@ class PlanReuseTest {
 
   @Test
   void compilingAgainBuildsANewPlan() {
-    Model m = mlp();
-    TrainingSession s = TrainingSession.of(m);
-    s.compile(config());
-    INDArray one = Nd4j.rand(DataType.FLOAT, 1, 20);
+    TrainingSession s = compiledMlp();
+    INDArray one = oneSample();
     s.predict(one);
     long builds = FastEngine.planBuilds();
     s.compile(config());

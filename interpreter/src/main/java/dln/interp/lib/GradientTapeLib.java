@@ -1,0 +1,138 @@
+package dln.interp.lib;
+
+import dln.interp.DlnException;
+import dln.interp.call.Args;
+import dln.interp.call.TypeTable;
+import dln.interp.value.Iteration;
+import dln.interp.value.Namespace;
+import dln.interp.value.None;
+import dln.interp.value.Tuple;
+import dln.interp.value.Values;
+import dln.runtime.autodiff.Variable;
+import dln.runtime.train.GradientTape;
+import dln.runtime.train.MetricState;
+import dln.runtime.train.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The pieces of a Keras custom training loop ("writing a training loop from scratch"):
+ * {@code tf.GradientTape}, {@code optimizer.apply_gradients(zip(grads, vars))} and metric objects
+ * with {@code update_state}/{@code result}/{@code reset_state}. The tape records through the same
+ * tracing as {@code grad()} ({@link GradientTape}); a model called inside it and a loss object
+ * called on what it returned are added to the tape's graph by {@link ModelTypes}.
+ */
+public final class GradientTapeLib implements Library {
+  @Override
+  public void install(Globals g) {
+    Namespace tf = g.module("tensorflow");
+    g.def(tf, "GradientTape", "persistent?, watch_accessed_variables?",
+        "Records the computations of a with block so that tape.gradient(loss, variables) can differentiate them;\n"
+            + "variables (model.trainable_variables, tf.Variable) are watched when used, tensors by tape.watch(x).\n"
+            + "persistent=True allows several gradient calls.\n"
+            + "Example: with tf.GradientTape() as tape:\n    loss = loss_fn(y, model(x, training=True))\n"
+            + "grads = tape.gradient(loss, model.trainable_variables)",
+        a -> {
+          if (a.has("watch_accessed_variables") && !a.bool("watch_accessed_variables", true)) {
+            throw DlnException.value("GradientTape(watch_accessed_variables=False) is not supported in DLN",
+                "leave it out: the variables used inside the tape are watched");
+          }
+          return new GradientTape(a.bool("persistent", false));
+        });
+    TypeTable.define(GradientTape.class, "GradientTape")
+        .method("__enter__", "", "Starts recording (with tf.GradientTape() as tape: ...).", (GradientTape t, Args a) -> {
+          t.start();
+          return t;
+        })
+        .method("__exit__", "*args", "Stops recording at the end of the with block.", (GradientTape t, Args a) -> {
+          t.stop();
+          return false;
+        })
+        .method("watch", "tensor", "Records the operations on a tensor (variables are watched without it).\n"
+            + "Example: x = tf.constant(3.0); with tf.GradientTape() as tape: tape.watch(x); y = x * x",
+            (GradientTape t, Args a) -> {
+              Object x = a.get("tensor");
+              for (Object item : x instanceof List<?> || x instanceof Tuple ? a.list("tensor") : List.of(x)) {
+                if (item instanceof Variable v) t.watch(v);
+                else if (item instanceof INDArray arr) t.watch(arr);
+                else throw DlnException.type("tape.watch() takes tensors or variables, got " + Values.typeName(item));
+              }
+              return None.NONE;
+            })
+        .method("gradient", "target, sources", "The gradients of a result recorded by the tape with respect to the sources\n"
+            + "(one, or a list: a list of gradients, None where the target does not depend on a source).\n"
+            + "Example: grads = tape.gradient(loss, model.trainable_weights)",
+            (GradientTape t, Args a) -> {
+              Object given = a.get("sources");
+              boolean single = !(given instanceof List || given instanceof Tuple);
+              List<Object> sources = single ? List.of(given) : a.list("sources");
+              List<Object> out = new ArrayList<>();
+              for (INDArray grad : t.gradient(a.get("target"), sources)) out.add(grad == null ? None.NONE : grad);
+              return single ? out.get(0) : out;
+            })
+        .repr(t -> "<GradientTape>");
+
+    TypeTable.define(Optimizer.class, "Optimizer")
+        .method("apply_gradients", "grads_and_vars", "One optimiser step: each variable updated in place from its gradient\n"
+            + "(pairs with a None gradient are skipped).\n"
+            + "Example: optimizer.apply_gradients(zip(grads, model.trainable_variables))",
+            GradientTapeLib::applyGradients);
+
+    metrics(g);
+    TensorSlices.install(g);
+  }
+
+  private static Object applyGradients(Optimizer o, Args a) {
+    List<INDArray> params = new ArrayList<>();
+    List<INDArray> grads = new ArrayList<>();
+    for (Object pair : Iteration.toList(a.invoker(), a.get("grads_and_vars"))) {
+      List<Object> gv = pair instanceof Tuple t ? t.items() : pair instanceof List<?> l ? new ArrayList<>(l) : null;
+      if (gv == null || gv.size() != 2) {
+        throw new DlnException("type error", "apply_gradients() takes (gradient, variable) pairs, got " + Values.typeName(pair),
+            "optimizer.apply_gradients(zip(grads, model.trainable_variables))", null);
+      }
+      if (gv.get(0) == None.NONE) continue;
+      if (!(gv.get(1) instanceof Variable v)) {
+        throw new DlnException("type error", "apply_gradients() updates variables, got " + Values.typeName(gv.get(1)),
+            "pair the gradients with model.trainable_variables or tf.Variable objects", null);
+      }
+      INDArray grad = Values.toTensor(gv.get(0)).castTo(v.value().dataType()).dup();
+      if (!java.util.Arrays.equals(grad.shape(), v.value().shape())) {
+        throw new DlnException("shape error", "apply_gradients(): a gradient of shape " + dln.runtime.Shapes.format(grad.shape())
+            + " for a variable of shape " + dln.runtime.Shapes.format(v.value().shape()),
+            "pair each gradient with the variable it was computed for: zip(grads, the same list given to tape.gradient)", null);
+      }
+      params.add(v.value());
+      grads.add(grad);
+    }
+    o.applyGradients(params, grads, 0);
+    return None.NONE;
+  }
+
+  /** keras.metrics classes as objects: usable in compile (by their name) and by hand in a custom loop. */
+  private static void metrics(Globals g) {
+    TypeTable.define(MetricState.class, "Metric")
+        .attr("name", MetricState::name)
+        .method("update_state", "y_true, y_pred, sample_weight?", "Adds a batch of labels and predictions.\n"
+            + "Example: acc.update_state(y_batch, logits)", (MetricState m, Args a) -> {
+              if (a.has("sample_weight") && a.get("sample_weight") != None.NONE) {
+                throw DlnException.value("update_state(sample_weight=...) is not supported in DLN", "leave sample_weight out");
+              }
+              m.update(Values.toTensor(a.get("y_true")), Values.toTensor(a.get("y_pred")));
+              return None.NONE;
+            })
+        .method("result", "", "The metric over all batches since the last reset, a scalar tensor.\n"
+            + "Example: print(float(acc.result()))", (MetricState m, Args a) -> Nd4j.scalar((float) m.result()))
+        .method("reset_state", "", "Starts over (at the end of an epoch).\nExample: acc.reset_state()", (MetricState m, Args a) -> {
+          m.reset();
+          return None.NONE;
+        })
+        .method("reset_states", "", "reset_state, by its Keras 2 name.\nExample: acc.reset_states()", (MetricState m, Args a) -> {
+          m.reset();
+          return None.NONE;
+        })
+        .repr(MetricState::name);
+  }
+}

@@ -1,0 +1,196 @@
+package dln.runtime.train;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.Shapes;
+import dln.runtime.autodiff.Recording;
+import dln.runtime.autodiff.Traced;
+import dln.runtime.autodiff.Variable;
+import dln.runtime.nn.GraphContext;
+import dln.runtime.nn.Layer;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Weight;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * TensorFlow's {@code tf.GradientTape}: while it records, the computations on variables (a model's
+ * weights among them) and on watched tensors are traced into one SameDiff graph, whose values are
+ * computed when asked for (printing the loss, a metric's update); {@link #gradient} then
+ * differentiates a result recorded there by SameDiff's reverse-mode autodiff. A model called while
+ * the tape records adds its forward pass to the graph, its weights bound to their variables.
+ */
+public final class GradientTape implements Recording.Recorder {
+  private final SameDiff sd = SameDiff.create();
+  private final boolean persistent;
+  private final Map<Variable, Traced> variables = new IdentityHashMap<>();
+  private final Map<INDArray, Traced> watchedTensors = new IdentityHashMap<>();
+  private final List<GraphContext> contexts = new ArrayList<>();
+  private boolean recording;
+  private boolean used;
+
+  /** @param persistent true to allow more than one {@link #gradient} call */
+  public GradientTape(boolean persistent) {
+    this.persistent = persistent;
+  }
+
+  /** The recording tape of this thread if it is a gradient tape, else null. */
+  public static GradientTape recording() {
+    return Recording.active() instanceof GradientTape t ? t : null;
+  }
+
+  /** Starts recording (entering the {@code with} block). */
+  public void start() {
+    recording = true;
+    Recording.start(this);
+  }
+
+  /** Stops recording (leaving it); what was recorded stays differentiable. */
+  public void stop() {
+    recording = false;
+    Recording.stop(this);
+  }
+
+  @Override
+  public Traced watch(Variable v) {
+    return variables.computeIfAbsent(v, k -> new Traced(sd.var(name("variable"), k.value().castTo(DataType.FLOAT).dup())));
+  }
+
+  @Override
+  public Traced watched(INDArray x) {
+    return recording ? watchedTensors.get(x) : null;
+  }
+
+  /** TensorFlow's {@code tape.watch(x)} for a tensor: operations on it are recorded from now on. */
+  public void watch(INDArray x) {
+    watchedTensors.computeIfAbsent(x, k -> new Traced(sd.var(name("watched"), k.castTo(DataType.FLOAT).dup())));
+  }
+
+  private String name(String base) {
+    String n = base;
+    for (int i = 1; sd.hasVariable(n); i++) n = base + "_" + i;
+    return n;
+  }
+
+  /** True when {@code t} was recorded by this tape. */
+  public boolean owns(Traced t) {
+    return t.var().getSameDiff() == sd;
+  }
+
+  // ---------------------------------------------------------------- models inside the tape
+
+  /**
+   * Applies a layer or model to eager batches in the tape's graph ({@code model(x, training=True)}
+   * inside the {@code with} block): its weights are bound to their variables' stand-ins, so the
+   * result is differentiable with respect to {@code model.trainable_variables}.
+   */
+  public List<Traced> apply(Layer layer, List<Object> xs, boolean training) {
+    List<long[]> shapes = new ArrayList<>();
+    List<SDVariable> ins = new ArrayList<>();
+    long batch = -1;
+    for (Object x : xs) {
+      long[] s;
+      if (x instanceof Traced t) {
+        s = t.shape();
+        ins.add(t.var());
+      } else {
+        INDArray arr = (INDArray) x;
+        s = arr.shape().clone();
+        Traced w = watched(arr);
+        ins.add(w != null ? w.var() : sd.constant(name("input"), arr.castTo(DataType.FLOAT)));
+      }
+      if (s.length == 0) throw DlnRuntimeException.shape(layer.describe() + " is applied to a batch, got a scalar", null);
+      if (batch < 0) batch = s[0];
+      s[0] = Shapes.UNKNOWN;
+      shapes.add(s);
+    }
+    if (layer instanceof Model m) {
+      List<long[]> samples = new ArrayList<>();
+      for (long[] s : shapes) samples.add(Shapes.sample(s));
+      m.buildFor(samples);
+    }
+    layer.ensureBuilt(shapes);
+    List<long[]> outShapes = layer.outputShapes(shapes);
+    List<SDVariable> outs = layer.call(context(training, batch), ins, shapes);
+    List<Traced> result = new ArrayList<>();
+    for (int i = 0; i < outs.size(); i++) {
+      // An identity layer returns its input; the result still needs a node of its own.
+      SDVariable o = ins.contains(outs.get(i)) ? outs.get(i).add(0.0) : outs.get(i);
+      result.add(new Traced(o, Shapes.withBatchSize(outShapes.get(i), batch)));
+    }
+    return result;
+  }
+
+  private GraphContext context(boolean training, long batch) {
+    GraphContext ctx = new GraphContext(sd, training, w -> watch(w.variable()).var());
+    ctx.drawMasksFor(batch);
+    contexts.add(ctx);
+    return ctx;
+  }
+
+  /**
+   * A loss object called on a recorded prediction ({@code loss_fn(y, logits)}): the loss graph
+   * training builds, added to the tape's graph, so it is differentiable.
+   */
+  public Traced loss(Loss loss, INDArray yTrue, Traced yPred) {
+    long[] shape = yPred.shape();
+    loss.checkLabels(yTrue, shape, "y_true");
+    SDVariable labels = sd.constant(name("y_true"), loss.prepareLabels(yTrue, shape).castTo(DataType.FLOAT));
+    // The context that made the prediction knows whether it came out of a softmax (a stable loss from its logits).
+    GraphContext made = null;
+    for (GraphContext c : contexts) if (c.logitsOf(yPred.var()) != null) made = c;
+    GraphContext ctx = made != null ? made : new GraphContext(sd, false, w -> watch(w.variable()).var());
+    return new Traced(loss.build(ctx, yPred.var(), labels, shape), new long[0]);
+  }
+
+  // ---------------------------------------------------------------- gradients
+
+  /**
+   * The gradients of a recorded result with respect to each source (a variable or a watched
+   * tensor), as TensorFlow's {@code tape.gradient(target, sources)}: null for a source the target
+   * does not depend on. A target with several elements is differentiated as their sum.
+   */
+  public List<INDArray> gradient(Object target, List<Object> sources) {
+    if (used && !persistent) {
+      throw DlnRuntimeException.value("A non-persistent GradientTape can only be used to compute one set of gradients",
+          "use tf.GradientTape(persistent=True) to call tape.gradient more than once");
+    }
+    if (target instanceof Variable v) target = variables.get(v);
+    if (!(target instanceof Traced t) || !owns(t)) {
+      throw DlnRuntimeException.value("tape.gradient(): the target was not computed inside this tape's with block, so it has no gradient",
+          "compute the loss inside it: with tf.GradientTape() as tape: loss = loss_fn(y, model(x))");
+    }
+    List<String> names = new ArrayList<>();
+    for (Object s : sources) {
+      Traced stand = s instanceof Variable v ? variables.get(v) : s instanceof INDArray x ? watchedTensors.get(x) : null;
+      if (stand == null && !(s instanceof Variable) && !(s instanceof INDArray)) {
+        throw DlnRuntimeException.value("tape.gradient(): sources are variables (tf.Variable, model.trainable_variables) or watched tensors, got "
+            + (s == null ? "None" : s.getClass().getSimpleName()), "pass model.trainable_variables or a list of tf.Variable");
+      }
+      names.add(stand == null ? null : stand.var().name());
+    }
+    used = true;
+    SDVariable loss = t.var();
+    long[] shape = t.knownShape();
+    if (shape == null || Shapes.size(shape) != 1) loss = loss.sum();
+    List<String> wanted = new ArrayList<>();
+    for (String n : names) if (n != null && !wanted.contains(n)) wanted.add(n);
+    Map<String, INDArray> grads = wanted.isEmpty() ? Map.of() : gradients(loss, wanted);
+    List<INDArray> out = new ArrayList<>();
+    for (String n : names) out.add(n == null ? null : grads.get(n));
+    return out;
+  }
+
+  private Map<String, INDArray> gradients(SDVariable loss, List<String> wanted) {
+    // A persistent tape may be asked for the gradients of another target, or after more was
+    // recorded: SameDiff keeps one gradient graph per graph, so each call differentiates a copy.
+    SameDiff graph = persistent ? sd.dup() : sd;
+    graph.setLossVariables(loss.name());
+    return dln.runtime.Muted.call(() -> graph.calculateGradients(Map.of(), wanted));
+  }
+}

@@ -1,0 +1,151 @@
+package dln.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dln.runtime.DlnRuntimeException;
+import dln.runtime.autodiff.Tape;
+import dln.runtime.autodiff.Traced;
+import dln.runtime.autodiff.Variable;
+import dln.runtime.nn.Sequential;
+import dln.runtime.nn.Weight;
+import dln.runtime.nn.layers.Dense;
+import dln.runtime.tensor.TensorOps;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The gradient tape differentiates what a model computes while it records, by the model's own weights. */
+class GradientTapeTest {
+  private static final INDArray X = Nd4j.create(new float[] {0.5f, -1f, 2f, 1.5f, 0.2f, -0.7f}, new long[] {3, 2});
+  private static final INDArray Y = Nd4j.create(new float[] {1, 0, 1}, new long[] {3});
+
+  private static Sequential model() {
+    Sequential m = new Sequential();
+    m.add(new Dense(4, "tanh").withInputShape(2));
+    m.add(new Dense(2));
+    return m;
+  }
+
+  private static final Loss LOSS = Loss.byName("sparse_categorical_crossentropy").withFromLogits(true);
+
+  private static double lossNow(Sequential m) {
+    return LOSS.value(Y, m.call(List.of(X)).get(0));
+  }
+
+  /** The model's loss on (X, Y), recorded by the tape. */
+  private static Traced recordLoss(GradientTape tape, Sequential m) {
+    tape.start();
+    try {
+      return tape.loss(LOSS, Y, tape.apply(m, List.of(X), true).get(0));
+    } finally {
+      tape.stop();
+    }
+  }
+
+  @Test
+  void weightGradientsMatchFiniteDifferences() {
+    Sequential m = model();
+    GradientTape tape = new GradientTape(false);
+    Traced loss = recordLoss(tape, m);
+    assertEquals(lossNow(m), Tape.value(loss).getDouble(0), 1e-5, "the recorded loss is the model's loss now");
+    List<Object> vars = new ArrayList<>();
+    for (Weight w : m.weightList()) vars.add(w.variable());
+    List<INDArray> grads = tape.gradient(loss, vars);
+    double eps = 1e-3;
+    for (int i = 0; i < vars.size(); i++) {
+      INDArray w = ((Variable) vars.get(i)).value();
+      for (long j = 0; j < w.length(); j++) {
+        double orig = w.getDouble(j);
+        w.putScalar(j, orig + eps);
+        double up = lossNow(m);
+        w.putScalar(j, orig - eps);
+        double down = lossNow(m);
+        w.putScalar(j, orig);
+        assertEquals((up - down) / (2 * eps), grads.get(i).getDouble(j), 2e-3, "weight " + i + " element " + j);
+      }
+    }
+  }
+
+  @Test
+  void variablesMatchGradOfTheSameFunction() {
+    Variable w = new Variable(Nd4j.create(new float[] {1f, -2f}, new long[] {2, 1}));
+    GradientTape tape = new GradientTape(false);
+    tape.start();
+    Object loss;
+    try {
+      Object y = TensorOps.binary("@", X, w, null);
+      loss = Tape.reduce("mean", (Traced) TensorOps.binary("*", y, y, null), null, false);
+    } finally {
+      tape.stop();
+    }
+    INDArray fromTape = tape.gradient(loss, List.of(w)).get(0);
+    INDArray fromGrad = Tape.gradients(List.of(w.value()), p -> {
+      Object y = Tape.binary("@", X, p.get(0));
+      return Tape.reduce("mean", Tape.binary("*", y, y), null, false);
+    }).get(0);
+    assertTrue(fromTape.equalsWithEps(fromGrad, 1e-5), fromTape + " vs " + fromGrad);
+  }
+
+  @Test
+  void applyGradientsUpdatesTheModelsWeights() {
+    Sequential m = model();
+    double before = lossNow(m);
+    Optimizer sgd = new SGD(0.5, 0, false);
+    for (int step = 0; step < 20; step++) {
+      GradientTape tape = new GradientTape(false);
+      Traced loss = recordLoss(tape, m);
+      List<Object> vars = new ArrayList<>();
+      List<INDArray> params = new ArrayList<>();
+      for (Weight w : m.weightList()) {
+        vars.add(w.variable());
+        params.add(w.value());
+      }
+      sgd.applyGradients(params, tape.gradient(loss, vars), 0);
+    }
+    assertTrue(lossNow(m) < before / 2, "loss " + before + " -> " + lossNow(m));
+  }
+
+  @Test
+  void aTargetFromElsewhereOrASecondCallIsRefused() {
+    Variable v = new Variable(Nd4j.scalar(DataType.FLOAT, 2f));
+    Variable unused = new Variable(Nd4j.scalar(DataType.FLOAT, 1f));
+    GradientTape tape = new GradientTape(false);
+    tape.start();
+    Object y;
+    try {
+      y = TensorOps.binary("*", v, v, null);
+    } finally {
+      tape.stop();
+    }
+    DlnRuntimeException outside = assertThrows(DlnRuntimeException.class, () -> tape.gradient(X, List.of(v)));
+    assertTrue(outside.getMessage().contains("not computed inside"), outside.getMessage());
+    List<INDArray> g = tape.gradient(y, List.of(v, unused));
+    assertEquals(4.0, g.get(0).getDouble(0), 1e-6);
+    assertNull(g.get(1), "a source the target does not depend on has no gradient");
+    DlnRuntimeException again = assertThrows(DlnRuntimeException.class, () -> tape.gradient(y, List.of(v)));
+    assertTrue(again.getMessage().contains("non-persistent"), again.getMessage());
+  }
+
+  @Test
+  void aPersistentTapeDifferentiatesSeveralTargets() {
+    Variable c = new Variable(Nd4j.scalar(DataType.FLOAT, 3f));
+    GradientTape tape = new GradientTape(true);
+    tape.start();
+    Object y;
+    Object z;
+    try {
+      y = TensorOps.binary("*", c, c, null);
+      z = TensorOps.binary("*", y, y, null);
+    } finally {
+      tape.stop();
+    }
+    assertEquals(6.0, tape.gradient(y, List.of(c)).get(0).getDouble(0), 1e-5);
+    assertEquals(108.0, tape.gradient(z, List.of(c)).get(0).getDouble(0), 1e-3);
+  }
+}
