@@ -24,6 +24,7 @@ import dln.interp.value.Values;
 import dln.runtime.NativeMemory;
 import dln.runtime.nn.Names;
 import dln.runtime.tensor.Slice;
+import dln.runtime.tensor.TensorOps;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -409,8 +410,48 @@ public final class Interpreter implements Invoker {
   }
 
   private void execAssign(Stmt.Assign a, Scope scope) {
+    if (a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n && a.value() instanceof Expr.Binary b) {
+      assignOperatorResult(n.name(), b, scope);
+      return;
+    }
     Object v = eval(a.value(), scope);
     for (Expr t : a.targets()) assign(t, v, scope);
+  }
+
+  /**
+   * {@code name = x op y}. A tensor the operator makes is bound as the name's sole value (see
+   * {@link Scope#defineSole}); when the name already holds such a tensor, still unread, of the
+   * result's dtype and shape, the operator writes into it instead of a fresh buffer: what
+   * PyTorch's reference counting gives, since the fresh pages of a new 1 MB result cost more than
+   * the add (issue 15). The operands are evaluated first, so an operand that reads the name drops
+   * the mark in time; a bare name as operand is only read by the operator, which keeps nothing.
+   */
+  private void assignOperatorResult(String name, Expr.Binary b, Scope scope) {
+    Object left = operand(b.left(), scope);
+    Object right = operand(b.right(), scope);
+    Object v = null;
+    Object sole = scope.soleValue(name);
+    if (sole != null) {
+      try {
+        if (TensorOps.binaryInto(b.op(), left, right, sole)) v = sole;
+      } catch (RuntimeException e) {
+        throw Failures.inOperator(b.op(), e, b.pos());
+      }
+    }
+    if (v == null) v = binary(b.op(), left, right, b.pos());
+    boolean made = TensorOps.isEager(v) && v != left && v != right && TensorOps.isEagerOrNumber(left)
+        && TensorOps.isEagerOrNumber(right);
+    if (made) scope.defineSole(name, v);
+    else scope.define(name, v);
+  }
+
+  /** An operand of {@link #assignOperatorResult}: a bare name is looked up without dropping its sole mark. */
+  private Object operand(Expr e, Scope scope) {
+    if (e instanceof Expr.Name n) {
+      Object v = scope.lookupOperand(n.name());
+      if (v != null) return v;
+    }
+    return eval(e, scope);
   }
 
   private void execAugAssign(Stmt.AugAssign a, Scope scope) {

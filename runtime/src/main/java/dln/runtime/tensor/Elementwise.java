@@ -89,8 +89,43 @@ final class Elementwise {
     // time, and nothing but a garbage collection frees the previous one: without this the process
     // kept taking fresh pages from the system (2.9 ms per 512×512 add in the bench).
     NativeMemory.poll();
-    INDArray[] outs = {out};
-    DynamicCustomOp exec = switch (op) {
+    Nd4j.exec(op(op, in, new INDArray[] {out}));
+    return out;
+  }
+
+  /**
+   * {@code a op b} written into {@code out}, an existing tensor of the result's dtype and shape,
+   * dense and not a view, which may be {@code a} or {@code b} itself when their shapes are equal;
+   * false (nothing written) for anything else: the arithmetic operators and maximum / minimum on
+   * outputs larger than {@link HostElementwise#MAX_ELEMENTS}. What {@code out} held is lost: the
+   * caller knows nothing else holds it.
+   */
+  static boolean binaryInto(String op, Object a, Object b, INDArray out) {
+    switch (op) {
+      case "+", "-", "*", "/", "maximum", "minimum" -> { }
+      default -> {
+        return false;
+      }
+    }
+    if (!(a instanceof INDArray) && !(b instanceof INDArray)) return false;
+    checkOperand(a);
+    checkOperand(b);
+    if (out.isView() || out.ordering() != 'c' || out.length() <= HostElementwise.MAX_ELEMENTS) return false;
+    Types types = types(op, a, b);
+    if (types.compute() != types.result() || types.result() != out.dataType()) return false;
+    INDArray x = scalarTensor(a, types.compute());
+    INDArray y = scalarTensor(b, types.compute());
+    if (!java.util.Arrays.equals(Shapes.broadcast(x.shape(), y.shape()), out.shape())) return false;
+    // In place only element by element: an operand read while it is overwritten must not be broadcast.
+    if ((x == out || y == out) && !java.util.Arrays.equals(x.shape(), y.shape())) return false;
+    int rank = out.rank();
+    Nd4j.exec(op(op, new INDArray[] {atRank(x, rank), atRank(y, rank)}, new INDArray[] {out}));
+    return true;
+  }
+
+  /** The libnd4j op for a binary operator. */
+  private static DynamicCustomOp op(String op, INDArray[] in, INDArray[] outs) {
+    return switch (op) {
       case "+" -> new AddOp(in, outs);
       case "-" -> new SubOp(in, outs);
       case "*" -> new MulOp(in, outs);
@@ -107,8 +142,6 @@ final class Elementwise {
       case "!=" -> new NotEqualTo(in, outs);
       default -> throw new IllegalArgumentException("unknown tensor operator " + op);
     };
-    Nd4j.exec(exec);
-    return out;
   }
 
   /** The dtype {@code a op b} is computed in and the dtype of its result. */

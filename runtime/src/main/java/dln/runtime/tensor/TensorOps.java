@@ -48,6 +48,20 @@ public final class TensorOps {
     throw OperatorErrors.mismatch(op, values.typeName(a), values.typeName(b));
   }
 
+  /**
+   * {@link Tensors#binaryInto}: {@code a op b} into {@code out}, for eager tensors and numbers only
+   * (a traced value or a Variable gives false, as does anything binaryInto refuses).
+   */
+  public static boolean binaryInto(String op, Object a, Object b, Object out) {
+    if (!(out instanceof INDArray o) || !isEagerOrNumber(a) || !isEagerOrNumber(b)) return false;
+    return Tensors.binaryInto(op, a, b, o);
+  }
+
+  /** True for an eager tensor (not traced, not a Variable). */
+  public static boolean isEager(Object v) {
+    return v instanceof INDArray;
+  }
+
   /** {@code -v} of a {@linkplain #isTensor tensor}. */
   public static Object negate(Object v) {
     v = Recording.resolve(v);
@@ -73,7 +87,8 @@ public final class TensorOps {
     throw OperatorErrors.cannotCompare(op, values.typeName(a), values.typeName(b));
   }
 
-  private static boolean isEagerOrNumber(Object v) {
+  /** True for an eager tensor (not traced, not a Variable) or one of DLN's numbers. */
+  public static boolean isEagerOrNumber(Object v) {
     return v instanceof INDArray || isNumber(v);
   }
 

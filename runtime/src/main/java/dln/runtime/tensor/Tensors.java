@@ -116,6 +116,15 @@ public final class Tensors {
   }
 
   /**
+   * {@link #binary} written into {@code out} when it is a dense tensor of the result's dtype and
+   * shape (the caller vouches that nothing else holds it: its values are overwritten); false, with
+   * nothing written, where the operator or the tensors do not allow it. Same values as binary.
+   */
+  public static boolean binaryInto(String op, Object a, Object b, INDArray out) {
+    return Elementwise.binaryInto(op, a, b, out);
+  }
+
+  /**
    * An element-wise function: neg exp log sqrt abs square sign floor ceil round sin cos tanh, or an
    * activation: linear sigmoid tanh relu elu softmax (over the last axis) leaky_relu (slope 0.2)
    * softplus selu gelu (exact, erf-based) swish.

@@ -163,7 +163,7 @@ public final class FastEngine implements TrainingEngine {
       total += o.weight() * perOutput[k];
       if (grads != null) {
         if (o.weight() != 1.0) h.grad.muli(o.weight());
-        grads[o.slot()] = h.grad;
+        accumulate(grads, o.slot(), h.grad);
       }
     }
     return total;

@@ -22,10 +22,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * any depth, applied any number of times) inlined: each {@link Op} runs a {@link LayerStep} (one
  * input) or a {@link MergeStep} (Add, Concatenate) on numbered value slots, so any graph the
  * functional API builds runs, with several inputs, several outputs (one {@link Output} and loss head
- * each), a tensor read by several layers (its gradients summed) and shared layers (one step per
- * application, weight gradients summed by the engine). Layers are those in {@link FastLayers}; each
- * output is trained with cross-entropy from softmax, binary cross-entropy from sigmoid, mean
- * squared / absolute error or Huber; L1/L2 regularisers are added by the engine
+ * each; one tensor may be several outputs), a tensor read by several layers (its gradients summed)
+ * and shared layers (one step per application, weight gradients summed by the engine). Layers are
+ * those in {@link FastLayers}; each output has a {@link LossHead}: the cross-entropies fused with
+ * the output's softmax / sigmoid where they can be, on the probabilities where not, from the
+ * output itself with {@code from_logits}; L1/L2 regularisers are added by the engine
  * ({@link WeightPenalties}). Every other model runs on the reference engine.
  */
 final class FastPlan {
@@ -144,10 +145,11 @@ final class FastPlan {
     if (apps.isEmpty()) throw new Unsupported("the output is a model input");
     Map<Integer, Integer> readers = new HashMap<>();
     for (Application a : apps) for (int s : a.in()) readers.merge(s, 1, Integer::sum);
-    Map<Integer, Integer> outputOf = new HashMap<>();
+    // A tensor may be given as several outputs: each has its own loss head, their gradients add up.
+    Map<Integer, List<Integer>> outputsOf = new HashMap<>();
     for (int k = 0; k < outSlots.length; k++) {
       if (outSlots[k] < inputs) throw new Unsupported("the output is a model input");
-      if (outputOf.put(outSlots[k], k) != null) throw new Unsupported("one tensor given as two outputs");
+      outputsOf.computeIfAbsent(outSlots[k], s -> new ArrayList<>()).add(k);
     }
 
     int nOut = outSlots.length;
@@ -161,14 +163,16 @@ final class FastPlan {
       if (config == null) continue;
       Loss loss = config.loss(k, nOut);
       weights[k] = config.lossWeight(k, nOut);
+      // A cross-entropy from logits reads the output as the logits; otherwise it is fused with the
+      // output's softmax / sigmoid where the op allows (below), else it reads the probabilities.
       switch (loss.name()) {
         case "categorical_crossentropy", "sparse_categorical_crossentropy" -> {
           heads[k] = LossHead.SOFTMAX_CROSSENTROPY;
-          required[k] = Act.SOFTMAX;
+          required[k] = loss.fromLogits() ? null : Act.SOFTMAX;
         }
         case "binary_crossentropy" -> {
           heads[k] = LossHead.SIGMOID_BINARY_CROSSENTROPY;
-          required[k] = Act.SIGMOID;
+          required[k] = loss.fromLogits() ? null : Act.SIGMOID;
         }
         default -> {
           heads[k] = LossHead.onOutput(loss.name());
@@ -176,8 +180,7 @@ final class FastPlan {
         }
       }
       deltas[k] = loss.delta();
-      long[] outShape = model.outputs().get(k).shape();
-      if (!heads[k].elementwise() && outShape.length != 2) throw new Unsupported(loss.name() + " on an output of rank " + outShape.length);
+      if (required[k] != null && !outputsOf.get(outSlots[k]).equals(List.of(k))) heads[k] = heads[k].onProbabilities();
     }
 
     // Slots computed from weights (not only reshaped / merged model inputs): an Embedding must not
@@ -194,7 +197,9 @@ final class FastPlan {
     for (int i = 0; i < apps.size(); i++) {
       Application app = apps.get(i);
       Node n = app.node();
-      Integer outputIndex = outputOf.get(app.out());
+      List<Integer> outputIndices = outputsOf.getOrDefault(app.out(), List.of());
+      // The one output (if any) whose fused head may take this op's pre-activation.
+      Integer outputIndex = outputIndices.size() == 1 ? outputIndices.get(0) : null;
       Act req = outputIndex == null ? null : required[outputIndex];
       long[] out = n.outputs().get(0).shape();
       Layer layer = n.layer();
@@ -202,20 +207,24 @@ final class FastPlan {
       String label = (i + 1) + " " + layer.typeName() + " " + Shapes.format(Shapes.sample(out));
       MergeStep merge = FastMerges.stepFor(layer, n.inputs(), out);
       if (merge != null) {
-        if (req != null) throw new Unsupported(heads[outputIndex] + " on a " + layer.typeName() + " output");
+        if (req != null) heads[outputIndex] = heads[outputIndex].onProbabilities();
         ops.add(new Op(null, merge, in, app.out(), label, -1, false));
         continue;
       }
       if (in.length != 1) throw new Unsupported(layer.typeName() + " on several inputs");
       long[] inShape = n.inputs().get(0).shape();
       Act act = FastLayers.activationOf(layer);
-      boolean fuse = req != null;
-      if (fuse && act != req) throw new Unsupported(heads[outputIndex] + " without " + req + " on the output");
-      if (fuse && readers.containsKey(app.out())) throw new Unsupported("the output also feeds another layer");
-      if (outputIndex != null && heads[outputIndex] == LossHead.MEAN_SQUARED_ERROR && act == Act.SOFTMAX) {
-        throw new Unsupported("mse on softmax");
+      LayerStep step = null;
+      // Fused: the loss head reads the logits and writes the output, so the output must be the
+      // head's activation over the last axis of a rank-2 tensor, read by nothing else.
+      if (req != null && act == req && out.length == 2 && !readers.containsKey(app.out())) {
+        step = fusedStep(layer, act, inShape, out);
       }
-      LayerStep step = FastLayers.stepFor(layer, act, fuse, inShape, out);
+      boolean fuse = step != null;
+      if (!fuse) {
+        if (req != null) heads[outputIndex] = heads[outputIndex].onProbabilities();
+        step = FastLayers.stepFor(layer, act, false, inShape, out);
+      }
       // Indices have no gradient: an Embedding reads a model input, or one only reshaped / cropped /
       // merged on the way (no weights before it), so nothing upstream waits for a gradient.
       if (step instanceof EmbeddingStep && fromWeights[in[0]]) throw new Unsupported("an Embedding on values computed by weights");
@@ -237,7 +246,7 @@ final class FastPlan {
       Op a = ops.get(i);
       Op b = ops.get(i + 1);
       if (a.step() instanceof DenseStep d && b.step() instanceof DropoutStep drop && b.in()[0] == a.out()
-          && readers.get(a.out()) == 1 && !outputOf.containsKey(a.out())) {
+          && readers.get(a.out()) == 1 && !outputsOf.containsKey(a.out())) {
         d.absorbDropout(drop);
       }
     }
@@ -247,5 +256,14 @@ final class FastPlan {
       outputs.add(new Output(outSlots[k], heads[k], weights[k], deltas[k], fused[k], Shapes.sample(model.outputs().get(k).shape())));
     }
     return new FastPlan(ops, nextSlot[0], List.copyOf(outputs));
+  }
+
+  /** The layer's step with its activation left to a fused loss head, or null where its step cannot fuse one. */
+  private static LayerStep fusedStep(Layer layer, Act act, long[] inShape, long[] out) {
+    try {
+      return FastLayers.stepFor(layer, act, true, inShape, out);
+    } catch (Unsupported e) {
+      return null;
+    }
   }
 }

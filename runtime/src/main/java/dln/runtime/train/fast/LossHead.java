@@ -3,18 +3,24 @@ package dln.runtime.train.fast;
 /**
  * The loss and its gradient, computed on the host in one pass over the model's outputs: fused
  * softmax + cross-entropy (gradient {@code (p·Σy − y) / batch} from the logits, log-sum-exp in
- * double), fused sigmoid + binary cross-entropy (gradient {@code (σ(z) − y) / n}), and on the
- * output itself every other Keras loss: mean squared / absolute error, Huber, hinge, squared hinge,
+ * double), fused sigmoid + binary cross-entropy (gradient {@code (σ(z) − y) / n}) — both also on an
+ * output that is itself the logits ({@code from_logits=True}) — and on the output itself every
+ * other Keras loss: the two cross-entropies on probabilities (an output that is not the
+ * softmax / sigmoid they expect, or one that cannot be fused), mean squared / absolute error, Huber, hinge, squared hinge,
  * categorical hinge, KL divergence, Poisson, log-cosh, cosine similarity, mean squared logarithmic
  * and mean absolute percentage error. The formulas (clipping included) are the reference graph's
  * ({@code Loss.build}), so losses agree to float precision; a clipped value has no gradient.
  */
 enum LossHead {
-  SOFTMAX_CROSSENTROPY, SIGMOID_BINARY_CROSSENTROPY, MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR, HUBER, HINGE, SQUARED_HINGE,
+  SOFTMAX_CROSSENTROPY, SIGMOID_BINARY_CROSSENTROPY, CROSSENTROPY_ON_PROBABILITIES, BINARY_CROSSENTROPY_ON_PROBABILITIES,
+  MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR, HUBER, HINGE, SQUARED_HINGE,
   CATEGORICAL_HINGE, KL_DIVERGENCE, POISSON, LOG_COSH, COSINE_SIMILARITY, MEAN_SQUARED_LOGARITHMIC_ERROR,
   MEAN_ABSOLUTE_PERCENTAGE_ERROR;
 
   private static final double EPSILON = 1e-7;
+  /** The reference's clipping bounds as the float32 graph sees them. */
+  private static final float LOW = (float) EPSILON;
+  private static final float HIGH = (float) (1 - EPSILON);
 
   /** The head for a loss name that reads the output itself (not fused), or null. */
   static LossHead onOutput(String loss) {
@@ -35,9 +41,18 @@ enum LossHead {
     };
   }
 
-  /** True for the heads that read the output itself (any rank; per-sample reductions over the last axis). */
-  boolean elementwise() {
-    return this != SOFTMAX_CROSSENTROPY && this != SIGMOID_BINARY_CROSSENTROPY;
+  /**
+   * The head reading probabilities for a fused head ({@link #SOFTMAX_CROSSENTROPY},
+   * {@link #SIGMOID_BINARY_CROSSENTROPY}) whose output cannot be fused: the reference's formula on
+   * an output without logits (clipped to [1e-7, 1 − 1e-7], Keras's epsilon). On a softmax / sigmoid
+   * output it equals the fused loss except where a probability is clipped.
+   */
+  LossHead onProbabilities() {
+    return switch (this) {
+      case SOFTMAX_CROSSENTROPY -> CROSSENTROPY_ON_PROBABILITIES;
+      case SIGMOID_BINARY_CROSSENTROPY -> BINARY_CROSSENTROPY_ON_PROBABILITIES;
+      default -> this;
+    };
   }
 
   /**
@@ -53,6 +68,8 @@ enum LossHead {
     return switch (this) {
       case SOFTMAX_CROSSENTROPY -> softmaxCrossEntropy(v, y, rows, units, grad, activated);
       case SIGMOID_BINARY_CROSSENTROPY -> sigmoidBinaryCrossEntropy(v, y, grad, activated);
+      case CROSSENTROPY_ON_PROBABILITIES -> crossEntropy(v, y, rows, grad);
+      case BINARY_CROSSENTROPY_ON_PROBABILITIES -> binaryCrossEntropy(v, y, grad);
       case MEAN_SQUARED_ERROR -> meanSquaredError(v, y, grad);
       case MEAN_ABSOLUTE_ERROR -> meanAbsoluteError(v, y, grad);
       case HUBER -> huber(v, y, grad, delta);
@@ -263,6 +280,39 @@ enum LossHead {
       if (activated != null) activated[i] = (float) p;
     }
     return total / n;
+  }
+
+  /** {@code −Σ y·log(clip(p))} per row, the batch mean; a clipped probability has no gradient. */
+  private static double crossEntropy(float[] p, float[] y, int rows, float[] grad) {
+    double total = 0;
+    for (int i = 0; i < p.length; i++) {
+      double c = clip(p[i]);
+      total -= y[i] * Math.log(c);
+      if (grad != null) grad[i] = inside(p[i]) ? (float) (-y[i] / c / rows) : 0f;
+    }
+    return total / rows;
+  }
+
+  /** {@code −(y·log(p) + (1 − y)·log(1 − p))} with p clipped, the mean over every value. */
+  private static double binaryCrossEntropy(float[] p, float[] y, float[] grad) {
+    double total = 0;
+    int n = p.length;
+    for (int i = 0; i < n; i++) {
+      double c = clip(p[i]);
+      total -= y[i] * Math.log(c) + (1 - y[i]) * Math.log(1 - c);
+      if (grad != null) grad[i] = inside(p[i]) ? (float) ((-y[i] / c + (1 - y[i]) / (1 - c)) / n) : 0f;
+    }
+    return total / n;
+  }
+
+  /** clipByValue to [LOW, HIGH] (NaN stays NaN). */
+  private static float clip(float p) {
+    return p < LOW ? LOW : p > HIGH ? HIGH : p;
+  }
+
+  /** True where clipByValue passes the gradient: strictly between the bounds. */
+  private static boolean inside(float p) {
+    return p > LOW && p < HIGH;
   }
 
   private static double meanSquaredError(float[] a, float[] y, float[] grad) {

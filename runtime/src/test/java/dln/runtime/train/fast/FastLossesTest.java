@@ -16,6 +16,7 @@ import dln.runtime.nn.layers.Flatten;
 import dln.runtime.nn.layers.LSTM;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import dln.runtime.train.Adam;
+import dln.runtime.train.Loss;
 import dln.runtime.train.SGD;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -91,9 +92,41 @@ class FastLossesTest {
     Rng.seed(46);
     INDArray x = data(16, 3, 6);
     INDArray y = data(16, 3, 5);
-    for (String loss : List.of("cosine_similarity", "categorical_hinge")) {
+    for (String loss : List.of("cosine_similarity", "categorical_hinge", "categorical_crossentropy")) {
       var p = pair(() -> new Sequential(List.of(Input.of(3, 6), new LSTM(5, true))), () -> new Adam(0.02), loss);
       trainBoth(p, x, y, 4, 8);
+    }
+  }
+
+  @Test
+  void crossEntropiesOnOutputsWithoutTheirActivationReadTheProbabilities() {
+    int n = 30;
+    List<Case> cases = List.of(new Case("categorical_crossentropy", "sigmoid", null), new Case("categorical_crossentropy", "linear", null),
+        new Case("sparse_categorical_crossentropy", "relu", null), new Case("binary_crossentropy", "softmax", null),
+        new Case("binary_crossentropy", "linear", null));
+    for (Case c : cases) {
+      Rng.seed(47);
+      INDArray x = data(n, 4);
+      INDArray y = c.loss().startsWith("sparse") ? FastEngineTest.classes(n, 3)
+          : c.loss().startsWith("binary") ? data(n, 3).gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT) : oneHot(n, 3);
+      var p = pair(() -> new Sequential(List.of(Input.of(4), new Dense(6, "tanh"), new Dense(3, c.activation()))),
+          () -> new Adam(0.02), c.loss());
+      trainBoth(p, x, y, 5, 10);
+    }
+  }
+
+  @Test
+  void crossEntropiesFromLogitsReadTheOutputAsLogits() {
+    int n = 30;
+    for (String act : List.of("linear", "softmax", "tanh")) {
+      for (String loss : List.of("categorical_crossentropy", "binary_crossentropy")) {
+        Rng.seed(48);
+        INDArray x = data(n, 4);
+        INDArray y = loss.startsWith("binary") ? data(n, 3).gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT) : oneHot(n, 3);
+        var p = pair(() -> new Sequential(List.of(Input.of(4), new Dense(6, "relu"), new Dense(3, act))),
+            () -> new Adam(0.02), Loss.byName(loss).withFromLogits(true));
+        trainBoth(p, x, y, 5, 10);
+      }
     }
   }
 }

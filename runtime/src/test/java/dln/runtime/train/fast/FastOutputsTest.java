@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Models with several outputs (a loss per output, loss_weights, per-output losses and metrics under
@@ -133,6 +134,32 @@ class FastOutputsTest {
     // The frozen base (Dense kernel/bias, gamma, beta, moving statistics) is bit-identical; the head learned.
     for (int i = 0; i < after.size() - 2; i++) assertEquals(before.get(i), after.get(i).weight().value(), after.get(i).weight().fullName());
     assertTrue(!before.get(after.size() - 2).equals(after.get(after.size() - 2).weight().value()), "the head trains");
+  }
+
+  @Test
+  void oneTensorGivenAsTwoOutputsSumsTheirGradients() {
+    Rng.seed(36);
+    INDArray x = data(30, 4);
+    Pair p = pair(() -> {
+      SymbolicTensor in = Input.of(4);
+      SymbolicTensor h = dense(3, "softmax", "probs").apply(new Dense(8, "relu").apply(in));
+      return new Model(List.of(in), List.of(h, h));
+    }, () -> new CompileConfig(new Adam(0.02), List.of(Loss.byName("categorical_crossentropy"), Loss.byName("mse")),
+        List.of(), List.of(1.0, 0.5)));
+    trainBoth(p, List.of(x), List.of(oneHot(30, 3), Transforms.softmax(data(30, 3), true)), 5, 10);
+  }
+
+  @Test
+  void aSoftmaxOutputThatAlsoFeedsAnotherLayer() {
+    Rng.seed(37);
+    INDArray x = data(30, 4);
+    Pair p = pair(() -> {
+      SymbolicTensor in = Input.of(4);
+      SymbolicTensor cls = dense(3, "softmax", "cls").apply(new Dense(8, "relu").apply(in));
+      return new Model(List.of(in), List.of(cls, dense(1, "sigmoid", "flag").apply(cls)));
+    }, () -> new CompileConfig(new Adam(0.02), List.of(Loss.byName("categorical_crossentropy"), Loss.byName("binary_crossentropy")),
+        List.of()));
+    trainBoth(p, List.of(x), List.of(oneHot(30, 3), data(30, 1).gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)), 5, 10);
   }
 
   @Test

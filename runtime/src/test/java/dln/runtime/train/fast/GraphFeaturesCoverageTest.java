@@ -1,6 +1,5 @@
 package dln.runtime.train.fast;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dln.runtime.nn.Input;
@@ -20,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Graph-level features on the fast engine (issue 15, point 2): every model the language builds
  * from them compiles there, so {@code unsupportedReason} is empty; the per-layer enumeration lives
- * with the layer tests. The graphs the fast engine still refuses are listed at the end with the
- * reason it gives, so that a change to either shows here.
+ * with the layer tests. The last test lists the graphs that ran on the reference until the loss
+ * heads learned to read probabilities and logits (FastLossesTest and FastOutputsTest hold their
+ * results to the reference).
  */
 class GraphFeaturesCoverageTest {
   private static CompileConfig config(String loss) {
@@ -78,13 +78,21 @@ class GraphFeaturesCoverageTest {
   }
 
   @Test
-  void graphsStillOnTheReferenceSayWhy() {
+  void graphsOnceLeftToTheReference() {
     SymbolicTensor in = Input.of(4);
     SymbolicTensor h = new Dense(3, "softmax").apply(in);
-    assertEquals("one tensor given as two outputs",
-        FastEngine.unsupportedReason(new Model(List.of(in), List.of(h, h)), config("mse")));
-    Model linear = new Sequential(List.of(Input.of(4), new Dense(3, "linear")));
-    assertEquals("SOFTMAX_CROSSENTROPY without SOFTMAX on the output",
-        FastEngine.unsupportedReason(linear, config("categorical_crossentropy")));
+    assertFast(new Model(List.of(in), List.of(h, h)), config("mse"));
+    assertFast(new Model(List.of(in), List.of(h, h)), config("categorical_crossentropy"));
+    for (String act : List.of("linear", "relu", "sigmoid")) {
+      assertFast(new Sequential(List.of(Input.of(4), new Dense(3, act))), config("categorical_crossentropy"));
+    }
+    assertFast(new Sequential(List.of(Input.of(4), new Dense(3, "softmax"))), config("binary_crossentropy"));
+    CompileConfig logits = new CompileConfig(new Adam(0.01), List.of(Loss.byName("categorical_crossentropy").withFromLogits(true)), List.of());
+    assertFast(new Sequential(List.of(Input.of(4), new Dense(3, "linear"))), logits);
+    assertFast(new Sequential(List.of(Input.of(5, 4), new Dense(3, "softmax"))), config("categorical_crossentropy"));
+    SymbolicTensor x = Input.of(4);
+    SymbolicTensor probs = new Dense(3, "softmax").apply(x);
+    assertFast(new Model(List.of(x), List.of(probs, new Dense(1, "linear").apply(probs))),
+        new CompileConfig(new Adam(0.01), List.of(Loss.byName("categorical_crossentropy"), Loss.byName("mse")), List.of()));
   }
 }
