@@ -336,7 +336,10 @@ public final class PictureLib implements Library {
   static INDArray kernelOf(Object layer) {
     Object w = TypeTable.getAttr(layer, "weights");
     List<?> ws = w instanceof List<?> l ? l : w instanceof Tuple t ? t.items() : null;
-    if (ws == null || ws.isEmpty() || !(ws.get(0) instanceof INDArray k)) {
+    // layer.weights holds variables (tf's view: they share the layer's arrays); a tensor list works too.
+    Object first = ws == null || ws.isEmpty() ? null : ws.get(0);
+    if (first instanceof dln.runtime.autodiff.Variable v) first = v.value();
+    if (!(first instanceof INDArray k)) {
       throw DlnException.type("show_filters() needs a convolution layer or a kernel tensor, got " + Values.typeName(layer)
           + (ws != null && ws.isEmpty() ? " without weights (build or train the model first)" : ""));
     }
