@@ -71,6 +71,10 @@ def main():
                 if msg["msg_type"] == "execute_reply":
                     got["status"] = msg["content"]["status"]
                 if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    got["idle"] = True
+                # The reply (shell channel) and the idle status (iopub) may arrive in either order.
+                if got.get("idle") and "status" in got:
+                    del got["idle"]
                     return got
 
         got = ioloop.IOLoop.current().run_sync(run_cell, timeout=120)
