@@ -234,9 +234,11 @@ final class FastPlan {
       // Masks: made by a MaskMaker step, handed on through the slots, read by MaskReader steps.
       int maskIn = n.inputs().get(0).masked() ? maskSlot[in[0]] : -1;
       if (n.inputs().get(0).masked() && maskIn < 0) throw new Unsupported("a mask made by " + layer.typeName());
-      boolean reads = maskIn >= 0 && layer.maskUse() == Layer.MaskUse.CONSUMED;
+      // A step making its own mask from the values (Masking) replaces the input's, as Keras does.
+      boolean replaces = step instanceof MaskMaker && !(step instanceof MaskReader);
+      boolean reads = maskIn >= 0 && layer.maskUse() == Layer.MaskUse.CONSUMED && !replaces;
       if (reads && !(step instanceof MaskReader)) throw new Unsupported("a mask on " + layer.typeName());
-      boolean makes = n.outputs().get(0).masked() && step instanceof MaskMaker && !(step instanceof MaskReader);
+      boolean makes = n.outputs().get(0).masked() && replaces;
       if (n.outputs().get(0).masked()) maskSlot[app.out()] = makes ? app.out() : maskIn;
       ops.add(new Op(step, null, in, app.out(), label, reads ? maskIn : -1, makes));
     }

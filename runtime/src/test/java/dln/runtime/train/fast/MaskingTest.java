@@ -114,6 +114,25 @@ class MaskingTest {
     trainBoth(p, x, y, 4, 8);
   }
 
+  /**
+   * Masking after a masked Embedding replaces the Embedding's mask with its own (Keras's
+   * Masking.compute_mask ignores the input mask): both engines train it alike, and with the same
+   * weights it predicts what the model without the Embedding's mask predicts.
+   */
+  @Test
+  void maskingReplacesAnEmbeddingsMask() {
+    Rng.seed(306);
+    INDArray x = paddedTokens(16, 9, false);
+    INDArray y = FastEngineTest.data(16, 1);
+    Supplier<Model> masked = () -> new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 3), new Masking(0.0), lstm(4, false, false),
+        new Dense(1)));
+    trainBoth(pair(masked, () -> new Adam(0.02), "mse"), x, y, 3, 8);
+    Model twice = masked.get();
+    Model once = new Sequential(List.of(Input.of(STEPS), new Embedding(9, 3), new Masking(0.0), lstm(4, false, false), new Dense(1)));
+    copyWeights(twice, once);
+    for (boolean fast : new boolean[] {false, true}) assertClose(predict(once, fast, x), predict(twice, fast, x), 1e-6, "fast " + fast);
+  }
+
   /** The model's prediction on one engine (fresh compile settings). */
   private static INDArray predict(Model m, boolean fast, INDArray x) {
     TrainingSession.of(m).compile(new CompileConfig(new Adam(0.01), List.of(Loss.byName("mse")), List.of()));
