@@ -48,10 +48,11 @@ final class FastPlan {
 
   /**
    * One model output: its slot, loss head (null without compile settings), the weight of its loss
-   * in the total, Huber's threshold, and the step whose pre-activation a fused head reads (null for
-   * the element-wise heads).
+   * in the total, Huber's threshold, the step whose pre-activation a fused head reads (null for
+   * the element-wise heads), and the slot whose mask of padded steps the output carries (-1: none),
+   * which weighs its loss as Keras does (the mean over kept steps).
    */
-  record Output(int slot, LossHead head, double weight, double delta, LayerStep fusedStep, long[] sample) {
+  record Output(int slot, LossHead head, double weight, double delta, LayerStep fusedStep, long[] sample, int maskFrom) {
     /** True when the last forward left this output for the fused loss head to write. */
     boolean headWritesOutput() {
       return fusedStep instanceof DenseStep d && d.activationDeferred();
@@ -255,7 +256,9 @@ final class FastPlan {
     // Without a loss an output softmax runs as a plain (forward-only) activation.
     List<Output> outputs = new ArrayList<>();
     for (int k = 0; k < nOut; k++) {
-      outputs.add(new Output(outSlots[k], heads[k], weights[k], deltas[k], fused[k], Shapes.sample(model.outputs().get(k).shape())));
+      long[] shape = model.outputs().get(k).shape();
+      int mask = shape.length == 3 && model.outputs().get(k).masked() ? maskSlot[outSlots[k]] : -1;
+      outputs.add(new Output(outSlots[k], heads[k], weights[k], deltas[k], fused[k], Shapes.sample(shape), mask));
     }
     return new FastPlan(ops, nextSlot[0], List.copyOf(outputs));
   }
