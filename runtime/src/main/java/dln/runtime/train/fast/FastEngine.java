@@ -225,10 +225,21 @@ public final class FastEngine implements TrainingEngine {
         ins.clear();
         for (int s : op.in()) ins.add(values[s]);
         values[op.out()] = op.merge().forward(ins, training);
+        if (op.masksAnded() != null) masks[op.out()] = allKept(masks, op.masksAnded());
       }
       if (profile) t = StepProfile.add(op.label() + " forward", t);
     }
     return values;
+  }
+
+  /** The AND of several masks of padded steps (1 kept): a step is kept where every one keeps it. */
+  private static float[] allKept(float[][] masks, int[] slots) {
+    float[] all = masks[slots[0]].clone();
+    for (int k = 1; k < slots.length; k++) {
+      float[] m = masks[slots[k]];
+      for (int i = 0; i < all.length; i++) all[i] *= m[i];
+    }
+    return all;
   }
 
   private double loss(FastPlan.Output o, INDArray out, INDArray labels, Head h, boolean withGrad, float[] sampleWeights) {

@@ -32,10 +32,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class FastPlan {
   /**
    * One node of the schedule: exactly one of step / merge, the slots it reads and the slot it
-   * writes; {@code maskFrom} the slot whose mask of padded steps its step reads (-1: none) and
-   * {@code makesMask} whether its step makes the mask its output carries.
+   * writes; {@code maskFrom} the slot whose mask of padded steps its step reads (-1: none),
+   * {@code makesMask} whether its step makes the mask its output carries, and {@code masksAnded}
+   * (null for none) the mask slots a merge of differently masked inputs ANDs into its output's mask.
    */
-  record Op(LayerStep step, MergeStep merge, int[] in, int out, String label, int maskFrom, boolean makesMask) {
+  record Op(LayerStep step, MergeStep merge, int[] in, int out, String label, int maskFrom, boolean makesMask, int[] masksAnded) {
     List<Weight> weights() {
       return step != null ? step.weights() : merge.weights();
     }
@@ -209,7 +210,23 @@ final class FastPlan {
       MergeStep merge = FastMerges.stepFor(layer, n.inputs(), out);
       if (merge != null) {
         if (req != null) heads[outputIndex] = heads[outputIndex].onProbabilities();
-        ops.add(new Op(null, merge, in, app.out(), label, -1, false));
+        // Masked inputs: the output keeps a step where every masked input does (Layer.MaskUse.COMBINED).
+        int[] anded = null;
+        if (n.outputs().get(0).masked()) {
+          java.util.TreeSet<Integer> from = new java.util.TreeSet<>();
+          for (int k = 0; k < in.length; k++) {
+            if (!n.inputs().get(k).masked()) continue;
+            if (maskSlot[in[k]] < 0) throw new Unsupported("a mask made by the layer before " + layer.typeName());
+            from.add(maskSlot[in[k]]);
+          }
+          if (from.size() == 1) {
+            maskSlot[app.out()] = from.first();
+          } else {
+            maskSlot[app.out()] = app.out();
+            anded = from.stream().mapToInt(Integer::intValue).toArray();
+          }
+        }
+        ops.add(new Op(null, merge, in, app.out(), label, -1, false, anded));
         continue;
       }
       if (in.length != 1) throw new Unsupported(layer.typeName() + " on several inputs");
@@ -241,7 +258,7 @@ final class FastPlan {
       if (reads && !(step instanceof MaskReader)) throw new Unsupported("a mask on " + layer.typeName());
       boolean makes = n.outputs().get(0).masked() && replaces;
       if (n.outputs().get(0).masked()) maskSlot[app.out()] = makes ? app.out() : maskIn;
-      ops.add(new Op(step, null, in, app.out(), label, reads ? maskIn : -1, makes));
+      ops.add(new Op(step, null, in, app.out(), label, reads ? maskIn : -1, makes, null));
     }
     // A Dropout right after a Dense layer (its only reader, next in the schedule so the random
     // draws keep their order) is applied in the Dense layer's epilogue pass.

@@ -135,11 +135,16 @@ class MaskingTest {
 
   /** The model's prediction on one engine (fresh compile settings). */
   private static INDArray predict(Model m, boolean fast, INDArray x) {
+    return predictAll(m, fast, List.of(x));
+  }
+
+  /** {@link #predict} for a model of several inputs. */
+  private static INDArray predictAll(Model m, boolean fast, List<INDArray> x) {
     TrainingSession.of(m).compile(new CompileConfig(new Adam(0.01), List.of(Loss.byName("mse")), List.of()));
     if (fast) TrainingSession.of(m).setEngineFactory(FastEngine::create);
     else TrainingSession.of(m).setEngineFactory(SameDiffEngine::new);
     if (fast) assertInstanceOf(FastEngine.class, TrainingSession.of(m).engine(), () -> FastEngine.unsupportedReason(m, TrainingSession.of(m).compileConfig()));
-    return TrainingSession.of(m).engine().predict(List.of(x)).get(0);
+    return TrainingSession.of(m).engine().predict(x).get(0);
   }
 
   private static void copyWeights(Model from, Model to) {
@@ -388,6 +393,73 @@ class MaskingTest {
       for (boolean fast : new boolean[] {false, true}) {
         assertClose(predict(plain, fast, reversed), predict(backwards, fast, x), 1e-5, "go_backwards " + sequences + " " + fast);
       }
+    }
+  }
+
+  /** Two token inputs, each through its own masked Embedding, merged by {@code merge}, then read by {@code reader}. */
+  private static Model mergedTokens(Supplier<Layer> merge, Layer reader) {
+    dln.runtime.nn.SymbolicTensor a = Input.of(STEPS);
+    dln.runtime.nn.SymbolicTensor b = Input.of(STEPS);
+    dln.runtime.nn.SymbolicTensor m = merge.get().apply(List.of(maskedEmbedding(9, 3).apply(a), maskedEmbedding(9, 3).apply(b))).get(0);
+    return new Model(List.of(a, b), List.of(new Dense(1).apply(reader.apply(m))));
+  }
+
+  /**
+   * Merges of masked inputs (Add, Multiply, Subtract, Average, Maximum, Concatenate on features)
+   * keep a step where every masked input keeps it, as Keras's compute_mask does: both engines
+   * train alike, with one mask shared by the branches, with two different masks (ANDed), and with
+   * one input unmasked.
+   */
+  @Test
+  void masksThroughMergesMatchReference() {
+    List<Supplier<Layer>> merges = List.of(dln.runtime.nn.layers.Add::new, dln.runtime.nn.layers.Multiply::new,
+        dln.runtime.nn.layers.Subtract::new, dln.runtime.nn.layers.Average::new, dln.runtime.nn.layers.Maximum::new,
+        dln.runtime.nn.layers.Concatenate::new);
+    for (Supplier<Layer> merge : merges) {
+      Rng.seed(311);
+      List<INDArray> x = List.of(paddedTokens(16, 9, false), paddedTokens(16, 9, true));
+      INDArray y = FastEngineTest.data(16, 1);
+      trainBoth(pair(() -> mergedTokens(merge, lstm(3, false, false)), () -> new Adam(0.02), "mse"), x, y, 3, 8);
+    }
+    Rng.seed(312);
+    INDArray tokens = paddedTokens(16, 9, false);
+    INDArray y = FastEngineTest.data(16, 1);
+    // One mask on both branches: a recurrent branch and a per-step branch, added.
+    trainBoth(pair(() -> {
+      dln.runtime.nn.SymbolicTensor in = Input.of(STEPS);
+      dln.runtime.nn.SymbolicTensor e = maskedEmbedding(9, 3).apply(in);
+      dln.runtime.nn.SymbolicTensor sum = new dln.runtime.nn.layers.Add().apply(List.of(lstm(3, true, false).apply(e),
+          new TimeDistributed(new Dense(3)).apply(e))).get(0);
+      return new Model(List.of(in), List.of(new Dense(1).apply(gru(2, false, false).apply(sum))));
+    }, () -> new Adam(0.02), "mse"), tokens, y, 3, 8);
+    // One input masked, the other not: the masked one's mask goes on.
+    trainBoth(pair(() -> {
+      dln.runtime.nn.SymbolicTensor in = Input.of(STEPS);
+      dln.runtime.nn.SymbolicTensor features = Input.of(STEPS, 3);
+      dln.runtime.nn.SymbolicTensor joined = new dln.runtime.nn.layers.Concatenate().apply(List.of(maskedEmbedding(9, 3).apply(in), features)).get(0);
+      return new Model(List.of(in, features), List.of(new Dense(1).apply(lstm(3, false, false).apply(joined))));
+    }, () -> new Adam(0.02), "mse"), List.of(tokens, FastEngineTest.data(16, STEPS, 3)), y, 3, 8);
+  }
+
+  /**
+   * A merge of two masked inputs keeps only the steps both keep: its LSTM's last state is that of
+   * the sequences cut to the common kept prefix, on both engines.
+   */
+  @Test
+  void aMergeOfTwoMasksKeepsTheStepsBothKeep() {
+    Rng.seed(313);
+    Model padded = mergedTokens(dln.runtime.nn.layers.Add::new, lstm(4, false, false));
+    dln.runtime.nn.SymbolicTensor a = Input.of(3);
+    dln.runtime.nn.SymbolicTensor b = Input.of(3);
+    Model cut = new Model(List.of(a, b), List.of(new Dense(1).apply(lstm(4, false, false).apply(
+        new dln.runtime.nn.layers.Add().apply(List.of(maskedEmbedding(9, 3).apply(a), maskedEmbedding(9, 3).apply(b))).get(0)))));
+    copyWeights(padded, cut);
+    INDArray xa = Nd4j.createFromArray(new float[][] {{3, 1, 4, 1, 0, 0}, {2, 7, 1, 8, 2, 0}});
+    INDArray xb = Nd4j.createFromArray(new float[][] {{5, 2, 6, 0, 0, 0}, {6, 6, 2, 0, 0, 0}});
+    List<INDArray> shorter = List.of(xa.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3)).dup(),
+        xb.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3)).dup());
+    for (boolean fast : new boolean[] {false, true}) {
+      assertClose(predictAll(cut, fast, shorter), predictAll(padded, fast, List.of(xa, xb)), 1e-5, "merged masks, fast " + fast);
     }
   }
 
