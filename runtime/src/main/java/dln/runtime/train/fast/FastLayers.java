@@ -224,7 +224,7 @@ final class FastLayers {
    */
   private static Act recurrentAct(String name) throws FastPlan.Unsupported {
     Act act = named(name);
-    if (act == Act.SOFTMAX || act.onHost()) throw new FastPlan.Unsupported("a recurrent layer with a " + name + " activation");
+    if (act == Act.SOFTMAX || act.onHost()) throw new FastPlan.Unsupported("a recurrent layer with the " + name + " activation");
     return act;
   }
 

@@ -5,6 +5,7 @@ import static dln.runtime.train.fast.FastEngineTest.conv;
 import static dln.runtime.train.fast.FastEngineTest.data;
 import static dln.runtime.train.fast.FastEngineTest.oneHot;
 import static dln.runtime.train.fast.FastEngineTest.pair;
+import static dln.runtime.train.fast.FastEngineTest.sequentialBoth;
 import static dln.runtime.train.fast.FastEngineTest.trainBoth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -58,8 +59,7 @@ class FastActivationsTest {
           Rng.seed(61);
           INDArray x = data(24, 5);
           INDArray y = data(24, 3);
-          var p = pair(() -> new Sequential(List.of(Input.of(5), new Dense(7, act), new Dense(3, act))), () -> new Adam(0.02), loss);
-          trainBoth(p, x, y, 4, 8);
+          sequentialBoth(() -> List.of(Input.of(5), new Dense(7, act), new Dense(3, act)), () -> new Adam(0.02), loss, x, y, 4, 8);
         });
       }
     }
@@ -72,9 +72,8 @@ class FastActivationsTest {
       Rng.seed(62);
       INDArray x = data(20, 4);
       INDArray y = oneHot(20, 3);
-      var p = pair(() -> new Sequential(List.of(Input.of(4), new Dense(6, "gelu"), new Dense(3, act), new Activation("sigmoid"))),
-          () -> new Adam(0.01), "categorical_crossentropy");
-      trainBoth(p, x, y, 4, 10);
+      sequentialBoth(() -> List.of(Input.of(4), new Dense(6, "gelu"), new Dense(3, act), new Activation("sigmoid")),
+          () -> new Adam(0.01), "categorical_crossentropy", x, y, 4, 10);
       var q = pair(() -> new Sequential(List.of(Input.of(4), new Dense(6, "selu"), new Dense(3), new Activation(act))),
           () -> new Adam(0.01), "binary_crossentropy");
       trainBoth(q, x, oneHot(20, 3), 4, 10);
@@ -87,9 +86,8 @@ class FastActivationsTest {
       Rng.seed(63);
       INDArray x = data(8, 5, 5, 2);
       INDArray y = data(8, 2);
-      var p = pair(() -> new Sequential(List.of(Input.of(5, 5, 2), conv(3, act), new Flatten(), new Dense(2, act))),
-          () -> new Adam(0.01), "mse");
-      trainBoth(p, x, y, 3, 4);
+      sequentialBoth(() -> List.of(Input.of(5, 5, 2), conv(3, act), new Flatten(), new Dense(2, act)),
+          () -> new Adam(0.01), "mse", x, y, 3, 4);
     }
   }
 }
