@@ -136,6 +136,15 @@ public abstract class Layer {
     return forward(ctx, inputs, shapes);
   }
 
+  /**
+   * Whether the output carries a mask, given the inputs (refusing masks the layer cannot honour):
+   * {@link #masksOutput(boolean)} of whether any input is masked, unless a layer of several inputs
+   * decides otherwise (MultiHeadAttention: the query's).
+   */
+  protected boolean masksOutput(List<SymbolicTensor> inputs) {
+    return masksOutput(checkMasks(inputs));
+  }
+
   /** The mask of the output (null for none): the input's, when {@link #masksOutput} hands it on. */
   protected SDVariable outputMask(GraphContext ctx, List<SDVariable> inputs, SDVariable mask) {
     return masksOutput(mask != null) ? mask : null;
@@ -145,7 +154,7 @@ public abstract class Layer {
     boolean masked = false;
     for (SymbolicTensor t : inputs) masked |= t.masked();
     if (!masked) return false;
-    if (maskUse() == MaskUse.REFUSED || (inputs.size() > 1 && maskUse() != MaskUse.COMBINED)) {
+    if (maskUse() == MaskUse.REFUSED || (inputs.size() > 1 && maskUse() == MaskUse.PASSED_ON)) {
       throw DlnRuntimeException.value(describe() + " does not support masking, but its input carries a mask (from "
               + "Embedding(mask_zero=true) or Masking)",
           "read the padded sequence with an LSTM, GRU, SimpleRNN, Bidirectional or GlobalAveragePooling1D first, "
@@ -170,7 +179,7 @@ public abstract class Layer {
     List<long[]> shapes = new ArrayList<>();
     for (SymbolicTensor t : inputs) shapes.add(t.shape());
     List<long[]> outs = outputShapes(shapes);
-    boolean masked = masksOutput(checkMasks(inputs));
+    boolean masked = masksOutput(inputs);
     ensureBuilt(shapes);
     Node node = new Node(this, inputs, outs, inboundNodes.size(), masked);
     inboundNodes.add(node);

@@ -224,6 +224,11 @@ public final class FastEngine implements TrainingEngine {
       } else {
         ins.clear();
         for (int s : op.in()) ins.add(values[s]);
+        if (op.inputMasks() != null) {
+          float[][] given = new float[op.inputMasks().length][];
+          for (int k = 0; k < given.length; k++) given[k] = op.inputMasks()[k] < 0 ? null : masks[op.inputMasks()[k]];
+          op.merge().inputMasks(given);
+        }
         values[op.out()] = op.merge().forward(ins, training);
         if (op.masksAnded() != null) masks[op.out()] = allKept(masks, op.masksAnded());
       }

@@ -34,9 +34,12 @@ final class FastPlan {
    * One node of the schedule: exactly one of step / merge, the slots it reads and the slot it
    * writes; {@code maskFrom} the slot whose mask of padded steps its step reads (-1: none),
    * {@code makesMask} whether its step makes the mask its output carries, and {@code masksAnded}
-   * (null for none) the mask slots a merge of differently masked inputs ANDs into its output's mask.
+   * (null for none) the mask slots a merge of differently masked inputs ANDs into its output's mask;
+   * {@code inputMasks} (null for none) the mask slot of each input (-1: unmasked) of a merge that
+   * reads them (attention).
    */
-  record Op(LayerStep step, MergeStep merge, int[] in, int out, String label, int maskFrom, boolean makesMask, int[] masksAnded) {
+  record Op(LayerStep step, MergeStep merge, int[] in, int out, String label, int maskFrom, boolean makesMask, int[] masksAnded,
+      int[] inputMasks) {
     List<Weight> weights() {
       return step != null ? step.weights() : merge.weights();
     }
@@ -212,7 +215,17 @@ final class FastPlan {
         if (req != null) heads[outputIndex] = heads[outputIndex].onProbabilities();
         // Masked inputs: the output keeps a step where every masked input does (Layer.MaskUse.COMBINED).
         int[] anded = null;
-        if (n.outputs().get(0).masked()) {
+        int[] inputMasks = null;
+        if (merge.readsInputMasks()) {
+          for (int k = 0; k < in.length; k++) {
+            if (!n.inputs().get(k).masked()) continue;
+            if (maskSlot[in[k]] < 0) throw new Unsupported("a mask made by the layer before " + layer.typeName());
+            if (inputMasks == null) java.util.Arrays.fill(inputMasks = new int[in.length], -1);
+            inputMasks[k] = maskSlot[in[k]];
+          }
+          // Attention's output has the query's steps and carries the query's mask.
+          if (n.outputs().get(0).masked()) maskSlot[app.out()] = maskSlot[in[0]];
+        } else if (n.outputs().get(0).masked()) {
           java.util.TreeSet<Integer> from = new java.util.TreeSet<>();
           for (int k = 0; k < in.length; k++) {
             if (!n.inputs().get(k).masked()) continue;
@@ -226,7 +239,7 @@ final class FastPlan {
             anded = from.stream().mapToInt(Integer::intValue).toArray();
           }
         }
-        ops.add(new Op(null, merge, in, app.out(), label, -1, false, anded));
+        ops.add(new Op(null, merge, in, app.out(), label, -1, false, anded, inputMasks));
         continue;
       }
       if (in.length != 1) throw new Unsupported(layer.typeName() + " on several inputs");
@@ -258,7 +271,7 @@ final class FastPlan {
       if (reads && !(step instanceof MaskReader)) throw new Unsupported("a mask on " + layer.typeName());
       boolean makes = n.outputs().get(0).masked() && replaces;
       if (n.outputs().get(0).masked()) maskSlot[app.out()] = makes ? app.out() : maskIn;
-      ops.add(new Op(step, null, in, app.out(), label, reads ? maskIn : -1, makes, null));
+      ops.add(new Op(step, null, in, app.out(), label, reads ? maskIn : -1, makes, null, null));
     }
     // A Dropout right after a Dense layer (its only reader, next in the schedule so the random
     // draws keep their order) is applied in the Dense layer's epilogue pass.

@@ -463,6 +463,49 @@ class MaskingTest {
     }
   }
 
+  /** Self-attention over masked tokens, then an LSTM reading the query's mask the attention hands on. */
+  private static Model selfAttention(int steps) {
+    dln.runtime.nn.SymbolicTensor in = Input.of(steps);
+    dln.runtime.nn.SymbolicTensor e = maskedEmbedding(9, 4).apply(in);
+    dln.runtime.nn.SymbolicTensor a = new dln.runtime.nn.layers.MultiHeadAttention(2, 3).apply(List.of(e, e)).get(0);
+    return new Model(List.of(in), List.of(new Dense(1).apply(lstm(3, false, false).apply(a))));
+  }
+
+  /**
+   * MultiHeadAttention over masked inputs (Keras's automatic attention mask: query step i attends
+   * to value step j only where both are kept; the output carries the query's mask): both engines
+   * train alike, for self-attention and for a query and value with different masks.
+   */
+  @Test
+  void attentionOverMaskedInputsMatchesReference() {
+    Rng.seed(314);
+    INDArray tokens = paddedTokens(16, 9, false);
+    INDArray y = FastEngineTest.data(16, 1);
+    trainBoth(pair(() -> selfAttention(STEPS), () -> new Adam(0.02), "mse"), tokens, y, 3, 8);
+    List<INDArray> x = List.of(paddedTokens(16, 9, true), paddedTokens(16, 9, false));
+    trainBoth(pair(() -> {
+      dln.runtime.nn.SymbolicTensor q = Input.of(STEPS);
+      dln.runtime.nn.SymbolicTensor v = Input.of(STEPS);
+      dln.runtime.nn.SymbolicTensor a = new dln.runtime.nn.layers.MultiHeadAttention(2, 3).apply(
+          List.of(maskedEmbedding(9, 4).apply(q), maskedEmbedding(9, 4).apply(v))).get(0);
+      return new Model(List.of(q, v), List.of(new Dense(1).apply(new GlobalAveragePooling1D().apply(a))));
+    }, () -> new Adam(0.02), "mse"), x, y, 3, 8);
+  }
+
+  /** Padded steps take no part in self-attention: the padded sequence gives what the unpadded one gives, on both engines. */
+  @Test
+  void attentionIgnoresPaddedSteps() {
+    Rng.seed(315);
+    Model padded = selfAttention(STEPS);
+    Model cut = selfAttention(4);
+    copyWeights(padded, cut);
+    INDArray x = Nd4j.createFromArray(new float[][] {{3, 1, 4, 1, 0, 0}, {5, 2, 6, 5, 0, 0}});
+    INDArray shorter = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 4)).dup();
+    for (boolean fast : new boolean[] {false, true}) {
+      assertClose(predict(cut, fast, shorter), predict(padded, fast, x), 1e-5, "attention, fast " + fast);
+    }
+  }
+
   @Test
   void layersThatCannotHonourAMaskRefuseIt() {
     for (Supplier<Layer> l : List.<Supplier<Layer>>of(Flatten::new, GlobalMaxPooling1D::new, () -> new Conv1D(4, 2, "linear"))) {
