@@ -74,13 +74,23 @@ public abstract class Layer {
    * the output.
    */
   public List<SDVariable> call(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
-    SDVariable mask = inputs.size() == 1 ? ctx.maskOf(inputs.get(0)) : null;
+    SDVariable mask = inputs.size() == 1 ? ctx.maskOf(inputs.get(0)) : maskUse() == MaskUse.COMBINED ? allKept(ctx, inputs) : null;
     SDVariable out = mask == null ? forward(ctx, inputs, shapes) : forward(ctx, inputs, shapes, mask);
     ctx.setMask(out, outputMask(ctx, inputs, mask));
     return List.of(out);
   }
 
   // ---------------------------------------------------------------- masking
+
+  /** The AND of the masks on several inputs (their product, masks being 0/1), those without one ignored; null when none has one. */
+  private static SDVariable allKept(GraphContext ctx, List<SDVariable> inputs) {
+    SDVariable all = null;
+    for (SDVariable in : inputs) {
+      SDVariable m = ctx.maskOf(in);
+      if (m != null) all = all == null ? m : all.mul(m);
+    }
+    return all;
+  }
 
   /** What a layer does with a mask on its input (Keras's {@code supports_masking} and {@code compute_mask}). */
   public enum MaskUse {
@@ -89,7 +99,13 @@ public abstract class Layer {
     /** The layer works per step and hands the mask on unchanged (Dense on sequences, Dropout, TimeDistributed). */
     PASSED_ON,
     /** The layer reads the mask (a recurrent layer, GlobalAveragePooling1D); {@link #masksOutput} says what it hands on. */
-    CONSUMED
+    CONSUMED,
+    /**
+     * A merge of several inputs (Add, Multiply, Concatenate on the last axis, ...): a step is kept
+     * where every masked input keeps it, inputs without a mask keeping every step (Keras's
+     * {@code Merge.compute_mask} / {@code Concatenate.compute_mask}); the values merge as without masks.
+     */
+    COMBINED
   }
 
   /**
@@ -120,6 +136,15 @@ public abstract class Layer {
     return forward(ctx, inputs, shapes);
   }
 
+  /**
+   * Whether the output carries a mask, given the inputs (refusing masks the layer cannot honour):
+   * {@link #masksOutput(boolean)} of whether any input is masked, unless a layer of several inputs
+   * decides otherwise (MultiHeadAttention: the query's).
+   */
+  protected boolean masksOutput(List<SymbolicTensor> inputs) {
+    return masksOutput(checkMasks(inputs));
+  }
+
   /** The mask of the output (null for none): the input's, when {@link #masksOutput} hands it on. */
   protected SDVariable outputMask(GraphContext ctx, List<SDVariable> inputs, SDVariable mask) {
     return masksOutput(mask != null) ? mask : null;
@@ -129,7 +154,7 @@ public abstract class Layer {
     boolean masked = false;
     for (SymbolicTensor t : inputs) masked |= t.masked();
     if (!masked) return false;
-    if (maskUse() == MaskUse.REFUSED || inputs.size() > 1) {
+    if (maskUse() == MaskUse.REFUSED || (inputs.size() > 1 && maskUse() == MaskUse.PASSED_ON)) {
       throw DlnRuntimeException.value(describe() + " does not support masking, but its input carries a mask (from "
               + "Embedding(mask_zero=true) or Masking)",
           "read the padded sequence with an LSTM, GRU, SimpleRNN, Bidirectional or GlobalAveragePooling1D first, "
@@ -154,7 +179,7 @@ public abstract class Layer {
     List<long[]> shapes = new ArrayList<>();
     for (SymbolicTensor t : inputs) shapes.add(t.shape());
     List<long[]> outs = outputShapes(shapes);
-    boolean masked = masksOutput(checkMasks(inputs));
+    boolean masked = masksOutput(inputs);
     ensureBuilt(shapes);
     Node node = new Node(this, inputs, outs, inboundNodes.size(), masked);
     inboundNodes.add(node);

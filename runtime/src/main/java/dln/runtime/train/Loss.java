@@ -143,23 +143,46 @@ public final class Loss {
    * @param sampleWeights one weight per sample, shape [batch], or null for none
    */
   public SDVariable build(GraphContext ctx, SDVariable output, SDVariable labels, long[] outputShape, SDVariable sampleWeights) {
+    return build(ctx, output, labels, outputShape, sampleWeights, null);
+  }
+
+  /**
+   * The scalar loss of a sequence output that may carry a mask of padded steps: as Keras
+   * ({@code losses_utils.apply_valid_mask}), a masked step's loss counts for nothing and the mean
+   * runs over the kept steps only (each kept step weighs total / kept); sample weights multiply in.
+   * A batch without a kept step has loss 0 (Keras divides by zero there).
+   *
+   * @param mask (batch, steps), 1 for a kept step; null, or an output that is not a sequence, for none
+   */
+  public SDVariable build(GraphContext ctx, SDVariable output, SDVariable labels, long[] outputShape, SDVariable sampleWeights,
+      SDVariable mask) {
     int last = outputShape.length - 1;
+    boolean masked = mask != null && outputShape.length == 3;
     GraphContext.Logits logits = !fromLogits ? ctx.logitsOf(output)
         : new GraphContext.Logits(output, categorical() ? GraphContext.LogitKind.SOFTMAX : GraphContext.LogitKind.SIGMOID);
-    if (sampleWeights == null && categorical() && logits != null && logits.kind() == GraphContext.LogitKind.SOFTMAX
+    if (sampleWeights == null && !masked && categorical() && logits != null && logits.kind() == GraphContext.LogitKind.SOFTMAX
         && outputShape.length == 2) {
       // ND4J's fused softmax cross-entropy from logits: stable, gradient p - y, one op each way.
       return ctx.sd().loss.softmaxCrossEntropy(labels, logits.logits(), null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
     }
     SDVariable t = term(ctx, output, labels, outputShape, logits);
-    if (sampleWeights == null) return t.mean();
+    if (sampleWeights == null && !masked) return t.mean();
     // Each sample's weight broadcast over its positions (and, for element-wise terms, its last
     // axis): the mean of the weighted terms is Σ w·loss / (number of losses).
     long[] broadcast = new long[rowTerm() ? last : last + 1];
     java.util.Arrays.fill(broadcast, 1);
     broadcast[0] = -1;
-    return t.mul(sampleWeights.reshape(broadcast)).mean();
+    SDVariable w = sampleWeights == null ? null : sampleWeights.reshape(broadcast);
+    if (masked) {
+      SDVariable steps = mask.div(mask.mean().add(MASK_EPSILON));
+      SDVariable stepWeights = rowTerm() ? steps : steps.reshape(-1, outputShape[1], 1);
+      w = w == null ? stepWeights : stepWeights.mul(w);
+    }
+    return t.mul(w).mean();
   }
+
+  /** Added to the kept fraction of a masked output's steps, so a batch without kept steps has loss 0. */
+  public static final double MASK_EPSILON = 1e-12;
 
   /** True for the losses whose term is already one value per sample (a sum over the last axis). */
   private boolean rowTerm() {

@@ -149,7 +149,7 @@ public final class SameDiffEngine implements TrainingEngine {
         SymbolicTensor t = model.outputs().get(i);
         SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, t.shape());
         g.labels.add(label.name());
-        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape(), sampleWeights);
+        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape(), sampleWeights, g.ctx.maskOf(outs.get(i)));
         if (outs.size() > 1) g.outputLosses.add(l.name());
         double w = config.lossWeight(i, outs.size());
         SDVariable scaled = w == 1.0 ? l : l.mul(w);

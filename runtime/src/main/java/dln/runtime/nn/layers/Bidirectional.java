@@ -74,14 +74,15 @@ public final class Bidirectional extends ConfiguredLayer<Bidirectional.Config> {
     return ((RecurrentLayer<?>) config.layer()).returnSequences();
   }
 
+  /** Masks as the wrapped recurrent layer does: reads the mask, hands it on with every step's output. */
   @Override
   public MaskUse maskUse() {
-    return MaskUse.CONSUMED;
+    return config.layer().maskUse();
   }
 
   @Override
   public boolean masksOutput(boolean inputMasked) {
-    return inputMasked && returnSequences();
+    return config.layer().masksOutput(inputMasked);
   }
 
   @Override

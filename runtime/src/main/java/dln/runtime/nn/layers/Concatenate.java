@@ -40,6 +40,15 @@ public final class Concatenate extends ConfiguredLayer<Concatenate.Config> {
     return Integer.MAX_VALUE;
   }
 
+  /**
+   * Joining features (the last axis, the default), masked inputs give an output kept where all of
+   * them are (Keras's Concatenate.compute_mask); joining along another axis cannot honour a mask here.
+   */
+  @Override
+  public MaskUse maskUse() {
+    return config.axis() == -1 ? MaskUse.COMBINED : MaskUse.REFUSED;
+  }
+
   private int axis(int rank) {
     return config.axis() < 0 ? rank + config.axis() : config.axis();
   }

@@ -13,6 +13,12 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * so each merge states only its element-wise operation.
  */
 abstract class ElementwiseMerge<C extends Record> extends ConfiguredLayer<C> {
+  /** Masked inputs give an output kept where all of them are (Keras's Merge.compute_mask). */
+  @Override
+  public MaskUse maskUse() {
+    return MaskUse.COMBINED;
+  }
+
   ElementwiseMerge(C config, String name) {
     super(config, name);
   }

@@ -12,7 +12,9 @@ import dln.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Keras's MultiHeadAttention over sequences (batch, steps, features): the query, key and value
@@ -174,6 +176,46 @@ public final class MultiHeadAttention extends ConfiguredLayer<MultiHeadAttention
 
   public Weight bias(String role) {
     return weight(role + "_bias");
+  }
+
+  /** Reads the masks of padded steps on query, value and key (Keras's automatic attention mask). */
+  @Override
+  public MaskUse maskUse() {
+    return MaskUse.CONSUMED;
+  }
+
+  /** As Keras: the output, one step per query step, carries the query's mask. */
+  @Override
+  protected boolean masksOutput(List<SymbolicTensor> inputs) {
+    super.masksOutput(inputs);
+    return inputs.get(0).masked();
+  }
+
+  /**
+   * With masks of padded steps on the query, value or key (Keras's {@code _compute_attention_mask}):
+   * query step i attends to value step j only where both are kept (ANDed with an attention_mask
+   * given); the output carries the query's mask.
+   */
+  @Override
+  public List<SDVariable> call(GraphContext ctx, List<SDVariable> inputs, List<long[]> shapes) {
+    SDVariable qMask = ctx.maskOf(inputs.get(0));
+    SDVariable vMask = ctx.maskOf(inputs.get(1));
+    SDVariable kMask = inputs.size() > 2 && inputs.get(2) != inputs.get(1) ? ctx.maskOf(inputs.get(2)) : null;
+    if (qMask == null && vMask == null && kMask == null) return List.of(forward(ctx, inputs, shapes));
+    long tq = shapes.get(0)[1];
+    long tv = shapes.get(1)[1];
+    SDVariable rows = qMask != null ? qMask.reshape(-1, tq, 1) : ctx.sd().constant(Nd4j.ones(DataType.FLOAT, 1, tq, 1));
+    SDVariable columns = ctx.sd().constant(Nd4j.ones(DataType.FLOAT, 1, 1, tv));
+    if (vMask != null) columns = vMask.reshape(-1, 1, tv).mul(columns);
+    if (kMask != null) columns = kMask.reshape(-1, 1, tv).mul(columns);
+    SDVariable auto = rows.mul(columns);
+    List<SDVariable> withMask = new ArrayList<>(inputs.subList(0, 3));
+    withMask.add(inputs.size() > 3 ? inputs.get(3).mul(auto) : auto);
+    List<long[]> withShape = new ArrayList<>(shapes.subList(0, 3));
+    withShape.add(new long[] {-1, tq, tv});
+    SDVariable out = forward(ctx, withMask, withShape);
+    ctx.setMask(out, qMask);
+    return List.of(out);
   }
 
   @Override

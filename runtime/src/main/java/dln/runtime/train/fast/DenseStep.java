@@ -189,7 +189,7 @@ final class DenseStep extends LayerStep {
     int rows = (int) lastIn.size(0);
     int n = rows * (int) units;
     Host.read(dOut, h.grad());
-    if (!fusedHead) SmallDense.activationBackward(act, h.out(), h.grad(), n, (int) units);
+    if (!fusedHead) SmallDense.activationBackward(act, h.z(), h.out(), h.grad(), n, (int) units);
     if (weightGrads) {
       SmallDense.weightGradients(h.x(), h.grad(), rows, (int) inputs, (int) units, dwHost, dbHost);
       Host.write(dKernel, dwHost);

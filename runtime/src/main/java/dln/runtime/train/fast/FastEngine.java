@@ -4,6 +4,7 @@ import dln.runtime.DlnRuntimeException;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Weight;
 import dln.runtime.train.CompileConfig;
+import dln.runtime.train.Loss;
 import dln.runtime.train.SameDiffEngine;
 import dln.runtime.train.TrainingEngine;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ public final class FastEngine implements TrainingEngine {
   private final FastPlan plan;
   private final WeightPenalties penalties;
   private final PerBatchHead heads;
+  /** The masks of padded steps of the last forward, by slot (see {@link #forward}); the loss heads read the outputs'. */
+  private float[][] lastMasks;
 
   private FastEngine(Model model, CompileConfig config, FastPlan plan) {
     this.model = model;
@@ -212,6 +215,7 @@ public final class FastEngine implements TrainingEngine {
     List<INDArray> ins = new ArrayList<>();
     // The mask of padded steps each slot's producer made (batch-major, 1 kept), where one did.
     float[][] masks = new float[plan.slots][];
+    lastMasks = masks;
     for (FastPlan.Op op : plan.ops) {
       if (op.step() != null) {
         if (op.maskFrom() >= 0) ((MaskReader) op.step()).mask(masks[op.maskFrom()]);
@@ -220,11 +224,27 @@ public final class FastEngine implements TrainingEngine {
       } else {
         ins.clear();
         for (int s : op.in()) ins.add(values[s]);
+        if (op.inputMasks() != null) {
+          float[][] given = new float[op.inputMasks().length][];
+          for (int k = 0; k < given.length; k++) given[k] = op.inputMasks()[k] < 0 ? null : masks[op.inputMasks()[k]];
+          op.merge().inputMasks(given);
+        }
         values[op.out()] = op.merge().forward(ins, training);
+        if (op.masksAnded() != null) masks[op.out()] = allKept(masks, op.masksAnded());
       }
       if (profile) t = StepProfile.add(op.label() + " forward", t);
     }
     return values;
+  }
+
+  /** The AND of several masks of padded steps (1 kept): a step is kept where every one keeps it. */
+  private static float[] allKept(float[][] masks, int[] slots) {
+    float[] all = masks[slots[0]].clone();
+    for (int k = 1; k < slots.length; k++) {
+      float[] m = masks[slots[k]];
+      for (int i = 0; i < all.length; i++) all[i] *= m[i];
+    }
+    return all;
   }
 
   private double loss(FastPlan.Output o, INDArray out, INDArray labels, Head h, boolean withGrad, float[] sampleWeights) {
@@ -235,13 +255,22 @@ public final class FastEngine implements TrainingEngine {
     float[] g = withGrad ? h.host : null;
     float[] activated = o.headWritesOutput() ? h.activated : null;
     double loss;
-    if (sampleWeights == null) {
+    float[] keep = o.maskFrom() >= 0 ? lastMasks[o.maskFrom()] : null;
+    if (sampleWeights == null && keep == null) {
       loss = o.head().compute(Host.read(source), Host.read(labels), rows, units, g, activated, o.delta());
     } else {
-      // A row is one sample, or one position of a sequence output: each takes its sample's weight.
+      // A row is one sample, or one position of a sequence output: each takes its sample's weight
+      // and, on a masked sequence, its step's: 0 when padded, else total / kept (Keras's
+      // apply_valid_mask; Loss.build's formula), so the mean runs over the kept steps.
       float[] rowWeights = new float[rows];
-      int perSample = rows / sampleWeights.length;
-      for (int r = 0; r < rows; r++) rowWeights[r] = sampleWeights[r / perSample];
+      int perSample = sampleWeights == null ? rows : rows / sampleWeights.length;
+      for (int r = 0; r < rows; r++) rowWeights[r] = sampleWeights == null ? 1f : sampleWeights[r / perSample];
+      if (keep != null) {
+        double kept = 0;
+        for (int r = 0; r < rows; r++) kept += keep[r];
+        double scale = 1 / (kept / rows + Loss.MASK_EPSILON);
+        for (int r = 0; r < rows; r++) rowWeights[r] = (float) (rowWeights[r] * keep[r] * scale);
+      }
       loss = o.head().computeWeighted(Host.read(source), Host.read(labels), rows, units, g, activated, o.delta(), rowWeights);
     }
     if (withGrad) Host.write(h.grad, g);

@@ -212,17 +212,19 @@ final class FastLayers {
   private static LayerStep lstm(LSTM l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     if (fuse) throw new FastPlan.Unsupported("a loss on an LSTM's output");
     LSTM.Config c = l.config();
-    Act activation = named(c.activation());
-    Act recurrentActivation = named(c.recurrentActivation());
-    if (activation == Act.SOFTMAX || recurrentActivation == Act.SOFTMAX) throw new FastPlan.Unsupported("an LSTM with softmax gates");
+    Act activation = recurrentAct(c.activation());
+    Act recurrentActivation = recurrentAct(c.recurrentActivation());
     return new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), activation, recurrentActivation,
         c.returnSequences(), c.goBackwards(), in[1]);
   }
 
-  /** A recurrent layer's activation: one the host loops compute (not softmax). */
+  /**
+   * A recurrent layer's activation: one the host recurrences compute (linear, relu, tanh, sigmoid),
+   * whose derivative they take from the activation's output, as they keep no pre-activations.
+   */
   private static Act recurrentAct(String name) throws FastPlan.Unsupported {
     Act act = named(name);
-    if (act == Act.SOFTMAX) throw new FastPlan.Unsupported("a recurrent layer with a softmax activation");
+    if (act == Act.SOFTMAX || act.onHost()) throw new FastPlan.Unsupported("a recurrent layer with the " + name + " activation");
     return act;
   }
 

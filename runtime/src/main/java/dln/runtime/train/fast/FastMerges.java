@@ -36,7 +36,7 @@ final class FastMerges {
     if (layer instanceof MultiHeadAttention mha) {
       List<long[]> shapes = new java.util.ArrayList<>();
       for (SymbolicTensor t : inputs) shapes.add(t.shape());
-      return new MultiHeadAttentionStep(mha, shapes, out);
+      return new MultiHeadAttentionStep(mha, shapes, out, inputs.get(0).masked() || inputs.get(1).masked() || inputs.get(2).masked());
     }
     return null;
   }

@@ -32,10 +32,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class FastPlan {
   /**
    * One node of the schedule: exactly one of step / merge, the slots it reads and the slot it
-   * writes; {@code maskFrom} the slot whose mask of padded steps its step reads (-1: none) and
-   * {@code makesMask} whether its step makes the mask its output carries.
+   * writes; {@code maskFrom} the slot whose mask of padded steps its step reads (-1: none),
+   * {@code makesMask} whether its step makes the mask its output carries, and {@code masksAnded}
+   * (null for none) the mask slots a merge of differently masked inputs ANDs into its output's mask;
+   * {@code inputMasks} (null for none) the mask slot of each input (-1: unmasked) of a merge that
+   * reads them (attention).
    */
-  record Op(LayerStep step, MergeStep merge, int[] in, int out, String label, int maskFrom, boolean makesMask) {
+  record Op(LayerStep step, MergeStep merge, int[] in, int out, String label, int maskFrom, boolean makesMask, int[] masksAnded,
+      int[] inputMasks) {
     List<Weight> weights() {
       return step != null ? step.weights() : merge.weights();
     }
@@ -48,10 +52,11 @@ final class FastPlan {
 
   /**
    * One model output: its slot, loss head (null without compile settings), the weight of its loss
-   * in the total, Huber's threshold, and the step whose pre-activation a fused head reads (null for
-   * the element-wise heads).
+   * in the total, Huber's threshold, the step whose pre-activation a fused head reads (null for
+   * the element-wise heads), and the slot whose mask of padded steps the output carries (-1: none),
+   * which weighs its loss as Keras does (the mean over kept steps).
    */
-  record Output(int slot, LossHead head, double weight, double delta, LayerStep fusedStep, long[] sample) {
+  record Output(int slot, LossHead head, double weight, double delta, LayerStep fusedStep, long[] sample, int maskFrom) {
     /** True when the last forward left this output for the fused loss head to write. */
     boolean headWritesOutput() {
       return fusedStep instanceof DenseStep d && d.activationDeferred();
@@ -208,7 +213,33 @@ final class FastPlan {
       MergeStep merge = FastMerges.stepFor(layer, n.inputs(), out);
       if (merge != null) {
         if (req != null) heads[outputIndex] = heads[outputIndex].onProbabilities();
-        ops.add(new Op(null, merge, in, app.out(), label, -1, false));
+        // Masked inputs: the output keeps a step where every masked input does (Layer.MaskUse.COMBINED).
+        int[] anded = null;
+        int[] inputMasks = null;
+        if (merge.readsInputMasks()) {
+          for (int k = 0; k < in.length; k++) {
+            if (!n.inputs().get(k).masked()) continue;
+            if (maskSlot[in[k]] < 0) throw new Unsupported("a mask made by the layer before " + layer.typeName());
+            if (inputMasks == null) java.util.Arrays.fill(inputMasks = new int[in.length], -1);
+            inputMasks[k] = maskSlot[in[k]];
+          }
+          // Attention's output has the query's steps and carries the query's mask.
+          if (n.outputs().get(0).masked()) maskSlot[app.out()] = maskSlot[in[0]];
+        } else if (n.outputs().get(0).masked()) {
+          java.util.TreeSet<Integer> from = new java.util.TreeSet<>();
+          for (int k = 0; k < in.length; k++) {
+            if (!n.inputs().get(k).masked()) continue;
+            if (maskSlot[in[k]] < 0) throw new Unsupported("a mask made by the layer before " + layer.typeName());
+            from.add(maskSlot[in[k]]);
+          }
+          if (from.size() == 1) {
+            maskSlot[app.out()] = from.first();
+          } else {
+            maskSlot[app.out()] = app.out();
+            anded = from.stream().mapToInt(Integer::intValue).toArray();
+          }
+        }
+        ops.add(new Op(null, merge, in, app.out(), label, -1, false, anded, inputMasks));
         continue;
       }
       if (in.length != 1) throw new Unsupported(layer.typeName() + " on several inputs");
@@ -234,11 +265,13 @@ final class FastPlan {
       // Masks: made by a MaskMaker step, handed on through the slots, read by MaskReader steps.
       int maskIn = n.inputs().get(0).masked() ? maskSlot[in[0]] : -1;
       if (n.inputs().get(0).masked() && maskIn < 0) throw new Unsupported("a mask made by " + layer.typeName());
-      boolean reads = maskIn >= 0 && layer.maskUse() == Layer.MaskUse.CONSUMED;
+      // A step making its own mask from the values (Masking) replaces the input's, as Keras does.
+      boolean replaces = step instanceof MaskMaker && !(step instanceof MaskReader);
+      boolean reads = maskIn >= 0 && layer.maskUse() == Layer.MaskUse.CONSUMED && !replaces;
       if (reads && !(step instanceof MaskReader)) throw new Unsupported("a mask on " + layer.typeName());
-      boolean makes = n.outputs().get(0).masked() && step instanceof MaskMaker && !(step instanceof MaskReader);
+      boolean makes = n.outputs().get(0).masked() && replaces;
       if (n.outputs().get(0).masked()) maskSlot[app.out()] = makes ? app.out() : maskIn;
-      ops.add(new Op(step, null, in, app.out(), label, reads ? maskIn : -1, makes));
+      ops.add(new Op(step, null, in, app.out(), label, reads ? maskIn : -1, makes, null, null));
     }
     // A Dropout right after a Dense layer (its only reader, next in the schedule so the random
     // draws keep their order) is applied in the Dense layer's epilogue pass.
@@ -253,7 +286,9 @@ final class FastPlan {
     // Without a loss an output softmax runs as a plain (forward-only) activation.
     List<Output> outputs = new ArrayList<>();
     for (int k = 0; k < nOut; k++) {
-      outputs.add(new Output(outSlots[k], heads[k], weights[k], deltas[k], fused[k], Shapes.sample(model.outputs().get(k).shape())));
+      long[] shape = model.outputs().get(k).shape();
+      int mask = shape.length == 3 && model.outputs().get(k).masked() ? maskSlot[outSlots[k]] : -1;
+      outputs.add(new Output(outSlots[k], heads[k], weights[k], deltas[k], fused[k], Shapes.sample(shape), mask));
     }
     return new FastPlan(ops, nextSlot[0], List.copyOf(outputs));
   }

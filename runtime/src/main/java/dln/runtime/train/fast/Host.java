@@ -65,6 +65,16 @@ final class Host {
     return plain(a).reshape('c', shape);
   }
 
+  /**
+   * Zeroes the rows of {@code width} values of a row-major host array whose mask entry is 0 (the
+   * padded steps of a (batch, steps, width) sequence, the mask batch-major as the masking steps hand it on).
+   */
+  static void clearPadded(float[] values, float[] keep, int width) {
+    for (int p = 0; p < keep.length; p++) {
+      if (keep[p] == 0f) java.util.Arrays.fill(values, p * width, (p + 1) * width, 0f);
+    }
+  }
+
   /** True when the array's buffer holds exactly its values in row-major order. */
   static boolean isPlain(INDArray a) {
     return !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();

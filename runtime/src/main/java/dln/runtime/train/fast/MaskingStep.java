@@ -1,6 +1,5 @@
 package dln.runtime.train.fast;
 
-import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,8 +37,8 @@ final class MaskingStep extends LayerStep implements MaskMaker {
       boolean kept = false;
       for (int j = 0; j < features && !kept; j++) kept = x[from + j] != value;
       keep[p] = kept ? 1f : 0f;
-      if (!kept) Arrays.fill(x, from, from + features, 0f);
     }
+    Host.clearPadded(x, keep, features);
     Host.write(b.out(), x);
     last = b;
     return b.out();
@@ -55,10 +54,7 @@ final class MaskingStep extends LayerStep implements MaskMaker {
     if (!inputGrad) return null;
     float[] d = last.x();
     Host.read(dOut, d);
-    float[] keep = last.keep();
-    for (int p = 0; p < keep.length; p++) {
-      if (keep[p] == 0f) Arrays.fill(d, p * features, (p + 1) * features, 0f);
-    }
+    Host.clearPadded(d, last.keep(), features);
     Host.write(last.dIn(), d);
     return last.dIn();
   }

@@ -24,6 +24,17 @@ abstract class MergeStep {
   abstract INDArray forward(List<INDArray> ins, boolean training);
 
   /**
+   * True for a merge that reads its inputs' masks of padded steps (attention); the others only
+   * hand on the AND of them. Such a step gets {@link #inputMasks} before each forward.
+   */
+  boolean readsInputMasks() {
+    return false;
+  }
+
+  /** The masks of the next forward's inputs (batch-major, 1 kept; null for an input without one). */
+  void inputMasks(float[][] masks) {}
+
+  /**
    * Backward pass of the last forward: the gradient of every input whose {@code need} flag is set
    * (null for the others), and the weight gradients when {@code weightGrads}. Each returned array
    * is distinct (the plan may add into it), and may be {@code dOut} itself for one of them.

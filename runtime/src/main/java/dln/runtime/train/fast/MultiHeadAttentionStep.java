@@ -31,6 +31,10 @@ final class MultiHeadAttentionStep extends MergeStep {
   private final float scale;
   private final double dropout;
   private final boolean hasMask;
+  /** True when the query, value or key carries a mask of padded steps (Keras's automatic attention mask). */
+  private final boolean autoMasked;
+  /** The next forward's input masks (see {@link #inputMasks}). */
+  private float[][] nextMasks;
   /** Per role (query, value, key): kernel and bias; then the output kernel and bias. */
   private final Weight[] kernels = new Weight[4];
   private final Weight[] biases = new Weight[4];
@@ -48,9 +52,10 @@ final class MultiHeadAttentionStep extends MergeStep {
    * projections (query, value, key, context) and of the mask.
    */
   private record Buffers(INDArray[] proj, INDArray[] dProj, float[][] host, float[][] dHost, float[] p, float[] pd,
-      float[] drop, float[] mask, INDArray out, INDArray[] dIn) {}
+      float[] drop, float[] mask, float[] auto, INDArray out, INDArray[] dIn) {}
 
-  MultiHeadAttentionStep(MultiHeadAttention layer, List<long[]> inShapes, long[] out) {
+  MultiHeadAttentionStep(MultiHeadAttention layer, List<long[]> inShapes, long[] out, boolean autoMasked) {
+    this.autoMasked = autoMasked;
     MultiHeadAttention.Config c = layer.config();
     this.layer = layer;
     this.heads = c.numHeads();
@@ -102,7 +107,8 @@ final class MultiHeadAttentionStep extends MergeStep {
     float[][] dHost = {new float[host[0].length], new float[host[1].length], new float[host[2].length], new float[host[3].length],
         hasMask ? new float[(int) (b * tq * tv)] : null};
     return new Buffers(proj, dProj, host, dHost, new float[weights], new float[weights], new float[weights],
-        hasMask ? new float[(int) (b * tq * tv)] : null, Nd4j.create(DataType.FLOAT, b * tq, outFeatures), dIn);
+        hasMask || autoMasked ? new float[(int) (b * tq * tv)] : null, autoMasked ? new float[(int) (b * tq * tv)] : null,
+        Nd4j.create(DataType.FLOAT, b * tq, outFeatures), dIn);
   }
 
   @Override
@@ -153,6 +159,7 @@ final class MultiHeadAttentionStep extends MergeStep {
       Host.read(b.proj()[r], b.host()[r]);
     }
     if (hasMask) Host.read(ins.get(3), b.mask());
+    if (autoMasked) applyInputMasks(b, (int) batch);
     dropped = training && dropout > 0 && layer.isTrainable();
     if (dropped) Rng.fillDropoutMask(b.drop(), 1 - dropout);
     attend(b, (int) batch);
@@ -161,6 +168,37 @@ final class MultiHeadAttentionStep extends MergeStep {
     if (biases[3] != null) b.out().addiRowVector(biases[3].value());
     last = b;
     return b.out().reshape('c', new long[] {batch, tq, outFeatures});
+  }
+
+  @Override
+  boolean readsInputMasks() {
+    return true;
+  }
+
+  @Override
+  void inputMasks(float[][] masks) {
+    nextMasks = masks;
+  }
+
+  /**
+   * The automatic attention mask (query step i sees value step j where the query, value and key
+   * masks all keep them), into {@code b.auto()}, and the mask the scores use: it, times the given
+   * attention_mask if any (MultiHeadAttention.call's rule).
+   */
+  private void applyInputMasks(Buffers b, int batch) {
+    float[] q = nextMasks[0];
+    float[] v = nextMasks[1];
+    float[] k = nextMasks[2];
+    for (int n = 0; n < batch; n++) {
+      for (int i = 0; i < tq; i++) {
+        for (int j = 0; j < tv; j++) {
+          float m = (q == null ? 1f : q[n * tq + i]) * (v == null ? 1f : v[n * tv + j]) * (k == null ? 1f : k[n * tv + j]);
+          int at = (n * tq + i) * tv + j;
+          b.auto()[at] = m;
+          b.mask()[at] = hasMask ? b.mask()[at] * m : m;
+        }
+      }
+    }
   }
 
   /** Scores, masked softmax, dropout and the weighted sum of the values, head by head (host). */
@@ -231,6 +269,8 @@ final class MultiHeadAttentionStep extends MergeStep {
       }
     }
     if (hasMask && need[3]) {
+      // The scores saw attention_mask · auto: its gradient is the combined mask's times auto.
+      if (autoMasked) for (int i = 0; i < grads[3].length; i++) grads[3][i] *= b.auto()[i];
       Host.write(b.dIn()[3], grads[3]);
       out[3] = b.dIn()[3];
     }

@@ -61,7 +61,7 @@ final class RnnMath {
       case TANH -> tanh(z);
       case RELU -> Math.max(z, 0f);
       case LINEAR -> z;
-      case SOFTMAX -> throw new IllegalStateException("softmax is not a recurrent activation");
+      default -> throw new IllegalStateException(act + " is not a recurrent activation of the host loops");
     };
   }
 
@@ -79,7 +79,7 @@ final class RnnMath {
         for (int i = from; i < to; i++) a[i] = Math.max(a[i], 0f);
       }
       case LINEAR -> { }
-      case SOFTMAX -> throw new IllegalStateException("softmax is not a recurrent activation");
+      default -> throw new IllegalStateException(act + " is not a recurrent activation of the host loops");
     }
   }
 
@@ -90,7 +90,7 @@ final class RnnMath {
       case TANH -> 1f - out * out;
       case RELU -> out > 0f ? 1f : 0f;
       case LINEAR -> 1f;
-      case SOFTMAX -> throw new IllegalStateException("softmax is not a recurrent activation");
+      default -> throw new IllegalStateException(act + " is not a recurrent activation of the host loops");
     };
   }
 
@@ -109,7 +109,7 @@ final class RnnMath {
         for (int i = dFrom; i < to; i++) d[i] = out[i + shift] > 0f ? d[i] : 0f;
       }
       case LINEAR -> { }
-      case SOFTMAX -> throw new IllegalStateException("softmax is not a recurrent activation");
+      default -> throw new IllegalStateException(act + " is not a recurrent activation of the host loops");
     }
   }
 }

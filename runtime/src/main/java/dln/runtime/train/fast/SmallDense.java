@@ -52,11 +52,12 @@ final class SmallDense {
           for (int u = 0; u < units; u++) out[o + u] = (float) (Math.exp(z[o + u] - max) / sum);
         }
       }
+      default -> act.apply(z, out, n);
     }
   }
 
   /** grad (of the output) becomes the gradient of z, in place; rows of {@code units} values. */
-  static void activationBackward(Act act, float[] out, float[] grad, int n, int units) {
+  static void activationBackward(Act act, float[] z, float[] out, float[] grad, int n, int units) {
     switch (act) {
       case LINEAR -> { }
       case RELU -> {
@@ -76,6 +77,7 @@ final class SmallDense {
           for (int k = 0; k < units; k++) grad[o + k] = (float) (out[o + k] * (grad[o + k] - dot));
         }
       }
+      default -> act.timesSlope(z, grad, n);
     }
   }
 

@@ -57,7 +57,9 @@ class EngineChooserTest {
 
   @Test
   void aModelTheFastEngineDoesNotCoverFallsBackWithTheReason() {
-    Model m = new Sequential(List.of(Input.of(4), new Dense(2, "elu")));
+    // A recurrent layer with an activation its host loops do not compute.
+    Model m = new Sequential(List.of(Input.of(5, 4), new dln.runtime.nn.layers.SimpleRNN(
+        new dln.runtime.nn.layers.SimpleRNN.Config(2, "elu", true, false, "glorot_uniform", "orthogonal", false), null)));
     TrainingSession.of(m).compile("adam", "mse");
     Choice c = EngineChooser.choose(Backend.CPU, null, m, TrainingSession.of(m).compileConfig());
     assertInstanceOf(SameDiffEngine.class, c.engine());

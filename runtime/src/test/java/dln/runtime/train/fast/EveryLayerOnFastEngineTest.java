@@ -184,6 +184,41 @@ class EveryLayerOnFastEngineTest {
     assertEquals(LayerRegistry.types().size() - 1, cases.size(), "cases for types no longer registered");
   }
 
+  /**
+   * Every layer type as the model's output itself, under a loss (mean squared error on whatever
+   * shape it gives): the fast engine takes the loss's gradient straight into the layer's step.
+   */
+  @Test
+  void everyRegisteredLayerRunsAsTheOutputUnderALoss() {
+    List<String> refused = new ArrayList<>();
+    for (Map.Entry<String, Case> e : cases().entrySet()) {
+      Case k = e.getValue();
+      List<SymbolicTensor> ins = new ArrayList<>();
+      for (int i = 0; i < k.inputs(); i++) ins.add(input(k.input()));
+      Model m = new Model(ins, List.of(k.apply().apply(ins)));
+      CompileConfig c = new CompileConfig(new Adam(0.01), List.of(Loss.byName("mean_squared_error")), List.of());
+      String why = FastEngine.unsupportedReason(m, c);
+      if (why != null) refused.add(e.getKey() + ": " + why);
+    }
+    assertEquals(List.of(), refused);
+  }
+
+  /** Every activation name on a Dense output, under every loss (each head reads the activation's output). */
+  @Test
+  void everyActivationUnderEveryLoss() {
+    List<String> refused = new ArrayList<>();
+    for (String act : dln.runtime.nn.Activations.NAMES) {
+      for (String loss : Loss.NAMES) {
+        SymbolicTensor in = Input.of(5);
+        Model m = new Model(List.of(in), List.of(new Dense(3, act).apply(in)));
+        CompileConfig c = new CompileConfig(new Adam(0.01), List.of(Loss.byName(loss)), List.of());
+        String why = FastEngine.unsupportedReason(m, c);
+        if (why != null) refused.add(act + " / " + loss + ": " + why);
+      }
+    }
+    assertEquals(List.of(), refused);
+  }
+
   @Test
   void aLambdaInAModelIsHeldToTheReference() {
     dln.runtime.Rng.seed(51);

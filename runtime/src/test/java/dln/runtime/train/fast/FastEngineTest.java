@@ -75,6 +75,22 @@ class FastEngineTest {
     return new Pair(a, b, TrainingSession.of(a).engine(), TrainingSession.of(b).engine());
   }
 
+  /**
+   * The usual check in one call: two copies of a Sequential of these layers (a fresh list per
+   * copy), compiled alike ({@link #pair(Supplier, Supplier, String)}), trained alike on x, y
+   * ({@link #trainBoth(Pair, INDArray, INDArray, int, int)}).
+   */
+  static void sequentialBoth(Supplier<List<?>> layers, Supplier<Optimizer> optimizer, String loss, INDArray x, INDArray y, int steps,
+      int batch) {
+    sequentialBoth(layers, optimizer, Loss.byName(loss), x, y, steps, batch);
+  }
+
+  /** {@link #sequentialBoth(Supplier, Supplier, String, INDArray, INDArray, int, int)} with a loss's settings. */
+  static void sequentialBoth(Supplier<List<?>> layers, Supplier<Optimizer> optimizer, Loss loss, INDArray x, INDArray y, int steps,
+      int batch) {
+    trainBoth(pair(() -> new Sequential(layers.get()), optimizer, loss), x, y, steps, batch);
+  }
+
   /** Trains both copies on the same batches (same masks), checking loss each step and weights at the end. */
   static void trainBoth(Pair p, INDArray x, INDArray y, int steps, int batch) {
     trainBoth(p, List.of(x), List.of(y), steps, batch);
@@ -230,9 +246,8 @@ class FastEngineTest {
     Rng.seed(12);
     INDArray x = data(80, 6);
     INDArray y = oneHot(80, 3);
-    Pair p = pair(() -> new Sequential(List.of(Input.of(6), new Dense(600, "relu"), new Dropout(0.3), new Dense(600),
-        new Dropout(0.1), new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
-    trainBoth(p, x, y, 4, 40);
+    sequentialBoth(() -> List.of(Input.of(6), new Dense(600, "relu"), new Dropout(0.3), new Dense(600),
+        new Dropout(0.1), new Dense(3, "softmax")), () -> new Adam(0.01), "categorical_crossentropy", x, y, 4, 40);
   }
 
   /**
@@ -244,9 +259,8 @@ class FastEngineTest {
     INDArray x = data(32, 6);
     for (int r = 0; r < 32; r += 3) x.getRow(r).assign(0);
     INDArray y = oneHot(32, 3);
-    Pair p = pair(() -> new Sequential(List.of(Input.of(6), new Dense(10), new Dropout(0.5), new Dense(12, "relu"),
-        new Dropout(0.2), new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
-    trainBoth(p, x, y, 6, 16);
+    sequentialBoth(() -> List.of(Input.of(6), new Dense(10), new Dropout(0.5), new Dense(12, "relu"),
+        new Dropout(0.2), new Dense(3, "softmax")), () -> new Adam(0.01), "categorical_crossentropy", x, y, 6, 16);
   }
 
   @Test
@@ -263,9 +277,8 @@ class FastEngineTest {
       Rng.seed(5);
       INDArray x = data(40, 12);
       INDArray y = oneHot(40, 4);
-      Pair p = pair(() -> new Sequential(List.of(Input.of(12), new Dense(16, "relu"), new Dropout(0.3),
-          new Dense(8, "relu"), new Dense(4, "softmax"))), opt, "categorical_crossentropy");
-      trainBoth(p, x, y, 6, 16);
+      sequentialBoth(() -> List.of(Input.of(12), new Dense(16, "relu"), new Dropout(0.3),
+          new Dense(8, "relu"), new Dense(4, "softmax")), opt, "categorical_crossentropy", x, y, 6, 16);
     }
   }
 
@@ -278,9 +291,8 @@ class FastEngineTest {
     Rng.seed(6);
     INDArray x = data(32, 6);
     INDArray y = classes(32, 3);
-    Pair p = pair(() -> new Sequential(List.of(Input.of(6), new Dense(10), new ReLU(), new Dense(3), new Activation("softmax"))),
-        () -> new Adam(0.01), "sparse_categorical_crossentropy");
-    trainBoth(p, x, y, 5, 8);
+    sequentialBoth(() -> List.of(Input.of(6), new Dense(10), new ReLU(), new Dense(3), new Activation("softmax")),
+        () -> new Adam(0.01), "sparse_categorical_crossentropy", x, y, 5, 8);
   }
 
   @Test
@@ -292,9 +304,8 @@ class FastEngineTest {
     Rng.seed(7);
     INDArray x = data(48, 2);
     INDArray y = classes(48, 2);
-    Pair p = pair(() -> new Sequential(List.of(Input.of(2), new Dense(16, "tanh"), new Dense(16, "tanh"), new Dense(8, "tanh"),
-        new Dense(1, "sigmoid"))), () -> new Adam(0.03), "binary_crossentropy");
-    trainBoth(p, x, y, 8, 16);
+    sequentialBoth(() -> List.of(Input.of(2), new Dense(16, "tanh"), new Dense(16, "tanh"), new Dense(8, "tanh"),
+        new Dense(1, "sigmoid")), () -> new Adam(0.03), "binary_crossentropy", x, y, 8, 16);
   }
 
   @Test
@@ -306,9 +317,8 @@ class FastEngineTest {
     Rng.seed(8);
     INDArray x = data(30, 5);
     INDArray y = data(30, 2);
-    Pair p = pair(() -> new Sequential(List.of(Input.of(5), new Dense(7, "sigmoid"), new Dense(2))),
-        () -> new RMSprop(0.01), "mse");
-    trainBoth(p, x, y, 5, 10);
+    sequentialBoth(() -> List.of(Input.of(5), new Dense(7, "sigmoid"), new Dense(2)),
+        () -> new RMSprop(0.01), "mse", x, y, 5, 10);
   }
 
   @Test
@@ -316,14 +326,13 @@ class FastEngineTest {
     Rng.seed(9);
     INDArray x = data(12, 10, 10, 2);
     INDArray y = oneHot(12, 3);
-    Pair p = pair(() -> new Sequential(List.of(Input.of(10, 10, 2),
+    sequentialBoth(() -> List.of(Input.of(10, 10, 2),
         conv(4, "relu"),
         new Conv2D(5, 3, "relu"),
         new MaxPooling2D(2),
         new Dropout(0.25),
         new Flatten(),
-        new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
-    trainBoth(p, x, y, 4, 6);
+        new Dense(3, "softmax")), () -> new Adam(0.01), "categorical_crossentropy", x, y, 4, 6);
   }
 
   @Test
@@ -331,12 +340,11 @@ class FastEngineTest {
     Rng.seed(10);
     INDArray x = data(8, 9, 9, 3);
     INDArray y = data(8, 2);
-    Pair p = pair(() -> new Sequential(List.of(Input.of(9, 9, 3),
+    sequentialBoth(() -> List.of(Input.of(9, 9, 3),
         conv(3, new int[] {3, 2}, new int[] {2, 1}, "valid", "tanh", true),
         new MaxPooling2D(new Pooling2D.Config(new int[] {2, 2}, new int[] {1, 1}, "same"), null),
         new Flatten(),
-        new Dense(2))), () -> new SGD(0.05, 0.9, false), "mse");
-    trainBoth(p, x, y, 4, 4);
+        new Dense(2)), () -> new SGD(0.05, 0.9, false), "mse", x, y, 4, 4);
   }
 
   /**
@@ -353,15 +361,14 @@ class FastEngineTest {
     Rng.seed(11);
     INDArray x = data(10, 9, 8, 2);
     INDArray y = oneHot(10, 3);
-    Pair p = pair(() -> new Sequential(List.of(Input.of(9, 8, 2),
+    sequentialBoth(() -> List.of(Input.of(9, 8, 2),
         conv(17, "relu"),
         conv(4, new int[] {3, 2}, new int[] {2, 2}, "same", "tanh", false),
         conv(5, new int[] {1, 1}, new int[] {2, 2}, "same", null, true),
         conv(2, new int[] {5, 5}, null, "same", "relu", true),
         conv(3, new int[] {2, 2}, null, "valid", null, true),
         new Flatten(),
-        new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
-    trainBoth(p, x, y, 4, 5);
+        new Dense(3, "softmax")), () -> new Adam(0.01), "categorical_crossentropy", x, y, 4, 5);
   }
 
   /**
@@ -374,14 +381,13 @@ class FastEngineTest {
     Rng.seed(12);
     INDArray x = data(6, 19, 19, 2);
     INDArray y = oneHot(6, 3);
-    Pair p = pair(() -> new Sequential(List.of(Input.of(19, 19, 2),
+    sequentialBoth(() -> List.of(Input.of(19, 19, 2),
         new Conv2D(new Conv2D.Config(18, new int[] {3, 3}, null, "same", "relu", true, "glorot_uniform", "zeros", null), null),
         new Conv2D(new Conv2D.Config(17, new int[] {3, 1}, null, "same", "tanh", true, "glorot_uniform", "zeros", null), null),
         new Conv2D(new Conv2D.Config(4, new int[] {3, 3}, null, "valid", "relu", false, "glorot_uniform", "zeros", null), null),
         new MaxPooling2D(2),
         new Flatten(),
-        new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
-    trainBoth(p, x, y, 4, 3);
+        new Dense(3, "softmax")), () -> new Adam(0.01), "categorical_crossentropy", x, y, 4, 3);
   }
 
   @Test
@@ -403,12 +409,14 @@ class FastEngineTest {
 
   @Test
   void unsupportedModelsFallBackToTheReferenceEngine() {
-    // An activation the fast engine has no step for.
-    Model elu = new Sequential(List.of(Input.of(4), new Dense(3, "elu"), new Dense(2, "softmax")));
-    TrainingSession.of(elu).compile("adam", "categorical_crossentropy");
-    assertInstanceOf(SameDiffEngine.class, FastEngine.create(elu, TrainingSession.of(elu).compileConfig()));
-    String reason = FastEngine.unsupportedReason(elu, TrainingSession.of(elu).compileConfig());
-    assertEquals("activation elu", reason, "the reason says what is missing");
+    // A recurrent activation the host recurrences do not compute (they take derivatives from outputs).
+    Model gelu = new Sequential(List.of(Input.of(5, 4),
+        new dln.runtime.nn.layers.SimpleRNN(new dln.runtime.nn.layers.SimpleRNN.Config(3, "gelu", true, false, "glorot_uniform", "orthogonal",
+            false), null), new Dense(2, "softmax")));
+    TrainingSession.of(gelu).compile("adam", "categorical_crossentropy");
+    assertInstanceOf(SameDiffEngine.class, FastEngine.create(gelu, TrainingSession.of(gelu).compileConfig()));
+    String reason = FastEngine.unsupportedReason(gelu, TrainingSession.of(gelu).compileConfig());
+    assertEquals("a recurrent layer with the gelu activation", reason, "the reason says what is missing");
 
     Model mlp = new Sequential(List.of(Input.of(4), new Dense(2, "softmax")));
     TrainingSession.of(mlp).compile("adam", "categorical_crossentropy");

@@ -4,6 +4,7 @@ import static dln.runtime.train.fast.FastEngineTest.conv;
 import static dln.runtime.train.fast.FastEngineTest.data;
 import static dln.runtime.train.fast.FastEngineTest.oneHot;
 import static dln.runtime.train.fast.FastEngineTest.pair;
+import static dln.runtime.train.fast.FastEngineTest.sequentialBoth;
 import static dln.runtime.train.fast.FastEngineTest.trainBoth;
 
 import dln.runtime.Rng;
@@ -33,8 +34,7 @@ class FastLossesTest {
       Rng.seed(41);
       INDArray x = data(30, 4);
       INDArray y = data(30, 2).muli(2);
-      var p = pair(() -> new Sequential(List.of(Input.of(4), new Dense(6, "tanh"), new Dense(2))), () -> new SGD(0.05, 0.9, false), loss);
-      trainBoth(p, x, y, 5, 10);
+      sequentialBoth(() -> List.of(Input.of(4), new Dense(6, "tanh"), new Dense(2)), () -> new SGD(0.05, 0.9, false), loss, x, y, 5, 10);
     }
   }
 
@@ -43,11 +43,10 @@ class FastLossesTest {
     Rng.seed(42);
     INDArray x = data(32, 5);
     INDArray y = oneHot(32, 3);
-    var p = pair(() -> new Sequential(List.of(Input.of(5),
+    sequentialBoth(() -> List.of(Input.of(5),
         new Dense(new Dense.Config(8, "relu", true, "glorot_uniform", "zeros", Regularizer.l2(0.01), Regularizer.l1(0.02)), null),
-        new Dense(new Dense.Config(3, "softmax", true, "glorot_uniform", "zeros", new Regularizer(0.01, 0.03), null), null))),
-        () -> new Adam(0.01), "categorical_crossentropy");
-    trainBoth(p, x, y, 5, 16);
+        new Dense(new Dense.Config(3, "softmax", true, "glorot_uniform", "zeros", new Regularizer(0.01, 0.03), null), null)),
+        () -> new Adam(0.01), "categorical_crossentropy", x, y, 5, 16);
   }
 
   @Test
@@ -55,10 +54,9 @@ class FastLossesTest {
     Rng.seed(43);
     INDArray x = data(12, 5, 5, 2);
     INDArray y = data(12, 2);
-    var p = pair(() -> new Sequential(List.of(Input.of(5, 5, 2),
+    sequentialBoth(() -> List.of(Input.of(5, 5, 2),
         conv(3, "linear"),
-        new Activation("softmax"), new Flatten(), new Dense(6, "softmax"), new Dense(2))), () -> new Adam(0.01), "mse");
-    trainBoth(p, x, y, 4, 6);
+        new Activation("softmax"), new Flatten(), new Dense(6, "softmax"), new Dense(2)), () -> new Adam(0.01), "mse", x, y, 4, 6);
   }
 
   /** A loss, the output activation it is used with, and labels of its kind. */
@@ -93,8 +91,7 @@ class FastLossesTest {
     INDArray x = data(16, 3, 6);
     INDArray y = data(16, 3, 5);
     for (String loss : List.of("cosine_similarity", "categorical_hinge", "categorical_crossentropy")) {
-      var p = pair(() -> new Sequential(List.of(Input.of(3, 6), new LSTM(5, true))), () -> new Adam(0.02), loss);
-      trainBoth(p, x, y, 4, 8);
+      sequentialBoth(() -> List.of(Input.of(3, 6), new LSTM(5, true)), () -> new Adam(0.02), loss, x, y, 4, 8);
     }
   }
 
@@ -109,9 +106,8 @@ class FastLossesTest {
       INDArray x = data(n, 4);
       INDArray y = c.loss().startsWith("sparse") ? FastEngineTest.classes(n, 3)
           : c.loss().startsWith("binary") ? data(n, 3).gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT) : oneHot(n, 3);
-      var p = pair(() -> new Sequential(List.of(Input.of(4), new Dense(6, "tanh"), new Dense(3, c.activation()))),
-          () -> new Adam(0.02), c.loss());
-      trainBoth(p, x, y, 5, 10);
+      sequentialBoth(() -> List.of(Input.of(4), new Dense(6, "tanh"), new Dense(3, c.activation())),
+          () -> new Adam(0.02), c.loss(), x, y, 5, 10);
     }
   }
 
@@ -123,9 +119,8 @@ class FastLossesTest {
         Rng.seed(48);
         INDArray x = data(n, 4);
         INDArray y = loss.startsWith("binary") ? data(n, 3).gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT) : oneHot(n, 3);
-        var p = pair(() -> new Sequential(List.of(Input.of(4), new Dense(6, "relu"), new Dense(3, act))),
-            () -> new Adam(0.02), Loss.byName(loss).withFromLogits(true));
-        trainBoth(p, x, y, 5, 10);
+        sequentialBoth(() -> List.of(Input.of(4), new Dense(6, "relu"), new Dense(3, act)),
+            () -> new Adam(0.02), Loss.byName(loss).withFromLogits(true), x, y, 5, 10);
       }
     }
   }

@@ -136,7 +136,7 @@ class MultiHeadAttentionTest {
     MultiHeadAttention layer = mha(2, 3, 2, 0, true, null);
     SymbolicTensor out = layer.apply(List.of(qi, vi)).get(0);
     for (var w : layer.weightList()) w.value().assign(Rng.normal(w.shape(), 0, 0.5));
-    MultiHeadAttentionStep step = new MultiHeadAttentionStep(layer, List.of(qi.shape(), vi.shape(), vi.shape()), out.shape());
+    MultiHeadAttentionStep step = new MultiHeadAttentionStep(layer, List.of(qi.shape(), vi.shape(), vi.shape()), out.shape(), false);
     INDArray q = FastEngineTest.data(2, 3, 4);
     INDArray v = FastEngineTest.data(2, 4, 5);
     INDArray k = FastEngineTest.data(2, 4, 5);
