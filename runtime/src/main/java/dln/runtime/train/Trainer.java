@@ -44,6 +44,7 @@ public final class Trainer {
 
   public History fit(List<INDArray> xIn, List<INDArray> yIn, FitOptions o) {
     CompileConfig cfg = requireCompiled();
+    if (o.customSteps != null) return new CustomFitLoop(this, model, cfg, stop).fit(floats(xIn), yIn, o);
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, yIn, "x", "y");
@@ -179,13 +180,27 @@ public final class Trainer {
 
   /** {@code [loss, metrics...]}, means over all samples, in inference mode. */
   public List<Double> evaluate(List<INDArray> xIn, List<INDArray> y, int batchSize) {
+    return new ArrayList<>(evaluateLogs(xIn, y, batchSize, "").values());
+  }
+
+  /**
+   * {@link #evaluate} through the model's own test step when it has one ({@code steps} may be
+   * null: the engine's evaluation).
+   */
+  public List<Double> evaluate(List<INDArray> xIn, List<INDArray> y, int batchSize, CustomSteps steps) {
+    if (steps == null || !steps.hasTestStep()) return evaluate(xIn, y, batchSize);
+    requireCompiled();
+    return new ArrayList<>(CustomFitLoop.test(steps, floats(xIn), y, batchSize, "").values());
+  }
+
+  /** The evaluation's logs by name (loss, metrics), each key prefixed (val_ for fit's validation). */
+  Map<String, Double> evaluateLogs(List<INDArray> xIn, List<INDArray> y, int batchSize, String prefix) {
     CompileConfig cfg = requireCompiled();
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, y, "x", "y");
     List<Scored> metrics = metrics(cfg);
-    Map<String, Double> logs = evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, "");
-    return new ArrayList<>(logs.values());
+    return evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, prefix);
   }
 
   /** {@code <output>_loss} per output for a model with several outputs, none otherwise. */
@@ -290,20 +305,20 @@ public final class Trainer {
   /** One metric on one output, and its key in the logs. */
   private record Scored(int output, Metric metric, String key) {}
 
-  private static List<INDArray> floats(List<INDArray> xs) {
+  static List<INDArray> floats(List<INDArray> xs) {
     List<INDArray> out = new ArrayList<>();
     for (INDArray a : xs) out.add(a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT));
     return out;
   }
 
-  private static List<long[]> sampleShapes(List<INDArray> xs) {
+  static List<long[]> sampleShapes(List<INDArray> xs) {
     List<long[]> out = new ArrayList<>();
     for (INDArray a : xs) out.add(a.rank() == 0 ? new long[0] : Shapes.sample(a.shape()));
     return out;
   }
 
   /** The epoch's sample order: shuffled from {@code random}, or 0..n-1. */
-  private static int[] order(long n, boolean shuffle, Random random) {
+  static int[] order(long n, boolean shuffle, Random random) {
     if (shuffle) return Rng.permutation((int) n, random);
     int[] order = new int[(int) n];
     for (int i = 0; i < order.length; i++) order[i] = i;
@@ -311,7 +326,7 @@ public final class Trainer {
   }
 
   /** Rows [from, to) of each array (contiguous copies). */
-  private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
+  static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
     List<INDArray> out = new ArrayList<>();
     for (INDArray a : arrays) out.add(a.get(NDArrayIndex.interval(from, to)).dup('c'));
     return out;
