@@ -41,6 +41,15 @@ public final class GradientTapeLib implements Library {
           }
           return new GradientTape(a.bool("persistent", false));
         });
+    String fnParams = "func?, input_signature?, autograph?, jit_compile?, reduce_retracing?, experimental_relax_shapes?, "
+        + "experimental_compile?, experimental_follow_type_hints?, experimental_autograph_options?, experimental_implements?, name?";
+    g.def(tf, "function", fnParams,
+        "TensorFlow compiles the function to a graph; DLN runs it as it is written, eagerly, with the same results\n"
+            + "(no tracing: Python side effects such as print happen on every call). The arguments are accepted and have no effect.\n"
+            + "Example: @tf.function\ndef train_step(x, y): ...   or   @tf.function(jit_compile=True)",
+        a -> a.has("func") && a.get("func") != None.NONE ? eagerFunction(a.get("func"))
+            : new dln.interp.call.Builtin("function", "func", "Returns func unchanged (DLN runs it eagerly).",
+                b -> eagerFunction(b.get("func"))));
     TypeTable.define(GradientTape.class, "GradientTape")
         .method("__enter__", "", "Starts recording (with tf.GradientTape() as tape: ...).", (GradientTape t, Args a) -> {
           t.start();
@@ -95,6 +104,12 @@ public final class GradientTapeLib implements Library {
 
     metrics(g);
     TensorSlices.install(g);
+  }
+
+  /** tf.function's result: the function itself (DLN has no graph tracing to do). */
+  private static Object eagerFunction(Object f) {
+    if (TypeTable.callable(f) == null) throw DlnException.type("tf.function decorates a function, got " + Values.typeName(f));
+    return f;
   }
 
   private static Object applyGradients(Optimizer o, List<Object> gradsAndVars) {

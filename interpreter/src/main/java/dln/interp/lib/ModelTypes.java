@@ -356,12 +356,16 @@ final class ModelTypes {
     Object opt = a.get("optimizer");
     Optimizer optimizer = !a.has("optimizer") ? Optimizer.byName("rmsprop")
         : opt instanceof Optimizer o ? o : Optimizer.byName(a.nameLike("optimizer"));
-    if (!a.has("loss")) {
+    // Keras compiles without a loss; a model whose own train_step computes it needs none.
+    UserSteps steps = TrainStepLib.stepsOf(a.invoker(), m);
+    if (!a.has("loss") && (steps == null || !steps.hasTrainStep())) {
       throw DlnException.argument("compile() needs a loss", "e.g. loss='categorical_crossentropy' for classes or loss='mse' for numbers");
     }
     List<Loss> losses = new ArrayList<>();
-    Object l = a.get("loss");
-    if (l instanceof Map<?, ?> byName) {
+    Object l = a.get("loss", None.NONE);
+    if (l == None.NONE) {
+      // no loss: train_step computes its own
+    } else if (l instanceof Map<?, ?> byName) {
       for (Object o : byOutput(m, byName, "loss")) losses.add(loss(o));
     } else if (l instanceof List<?> || l instanceof Tuple) {
       for (Object o : a.list("loss")) losses.add(loss(o));

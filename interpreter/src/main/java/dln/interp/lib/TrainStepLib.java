@@ -90,6 +90,9 @@ public final class TrainStepLib implements Library {
       throw DlnException.value(what + "(): the model is not compiled, so it has no loss",
           "call model.compile(optimizer='adam', loss='mse') before fit");
     }
+    if (cfg.losses().isEmpty()) {
+      throw DlnException.value(what + "(): the model was compiled without a loss", "compile with one, e.g. model.compile(optimizer='adam', loss='mse')");
+    }
     if (cfg.losses().size() != 1) {
       throw DlnException.value(what + "() with one loss per output is not supported in DLN", "compile with one loss");
     }

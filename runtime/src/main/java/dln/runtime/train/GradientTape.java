@@ -160,6 +160,14 @@ public final class GradientTape implements Recording.Recorder {
       throw DlnRuntimeException.value("A non-persistent GradientTape can only be used to compute one set of gradients",
           "use tf.GradientTape(persistent=True) to call tape.gradient more than once");
     }
+    for (Recording.Recorder other : Recording.others(this)) {
+      // The outer tape would see this gradient as a constant: its own gradient would be silently wrong.
+      if (other instanceof GradientTape) {
+        throw DlnRuntimeException.value("tape.gradient() inside another recording GradientTape: nested tapes (second derivatives, "
+            + "gradient penalties) are not supported in DLN", "compute the derivative that the outer tape would differentiate "
+            + "in closed form (d/dx of x**3 is 3 * x**2), or call this gradient after the outer with block");
+      }
+    }
     if (target instanceof Variable v) target = variables.get(v);
     if (!(target instanceof Traced t) || !owns(t)) {
       throw DlnRuntimeException.value("tape.gradient(): the target was not computed inside this tape's with block, so it has no gradient",
