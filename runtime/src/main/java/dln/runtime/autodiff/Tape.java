@@ -73,9 +73,32 @@ public final class Tape {
     return out;
   }
 
+  /** Values already computed per graph, by variable name (see {@link #keepValues}). */
+  private static final Map<SameDiff, Map<String, INDArray>> VALUES =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * Makes {@link #value} remember the values of {@code sd}'s variables, and returns the map it keeps
+   * them in, for a graph whose values never change once recorded (a gradient tape's: its variables
+   * are copies taken when first used), so a value asked for twice, or already computed by the
+   * gradient's forward pass, is not computed again.
+   */
+  public static Map<String, INDArray> keepValues(SameDiff sd) {
+    Map<String, INDArray> values = new java.util.HashMap<>();
+    VALUES.put(sd, values);
+    return values;
+  }
+
   /** Evaluates a traced expression (for printing inside a traced function). */
   public static INDArray value(Traced t) {
-    return t.var().eval();
+    Map<String, INDArray> kept = VALUES.get(t.var().getSameDiff());
+    if (kept == null) return t.var().eval();
+    INDArray v = kept.get(t.var().name());
+    if (v == null) {
+      v = t.var().eval();
+      kept.put(t.var().name(), v);
+    }
+    return v;
   }
 
   // ------------------------------------------------------------------------------- traced ops
