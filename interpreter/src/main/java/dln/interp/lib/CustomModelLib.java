@@ -61,7 +61,7 @@ public final class CustomModelLib implements Library {
 
   /** The runtime model behind an instance, made before {@code __init__} runs (it may name it). */
   private static void prepare(Invoker invoker, DlnObject self) {
-    ScriptedLayer body = new ScriptedLayer(new CustomLayerLib.UserLayer(invoker, self, "Model"), null);
+    ScriptedLayer body = new ScriptedLayer(new CustomLayerLib.UserLayer(invoker, self, "Model"), null).asModelBody();
     Sequential model = new Sequential(List.of(body), body.name());
     self.setPeer(model);
     model.attachment(Owner.class, m -> new Owner()).self = self;
