@@ -73,9 +73,15 @@ public final class Tape {
     return out;
   }
 
-  /** Values already computed per graph, by variable name (see {@link #keepValues}). */
-  private static final Map<SameDiff, Map<String, INDArray>> VALUES =
-      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  /** A graph and the values computed in it so far, by variable name (see {@link #keepValues}). */
+  private record Kept(SameDiff graph, Map<String, INDArray> values) {}
+
+  /**
+   * The kept values of this thread's most recent graphs, newest first; compared by identity
+   * (SameDiff's hashCode follows its contents, which grow). Older graphs just evaluate again.
+   */
+  private static final ThreadLocal<java.util.ArrayDeque<Kept>> VALUES = ThreadLocal.withInitial(java.util.ArrayDeque::new);
+  private static final int KEPT_GRAPHS = 8;
 
   /**
    * Makes {@link #value} remember the values of {@code sd}'s variables, and returns the map it keeps
@@ -85,13 +91,16 @@ public final class Tape {
    */
   public static Map<String, INDArray> keepValues(SameDiff sd) {
     Map<String, INDArray> values = new java.util.HashMap<>();
-    VALUES.put(sd, values);
+    java.util.ArrayDeque<Kept> kept = VALUES.get();
+    kept.addFirst(new Kept(sd, values));
+    while (kept.size() > KEPT_GRAPHS) kept.removeLast();
     return values;
   }
 
   /** Evaluates a traced expression (for printing inside a traced function). */
   public static INDArray value(Traced t) {
-    Map<String, INDArray> kept = VALUES.get(t.var().getSameDiff());
+    Map<String, INDArray> kept = null;
+    for (Kept k : VALUES.get()) if (k.graph() == t.var().getSameDiff()) kept = k.values();
     if (kept == null) return t.var().eval();
     INDArray v = kept.get(t.var().name());
     if (v == null) {

@@ -204,8 +204,9 @@ public final class GradientTape implements Recording.Recorder {
   private Map<String, INDArray> gradients(SDVariable loss, List<String> wanted) {
     // A persistent tape may be asked for the gradients of another target, or after more was
     // recorded: SameDiff keeps one gradient graph per graph, so each call differentiates a copy.
-    // Otherwise a kept graph of the same structure (the previous step's) saves building it again.
-    SameDiff graph = persistent ? sd.dup() : GradientGraphs.forGradients(sd, loss.name(), wanted);
+    // (Keeping the previous step's graph when the structure repeats was measured: no faster, since
+    // SameDiff's execution, not building the backward graph, is what a step costs.)
+    SameDiff graph = persistent ? sd.dup() : sd;
     graph.setLossVariables(loss.name());
     // The forward pass computes the results handed out anyway: keep their values (a metric's
     // update_state(y, logits) after the step needs no second forward pass).

@@ -73,13 +73,13 @@ class GradientTapeTest {
   }
 
   @Test
-  void aLaterStepOnTheSameStructureGetsItsOwnDataAndWeightsGradients() {
+  void aLaterStepGetsTheGradientsAndLossOfItsOwnDataAndWeights() {
     Sequential m = model();
     List<Object> vars = new ArrayList<>();
     for (Weight w : m.weightList()) vars.add(w.variable());
     GradientTape first = new GradientTape(false);
     first.gradient(recordLoss(first, m), vars);
-    // Other weights and another batch of the same shape: the kept graph must see both.
+    // Other weights and another batch of the same shape: nothing from the first step may leak in.
     m.weightList().get(0).value().addi(0.25);
     INDArray x2 = X.mul(-1.5);
     GradientTape reused = new GradientTape(false);
@@ -91,7 +91,7 @@ class GradientTapeTest {
       reused.stop();
     }
     List<INDArray> got = reused.gradient(loss, vars);
-    GradientTape fresh = new GradientTape(true); // persistent: differentiates a copy, never a kept graph
+    GradientTape fresh = new GradientTape(true); // persistent: differentiates a copy of its graph
     Traced again;
     fresh.start();
     try {
