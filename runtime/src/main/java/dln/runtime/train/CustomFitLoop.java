@@ -1,7 +1,6 @@
 package dln.runtime.train;
 
 import dln.runtime.DlnRuntimeException;
-import dln.runtime.NativeMemory;
 import dln.runtime.Rng;
 import dln.runtime.nn.Model;
 import java.util.ArrayList;
@@ -63,51 +62,34 @@ final class CustomFitLoop {
     }
     if (o.seed != null) Rng.seed(o.seed);
     Random random = new Random(Rng.nextSeed());
-    History history = new History();
-    TrainingContext context = new TrainingContext(model, config.optimizer(), history, o.epochs, stop);
-    int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(y);
-    stop.set(false);
-    boolean interrupted = false;
-    o.progress.onTrainBegin(o.epochs, batches, n);
-    for (var c : o.callbacks) c.onTrainBegin(context);
-    for (int epoch = o.initialEpoch; epoch < o.epochs && !stop.isSet() && !interrupted; epoch++) {
-      for (var c : o.callbacks) c.onEpochBegin(epoch, context);
-      o.progress.onEpochBegin(epoch, o.epochs);
-      steps.resetMetrics();
-      long start = System.nanoTime();
-      int[] order = Trainer.order(n, o.shuffle, random);
-      Map<String, Double> logs = new LinkedHashMap<>();
-      int done = 0;
-      for (int b = 0; b < batches; b++) {
-        int from = b * o.batchSize;
-        int to = (int) Math.min(n, from + (long) o.batchSize);
-        NativeMemory.poll();
+    List<INDArray> vx = valX;
+    List<INDArray> vy = valY;
+    return Trainer.epochs(model, config, stop, o, n, random, new Trainer.EpochWork() {
+      private Map<String, Double> last = new LinkedHashMap<>();
+
+      @Override
+      public void beginEpoch() {
+        steps.resetMetrics();
+      }
+
+      @Override
+      public Map<String, Double> batch(int[] order, int from, int to, int epoch) {
         // Fresh arrays per batch: the user's step may keep what it is given.
-        logs = new LinkedHashMap<>(steps.trainStep(batch(xBatches, order, from, to), batch(yBatches, order, from, to)));
-        done++;
-        o.progress.onBatch(new ProgressListener.BatchProgress(epoch, o.epochs, done, batches, System.nanoTime() - start, logs));
-        for (var c : o.callbacks) c.onBatchEnd(b, logs, context);
-        if (o.shouldStop.getAsBoolean()) {
-          interrupted = true;
-          break;
+        last = new LinkedHashMap<>(steps.trainStep(rowsOf(xBatches, order, from, to), rowsOf(yBatches, order, from, to)));
+        return last;
+      }
+
+      @Override
+      public Map<String, Double> endEpoch() {
+        Map<String, Double> logs = new LinkedHashMap<>(last);
+        if (vx != null) {
+          logs.putAll(steps.hasTestStep() ? test(steps, vx, vy, o.batchSize, "val_") : trainer.evaluateLogs(vx, vy, o.batchSize, "val_"));
         }
-        if (stop.isSet()) break;
+        return logs;
       }
-      if (interrupted) break;
-      if (valX != null) {
-        logs.putAll(steps.hasTestStep() ? test(steps, valX, valY, o.batchSize, "val_")
-            : trainer.evaluateLogs(valX, valY, o.batchSize, "val_"));
-      }
-      for (var c : o.callbacks) c.onEpochEnd(epoch, logs, context);
-      history.append(epoch, logs);
-      o.progress.onEpochEnd(new ProgressListener.EpochProgress(epoch, o.epochs, done, System.nanoTime() - start, logs));
-    }
-    history.setInterrupted(interrupted);
-    for (var c : o.callbacks) c.onTrainEnd(context);
-    o.progress.onTrainEnd(history, interrupted);
-    return history;
+    });
   }
 
   /** Evaluation through the model's test_step: metrics reset, then the last step's logs, keys prefixed. */
@@ -121,7 +103,7 @@ final class CustomFitLoop {
     Map<String, Double> last = Map.of();
     for (int from = 0; from < n; from += batchSize) {
       int to = (int) Math.min(n, from + (long) batchSize);
-      last = steps.testStep(batch(xBatches, order, from, to), batch(yBatches, order, from, to));
+      last = steps.testStep(rowsOf(xBatches, order, from, to), rowsOf(yBatches, order, from, to));
     }
     Map<String, Double> out = new LinkedHashMap<>();
     for (Map.Entry<String, Double> e : last.entrySet()) out.put(prefix + e.getKey(), e.getValue());
@@ -129,7 +111,7 @@ final class CustomFitLoop {
   }
 
   /** Rows order[from..to) of each array, in arrays of their own. */
-  private static List<INDArray> batch(BatchBuffers buffers, int[] order, int from, int to) {
+  private static List<INDArray> rowsOf(BatchBuffers buffers, int[] order, int from, int to) {
     List<INDArray> out = new ArrayList<>();
     for (INDArray a : buffers.batch(order, from, to)) out.add(a.dup());
     return out;

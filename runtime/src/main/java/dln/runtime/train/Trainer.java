@@ -77,13 +77,58 @@ public final class Trainer {
     if (o.seed != null) Rng.seed(o.seed);
     Random random = new Random(Rng.nextSeed());
     TrainingEngine engine = engines.get();
-    History history = new History();
-    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs, stop);
     long n = x.get(0).size(0);
-    int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(labels);
     BatchBuffers wBatches = weights == null ? null : new BatchBuffers(List.of(weights));
+    List<INDArray> finalValX = valX;
+    return epochs(model, cfg, stop, o, n, random, new EpochWork() {
+      private Accumulator acc;
+
+      @Override
+      public void beginEpoch() {
+        acc = new Accumulator(metrics, outputLossKeys());
+      }
+
+      @Override
+      public Map<String, Double> batch(int[] order, int from, int to, int epoch) {
+        List<INDArray> xb = xBatches.batch(order, from, to);
+        List<INDArray> yb = yBatches.batch(order, from, to);
+        TrainingEngine.StepResult r = wBatches == null ? engine.trainStep(xb, yb, epoch)
+            : engine.trainStep(xb, yb, wBatches.batch(order, from, to).get(0).reshape(to - from), epoch);
+        acc.add(r, yb, to - from);
+        return acc.logs("");
+      }
+
+      @Override
+      public Map<String, Double> endEpoch() {
+        Map<String, Double> logs = acc.logs("");
+        if (finalValX != null) logs.putAll(evaluateLogs(engine, metrics, finalValX, valLabels, o.batchSize, "val_"));
+        return logs;
+      }
+    });
+  }
+
+  /** What one kind of fit does per epoch and per batch; {@link #epochs} does the rest. */
+  interface EpochWork {
+    /** Called before an epoch's first batch. */
+    void beginEpoch();
+
+    /** Trains on the rows {@code order[from..to)}; returns the logs to show so far. */
+    Map<String, Double> batch(int[] order, int from, int to, int epoch);
+
+    /** The epoch's logs after its last batch, validation included. */
+    Map<String, Double> endEpoch();
+  }
+
+  /**
+   * The epoch loop every fit shares: the sample order of each epoch, mini-batches of
+   * {@code o.batchSize}, callbacks, progress, the stop signal and cancellation, the history.
+   */
+  static History epochs(Model model, CompileConfig cfg, StopSignal stop, FitOptions o, long n, Random random, EpochWork work) {
+    History history = new History();
+    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs, stop);
+    int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
     stop.set(false);
     boolean interrupted = false;
     o.progress.onTrainBegin(o.epochs, batches, n);
@@ -93,19 +138,14 @@ public final class Trainer {
       o.progress.onEpochBegin(epoch, o.epochs);
       long start = System.nanoTime();
       int[] order = order(n, o.shuffle, random);
-      Accumulator acc = new Accumulator(metrics, outputLossKeys());
+      work.beginEpoch();
       int done = 0;
       for (int b = 0; b < batches; b++) {
         int from = b * o.batchSize;
         int to = (int) Math.min(n, from + (long) o.batchSize);
-        List<INDArray> xb = xBatches.batch(order, from, to);
-        List<INDArray> yb = yBatches.batch(order, from, to);
         NativeMemory.poll();
-        TrainingEngine.StepResult r = wBatches == null ? engine.trainStep(xb, yb, epoch)
-            : engine.trainStep(xb, yb, wBatches.batch(order, from, to).get(0).reshape(to - from), epoch);
-        acc.add(r, yb, to - from);
+        Map<String, Double> running = work.batch(order, from, to, epoch);
         done++;
-        Map<String, Double> running = acc.logs("");
         o.progress.onBatch(new ProgressListener.BatchProgress(epoch, o.epochs, done, batches, System.nanoTime() - start, running));
         for (var c : o.callbacks) c.onBatchEnd(b, running, context);
         if (o.shouldStop.getAsBoolean()) {
@@ -115,8 +155,7 @@ public final class Trainer {
         if (stop.isSet()) break;
       }
       if (interrupted) break;
-      Map<String, Double> logs = acc.logs("");
-      if (valX != null) logs.putAll(evaluateLogs(engine, metrics, valX, valLabels, o.batchSize, "val_"));
+      Map<String, Double> logs = work.endEpoch();
       for (var c : o.callbacks) c.onEpochEnd(epoch, logs, context);
       history.append(epoch, logs);
       o.progress.onEpochEnd(new ProgressListener.EpochProgress(epoch, o.epochs, done, System.nanoTime() - start, logs));
