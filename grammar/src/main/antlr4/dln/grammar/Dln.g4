@@ -63,7 +63,11 @@ assign_stmt
 
 augassign : '+=' | '-=' | '*=' | '/=' | '//=' | '%=' | '**=' | '@=' ;
 
-compound_stmt : if_stmt | for_stmt | while_stmt | funcdef | try_stmt | classdef | with_stmt ;
+compound_stmt : if_stmt | for_stmt | while_stmt | funcdef | try_stmt | classdef | with_stmt | decorated ;
+
+/** `@name`, `@a.b(args)` lines above a def or class: Python's decorators. */
+decorated : decorator+ (funcdef | classdef) ;
+decorator : '@' dotted_name ('(' arglist? ')')? NEWLINE ;
 
 /** `class Name(Base):` with methods; one base at most (see ClassStatements in the interpreter). */
 classdef : 'class' NAME ('(' arglist? ')')? ':' block ;

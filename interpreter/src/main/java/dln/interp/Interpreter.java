@@ -203,6 +203,7 @@ public final class Interpreter implements Invoker {
     else if (s instanceof Stmt.Try t) execTry(t, scope);
     else if (s instanceof Stmt.ClassDef c) scope.define(c.name(), classDef(c, scope));
     else if (s instanceof Stmt.With w) execWith(w, 0, scope);
+    else if (s instanceof Stmt.Decorated d) execDecorated(d, scope);
     else if (s instanceof Stmt.Raise r) throw raise(r, scope);
     else if (s instanceof Stmt.Assert a) execAssert(a, scope);
     else if (s instanceof Stmt.Declare d) declare(d, scope);
@@ -243,6 +244,28 @@ public final class Interpreter implements Invoker {
         : new DlnClass(c.name(), (DlnClass) base, body.vars(), c.doc());
     cell.define("__class__", cls);
     return cls;
+  }
+
+  /** Decorators are evaluated first (as Python does), then applied to the definition innermost first. */
+  private void execDecorated(Stmt.Decorated d, Scope scope) {
+    List<Object> decorators = new ArrayList<>();
+    for (Expr e : d.decorators()) decorators.add(eval(e, scope));
+    exec(d.definition(), scope);
+    Object value = scope.lookup(d.name());
+    for (int i = decorators.size() - 1; i >= 0; i--) {
+      Object dec = decorators.get(i);
+      if (dec instanceof Callable || TypeTable.callable(dec) != null) {
+        try {
+          value = call(dec, List.of(value), Map.of());
+        } catch (DlnException e) {
+          throw e.at(d.decorators().get(i).pos());
+        }
+      } else {
+        throw new DlnException("type error", "a decorator must be callable, got " + Values.typeName(dec),
+            "e.g. @property or @tf.function", d.decorators().get(i).pos());
+      }
+    }
+    scope.define(d.name(), value);
   }
 
   /** {@code super()} in a method: the class that defines it and the method's self. */

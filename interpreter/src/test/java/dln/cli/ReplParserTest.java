@@ -20,6 +20,13 @@ class ReplParserTest {
   }
 
   @Test
+  void aDecoratorLineWaitsForItsDefinition() {
+    assertTrue(ReplParser.needsMore("@tf.function"));
+    assertTrue(ReplParser.needsMore("@tf.function(jit_compile=True)\ndef step(x):"));
+    assertFalse(ReplParser.needsMore("@tf.function\ndef step(x):\n    return x\n"));
+  }
+
+  @Test
   void continuationLinesAreIndented() {
     assertEquals(4, ReplParser.indentAfter("def f(x):"));
     assertEquals(8, ReplParser.indentAfter("def f(x):\n    for i in range(3):  # loop"));

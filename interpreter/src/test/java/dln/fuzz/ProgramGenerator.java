@@ -228,6 +228,8 @@ final class ProgramGenerator {
     }
     if (r.nextInt(5) == 0) params.add("*rest");
     if (r.nextInt(6) == 0) params.add("**kw");
+    // Decorators: builtin ones, a user's function, and things that are not callable.
+    if (r.nextInt(5) == 0) line(level, "@" + pick(new String[] {"tf.function", "tf.function(jit_compile=True)", "property", "f0", "len", "3", "tf.function(" + expr(1) + ")"}));
     indent(level);
     out.append("def ").append(name).append('(').append(String.join(", ", params)).append(r.nextInt(5) == 0 ? "," : "").append("):");
     if (r.nextInt(5) == 0) {

@@ -58,6 +58,13 @@ public sealed interface Stmt {
   /** {@code class name(bases):}; bases holds at most one expression (single inheritance). */
   record ClassDef(Pos pos, String name, List<Expr> bases, List<Stmt> body, String doc) implements Stmt {}
 
+  /**
+   * A def or class with decorators above it ({@code @property}, {@code @tf.function(jit_compile=True)}):
+   * the definition is bound, then each decorator, innermost (last) first, is called on it and its
+   * result bound in its place.
+   */
+  record Decorated(Pos pos, List<Expr> decorators, Stmt definition, String name) implements Stmt {}
+
   /** {@code with a as x, b:}; targets.get(i) is null where there is no {@code as}. */
   record With(Pos pos, List<Expr> contexts, List<Expr> targets, List<Stmt> body) implements Stmt {}
 }

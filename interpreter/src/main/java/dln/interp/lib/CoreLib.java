@@ -155,6 +155,12 @@ public final class CoreLib implements Library {
     });
     g.def("bool", "x?", "Truth value of x.\nExample: bool([])", a -> a.has("x") && Values.truthy(a.get("x")));
     g.def("type", "x", "The class of a value, as in Python: type(3) is int; type(x).__name__ is its name.\nExample: type(3.0).__name__  # 'float'", a -> typeOf(g, a.get("x")));
+    g.def("property", "fget", "A method read as an attribute: decorate a method with @property.\n"
+        + "Example: @property\ndef metrics(self):\n    return [self.loss_tracker]", a -> {
+          Callable getter = dln.interp.call.TypeTable.callable(a.get("fget"));
+          if (getter == null) throw DlnException.type("property() takes a function, got " + Values.typeName(a.get("fget")));
+          return new dln.interp.value.Property(getter);
+        });
     g.def("isinstance", "x, type", "True if x is an instance of the class (or one of a tuple of classes); a type name as a string works too.\nExample: isinstance(x, (int, float))", a -> {
       String t = Values.typeName(a.get("x"));
       Object want = a.get("type");

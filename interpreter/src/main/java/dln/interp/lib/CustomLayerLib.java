@@ -197,6 +197,18 @@ public final class CustomLayerLib implements Library {
       self.callIfDefined(invoker, "build", List.of(shape));
     }
 
+    /** The layers among the instance's attributes (directly, or in a list), in the order assigned. */
+    @Override
+    public List<Layer> trackedLayers() {
+      List<Layer> out = new ArrayList<>();
+      for (Object v : self.attrs().values()) {
+        for (Object item : v instanceof List<?> l ? l : List.of(v)) {
+          if (asLayer(item) instanceof Layer layer && !out.contains(layer)) out.add(layer);
+        }
+      }
+      return out;
+    }
+
     @Override
     public SDVariable forward(ScriptedLayer layer, List<SDVariable> inputs, List<long[]> shapes, boolean training) {
       Object call = self.cls().find("call");

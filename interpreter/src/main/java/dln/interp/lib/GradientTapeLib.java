@@ -41,6 +41,15 @@ public final class GradientTapeLib implements Library {
           }
           return new GradientTape(a.bool("persistent", false));
         });
+    String fnParams = "func?, input_signature?, autograph?, jit_compile?, reduce_retracing?, experimental_relax_shapes?, "
+        + "experimental_compile?, experimental_follow_type_hints?, experimental_autograph_options?, experimental_implements?, name?";
+    g.def(tf, "function", fnParams,
+        "TensorFlow compiles the function to a graph; DLN runs it as it is written, eagerly, with the same results\n"
+            + "(no tracing: Python side effects such as print happen on every call). The arguments are accepted and have no effect.\n"
+            + "Example: @tf.function\ndef train_step(x, y): ...   or   @tf.function(jit_compile=True)",
+        a -> a.has("func") && a.get("func") != None.NONE ? eagerFunction(a.get("func"))
+            : new dln.interp.call.Builtin("function", "func", "Returns func unchanged (DLN runs it eagerly).",
+                b -> eagerFunction(b.get("func"))));
     TypeTable.define(GradientTape.class, "GradientTape")
         .method("__enter__", "", "Starts recording (with tf.GradientTape() as tape: ...).", (GradientTape t, Args a) -> {
           t.start();
@@ -78,16 +87,35 @@ public final class GradientTapeLib implements Library {
         .method("apply_gradients", "grads_and_vars", "One optimiser step: each variable updated in place from its gradient\n"
             + "(pairs with a None gradient are skipped).\n"
             + "Example: optimizer.apply_gradients(zip(grads, model.trainable_variables))",
-            GradientTapeLib::applyGradients);
+            (Optimizer o, Args a) -> applyGradients(o, Iteration.toList(a.invoker(), a.get("grads_and_vars"))))
+        .method("apply", "grads, trainable_variables", "Keras 3's form of apply_gradients: the gradients and the variables\n"
+            + "as two lists, in the same order.\nExample: self.optimizer.apply(gradients, self.trainable_variables)",
+            (Optimizer o, Args a) -> {
+              List<Object> grads = Iteration.toList(a.invoker(), a.get("grads"));
+              List<Object> vars = Iteration.toList(a.invoker(), a.get("trainable_variables"));
+              if (grads.size() != vars.size()) {
+                throw DlnException.value("optimizer.apply(): " + grads.size() + " gradients for " + vars.size() + " variables",
+                    "pass the variables given to tape.gradient");
+              }
+              List<Object> pairs = new ArrayList<>();
+              for (int i = 0; i < grads.size(); i++) pairs.add(Tuple.of(grads.get(i), vars.get(i)));
+              return applyGradients(o, pairs);
+            });
 
     metrics(g);
     TensorSlices.install(g);
   }
 
-  private static Object applyGradients(Optimizer o, Args a) {
+  /** tf.function's result: the function itself (DLN has no graph tracing to do). */
+  private static Object eagerFunction(Object f) {
+    if (TypeTable.callable(f) == null) throw DlnException.type("tf.function decorates a function, got " + Values.typeName(f));
+    return f;
+  }
+
+  private static Object applyGradients(Optimizer o, List<Object> gradsAndVars) {
     List<INDArray> params = new ArrayList<>();
     List<INDArray> grads = new ArrayList<>();
-    for (Object pair : Iteration.toList(a.invoker(), a.get("grads_and_vars"))) {
+    for (Object pair : gradsAndVars) {
       List<Object> gv = pair instanceof Tuple t ? t.items() : pair instanceof List<?> l ? new ArrayList<>(l) : null;
       if (gv == null || gv.size() != 2) {
         throw new DlnException("type error", "apply_gradients() takes (gradient, variable) pairs, got " + Values.typeName(pair),
@@ -115,10 +143,19 @@ public final class GradientTapeLib implements Library {
   private static void metrics(Globals g) {
     TypeTable.define(MetricState.class, "Metric")
         .attr("name", MetricState::name)
-        .method("update_state", "y_true, y_pred, sample_weight?", "Adds a batch of labels and predictions.\n"
+        .method("update_state", "y_true|values, y_pred?, sample_weight?", "Adds a batch of labels and predictions\n"
+            + "(a Mean, keras.metrics.Mean(name='loss'), takes the values to average: tracker.update_state(loss)).\n"
             + "Example: acc.update_state(y_batch, logits)", (MetricState m, Args a) -> {
               if (a.has("sample_weight") && a.get("sample_weight") != None.NONE) {
                 throw DlnException.value("update_state(sample_weight=...) is not supported in DLN", "leave sample_weight out");
+              }
+              if (m.isMean()) {
+                if (a.has("y_pred")) throw DlnException.argument(m.name() + " is a Mean: update_state(values) takes one tensor");
+                m.updateMean(Values.toTensor(a.get("y_true")));
+                return None.NONE;
+              }
+              if (!a.has("y_pred")) {
+                throw DlnException.argument(m.name() + ".update_state() needs y_true and y_pred", "e.g. acc.update_state(y_batch, logits)");
               }
               m.update(Values.toTensor(a.get("y_true")), Values.toTensor(a.get("y_pred")));
               return None.NONE;

@@ -25,7 +25,8 @@ public final class Libraries {
       new ModulesLib(),
       new CustomLayerLib(),
       new CustomModelLib(),
-      new GradientTapeLib());
+      new GradientTapeLib(),
+      new TrainStepLib());
 
   /**
    * Libraries of optional modules on the class path (e.g. dln-spark's {@code spark(...)}), found

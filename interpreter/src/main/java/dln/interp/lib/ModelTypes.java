@@ -133,10 +133,13 @@ final class ModelTypes {
                 + "global batch, local_steps=k averages weights every k steps, checkpoint='hdfs://...' saves each epoch.\n"
                 + "Example: history = model.fit(x_train, y_train, epochs=5, batch_size=128, validation_split=0.1)",
             ModelTypes::fit)
-        .method("evaluate", "x, y, batch_size?, verbose?", "The loss (and metrics, as a list) on data, in inference mode.\n"
+        .method("evaluate", "x, y?, batch_size?, verbose?", "The loss (and metrics, as a list) on data, in inference mode.\n"
             + "Example: loss, acc = model.evaluate(x_test, y_test)",
             (Model m, Args a) -> {
-              List<Double> r = TrainingSession.of(m).evaluate(inputs(a, "x"), inputs(a, "y"), a.intValue("batch_size", 32));
+              List<INDArray> y = a.has("y") && a.get("y") != None.NONE ? inputs(a, "y") : List.of();
+              UserSteps steps = TrainStepLib.stepsOf(a.invoker(), m);
+              if (y.isEmpty() && (steps == null || !steps.hasTestStep())) throw DlnException.argument("evaluate() needs labels y");
+              List<Double> r = TrainingSession.of(m).evaluate(inputs(a, "x"), y, a.intValue("batch_size", 32), steps);
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
         .method("predict", "x, batch_size?, verbose?, cluster?", "The model's outputs for x, in inference mode (dropout off).\n"
@@ -188,11 +191,7 @@ final class ModelTypes {
         // loss_fn(y_true, y_pred) as in Keras: the batch-mean loss, a scalar tensor (.numpy() works)
         .call((l, inv, pos, kw) -> {
           Args a = Args.bind(l.name(), dln.interp.call.Params.parse("y_true, y_pred"), inv, pos, kw);
-          // On a prediction a gradient tape recorded, the loss is recorded too (a custom training loop).
-          Object pred = Recording.resolve(a.get("y_pred"));
-          GradientTape tape = GradientTape.recording();
-          if (pred instanceof Traced t && tape != null && tape.owns(t)) return tape.loss(l, a.tensor("y_true"), t);
-          return org.nd4j.linalg.factory.Nd4j.scalar(l.value(a.tensor("y_true"), a.tensor("y_pred")));
+          return lossValue(l, a.get("y_true"), a.get("y_pred"));
         });
     TypeTable.define(LearningRateSchedule.class, "LearningRateSchedule")
         .call((s, invoker, positional, keywords) -> {
@@ -201,6 +200,17 @@ final class ModelTypes {
           return s.rate(n, (int) n);
         })
         .repr(Object::toString);
+  }
+
+  /**
+   * A loss of labels and predictions, a scalar tensor; on a prediction a gradient tape recorded,
+   * the loss is recorded too (a custom training loop, a train_step), so it is differentiable.
+   */
+  static Object lossValue(Loss l, Object yTrue, Object yPred) {
+    Object pred = Recording.resolve(yPred);
+    GradientTape tape = GradientTape.recording();
+    if (pred instanceof Traced t && tape != null && tape.owns(t)) return tape.loss(l, Values.toTensor(yTrue), t);
+    return org.nd4j.linalg.factory.Nd4j.scalar(l.value(Values.toTensor(yTrue), Values.toTensor(yPred)));
   }
 
   // ---------------------------------------------------------------- calling layers and models
@@ -346,12 +356,16 @@ final class ModelTypes {
     Object opt = a.get("optimizer");
     Optimizer optimizer = !a.has("optimizer") ? Optimizer.byName("rmsprop")
         : opt instanceof Optimizer o ? o : Optimizer.byName(a.nameLike("optimizer"));
-    if (!a.has("loss")) {
+    // Keras compiles without a loss; a model whose own train_step computes it needs none.
+    UserSteps steps = TrainStepLib.stepsOf(a.invoker(), m);
+    if (!a.has("loss") && (steps == null || !steps.hasTrainStep())) {
       throw DlnException.argument("compile() needs a loss", "e.g. loss='categorical_crossentropy' for classes or loss='mse' for numbers");
     }
     List<Loss> losses = new ArrayList<>();
-    Object l = a.get("loss");
-    if (l instanceof Map<?, ?> byName) {
+    Object l = a.get("loss", None.NONE);
+    if (l == None.NONE) {
+      // no loss: train_step computes its own
+    } else if (l instanceof Map<?, ?> byName) {
       for (Object o : byOutput(m, byName, "loss")) losses.add(loss(o));
     } else if (l instanceof List<?> || l instanceof Tuple) {
       for (Object o : a.list("loss")) losses.add(loss(o));
@@ -409,7 +423,10 @@ final class ModelTypes {
 
   private static String nameOf(Object o) {
     if (o instanceof String s) return s;
-    if (o instanceof MetricState m) return m.name();
+    if (o instanceof MetricState m) {
+      if (m.isMean()) throw DlnException.type("compile(metrics=...) takes named metrics; a Mean is updated by hand in train_step");
+      return m.metric();
+    }
     if (o instanceof dln.interp.call.Callable c) return c.name();
     throw DlnException.type("expected a name (string), got " + Values.typeName(o));
   }
@@ -422,7 +439,9 @@ final class ModelTypes {
           "pass cluster=spark('local[2]'), or use callbacks=[ModelCheckpoint(...)] on one machine");
     }
     if (cluster != null) return clusterFit(m, a, cluster);
-    if (!a.has("y")) throw DlnException.argument("fit() needs labels y", "model.fit(x_train, y_train, epochs=5)");
+    UserSteps steps = TrainStepLib.stepsOf(invoker, m);
+    boolean ownStep = steps != null && steps.hasTrainStep();
+    if (!a.has("y") && !ownStep) throw DlnException.argument("fit() needs labels y", "model.fit(x_train, y_train, epochs=5)");
     FitOptions o = new FitOptions()
         .epochs(a.intValue("epochs", 1))
         .batchSize(a.intValue("batch_size", 32))
@@ -485,8 +504,10 @@ final class ModelTypes {
     DivergenceGuard guard = new DivergenceGuard();
     callbacks.add(guard);
     o.callbacks(callbacks);
-    Object y = a.get("y");
-    List<INDArray> labels = y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, "y")) : inputs(a, "y");
+    Object y = a.get("y", None.NONE);
+    // A model's own train_step gets each batch instead of the engine (labels optional: data is then x alone).
+    if (ownStep) o.customSteps(steps);
+    List<INDArray> labels = y == None.NONE ? List.of() : y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, "y")) : inputs(a, "y");
     Object history = TrainingSession.of(m).fit(inputs(a, "x"), labels, o);
     guard.check();
     return history;

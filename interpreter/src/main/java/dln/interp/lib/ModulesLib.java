@@ -56,11 +56,15 @@ public final class ModulesLib implements Library {
       if (name.length() <= 3) continue; // acc, mse, mae: short spellings, no class of their own
       StringBuilder cls = new StringBuilder();
       for (String word : name.split("_")) cls.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-      g.def(ns, cls.toString(), "", "The metric '" + name + "' for compile(metrics=[...]), or used by hand in a custom\n"
-          + "training loop: update_state(y_true, y_pred), result(), reset_state().\n"
+      g.def(ns, cls.toString(), "name?, dtype?", "The metric '" + name + "' for compile(metrics=[...]), or used by hand in a custom\n"
+          + "training loop: update_state(y_true, y_pred), result(), reset_state(); name= is what a train_step's logs call it.\n"
           + "Example: model.compile(optimizer='adam', loss='mse', metrics=[keras.metrics." + cls + "()])",
-          a -> new dln.runtime.train.MetricState(name));
+          a -> new dln.runtime.train.MetricState(name, a.string("name", name)));
     }
+    g.def(ns, "Mean", "name?, dtype?", "The running mean of the values given to update_state(values), such as a train_step's\n"
+        + "loss tracker; result() is the mean since the last reset_state().\n"
+        + "Example: self.loss_tracker = keras.metrics.Mean(name='loss')",
+        a -> dln.runtime.train.MetricState.mean(a.string("name", "mean")));
   }
 
   /** keras.datasets.mnist.load_data(): Keras's contract, uint8 images (60000, 28, 28) and labels. */

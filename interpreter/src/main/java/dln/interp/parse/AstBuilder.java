@@ -188,22 +188,8 @@ final class AstBuilder {
       return new Stmt.While(pos(c), test(c.test()), block(c.block()));
     }
     if (ctx.try_stmt() != null) return tryStmt(ctx.try_stmt());
-    if (ctx.classdef() != null) {
-      ClassdefContext c = ctx.classdef();
-      List<Expr> bases = new ArrayList<>();
-      for (Expr.Arg a : args(c.arglist())) {
-        if (a.kind() != Expr.ArgKind.POSITIONAL) {
-          throw new DlnException("syntax error", "class bases are plain names here", "write class Name(Base):", a.pos());
-        }
-        bases.add(a.value());
-      }
-      if (bases.size() > 1) {
-        throw new DlnException("syntax error", "a class can have one base class in DLN", "multiple inheritance is not supported",
-            bases.get(1).pos());
-      }
-      List<Stmt> body = block(c.block());
-      return new Stmt.ClassDef(pos(c.NAME().getSymbol()), c.NAME().getText(), bases, body, docOf(body));
-    }
+    if (ctx.classdef() != null) return classDef(ctx.classdef());
+    if (ctx.decorated() != null) return decorated(ctx.decorated());
     if (ctx.with_stmt() != null) {
       With_stmtContext w = ctx.with_stmt();
       List<Expr> contexts = new ArrayList<>();
@@ -216,7 +202,41 @@ final class AstBuilder {
       }
       return new Stmt.With(pos(w), contexts, targets, block(w.block()));
     }
-    FuncdefContext f = ctx.funcdef();
+    return funcDef(ctx.funcdef());
+  }
+
+  /** Decorators as the expressions they name: {@code @a.b} an attribute chain, {@code @a.b(args)} a call of it. */
+  private Stmt decorated(DecoratedContext d) {
+    List<Expr> decorators = new ArrayList<>();
+    for (DecoratorContext dec : d.decorator()) {
+      List<org.antlr.v4.runtime.tree.TerminalNode> names = dec.dotted_name().NAME();
+      Expr e = new Expr.Name(pos(names.get(0).getSymbol()), names.get(0).getText());
+      for (int i = 1; i < names.size(); i++) e = new Expr.Attr(pos(names.get(i).getSymbol()), e, names.get(i).getText());
+      if (dec.getChildCount() > 3) e = new Expr.Call(pos(dec), e, args(dec.arglist()));
+      decorators.add(e);
+    }
+    Stmt def = d.funcdef() != null ? funcDef(d.funcdef()) : classDef(d.classdef());
+    String name = def instanceof Stmt.Def f ? f.name() : ((Stmt.ClassDef) def).name();
+    return new Stmt.Decorated(pos(d), decorators, def, name);
+  }
+
+  private Stmt classDef(ClassdefContext c) {
+    List<Expr> bases = new ArrayList<>();
+    for (Expr.Arg a : args(c.arglist())) {
+      if (a.kind() != Expr.ArgKind.POSITIONAL) {
+        throw new DlnException("syntax error", "class bases are plain names here", "write class Name(Base):", a.pos());
+      }
+      bases.add(a.value());
+    }
+    if (bases.size() > 1) {
+      throw new DlnException("syntax error", "a class can have one base class in DLN", "multiple inheritance is not supported",
+          bases.get(1).pos());
+    }
+    List<Stmt> body = block(c.block());
+    return new Stmt.ClassDef(pos(c.NAME().getSymbol()), c.NAME().getText(), bases, body, docOf(body));
+  }
+
+  private Stmt funcDef(FuncdefContext f) {
     List<Expr.Param> params = new ArrayList<>();
     if (f.parameters() != null) for (ParameterContext p : f.parameters().parameter()) params.add(param(p));
     checkParams(params);

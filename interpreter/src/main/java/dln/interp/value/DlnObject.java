@@ -45,6 +45,7 @@ public final class DlnObject {
     Object v = attrs.get(name);
     if (v != null) return v;
     Object m = cls.find(name);
+    if (m instanceof Property p) return p.getter().call(invoker, List.of(this), Map.of());
     if (m != null) return bind(this, m);
     return peer == null ? null : dln.interp.call.TypeTable.getAttr(peer, name);
   }

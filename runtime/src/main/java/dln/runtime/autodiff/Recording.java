@@ -33,6 +33,13 @@ public final class Recording {
     ACTIVE.get().push(r);
   }
 
+  /** The recording tapes on this thread other than {@code r}, innermost first. */
+  public static java.util.List<Recorder> others(Recorder r) {
+    java.util.List<Recorder> out = new java.util.ArrayList<>();
+    for (Recorder x : ACTIVE.get()) if (x != r) out.add(x);
+    return out;
+  }
+
   public static void stop(Recorder r) {
     ACTIVE.get().remove(r);
   }

@@ -73,9 +73,41 @@ public final class Tape {
     return out;
   }
 
+  /** A graph and the values computed in it so far, by variable name (see {@link #keepValues}). */
+  private record Kept(SameDiff graph, Map<String, INDArray> values) {}
+
+  /**
+   * The kept values of this thread's most recent graphs, newest first; compared by identity
+   * (SameDiff's hashCode follows its contents, which grow). Older graphs just evaluate again.
+   */
+  private static final ThreadLocal<java.util.ArrayDeque<Kept>> VALUES = ThreadLocal.withInitial(java.util.ArrayDeque::new);
+  private static final int KEPT_GRAPHS = 8;
+
+  /**
+   * Makes {@link #value} remember the values of {@code sd}'s variables, and returns the map it keeps
+   * them in, for a graph whose values never change once recorded (a gradient tape's: its variables
+   * are copies taken when first used), so a value asked for twice, or already computed by the
+   * gradient's forward pass, is not computed again.
+   */
+  public static Map<String, INDArray> keepValues(SameDiff sd) {
+    Map<String, INDArray> values = new java.util.HashMap<>();
+    java.util.ArrayDeque<Kept> kept = VALUES.get();
+    kept.addFirst(new Kept(sd, values));
+    while (kept.size() > KEPT_GRAPHS) kept.removeLast();
+    return values;
+  }
+
   /** Evaluates a traced expression (for printing inside a traced function). */
   public static INDArray value(Traced t) {
-    return t.var().eval();
+    Map<String, INDArray> kept = null;
+    for (Kept k : VALUES.get()) if (k.graph() == t.var().getSameDiff()) kept = k.values();
+    if (kept == null) return t.var().eval();
+    INDArray v = kept.get(t.var().name());
+    if (v == null) {
+      v = t.var().eval();
+      kept.put(t.var().name(), v);
+    }
+    return v;
   }
 
   // ------------------------------------------------------------------------------- traced ops

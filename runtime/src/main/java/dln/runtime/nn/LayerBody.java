@@ -30,4 +30,12 @@ public interface LayerBody {
 
   /** The client's own object for this layer (the interpreter's instance), opaque to the runtime. */
   Object owner();
+
+  /**
+   * The layers the client's object holds (Keras tracks the layers a subclass assigns to its
+   * attributes), in the order assigned, for the summary of a subclassed model; none by default.
+   */
+  default List<Layer> trackedLayers() {
+    return List.of();
+  }
 }

@@ -37,6 +37,10 @@ public final class ScriptedLayer extends Layer {
   private final Map<String, long[]> outputShapes = new HashMap<>();
   /** Layers the body called inside its forward pass (Keras tracks them as the layer's sublayers). */
   private final Set<Layer> sublayers = new LinkedHashSet<>();
+  /** Each sublayer's output shape when it was last applied inside call() (the batch axis unknown). */
+  private final java.util.Map<Layer, long[]> sublayerShapes = new java.util.IdentityHashMap<>();
+  /** True for the body of a subclassed model, whose summary lists its layers. */
+  private boolean modelBody;
   private boolean bodyBuilt;
 
   /** The graph being built and the custom layer whose body is running, innermost first. */
@@ -222,8 +226,34 @@ public final class ScriptedLayer extends Layer {
     List<long[]> outShapes = inner.outputShapes(shapes);
     List<SDVariable> outs = inner.call(frame.ctx, vars, shapes);
     if (outs.size() != 1) throw DlnRuntimeException.value(inner.describe() + " has " + outs.size() + " outputs; inside call() only single-output layers are supported");
-    if (inner != frame.layer) frame.layer.sublayers.add(inner);
+    if (inner != frame.layer) {
+      frame.layer.sublayers.add(inner);
+      frame.layer.sublayerShapes.put(inner, outShapes.get(0));
+    }
     return new Traced(outs.get(0), outShapes.get(0));
+  }
+
+  /** Marks this layer as a subclassed model's body: the model's summary shows a row per layer it tracks. */
+  public ScriptedLayer asModelBody() {
+    modelBody = true;
+    return this;
+  }
+
+  public boolean isModelBody() {
+    return modelBody;
+  }
+
+  /**
+   * Keras's summary rows of a subclassed model: each layer it tracks (its attributes, then any
+   * other layer its call() used), with the output shape from the last call (null when it was not
+   * called) and its parameters; the layer's own weights (add_weight on the model) count in no row.
+   */
+  public java.util.List<java.util.Map.Entry<Layer, long[]>> summaryRows() {
+    Set<Layer> layers = new LinkedHashSet<>(body.trackedLayers());
+    layers.addAll(sublayers);
+    java.util.List<java.util.Map.Entry<Layer, long[]>> rows = new ArrayList<>();
+    for (Layer l : layers) rows.add(new java.util.AbstractMap.SimpleEntry<>(l, sublayerShapes.get(l)));
+    return rows;
   }
 
   /** The layers its call() used, in the order first used. */

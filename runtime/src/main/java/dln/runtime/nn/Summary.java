@@ -18,7 +18,20 @@ final class Summary {
   static Model.SummaryTable table(Model model) {
     boolean connections = model.showsConnections();
     List<String[]> rows = new ArrayList<>();
-    for (Node node : model.nodes()) {
+    if (!connections && subclassBody(model) instanceof ScriptedLayer body) {
+      // A subclassed model: Keras shows the layers it tracks, not the one layer DLN runs it as.
+      long listed = 0;
+      for (var row : body.summaryRows()) {
+        Layer l = row.getKey();
+        long params = l.isBuilt() ? l.countParams() : 0;
+        listed += params;
+        rows.add(new String[] {l.name() + " (" + l.typeName() + ")", row.getValue() == null ? "?" : Shapes.format(row.getValue()),
+            Long.toString(params)});
+      }
+      long own = model.countParams() - listed;
+      if (own != 0) rows.add(new String[] {body.name() + " (" + body.typeName() + ", own weights)", "", Long.toString(own)});
+    }
+    for (Node node : rows.isEmpty() ? model.nodes() : List.<Node>of()) {
       Layer l = node.layer();
       if (!connections && l instanceof InputLayer) continue;
       String outShape;
@@ -40,6 +53,12 @@ final class Summary {
     List<List<String>> cells = new ArrayList<>();
     for (String[] r : rows) cells.add(List.of(r).subList(0, columns));
     return new Model.SummaryTable(model.name(), header, cells, model.countParams(), model.countTrainableParams());
+  }
+
+  /** The body of a built subclassed model that tracks layers (a Sequential of that one body), else null. */
+  private static Layer subclassBody(Model model) {
+    if (model.layers().size() != 1 || !(model.layers().get(0) instanceof ScriptedLayer s) || !s.isModelBody()) return null;
+    return s.isBuilt() && !s.summaryRows().isEmpty() ? s : null;
   }
 
   private static String render(Model model, Model.SummaryTable table) {

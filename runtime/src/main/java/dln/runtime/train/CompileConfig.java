@@ -9,16 +9,14 @@ import java.util.List;
  * The settings of {@code model.compile}: optimiser, one loss per output (a single loss applies to
  * every output), metric names (scored on every output), and Keras's {@code loss_weights} (one
  * factor per output; the trained loss is {@code Σ weight·loss}; empty means 1 each).
- * Jackson-serialisable for model files.
+ * Jackson-serialisable for model files. No loss at all is allowed (Keras's {@code compile(optimizer='adam')}
+ * for a model whose own train_step computes its loss); asking such settings for a loss is an error.
  */
 public record CompileConfig(Optimizer optimizer, List<Loss> losses, List<String> metrics,
     @JsonProperty("loss_weights") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Double> lossWeights) {
   public CompileConfig {
     if (optimizer == null) optimizer = Optimizer.byName("rmsprop");
-    if (losses == null || losses.isEmpty()) {
-      throw DlnRuntimeException.value("compile needs a loss", "e.g. loss='categorical_crossentropy' or loss='mse'");
-    }
-    losses = List.copyOf(losses);
+    losses = losses == null ? List.of() : List.copyOf(losses);
     metrics = metrics == null ? List.of() : List.copyOf(metrics);
     lossWeights = lossWeights == null ? List.of() : List.copyOf(lossWeights);
     for (double w : lossWeights) {
@@ -35,6 +33,9 @@ public record CompileConfig(Optimizer optimizer, List<Loss> losses, List<String>
 
   /** The loss for output {@code i} of {@code outputs}. */
   public Loss loss(int i, int outputs) {
+    if (losses.isEmpty()) {
+      throw DlnRuntimeException.value("the model was compiled without a loss", "compile with one, e.g. loss='mse'");
+    }
     if (losses.size() == 1) return losses.get(0);
     if (losses.size() != outputs) {
       throw DlnRuntimeException.value("the model has " + outputs + " outputs but " + losses.size() + " losses were given",

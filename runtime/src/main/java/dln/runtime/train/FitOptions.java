@@ -24,6 +24,7 @@ public final class FitOptions {
   Long seed;
   INDArray sampleWeight;
   java.util.Map<Integer, Double> classWeight;
+  CustomSteps customSteps;
 
   public FitOptions epochs(int epochs) {
     if (epochs < 0) throw DlnRuntimeException.value("epochs must not be negative, got " + epochs);
@@ -111,6 +112,12 @@ public final class FitOptions {
    */
   public FitOptions classWeight(java.util.Map<Integer, Double> weights) {
     this.classWeight = weights == null ? null : java.util.Map.copyOf(weights);
+    return this;
+  }
+
+  /** The model's own train_step/test_step, called per batch instead of the engine's (null: the engine's). */
+  public FitOptions customSteps(CustomSteps steps) {
+    this.customSteps = steps;
     return this;
   }
 }

@@ -31,6 +31,10 @@ public final class GradientTape implements Recording.Recorder {
   private final Map<Variable, Traced> variables = new IdentityHashMap<>();
   private final Map<INDArray, Traced> watchedTensors = new IdentityHashMap<>();
   private final List<GraphContext> contexts = new ArrayList<>();
+  /** Values computed so far, by variable name (the recorded graph's values never change). */
+  private final Map<String, INDArray> values = dln.runtime.autodiff.Tape.keepValues(sd);
+  /** The results handed out (a model's outputs, losses): the gradient's forward pass keeps their values. */
+  private final List<String> results = new ArrayList<>();
   private boolean recording;
   private boolean used;
 
@@ -122,6 +126,7 @@ public final class GradientTape implements Recording.Recorder {
       // An identity layer returns its input; the result still needs a node of its own.
       SDVariable o = ins.contains(outs.get(i)) ? outs.get(i).add(0.0) : outs.get(i);
       result.add(new Traced(o, Shapes.withBatchSize(outShapes.get(i), batch)));
+      results.add(o.name());
     }
     return result;
   }
@@ -145,7 +150,9 @@ public final class GradientTape implements Recording.Recorder {
     GraphContext made = null;
     for (GraphContext c : contexts) if (c.logitsOf(yPred.var()) != null) made = c;
     GraphContext ctx = made != null ? made : new GraphContext(sd, false, w -> watch(w.variable()).var());
-    return new Traced(loss.build(ctx, yPred.var(), labels, shape), new long[0]);
+    SDVariable value = loss.build(ctx, yPred.var(), labels, shape);
+    results.add(value.name());
+    return new Traced(value, new long[0]);
   }
 
   // ---------------------------------------------------------------- gradients
@@ -159,6 +166,14 @@ public final class GradientTape implements Recording.Recorder {
     if (used && !persistent) {
       throw DlnRuntimeException.value("A non-persistent GradientTape can only be used to compute one set of gradients",
           "use tf.GradientTape(persistent=True) to call tape.gradient more than once");
+    }
+    for (Recording.Recorder other : Recording.others(this)) {
+      // The outer tape would see this gradient as a constant: its own gradient would be silently wrong.
+      if (other instanceof GradientTape) {
+        throw DlnRuntimeException.value("tape.gradient() inside another recording GradientTape: nested tapes (second derivatives, "
+            + "gradient penalties) are not supported in DLN", "compute the derivative that the outer tape would differentiate "
+            + "in closed form (d/dx of x**3 is 3 * x**2), or call this gradient after the outer with block");
+      }
     }
     if (target instanceof Variable v) target = variables.get(v);
     if (!(target instanceof Traced t) || !owns(t)) {
@@ -189,8 +204,17 @@ public final class GradientTape implements Recording.Recorder {
   private Map<String, INDArray> gradients(SDVariable loss, List<String> wanted) {
     // A persistent tape may be asked for the gradients of another target, or after more was
     // recorded: SameDiff keeps one gradient graph per graph, so each call differentiates a copy.
+    // (Keeping the previous step's graph when the structure repeats was measured: no faster, since
+    // SameDiff's execution, not building the backward graph, is what a step costs.)
     SameDiff graph = persistent ? sd.dup() : sd;
     graph.setLossVariables(loss.name());
-    return dln.runtime.Muted.call(() -> graph.calculateGradients(Map.of(), wanted));
+    // The forward pass computes the results handed out anyway: keep their values (a metric's
+    // update_state(y, logits) after the step needs no second forward pass).
+    List<String> outputs = new ArrayList<>();
+    for (String r : results) if (!values.containsKey(r) && graph.hasVariable(r)) outputs.add(r);
+    org.nd4j.autodiff.samediff.api.OutAndGrad both =
+        dln.runtime.Muted.call(() -> graph.calculateGradientsAndOutputs(Map.of(), outputs, wanted));
+    values.putAll(both.getOutputs());
+    return both.getGradients();
   }
 }

@@ -11,23 +11,61 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * since the last reset, computed as {@code fit} computes the metric of the same name.
  */
 public final class MetricState {
+  /** The metric compile knows by this name, or null for a plain mean of values (Keras's {@code Mean}). */
+  private final String metric;
   private final String name;
   private double sum;
   private double count;
 
-  /** @param name a metric name compile accepts ({@link Metric#NAMES}) */
-  public MetricState(String name) {
-    Metric.resolve(name, Loss.byName("mse"), 2);
+  /** @param metric a metric name compile accepts ({@link Metric#NAMES}) */
+  public MetricState(String metric) {
+    this(metric, metric);
+  }
+
+  /**
+   * @param metric a metric name compile accepts, or null for Keras's {@code Mean}
+   * @param name the name it shows (Keras's {@code name=}; the logs of a custom train_step use it)
+   */
+  public MetricState(String metric, String name) {
+    if (metric != null) Metric.resolve(metric, Loss.byName("mse"), 2);
+    this.metric = metric;
     this.name = name;
   }
 
-  /** The name compile and the logs use. */
+  /** Keras's {@code keras.metrics.Mean(name=...)}: the running mean of the values given to {@link #updateMean}. */
+  public static MetricState mean(String name) {
+    return new MetricState(null, name);
+  }
+
+  /** The name it shows; for a metric made by its compile name, that name. */
   public String name() {
     return name;
   }
 
+  /** The metric compile knows it by (compile(metrics=[keras.metrics.MeanAbsoluteError()])), null for a Mean. */
+  public String metric() {
+    return metric;
+  }
+
+  /** True for a Mean, which {@link #updateMean} updates. */
+  public boolean isMean() {
+    return metric == null;
+  }
+
+  /** A Mean's update: every element of {@code values} counts once. */
+  public void updateMean(INDArray values) {
+    if (metric != null) {
+      throw DlnRuntimeException.value(name + ".update_state() takes (y_true, y_pred)", "pass the labels and the predictions");
+    }
+    sum += values.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue();
+    count += values.length();
+  }
+
   /** Adds one batch: labels (class indices for the sparse metric, or shaped as the predictions) and predictions. */
   public void update(INDArray yTrue, INDArray yPred) {
+    if (metric == null) {
+      throw DlnRuntimeException.value(name + " is a Mean: update_state(values) takes one tensor", "e.g. loss_tracker.update_state(loss)");
+    }
     long[] shape = yPred.shape();
     if (shape.length == 0 || yTrue.rank() == 0 || yTrue.size(0) != shape[0]) {
       throw DlnRuntimeException.shape(name + ".update_state(y_true, y_pred): " + Shapes.format(yTrue.shape()) + " labels for "
@@ -43,7 +81,7 @@ public final class MetricState {
       throw DlnRuntimeException.shape(name + ".update_state(y_true, y_pred): labels of shape " + Shapes.format(yTrue.shape())
           + " do not fit predictions of shape " + Shapes.format(shape), null);
     }
-    double[] batch = Metric.resolve(name, labels, units).batch(yPred, prepared);
+    double[] batch = Metric.resolve(metric, labels, units).batch(yPred, prepared);
     sum += batch[0];
     count += batch[1];
   }

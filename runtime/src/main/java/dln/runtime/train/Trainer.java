@@ -44,6 +44,7 @@ public final class Trainer {
 
   public History fit(List<INDArray> xIn, List<INDArray> yIn, FitOptions o) {
     CompileConfig cfg = requireCompiled();
+    if (o.customSteps != null) return new CustomFitLoop(this, model, cfg, stop).fit(floats(xIn), yIn, o);
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, yIn, "x", "y");
@@ -76,13 +77,58 @@ public final class Trainer {
     if (o.seed != null) Rng.seed(o.seed);
     Random random = new Random(Rng.nextSeed());
     TrainingEngine engine = engines.get();
-    History history = new History();
-    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs, stop);
     long n = x.get(0).size(0);
-    int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(labels);
     BatchBuffers wBatches = weights == null ? null : new BatchBuffers(List.of(weights));
+    List<INDArray> finalValX = valX;
+    return epochs(model, cfg, stop, o, n, random, new EpochWork() {
+      private Accumulator acc;
+
+      @Override
+      public void beginEpoch() {
+        acc = new Accumulator(metrics, outputLossKeys());
+      }
+
+      @Override
+      public Map<String, Double> batch(int[] order, int from, int to, int epoch) {
+        List<INDArray> xb = xBatches.batch(order, from, to);
+        List<INDArray> yb = yBatches.batch(order, from, to);
+        TrainingEngine.StepResult r = wBatches == null ? engine.trainStep(xb, yb, epoch)
+            : engine.trainStep(xb, yb, wBatches.batch(order, from, to).get(0).reshape(to - from), epoch);
+        acc.add(r, yb, to - from);
+        return acc.logs("");
+      }
+
+      @Override
+      public Map<String, Double> endEpoch() {
+        Map<String, Double> logs = acc.logs("");
+        if (finalValX != null) logs.putAll(evaluateLogs(engine, metrics, finalValX, valLabels, o.batchSize, "val_"));
+        return logs;
+      }
+    });
+  }
+
+  /** What one kind of fit does per epoch and per batch; {@link #epochs} does the rest. */
+  interface EpochWork {
+    /** Called before an epoch's first batch. */
+    void beginEpoch();
+
+    /** Trains on the rows {@code order[from..to)}; returns the logs to show so far. */
+    Map<String, Double> batch(int[] order, int from, int to, int epoch);
+
+    /** The epoch's logs after its last batch, validation included. */
+    Map<String, Double> endEpoch();
+  }
+
+  /**
+   * The epoch loop every fit shares: the sample order of each epoch, mini-batches of
+   * {@code o.batchSize}, callbacks, progress, the stop signal and cancellation, the history.
+   */
+  static History epochs(Model model, CompileConfig cfg, StopSignal stop, FitOptions o, long n, Random random, EpochWork work) {
+    History history = new History();
+    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs, stop);
+    int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
     stop.set(false);
     boolean interrupted = false;
     o.progress.onTrainBegin(o.epochs, batches, n);
@@ -92,19 +138,14 @@ public final class Trainer {
       o.progress.onEpochBegin(epoch, o.epochs);
       long start = System.nanoTime();
       int[] order = order(n, o.shuffle, random);
-      Accumulator acc = new Accumulator(metrics, outputLossKeys());
+      work.beginEpoch();
       int done = 0;
       for (int b = 0; b < batches; b++) {
         int from = b * o.batchSize;
         int to = (int) Math.min(n, from + (long) o.batchSize);
-        List<INDArray> xb = xBatches.batch(order, from, to);
-        List<INDArray> yb = yBatches.batch(order, from, to);
         NativeMemory.poll();
-        TrainingEngine.StepResult r = wBatches == null ? engine.trainStep(xb, yb, epoch)
-            : engine.trainStep(xb, yb, wBatches.batch(order, from, to).get(0).reshape(to - from), epoch);
-        acc.add(r, yb, to - from);
+        Map<String, Double> running = work.batch(order, from, to, epoch);
         done++;
-        Map<String, Double> running = acc.logs("");
         o.progress.onBatch(new ProgressListener.BatchProgress(epoch, o.epochs, done, batches, System.nanoTime() - start, running));
         for (var c : o.callbacks) c.onBatchEnd(b, running, context);
         if (o.shouldStop.getAsBoolean()) {
@@ -114,8 +155,7 @@ public final class Trainer {
         if (stop.isSet()) break;
       }
       if (interrupted) break;
-      Map<String, Double> logs = acc.logs("");
-      if (valX != null) logs.putAll(evaluateLogs(engine, metrics, valX, valLabels, o.batchSize, "val_"));
+      Map<String, Double> logs = work.endEpoch();
       for (var c : o.callbacks) c.onEpochEnd(epoch, logs, context);
       history.append(epoch, logs);
       o.progress.onEpochEnd(new ProgressListener.EpochProgress(epoch, o.epochs, done, System.nanoTime() - start, logs));
@@ -179,13 +219,27 @@ public final class Trainer {
 
   /** {@code [loss, metrics...]}, means over all samples, in inference mode. */
   public List<Double> evaluate(List<INDArray> xIn, List<INDArray> y, int batchSize) {
+    return new ArrayList<>(evaluateLogs(xIn, y, batchSize, "").values());
+  }
+
+  /**
+   * {@link #evaluate} through the model's own test step when it has one ({@code steps} may be
+   * null: the engine's evaluation).
+   */
+  public List<Double> evaluate(List<INDArray> xIn, List<INDArray> y, int batchSize, CustomSteps steps) {
+    if (steps == null || !steps.hasTestStep()) return evaluate(xIn, y, batchSize);
+    requireCompiled();
+    return new ArrayList<>(CustomFitLoop.test(steps, floats(xIn), y, batchSize, "").values());
+  }
+
+  /** The evaluation's logs by name (loss, metrics), each key prefixed (val_ for fit's validation). */
+  Map<String, Double> evaluateLogs(List<INDArray> xIn, List<INDArray> y, int batchSize, String prefix) {
     CompileConfig cfg = requireCompiled();
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, y, "x", "y");
     List<Scored> metrics = metrics(cfg);
-    Map<String, Double> logs = evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, "");
-    return new ArrayList<>(logs.values());
+    return evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, prefix);
   }
 
   /** {@code <output>_loss} per output for a model with several outputs, none otherwise. */
@@ -290,20 +344,20 @@ public final class Trainer {
   /** One metric on one output, and its key in the logs. */
   private record Scored(int output, Metric metric, String key) {}
 
-  private static List<INDArray> floats(List<INDArray> xs) {
+  static List<INDArray> floats(List<INDArray> xs) {
     List<INDArray> out = new ArrayList<>();
     for (INDArray a : xs) out.add(a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT));
     return out;
   }
 
-  private static List<long[]> sampleShapes(List<INDArray> xs) {
+  static List<long[]> sampleShapes(List<INDArray> xs) {
     List<long[]> out = new ArrayList<>();
     for (INDArray a : xs) out.add(a.rank() == 0 ? new long[0] : Shapes.sample(a.shape()));
     return out;
   }
 
   /** The epoch's sample order: shuffled from {@code random}, or 0..n-1. */
-  private static int[] order(long n, boolean shuffle, Random random) {
+  static int[] order(long n, boolean shuffle, Random random) {
     if (shuffle) return Rng.permutation((int) n, random);
     int[] order = new int[(int) n];
     for (int i = 0; i < order.length; i++) order[i] = i;
@@ -311,7 +365,7 @@ public final class Trainer {
   }
 
   /** Rows [from, to) of each array (contiguous copies). */
-  private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
+  static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
     List<INDArray> out = new ArrayList<>();
     for (INDArray a : arrays) out.add(a.get(NDArrayIndex.interval(from, to)).dup('c'));
     return out;

@@ -73,6 +73,39 @@ class GradientTapeTest {
   }
 
   @Test
+  void aLaterStepGetsTheGradientsAndLossOfItsOwnDataAndWeights() {
+    Sequential m = model();
+    List<Object> vars = new ArrayList<>();
+    for (Weight w : m.weightList()) vars.add(w.variable());
+    GradientTape first = new GradientTape(false);
+    first.gradient(recordLoss(first, m), vars);
+    // Other weights and another batch of the same shape: nothing from the first step may leak in.
+    m.weightList().get(0).value().addi(0.25);
+    INDArray x2 = X.mul(-1.5);
+    GradientTape reused = new GradientTape(false);
+    Traced loss;
+    reused.start();
+    try {
+      loss = reused.loss(LOSS, Y, reused.apply(m, List.of(x2), true).get(0));
+    } finally {
+      reused.stop();
+    }
+    List<INDArray> got = reused.gradient(loss, vars);
+    GradientTape fresh = new GradientTape(true); // persistent: differentiates a copy of its graph
+    Traced again;
+    fresh.start();
+    try {
+      again = fresh.loss(LOSS, Y, fresh.apply(m, List.of(x2), true).get(0));
+    } finally {
+      fresh.stop();
+    }
+    List<INDArray> want = fresh.gradient(again, vars);
+    for (int i = 0; i < want.size(); i++) assertTrue(want.get(i).equalsWithEps(got.get(i), 1e-5), "weight " + i);
+    assertEquals(LOSS.value(Y, m.call(List.of(x2)).get(0)), Tape.value(loss).getDouble(0), 1e-5,
+        "the loss kept from the gradient's forward pass is this step's");
+  }
+
+  @Test
   void variablesMatchGradOfTheSameFunction() {
     Variable w = new Variable(Nd4j.create(new float[] {1f, -2f}, new long[] {2, 1}));
     GradientTape tape = new GradientTape(false);

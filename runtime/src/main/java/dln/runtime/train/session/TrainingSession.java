@@ -6,6 +6,8 @@ import dln.runtime.train.CompileConfig;
 import dln.runtime.train.FitOptions;
 import dln.runtime.train.History;
 import dln.runtime.train.Loss;
+import dln.runtime.train.MetricState;
+import dln.runtime.train.CustomSteps;
 import dln.runtime.train.Optimizer;
 import dln.runtime.train.SameDiffEngine;
 import dln.runtime.train.StopSignal;
@@ -13,6 +15,7 @@ import dln.runtime.train.Trainer;
 import dln.runtime.train.TrainingEngine;
 import dln.runtime.train.fast.EngineChooser;
 import dln.runtime.train.fast.FastEngine;
+import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -41,6 +44,7 @@ public final class TrainingSession {
   private TrainingEngine engine;
   private String engineReason;
   private History history;
+  private List<MetricState> metrics = List.of();
 
   private TrainingSession(Model model) {
     this.model = model;
@@ -71,6 +75,19 @@ public final class TrainingSession {
   public void compile(CompileConfig config) {
     this.compileConfig = config;
     this.engine = null;
+    List<MetricState> trackers = new ArrayList<>();
+    trackers.add(MetricState.mean("loss"));
+    for (String m : config.metrics()) trackers.add(new MetricState(m));
+    this.metrics = List.copyOf(trackers);
+  }
+
+  /**
+   * Keras's {@code model.metrics} as a custom {@code train_step} uses them: a Mean named "loss",
+   * then one running metric per compiled metric; empty before compile. The same objects for the
+   * session's life, so a step's updates add up until they are reset.
+   */
+  public List<MetricState> metrics() {
+    return metrics;
   }
 
   /** The compile settings, or null before {@code compile}. */
@@ -149,6 +166,11 @@ public final class TrainingSession {
 
   public List<Double> evaluate(List<INDArray> x, List<INDArray> y, int batchSize) {
     return trainer().evaluate(x, y, batchSize);
+  }
+
+  /** {@link #evaluate(List, List, int)} through the model's own test step, if {@code steps} has one (null: none). */
+  public List<Double> evaluate(List<INDArray> x, List<INDArray> y, int batchSize, CustomSteps steps) {
+    return trainer().evaluate(x, y, batchSize, steps);
   }
 
   /** Outputs for the data in inference mode (dropout off, moving statistics). */

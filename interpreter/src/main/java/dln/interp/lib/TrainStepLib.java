@@ -1,0 +1,123 @@
+package dln.interp.lib;
+
+import dln.interp.DlnException;
+import dln.interp.call.Args;
+import dln.interp.call.Invoker;
+import dln.interp.call.Params;
+import dln.interp.call.TypeTable;
+import dln.interp.value.DlnObject;
+import dln.interp.value.None;
+import dln.interp.value.Values;
+import dln.runtime.nn.Model;
+import dln.runtime.train.CompileConfig;
+import dln.runtime.train.Loss;
+import dln.runtime.train.MetricState;
+import dln.runtime.train.session.TrainingSession;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a {@code train_step}/{@code test_step} override reaches on {@code self} (the keras.io guide
+ * "Customizing what happens in fit()"): {@code self.compute_loss(y=, y_pred=)} (Keras 3) and
+ * {@code self.compiled_loss(y, y_pred)} (Keras 2, which also updates the loss tracker),
+ * {@code self.compiled_metrics.update_state(y, y_pred)}, and {@code self.metrics}: the session's
+ * running metrics ({@link TrainingSession#metrics}), reset by fit at every epoch.
+ */
+public final class TrainStepLib implements Library {
+  /** {@code self.compiled_loss}: the compiled loss, callable as {@code (y_true, y_pred)}, updating the "loss" tracker. */
+  record CompiledLoss(Model model) {}
+
+  /** {@code self.compiled_metrics}: the compiled metrics' trackers, updated together. */
+  record CompiledMetrics(Model model) {}
+
+  @Override
+  public void install(Globals g) {
+    TypeTable.define(Model.class, "Model")
+        .attr("metrics", m -> new ArrayList<Object>(TrainingSession.of(m).metrics()))
+        .attr("metrics_names", m -> {
+          List<Object> names = new ArrayList<>();
+          for (MetricState s : TrainingSession.of(m).metrics()) names.add(s.name());
+          return names;
+        })
+        .attr("losses", m -> new ArrayList<Object>())
+        .attr("compiled_loss", CompiledLoss::new)
+        .attr("compiled_metrics", CompiledMetrics::new)
+        .method("compute_loss", "x?, y?, y_pred?, sample_weight?, training?",
+            "The compiled loss of predictions (inside train_step, with a gradient tape: differentiable).\n"
+                + "Example: loss = self.compute_loss(y=y, y_pred=y_pred)",
+            (Model m, Args a) -> {
+              noSampleWeight(a);
+              if (!a.has("y") || !a.has("y_pred")) {
+                throw DlnException.argument("compute_loss() needs y and y_pred", "loss = self.compute_loss(y=y, y_pred=y_pred)");
+              }
+              return ModelTypes.lossValue(compiledLoss(m, "compute_loss"), a.get("y"), a.get("y_pred"));
+            })
+        .method("reset_metrics", "", "Resets the model's metrics (fit does so at every epoch).\nExample: model.reset_metrics()",
+            (Model m, Args a) -> {
+              for (MetricState s : TrainingSession.of(m).metrics()) s.reset();
+              return None.NONE;
+            });
+    TypeTable.define(CompiledLoss.class, "LossesContainer")
+        .call((c, inv, pos, kw) -> {
+          Args a = Args.bind("compiled_loss", Params.parse("y_true, y_pred, sample_weight?, regularization_losses?"), inv, pos, kw);
+          noSampleWeight(a);
+          Object loss = ModelTypes.lossValue(compiledLoss(c.model(), "compiled_loss"), a.get("y_true"), a.get("y_pred"));
+          TrainingSession.of(c.model()).metrics().get(0).updateMean(Values.toTensor(loss));
+          return loss;
+        })
+        .repr(c -> "<compiled_loss>");
+    TypeTable.define(CompiledMetrics.class, "MetricsContainer")
+        .attr("metrics", c -> new ArrayList<Object>(compiledMetrics(c.model())))
+        .method("update_state", "y_true, y_pred, sample_weight?", "Updates every compiled metric with a batch.\n"
+            + "Example: self.compiled_metrics.update_state(y, y_pred)", (CompiledMetrics c, Args a) -> {
+              noSampleWeight(a);
+              for (MetricState s : compiledMetrics(c.model())) s.update(a.tensor("y_true"), a.tensor("y_pred"));
+              return None.NONE;
+            })
+        .repr(c -> "<compiled_metrics>");
+  }
+
+  private static void noSampleWeight(Args a) {
+    if (a.has("sample_weight") && a.get("sample_weight") != None.NONE) {
+      throw DlnException.value(a.function() + "(sample_weight=...) is not supported in DLN", "leave sample_weight out");
+    }
+  }
+
+  /** The one loss compile chose; a located error before compile or for several outputs. */
+  private static Loss compiledLoss(Model m, String what) {
+    CompileConfig cfg = TrainingSession.of(m).compileConfig();
+    if (cfg == null) {
+      throw DlnException.value(what + "(): the model is not compiled, so it has no loss",
+          "call model.compile(optimizer='adam', loss='mse') before fit");
+    }
+    if (cfg.losses().isEmpty()) {
+      throw DlnException.value(what + "(): the model was compiled without a loss", "compile with one, e.g. model.compile(optimizer='adam', loss='mse')");
+    }
+    if (cfg.losses().size() != 1) {
+      throw DlnException.value(what + "() with one loss per output is not supported in DLN", "compile with one loss");
+    }
+    return cfg.losses().get(0);
+  }
+
+  private static List<MetricState> compiledMetrics(Model m) {
+    List<MetricState> all = TrainingSession.of(m).metrics();
+    return all.isEmpty() ? all : all.subList(1, all.size());
+  }
+
+  // ---------------------------------------------------------------- fit's hook
+
+  /**
+   * The train_step/test_step of the keras.Model subclass instance behind {@code m}, for fit and
+   * evaluate; null when {@code m} is no such instance or its class overrides neither.
+   */
+  static UserSteps stepsOf(Invoker invoker, Model m) {
+    DlnObject self = CustomModelLib.ownerOf(m);
+    if (self == null || !(overrides(self, "train_step") || overrides(self, "test_step"))) return null;
+    return new UserSteps(invoker, self);
+  }
+
+  static boolean overrides(DlnObject self, String method) {
+    Object f = self.cls().find(method);
+    return f != null && !(f instanceof DlnObject.NoOp);
+  }
+}

@@ -1,0 +1,103 @@
+package dln.interp.lib;
+
+import dln.interp.DlnException;
+import dln.interp.call.Invoker;
+import dln.interp.value.DlnObject;
+import dln.interp.value.Tuple;
+import dln.interp.value.Values;
+import dln.runtime.train.CustomSteps;
+import dln.runtime.train.MetricState;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A keras.Model subclass's {@code train_step(self, data)} and {@code test_step(self, data)} as the
+ * runtime's {@link CustomSteps}: each batch goes to the user's method as Keras passes it
+ * ({@code data} is {@code (x, y)}, or {@code x} when fit had no labels) and the dict it returns
+ * becomes the logs. A class overriding only one keeps Keras's default for the other: training
+ * through fit's engine (the compiled loss and metrics), evaluation likewise.
+ */
+final class UserSteps implements CustomSteps {
+  private final Invoker invoker;
+  private final DlnObject self;
+
+  UserSteps(Invoker invoker, DlnObject self) {
+    this.invoker = invoker;
+    this.self = self;
+  }
+
+  @Override
+  public Map<String, Double> trainStep(List<INDArray> x, List<INDArray> y) {
+    return logs("train_step", invoker.call(self.get("train_step"), data(x, y)));
+  }
+
+  /** True when train_step is the user's (a class overriding only test_step trains as usual). */
+  boolean hasTrainStep() {
+    return TrainStepLib.overrides(self, "train_step");
+  }
+
+  @Override
+  public boolean hasTestStep() {
+    return TrainStepLib.overrides(self, "test_step");
+  }
+
+  @Override
+  public Map<String, Double> testStep(List<INDArray> x, List<INDArray> y) {
+    return logs("test_step", invoker.call(self.get("test_step"), data(x, y)));
+  }
+
+  /** Keras resets {@code self.metrics}: the user's own list when the class defines the property, else the compiled ones. */
+  @Override
+  public void resetMetrics() {
+    Object metrics = self.get("metrics");
+    if (!(metrics instanceof List<?> items)) {
+      throw new DlnException("type error", self.cls().name() + ".metrics must be a list of metric objects, got "
+          + Values.typeName(metrics), "define it as a property returning a list: return [self.loss_tracker, self.mae_metric]", null);
+    }
+    for (Object m : items) if (m instanceof MetricState s) s.reset();
+  }
+
+  private static Object data(List<INDArray> x, List<INDArray> y) {
+    Object xs = x.size() == 1 ? x.get(0) : new java.util.ArrayList<Object>(x);
+    if (y.isEmpty()) return xs;
+    return Tuple.of(xs, y.size() == 1 ? y.get(0) : new java.util.ArrayList<Object>(y));
+  }
+
+  /** The step's dict as logs: each value a number (a metric's result(), a scalar tensor, a float). */
+  private Map<String, Double> logs(String method, Object result) {
+    if (!(result instanceof Map<?, ?> dict)) {
+      throw new DlnException("type error", self.cls().name() + "." + method + "() must return a dict of metric names to values, got "
+          + Values.typeName(result), "return {m.name: m.result() for m in self.metrics}", null);
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    flatten(method, "", dict, out);
+    return out;
+  }
+
+  private void flatten(String method, String prefix, Map<?, ?> dict, Map<String, Double> out) {
+    for (Map.Entry<?, ?> e : dict.entrySet()) {
+      if (!(e.getKey() instanceof String key)) {
+        throw DlnException.type(self.cls().name() + "." + method + "() returned a dict with the key " + Values.repr(e.getKey())
+            + "; the keys are metric names (strings)");
+      }
+      Object v = e.getValue();
+      if (v instanceof Map<?, ?> inner) {
+        // Keras 3 returns the compiled metrics' results as one nested dict; the logs hold them flat.
+        flatten(method, prefix, inner, out);
+        continue;
+      }
+      double d;
+      try {
+        INDArray t = Values.toTensor(v);
+        if (t.length() != 1) throw DlnException.type("a tensor of shape " + dln.runtime.Shapes.format(t.shape()));
+        d = t.getDouble(0);
+      } catch (DlnException notNumber) {
+        throw DlnException.type(self.cls().name() + "." + method + "() returned " + Values.typeName(v) + " for '" + key
+            + "'; each value must be a number, e.g. m.result()");
+      }
+      out.put(prefix + key, d);
+    }
+  }
+}
