@@ -29,7 +29,8 @@ final class PreparedGemm {
   static final long ONE_THREAD_MACS = 1L << 22;
   private final DynamicCustomOp matmul = DynamicCustomOp.builder("matmul").build();
   private final OpContext context;
-  private final boolean oneThread;
+  /** libnd4j's native entry points (taken here: the arrays exist, so ND4J is loaded), null when all threads are used. */
+  private final NativeOps ops;
 
   /** {@code c = op(a)·op(b) + beta·c}, op a transpose where asked (no transposed copy is made). */
   PreparedGemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double beta) {
@@ -42,16 +43,15 @@ final class PreparedGemm {
     long m = a.size(transposeA ? 1 : 0);
     long k = a.size(transposeA ? 0 : 1);
     long n = b.size(transposeB ? 0 : 1);
-    oneThread = m * k * n <= ONE_THREAD_MACS;
+    ops = m * k * n <= ONE_THREAD_MACS ? NativeOpsHolder.getInstance().getDeviceNativeOps() : null;
   }
 
   /** Computes the product into the output array. */
   void run() {
-    if (!oneThread) {
+    if (ops == null) {
       Nd4j.getExecutioner().exec(matmul, context);
       return;
     }
-    NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
     int threads = ops.ompGetMaxThreads();
     if (threads > 1) ops.setOmpNumThreads(1);
     try {
