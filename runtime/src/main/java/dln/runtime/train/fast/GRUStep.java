@@ -31,10 +31,27 @@ final class GRUStep extends RecurrentStep {
 
   /**
    * reset_after=False's buffers: r ⊙ h₋₁ of a step and of the whole sequence, its product with
-   * U_h, the candidate gradient of a step and of the sequence and its product with U_hᵀ.
+   * U_h, the candidate gradient of a step and of the sequence and its product with U_hᵀ; the
+   * GEMMs (r ⊙ h₋₁)·U_h, dh̃·U_hᵀ and (r ⊙ h₋₁)ᵀ·dh̃ prepared on them.
    */
   private record Before(INDArray rhStep, INDArray rhU, INDArray rhSeq, INDArray dphStep, INDArray drh, INDArray dphSeq,
-      float[] rhStepHost, float[] rhUHost, float[] rhSeqHost, float[] dphStepHost, float[] drhHost, float[] dphSeqHost) {}
+      float[] rhUHost, float[] rhSeqHost, float[] dphStepHost, float[] drhHost, float[] dphSeqHost,
+      PreparedGemm candidateGemm, PreparedGemm candidateBackGemm, PreparedGemm candidateGradGemm) {
+
+    static Before of(int b, int n, int u, INDArray candidateKernel, INDArray dCandidateKernel) {
+      INDArray rhStep = Nd4j.create(DataType.FLOAT, b, u);
+      INDArray rhU = Nd4j.create(DataType.FLOAT, b, u);
+      INDArray rhSeq = Nd4j.create(DataType.FLOAT, n, u);
+      INDArray dphStep = Nd4j.create(DataType.FLOAT, b, u);
+      INDArray drh = Nd4j.create(DataType.FLOAT, b, u);
+      INDArray dphSeq = Nd4j.create(DataType.FLOAT, n, u);
+      return new Before(rhStep, rhU, rhSeq, dphStep, drh, dphSeq, new float[b * u], new float[n * u],
+          new float[b * u], new float[b * u], new float[n * u],
+          new PreparedGemm(rhStep, candidateKernel, rhU, false, false, 0),
+          new PreparedGemm(dphStep, candidateKernel, drh, false, true, 0),
+          new PreparedGemm(rhSeq, dphSeq, dCandidateKernel, true, false, 0));
+    }
+  }
 
   GRUStep(Weight kernel, Weight recurrent, Weight bias, Act activation, Act gateActivation, boolean resetAfter,
       boolean returnSequences, boolean goBackwards, long steps) {
@@ -47,13 +64,7 @@ final class GRUStep extends RecurrentStep {
     this.dCandidateKernel = resetAfter ? null : Nd4j.create(DataType.FLOAT, u, u);
     this.recurrentHost = resetAfter ? null : new float[u * 3 * u];
     this.candidateHost = resetAfter ? null : new float[u * u];
-    this.before = new PerBatch<>(bl -> {
-      int b = (int) bl;
-      int n = b * this.steps;
-      return new Before(Nd4j.create(DataType.FLOAT, b, u), Nd4j.create(DataType.FLOAT, b, u), Nd4j.create(DataType.FLOAT, n, u),
-          Nd4j.create(DataType.FLOAT, b, u), Nd4j.create(DataType.FLOAT, b, u), Nd4j.create(DataType.FLOAT, n, u), new float[b * u],
-          new float[b * u], new float[n * u], new float[b * u], new float[b * u], new float[n * u]);
-    });
+    this.before = new PerBatch<>(b -> Before.of((int) b, (int) b * this.steps, u, candidateKernel, dCandidateKernel));
   }
 
   /** z, r, the candidate h̃ and its recurrent term (reset_after: h₋₁·U_h + b'_h; else r ⊙ h₋₁). */
@@ -115,9 +126,8 @@ final class GRUStep extends RecurrentStep {
     }
     if (w != null && t > 0) {
       // The candidate's recurrent term (r ⊙ h₋₁)·U_h for the whole step in one GEMM.
-      System.arraycopy(rec, t * batch * u, w.rhStepHost(), 0, batch * u);
-      Host.write(w.rhStep(), w.rhStepHost());
-      Nd4j.gemm(w.rhStep(), candidateKernel, w.rhU(), false, false, 1.0, 0.0);
+      Host.writeFrom(w.rhStep(), rec, t * batch * u, batch * u);
+      w.candidateGemm().run();
       Host.read(w.rhU(), w.rhUHost());
       float[] rhU = w.rhUHost();
       for (int i = 0; i < batch * u; i++) candidate[t * batch * u + i] += rhU[i];
@@ -196,7 +206,7 @@ final class GRUStep extends RecurrentStep {
     System.arraycopy(dph, 0, w.dphSeqHost(), t * batch * u, batch * u);
     if (t == 0) return;
     Host.write(w.dphStep(), dph);
-    Nd4j.gemm(w.dphStep(), candidateKernel, w.drh(), false, true, 1.0, 0.0);
+    w.candidateBackGemm().run();
     Host.read(w.drh(), w.drhHost());
     float[] drh = w.drhHost();
     float[] reset = s.saved[1];
@@ -224,7 +234,7 @@ final class GRUStep extends RecurrentStep {
     int g = width;
     Host.write(w.rhSeq(), s.saved[3]);
     Host.write(w.dphSeq(), w.dphSeqHost());
-    Nd4j.gemm(w.rhSeq(), w.dphSeq(), dCandidateKernel, true, false, 1.0, 0.0);
+    w.candidateGradGemm().run();
     Host.read(dCandidateKernel, candidateHost);
     Host.read(dRecurrent, recurrentHost);
     for (int i = 0; i < u; i++) System.arraycopy(candidateHost, i * u, recurrentHost, i * g + 2 * u, u);

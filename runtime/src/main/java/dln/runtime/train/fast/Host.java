@@ -43,6 +43,11 @@ final class Host {
     p.position(p.position() + offset).put(from, 0, len);
   }
 
+  /** Overwrites a plain array with {@code len} values of {@code from} starting at {@code fromOffset} (no staging copy). */
+  static void writeFrom(INDArray a, float[] from, int fromOffset, int len) {
+    pointer(plainOrFail(a)).put(from, fromOffset, len);
+  }
+
   private static INDArray plainOrFail(INDArray a) {
     if (!isPlain(a)) throw new IllegalStateException("engine buffers are plain arrays");
     return a;

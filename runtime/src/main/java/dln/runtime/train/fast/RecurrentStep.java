@@ -71,19 +71,24 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     final float[] xTimeMajor;
     final float[] zxHost;
     final float[] huHost;
-    final float[] hStep;
     final float[] hidden;
     final float[] outHost;
     final float[] dOutHost;
     final float[] dzxHost;
     final float[] drecHost;
-    final float[] drecStepHost;
     final float[] dhHost;
     final float[] carry;
     final float[] hPrevHost;
     final float[] dxHost;
     final float[][] saved;
     final float[][] state;
+    /** The GEMMs on these buffers, prepared once: x·W, h₋₁·U, drec·Uᵀ, xᵀ·dzx, h₋₁ᵀ·drec, dzx·Wᵀ. */
+    final PreparedGemm inputGemm;
+    final PreparedGemm recurrentGemm;
+    final PreparedGemm backGemm;
+    final PreparedGemm kernelGradGemm;
+    final PreparedGemm recurrentGradGemm;
+    final PreparedGemm inputGradGemm;
     /** This forward's mask (time-major in processing order, 1 keep), or null. */
     float[] keep;
     private final float[] keepTimeMajor;
@@ -110,13 +115,11 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
       xTimeMajor = new float[n * f];
       zxHost = new float[n * g];
       huHost = new float[b * g];
-      hStep = new float[b * u];
       hidden = new float[n * u];
       outHost = new float[(int) out.length()];
       dOutHost = new float[(int) out.length()];
       dzxHost = new float[n * g];
       drecHost = step.sharedGradient() ? dzxHost : new float[n * g];
-      drecStepHost = new float[b * g];
       dhHost = new float[b * u];
       carry = new float[b * u];
       hPrevHost = new float[n * u];
@@ -128,6 +131,14 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
       state = new float[cw.length][];
       for (int k = 0; k < cw.length; k++) state[k] = new float[b * cw[k]];
       keepTimeMajor = new float[n];
+      INDArray w = step.kernel.value();
+      INDArray uk = step.recurrent.value();
+      inputGemm = new PreparedGemm(xSeq, w, zx, false, false, 0);
+      recurrentGemm = new PreparedGemm(h, uk, hu, false, false, 0);
+      backGemm = new PreparedGemm(drecStep, uk, dhRecurrent, false, true, 0);
+      kernelGradGemm = new PreparedGemm(xSeq, dzx, step.dKernel, true, false, 0);
+      recurrentGradGemm = new PreparedGemm(hPrev, drec, step.dRecurrent, true, false, 0);
+      inputGradGemm = new PreparedGemm(dzx, w, dxSeq, false, true, 0);
     }
 
     /** True when sequence r is masked at step t: it carries its previous state and output. */
@@ -225,6 +236,8 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     Sequence s = buffers.get(in.size(0));
     int batch = s.batch;
     int u = units;
+    boolean profile = StepProfile.ON && training;
+    long t0 = profile ? System.nanoTime() : 0;
     s.keep = null;
     if (nextMask != null) {
       reorder(nextMask, s.keepTimeMajor, batch, 1, true);
@@ -234,30 +247,46 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     Host.read(in, s.xBatchMajor);
     reorder(s.xBatchMajor, s.xTimeMajor, batch, features, true);
     Host.write(s.xSeq, s.xTimeMajor);
-    Nd4j.gemm(s.xSeq, kernel.value(), s.zx, false, false, 1.0, 0.0);
+    s.inputGemm.run();
     Host.read(s.zx, s.zxHost);
     if (bias != null) Host.read(bias.value(), biasHost);
+    long gemm = 0;
+    long cell = 0;
+    long t1 = profile ? System.nanoTime() : 0;
+    if (profile) StepProfile.detail("rnn fwd input x·W", t1 - t0);
     float[] hidden = s.hidden;
     for (int t = 0; t < steps; t++) {
       // The initial state is zero: the first step has no recurrent term.
       if (t > 0) {
-        Nd4j.gemm(s.h, recurrent.value(), s.hu, false, false, 1.0, 0.0);
+        long g0 = profile ? System.nanoTime() : 0;
+        s.recurrentGemm.run();
+        if (profile) gemm += System.nanoTime() - g0;
         Host.read(s.hu, s.huHost);
       }
+      long c0 = profile ? System.nanoTime() : 0;
       cellForward(s, t);
       if (s.keep != null) {
         for (int r = 0; r < batch; r++) {
           if (s.carried(t, r)) carryRow(hidden, t, r, batch, u);
         }
       }
-      if (t + 1 < steps) {
-        System.arraycopy(hidden, t * batch * u, s.hStep, 0, batch * u);
-        Host.write(s.h, s.hStep);
-      }
+      if (profile) cell += System.nanoTime() - c0;
+      if (t + 1 < steps) Host.writeFrom(s.h, hidden, t * batch * u, batch * u);
     }
-    if (returnSequences) RnnMath.transpose(hidden, s.outHost, steps, batch, u);
-    else System.arraycopy(hidden, (steps - 1) * batch * u, s.outHost, 0, batch * u);
-    Host.write(s.out, s.outHost);
+    long t2 = profile ? System.nanoTime() : 0;
+    if (returnSequences) {
+      RnnMath.transpose(hidden, s.outHost, steps, batch, u);
+      Host.write(s.out, s.outHost);
+    } else {
+      Host.writeFrom(s.out, hidden, (steps - 1) * batch * u, batch * u);
+    }
+    if (profile) {
+      long t3 = System.nanoTime();
+      StepProfile.detail("rnn fwd h·U GEMMs", gemm);
+      StepProfile.detail("rnn fwd cell math", cell);
+      StepProfile.detail("rnn fwd copies", t2 - t1 - gemm - cell);
+      StepProfile.detail("rnn fwd output", t3 - t2);
+    }
     last = s;
     return s.out;
   }
@@ -275,6 +304,10 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     int batch = s.batch;
     int u = units;
     int g = width;
+    boolean profile = StepProfile.ON;
+    long t0 = profile ? System.nanoTime() : 0;
+    long gemm = 0;
+    long cell = 0;
     Host.read(dOut, s.dOutHost);
     float[] dOutHost = s.dOutHost;
     float[] dh = s.dhHost;
@@ -284,12 +317,15 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     for (int t = steps - 1; t >= 0; t--) {
       // dh of this step: the output's gradient, the recurrent term drec(t+1)·Uᵀ and the carried part.
       if (t < steps - 1) {
-        Nd4j.gemm(s.drecStep, recurrent.value(), s.dhRecurrent, false, true, 1.0, 0.0);
+        long g0 = profile ? System.nanoTime() : 0;
+        s.backGemm.run();
+        if (profile) gemm += System.nanoTime() - g0;
         Host.read(s.dhRecurrent, dh);
         for (int i = 0; i < batch * u; i++) dh[i] += carry[i];
       } else {
         System.arraycopy(carry, 0, dh, 0, batch * u);
       }
+      long c0 = profile ? System.nanoTime() : 0;
       if (returnSequences) {
         for (int r = 0; r < batch; r++) {
           int o = (r * steps + t) * u;
@@ -310,21 +346,25 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
           System.arraycopy(dh, r * u, carry, r * u, u);
         }
       }
-      if (t > 0) {
-        System.arraycopy(s.drecHost, t * batch * g, s.drecStepHost, 0, batch * g);
-        Host.write(s.drecStep, s.drecStepHost);
-      }
+      if (profile) cell += System.nanoTime() - c0;
+      if (t > 0) Host.writeFrom(s.drecStep, s.drecHost, t * batch * g, batch * g);
     }
     Host.write(s.dzx, s.dzxHost);
+    long t1 = profile ? System.nanoTime() : 0;
+    if (profile) {
+      StepProfile.detail("rnn bwd dh·Uᵀ GEMMs", gemm);
+      StepProfile.detail("rnn bwd cell math", cell);
+      StepProfile.detail("rnn bwd copies", t1 - t0 - gemm - cell);
+    }
     if (weightGrads) {
-      Nd4j.gemm(s.xSeq, s.dzx, dKernel, true, false, 1.0, 0.0);
+      s.kernelGradGemm.run();
       if (!sharedGradient()) Host.write(s.drec, s.drecHost);
       // h(t-1) per row, zero for the first step.
       float[] hPrev = s.hPrevHost;
       Arrays.fill(hPrev, 0, batch * u, 0f);
       System.arraycopy(s.hidden, 0, hPrev, batch * u, (steps - 1) * batch * u);
       Host.write(s.hPrev, hPrev);
-      Nd4j.gemm(s.hPrev, s.drec, dRecurrent, true, false, 1.0, 0.0);
+      s.recurrentGradGemm.run();
       recurrentGradientExtra(s, dRecurrent);
       if (dBias != null) {
         Arrays.fill(dBiasHost, 0f);
@@ -332,11 +372,14 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
         Host.write(dBias, dBiasHost);
       }
     }
+    long t2 = profile ? System.nanoTime() : 0;
+    if (profile) StepProfile.detail("rnn bwd weight GEMMs", t2 - t1);
     if (!inputGrad) return null;
-    Nd4j.gemm(s.dzx, kernel.value(), s.dxSeq, false, true, 1.0, 0.0);
+    s.inputGradGemm.run();
     Host.read(s.dxSeq, s.xTimeMajor);
     reorder(s.dxHost, s.xTimeMajor, batch, features, false);
     Host.write(s.dIn, s.dxHost);
+    if (profile) StepProfile.detail("rnn bwd input gradient", System.nanoTime() - t2);
     return s.dIn;
   }
 

@@ -13,10 +13,15 @@ import java.util.Map;
  */
 final class StepProfile {
   static final boolean ON = Boolean.getBoolean("dln.profile");
+  /** Leading training steps left out of the table ({@code -Ddln.profile.skip=N}): JIT compilation and first-call set-up. */
+  private static final long SKIP = Long.getLong("dln.profile.skip", 0);
 
   /** Nanoseconds and calls per phase, in first-seen order. */
   private static final Map<String, long[]> TOTALS = new LinkedHashMap<>();
-  private static long steps;
+  /** Sub-phases inside a layer's step (already counted in its phase), nanoseconds and calls. */
+  private static final Map<String, long[]> DETAILS = new LinkedHashMap<>();
+  /** Training steps counted; negative while the skipped leading steps run. */
+  private static long steps = -SKIP;
 
   static {
     if (ON) Runtime.getRuntime().addShutdownHook(new Thread(() -> print(System.err), "dln-profile"));
@@ -34,11 +39,26 @@ final class StepProfile {
     if (!ON) return 0;
     long now = System.nanoTime();
     synchronized (TOTALS) {
+      if (steps < 0) return now;
       long[] t = TOTALS.computeIfAbsent(phase, k -> new long[2]);
       t[0] += now - t0;
       t[1]++;
     }
     return now;
+  }
+
+  /**
+   * Charges {@code nanos} to a sub-phase of a layer's step (e.g. a recurrent layer's per-step GEMMs,
+   * summed over its time steps): printed under the phases, not added to their total.
+   */
+  static void detail(String phase, long nanos) {
+    if (!ON) return;
+    synchronized (TOTALS) {
+      if (steps < 0) return;
+      long[] t = DETAILS.computeIfAbsent(phase, k -> new long[2]);
+      t[0] += nanos;
+      t[1]++;
+    }
   }
 
   /** Counts one training step (the denominator of the table). */
@@ -51,7 +71,7 @@ final class StepProfile {
 
   static void print(PrintStream out) {
     synchronized (TOTALS) {
-      if (steps == 0) return;
+      if (steps <= 0) return;
       long total = 0;
       for (long[] t : TOTALS.values()) total += t[0];
       out.printf("%nfast engine profile: %,d training steps, %.3f ms per step in the phases below%n", steps, total / 1e6 / steps);
@@ -59,6 +79,11 @@ final class StepProfile {
       for (Map.Entry<String, long[]> e : TOTALS.entrySet()) {
         double ms = e.getValue()[0] / 1e6 / steps;
         out.printf("  %-34s %10.3f %6.1f%%%n", e.getKey(), ms, 100.0 * e.getValue()[0] / total);
+      }
+      if (!DETAILS.isEmpty()) out.printf("  inside those phases (forward and backward of inference included):%n");
+      for (Map.Entry<String, long[]> e : DETAILS.entrySet()) {
+        double ms = e.getValue()[0] / 1e6 / steps;
+        out.printf("    %-32s %10.3f %6.1f%%%n", e.getKey(), ms, 100.0 * e.getValue()[0] / total);
       }
     }
   }
