@@ -102,13 +102,14 @@ final class BatchNormStep extends LayerStep {
   INDArray forward(INDArray in, boolean training) {
     Buffers b = buffers.get(in.size(0));
     float[] x = b.xhat();
-    Host.read(in, x);
+    INDArray src = Host.plain(in); // each pass's first sweep copies its own rows in (Host.readRange)
     int rows = x.length / channels;
     boolean batchStats = training && layer.isTrainable();
     for (Layer l : enclosing) batchStats &= l.isTrainable();
     if (batchStats) {
       // One pass for both moments, in double: [0, channels) Σx, [channels, 2·channels) Σx².
       double[] sums = RowBlocks.sumPerChannel(rows, 2 * channels, (from, to, acc) -> {
+        Host.readRange(src, from * channels, x, (to - from) * channels);
         for (int r = from, o = from * channels; r < to; r++, o += channels) {
           for (int c = 0; c < channels; c++) {
             double v = x[o + c];
@@ -144,7 +145,9 @@ final class BatchNormStep extends LayerStep {
     }
     float[] y = b.grad(); // the output is staged in the gradient array, free until backward
     boolean withRelu = relu;
+    boolean copyIn = !batchStats; // with batch statistics the statistics pass copied x in
     RowBlocks.run(rows, (from, to) -> {
+      if (copyIn) Host.readRange(src, from * channels, x, (to - from) * channels);
       for (int r = from, o = from * channels; r < to; r++, o += channels) {
         for (int c = 0; c < channels; c++) {
           float h = (x[o + c] - mean[c]) * invStd[c];
@@ -153,8 +156,8 @@ final class BatchNormStep extends LayerStep {
           y[o + c] = withRelu && !(v > 0) ? 0f : v;
         }
       }
+      Host.writeRange(b.out(), from * channels, y, (to - from) * channels);
     });
-    Host.write(b.out(), y);
     last = b;
     lastUsedBatchStats = batchStats;
     return b.out();
@@ -170,13 +173,14 @@ final class BatchNormStep extends LayerStep {
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
     float[] dy = last.grad();
-    Host.read(dOut, dy);
+    INDArray src = Host.plain(dOut); // copied in block by block by the sums pass
     float[] xhat = last.xhat();
     int rows = dy.length / channels;
     // One pass for both sums: [0, channels) Σdy, [channels, 2·channels) Σdy·x̂; with the fused
     // relu, dy is first zeroed (in place) where the relu's input was not positive.
     boolean withRelu = relu;
     double[] sums = RowBlocks.sumPerChannel(rows, 2 * channels, (from, to, acc) -> {
+      Host.readRange(src, from * channels, dy, (to - from) * channels);
       for (int r = from, o = from * channels; r < to; r++, o += channels) {
         for (int c = 0; c < channels; c++) {
           float d = dy[o + c];
@@ -212,8 +216,8 @@ final class BatchNormStep extends LayerStep {
       for (int r = from, o = from * channels; r < to; r++, o += channels) {
         for (int c = 0; c < channels; c++) dy[o + c] = scale[c] * (dy[o + c] - meanDy[c] - xhat[o + c] * meanDyX[c]);
       }
+      Host.writeRange(last.dIn(), from * channels, dy, (to - from) * channels);
     });
-    Host.write(last.dIn(), dy);
     return last.dIn();
   }
 }
