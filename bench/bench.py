@@ -216,7 +216,8 @@ def graph_command(peer, cfg, nets, resnet18=None):
     if peer == "dln":
         return java(classpath("dln"), "dln.bench.DlnMain", ["--peer", "dln"] + graph_args(cfg, nets),
                     ["-Dbench.scripts=" + os.path.join(BENCH, "dln")] + (["-Dbench.resnet18=" + resnet18] if resnet18 else []))
-    return [torch_python(), os.path.join(BENCH, "py", "torch_graphs.py")] + graph_args(cfg, nets)
+    return ([torch_python(), os.path.join(BENCH, "py", "torch_graphs.py")] + graph_args(cfg, nets)
+            + (["--resnet18", resnet18] if resnet18 else []))
 
 
 def peer_command(peer, cfg):

@@ -22,13 +22,17 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from onnx_net import FrozenOnnx  # noqa: E402  (same directory; the transfer workload's base)
 from torch_peer import load, result  # noqa: E402  (same directory; MNIST loader and RESULT lines)
 
 EPS, MOMENTUM = 1e-3, 0.1
+# ResNet's BatchNorm momentum (Keras's 0.5 too, bench/dln/resnet.dln): its accuracy is read from the
+# moving statistics after 18 steps, which momentum 0.1 leaves 15% at their initial values.
+RESNET_MOMENTUM = 0.5
 
 
-def bn(c):
-    return nn.BatchNorm2d(c, eps=EPS, momentum=MOMENTUM)
+def bn(c, momentum=None):
+    return nn.BatchNorm2d(c, eps=EPS, momentum=MOMENTUM if momentum is None else momentum)
 
 
 class ResBN(nn.Module):
@@ -49,8 +53,8 @@ class ResBN(nn.Module):
 class Stage(nn.Module):
     def __init__(self, cin, cout, stride):
         super().__init__()
-        self.c1, self.b1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1), bn(cout)
-        self.c2, self.b2 = nn.Conv2d(cout, cout, 3, padding=1), bn(cout)
+        self.c1, self.b1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1), bn(cout, RESNET_MOMENTUM)
+        self.c2, self.b2 = nn.Conv2d(cout, cout, 3, padding=1), bn(cout, RESNET_MOMENTUM)
         self.short = nn.Conv2d(cin, cout, 1, stride=stride) if stride != 1 else None
 
     def forward(self, x):
@@ -63,7 +67,7 @@ class ResNet(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.stem, self.bs = nn.Conv2d(3, 16, 3, padding=1), bn(16)
+        self.stem, self.bs = nn.Conv2d(3, 16, 3, padding=1), bn(16, RESNET_MOMENTUM)
         self.stages = nn.Sequential(Stage(16, 16, 1), Stage(16, 32, 2), Stage(32, 64, 2))
         self.out = nn.Linear(64, 10)
 
@@ -135,6 +139,22 @@ class Transfer(nn.Module):
         return self.head(self.base(x).mean((2, 3)))
 
 
+class OnnxTransfer(nn.Module):
+    """The transfer workload on the very ONNX file bench/dln/transfer.dln imports (onnx_net.FrozenOnnx:
+    its weights, BatchNorm folded into the convolutions as the export left it), frozen, a trainable
+    Linear(512, 10) head on its pooled features. Both peers then train their heads on the same
+    features; with Transfer (its own random draw of weights) the accuracies compared two different
+    random networks."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.base = FrozenOnnx(path)
+        self.head = nn.Linear(512, 10)
+
+    def forward(self, x):
+        return self.head(self.base(x))
+
+
 class Seq(nn.Module):
     """[Embedding(10000, 64) ->] LSTM(64) or GRU(64) -> Dense(1) (sigmoid in the loss)."""
 
@@ -149,6 +169,14 @@ class Seq(nn.Module):
             x = self.emb(x)
         _, h = self.lstm(x)
         return self.out((h[0] if isinstance(h, tuple) else h)[-1])
+
+
+def transfer(args):
+    """OnnxTransfer on the ResNet-18 that the DLN peer imports, else (no file) Transfer's own weights."""
+    if args.resnet18 and os.path.isfile(args.resnet18):
+        return OnnxTransfer(args.resnet18)
+    print(f"INFO transfer: no ONNX file at {args.resnet18!r}, a fresh random ResNet-18 (other weights than DLN's)", flush=True)
+    return Transfer()
 
 
 def keras_init(model):
@@ -225,7 +253,7 @@ def measure(net, args, mnist):
     xtr, ytr, xte, yte = data(net, samples, test, mnist)
     torch.manual_seed(42)
     t0 = time.perf_counter()
-    model = keras_init({"resbn": ResBN, "resnet": ResNet, "inception": Inception, "transfer": Transfer}[net]()
+    model = keras_init({"resbn": ResBN, "resnet": ResNet, "inception": Inception, "transfer": lambda: transfer(args)}[net]()
                        if net not in ("lstm", "gru", "emb") else Seq(net == "emb", nn.GRU if net == "gru" else nn.LSTM))
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3)
     build = time.perf_counter() - t0
@@ -250,6 +278,9 @@ def main():
     p.add_argument("--nets", default=",".join(NETS))
     p.add_argument("--infer-batch", type=int, default=1000)
     p.add_argument("--infer-samples", type=int, default=2000)
+    data_dir = os.environ.get("DLN_DATA") or os.path.join("..", "shared", "data")
+    p.add_argument("--resnet18", default=os.path.join(data_dir, "onnx", "resnet18.onnx"),
+                   help="the transfer workload's ONNX base (bench.py passes the one the DLN peer imports)")
     for net, (n, w) in {"resbn": (6000, 640), "resnet": (2048, 256), "inception": (2048, 256),
                         "lstm": (8192, 1280), "gru": (8192, 1280), "emb": (8192, 1280), "transfer": (256, 32)}.items():
         p.add_argument(f"--{net}-samples", type=int, default=n)

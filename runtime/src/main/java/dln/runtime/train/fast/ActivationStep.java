@@ -13,6 +13,8 @@ final class ActivationStep extends LayerStep {
   private final PerBatch<INDArray> scratch;
   private INDArray lastIn;
   private INDArray lastOut;
+  /** True once the step before it applies this relu in its own passes ({@link #absorbedByPrevious}). */
+  private boolean passThrough;
 
   ActivationStep(Act act, boolean fusedHead, long[] sample) {
     this.act = act;
@@ -22,6 +24,26 @@ final class ActivationStep extends LayerStep {
     this.scratch = new PerBatch<>(b -> act.needsScratch() ? Nd4j.create(DataType.FLOAT, withBatch(b, sample)) : null);
   }
 
+  /** True for a plain relu, which a BatchNormalization before it can apply in its own passes. */
+  boolean isRelu() {
+    return act == Act.RELU && !fusedHead;
+  }
+
+  /**
+   * The step whose output this relu reads now applies it (forward) and its derivative (backward)
+   * itself: this step hands values and gradients through unchanged, saving a pass each way and a
+   * buffer.
+   */
+  void absorbedByPrevious() {
+    if (!isRelu()) throw new IllegalStateException("only a plain relu is absorbed");
+    passThrough = true;
+  }
+
+  /** True once {@link #absorbedByPrevious} handed this relu to the step before it. */
+  boolean passesThrough() {
+    return passThrough;
+  }
+
   /** The input of the last forward (the logits for a fused loss head). */
   INDArray preActivation() {
     return lastIn;
@@ -29,6 +51,7 @@ final class ActivationStep extends LayerStep {
 
   @Override
   INDArray forward(INDArray in, boolean training) {
+    if (passThrough) return in;
     INDArray out = outs.get(in.size(0));
     act.forward(in, out);
     lastIn = in;
@@ -39,7 +62,7 @@ final class ActivationStep extends LayerStep {
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
     if (!inputGrad) return null;
-    if (!fusedHead) act.backward(lastIn, lastOut, dOut, scratch.get(lastOut.size(0)));
+    if (!fusedHead && !passThrough) act.backward(lastIn, lastOut, dOut, scratch.get(lastOut.size(0)));
     return dOut;
   }
 }

@@ -26,8 +26,16 @@ final class AddStep extends MergeStep {
   INDArray forward(List<INDArray> ins, boolean training) {
     INDArray[] b = buffers.get(ins.get(0).size(0));
     INDArray out = b[0];
-    out.assign(ins.get(0));
-    for (int i = 1; i < ins.size(); i++) out.addi(ins.get(i));
+    int next;
+    if (ins.size() >= 2 && java.util.Arrays.equals(ins.get(0).shape(), out.shape())
+        && java.util.Arrays.equals(ins.get(1).shape(), out.shape())) {
+      ins.get(0).add(ins.get(1), out); // out = a + b in one pass (no copy of a first)
+      next = 2;
+    } else {
+      out.assign(ins.get(0));
+      next = 1;
+    }
+    for (int i = next; i < ins.size(); i++) out.addi(ins.get(i));
     return out;
   }
 

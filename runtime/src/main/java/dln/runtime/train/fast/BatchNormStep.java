@@ -33,6 +33,10 @@ final class BatchNormStep extends LayerStep {
   private final float[] mean;
   private final float[] invStd;
   private final float[] gammaHost;
+  /** beta per channel (0 without center), kept for the fused relu's mask in backward. */
+  private final float[] betaHost;
+  /** True when the relu right after this layer runs in this step's passes ({@link #absorbRelu}). */
+  private boolean relu;
   private Buffers last;
   private boolean lastUsedBatchStats;
   /** The models this layer sits in (nested models): frozen, any of them puts the layer in inference mode. */
@@ -56,6 +60,7 @@ final class BatchNormStep extends LayerStep {
     this.mean = new float[channels];
     this.invStd = new float[channels];
     this.gammaHost = new float[channels];
+    this.betaHost = new float[channels];
     this.buffers = new PerBatch<>(b -> {
       INDArray out = Nd4j.create(DataType.FLOAT, withBatch(b, sample));
       int n = (int) out.length();
@@ -66,6 +71,15 @@ final class BatchNormStep extends LayerStep {
   /** Declares the (nested) models around this layer, whose freezing puts it in inference mode as in Keras. */
   void within(List<? extends Layer> models) {
     this.enclosing = List.copyOf(models);
+  }
+
+  /**
+   * Applies the relu that reads this layer's output (its only reader) in the normalising pass,
+   * and its derivative in the backward pass's first sweep: max(0, x̂·γ + β) forward, and backward
+   * dy zeroed where x̂·γ + β ≤ 0 (recomputed from x̂, bit for bit the forward's value).
+   */
+  void absorbRelu() {
+    relu = true;
   }
 
   @Override
@@ -88,28 +102,28 @@ final class BatchNormStep extends LayerStep {
   INDArray forward(INDArray in, boolean training) {
     Buffers b = buffers.get(in.size(0));
     float[] x = b.xhat();
-    Host.read(in, x);
+    INDArray src = Host.plain(in); // each pass's first sweep copies its own rows in (Host.readRange)
     int rows = x.length / channels;
     boolean batchStats = training && layer.isTrainable();
     for (Layer l : enclosing) batchStats &= l.isTrainable();
     if (batchStats) {
-      double[] sum = RowBlocks.sumPerChannel(rows, channels, (from, to, acc) -> {
-        for (int r = from, o = from * channels; r < to; r++, o += channels) for (int c = 0; c < channels; c++) acc[c] += x[o + c];
-      });
-      for (int c = 0; c < channels; c++) sum[c] /= rows;
-      double[] sq = RowBlocks.sumPerChannel(rows, channels, (from, to, acc) -> {
+      // One pass for both moments, in double: [0, channels) Σx, [channels, 2·channels) Σx².
+      double[] sums = RowBlocks.sumPerChannel(rows, 2 * channels, (from, to, acc) -> {
+        Host.readRange(src, from * channels, x, (to - from) * channels);
         for (int r = from, o = from * channels; r < to; r++, o += channels) {
           for (int c = 0; c < channels; c++) {
-            double d = x[o + c] - sum[c];
-            acc[c] += d * d;
+            double v = x[o + c];
+            acc[c] += v;
+            acc[channels + c] += v * v;
           }
         }
       });
       float[] batchMean = new float[channels];
       float[] batchVar = new float[channels];
       for (int c = 0; c < channels; c++) {
-        batchMean[c] = (float) sum[c];
-        batchVar[c] = (float) (sq[c] / rows);
+        double m = sums[c] / rows;
+        batchMean[c] = (float) m;
+        batchVar[c] = (float) Math.max(0, sums[channels + c] / rows - m * m);
         mean[c] = batchMean[c];
         invStd[c] = (float) (1 / Math.sqrt(batchVar[c] + epsilon));
       }
@@ -125,18 +139,25 @@ final class BatchNormStep extends LayerStep {
     }
     float[] g = gamma != null ? Host.read(gamma.value()) : null;
     float[] be = beta != null ? Host.read(beta.value()) : null;
-    for (int c = 0; c < channels; c++) gammaHost[c] = g != null ? g[c] : 1f;
+    for (int c = 0; c < channels; c++) {
+      gammaHost[c] = g != null ? g[c] : 1f;
+      betaHost[c] = be != null ? be[c] : 0f;
+    }
     float[] y = b.grad(); // the output is staged in the gradient array, free until backward
+    boolean withRelu = relu;
+    boolean copyIn = !batchStats; // with batch statistics the statistics pass copied x in
     RowBlocks.run(rows, (from, to) -> {
+      if (copyIn) Host.readRange(src, from * channels, x, (to - from) * channels);
       for (int r = from, o = from * channels; r < to; r++, o += channels) {
         for (int c = 0; c < channels; c++) {
           float h = (x[o + c] - mean[c]) * invStd[c];
           x[o + c] = h;
-          y[o + c] = be != null ? h * gammaHost[c] + be[c] : h * gammaHost[c];
+          float v = h * gammaHost[c] + betaHost[c];
+          y[o + c] = withRelu && !(v > 0) ? 0f : v;
         }
       }
+      Host.writeRange(b.out(), from * channels, y, (to - from) * channels);
     });
-    Host.write(b.out(), y);
     last = b;
     lastUsedBatchStats = batchStats;
     return b.out();
@@ -152,15 +173,20 @@ final class BatchNormStep extends LayerStep {
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
     float[] dy = last.grad();
-    Host.read(dOut, dy);
+    INDArray src = Host.plain(dOut); // copied in block by block by the sums pass
     float[] xhat = last.xhat();
     int rows = dy.length / channels;
-    // One pass for both sums: [0, channels) Σdy, [channels, 2·channels) Σdy·x̂.
+    // One pass for both sums: [0, channels) Σdy, [channels, 2·channels) Σdy·x̂; with the fused
+    // relu, dy is first zeroed (in place) where the relu's input was not positive.
+    boolean withRelu = relu;
     double[] sums = RowBlocks.sumPerChannel(rows, 2 * channels, (from, to, acc) -> {
+      Host.readRange(src, from * channels, dy, (to - from) * channels);
       for (int r = from, o = from * channels; r < to; r++, o += channels) {
         for (int c = 0; c < channels; c++) {
-          acc[c] += dy[o + c];
-          acc[channels + c] += (double) dy[o + c] * xhat[o + c];
+          float d = dy[o + c];
+          if (withRelu && !(xhat[o + c] * gammaHost[c] + betaHost[c] > 0)) dy[o + c] = d = 0f;
+          acc[c] += d;
+          acc[channels + c] += (double) d * xhat[o + c];
         }
       }
     });
@@ -190,8 +216,8 @@ final class BatchNormStep extends LayerStep {
       for (int r = from, o = from * channels; r < to; r++, o += channels) {
         for (int c = 0; c < channels; c++) dy[o + c] = scale[c] * (dy[o + c] - meanDy[c] - xhat[o + c] * meanDyX[c]);
       }
+      Host.writeRange(last.dIn(), from * channels, dy, (to - from) * channels);
     });
-    Host.write(last.dIn(), dy);
     return last.dIn();
   }
 }

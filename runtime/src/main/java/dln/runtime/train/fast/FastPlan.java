@@ -283,6 +283,19 @@ final class FastPlan {
         d.absorbDropout(drop);
       }
     }
+    // A relu whose only input is a BatchNormalization that nothing else reads (conv → BN → relu,
+    // the ResNet pattern) runs in the BatchNormalization's own passes: one pass and one buffer
+    // less each way.
+    Map<Integer, Op> producer = new HashMap<>();
+    for (Op op : ops) producer.put(op.out(), op);
+    for (Op op : ops) {
+      if (!(op.step() instanceof ActivationStep act) || !act.isRelu()) continue;
+      Op from = producer.get(op.in()[0]);
+      if (from != null && from.step() instanceof BatchNormStep bn && readers.get(from.out()) == 1 && !outputsOf.containsKey(from.out())) {
+        bn.absorbRelu();
+        act.absorbedByPrevious();
+      }
+    }
     // Without a loss an output softmax runs as a plain (forward-only) activation.
     List<Output> outputs = new ArrayList<>();
     for (int k = 0; k < nOut; k++) {

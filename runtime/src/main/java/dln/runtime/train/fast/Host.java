@@ -48,6 +48,22 @@ final class Host {
     pointer(plainOrFail(a)).put(from, fromOffset, len);
   }
 
+  /**
+   * Reads values [from, from + len) of a plain array into the same positions of {@code into}: a
+   * host pass over row blocks copies its own block in while it is about to read it (in parallel,
+   * and cache-hot) instead of one serial copy of the whole array first.
+   */
+  static void readRange(INDArray a, int from, float[] into, int len) {
+    FloatPointer p = pointer(plainOrFail(a));
+    p.position(p.position() + from).get(into, from, len);
+  }
+
+  /** Writes {@code values} [from, from + len) to the same positions of a plain array (see {@link #readRange}). */
+  static void writeRange(INDArray a, int from, float[] values, int len) {
+    FloatPointer p = pointer(plainOrFail(a));
+    p.position(p.position() + from).put(values, from, len);
+  }
+
   private static INDArray plainOrFail(INDArray a) {
     if (!isPlain(a)) throw new IllegalStateException("engine buffers are plain arrays");
     return a;

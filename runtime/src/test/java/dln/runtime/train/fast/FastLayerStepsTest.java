@@ -13,6 +13,7 @@ import dln.runtime.nn.Input;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Sequential;
 import dln.runtime.nn.SymbolicTensor;
+import dln.runtime.nn.layers.Activation;
 import dln.runtime.nn.layers.Add;
 import dln.runtime.nn.layers.AveragePooling2D;
 import dln.runtime.nn.layers.BatchNormalization;
@@ -26,6 +27,7 @@ import dln.runtime.nn.layers.ReLU;
 import dln.runtime.nn.layers.Reshape;
 import dln.runtime.nn.layers.ZeroPadding2D;
 import dln.runtime.train.Adam;
+import dln.runtime.train.session.TrainingSession;
 import dln.runtime.train.SGD;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,39 @@ class FastLayerStepsTest {
       return new Model(in, out);
     }, () -> new Adam(0.01), "categorical_crossentropy");
     trainBoth(p, x, y, 4, 6);
+  }
+
+  /**
+   * bench/dln/resnet.dln's stage in miniature: conv → BN → relu (the relu runs in the BN's passes),
+   * conv → BN → Add with a strided 1×1 projection → relu, and a BN whose output two layers read
+   * (its relu stays a step of its own). Training, evaluation and prediction match the reference.
+   */
+  @Test
+  void reluAfterBatchNormalizationRunsInItsPassesAndMatchesReference() throws FastPlan.Unsupported {
+    Rng.seed(37);
+    INDArray x = data(16, 8, 8, 3).muli(2).addi(0.5);
+    INDArray y = oneHot(16, 3);
+    java.util.function.Supplier<Model> build = () -> {
+      SymbolicTensor in = Input.of(8, 8, 3);
+      SymbolicTensor stem = bn(0.9, true, true).apply(conv(4, "linear", false).apply(in));
+      SymbolicTensor a = new Activation("relu").apply(stem);
+      SymbolicTensor h = new ReLU().apply(bn(0.9, true, true).apply(
+          conv(8, new int[] {3, 3}, new int[] {2, 2}, "same", "linear", false).apply(a)));
+      h = bn(0.9, true, true).apply(conv(8, "linear", false).apply(h));
+      SymbolicTensor shortcut = conv(8, new int[] {1, 1}, new int[] {2, 2}, "valid", "linear", false).apply(a);
+      SymbolicTensor r = new Activation("relu").apply(new Add().apply(List.of(h, shortcut)).get(0));
+      SymbolicTensor side = new GlobalAveragePooling2D().apply(stem); // a second reader of the stem's BN
+      SymbolicTensor joined = new dln.runtime.nn.layers.Concatenate().apply(List.of(new GlobalAveragePooling2D().apply(r), side)).get(0);
+      return new Model(in, new Dense(3, "softmax").apply(joined));
+    };
+    var p = pair(build, () -> new Adam(0.01), "categorical_crossentropy");
+    FastPlan plan = FastPlan.compile(p.fast(), TrainingSession.of(p.fast()).compileConfig());
+    int absorbed = 0;
+    for (FastPlan.Op op : plan.ops) {
+      if (op.step() instanceof ActivationStep act && act.passesThrough()) absorbed++;
+    }
+    assertEquals(1, absorbed, "the relu after the strided conv's BN runs in the BN step; the stem's BN has two readers");
+    trainBoth(p, x, y, 5, 8);
   }
 
   /** A frozen BatchNormalization runs in inference mode: moving statistics, which stay unchanged. */
