@@ -84,7 +84,8 @@ final class DlnNets implements BenchNet {
       for (int i = 0; i < p.length; i++) if ((p[i] > 0.5f ? 1 : 0) == labels[i]) hits++;
       return hits;
     }
-    for (int r = 0, base = 0; r < labels.length; r++, base += classes) {
+    int rows = p.length / classes;
+    for (int r = 0, base = 0; r < rows; r++, base += classes) {
       int best = 0;
       for (int c = 1; c < classes; c++) if (p[base + c] > p[base + best]) best = c;
       if (best == labels[r]) hits++;
