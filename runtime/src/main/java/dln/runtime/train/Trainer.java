@@ -253,8 +253,8 @@ public final class Trainer {
       List<INDArray> labels, int batchSize, String prefix) {
     int n = (int) x.get(0).size(0);
     int[] order = order(n, false, null);
-    BatchBuffers xBatches = new BatchBuffers(x);
-    BatchBuffers yBatches = new BatchBuffers(labels);
+    BatchBuffers xBatches = BatchBuffers.forInference(x);
+    BatchBuffers yBatches = BatchBuffers.forInference(labels);
     Accumulator acc = new Accumulator(metrics, outputLossKeys());
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
@@ -273,22 +273,25 @@ public final class Trainer {
     TrainingEngine engine = engines.get();
     int n = (int) x.get(0).size(0);
     int[] order = order(n, false, null);
-    BatchBuffers xBatches = new BatchBuffers(x);
-    List<List<INDArray>> parts = new ArrayList<>();
+    BatchBuffers xBatches = BatchBuffers.forInference(x);
+    if (n <= batchSize) return engine.predict(xBatches.batch(order, 0, n));
+    // Each batch's outputs are copied straight into the result (no per-batch arrays to concatenate).
+    List<INDArray> out = null;
     for (int from = 0; from < n; from += batchSize) {
-      // The reused batch arrays (no fresh 3 MB input per batch of MNIST rows): engines return
-      // outputs of their own, never views of the inputs (TrainingEngine.predict).
-      parts.add(engine.predict(xBatches.batch(order, from, Math.min(n, from + batchSize))));
+      List<INDArray> batch = engine.predictTransient(xBatches.batch(order, from, Math.min(n, from + batchSize)));
+      if (out == null) out = results(batch, n);
+      for (int i = 0; i < batch.size(); i++) NativeRows.copyRows(batch.get(i), out.get(i), from);
     }
+    return out;
+  }
+
+  /** The result arrays for {@code n} samples, shaped like one batch's outputs. */
+  private static List<INDArray> results(List<INDArray> batch, long n) {
     List<INDArray> out = new ArrayList<>();
-    for (int i = 0; i < model.outputs().size(); i++) {
-      if (parts.size() == 1) {
-        out.add(parts.get(0).get(i));
-        continue;
-      }
-      INDArray[] pieces = new INDArray[parts.size()];
-      for (int p = 0; p < pieces.length; p++) pieces[p] = parts.get(p).get(i);
-      out.add(Nd4j.concat(0, pieces));
+    for (INDArray b : batch) {
+      long[] shape = b.shape().clone();
+      shape[0] = n;
+      out.add(Nd4j.create(b.dataType(), shape, 'c'));
     }
     return out;
   }

@@ -56,4 +56,13 @@ public interface TrainingEngine {
    * engine's buffers (the caller reuses its input arrays for the next batch and keeps these).
    */
   List<INDArray> predict(List<INDArray> x);
+
+  /**
+   * Outputs in inference mode that may be the engine's own buffers (or views of {@code x}), valid
+   * only until the engine's next call: for a caller that copies them at once, as
+   * {@link Trainer#predict} does into its result. By default {@link #predict}.
+   */
+  default List<INDArray> predictTransient(List<INDArray> x) {
+    return predict(x);
+  }
 }

@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * tests hold this engine to.
  *
  * <p>Arrays returned by {@link #trainStep} and {@link #evaluate} are the engine's buffers, valid
- * until its next call; {@link #predict} returns fresh arrays.
+ * until its next call, and so are {@link #predictTransient}'s; {@link #predict} returns fresh arrays.
  */
 public final class FastEngine implements TrainingEngine {
   /** System property choosing the engine: {@code fast} (default) or {@code samediff}. */
@@ -197,9 +197,17 @@ public final class FastEngine implements TrainingEngine {
 
   @Override
   public List<INDArray> predict(List<INDArray> x) {
+    List<INDArray> outs = new ArrayList<>();
+    for (INDArray v : predictTransient(x)) outs.add(v.dup('c'));
+    return outs;
+  }
+
+  /** The output slots' buffers themselves (no copies): valid until this engine's next call. */
+  @Override
+  public List<INDArray> predictTransient(List<INDArray> x) {
     INDArray[] values = forward(x, false);
     List<INDArray> outs = new ArrayList<>();
-    for (FastPlan.Output o : plan.outputs) outs.add(values[o.slot()].dup('c'));
+    for (FastPlan.Output o : plan.outputs) outs.add(values[o.slot()]);
     return outs;
   }
 
