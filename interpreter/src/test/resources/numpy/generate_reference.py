@@ -3,7 +3,8 @@
 
 Run once with Debian's python3-numpy (/usr/bin/python3 generate_reference.py); the cases from the
 dtype rules on were added with NumPy 2.4 (python3 generate_reference.py), which gives every earlier
-case the same expected value. Each case is an
+case the same expected value (the np.linalg decompositions and np.round cases were added with
+1.24 again: regenerating left every earlier case unchanged). Each case is an
 expression that is valid Python and valid DLN; NumpyReferenceTest evaluates it in DLN after the
 same setup lines and compares values, shape and dtype. "dln_dtype" marks a documented difference
 (Python float lists and floats give float32 in DLN, float64 in NumPy).
@@ -75,12 +76,20 @@ cases += [
     "np.count_nonzero(a, axis=1)", "np.outer(f, f)", "np.outer(np.array([1, 2]), np.array([3, 4, 5]))", "np.outer(a, f)",
     "np.trace(s)", "np.trace(i)", "np.trace(i, 1)", "np.trace(i, -1)", "np.diag(f)", "np.diag(i)", "np.diag(f, 1)",
     "np.diag(i, -1)", "np.diag([1, 2])", "np.diag(s, 1)",
+    "np.linalg.qr(a)", "np.linalg.qr(a.T)", "np.linalg.qr(a.T, mode='complete')", "np.linalg.qr(s, mode='r')",
+    "np.linalg.qr(b)", "np.linalg.svd(a, compute_uv=False)", "np.linalg.svd(b, compute_uv=False)",
+    "np.abs(np.linalg.svd(s)[0])", "np.abs(np.linalg.svd(a.T, full_matrices=False)[2])", "np.linalg.svd(a.T)[0].shape",
+    "np.linalg.eigvalsh(s @ s.T)", "np.linalg.eigh(s @ s.T)[0]", "np.abs(np.linalg.eigh(s @ s.T)[1])",
+    "np.linalg.eigvalsh(s, UPLO='U')", "np.sort(np.linalg.eigvals(s))", "np.linalg.norm(np.linalg.eig(s)[1], axis=0)",
+    "np.linalg.cholesky(s @ s.T)", "np.linalg.pinv(a)", "np.linalg.pinv(b)", "np.linalg.matrix_rank(a)",
+    "np.linalg.matrix_rank(np.ones((3, 3)))", "np.linalg.lstsq(a.T, f[:3], rcond=None)",
+    "np.round(a, 1)", "np.round(f / 3, 2)", "np.round(i, -1)", "np.around(np.array([0.5, 1.5, 2.5, -0.5]))",
 ]
 dln_dtype = {"np.linspace(0, 1, 5)": "float32", "np.linspace(0, 1, 4, endpoint=False)": "float32",
              "np.eye(3)": "float32", "np.eye(2, 3, k=1)": "float32", "np.squeeze(np.zeros((1, 3, 1)))": "float32",
              "np.c_[f, f]": "float32", "np.r_[0:3, 7]": "int64"}
 for e in ["np.array([1, 2.5])", "np.array([1, 2]) / 2", "i / i", "i * 0.5", "np.linalg.det(np.array([[1, 2], [3, 4]]))",
-          "np.linalg.inv(np.array([[2, 1], [1, 1]]))", "np.linalg.norm(i)"]:
+          "np.linalg.inv(np.array([[2, 1], [1, 1]]))", "np.linalg.norm(i)", "np.around(np.array([0.5, 1.5, 2.5, -0.5]))"]:
     dln_dtype[e] = "float32"
 
 env = {}

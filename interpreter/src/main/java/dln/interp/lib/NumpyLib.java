@@ -9,6 +9,7 @@ import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.Rng;
 import dln.runtime.tensor.ArrayOps;
+import dln.runtime.tensor.Decompositions;
 import dln.runtime.tensor.Einsum;
 import dln.runtime.tensor.LinearAlgebra;
 import dln.runtime.tensor.NpyFiles;
@@ -232,6 +233,23 @@ public final class NumpyLib implements Library {
           if (axes == null && !a.bool("keepdims", false)) return nonzero.sumNumber().longValue();
           return Tensors.reduce("sum", nonzero, axes, a.bool("keepdims", false));
         });
+    for (String name : List.of("round", "around")) {
+      g.def(np, name, "a, decimals?", "Each element rounded to the given number of decimals (default 0), halves to even as "
+          + "NumPy does; ints stay ints for decimals >= 0.\nExample: np.round(probs, 3)", a -> {
+            INDArray x = TensorLib.array(a, "a");
+            long decimals = a.integer("decimals", 0);
+            DataType type = x.dataType();
+            if (!type.isFPType()) {
+              if (decimals >= 0) return a.get("a") instanceof INDArray ? x : a.get("a");
+              x = x.castTo(DataType.DOUBLE); // np.round(1234, -2): computed in float, kept an int
+            }
+            double f = Math.pow(10, decimals);
+            INDArray r = decimals == 0 ? Tensors.unary("round", x) : Tensors.binary("/", Tensors.unary("round", Tensors.binary("*", x, f)), f);
+            if (!type.isFPType()) r = r.castTo(type);
+            if (a.get("a") instanceof INDArray) return r;
+            return type.isFPType() ? (Object) r.getDouble(0) : (Object) r.getLong(0);
+          });
+    }
     Namespace linalg = new Namespace("np.linalg");
     np.put("linalg", linalg);
     g.def(linalg, "norm", "x, ord?, axis?, keepdims?", "A vector or matrix norm. ord: None (2-norm of vectors, Frobenius of "
@@ -248,6 +266,46 @@ public final class NumpyLib implements Library {
         a -> LinearAlgebra.det(TensorLib.array(a, "a")));
     g.def(linalg, "solve", "a, b", "x with a @ x == b, for a square matrix a and a vector or matrix b.\n"
         + "Example: x = np.linalg.solve(a, b)", a -> LinearAlgebra.solve(TensorLib.array(a, "a"), TensorLib.array(a, "b")));
+    g.def(linalg, "qr", "a, mode?", "The QR decomposition (Q, R) with Q's columns orthonormal and R upper triangular; mode "
+        + "'reduced' (default: Q m×k, R k×n, k = min(m, n)), 'complete' (Q m×m) or 'r' (R alone). Signs as LAPACK's.\n"
+        + "Example: q, r = np.linalg.qr(a)", a -> unpack(Decompositions.qr(TensorLib.array(a, "a"), a.string("mode", "reduced"))));
+    g.def(linalg, "svd", "a, full_matrices?, compute_uv?, hermitian?", "The singular value decomposition (U, S, Vh), "
+        + "a == U @ np.diag(S) @ Vh, S descending; full_matrices=True (the default) gives square U and Vh; "
+        + "compute_uv=False gives S alone.\nExample: u, s, vh = np.linalg.svd(a, full_matrices=False)",
+        a -> unpack(Decompositions.svd(TensorLib.array(a, "a"), a.bool("full_matrices", true), a.bool("compute_uv", true))));
+    g.def(linalg, "eigh", "a, UPLO?", "Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, read from "
+        + "its lower triangle (UPLO='L') or upper ('U').\nExample: w, v = np.linalg.eigh(cov)",
+        a -> unpack(Decompositions.eigh(TensorLib.array(a, "a"), a.string("UPLO", "L"), true)));
+    g.def(linalg, "eigvalsh", "a, UPLO?", "The eigenvalues (ascending) of a symmetric matrix.\nExample: np.linalg.eigvalsh(cov)",
+        a -> unpack(Decompositions.eigh(TensorLib.array(a, "a"), a.string("UPLO", "L"), false)));
+    g.def(linalg, "eig", "a", "Eigenvalues and unit eigenvectors (columns) of a square matrix with real eigenvalues "
+        + "(DLN has no complex dtype: complex ones are an error).\nExample: w, v = np.linalg.eig(m)",
+        a -> unpack(Decompositions.eig(TensorLib.array(a, "a"), true)));
+    g.def(linalg, "eigvals", "a", "The eigenvalues of a square matrix with real eigenvalues.\nExample: np.linalg.eigvals(m)",
+        a -> unpack(Decompositions.eig(TensorLib.array(a, "a"), false)));
+    g.def(linalg, "cholesky", "a", "The lower-triangular L with L @ L.T == a, for a symmetric positive-definite a.\n"
+        + "Example: L = np.linalg.cholesky(cov)", a -> Decompositions.cholesky(TensorLib.array(a, "a")));
+    g.def(linalg, "pinv", "a, rcond?", "The Moore–Penrose pseudo-inverse (singular values below rcond × the largest "
+        + "count as zero; rcond 1e-15).\nExample: np.linalg.pinv(a)",
+        a -> Decompositions.pinv(TensorLib.array(a, "a"), a.number("rcond", 1e-15)));
+    g.def(linalg, "matrix_rank", "A, tol?", "The rank: how many singular values exceed tol (default S.max() × max(m, n) × eps).\n"
+        + "Example: np.linalg.matrix_rank(a)", a -> scalarOrTensor(Decompositions.matrixRank(TensorLib.array(a, "A"),
+            a.has("tol") ? a.number("tol") : null)));
+    g.def(linalg, "lstsq", "a, b, rcond?", "The least-squares solution of a @ x == b: (x, residuals, rank, s) as NumPy "
+        + "returns them.\nExample: x, res, rank, s = np.linalg.lstsq(a, b, rcond=None)", a -> {
+          INDArray[] r = Decompositions.lstsq(TensorLib.array(a, "a"), TensorLib.array(a, "b"), a.has("rcond") ? a.number("rcond") : null);
+          return Tuple.of(r[0], r[1], r[2].getLong(0), r[3]);
+        });
+  }
+
+  /** One result as itself, several as the tuple NumPy returns. */
+  private static Object unpack(INDArray[] results) {
+    return results.length == 1 ? results[0] : Tuple.of((Object[]) results);
+  }
+
+  /** A rank-0 int64 result as an int (NumPy's int64 scalar prints as one), a stack's as a tensor. */
+  private static Object scalarOrTensor(INDArray r) {
+    return r.rank() == 0 ? (Object) r.getLong(0) : r;
   }
 
   /** np.r_[...] and np.c_[...]: 1-D pieces (slices become ranges) joined end to end, or as columns. */

@@ -96,7 +96,7 @@ public final class LinearAlgebra {
   }
 
   /** The LU factors of one n×n matrix (row-major at {@code offset} in v), rows swapped for stability. */
-  private static final class Lu {
+  static final class Lu {
     final double[] lu;
     final int[] perm;
     final int n;
