@@ -133,11 +133,18 @@ final class ModelTypes {
                 + "global batch, local_steps=k averages weights every k steps, checkpoint='hdfs://...' saves each epoch.\n"
                 + "Example: history = model.fit(x_train, y_train, epochs=5, batch_size=128, validation_split=0.1)",
             ModelTypes::fit)
-        .method("evaluate", "x, y, batch_size?, verbose?", "The loss (and metrics, as a list) on data, in inference mode.\n"
+        .method("evaluate", "x, y, batch_size?, verbose?, return_dict?, callbacks?", "The loss (and metrics, as a list) on data, "
+            + "in inference mode; return_dict=True gives a dict keyed as fit's history is ('loss', 'accuracy',\n"
+            + "'<output>_loss', ...); callbacks= run their on_test_begin, on_test_batch_begin/end and on_test_end hooks.\n"
             + "Example: loss, acc = model.evaluate(x_test, y_test)",
             (Model m, Args a) -> {
-              List<Double> r = TrainingSession.of(m).evaluate(inputs(a, "x"), inputs(a, "y"), a.intValue("batch_size", 32));
-              return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
+              List<INDArray> x = xData(m, a.get("x"), "x"), y = yData(m, a.get("y"), "y");
+              int batch = a.intValue("batch_size", 32);
+              List<dln.runtime.train.Callback> callbacks = a.has("callbacks") && a.get("callbacks") != None.NONE
+                  ? ModelTrainingLib.callbacks(a.invoker(), a.list("callbacks")) : List.of();
+              Map<String, Double> r = TrainingSession.of(m).evaluateByName(x, y, batch, callbacks);
+              if (a.bool("return_dict", false)) return new LinkedHashMap<Object, Object>(r);
+              return r.size() == 1 ? (Object) r.values().iterator().next() : new ArrayList<Object>(r.values());
             })
         .method("predict", "x, batch_size?, verbose?, cluster?", "The model's outputs for x, in inference mode (dropout off).\n"
             + "With cluster= (or cluster data) a cluster data set with a 'prediction' column comes back.\n"
@@ -145,7 +152,7 @@ final class ModelTypes {
             (Model m, Args a) -> {
               ClusterBackend cluster = cluster(a);
               if (cluster != null) return cluster.predict(m, a);
-              List<INDArray> r = TrainingSession.of(m).predict(inputs(a, "x"), a.intValue("batch_size", 32));
+              List<INDArray> r = TrainingSession.of(m).predict(xData(m, a.get("x"), "x"), a.intValue("batch_size", 32));
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
         .repr(m -> "<" + m.typeName() + " '" + m.name() + "'" + (m.isGraphBuilt() ? " params=" + m.countParams() : " (not built)") + ">");
@@ -386,17 +393,25 @@ final class ModelTypes {
   /** A dict keyed by output layer names (Keras's loss={'cls': ..., 'reg': ...}) as a list in output order. */
   private static List<Object> byOutput(Model m, Map<?, ?> byName, String param) {
     m.requireGraph("compile with " + param + " by output name");
+    return byName(m.outputs(), byName, param, "outputs", "output");
+  }
+
+  /**
+   * A dict keyed by the layer names of {@code ends} (the model's Inputs or outputs) as a list in their
+   * order: Keras's {@code fit({'top': a, 'bottom': b}, ...)} for inputs named by {@code keras.Input(name=...)}.
+   */
+  private static List<Object> byName(List<SymbolicTensor> ends, Map<?, ?> byName, String param, String plural, String one) {
     List<String> names = new ArrayList<>();
-    for (var t : m.outputs()) names.add(t.layer().name());
+    for (var t : ends) names.add(t.layer().name());
     for (Object k : byName.keySet()) {
       if (!(k instanceof String name) || !names.contains(name)) {
-        throw DlnException.value(param + " names output " + Values.repr(k) + ", but the model's outputs are " + names,
-            "key " + param + " by the output layers' names");
+        throw DlnException.value(param + " names " + one + " " + Values.repr(k) + ", but the model's " + plural + " are " + names,
+            "key " + param + " by the " + one + " layers' names");
       }
     }
     List<Object> out = new ArrayList<>();
     for (String n : names) {
-      if (!byName.containsKey(n)) throw DlnException.value(param + " has no entry for output '" + n + "'", "give one per output: " + names);
+      if (!byName.containsKey(n)) throw DlnException.value(param + " has no entry for " + one + " '" + n + "'", "give one per " + one + ": " + names);
       out.add(byName.get(n));
     }
     return out;
@@ -471,7 +486,7 @@ final class ModelTypes {
     if (a.has("validation_data")) {
       List<Object> vd = a.list("validation_data");
       if (vd.size() != 2) throw DlnException.value("validation_data must be a pair (x_val, y_val), got " + vd.size() + " items");
-      o.validationData(tensorsOf(vd.get(0)), tensorsOf(vd.get(1)));
+      o.validationData(xData(m, vd.get(0), "validation_data"), yData(m, vd.get(1), "validation_data"));
     }
     List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
     if (a.has("callbacks")) {
@@ -485,9 +500,7 @@ final class ModelTypes {
     DivergenceGuard guard = new DivergenceGuard();
     callbacks.add(guard);
     o.callbacks(callbacks);
-    Object y = a.get("y");
-    List<INDArray> labels = y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, "y")) : inputs(a, "y");
-    Object history = TrainingSession.of(m).fit(inputs(a, "x"), labels, o);
+    Object history = TrainingSession.of(m).fit(xData(m, a.get("x"), "x"), yData(m, a.get("y"), "y"), o);
     guard.check();
     return history;
   }
@@ -520,9 +533,16 @@ final class ModelTypes {
     return history;
   }
 
-  /** One tensor, or a list of tensors for several inputs/outputs. */
-  private static List<INDArray> inputs(Args a, String param) {
-    return tensorsOf(a.get(param));
+  /** The model's input data: a tensor, a list in input order, or a dict by Input name. */
+  private static List<INDArray> xData(Model m, Object x, String param) {
+    if (!(x instanceof Map<?, ?> byName)) return tensorsOf(x);
+    m.requireGraph("take " + param + " as a dict by input name");
+    return tensorsOf(byName(m.inputs(), byName, param, "inputs", "input"));
+  }
+
+  /** The model's labels: a tensor, a list in output order, or a dict by output layer name. */
+  private static List<INDArray> yData(Model m, Object y, String param) {
+    return y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, param)) : tensorsOf(y);
   }
 
   private static List<INDArray> tensorsOf(Object v) {

@@ -33,6 +33,7 @@ public final class ModulesLib implements Library {
     g.export("keras.utils", "to_categorical");
     g.module("keras.utils").put("set_random_seed", g.get("seed"));
     for (String fn : Activations.NAMES) if (g.get(fn) != null) g.module("keras.activations").put(fn, g.get(fn));
+    mergeFunctions(g);
     datasets(g);
     metrics(g);
 
@@ -43,6 +44,28 @@ public final class ModulesLib implements Library {
     random(g);
     time(g);
     osPath(g);
+  }
+
+  /**
+   * keras.layers.concatenate, add, subtract, multiply, average, maximum, minimum: Keras's functional
+   * spellings of the merge layers, {@code concatenate([a, b], axis=-1, name=...)} being
+   * {@code Concatenate(axis=-1, name=...)([a, b])}. They build the layer and call it, so the layer,
+   * its shape checks and its errors are the merge layer's own.
+   */
+  private static void mergeFunctions(Globals g) {
+    Namespace layers = g.module("keras.layers");
+    for (String cls : List.of("Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")) {
+      Object layerClass = g.get(cls);
+      if (layerClass == null) continue; // a merge layer the registry lacks has no functional form either
+      String fn = cls.toLowerCase(java.util.Locale.ROOT);
+      g.def(layers, fn, "inputs, **kwargs", "Keras's functional form of " + cls + ": " + fn + "(inputs, **kwargs) is "
+          + cls + "(**kwargs)(inputs), for a list of tensors of the shapes " + cls + " accepts.\n"
+          + "Example: x = keras.layers." + fn + "([a, b]" + (fn.equals("concatenate") ? ", axis=-1" : "") + ")",
+          a -> {
+            Object layer = a.invoker().call(layerClass, List.of(), a.restKeywords());
+            return a.invoker().call(layer, a.get("inputs"));
+          });
+    }
   }
 
   /**

@@ -77,6 +77,7 @@ public final class Trainer {
     Random random = new Random(Rng.nextSeed());
     TrainingEngine engine = engines.get();
     History history = new History();
+    Map<String, Double> lastLogs = Map.of();
     TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, o.epochs, stop);
     long n = x.get(0).size(0);
     int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
@@ -100,6 +101,7 @@ public final class Trainer {
         List<INDArray> xb = xBatches.batch(order, from, to);
         List<INDArray> yb = yBatches.batch(order, from, to);
         NativeMemory.poll();
+        for (var c : o.callbacks) c.onBatchBegin(b, context);
         TrainingEngine.StepResult r = wBatches == null ? engine.trainStep(xb, yb, epoch)
             : engine.trainStep(xb, yb, wBatches.batch(order, from, to).get(0).reshape(to - from), epoch);
         acc.add(r, yb, to - from);
@@ -118,10 +120,11 @@ public final class Trainer {
       if (valX != null) logs.putAll(evaluateLogs(engine, metrics, valX, valLabels, o.batchSize, "val_"));
       for (var c : o.callbacks) c.onEpochEnd(epoch, logs, context);
       history.append(epoch, logs);
+      lastLogs = logs;
       o.progress.onEpochEnd(new ProgressListener.EpochProgress(epoch, o.epochs, done, System.nanoTime() - start, logs));
     }
     history.setInterrupted(interrupted);
-    for (var c : o.callbacks) c.onTrainEnd(context);
+    for (var c : o.callbacks) c.onTrainEnd(lastLogs, context);
     o.progress.onTrainEnd(history, interrupted);
     return history;
   }
@@ -179,13 +182,49 @@ public final class Trainer {
 
   /** {@code [loss, metrics...]}, means over all samples, in inference mode. */
   public List<Double> evaluate(List<INDArray> xIn, List<INDArray> y, int batchSize) {
+    return new ArrayList<>(evaluateByName(xIn, y, batchSize).values());
+  }
+
+  /**
+   * The same means keyed as fit's history is ({@code loss}, {@code <output>_loss}, {@code accuracy} or
+   * {@code <output>_accuracy}), in {@link #evaluate}'s order: Keras's {@code evaluate(return_dict=True)}.
+   */
+  public Map<String, Double> evaluateByName(List<INDArray> xIn, List<INDArray> y, int batchSize) {
+    return evaluateByName(xIn, y, batchSize, List.of(), null);
+  }
+
+  /**
+   * {@link #evaluateByName(List, List, int)} calling the test hooks of {@code callbacks} (Keras's
+   * {@code evaluate(callbacks=...)}); {@code history} is the session's, handed to them in the context.
+   */
+  public Map<String, Double> evaluateByName(List<INDArray> xIn, List<INDArray> y, int batchSize, List<Callback> callbacks,
+      History history) {
     CompileConfig cfg = requireCompiled();
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, y, "x", "y");
     List<Scored> metrics = metrics(cfg);
-    Map<String, Double> logs = evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, "");
-    return new ArrayList<>(logs.values());
+    if (callbacks.isEmpty()) return evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, "");
+    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, 0, stop);
+    for (var c : callbacks) c.onTestBegin(context);
+    Map<String, Double> logs = evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, "", new TestHooks(callbacks, context));
+    for (var c : callbacks) c.onTestEnd(logs, context);
+    return logs;
+  }
+
+  /** The test hooks evaluateLogs calls around each batch; {@link #NONE} when evaluate has no callbacks. */
+  private record TestHooks(List<Callback> callbacks, TrainingContext context) {
+    static final TestHooks NONE = new TestHooks(List.of(), null);
+
+    void begin(int batch) {
+      for (var c : callbacks) c.onTestBatchBegin(batch, context);
+    }
+
+    void end(int batch, Accumulator acc) {
+      if (callbacks.isEmpty()) return; // the running means cost a pass over the metrics: only for hooks
+      Map<String, Double> running = acc.logs("");
+      for (var c : callbacks) c.onTestBatchEnd(batch, running, context);
+    }
   }
 
   /** {@code <output>_loss} per output for a model with several outputs, none otherwise. */
@@ -197,6 +236,11 @@ public final class Trainer {
 
   private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Scored> metrics, List<INDArray> x,
       List<INDArray> labels, int batchSize, String prefix) {
+    return evaluateLogs(engine, metrics, x, labels, batchSize, prefix, TestHooks.NONE);
+  }
+
+  private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Scored> metrics, List<INDArray> x,
+      List<INDArray> labels, int batchSize, String prefix, TestHooks hooks) {
     int n = (int) x.get(0).size(0);
     int[] order = order(n, false, null);
     BatchBuffers xBatches = new BatchBuffers(x);
@@ -205,7 +249,9 @@ public final class Trainer {
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
       List<INDArray> yb = yBatches.batch(order, from, to);
+      hooks.begin(from / batchSize);
       acc.add(engine.evaluate(xBatches.batch(order, from, to), yb), yb, to - from);
+      hooks.end(from / batchSize, acc);
     }
     return acc.logs(prefix);
   }
