@@ -103,13 +103,15 @@ final class ModelTypes {
         .setter("stop_training", (m, v) -> TrainingSession.of(m).setStopTraining(Values.truthy(v)))
         .method("add", "layer", "Adds a layer on top of a Sequential model.\nExample: model.add(Dense(64, activation='relu'))",
             ModelTypes::add)
-        .method("summary", "", "Prints the table of layers, output shapes and parameter counts.\nExample: model.summary()",
+        .method("summary", "show_trainable?", "Prints the table of layers, output shapes and parameter counts; show_trainable=True adds\n"
+            + "Keras's Trainable column (Y, N, or - for a layer without weights).\nExample: model.summary(show_trainable=True)",
             (Model m, Args a) -> {
-              if (a.invoker().display() != null) {
-                a.invoker().display().summary(m);
+              boolean showTrainable = a.bool("show_trainable", false);
+              if (a.invoker().display() != null && !showTrainable) {
+                a.invoker().display().summary(m); // a notebook's HTML table; the Trainable column is text only
                 return None.NONE;
               }
-              a.invoker().out().print(m.summary());
+              a.invoker().out().print(m.summary(showTrainable));
               a.invoker().out().flush();
               return None.NONE;
             })
