@@ -195,6 +195,7 @@ public final class SparkTrainer {
     for (Callback c : callbacks) c.onTrainBegin(context);
     TaskHook hook = o.taskHook;
     boolean interrupted = false;
+    Map<String, Double> lastLogs = Map.of();
     for (int epoch = o.initialEpoch; epoch < o.epochs && !stop.isSet(); epoch++) {
       for (Callback c : callbacks) c.onEpochBegin(epoch, context);
       progress.onEpochBegin(epoch, o.epochs);
@@ -264,10 +265,11 @@ public final class SparkTrainer {
       logs.put("comm_ms_per_round", done == 0 ? 0 : commNanos / 1e6 / done);
       // History first, as Keras's History callback runs before the others: a checkpoint holds this epoch.
       history.append(epoch, logs);
+      lastLogs = logs;
       for (Callback c : callbacks) c.onEpochEnd(epoch, logs, context);
       progress.onEpochEnd(new ProgressListener.EpochProgress(epoch, o.epochs, done, System.nanoTime() - start, logs));
     }
-    for (Callback c : callbacks) c.onTrainEnd(context);
+    for (Callback c : callbacks) c.onTrainEnd(lastLogs, context);
     progress.onTrainEnd(history, interrupted);
     return history;
   }

@@ -125,8 +125,10 @@ final class ModelTrainingLib implements Library {
           return new LearningRateScheduler((epoch, lr) -> Values.toDouble(invoker.call(s, (long) epoch, lr)));
         });
     g.set("Callback", CALLBACK, "The base class of custom callbacks: subclass it and define on_epoch_end(self, epoch, logs), "
-        + "on_epoch_begin, on_train_begin, on_train_end or on_batch_end; self.model is the model being trained; "
-        + "self.model.stop_training = True ends fit after the current epoch (or batch, set in on_batch_end).\n"
+        + "on_epoch_begin, on_train_begin, on_train_end(logs: the last epoch's), on_train_batch_begin/end (or "
+        + "on_batch_begin/end), and for evaluate(callbacks=...) on_test_begin, on_test_batch_begin/end, on_test_end; "
+        + "self.model is the model being trained; self.model.stop_training = True ends fit after the current epoch "
+        + "(or batch, set in a batch hook).\n"
         + "Example: class Show(Callback):\n    def on_epoch_end(self, epoch, logs):\n        print(epoch, logs['loss'])");
     g.def("LambdaCallback", "on_epoch_end",
         "A callback calling on_epoch_end(epoch, logs) after each epoch.\nExample: LambdaCallback(lambda e, logs: print(e, logs['loss']))",
@@ -166,14 +168,18 @@ final class ModelTrainingLib implements Library {
     invoker.call(save, path);
   }
 
+  /** Keras's Callback hooks; on_batch_begin/end are the older names of on_train_batch_begin/end. */
+  private static final List<String> HOOKS = List.of("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
+      "on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end", "on_test_begin", "on_test_end",
+      "on_test_batch_begin", "on_test_batch_end", "on_predict_begin", "on_predict_end", "on_predict_batch_begin",
+      "on_predict_batch_end");
+
   /** The builtin base class {@code Callback}: its hooks do nothing until a subclass overrides them. */
   static final DlnClass CALLBACK = new DlnClass("Callback", null, hooks(), null);
 
   private static Map<String, Object> hooks() {
     Map<String, Object> m = new LinkedHashMap<>();
-    for (String h : List.of("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_batch_end")) {
-      m.put(h, new DlnObject.NoOp(h));
-    }
+    for (String h : HOOKS) m.put(h, new DlnObject.NoOp(h));
     return m;
   }
 
@@ -197,13 +203,50 @@ final class ModelTrainingLib implements Library {
       }
 
       @Override
+      public void onBatchBegin(int batch, dln.runtime.train.TrainingContext context) {
+        batchHook("on_train_batch_begin", "on_batch_begin", batch, Map.of());
+      }
+
+      @Override
       public void onBatchEnd(int batch, Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
-        obj.callIfDefined(invoker, "on_batch_end", List.of((long) batch, logsDict(logs)));
+        batchHook("on_train_batch_end", "on_batch_end", batch, logs);
       }
 
       @Override
       public void onTrainEnd(dln.runtime.train.TrainingContext context) {
-        obj.callIfDefined(invoker, "on_train_end", List.of(new LinkedHashMap<>()));
+        onTrainEnd(Map.of(), context);
+      }
+
+      @Override
+      public void onTrainEnd(Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_train_end", List.of(logsDict(logs)));
+      }
+
+      @Override
+      public void onTestBegin(dln.runtime.train.TrainingContext context) {
+        obj.attrs().put("model", context.model());
+        obj.callIfDefined(invoker, "on_test_begin", List.of(new LinkedHashMap<>()));
+      }
+
+      @Override
+      public void onTestBatchBegin(int batch, dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_test_batch_begin", List.of((long) batch, new LinkedHashMap<>()));
+      }
+
+      @Override
+      public void onTestBatchEnd(int batch, Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_test_batch_end", List.of((long) batch, logsDict(logs)));
+      }
+
+      @Override
+      public void onTestEnd(Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_test_end", List.of(logsDict(logs)));
+      }
+
+      /** Keras's on_train_batch_* hooks call on_batch_* unless a subclass overrides them: the first defined runs. */
+      private void batchHook(String hook, String olderName, int batch, Map<String, Double> logs) {
+        String name = obj.cls().find(hook) instanceof DlnObject.NoOp ? olderName : hook;
+        obj.callIfDefined(invoker, name, List.of((long) batch, logsDict(logs)));
       }
     };
   }

@@ -103,13 +103,15 @@ final class ModelTypes {
         .setter("stop_training", (m, v) -> TrainingSession.of(m).setStopTraining(Values.truthy(v)))
         .method("add", "layer", "Adds a layer on top of a Sequential model.\nExample: model.add(Dense(64, activation='relu'))",
             ModelTypes::add)
-        .method("summary", "", "Prints the table of layers, output shapes and parameter counts.\nExample: model.summary()",
+        .method("summary", "show_trainable?", "Prints the table of layers, output shapes and parameter counts; show_trainable=True adds\n"
+            + "Keras's Trainable column (Y, N, or - for a layer without weights).\nExample: model.summary(show_trainable=True)",
             (Model m, Args a) -> {
-              if (a.invoker().display() != null) {
-                a.invoker().display().summary(m);
+              boolean showTrainable = a.bool("show_trainable", false);
+              if (a.invoker().display() != null && !showTrainable) {
+                a.invoker().display().summary(m); // a notebook's HTML table; the Trainable column is text only
                 return None.NONE;
               }
-              a.invoker().out().print(m.summary());
+              a.invoker().out().print(m.summary(showTrainable));
               a.invoker().out().flush();
               return None.NONE;
             })
@@ -133,14 +135,23 @@ final class ModelTypes {
                 + "global batch, local_steps=k averages weights every k steps, checkpoint='hdfs://...' saves each epoch.\n"
                 + "Example: history = model.fit(x_train, y_train, epochs=5, batch_size=128, validation_split=0.1)",
             ModelTypes::fit)
-        .method("evaluate", "x, y?, batch_size?, verbose?", "The loss (and metrics, as a list) on data, in inference mode.\n"
+        .method("evaluate", "x, y?, batch_size?, verbose?, return_dict?, callbacks?", "The loss (and metrics, as a list) on data, "
+            + "in inference mode; return_dict=True gives a dict keyed as fit's history is ('loss', 'accuracy',\n"
+            + "'<output>_loss', ...); callbacks= run their on_test_begin, on_test_batch_begin/end and on_test_end hooks.\n"
             + "Example: loss, acc = model.evaluate(x_test, y_test)",
             (Model m, Args a) -> {
-              List<INDArray> y = a.has("y") && a.get("y") != None.NONE ? inputs(a, "y") : List.of();
+              List<INDArray> x = xData(m, a.get("x"), "x");
+              List<INDArray> y = a.has("y") ? yData(m, a.get("y"), "y") : List.of();
               UserSteps steps = TrainStepLib.stepsOf(a.invoker(), m);
-              if (y.isEmpty() && (steps == null || !steps.hasTestStep())) throw DlnException.argument("evaluate() needs labels y");
-              List<Double> r = TrainingSession.of(m).evaluate(inputs(a, "x"), y, a.intValue("batch_size", 32), steps);
-              return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
+              boolean ownTestStep = steps != null && steps.hasTestStep();
+              if (y.isEmpty() && !ownTestStep) throw DlnException.argument("evaluate() needs labels y");
+              int batch = a.intValue("batch_size", 32);
+              List<dln.runtime.train.Callback> callbacks = a.has("callbacks")
+                  ? ModelTrainingLib.callbacks(a.invoker(), a.list("callbacks")) : List.of();
+              Map<String, Double> r = ownTestStep ? TrainingSession.of(m).evaluateByName(x, y, batch, steps)
+                  : TrainingSession.of(m).evaluateByName(x, y, batch, callbacks);
+              if (a.bool("return_dict", false)) return new LinkedHashMap<Object, Object>(r);
+              return r.size() == 1 ? (Object) r.values().iterator().next() : new ArrayList<Object>(r.values());
             })
         .method("predict", "x, batch_size?, verbose?, cluster?", "The model's outputs for x, in inference mode (dropout off).\n"
             + "With cluster= (or cluster data) a cluster data set with a 'prediction' column comes back.\n"
@@ -148,7 +159,7 @@ final class ModelTypes {
             (Model m, Args a) -> {
               ClusterBackend cluster = cluster(a);
               if (cluster != null) return cluster.predict(m, a);
-              List<INDArray> r = TrainingSession.of(m).predict(inputs(a, "x"), a.intValue("batch_size", 32));
+              List<INDArray> r = TrainingSession.of(m).predict(xData(m, a.get("x"), "x"), a.intValue("batch_size", 32));
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
         .repr(m -> "<" + m.typeName() + " '" + m.name() + "'" + (m.isGraphBuilt() ? " params=" + m.countParams() : " (not built)") + ">");
@@ -400,17 +411,25 @@ final class ModelTypes {
   /** A dict keyed by output layer names (Keras's loss={'cls': ..., 'reg': ...}) as a list in output order. */
   private static List<Object> byOutput(Model m, Map<?, ?> byName, String param) {
     m.requireGraph("compile with " + param + " by output name");
+    return byName(m.outputs(), byName, param, "outputs", "output");
+  }
+
+  /**
+   * A dict keyed by the layer names of {@code ends} (the model's Inputs or outputs) as a list in their
+   * order: Keras's {@code fit({'top': a, 'bottom': b}, ...)} for inputs named by {@code keras.Input(name=...)}.
+   */
+  private static List<Object> byName(List<SymbolicTensor> ends, Map<?, ?> byName, String param, String plural, String one) {
     List<String> names = new ArrayList<>();
-    for (var t : m.outputs()) names.add(t.layer().name());
+    for (var t : ends) names.add(t.layer().name());
     for (Object k : byName.keySet()) {
       if (!(k instanceof String name) || !names.contains(name)) {
-        throw DlnException.value(param + " names output " + Values.repr(k) + ", but the model's outputs are " + names,
-            "key " + param + " by the output layers' names");
+        throw DlnException.value(param + " names " + one + " " + Values.repr(k) + ", but the model's " + plural + " are " + names,
+            "key " + param + " by the " + one + " layers' names");
       }
     }
     List<Object> out = new ArrayList<>();
     for (String n : names) {
-      if (!byName.containsKey(n)) throw DlnException.value(param + " has no entry for output '" + n + "'", "give one per output: " + names);
+      if (!byName.containsKey(n)) throw DlnException.value(param + " has no entry for " + one + " '" + n + "'", "give one per " + one + ": " + names);
       out.add(byName.get(n));
     }
     return out;
@@ -490,7 +509,7 @@ final class ModelTypes {
     if (a.has("validation_data")) {
       List<Object> vd = a.list("validation_data");
       if (vd.size() != 2) throw DlnException.value("validation_data must be a pair (x_val, y_val), got " + vd.size() + " items");
-      o.validationData(tensorsOf(vd.get(0)), tensorsOf(vd.get(1)));
+      o.validationData(xData(m, vd.get(0), "validation_data"), yData(m, vd.get(1), "validation_data"));
     }
     List<dln.runtime.train.Callback> callbacks = new ArrayList<>();
     if (a.has("callbacks")) {
@@ -507,8 +526,8 @@ final class ModelTypes {
     Object y = a.get("y", None.NONE);
     // A model's own train_step gets each batch instead of the engine (labels optional: data is then x alone).
     if (ownStep) o.customSteps(steps);
-    List<INDArray> labels = y == None.NONE ? List.of() : y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, "y")) : inputs(a, "y");
-    Object history = TrainingSession.of(m).fit(inputs(a, "x"), labels, o);
+    List<INDArray> labels = y == None.NONE ? List.of() : yData(m, y, "y");
+    Object history = TrainingSession.of(m).fit(xData(m, a.get("x"), "x"), labels, o);
     guard.check();
     return history;
   }
@@ -541,9 +560,16 @@ final class ModelTypes {
     return history;
   }
 
-  /** One tensor, or a list of tensors for several inputs/outputs. */
-  private static List<INDArray> inputs(Args a, String param) {
-    return tensorsOf(a.get(param));
+  /** The model's input data: a tensor, a list in input order, or a dict by Input name. */
+  private static List<INDArray> xData(Model m, Object x, String param) {
+    if (!(x instanceof Map<?, ?> byName)) return tensorsOf(x);
+    m.requireGraph("take " + param + " as a dict by input name");
+    return tensorsOf(byName(m.inputs(), byName, param, "inputs", "input"));
+  }
+
+  /** The model's labels: a tensor, a list in output order, or a dict by output layer name. */
+  private static List<INDArray> yData(Model m, Object y, String param) {
+    return y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, param)) : tensorsOf(y);
   }
 
   private static List<INDArray> tensorsOf(Object v) {

@@ -2,10 +2,14 @@ package dln.interp.lib;
 
 import dln.interp.DlnException;
 import dln.interp.call.Args;
+import dln.interp.call.Builtin;
 import dln.interp.value.Namespace;
+import dln.interp.value.None;
 import dln.interp.value.Tuple;
+import dln.interp.value.Values;
 import dln.runtime.nn.Activations;
 import dln.runtime.tensor.Tensors;
+import dln.stdlib.data.Sequences;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,6 +37,8 @@ public final class ModulesLib implements Library {
     g.export("keras.utils", "to_categorical");
     g.module("keras.utils").put("set_random_seed", g.get("seed"));
     for (String fn : Activations.NAMES) if (g.get(fn) != null) g.module("keras.activations").put(fn, g.get(fn));
+    mergeFunctions(g);
+    padSequences(g);
     datasets(g);
     metrics(g);
 
@@ -43,6 +49,75 @@ public final class ModulesLib implements Library {
     random(g);
     time(g);
     osPath(g);
+  }
+
+  /**
+   * keras.layers.concatenate, add, subtract, multiply, average, maximum, minimum: Keras's functional
+   * spellings of the merge layers, {@code concatenate([a, b], axis=-1, name=...)} being
+   * {@code Concatenate(axis=-1, name=...)([a, b])}. They build the layer and call it, so the layer,
+   * its shape checks and its errors are the merge layer's own.
+   */
+  private static void mergeFunctions(Globals g) {
+    Namespace layers = g.module("keras.layers");
+    for (String cls : List.of("Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")) {
+      Object layerClass = g.get(cls);
+      if (layerClass == null) continue; // a merge layer the registry lacks has no functional form either
+      String fn = cls.toLowerCase(java.util.Locale.ROOT);
+      g.def(layers, fn, "inputs, **kwargs", "Keras's functional form of " + cls + ": " + fn + "(inputs, **kwargs) is "
+          + cls + "(**kwargs)(inputs), for a list of tensors of the shapes " + cls + " accepts.\n"
+          + "Example: x = keras.layers." + fn + "([a, b]" + (fn.equals("concatenate") ? ", axis=-1" : "") + ")",
+          a -> {
+            Object layer = a.invoker().call(layerClass, List.of(), a.restKeywords());
+            return a.invoker().call(layer, a.get("inputs"));
+          });
+    }
+  }
+
+  /** keras.utils.pad_sequences (also keras.preprocessing.sequence.pad_sequences, its older home). */
+  private static void padSequences(Globals g) {
+    Builtin pad = g.def(g.module("keras.utils"), "pad_sequences", "sequences, maxlen?, dtype?, padding?, truncating?, value?",
+        "Pads token sequences to one length, as Keras does: a [samples, maxlen] tensor (dtype int32 unless dtype=\n"
+            + "says otherwise); maxlen defaults to the longest sequence; padding='pre' (default) or 'post' puts value\n"
+            + "(default 0) before or after; truncating='pre' (default) or 'post' drops a long sequence's start or end.\n"
+            + "Example: x = keras.utils.pad_sequences([[3, 7], [5]], maxlen=4, padding='post')",
+        a -> {
+          List<double[]> rows = new java.util.ArrayList<>();
+          for (Object seq : sequences(a.get("sequences"))) rows.add(tokens(seq));
+          Object maxlen = a.get("maxlen", None.NONE);
+          return Sequences.pad(rows, maxlen == None.NONE ? null : a.intValue("maxlen"), TensorLib.dtype(a, DataType.INT),
+              Sequences.End.of(a.string("padding", "pre"), "Padding"), Sequences.End.of(a.string("truncating", "pre"), "Truncating"),
+              a.number("value", 0));
+        });
+    g.module("keras.preprocessing.sequence").put("pad_sequences", pad);
+  }
+
+  /** The sequences of pad_sequences: a list or tuple of them, or the rows of a 2-D tensor. */
+  private static List<?> sequences(Object v) {
+    if (v instanceof List<?> l) return l;
+    if (v instanceof Tuple t) return t.items();
+    if (v instanceof INDArray t && t.rank() == 2) {
+      List<Object> rows = new java.util.ArrayList<>();
+      for (long i = 0; i < t.size(0); i++) rows.add(t.getRow(i));
+      return rows;
+    }
+    throw DlnException.type("pad_sequences() takes a list of sequences (lists of token ids), got " + Values.typeName(v));
+  }
+
+  /** One sequence's values; Keras's sequences of vectors (a sample shape per step) are not supported. */
+  private static double[] tokens(Object seq) {
+    if (seq instanceof INDArray t && t.rank() <= 1) return t.castTo(DataType.DOUBLE).dup().data().asDouble();
+    List<?> items = seq instanceof List<?> l ? l : seq instanceof Tuple t ? t.items() : null;
+    if (items == null) throw DlnException.type("pad_sequences() takes sequences of token ids, got a " + Values.typeName(seq));
+    double[] out = new double[items.size()];
+    for (int i = 0; i < out.length; i++) {
+      Object item = items.get(i);
+      if (!Values.isNumber(item)) {
+        throw new DlnException("type error", "pad_sequences() takes sequences of numbers, got a " + Values.typeName(item) + " inside one",
+            "DLN pads sequences of token ids; sequences of vectors (Keras's sample shapes) are not supported", null);
+      }
+      out[i] = Values.toDouble(item);
+    }
+    return out;
   }
 
   /**

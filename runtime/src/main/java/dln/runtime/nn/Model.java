@@ -293,8 +293,16 @@ public class Model extends Layer {
 
   /** Keras's summary table as text. */
   public String summary() {
+    return summary(false);
+  }
+
+  /**
+   * The summary with, when {@code showTrainable}, Keras's "Trainable" column: Y or N per layer with
+   * weights ({@code layer.trainable}), "-" for one without ({@code summary(show_trainable=True)}).
+   */
+  public String summary(boolean showTrainable) {
     requireGraph("show a summary");
-    return Summary.render(this);
+    return Summary.render(this, Summary.table(this, showTrainable));
   }
 
   /**

@@ -10,12 +10,12 @@ import java.util.Locale;
 final class Summary {
   private Summary() {}
 
-  static String render(Model model) {
-    return render(model, table(model));
+  static Model.SummaryTable table(Model model) {
+    return table(model, false);
   }
 
   /** The summary's cells: what both the text table and a notebook's HTML table show. */
-  static Model.SummaryTable table(Model model) {
+  static Model.SummaryTable table(Model model, boolean showTrainable) {
     boolean connections = model.showsConnections();
     List<String[]> rows = new ArrayList<>();
     if (!connections && subclassBody(model) instanceof ScriptedLayer body) {
@@ -26,10 +26,12 @@ final class Summary {
         long params = l.isBuilt() ? l.countParams() : 0;
         listed += params;
         rows.add(new String[] {l.name() + " (" + l.typeName() + ")", row.getValue() == null ? "?" : Shapes.format(row.getValue()),
-            Long.toString(params)});
+            Long.toString(params), "", trainableMark(l, params)});
       }
       long own = model.countParams() - listed;
-      if (own != 0) rows.add(new String[] {body.name() + " (" + body.typeName() + ", own weights)", "", Long.toString(own)});
+      if (own != 0) {
+        rows.add(new String[] {body.name() + " (" + body.typeName() + ", own weights)", "", Long.toString(own), "", trainableMark(body, own)});
+      }
     }
     for (Node node : rows.isEmpty() ? model.nodes() : List.<Node>of()) {
       Layer l = node.layer();
@@ -46,13 +48,23 @@ final class Summary {
       for (SymbolicTensor t : node.inputs()) refs.add("'" + t.reference() + "'");
       rows.add(new String[] {
           l.name() + " (" + l.typeName() + ")", outShape, Long.toString(l.countParams()),
-          "[" + String.join(", ", refs) + "]"});
+          "[" + String.join(", ", refs) + "]", trainableMark(l, l.countParams())});
     }
     int columns = connections ? 4 : 3;
-    List<String> header = List.of("Layer (type)", "Output Shape", "Param #", "Connected to").subList(0, columns);
+    List<String> header = new ArrayList<>(List.of("Layer (type)", "Output Shape", "Param #", "Connected to").subList(0, columns));
+    if (showTrainable) header.add("Trainable");
     List<List<String>> cells = new ArrayList<>();
-    for (String[] r : rows) cells.add(List.of(r).subList(0, columns));
+    for (String[] r : rows) {
+      List<String> row = new ArrayList<>(List.of(r).subList(0, columns));
+      if (showTrainable) row.add(r[4]);
+      cells.add(row);
+    }
     return new Model.SummaryTable(model.name(), header, cells, model.countParams(), model.countTrainableParams());
+  }
+
+  /** The Trainable column's cell: Y, N, or - for a layer without weights. */
+  private static String trainableMark(Layer l, long params) {
+    return params == 0 ? "-" : l.isTrainable() ? "Y" : "N";
   }
 
   /** The body of a built subclassed model that tracks layers (a Sequential of that one body), else null. */
@@ -61,13 +73,14 @@ final class Summary {
     return s.isBuilt() && !s.summaryRows().isEmpty() ? s : null;
   }
 
-  private static String render(Model model, Model.SummaryTable table) {
-    boolean connections = table.header().size() == 4;
+  static String render(Model model, Model.SummaryTable table) {
+    boolean connections = table.header().contains("Connected to");
     String[] header = table.header().toArray(new String[0]);
     List<String[]> rows = new ArrayList<>();
     for (List<String> r : table.rows()) rows.add(r.toArray(new String[0]));
     int columns = header.length;
-    int[] widths = connections ? new int[] {31, 25, 12, 30} : new int[] {28, 26, 11};
+    int[] widths = java.util.Arrays.copyOf(connections ? new int[] {31, 25, 12, 30} : new int[] {28, 26, 11}, columns);
+    if (columns > (connections ? 4 : 3)) widths[columns - 1] = 11; // the Trainable column
     for (String[] r : rows) {
       for (int c = 0; c < columns; c++) widths[c] = Math.max(widths[c], r[c].length() + 2);
     }

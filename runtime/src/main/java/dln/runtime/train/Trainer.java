@@ -131,6 +131,7 @@ public final class Trainer {
     int batches = (int) ((n + o.batchSize - 1) / o.batchSize);
     stop.set(false);
     boolean interrupted = false;
+    Map<String, Double> lastLogs = Map.of();
     o.progress.onTrainBegin(o.epochs, batches, n);
     for (var c : o.callbacks) c.onTrainBegin(context);
     for (int epoch = o.initialEpoch; epoch < o.epochs && !stop.isSet() && !interrupted; epoch++) {
@@ -144,6 +145,7 @@ public final class Trainer {
         int from = b * o.batchSize;
         int to = (int) Math.min(n, from + (long) o.batchSize);
         NativeMemory.poll();
+        for (var c : o.callbacks) c.onBatchBegin(b, context);
         Map<String, Double> running = work.batch(order, from, to, epoch);
         done++;
         o.progress.onBatch(new ProgressListener.BatchProgress(epoch, o.epochs, done, batches, System.nanoTime() - start, running));
@@ -158,10 +160,11 @@ public final class Trainer {
       Map<String, Double> logs = work.endEpoch();
       for (var c : o.callbacks) c.onEpochEnd(epoch, logs, context);
       history.append(epoch, logs);
+      lastLogs = logs;
       o.progress.onEpochEnd(new ProgressListener.EpochProgress(epoch, o.epochs, done, System.nanoTime() - start, logs));
     }
     history.setInterrupted(interrupted);
-    for (var c : o.callbacks) c.onTrainEnd(context);
+    for (var c : o.callbacks) c.onTrainEnd(lastLogs, context);
     o.progress.onTrainEnd(history, interrupted);
     return history;
   }
@@ -223,13 +226,59 @@ public final class Trainer {
   }
 
   /**
+   * The same means keyed as fit's history is ({@code loss}, {@code <output>_loss}, {@code accuracy} or
+   * {@code <output>_accuracy}), in {@link #evaluate}'s order: Keras's {@code evaluate(return_dict=True)}.
+   */
+  public Map<String, Double> evaluateByName(List<INDArray> xIn, List<INDArray> y, int batchSize) {
+    return evaluateLogs(xIn, y, batchSize, "");
+  }
+
+  /**
+   * {@link #evaluateByName(List, List, int)} calling the test hooks of {@code callbacks} (Keras's
+   * {@code evaluate(callbacks=...)}); {@code history} is the session's, handed to them in the context.
+   */
+  public Map<String, Double> evaluateByName(List<INDArray> xIn, List<INDArray> y, int batchSize, List<Callback> callbacks,
+      History history) {
+    if (callbacks.isEmpty()) return evaluateByName(xIn, y, batchSize);
+    CompileConfig cfg = requireCompiled();
+    List<INDArray> x = floats(xIn);
+    model.buildFor(sampleShapes(x));
+    DataCheck.check(model, cfg, x, y, "x", "y");
+    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, 0, stop);
+    for (var c : callbacks) c.onTestBegin(context);
+    Map<String, Double> logs = evaluateLogs(engines.get(), metrics(cfg), x, prepare(cfg, y), batchSize, "", new TestHooks(callbacks, context));
+    for (var c : callbacks) c.onTestEnd(logs, context);
+    return logs;
+  }
+
+  /** The test hooks evaluateLogs calls around each batch; {@link #NONE} when evaluate has no callbacks. */
+  private record TestHooks(List<Callback> callbacks, TrainingContext context) {
+    static final TestHooks NONE = new TestHooks(List.of(), null);
+
+    void begin(int batch) {
+      for (var c : callbacks) c.onTestBatchBegin(batch, context);
+    }
+
+    void end(int batch, Accumulator acc) {
+      if (callbacks.isEmpty()) return; // the running means cost a pass over the metrics: only for hooks
+      Map<String, Double> running = acc.logs("");
+      for (var c : callbacks) c.onTestBatchEnd(batch, running, context);
+    }
+  }
+
+  /**
    * {@link #evaluate} through the model's own test step when it has one ({@code steps} may be
    * null: the engine's evaluation).
    */
   public List<Double> evaluate(List<INDArray> xIn, List<INDArray> y, int batchSize, CustomSteps steps) {
-    if (steps == null || !steps.hasTestStep()) return evaluate(xIn, y, batchSize);
+    return new ArrayList<>(evaluateByName(xIn, y, batchSize, steps).values());
+  }
+
+  /** {@link #evaluateByName(List, List, int)} through the model's own test step when it has one ({@code steps} may be null). */
+  public Map<String, Double> evaluateByName(List<INDArray> xIn, List<INDArray> y, int batchSize, CustomSteps steps) {
+    if (steps == null || !steps.hasTestStep()) return evaluateByName(xIn, y, batchSize);
     requireCompiled();
-    return new ArrayList<>(CustomFitLoop.test(steps, floats(xIn), y, batchSize, "").values());
+    return CustomFitLoop.test(steps, floats(xIn), y, batchSize, "");
   }
 
   /** The evaluation's logs by name (loss, metrics), each key prefixed (val_ for fit's validation). */
@@ -251,6 +300,11 @@ public final class Trainer {
 
   private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Scored> metrics, List<INDArray> x,
       List<INDArray> labels, int batchSize, String prefix) {
+    return evaluateLogs(engine, metrics, x, labels, batchSize, prefix, TestHooks.NONE);
+  }
+
+  private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Scored> metrics, List<INDArray> x,
+      List<INDArray> labels, int batchSize, String prefix, TestHooks hooks) {
     int n = (int) x.get(0).size(0);
     int[] order = order(n, false, null);
     BatchBuffers xBatches = BatchBuffers.forInference(x);
@@ -259,7 +313,9 @@ public final class Trainer {
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
       List<INDArray> yb = yBatches.batch(order, from, to);
+      hooks.begin(from / batchSize);
       acc.add(engine.evaluate(xBatches.batch(order, from, to), yb), yb, to - from);
+      hooks.end(from / batchSize, acc);
     }
     return acc.logs(prefix);
   }

@@ -46,6 +46,20 @@ class SummaryTest {
   }
 
   @Test
+  void showTrainableAddsKerasColumnYesNoOrDash() {
+    Sequential m = mnistMlp();
+    m.layers().get(0).setTrainable(false);
+    String s = m.summary(true);
+    List<String> lines = s.lines().toList();
+    assertTrue(lines.get(2).endsWith("Trainable"), s);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith(" dense (Dense)") && l.endsWith(" N")), s);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith(" dropout (Dropout)") && l.endsWith(" -")), "no weights: -\n" + s);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith(" dense_2 (Dense)") && l.endsWith(" Y")), s);
+    assertTrue(s.contains("Non-trainable params: 401,920"), s);
+    assertTrue(!m.summary().contains("Trainable  "), "the plain summary has no Trainable column");
+  }
+
+  @Test
   void kerasMnistMlpHas669706Params() {
     Sequential m = mnistMlp();
     assertEquals(669_706, m.countParams());

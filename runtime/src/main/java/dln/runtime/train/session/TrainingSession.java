@@ -173,6 +173,22 @@ public final class TrainingSession {
     return trainer().evaluate(x, y, batchSize, steps);
   }
 
+  /** {@link #evaluateByName(List, List, int)} through the model's own test step, if {@code steps} has one (null: none). */
+  public java.util.Map<String, Double> evaluateByName(List<INDArray> x, List<INDArray> y, int batchSize, CustomSteps steps) {
+    return trainer().evaluateByName(x, y, batchSize, steps);
+  }
+
+  /** {@link #evaluate}'s values keyed as the history's are (Keras's {@code return_dict=True}). */
+  public java.util.Map<String, Double> evaluateByName(List<INDArray> x, List<INDArray> y, int batchSize) {
+    return trainer().evaluateByName(x, y, batchSize);
+  }
+
+  /** {@link #evaluateByName(List, List, int)} calling the callbacks' test hooks (on_test_begin, ...). */
+  public java.util.Map<String, Double> evaluateByName(List<INDArray> x, List<INDArray> y, int batchSize,
+      List<dln.runtime.train.Callback> callbacks) {
+    return trainer().evaluateByName(x, y, batchSize, callbacks, history);
+  }
+
   /** Outputs for the data in inference mode (dropout off, moving statistics). */
   public INDArray predict(INDArray x) {
     return predict(List.of(x), 128).get(0);

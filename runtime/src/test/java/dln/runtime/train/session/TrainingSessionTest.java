@@ -74,6 +74,74 @@ class TrainingSessionTest {
     assertFalse(s.stopTraining(), "the next fit starts with the signal lowered");
   }
 
+  /** Records each hook the runtime calls, with the batch number or the log keys it passed. */
+  private static final class Recorder implements Callback {
+    final List<String> seen = new java.util.ArrayList<>();
+    Map<String, Double> testEnd;
+
+    @Override
+    public void onBatchBegin(int batch, TrainingContext context) {
+      seen.add("batch_begin " + batch);
+    }
+
+    @Override
+    public void onBatchEnd(int batch, Map<String, Double> logs, TrainingContext context) {
+      seen.add("batch_end " + batch);
+    }
+
+    @Override
+    public void onTrainEnd(Map<String, Double> logs, TrainingContext context) {
+      seen.add("train_end " + logs.keySet());
+    }
+
+    @Override
+    public void onTestBegin(TrainingContext context) {
+      seen.add("test_begin " + (context.model() != null));
+    }
+
+    @Override
+    public void onTestBatchBegin(int batch, TrainingContext context) {
+      seen.add("test_batch_begin " + batch);
+    }
+
+    @Override
+    public void onTestBatchEnd(int batch, Map<String, Double> logs, TrainingContext context) {
+      seen.add("test_batch_end " + batch + " " + logs.keySet());
+    }
+
+    @Override
+    public void onTestEnd(Map<String, Double> logs, TrainingContext context) {
+      testEnd = logs;
+      seen.add("test_end");
+    }
+  }
+
+  @Test
+  void batchHooksSurroundEachStepAndTrainEndGetsTheLastEpochsLogs() {
+    Sequential m = new Sequential(List.of(Input.of(2), new Dense(1)));
+    TrainingSession s = TrainingSession.of(m);
+    s.compile("sgd", "mse");
+    Recorder r = new Recorder();
+    s.fit(x, y, new FitOptions().epochs(1).batchSize(8).validationSplit(0.5).callbacks(List.of(r)));
+    assertEquals(List.of("batch_begin 0", "batch_end 0", "train_end [loss, val_loss]"), r.seen,
+        "8 training rows are one batch; fit's validation pass calls no test hooks");
+  }
+
+  @Test
+  void evaluateWithCallbacksCallsTheTestHooksAndKeysItsResultsAsTheHistory() {
+    Sequential m = new Sequential(List.of(Input.of(2), new Dense(1)));
+    TrainingSession s = TrainingSession.of(m);
+    s.compile(new dln.runtime.train.CompileConfig(dln.runtime.train.Optimizer.byName("sgd"),
+        List.of(dln.runtime.train.Loss.byName("mse")), List.of("mae")));
+    Recorder r = new Recorder();
+    Map<String, Double> byName = s.evaluateByName(List.of(x), List.of(y), 10, List.of(r));
+    assertEquals(List.of("loss", "mae"), List.copyOf(byName.keySet()), "keyed as given, as Keras does");
+    assertEquals(List.of("test_begin true", "test_batch_begin 0", "test_batch_end 0 [loss, mae]",
+        "test_batch_begin 1", "test_batch_end 1 [loss, mae]", "test_end"), r.seen);
+    assertEquals(byName, r.testEnd, "on_test_end gets evaluate's results");
+    assertEquals(List.copyOf(byName.values()), s.evaluate(List.of(x), List.of(y), 10), "the list is the dict's values in order");
+  }
+
   @Test
   void callingAModelSeesLayersAddedAfterTheFirstCall() {
     Sequential m = new Sequential(List.of(Input.of(2), new Dense(3)));
