@@ -220,6 +220,11 @@ public final class Decompositions {
     return new INDArray[] {st.matrices(us), st.vectors(ss), st.matrices(vhs)};
   }
 
+  /** The min(m, n) singular values, descending, of one row-major m×n matrix (for np.linalg.norm's 2, -2 and 'nuc'). */
+  static double[] singularValues(double[] v, int m, int n) {
+    return svd(new Matrix(v, m, n)).s;
+  }
+
   /** One-sided Jacobi (Hestenes): rotate column pairs of a copy of the taller orientation until orthogonal. */
   private static Svd svd(Matrix x) {
     if (x.m < x.n) {

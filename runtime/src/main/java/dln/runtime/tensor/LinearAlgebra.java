@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * NumPy's linear algebra with NumPy's semantics: {@code np.linalg} inv, det, solve and norm (stacks
  * of matrices in the leading axes), and diag, trace and outer. Computed in Java in float64 (LU
- * with partial pivoting; singular values by Jacobi rotations), then given the operand's float
+ * with partial pivoting; singular values from {@link Decompositions}), then given the operand's float
  * dtype: float32 stays float32, and ints give float32, DLN's float, where NumPy gives float64.
  */
 public final class LinearAlgebra {
@@ -255,66 +255,12 @@ public final class LinearAlgebra {
     double[] v = ArrayOps.doubles(stacked);
     double[] out = new double[Math.toIntExact(Shapes.size(shape))];
     for (int s = 0; s < out.length; s++) {
-      double[] sv = singularValues(v, s * m * n, m, n);
+      double[] sv = Decompositions.singularValues(Arrays.copyOfRange(v, s * m * n, (s + 1) * m * n), m, n);
       double r = which == 2 ? Double.NEGATIVE_INFINITY : which == -2 ? Double.POSITIVE_INFINITY : 0;
       for (double x : sv) r = which == 2 ? Math.max(r, x) : which == -2 ? Math.min(r, x) : r + x;
       out[s] = r;
     }
     return ArrayOps.fromDoubles(out, shape, f.dataType());
-  }
-
-  /** The min(m, n) singular values of an m×n matrix: square roots of the eigenvalues of its Gram matrix. */
-  static double[] singularValues(double[] v, int offset, int m, int n) {
-    boolean wide = n > m; // the smaller Gram matrix has the same non-zero eigenvalues
-    int k = wide ? m : n;
-    double[] g = new double[k * k];
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        double s = 0;
-        for (int t = 0; t < (wide ? n : m); t++) {
-          s += wide ? v[offset + i * n + t] * v[offset + j * n + t] : v[offset + t * n + i] * v[offset + t * n + j];
-        }
-        g[i * k + j] = s;
-      }
-    }
-    double[] eig = symmetricEigenvalues(g, k);
-    for (int i = 0; i < k; i++) eig[i] = Math.sqrt(Math.max(0, eig[i]));
-    return eig;
-  }
-
-  /** Eigenvalues of a symmetric k×k matrix by cyclic Jacobi rotations (a is overwritten). */
-  private static double[] symmetricEigenvalues(double[] a, int k) {
-    for (int sweep = 0; sweep < 100; sweep++) {
-      double off = 0;
-      for (int i = 0; i < k; i++) for (int j = i + 1; j < k; j++) off += a[i * k + j] * a[i * k + j];
-      if (off < 1e-30) break;
-      for (int p = 0; p < k; p++) {
-        for (int q = p + 1; q < k; q++) {
-          double apq = a[p * k + q];
-          if (Math.abs(apq) < 1e-300) continue;
-          double theta = (a[q * k + q] - a[p * k + p]) / (2 * apq);
-          double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-          if (theta == 0) t = 1;
-          double c = 1 / Math.sqrt(t * t + 1);
-          double s = t * c;
-          for (int r = 0; r < k; r++) {
-            double arp = a[r * k + p];
-            double arq = a[r * k + q];
-            a[r * k + p] = c * arp - s * arq;
-            a[r * k + q] = s * arp + c * arq;
-          }
-          for (int r = 0; r < k; r++) {
-            double apr = a[p * k + r];
-            double aqr = a[q * k + r];
-            a[p * k + r] = c * apr - s * aqr;
-            a[q * k + r] = s * apr + c * aqr;
-          }
-        }
-      }
-    }
-    double[] eig = new double[k];
-    for (int i = 0; i < k; i++) eig[i] = a[i * k + i];
-    return eig;
   }
 
   // ---- diag, trace, outer ---------------------------------------------------------------------
