@@ -239,16 +239,7 @@ public final class Trainer {
    */
   public Map<String, Double> evaluateByName(List<INDArray> xIn, List<INDArray> y, int batchSize, List<Callback> callbacks,
       History history) {
-    if (callbacks.isEmpty()) return evaluateByName(xIn, y, batchSize);
-    CompileConfig cfg = requireCompiled();
-    List<INDArray> x = floats(xIn);
-    model.buildFor(sampleShapes(x));
-    DataCheck.check(model, cfg, x, y, "x", "y");
-    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, 0, stop);
-    for (var c : callbacks) c.onTestBegin(context);
-    Map<String, Double> logs = evaluateLogs(engines.get(), metrics(cfg), x, prepare(cfg, y), batchSize, "", new TestHooks(callbacks, context));
-    for (var c : callbacks) c.onTestEnd(logs, context);
-    return logs;
+    return evaluateLogs(xIn, y, batchSize, "", callbacks, history);
   }
 
   /** The test hooks evaluateLogs calls around each batch; {@link #NONE} when evaluate has no callbacks. */
@@ -283,12 +274,23 @@ public final class Trainer {
 
   /** The evaluation's logs by name (loss, metrics), each key prefixed (val_ for fit's validation). */
   Map<String, Double> evaluateLogs(List<INDArray> xIn, List<INDArray> y, int batchSize, String prefix) {
+    return evaluateLogs(xIn, y, batchSize, prefix, List.of(), null);
+  }
+
+  /** The checked evaluation every evaluate goes through, calling the callbacks' test hooks when there are any. */
+  private Map<String, Double> evaluateLogs(List<INDArray> xIn, List<INDArray> y, int batchSize, String prefix,
+      List<Callback> callbacks, History history) {
     CompileConfig cfg = requireCompiled();
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, y, "x", "y");
     List<Scored> metrics = metrics(cfg);
-    return evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, prefix);
+    if (callbacks.isEmpty()) return evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, prefix);
+    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, 0, stop);
+    for (var c : callbacks) c.onTestBegin(context);
+    Map<String, Double> logs = evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, prefix, new TestHooks(callbacks, context));
+    for (var c : callbacks) c.onTestEnd(logs, context);
+    return logs;
   }
 
   /** {@code <output>_loss} per output for a model with several outputs, none otherwise. */
