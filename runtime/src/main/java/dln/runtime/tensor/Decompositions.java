@@ -302,31 +302,38 @@ public final class Decompositions {
       if (norm(col) == 0) empty.add(j);
       else basis.add(col);
     }
-    for (int cand = 0; cand < u.m && !empty.isEmpty(); cand++) {
-      double[] x = new double[u.m];
-      x[cand] = 1;
-      if (orthogonalise(x, basis)) {
-        basis.add(x);
-        int j = empty.remove(0);
-        for (int i = 0; i < u.m; i++) u.v[i * u.n + j] = x[i];
-      }
-    }
+    List<double[]> fill = extendBasis(basis, empty.size(), u.m);
+    for (int k = 0; k < fill.size(); k++) for (int i = 0; i < u.m; i++) u.v[i * u.n + empty.get(k)] = fill.get(k)[i];
     return u;
   }
 
-  /** The m×k matrix's orthonormal columns extended to an m×m orthogonal matrix (Gram–Schmidt on e_i). */
+  /** The m×k matrix's orthonormal columns extended to an m×m orthogonal matrix. */
   private static Matrix complete(Matrix u) {
     if (u.n == u.m) return u;
     List<double[]> basis = new ArrayList<>();
     for (int j = 0; j < u.n; j++) basis.add(column(u, j));
-    for (int cand = 0; cand < u.m && basis.size() < u.m; cand++) {
-      double[] x = new double[u.m];
-      x[cand] = 1;
-      if (orthogonalise(x, basis)) basis.add(x);
-    }
+    basis.addAll(extendBasis(basis, u.m - u.n, u.m));
     Matrix full = Matrix.zeros(u.m, u.m);
     for (int j = 0; j < u.m; j++) for (int i = 0; i < u.m; i++) full.v[i * u.m + j] = basis.get(j)[i];
     return full;
+  }
+
+  /**
+   * Up to {@code count} unit vectors of length m orthogonal to the orthonormal basis and to each other,
+   * by Gram–Schmidt on e_0, e_1, …: the basis itself is left unchanged.
+   */
+  private static List<double[]> extendBasis(List<double[]> basis, int count, int m) {
+    List<double[]> all = new ArrayList<>(basis);
+    List<double[]> added = new ArrayList<>();
+    for (int cand = 0; cand < m && added.size() < count; cand++) {
+      double[] x = new double[m];
+      x[cand] = 1;
+      if (orthogonalise(x, all)) {
+        all.add(x);
+        added.add(x);
+      }
+    }
+    return added;
   }
 
   /** x made orthogonal to the basis (twice, for stability) and normalised; false when nothing of x is left. */
