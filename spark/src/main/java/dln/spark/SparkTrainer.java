@@ -316,7 +316,7 @@ public final class SparkTrainer {
       double[] counts) {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put(prefix + "loss", samples == 0 ? Double.NaN : lossSum / samples);
-    List<String> names = cfg.metrics();
+    List<String> names = cfg.allMetrics();
     for (int i = 0; i < names.size(); i++) {
       String n = names.get(i).equalsIgnoreCase("acc") ? "accuracy" : names.get(i).toLowerCase(java.util.Locale.ROOT);
       m.put(prefix + n, sums == null || counts[i] == 0 ? Double.NaN : sums[i] / counts[i]);

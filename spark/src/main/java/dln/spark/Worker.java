@@ -52,10 +52,10 @@ final class Worker {
       this.loss = cc.loss(0, model.outputs().size());
       this.capture = captureGradients ? new GradientCapture() : null;
       this.optimizer = captureGradients ? capture : cc.optimizer();
-      if (captureGradients) session.compile(new CompileConfig(capture, cc.losses(), cc.metrics()));
+      if (captureGradients) session.compile(new CompileConfig(capture, cc.losses(), cc.metrics(), cc.lossWeights(), cc.outputMetrics()));
       long[] out = model.outputs().get(0).shape();
       List<Metric> ms = new ArrayList<>();
-      for (String m : cc.metrics()) ms.add(Metric.resolve(m, loss, out[out.length - 1]));
+      for (String m : cc.metricsFor(0, model.outputs().size())) ms.add(Metric.resolve(m, loss, out[out.length - 1]));
       this.metrics = ms;
     } else {
       this.loss = null;

@@ -393,19 +393,62 @@ final class ModelTypes {
       }
     }
     List<String> metrics = new ArrayList<>();
-    if (a.has("metrics")) {
+    List<List<String>> outputMetrics = new ArrayList<>();
+    if (a.has("metrics") && a.get("metrics") != None.NONE) {
       Object mv = a.get("metrics");
-      List<Object> items = mv instanceof String || mv instanceof dln.interp.call.Callable || mv instanceof MetricState
-          ? List.of(mv) : a.list("metrics");
-      for (Object o : items) metrics.add(nameOf(o));
+      if (mv instanceof Map<?, ?> byName) {
+        outputMetrics = metricsByOutput(m, byName);
+      } else {
+        List<Object> items = mv instanceof String || mv instanceof dln.interp.call.Callable || mv instanceof MetricState
+            ? List.of(mv) : a.list("metrics");
+        if (!items.isEmpty() && items.stream().allMatch(o -> o instanceof List<?> || o == None.NONE)) {
+          for (Object o : items) outputMetrics.add(metricNames(o));   // Keras's list of lists: one per output
+          if (m.isGraphBuilt() && outputMetrics.size() != m.outputs().size()) {
+            int n = m.outputs().size();
+            throw DlnException.value("metrics has " + outputMetrics.size() + " lists, but the model has " + n + " output" + (n == 1 ? "" : "s"),
+                "give one list per output, e.g. metrics=[['accuracy'], ['mae']]");
+          }
+        } else {
+          for (Object o : items) metrics.add(nameOf(o));
+        }
+      }
     }
     if (!lossWeights.isEmpty() && m.isGraphBuilt() && lossWeights.size() != m.outputs().size()) {
       int n = m.outputs().size();
       throw DlnException.value("loss_weights has " + lossWeights.size() + " value" + (lossWeights.size() == 1 ? "" : "s")
           + ", but the model has " + n + " output" + (n == 1 ? "" : "s"), "give one weight per output");
     }
-    TrainingSession.of(m).compile(new dln.runtime.train.CompileConfig(optimizer, losses, metrics, lossWeights));
+    TrainingSession.of(m).compile(new dln.runtime.train.CompileConfig(optimizer, losses, metrics, lossWeights, outputMetrics));
     return None.NONE;
+  }
+
+  /**
+   * Keras 3's per-output metrics, {@code metrics={"digit": ["accuracy"], "odd": "auc"}}, as one list per
+   * output in output order; an output the dict leaves out is scored by no metric, as in Keras.
+   */
+  private static List<List<String>> metricsByOutput(Model m, Map<?, ?> byName) {
+    m.requireGraph("compile with metrics by output name");
+    List<String> names = new ArrayList<>();
+    for (var t : m.outputs()) names.add(t.layer().name());
+    for (Object k : byName.keySet()) {
+      if (!(k instanceof String name) || !names.contains(name)) {
+        throw DlnException.value("metrics names output " + Values.repr(k) + ", but the model's outputs are " + names,
+            "key metrics by the output layers' names");
+      }
+    }
+    List<List<String>> out = new ArrayList<>();
+    for (String n : names) out.add(byName.containsKey(n) ? metricNames(byName.get(n)) : List.of());
+    return out;
+  }
+
+  /** One output's metrics: a name, a metric object, a list of them, or None for none. */
+  private static List<String> metricNames(Object o) {
+    if (o == None.NONE) return List.of();
+    List<String> out = new ArrayList<>();
+    if (o instanceof List<?> l) for (Object e : l) out.add(nameOf(e));
+    else if (o instanceof Tuple t) for (Object e : t.items()) out.add(nameOf(e));
+    else out.add(nameOf(o));
+    return out;
   }
 
   /** A dict keyed by output layer names (Keras's loss={'cls': ..., 'reg': ...}) as a list in output order. */

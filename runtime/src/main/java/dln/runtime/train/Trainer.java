@@ -375,7 +375,7 @@ public final class Trainer {
   }
 
   /**
-   * The metrics to score: each metric on each output. With several outputs the history keys are
+   * The metrics to score: each output's metrics ({@link CompileConfig#metricsFor}). With several outputs the history keys are
    * Keras's: {@code <output layer>_<metric>} (and {@code <output layer>_loss} for the losses).
    */
   private List<Scored> metrics(CompileConfig cfg) {
@@ -383,7 +383,7 @@ public final class Trainer {
     List<SymbolicTensor> outs = model.outputs();
     List<String> names = outputNames();
     for (int i = 0; i < outs.size(); i++) {
-      for (String m : cfg.metrics()) {
+      for (String m : cfg.metricsFor(i, outs.size())) {
         long[] s = outs.get(i).shape();
         Metric metric = Metric.resolve(m, cfg.loss(i, outs.size()), s[s.length - 1]);
         out.add(new Scored(i, metric, outs.size() == 1 ? metric.name() : names.get(i) + "_" + metric.name()));
