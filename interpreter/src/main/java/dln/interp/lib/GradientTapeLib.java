@@ -146,7 +146,8 @@ public final class GradientTapeLib implements Library {
         .method("update_state", "y_true|values, y_pred?, sample_weight?", "Adds a batch of labels and predictions\n"
             + "(a Mean, keras.metrics.Mean(name='loss'), takes the values to average: tracker.update_state(loss)).\n"
             + "Example: acc.update_state(y_batch, logits)", (MetricState m, Args a) -> {
-              if (a.has("sample_weight") && a.get("sample_weight") != None.NONE) {
+              // A compiled metric ignores sample_weight as Keras's compile metrics do; a metric of one's own cannot weigh yet.
+              if (a.has("sample_weight") && a.get("sample_weight") != None.NONE && !m.isCompiled()) {
                 throw DlnException.value("update_state(sample_weight=...) is not supported in DLN", "leave sample_weight out");
               }
               if (m.isMean()) {

@@ -218,10 +218,16 @@ final class ModelTypes {
    * the loss is recorded too (a custom training loop, a train_step), so it is differentiable.
    */
   static Object lossValue(Loss l, Object yTrue, Object yPred) {
+    return lossValue(l, yTrue, yPred, None.NONE);
+  }
+
+  /** The loss with Keras's {@code sample_weight=} (None for none): recorded on the tape that made the prediction, else now. */
+  static Object lossValue(Loss l, Object yTrue, Object yPred, Object sampleWeight) {
     Object pred = Recording.resolve(yPred);
+    INDArray w = sampleWeight == None.NONE || sampleWeight == null ? null : Values.toTensor(Recording.resolve(sampleWeight));
     GradientTape tape = GradientTape.recording();
-    if (pred instanceof Traced t && tape != null && tape.owns(t)) return tape.loss(l, Values.toTensor(yTrue), t);
-    return org.nd4j.linalg.factory.Nd4j.scalar(l.value(Values.toTensor(yTrue), Values.toTensor(yPred)));
+    if (pred instanceof Traced t && tape != null && tape.owns(t)) return tape.loss(l, Values.toTensor(yTrue), t, w);
+    return org.nd4j.linalg.factory.Nd4j.scalar(l.value(Values.toTensor(yTrue), Values.toTensor(yPred), w));
   }
 
   // ---------------------------------------------------------------- calling layers and models

@@ -46,11 +46,10 @@ public final class TrainStepLib implements Library {
             "The compiled loss of predictions (inside train_step, with a gradient tape: differentiable).\n"
                 + "Example: loss = self.compute_loss(y=y, y_pred=y_pred)",
             (Model m, Args a) -> {
-              noSampleWeight(a);
               if (!a.has("y") || !a.has("y_pred")) {
                 throw DlnException.argument("compute_loss() needs y and y_pred", "loss = self.compute_loss(y=y, y_pred=y_pred)");
               }
-              return ModelTypes.lossValue(compiledLoss(m, "compute_loss"), a.get("y"), a.get("y_pred"));
+              return ModelTypes.lossValue(compiledLoss(m, "compute_loss"), a.get("y"), a.get("y_pred"), a.get("sample_weight", None.NONE));
             })
         .method("reset_metrics", "", "Resets the model's metrics (fit does so at every epoch).\nExample: model.reset_metrics()",
             (Model m, Args a) -> {
@@ -60,8 +59,8 @@ public final class TrainStepLib implements Library {
     TypeTable.define(CompiledLoss.class, "LossesContainer")
         .call((c, inv, pos, kw) -> {
           Args a = Args.bind("compiled_loss", Params.parse("y_true, y_pred, sample_weight?, regularization_losses?"), inv, pos, kw);
-          noSampleWeight(a);
-          Object loss = ModelTypes.lossValue(compiledLoss(c.model(), "compiled_loss"), a.get("y_true"), a.get("y_pred"));
+          Object loss = ModelTypes.lossValue(compiledLoss(c.model(), "compiled_loss"), a.get("y_true"), a.get("y_pred"),
+              a.get("sample_weight", None.NONE));
           TrainingSession.of(c.model()).metrics().get(0).updateMean(Values.toTensor(loss));
           return loss;
         })
@@ -70,17 +69,11 @@ public final class TrainStepLib implements Library {
         .attr("metrics", c -> new ArrayList<Object>(compiledMetrics(c.model())))
         .method("update_state", "y_true, y_pred, sample_weight?", "Updates every compiled metric with a batch.\n"
             + "Example: self.compiled_metrics.update_state(y, y_pred)", (CompiledMetrics c, Args a) -> {
-              noSampleWeight(a);
+              // Keras's compiled metrics= ignore sample_weight (only weighted_metrics= use it).
               for (MetricState s : compiledMetrics(c.model())) s.update(a.tensor("y_true"), a.tensor("y_pred"));
               return None.NONE;
             })
         .repr(c -> "<compiled_metrics>");
-  }
-
-  private static void noSampleWeight(Args a) {
-    if (a.has("sample_weight") && a.get("sample_weight") != None.NONE) {
-      throw DlnException.value(a.function() + "(sample_weight=...) is not supported in DLN", "leave sample_weight out");
-    }
   }
 
   /** The one loss compile chose; a located error before compile or for several outputs. */

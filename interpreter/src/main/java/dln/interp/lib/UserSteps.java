@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A keras.Model subclass's {@code train_step(self, data)} and {@code test_step(self, data)} as the
  * runtime's {@link CustomSteps}: each batch goes to the user's method as Keras passes it
- * ({@code data} is {@code (x, y)}, or {@code x} when fit had no labels) and the dict it returns
+ * ({@code data} is {@code (x, y)}, {@code (x, y, sample_weight)} when fit weighs samples, or {@code x}
+ * when fit had no labels) and the dict it returns
  * becomes the logs. A class overriding only one keeps Keras's default for the other: training
  * through fit's engine (the compiled loss and metrics), evaluation likewise.
  */
@@ -29,8 +30,13 @@ final class UserSteps implements CustomSteps {
   }
 
   @Override
-  public Map<String, Double> trainStep(List<INDArray> x, List<INDArray> y) {
-    return logs("train_step", invoker.call(self.get("train_step"), data(x, y)));
+  public Map<String, Double> trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeight) {
+    Object data = data(x, y);
+    if (sampleWeight != null) {
+      // Keras's (x, y, sample_weight), y None when fit had no labels.
+      data = data instanceof Tuple t ? Tuple.of(t.get(0), t.get(1), sampleWeight) : Tuple.of(data, dln.interp.value.None.NONE, sampleWeight);
+    }
+    return logs("train_step", invoker.call(self.get("train_step"), data));
   }
 
   /** True when train_step is the user's (a class overriding only test_step trains as usual). */

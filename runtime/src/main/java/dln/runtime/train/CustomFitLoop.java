@@ -32,13 +32,12 @@ final class CustomFitLoop {
 
   History fit(List<INDArray> xIn, List<INDArray> yIn, FitOptions o) {
     CustomSteps steps = o.customSteps;
-    if (o.sampleWeight != null || o.classWeight != null) {
-      throw DlnRuntimeException.value("fit(sample_weight=..., class_weight=...) with a custom train_step is not supported in DLN",
-          "weigh the loss inside train_step");
-    }
     model.buildFor(Trainer.sampleShapes(xIn));
     List<INDArray> x = xIn;
     List<INDArray> y = yIn;
+    // Keras hands the step (x, y, sample_weight), class_weight already turned into per-sample weights.
+    INDArray w = trainer.sampleWeights(o, x.get(0).size(0), yIn);
+    if (w != null && (o.sampleWeight == null || o.sampleWeight.rank() < 2)) w = w.reshape(w.length());
     List<INDArray> valX = o.validationX == null ? null : Trainer.floats(o.validationX);
     List<INDArray> valY = o.validationY;
     long n = x.get(0).size(0);
@@ -58,12 +57,14 @@ final class CustomFitLoop {
       valY = Trainer.rows(y, n - nVal, n);
       x = Trainer.rows(x, 0, n - nVal);
       y = Trainer.rows(y, 0, n - nVal);
+      if (w != null) w = Trainer.rows(List.of(w), 0, n - nVal).get(0);
       n -= nVal;
     }
     if (o.seed != null) Rng.seed(o.seed);
     Random random = new Random(Rng.nextSeed());
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(y);
+    BatchBuffers wBatches = w == null ? null : new BatchBuffers(List.of(w));
     List<INDArray> vx = valX;
     List<INDArray> vy = valY;
     return Trainer.epochs(model, config, stop, o, n, random, new Trainer.EpochWork() {
@@ -77,7 +78,8 @@ final class CustomFitLoop {
       @Override
       public Map<String, Double> batch(int[] order, int from, int to, int epoch) {
         // Fresh arrays per batch: the user's step may keep what it is given.
-        last = new LinkedHashMap<>(steps.trainStep(rowsOf(xBatches, order, from, to), rowsOf(yBatches, order, from, to)));
+        INDArray sw = wBatches == null ? null : rowsOf(wBatches, order, from, to).get(0);
+        last = new LinkedHashMap<>(steps.trainStep(rowsOf(xBatches, order, from, to), rowsOf(yBatches, order, from, to), sw));
         return last;
       }
 

@@ -15,9 +15,11 @@ public interface CustomSteps {
    * One training step on a batch of raw data (labels as given to fit, not prepared).
    *
    * @param y the batch's labels; empty when fit was given none
+   * @param sampleWeight the batch's per-sample weights (fit's sample_weight and class_weight
+   *     combined, shaped as the user's sample_weight), or null when fit was given neither
    * @return the logs to show, e.g. {loss: 0.3, mae: 0.4}
    */
-  Map<String, Double> trainStep(List<INDArray> x, List<INDArray> y);
+  Map<String, Double> trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeight);
 
   /** True when the model overrides the evaluation step too; otherwise evaluation is fit's own. */
   boolean hasTestStep();

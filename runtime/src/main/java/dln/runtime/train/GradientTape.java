@@ -143,6 +143,14 @@ public final class GradientTape implements Recording.Recorder {
    * training builds, added to the tape's graph, so it is differentiable.
    */
   public Traced loss(Loss loss, INDArray yTrue, Traced yPred) {
+    return loss(loss, yTrue, yPred, null);
+  }
+
+  /**
+   * The same loss with one weight per sample (Keras's {@code sample_weight=}: Σ w·loss over the
+   * number of losses, as fit weighs them); null weights for none.
+   */
+  public Traced loss(Loss loss, INDArray yTrue, Traced yPred, INDArray sampleWeights) {
     long[] shape = yPred.shape();
     loss.checkLabels(yTrue, shape, "y_true");
     SDVariable labels = sd.constant(name("y_true"), loss.prepareLabels(yTrue, shape).castTo(DataType.FLOAT));
@@ -150,7 +158,9 @@ public final class GradientTape implements Recording.Recorder {
     GraphContext made = null;
     for (GraphContext c : contexts) if (c.logitsOf(yPred.var()) != null) made = c;
     GraphContext ctx = made != null ? made : new GraphContext(sd, false, w -> watch(w.variable()).var());
-    SDVariable value = loss.build(ctx, yPred.var(), labels, shape);
+    SDVariable weights = sampleWeights == null ? null
+        : sd.constant(name("sample_weight"), Loss.perSample(sampleWeights, shape[0]).castTo(DataType.FLOAT));
+    SDVariable value = loss.build(ctx, yPred.var(), labels, shape, weights);
     results.add(value.name());
     return new Traced(value, new long[0]);
   }

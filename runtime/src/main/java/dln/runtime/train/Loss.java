@@ -81,14 +81,30 @@ public final class Loss {
    * {@code loss_fn(y_true, y_pred)}: the same graph training builds, run once.
    */
   public double value(INDArray yTrue, INDArray yPred) {
+    return value(yTrue, yPred, null);
+  }
+
+  /** The loss now with one weight per sample ({@code loss_fn(y_true, y_pred, sample_weight=w)}); null for none. */
+  public double value(INDArray yTrue, INDArray yPred, INDArray sampleWeights) {
     SameDiff sd = SameDiff.create();
     GraphContext ctx = new GraphContext(sd, false);
     INDArray pred = yPred.castTo(DataType.FLOAT);
     checkLabels(yTrue, pred.shape(), "y_true");
     SDVariable out = sd.constant("y_pred", pred);
     SDVariable labels = sd.constant("y_true", prepareLabels(yTrue, pred.shape()));
-    SDVariable loss = build(ctx, out, labels, pred.shape());
+    SDVariable weights = sampleWeights == null ? null : sd.constant("sample_weight", perSample(sampleWeights, pred.size(0)).castTo(DataType.FLOAT));
+    SDVariable loss = build(ctx, out, labels, pred.shape(), weights);
     return loss.eval().getDouble(0);
+  }
+
+  /** Sample weights as a [batch] vector: one per sample, given as (batch,) or (batch, 1). */
+  public static INDArray perSample(INDArray sampleWeights, long batch) {
+    if (sampleWeights.length() != batch || (sampleWeights.rank() > 1 && sampleWeights.length() != sampleWeights.size(0))
+        || sampleWeights.rank() == 0 && batch != 1) {
+      throw DlnRuntimeException.shape("sample_weight needs one weight per sample, shape (" + batch + ",), but it has shape "
+          + dln.runtime.Shapes.format(sampleWeights.shape()), "give a 1-D array with one weight per row of y_pred");
+    }
+    return sampleWeights.reshape(batch);
   }
 
   /** A loss by name with default settings. */

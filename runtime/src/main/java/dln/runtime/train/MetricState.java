@@ -14,6 +14,8 @@ public final class MetricState {
   /** The metric compile knows by this name, or null for a plain mean of values (Keras's {@code Mean}). */
   private final String metric;
   private final String name;
+  /** Made by compile: like Keras's compiled {@code metrics=} (not {@code weighted_metrics=}), it takes no sample weights. */
+  private boolean compiled;
   private double sum;
   private double count;
 
@@ -35,6 +37,21 @@ public final class MetricState {
   /** Keras's {@code keras.metrics.Mean(name=...)}: the running mean of the values given to {@link #updateMean}. */
   public static MetricState mean(String name) {
     return new MetricState(null, name);
+  }
+
+  /**
+   * A metric compile made ({@code model.metrics} after the loss): Keras's compile metrics ignore a
+   * step's {@code sample_weight} (only {@code weighted_metrics} use it), and so does this one.
+   */
+  public static MetricState compiled(String metric) {
+    MetricState m = new MetricState(metric);
+    m.compiled = true;
+    return m;
+  }
+
+  /** True for a metric compile made ({@link #compiled(String)}). */
+  public boolean isCompiled() {
+    return compiled;
   }
 
   /** The name it shows; for a metric made by its compile name, that name. */

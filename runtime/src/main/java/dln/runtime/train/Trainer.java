@@ -173,7 +173,7 @@ public final class Trainer {
    * The per-sample loss weights of fit's sample_weight and class_weight (their product when both
    * are given), as an [n, 1] float column, or null when neither is.
    */
-  private INDArray sampleWeights(FitOptions o, long n, List<INDArray> y) {
+  INDArray sampleWeights(FitOptions o, long n, List<INDArray> y) {
     if (o.sampleWeight == null && o.classWeight == null) return null;
     float[] w = new float[(int) n];
     java.util.Arrays.fill(w, 1f);

@@ -77,7 +77,7 @@ public final class TrainingSession {
     this.engine = null;
     List<MetricState> trackers = new ArrayList<>();
     trackers.add(MetricState.mean("loss"));
-    for (String m : config.allMetrics()) trackers.add(new MetricState(m));
+    for (String m : config.allMetrics()) trackers.add(MetricState.compiled(m));
     this.metrics = List.copyOf(trackers);
   }
 
