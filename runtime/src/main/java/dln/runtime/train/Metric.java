@@ -44,33 +44,46 @@ public record Metric(String name, String kind) {
 
   /** {sum over samples, number of samples} for one batch. */
   public double[] batch(INDArray predictions, INDArray labels) {
+    return batch(predictions, labels, null);
+  }
+
+  /**
+   * {weighted sum, total weight} for one batch of an output that may carry a mask of padded
+   * steps: as Keras passes the mask to a compiled metric as its sample weight, a padded step
+   * counts for nothing and the epoch's figure is the mean over the kept steps.
+   *
+   * @param mask (batch, steps) with 1 kept and 0 padded, for a (batch, steps, units) output; null for none
+   */
+  public double[] batch(INDArray predictions, INDArray labels, INDArray mask) {
     int last = predictions.rank() - 1;
-    long count = predictions.length() / predictions.size(last);
+    long positions = predictions.length() / predictions.size(last);
+    if (mask != null && mask.length() != positions) mask = null;
     if (predictions.length() <= HOST_LIMIT && predictions.length() == labels.length()) {
-      return host(hostValues(predictions), hostValues(labels), (int) predictions.size(last), count);
+      float[] keep = mask == null ? null : hostValues(mask);
+      return host(hostValues(predictions), hostValues(labels), (int) predictions.size(last), keep, positions);
     }
+    INDArray scores = positionScores(predictions, labels, last);
+    if (mask == null) return new double[] {scores.sumNumber().doubleValue(), positions};
+    INDArray keep = mask.castTo(DataType.DOUBLE).reshape(scores.shape());
+    return new double[] {scores.castTo(DataType.DOUBLE).muli(keep).sumNumber().doubleValue(), keep.sumNumber().doubleValue()};
+  }
+
+  /** The metric at every position (the output's shape without its last axis). */
+  private INDArray positionScores(INDArray predictions, INDArray labels, int last) {
     switch (kind) {
-      case "categorical_accuracy": {
-        INDArray p = predictions.argMax(last);
-        INDArray l = labels.argMax(last);
-        double correct = p.eq(l).castTo(DataType.FLOAT).sumNumber().doubleValue();
-        return new double[] {correct, count};
-      }
+      case "categorical_accuracy":
+        return predictions.argMax(last).eq(labels.argMax(last)).castTo(DataType.FLOAT);
       case "binary_accuracy": {
         INDArray p = predictions.gt(0.5).castTo(DataType.FLOAT);
         INDArray l = labels.gt(0.5).castTo(DataType.FLOAT);
-        double correct = p.eq(l).castTo(DataType.FLOAT).sumNumber().doubleValue();
-        // Mean over the last axis per sample, summed: correct / units.
-        return new double[] {correct / predictions.size(last), count};
+        return p.eq(l).castTo(DataType.FLOAT).mean(last);
       }
       case "mean_squared_error": {
         INDArray d = predictions.sub(labels);
-        return new double[] {d.muli(d).sumNumber().doubleValue() / predictions.size(last), count};
+        return d.muli(d).mean(last);
       }
-      case "mean_absolute_error": {
-        INDArray d = Transforms.abs(predictions.sub(labels), false);
-        return new double[] {d.sumNumber().doubleValue() / predictions.size(last), count};
-      }
+      case "mean_absolute_error":
+        return Transforms.abs(predictions.sub(labels), false).mean(last);
       default:
         throw new IllegalStateException(kind);
     }
@@ -82,38 +95,46 @@ public record Metric(String name, String kind) {
     return (plain ? f : f.dup('c')).data().asFloat();
   }
 
-  /** The same scores computed in one pass over host copies (row-major, {@code units} per row). */
-  private double[] host(float[] p, float[] y, int units, long count) {
+  /**
+   * The same scores computed in one pass over host copies (row-major, {@code units} per row),
+   * each row weighted by {@code keep} when given. (The switch stays outside the loops: this runs
+   * on every training batch.)
+   */
+  private double[] host(float[] p, float[] y, int units, float[] keep, long positions) {
     double sum = 0;
+    int rows = p.length / units;
     switch (kind) {
       case "categorical_accuracy" -> {
-        for (int o = 0; o < p.length; o += units) {
+        for (int r = 0, o = 0; r < rows; r++, o += units) {
           int bp = 0;
           int by = 0;
           for (int k = 1; k < units; k++) {
             if (p[o + k] > p[o + bp]) bp = k;
             if (y[o + k] > y[o + by]) by = k;
           }
-          if (bp == by) sum++;
+          if (bp == by) sum += keep == null ? 1 : keep[r];
         }
       }
       case "binary_accuracy" -> {
-        for (int i = 0; i < p.length; i++) if ((p[i] > 0.5f) == (y[i] > 0.5f)) sum++;
+        for (int i = 0; i < p.length; i++) if ((p[i] > 0.5f) == (y[i] > 0.5f)) sum += keep == null ? 1 : keep[i / units];
         sum /= units;
       }
       case "mean_squared_error" -> {
         for (int i = 0; i < p.length; i++) {
           double d = (double) p[i] - y[i];
-          sum += d * d;
+          sum += keep == null ? d * d : d * d * keep[i / units];
         }
         sum /= units;
       }
       case "mean_absolute_error" -> {
-        for (int i = 0; i < p.length; i++) sum += Math.abs((double) p[i] - y[i]);
+        for (int i = 0; i < p.length; i++) sum += Math.abs((double) p[i] - y[i]) * (keep == null ? 1 : keep[i / units]);
         sum /= units;
       }
       default -> throw new IllegalStateException(kind);
     }
-    return new double[] {sum, count};
+    if (keep == null) return new double[] {sum, positions};
+    double kept = 0;
+    for (float k : keep) kept += k;
+    return new double[] {sum, kept};
   }
 }

@@ -41,6 +41,8 @@ public final class SameDiffEngine implements TrainingEngine {
     String loss;
     /** Each output's own loss (only for several outputs). */
     List<String> outputLosses = new ArrayList<>();
+    /** Each sequence output's mask of padded steps (null where it has none), for the metrics; empty when none has one. */
+    List<String> outputMasks = new ArrayList<>();
     List<Weight> trainable = new ArrayList<>();
     List<String> trainableVars = new ArrayList<>();
     String signature;
@@ -149,7 +151,9 @@ public final class SameDiffEngine implements TrainingEngine {
         SymbolicTensor t = model.outputs().get(i);
         SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, t.shape());
         g.labels.add(label.name());
-        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape(), sampleWeights, g.ctx.maskOf(outs.get(i)));
+        SDVariable mask = t.shape().length == 3 ? g.ctx.maskOf(outs.get(i)) : null;
+        g.outputMasks.add(mask == null ? null : mask.name());
+        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape(), sampleWeights, mask);
         if (outs.size() > 1) g.outputLosses.add(l.name());
         double w = config.lossWeight(i, outs.size());
         SDVariable scaled = w == 1.0 ? l : l.mul(w);
@@ -163,6 +167,7 @@ public final class SameDiffEngine implements TrainingEngine {
         if (reg.l2() > 0) total = total.add(w.mul(w).sum().mul(reg.l2()));
       }
       g.loss = total.name();
+      if (g.outputMasks.stream().allMatch(java.util.Objects::isNull)) g.outputMasks.clear();
       if (train) {
         for (Model.WeightRef r : model.weightRefs()) {
           SDVariable v = g.ctx.weightVariables().get(r.weight());
@@ -200,9 +205,7 @@ public final class SameDiffEngine implements TrainingEngine {
     g.beforeRun();
     Map<String, INDArray> ph = feed(g, x, y);
     if (sampleWeights != null) ph.put(g.sampleWeights, sampleWeights.castTo(DataType.FLOAT).reshape(sampleWeights.length()));
-    List<String> wanted = new ArrayList<>(g.outputs);
-    wanted.add(g.loss);
-    wanted.addAll(g.outputLosses);
+    List<String> wanted = resultNames(g);
     for (GraphContext.MovingAverage m : g.ctx.movingAverages()) wanted.add(m.batchValue());
     Map<String, INDArray> values;
     if (g.trainableVars.isEmpty()) {
@@ -225,9 +228,7 @@ public final class SameDiffEngine implements TrainingEngine {
   public StepResult evaluate(List<INDArray> x, List<INDArray> y) {
     Graph g = inferenceGraph(true);
     g.beforeRun();
-    List<String> wanted = new ArrayList<>(g.outputs);
-    wanted.add(g.loss);
-    wanted.addAll(g.outputLosses);
+    List<String> wanted = resultNames(g);
     return result(g, g.sd.output(feed(g, x, y), wanted));
   }
 
@@ -242,12 +243,23 @@ public final class SameDiffEngine implements TrainingEngine {
     return outs;
   }
 
+  /** The variables a step's result reads: outputs, losses and the outputs' masks. */
+  private static List<String> resultNames(Graph g) {
+    List<String> wanted = new ArrayList<>(g.outputs);
+    wanted.add(g.loss);
+    wanted.addAll(g.outputLosses);
+    for (String m : g.outputMasks) if (m != null && !wanted.contains(m)) wanted.add(m);
+    return wanted;
+  }
+
   private static StepResult result(Graph g, Map<String, INDArray> values) {
     List<INDArray> outs = new ArrayList<>();
     for (String o : g.outputs) outs.add(values.get(o));
     List<Double> perOutput = new ArrayList<>();
     for (String l : g.outputLosses) perOutput.add(values.get(l).getDouble(0));
-    return new StepResult(values.get(g.loss).getDouble(0), outs, perOutput);
+    List<INDArray> masks = new ArrayList<>();
+    for (String m : g.outputMasks) masks.add(m == null ? null : values.get(m));
+    return new StepResult(values.get(g.loss).getDouble(0), outs, perOutput, masks);
   }
 
   /** Names of the graph variables (for tests and profiling). */

@@ -456,7 +456,7 @@ public final class Trainer {
       samples += batch;
       for (int i = 0; i < metrics.size(); i++) {
         Scored s = metrics.get(i);
-        double[] sc = s.metric().batch(r.outputs().get(s.output()), labels.get(s.output()));
+        double[] sc = s.metric().batch(r.outputs().get(s.output()), labels.get(s.output()), r.outputMask(s.output()));
         sums[i] += sc[0];
         counts[i] += sc[1];
       }

@@ -19,11 +19,20 @@ public interface TrainingEngine {
   /**
    * Loss of a batch (the weighted total, regularisers included) and the model's outputs for it;
    * for a model with several outputs also each output's own loss (Keras's {@code <output>_loss}),
-   * empty otherwise.
+   * empty otherwise; and each output's mask of padded steps where it carries one (Keras's
+   * {@code _keras_mask}, which compiled metrics take as their sample weight).
+   *
+   * @param outputMasks per output, (batch, steps) with 1 kept and 0 padded, or a null entry for an
+   *     output without a mask; empty when no output has one
    */
-  record StepResult(double loss, List<INDArray> outputs, List<Double> outputLosses) {
+  record StepResult(double loss, List<INDArray> outputs, List<Double> outputLosses, List<INDArray> outputMasks) {
     public StepResult(double loss, List<INDArray> outputs) {
-      this(loss, outputs, List.of());
+      this(loss, outputs, List.of(), List.of());
+    }
+
+    /** Output {@code i}'s mask of padded steps, or null when it has none. */
+    public INDArray outputMask(int i) {
+      return i < outputMasks.size() ? outputMasks.get(i) : null;
     }
   }
 

@@ -177,7 +177,19 @@ public final class FastEngine implements TrainingEngine {
     for (FastPlan.Output o : plan.outputs) outs.add(values[o.slot()]);
     List<Double> each = new ArrayList<>();
     if (perOutput.length > 1) for (double l : perOutput) each.add(l);
-    return new StepResult(loss, outs, each);
+    return new StepResult(loss, outs, each, outputMasks(values));
+  }
+
+  /** Each output's mask of padded steps from the last forward, (batch, steps), for the metrics to weigh by. */
+  private List<INDArray> outputMasks(INDArray[] values) {
+    List<INDArray> masks = new ArrayList<>();
+    boolean any = false;
+    for (FastPlan.Output o : plan.outputs) {
+      float[] keep = o.maskFrom() >= 0 ? lastMasks[o.maskFrom()] : null;
+      any |= keep != null;
+      masks.add(keep == null ? null : Nd4j.createFromArray(keep).reshape(values[o.slot()].size(0), values[o.slot()].size(1)));
+    }
+    return any ? masks : List.of();
   }
 
   /** Adds a gradient contribution to a slot (the first one is taken as is: every step returns its own buffer). */

@@ -51,10 +51,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * pack_padded_sequence semantics), go_backwards, and the layers that refuse a mask.
  */
 class MaskingTest {
-  private static final int STEPS = 6;
+  static final int STEPS = 6;
 
   /** Tokens 1..vocabulary-1, each row padded with 0 at its end (or start) to STEPS; lengths 1..STEPS. */
-  private static INDArray paddedTokens(int n, int vocabulary, boolean atStart) {
+  static INDArray paddedTokens(int n, int vocabulary, boolean atStart) {
     float[][] v = new float[n][STEPS];
     for (int i = 0; i < n; i++) {
       int length = 1 + Rng.current().nextInt(STEPS);
@@ -63,11 +63,11 @@ class MaskingTest {
     return Nd4j.createFromArray(v);
   }
 
-  private static Embedding maskedEmbedding(int vocabulary, int dim) {
+  static Embedding maskedEmbedding(int vocabulary, int dim) {
     return new Embedding(new Embedding.Config(vocabulary, dim, "random_uniform", true), null);
   }
 
-  private static LSTM lstm(int units, boolean sequences, boolean backwards) {
+  static LSTM lstm(int units, boolean sequences, boolean backwards) {
     return new LSTM(new LSTM.Config(units, "tanh", "sigmoid", true, sequences, "glorot_uniform", "orthogonal", true, backwards), null);
   }
 
