@@ -76,48 +76,60 @@ public final class ModulesLib implements Library {
   /** keras.utils.pad_sequences (also keras.preprocessing.sequence.pad_sequences, its older home). */
   private static void padSequences(Globals g) {
     Builtin pad = g.def(g.module("keras.utils"), "pad_sequences", "sequences, maxlen?, dtype?, padding?, truncating?, value?",
-        "Pads token sequences to one length, as Keras does: a [samples, maxlen] tensor (dtype int32 unless dtype=\n"
-            + "says otherwise); maxlen defaults to the longest sequence; padding='pre' (default) or 'post' puts value\n"
-            + "(default 0) before or after; truncating='pre' (default) or 'post' drops a long sequence's start or end.\n"
+        "Pads sequences to one length, as Keras does: a [samples, maxlen] tensor of token ids (dtype int32 unless dtype=\n"
+            + "says otherwise), or [samples, maxlen, features...] for sequences of vectors; maxlen defaults to the longest\n"
+            + "sequence; padding='pre' (default) or 'post' puts value (default 0) before or after; truncating='pre'\n"
+            + "(default) or 'post' drops a long sequence's start or end.\n"
             + "Example: x = keras.utils.pad_sequences([[3, 7], [5]], maxlen=4, padding='post')",
         a -> {
-          List<double[]> rows = new java.util.ArrayList<>();
-          for (Object seq : sequences(a.get("sequences"))) rows.add(tokens(seq));
+          List<Sequences.Steps> rows = new java.util.ArrayList<>();
+          for (Object seq : sequences(a.get("sequences"))) rows.add(steps(seq));
           Object maxlen = a.get("maxlen", None.NONE);
-          return Sequences.pad(rows, maxlen == None.NONE ? null : a.intValue("maxlen"), TensorLib.dtype(a, DataType.INT),
+          return Sequences.padSteps(rows, maxlen == None.NONE ? null : a.intValue("maxlen"), TensorLib.dtype(a, DataType.INT),
               Sequences.End.of(a.string("padding", "pre"), "Padding"), Sequences.End.of(a.string("truncating", "pre"), "Truncating"),
               a.number("value", 0));
         });
     g.module("keras.preprocessing.sequence").put("pad_sequences", pad);
   }
 
-  /** The sequences of pad_sequences: a list or tuple of them, or the rows of a 2-D tensor. */
+  /** The sequences of pad_sequences: a list or tuple of them, or the slices of a tensor along its first axis. */
   private static List<?> sequences(Object v) {
     if (v instanceof List<?> l) return l;
     if (v instanceof Tuple t) return t.items();
-    if (v instanceof INDArray t && t.rank() == 2) {
+    if (v instanceof INDArray t && t.rank() >= 2) {
       List<Object> rows = new java.util.ArrayList<>();
-      for (long i = 0; i < t.size(0); i++) rows.add(t.getRow(i));
+      for (long i = 0; i < t.size(0); i++) rows.add(t.rank() == 2 ? t.getRow(i) : t.slice(i));
       return rows;
     }
     throw DlnException.type("pad_sequences() takes a list of sequences (lists of token ids), got " + Values.typeName(v));
   }
 
-  /** One sequence's values; Keras's sequences of vectors (a sample shape per step) are not supported. */
-  private static double[] tokens(Object seq) {
-    if (seq instanceof INDArray t && t.rank() <= 1) return t.castTo(DataType.DOUBLE).dup().data().asDouble();
-    List<?> items = seq instanceof List<?> l ? l : seq instanceof Tuple t ? t.items() : null;
-    if (items == null) throw DlnException.type("pad_sequences() takes sequences of token ids, got a " + Values.typeName(seq));
-    double[] out = new double[items.size()];
-    for (int i = 0; i < out.length; i++) {
-      Object item = items.get(i);
-      if (!Values.isNumber(item)) {
-        throw new DlnException("type error", "pad_sequences() takes sequences of numbers, got a " + Values.typeName(item) + " inside one",
-            "DLN pads sequences of token ids; sequences of vectors (Keras's sample shapes) are not supported", null);
-      }
-      out[i] = Values.toDouble(item);
+  /**
+   * One sequence: token ids (a list of numbers or a 1-D tensor), or, as Keras takes them, steps
+   * that are vectors or any sample shape (a list of lists, or a tensor of rank 2 or more).
+   */
+  private static Sequences.Steps steps(Object seq) {
+    if (seq instanceof INDArray t) {
+      INDArray values = t.castTo(DataType.DOUBLE).dup('c');
+      if (t.rank() <= 1) return Sequences.Steps.of(values.data().asDouble());
+      return new Sequences.Steps((int) t.size(0), java.util.Arrays.copyOfRange(t.shape(), 1, t.rank()), values.data().asDouble());
     }
-    return out;
+    List<?> items = seq instanceof List<?> l ? l : seq instanceof Tuple t ? t.items() : null;
+    if (items == null) throw DlnException.type("pad_sequences() takes sequences of token ids or of vectors, got a " + Values.typeName(seq));
+    if (items.stream().allMatch(Values::isNumber)) {
+      double[] out = new double[items.size()];
+      for (int i = 0; i < out.length; i++) out[i] = Values.toDouble(items.get(i));
+      return Sequences.Steps.of(out);
+    }
+    // Steps that are vectors: every item a list, tuple or tensor (numbers among them are a mix Keras rejects too).
+    boolean mixed = items.stream().anyMatch(Values::isNumber);
+    for (Object item : items) {
+      if (mixed ? !Values.isNumber(item) : Values.toJava(item) == null) {
+        throw new DlnException("type error", "pad_sequences() takes sequences of numbers or of vectors, got a " + Values.typeName(item)
+            + " inside one", "give each sequence as token ids ([3, 7]) or as steps of one shape ([[0.1, 0.2], [0.3, 0.4]])", null);
+      }
+    }
+    return steps(Tensors.fromNested(Values.toJava(seq), DataType.DOUBLE));
   }
 
   /**

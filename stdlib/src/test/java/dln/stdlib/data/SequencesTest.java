@@ -61,4 +61,34 @@ class SequencesTest {
     DlnRuntimeException e = assertThrows(DlnRuntimeException.class, () -> End.of("middle", "Padding"));
     assertEquals("Padding type \"middle\" not understood", e.getMessage().replaceFirst("^value error: ", ""));
   }
+
+  /** Sequences of 2-vectors (lengths 3, 1, 0, 4) as Keras takes them: each step a row of {@code values}. */
+  private static final List<Sequences.Steps> VECTORS = List.of(
+      new Sequences.Steps(3, new long[] {2}, new double[] {1, 2, 3, 4, 5, 6}),
+      new Sequences.Steps(1, new long[] {2}, new double[] {7, 8}),
+      new Sequences.Steps(0, new long[0], new double[0]),
+      new Sequences.Steps(4, new long[] {2}, new double[] {9, 10, 11, 12, 13, 14, 15, 16}));
+
+  /** The values Keras gives, from pad_vectors_reference.py (Keras's algorithm in NumPy). */
+  @Test
+  void sequencesOfVectorsPadToSamplesStepsFeatures() {
+    INDArray x = Sequences.padSteps(VECTORS, null, DataType.INT, End.PRE, End.PRE, 0);
+    assertEquals(DataType.INT, x.dataType());
+    assertArrayEquals(new long[] {4, 4, 2}, x.shape());
+    assertArrayEquals(new long[] {0, 0, 1, 2, 3, 4, 5, 6, 0, 0, 0, 0, 0, 0, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 9, 10, 11, 12, 13, 14, 15, 16},
+        x.reshape(-1).toLongVector());
+    assertArrayEquals(new long[] {3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 13, 14, 15, 16},
+        Sequences.padSteps(VECTORS, 2, DataType.INT, End.POST, End.PRE, 0).reshape(-1).toLongVector());
+    assertArrayEquals(new long[] {1, 2, 3, 4, 5, 6, -1, -1, -1, -1, 7, 8, -1, -1, -1, -1, -1, -1, 9, 10, 11, 12, 13, 14},
+        Sequences.padSteps(VECTORS, 3, DataType.INT, End.PRE, End.POST, -1).reshape(-1).toLongVector());
+  }
+
+  @Test
+  void aSequenceWithOtherSamplesIsKerasError() {
+    List<Sequences.Steps> mixed = List.of(new Sequences.Steps(1, new long[] {2}, new double[] {1, 2}),
+        new Sequences.Steps(1, new long[] {3}, new double[] {3, 4, 5}));
+    DlnRuntimeException e = assertThrows(DlnRuntimeException.class, () -> Sequences.padSteps(mixed, null, DataType.INT, End.PRE, End.PRE, 0));
+    assertEquals("Shape of sample (3,) of sequence at position 1 is different from expected shape (2,)",
+        e.getMessage().replaceFirst("^value error: ", ""));
+  }
 }
