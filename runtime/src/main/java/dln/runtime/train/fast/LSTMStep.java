@@ -63,9 +63,7 @@ final class LSTMStep extends RecurrentStep {
         for (int k = 0; k < g4; k++) gates[z + k] = zx[z + k] + b[k];
       }
       if (keepsPre) System.arraycopy(gates, z, s.saved[3], z, g4);
-      // One call per gate: softmax normalises over a gate.
-      RnnMath.apply(recurrentActivation, gates, z, u);
-      RnnMath.apply(recurrentActivation, gates, z + u, u);
+      applyTwoGates(gates, z);
       RnnMath.apply(activation, gates, z + 2 * u, u);
       RnnMath.apply(recurrentActivation, gates, z + 3 * u, u);
       if (t > 0) {
@@ -77,6 +75,26 @@ final class LSTMStep extends RecurrentStep {
       System.arraycopy(cells, c, actCells, c, u);
       RnnMath.apply(activation, actCells, c, u);
       for (int j = 0; j < u; j++) hidden[c + j] = gates[z + 3 * u + j] * actCells[c + j];
+    }
+  }
+
+  /** The recurrent activation over gates i and f from {@code z}: one loop, but softmax normalises each gate on its own. */
+  private void applyTwoGates(float[] gates, int z) {
+    if (recurrentActivation == Act.SOFTMAX) {
+      RnnMath.apply(recurrentActivation, gates, z, units);
+      RnnMath.apply(recurrentActivation, gates, z + units, units);
+    } else {
+      RnnMath.apply(recurrentActivation, gates, z, 2 * units);
+    }
+  }
+
+  /** The gradient through {@link #applyTwoGates}, in place in {@code dz}. */
+  private void twoGatesDerivative(float[] dz, float[] gates, float[] pre, int z) {
+    if (recurrentActivation == Act.SOFTMAX) {
+      RnnMath.timesDerivative(recurrentActivation, dz, z, gates, pre, z, units);
+      RnnMath.timesDerivative(recurrentActivation, dz, z + units, gates, pre, z + units, units);
+    } else {
+      RnnMath.timesDerivative(recurrentActivation, dz, z, gates, pre, z, 2 * units);
     }
   }
 
@@ -115,8 +133,7 @@ final class LSTMStep extends RecurrentStep {
         dz[z + 3 * u + j] = dh[d + j] * actCells[c + j];
         dc[d + j] = dcv[d + j] * gates[z + u + j];
       }
-      RnnMath.timesDerivative(recurrentActivation, dz, z, gates, pre, z, u);
-      RnnMath.timesDerivative(recurrentActivation, dz, z + u, gates, pre, z + u, u);
+      twoGatesDerivative(dz, gates, pre, z);
       RnnMath.timesDerivative(activation, dz, z + 2 * u, gates, pre, z + 2 * u, u);
       RnnMath.timesDerivative(recurrentActivation, dz, z + 3 * u, gates, pre, z + 3 * u, u);
     }
