@@ -212,34 +212,24 @@ final class FastLayers {
   private static LayerStep lstm(LSTM l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     if (fuse) throw new FastPlan.Unsupported("a loss on an LSTM's output");
     LSTM.Config c = l.config();
-    Act activation = recurrentAct(c.activation());
-    Act recurrentActivation = recurrentAct(c.recurrentActivation());
+    Act activation = named(c.activation());
+    Act recurrentActivation = named(c.recurrentActivation());
     return new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), activation, recurrentActivation,
         c.returnSequences(), c.goBackwards(), in[1]);
-  }
-
-  /**
-   * A recurrent layer's activation: one the host recurrences compute (linear, relu, tanh, sigmoid),
-   * whose derivative they take from the activation's output, as they keep no pre-activations.
-   */
-  private static Act recurrentAct(String name) throws FastPlan.Unsupported {
-    Act act = named(name);
-    if (act == Act.SOFTMAX || act.onHost()) throw new FastPlan.Unsupported("a recurrent layer with the " + name + " activation");
-    return act;
   }
 
   private static LayerStep simpleRnn(SimpleRNN l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     if (fuse) throw new FastPlan.Unsupported("a loss on a SimpleRNN's output");
     SimpleRNN.Config c = l.config();
-    return new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
+    return new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), named(c.activation()),
         c.returnSequences(), c.goBackwards(), in[1]);
   }
 
   private static LayerStep gru(GRU l, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
     if (fuse) throw new FastPlan.Unsupported("a loss on a GRU's output");
     GRU.Config c = l.config();
-    return new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), recurrentAct(c.activation()),
-        recurrentAct(c.recurrentActivation()), c.resetAfter(), c.returnSequences(), c.goBackwards(), in[1]);
+    return new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), named(c.activation()),
+        named(c.recurrentActivation()), c.resetAfter(), c.returnSequences(), c.goBackwards(), in[1]);
   }
 
   private static LayerStep depthwise(DepthwiseConv2D c, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {

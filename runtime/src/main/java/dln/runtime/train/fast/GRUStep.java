@@ -14,12 +14,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * With {@code reset_after=False} (one bias row) the candidate reads {@code (r ⊙ h₋₁)·U_h}: a
  * second, (units × units) GEMM per step after the gates, and per step backwards its transpose;
  * the driver's {@code h₋₁ᵀ·drec} then gives U's z and r columns and {@code (r ⊙ h₋₁)ᵀ·dh̃} the
- * candidate's.
+ * candidate's. An activation whose derivative does not follow from its output ({@link
+ * RnnMath#fromOutput}) has the pre-activations of z, r and h̃ kept for the backward pass.
  */
 final class GRUStep extends RecurrentStep {
   private final Act activation;
   private final Act gateActivation;
   private final boolean resetAfter;
+  /** Whether the gates' pre-activations are kept (saved[4..6]) for the backward pass. */
+  private final boolean keepsPre;
   /** reset_after=False: the candidate's recurrent kernel U_h, copied out of U every forward. */
   private final INDArray candidateKernel;
   /** reset_after=False: U_h's gradient {@code (r ⊙ h₋₁)ᵀ·dh̃} (the driver's h₋₁ᵀ·drec leaves those columns zero). */
@@ -59,6 +62,7 @@ final class GRUStep extends RecurrentStep {
     this.activation = activation;
     this.gateActivation = gateActivation;
     this.resetAfter = resetAfter;
+    this.keepsPre = !RnnMath.fromOutput(activation) || !RnnMath.fromOutput(gateActivation);
     int u = units;
     this.candidateKernel = resetAfter ? null : Nd4j.create(DataType.FLOAT, u, u);
     this.dCandidateKernel = resetAfter ? null : Nd4j.create(DataType.FLOAT, u, u);
@@ -67,10 +71,19 @@ final class GRUStep extends RecurrentStep {
     this.before = new PerBatch<>(b -> Before.of((int) b, (int) b * this.steps, u, candidateKernel, dCandidateKernel));
   }
 
-  /** z, r, the candidate h̃ and its recurrent term (reset_after: h₋₁·U_h + b'_h; else r ⊙ h₋₁). */
+  /**
+   * z, r, the candidate h̃ and its recurrent term (reset_after: h₋₁·U_h + b'_h; else r ⊙ h₋₁); with
+   * keepsPre the pre-activations of z, r and h̃.
+   */
   @Override
   int[] savedWidths() {
-    return new int[] {units, units, units, units};
+    int u = units;
+    return keepsPre ? new int[] {u, u, u, u, u, u, u} : new int[] {u, u, u, u};
+  }
+
+  /** The kept pre-activations of saved[k] (k: 0 z, 1 r, 2 h̃), null without keepsPre. */
+  private float[] pre(Sequence s, int k) {
+    return keepsPre ? s.saved[4 + k] : null;
   }
 
   @Override
@@ -111,6 +124,10 @@ final class GRUStep extends RecurrentStep {
         update[c + j] = zx[zb + j] + b[j] + recZ;
         reset[c + j] = zx[zb + u + j] + b[u + j] + recR;
       }
+      if (keepsPre) {
+        System.arraycopy(update, c, s.saved[4], c, u);
+        System.arraycopy(reset, c, s.saved[5], c, u);
+      }
       RnnMath.apply(gateActivation, update, c, u);
       RnnMath.apply(gateActivation, reset, c, u);
       if (resetAfter) {
@@ -135,6 +152,7 @@ final class GRUStep extends RecurrentStep {
     for (int r = 0; r < batch; r++) {
       if (s.carried(t, r)) continue;
       int c = (t * batch + r) * u;
+      if (keepsPre) System.arraycopy(candidate, c, s.saved[6], c, u);
       RnnMath.apply(activation, candidate, c, u);
       int prev = c - batch * u;
       for (int j = 0; j < u; j++) {
@@ -172,15 +190,15 @@ final class GRUStep extends RecurrentStep {
         dzx[zb + 2 * u + j] = dhv * (1f - z);
         carry[d + j] += dhv * z;
       }
-      RnnMath.timesDerivative(gateActivation, dzx, zb, update, c, u);
-      RnnMath.timesDerivative(activation, dzx, zb + 2 * u, candidate, c, u);
+      RnnMath.timesDerivative(gateActivation, dzx, zb, update, pre(s, 0), c, u);
+      RnnMath.timesDerivative(activation, dzx, zb + 2 * u, candidate, pre(s, 2), c, u);
       if (resetAfter) {
         for (int j = 0; j < u; j++) {
           float dph = dzx[zb + 2 * u + j];
           dzx[zb + u + j] = dph * rec[c + j];
           drec[zb + 2 * u + j] = dph * reset[c + j];
         }
-        RnnMath.timesDerivative(gateActivation, dzx, zb + u, reset, c, u);
+        RnnMath.timesDerivative(gateActivation, dzx, zb + u, reset, pre(s, 1), c, u);
       } else {
         // r's gradient needs dh̃·U_hᵀ: resetBeforeBackward fills it (zero at the first step, where h₋₁ = 0).
         Arrays.fill(dzx, zb + u, zb + 2 * u, 0f);
@@ -221,7 +239,7 @@ final class GRUStep extends RecurrentStep {
         s.carry[d + j] += drh[d + j] * reset[c + j];
         s.dzxHost[zb + u + j] = drh[d + j] * hidden[prev + j];
       }
-      RnnMath.timesDerivative(gateActivation, s.dzxHost, zb + u, reset, c, u);
+      RnnMath.timesDerivative(gateActivation, s.dzxHost, zb + u, reset, pre(s, 1), c, u);
       System.arraycopy(s.dzxHost, zb + u, s.drecHost, zb + u, u);
     }
   }

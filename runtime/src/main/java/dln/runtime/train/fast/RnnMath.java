@@ -10,6 +10,11 @@ package dln.runtime.train.fast;
  * multiplications, additions, a division and a clamp, so a loop over a gate's values vectorises,
  * where {@link Math#exp} costs a call per value: at LSTM(64) × batch 64 that was a third of a
  * training step.
+ *
+ * <p>Those two, relu, linear and softmax take their derivatives from the activation's output, so
+ * the cells keep no pre-activations for them (the hot path). Every other activation ({@link
+ * Act#onHost}: elu, selu, gelu, swish, softplus, leaky_relu) runs as a loop of {@link Act#at}, and
+ * its derivative reads the pre-activation, which a cell then keeps ({@link #fromOutput}).
  */
 final class RnnMath {
   private static final float CLAMP = 7.90531110763549805f;
@@ -54,6 +59,11 @@ final class RnnMath {
     return 0.5f + 0.5f * tanh(0.5f * z);
   }
 
+  /** True when the activation's derivative follows from its output; false: the cell keeps the pre-activation. */
+  static boolean fromOutput(Act act) {
+    return !act.onHost();
+  }
+
   /** One value through a (non-softmax) activation. */
   static float apply(Act act, float z) {
     return switch (act) {
@@ -65,7 +75,10 @@ final class RnnMath {
     };
   }
 
-  /** Applies the activation in place to {@code a[from, from + len)}: one loop per activation, so it vectorises. */
+  /**
+   * Applies the activation in place to {@code a[from, from + len)}: one loop per activation, so it
+   * vectorises. Softmax normalises over the whole range: a call covers one gate of one row.
+   */
   static void apply(Act act, float[] a, int from, int len) {
     int to = from + len;
     switch (act) {
@@ -79,8 +92,24 @@ final class RnnMath {
         for (int i = from; i < to; i++) a[i] = Math.max(a[i], 0f);
       }
       case LINEAR -> { }
-      default -> throw new IllegalStateException(act + " is not a recurrent activation of the host loops");
+      case SOFTMAX -> softmax(a, from, to);
+      default -> {
+        for (int i = from; i < to; i++) a[i] = (float) act.at(a[i]);
+      }
     }
+  }
+
+  /** Softmax of {@code a[from, to)} in place, the maximum subtracted first (as libnd4j's). */
+  private static void softmax(float[] a, int from, int to) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = from; i < to; i++) max = Math.max(max, a[i]);
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      a[i] = (float) Math.exp(a[i] - max);
+      sum += a[i];
+    }
+    float inv = (float) (1 / sum);
+    for (int i = from; i < to; i++) a[i] *= inv;
   }
 
   /** The activation's derivative, written in terms of its output. */
@@ -94,7 +123,24 @@ final class RnnMath {
     };
   }
 
-  /** {@code d[dFrom + i] *= act'(out[outFrom + i])} for i < len, the derivative from the activation's outputs. */
+  /**
+   * The gradient through the activation of {@code [at, at + len)}, {@code d[dFrom, dFrom + len)} in
+   * place: from the outputs {@code out} where the derivative follows from them, else from the
+   * pre-activations {@code pre} the cell kept (null when it keeps none, as {@link #fromOutput}).
+   */
+  static void timesDerivative(Act act, float[] d, int dFrom, float[] out, float[] pre, int at, int len) {
+    if (fromOutput(act)) {
+      timesDerivative(act, d, dFrom, out, at, len);
+    } else {
+      int shift = at - dFrom;
+      for (int i = dFrom; i < dFrom + len; i++) d[i] = (float) (d[i] * act.slopeAt(pre[i + shift]));
+    }
+  }
+
+  /**
+   * {@code d[dFrom + i] *= act'(out[outFrom + i])} for i < len, the derivative from the activation's
+   * outputs (softmax's Jacobian over the whole range: {@code d = s ⊙ (d − Σ d·s)}).
+   */
   static void timesDerivative(Act act, float[] d, int dFrom, float[] out, int outFrom, int len) {
     int shift = outFrom - dFrom;
     int to = dFrom + len;
@@ -109,7 +155,12 @@ final class RnnMath {
         for (int i = dFrom; i < to; i++) d[i] = out[i + shift] > 0f ? d[i] : 0f;
       }
       case LINEAR -> { }
-      default -> throw new IllegalStateException(act + " is not a recurrent activation of the host loops");
+      case SOFTMAX -> {
+        float dot = 0f;
+        for (int i = dFrom; i < to; i++) dot += d[i] * out[i + shift];
+        for (int i = dFrom; i < to; i++) d[i] = out[i + shift] * (d[i] - dot);
+      }
+      default -> throw new IllegalStateException(act + "'s derivative needs the pre-activation");
     }
   }
 }

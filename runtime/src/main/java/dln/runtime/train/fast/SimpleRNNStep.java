@@ -2,7 +2,11 @@ package dln.runtime.train.fast;
 
 import dln.runtime.nn.Weight;
 
-/** SimpleRNN's cell on {@link RecurrentStep}'s driver: {@code h = act(x·W + h₋₁·U + b)}. */
+/**
+ * SimpleRNN's cell on {@link RecurrentStep}'s driver: {@code h = act(x·W + h₋₁·U + b)}. The
+ * derivative comes from the hidden states, or, for an activation whose derivative does not follow
+ * from its output ({@link RnnMath#fromOutput}), from the pre-activations, kept only then.
+ */
 final class SimpleRNNStep extends RecurrentStep {
   private final Act activation;
 
@@ -11,10 +15,10 @@ final class SimpleRNNStep extends RecurrentStep {
     this.activation = activation;
   }
 
-  /** Nothing beyond the hidden states, from which the derivative follows. */
+  /** Nothing beyond the hidden states where the derivative follows from them, else the pre-activations. */
   @Override
   int[] savedWidths() {
-    return new int[0];
+    return RnnMath.fromOutput(activation) ? new int[0] : new int[] {units};
   }
 
   @Override
@@ -32,6 +36,7 @@ final class SimpleRNNStep extends RecurrentStep {
       } else {
         for (int j = 0; j < u; j++) hidden[c + j] = zx[c + j] + biasHost[j];
       }
+      if (s.saved.length > 0) System.arraycopy(hidden, c, s.saved[0], c, u);
       RnnMath.apply(activation, hidden, c, u);
     }
   }
@@ -40,11 +45,12 @@ final class SimpleRNNStep extends RecurrentStep {
   void cellBackward(Sequence s, int t) {
     int batch = s.batch;
     int u = units;
+    float[] pre = s.saved.length > 0 ? s.saved[0] : null;
     for (int r = 0; r < batch; r++) {
       if (s.carried(t, r)) continue;
       int c = (t * batch + r) * u;
       System.arraycopy(s.dhHost, r * u, s.dzxHost, c, u);
-      RnnMath.timesDerivative(activation, s.dzxHost, c, s.hidden, c, u);
+      RnnMath.timesDerivative(activation, s.dzxHost, c, s.hidden, pre, c, u);
     }
   }
 }

@@ -42,6 +42,24 @@ class MaskedRecurrentStepTest {
         new SimpleRNN(5, false));
   }
 
+  /** The same with activations whose derivatives read the kept pre-activations (carried rows keep none). */
+  @Test
+  void paddedStepsCarryTheStateWithOtherActivations() {
+    LSTM lstm = new LSTM(new LSTM.Config(5, "gelu", "softplus", true, false, "glorot_uniform", "orthogonal", true, false), null);
+    check(l -> new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.GELU, Act.SOFTPLUS, false, false, STEPS),
+        l -> new LSTMStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.GELU, Act.SOFTPLUS, false, false, KEPT),
+        lstm);
+    for (boolean after : new boolean[] {true, false}) {
+      GRU gru = new GRU(new GRU.Config(5, "elu", "swish", true, false, "glorot_uniform", "orthogonal", after, false), null);
+      check(l -> new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.ELU, Act.SWISH, after, false,
+          false, STEPS), l -> new GRUStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.ELU, Act.SWISH, after,
+          false, false, KEPT), gru);
+    }
+    SimpleRNN rnn = new SimpleRNN(new SimpleRNN.Config(5, "selu", true, false, "glorot_uniform", "orthogonal", false), null);
+    check(l -> new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.SELU, false, false, STEPS),
+        l -> new SimpleRNNStep(l.weight("kernel"), l.weight("recurrent_kernel"), l.weight("bias"), Act.SELU, false, false, KEPT), rnn);
+  }
+
   private static void check(Function<Layer, RecurrentStep> padded, Function<Layer, RecurrentStep> shorter, Layer layer) {
     Rng.seed(90);
     new Sequential(List.of(Input.of(STEPS, 3), layer));
