@@ -23,6 +23,7 @@ public final class Libraries {
       new NameConstantsLib(),
       new NumpyLib(),
       new ModulesLib(),
+      new TfOpsLib(),
       new CustomLayerLib(),
       new CustomModelLib(),
       new GradientTapeLib(),

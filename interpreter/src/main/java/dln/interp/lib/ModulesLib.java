@@ -195,8 +195,6 @@ public final class ModulesLib implements Library {
       g.module("tensorflow").put(pair[0], np.get(pair[1]));
     }
     g.module("tensorflow.random").put("set_seed", g.get("seed"));
-    g.module("tensorflow.random").put("normal", g.get("randn"));
-    g.module("tensorflow.random").put("uniform", g.get("rand"));
   }
 
   /** Python's math module: numbers in, numbers out. */

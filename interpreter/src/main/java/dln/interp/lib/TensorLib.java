@@ -183,7 +183,7 @@ public final class TensorLib implements Library {
    * The shape, once the interpreter's size limit allows a tensor of it (a clear "memory error"
    * for zeros(100000, 100000) instead of an OutOfMemoryError).
    */
-  private static long[] allowed(Args a, String fn, long[] shape, DataType dtype) {
+  static long[] allowed(Args a, String fn, long[] shape, DataType dtype) {
     StringBuilder what = new StringBuilder(fn).append('(');
     for (int i = 0; i < shape.length; i++) what.append(i > 0 ? ", " : "").append(shape[i]);
     a.invoker().checkAllocation(shape, Math.max(1, dtype.width()), what.append(')').toString());
