@@ -5,19 +5,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The callbacks' predict hooks around {@code predict(callbacks=...)}, as Keras calls them. */
-final class PredictHooks {
-  private final List<Callback> callbacks;
-  private final TrainingContext context;
-
-  PredictHooks(List<Callback> callbacks, TrainingContext context) {
-    this.callbacks = callbacks;
-    this.context = context;
-  }
-
-  boolean isEmpty() {
-    return callbacks.isEmpty();
-  }
-
+record PredictHooks(List<Callback> callbacks, TrainingContext context) {
   void begin() {
     for (var c : callbacks) c.onPredictBegin(context);
   }

@@ -9,16 +9,8 @@ import java.util.function.Supplier;
  * fit's validation pass at each epoch end (which hands the hooks the logs without fit's
  * {@code val_} prefix). {@link #NONE} when there are no callbacks.
  */
-final class TestHooks {
+record TestHooks(List<Callback> callbacks, TrainingContext context) {
   static final TestHooks NONE = new TestHooks(List.of(), null);
-
-  private final List<Callback> callbacks;
-  private final TrainingContext context;
-
-  TestHooks(List<Callback> callbacks, TrainingContext context) {
-    this.callbacks = callbacks;
-    this.context = context;
-  }
 
   void begin() {
     for (var c : callbacks) c.onTestBegin(context);
