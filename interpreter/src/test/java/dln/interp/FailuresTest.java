@@ -46,4 +46,17 @@ class FailuresTest {
     assertEquals("boom() failed: no connection", e.getMessage());
     assertEquals(2, e.pos().line());
   }
+
+  @Test
+  void aRaisingPredictCallbackIsALocatedErrorAndTheSessionGoesOn() {
+    dln.eval("m = Sequential([Input(2), Dense(1, sigmoid)])\n"
+        + "class Boom(Callback):\n"
+        + "    def on_predict_batch_end(self, batch, logs):\n"
+        + "        raise ValueError('bad batch ' + str(batch))\n", "setup.dln");
+    DlnException e = error("x = tensor([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])\nm.predict(x, batch_size=2, callbacks=[Boom()])");
+    assertEquals("bad batch 0", e.getMessage());
+    assertEquals("ValueError", e.kind());
+    assertEquals(4, e.pos().line(), "located at the raise in the callback");
+    assertEquals(2L, dln.eval("m.predict(x[:2]).shape[0]", "after.dln"), "the session and the model still work");
+  }
 }

@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Optimisers, losses, learning-rate schedules and callbacks, with Keras's names and arguments. */
 final class ModelTrainingLib implements Library {
@@ -126,7 +127,9 @@ final class ModelTrainingLib implements Library {
         });
     g.set("Callback", CALLBACK, "The base class of custom callbacks: subclass it and define on_epoch_end(self, epoch, logs), "
         + "on_epoch_begin, on_train_begin, on_train_end(logs: the last epoch's), on_train_batch_begin/end (or "
-        + "on_batch_begin/end), and for evaluate(callbacks=...) on_test_begin, on_test_batch_begin/end, on_test_end; "
+        + "on_batch_begin/end), for evaluate(callbacks=...) and fit's validation pass on_test_begin, on_test_batch_begin/end, "
+        + "on_test_end, and for predict(callbacks=...) on_predict_begin, on_predict_batch_begin/end (logs['outputs']), "
+        + "on_predict_end; "
         + "self.model is the model being trained; self.model.stop_training = True ends fit after the current epoch "
         + "(or batch, set in a batch hook).\n"
         + "Example: class Show(Callback):\n    def on_epoch_end(self, epoch, logs):\n        print(epoch, logs['loss'])");
@@ -241,6 +244,30 @@ final class ModelTrainingLib implements Library {
       @Override
       public void onTestEnd(Map<String, Double> logs, dln.runtime.train.TrainingContext context) {
         obj.callIfDefined(invoker, "on_test_end", List.of(logsDict(logs)));
+      }
+
+      @Override
+      public void onPredictBegin(dln.runtime.train.TrainingContext context) {
+        obj.attrs().put("model", context.model());
+        obj.callIfDefined(invoker, "on_predict_begin", List.of(new LinkedHashMap<>()));
+      }
+
+      @Override
+      public void onPredictBatchBegin(int batch, dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_predict_batch_begin", List.of((long) batch, new LinkedHashMap<>()));
+      }
+
+      /** Keras's logs are {'outputs': the batch's outputs}: one array, or a list for a model with several outputs. */
+      @Override
+      public void onPredictBatchEnd(int batch, List<INDArray> outputs, dln.runtime.train.TrainingContext context) {
+        Map<Object, Object> logs = new LinkedHashMap<>();
+        logs.put("outputs", outputs.size() == 1 ? (Object) outputs.get(0) : new ArrayList<Object>(outputs));
+        obj.callIfDefined(invoker, "on_predict_batch_end", List.of((long) batch, logs));
+      }
+
+      @Override
+      public void onPredictEnd(dln.runtime.train.TrainingContext context) {
+        obj.callIfDefined(invoker, "on_predict_end", List.of(new LinkedHashMap<>()));
       }
 
       /** Keras's on_train_batch_* hooks call on_batch_* unless a subclass overrides them: the first defined runs. */

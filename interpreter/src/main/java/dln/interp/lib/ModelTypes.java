@@ -148,18 +148,23 @@ final class ModelTypes {
               int batch = a.intValue("batch_size", 32);
               List<dln.runtime.train.Callback> callbacks = a.has("callbacks")
                   ? ModelTrainingLib.callbacks(a.invoker(), a.list("callbacks")) : List.of();
-              Map<String, Double> r = ownTestStep ? TrainingSession.of(m).evaluateByName(x, y, batch, steps)
-                  : TrainingSession.of(m).evaluateByName(x, y, batch, callbacks);
+              Map<String, Double> r = TrainingSession.of(m).evaluateByName(x, y, batch, steps, callbacks);
               if (a.bool("return_dict", false)) return new LinkedHashMap<Object, Object>(r);
               return r.size() == 1 ? (Object) r.values().iterator().next() : new ArrayList<Object>(r.values());
             })
-        .method("predict", "x, batch_size?, verbose?, cluster?", "The model's outputs for x, in inference mode (dropout off).\n"
-            + "With cluster= (or cluster data) a cluster data set with a 'prediction' column comes back.\n"
+        .method("predict", "x, batch_size?, verbose?, callbacks?, cluster?", "The model's outputs for x, in inference mode (dropout off).\n"
+            + "callbacks= run their on_predict_begin, on_predict_batch_begin/end (logs['outputs']: the batch's outputs) and\n"
+            + "on_predict_end hooks. With cluster= (or cluster data) a cluster data set with a 'prediction' column comes back.\n"
             + "Example: probabilities = model.predict(x_test[:5])",
             (Model m, Args a) -> {
               ClusterBackend cluster = cluster(a);
-              if (cluster != null) return cluster.predict(m, a);
-              List<INDArray> r = TrainingSession.of(m).predict(xData(m, a.get("x"), "x"), a.intValue("batch_size", 32));
+              if (cluster != null) {
+                if (a.has("callbacks")) throw DlnException.argument("predict(callbacks=...) runs on this machine only, not with cluster=");
+                return cluster.predict(m, a);
+              }
+              List<dln.runtime.train.Callback> callbacks = a.has("callbacks")
+                  ? ModelTrainingLib.callbacks(a.invoker(), a.list("callbacks")) : List.of();
+              List<INDArray> r = TrainingSession.of(m).predict(xData(m, a.get("x"), "x"), a.intValue("batch_size", 32), callbacks);
               return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
             })
         .repr(m -> "<" + m.typeName() + " '" + m.name() + "'" + (m.isGraphBuilt() ? " params=" + m.countParams() : " (not built)") + ">");

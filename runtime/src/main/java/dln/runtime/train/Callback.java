@@ -1,9 +1,11 @@
 package dln.runtime.train;
 
+import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Hooks into {@code fit} and {@code evaluate} (Keras's callbacks). Logs map metric names ("loss",
+ * Hooks into {@code fit}, {@code evaluate} and {@code predict} (Keras's callbacks). Logs map metric names ("loss",
  * "accuracy", "val_loss", ...) to values; stop training with {@code context.stopTraining()}.
  */
 public interface Callback {
@@ -30,7 +32,10 @@ public interface Callback {
     onTrainEnd(context);
   }
 
-  /** When {@code evaluate} starts (Keras's on_test_begin); only evaluate(callbacks=...) calls the test hooks. */
+  /**
+   * When an evaluation starts (Keras's on_test_begin): {@code evaluate(callbacks=...)}, and fit's
+   * validation pass at each epoch end, before {@link #onEpochEnd} gets the {@code val_} logs.
+   */
   default void onTestBegin(TrainingContext context) {}
 
   /** Before each evaluation batch. */
@@ -39,6 +44,18 @@ public interface Callback {
   /** After each evaluation batch, with the running means so far. */
   default void onTestBatchEnd(int batch, Map<String, Double> logs, TrainingContext context) {}
 
-  /** When {@code evaluate} ends, with its results. */
+  /** When an evaluation ends, with its results (keys without fit's {@code val_} prefix). */
   default void onTestEnd(Map<String, Double> logs, TrainingContext context) {}
+
+  /** When {@code predict(callbacks=...)} starts (Keras's on_predict_begin). */
+  default void onPredictBegin(TrainingContext context) {}
+
+  /** Before each prediction batch. */
+  default void onPredictBatchBegin(int batch, TrainingContext context) {}
+
+  /** After each prediction batch, with its outputs (one array per model output, copies the callback may keep). */
+  default void onPredictBatchEnd(int batch, List<INDArray> outputs, TrainingContext context) {}
+
+  /** When {@code predict} ends. */
+  default void onPredictEnd(TrainingContext context) {}
 }

@@ -84,10 +84,12 @@ final class CustomFitLoop {
       }
 
       @Override
-      public Map<String, Double> endEpoch() {
+      public Map<String, Double> endEpoch(TrainingContext context) {
         Map<String, Double> logs = new LinkedHashMap<>(last);
         if (vx != null) {
-          logs.putAll(steps.hasTestStep() ? test(steps, vx, vy, o.batchSize, "val_") : trainer.evaluateLogs(vx, vy, o.batchSize, "val_"));
+          TestHooks hooks = new TestHooks(o.callbacks, context);
+          logs.putAll(steps.hasTestStep() ? test(steps, vx, vy, o.batchSize, "val_", hooks)
+              : trainer.evaluateLogs(vx, vy, o.batchSize, "val_", hooks));
         }
         return logs;
       }
@@ -96,6 +98,12 @@ final class CustomFitLoop {
 
   /** Evaluation through the model's test_step: metrics reset, then the last step's logs, keys prefixed. */
   static Map<String, Double> test(CustomSteps steps, List<INDArray> x, List<INDArray> y, int batchSize, String prefix) {
+    return test(steps, x, y, batchSize, prefix, TestHooks.NONE);
+  }
+
+  /** {@link #test(CustomSteps, List, List, int, String)} calling the test hooks around it and each step. */
+  static Map<String, Double> test(CustomSteps steps, List<INDArray> x, List<INDArray> y, int batchSize, String prefix,
+      TestHooks hooks) {
     if (batchSize <= 0) throw DlnRuntimeException.value("batch_size must be positive, got " + batchSize);
     steps.resetMetrics();
     long n = x.get(0).size(0);
@@ -103,13 +111,16 @@ final class CustomFitLoop {
     BatchBuffers xBatches = new BatchBuffers(x);
     BatchBuffers yBatches = new BatchBuffers(y == null ? List.of() : y);
     Map<String, Double> last = Map.of();
+    hooks.begin();
     for (int from = 0; from < n; from += batchSize) {
       int to = (int) Math.min(n, from + (long) batchSize);
-      last = steps.testStep(rowsOf(xBatches, order, from, to), rowsOf(yBatches, order, from, to));
+      hooks.batchBegin((int) (from / batchSize));
+      Map<String, Double> logs = steps.testStep(rowsOf(xBatches, order, from, to), rowsOf(yBatches, order, from, to));
+      last = logs;
+      hooks.batchEnd((int) (from / batchSize), () -> logs);
     }
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Double> e : last.entrySet()) out.put(prefix + e.getKey(), e.getValue());
-    return out;
+    hooks.end(last);
+    return Trainer.prefixed(new LinkedHashMap<>(last), prefix);
   }
 
   /** Rows order[from..to) of each array, in arrays of their own. */

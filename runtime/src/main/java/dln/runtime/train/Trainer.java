@@ -101,9 +101,11 @@ public final class Trainer {
       }
 
       @Override
-      public Map<String, Double> endEpoch() {
+      public Map<String, Double> endEpoch(TrainingContext context) {
         Map<String, Double> logs = acc.logs("");
-        if (finalValX != null) logs.putAll(evaluateLogs(engine, metrics, finalValX, valLabels, o.batchSize, "val_"));
+        if (finalValX != null) {
+          logs.putAll(evaluateLogs(engine, metrics, finalValX, valLabels, o.batchSize, "val_", new TestHooks(o.callbacks, context)));
+        }
         return logs;
       }
     });
@@ -117,8 +119,11 @@ public final class Trainer {
     /** Trains on the rows {@code order[from..to)}; returns the logs to show so far. */
     Map<String, Double> batch(int[] order, int from, int to, int epoch);
 
-    /** The epoch's logs after its last batch, validation included. */
-    Map<String, Double> endEpoch();
+    /**
+     * The epoch's logs after its last batch, validation included; the validation pass calls the
+     * callbacks' test hooks with {@code context}, as Keras's fit does.
+     */
+    Map<String, Double> endEpoch(TrainingContext context);
   }
 
   /**
@@ -157,7 +162,7 @@ public final class Trainer {
         if (stop.isSet()) break;
       }
       if (interrupted) break;
-      Map<String, Double> logs = work.endEpoch();
+      Map<String, Double> logs = work.endEpoch(context);
       for (var c : o.callbacks) c.onEpochEnd(epoch, logs, context);
       history.append(epoch, logs);
       lastLogs = logs;
@@ -242,21 +247,6 @@ public final class Trainer {
     return evaluateLogs(xIn, y, batchSize, "", callbacks, history);
   }
 
-  /** The test hooks evaluateLogs calls around each batch; {@link #NONE} when evaluate has no callbacks. */
-  private record TestHooks(List<Callback> callbacks, TrainingContext context) {
-    static final TestHooks NONE = new TestHooks(List.of(), null);
-
-    void begin(int batch) {
-      for (var c : callbacks) c.onTestBatchBegin(batch, context);
-    }
-
-    void end(int batch, Accumulator acc) {
-      if (callbacks.isEmpty()) return; // the running means cost a pass over the metrics: only for hooks
-      Map<String, Double> running = acc.logs("");
-      for (var c : callbacks) c.onTestBatchEnd(batch, running, context);
-    }
-  }
-
   /**
    * {@link #evaluate} through the model's own test step when it has one ({@code steps} may be
    * null: the engine's evaluation).
@@ -267,9 +257,16 @@ public final class Trainer {
 
   /** {@link #evaluateByName(List, List, int)} through the model's own test step when it has one ({@code steps} may be null). */
   public Map<String, Double> evaluateByName(List<INDArray> xIn, List<INDArray> y, int batchSize, CustomSteps steps) {
-    if (steps == null || !steps.hasTestStep()) return evaluateByName(xIn, y, batchSize);
-    requireCompiled();
-    return CustomFitLoop.test(steps, floats(xIn), y, batchSize, "");
+    return evaluateByName(xIn, y, batchSize, steps, List.of(), null);
+  }
+
+  /** {@link #evaluateByName(List, List, int, CustomSteps)} calling the test hooks of {@code callbacks} around it. */
+  public Map<String, Double> evaluateByName(List<INDArray> xIn, List<INDArray> y, int batchSize, CustomSteps steps,
+      List<Callback> callbacks, History history) {
+    if (steps == null || !steps.hasTestStep()) return evaluateLogs(xIn, y, batchSize, "", callbacks, history);
+    CompileConfig cfg = requireCompiled();
+    TestHooks hooks = new TestHooks(callbacks, new TrainingContext(model, cfg.optimizer(), history, 0, stop));
+    return CustomFitLoop.test(steps, floats(xIn), y, batchSize, "", hooks);
   }
 
   /** The evaluation's logs by name (loss, metrics), each key prefixed (val_ for fit's validation). */
@@ -277,20 +274,20 @@ public final class Trainer {
     return evaluateLogs(xIn, y, batchSize, prefix, List.of(), null);
   }
 
-  /** The checked evaluation every evaluate goes through, calling the callbacks' test hooks when there are any. */
+  /** {@link #evaluateLogs(List, List, int, String)} calling the callbacks' test hooks when there are any. */
   private Map<String, Double> evaluateLogs(List<INDArray> xIn, List<INDArray> y, int batchSize, String prefix,
       List<Callback> callbacks, History history) {
+    CompileConfig cfg = requireCompiled();
+    return evaluateLogs(xIn, y, batchSize, prefix, new TestHooks(callbacks, new TrainingContext(model, cfg.optimizer(), history, 0, stop)));
+  }
+
+  /** The checked evaluation every evaluate goes through, fit's validation of a custom train_step included. */
+  Map<String, Double> evaluateLogs(List<INDArray> xIn, List<INDArray> y, int batchSize, String prefix, TestHooks hooks) {
     CompileConfig cfg = requireCompiled();
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, y, "x", "y");
-    List<Scored> metrics = metrics(cfg);
-    if (callbacks.isEmpty()) return evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, prefix);
-    TrainingContext context = new TrainingContext(model, cfg.optimizer(), history, 0, stop);
-    for (var c : callbacks) c.onTestBegin(context);
-    Map<String, Double> logs = evaluateLogs(engines.get(), metrics, x, prepare(cfg, y), batchSize, prefix, new TestHooks(callbacks, context));
-    for (var c : callbacks) c.onTestEnd(logs, context);
-    return logs;
+    return evaluateLogs(engines.get(), metrics(cfg), x, prepare(cfg, y), batchSize, prefix, hooks);
   }
 
   /** {@code <output>_loss} per output for a model with several outputs, none otherwise. */
@@ -301,29 +298,43 @@ public final class Trainer {
   }
 
   private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Scored> metrics, List<INDArray> x,
-      List<INDArray> labels, int batchSize, String prefix) {
-    return evaluateLogs(engine, metrics, x, labels, batchSize, prefix, TestHooks.NONE);
-  }
-
-  private Map<String, Double> evaluateLogs(TrainingEngine engine, List<Scored> metrics, List<INDArray> x,
       List<INDArray> labels, int batchSize, String prefix, TestHooks hooks) {
     int n = (int) x.get(0).size(0);
     int[] order = order(n, false, null);
     BatchBuffers xBatches = BatchBuffers.forInference(x);
     BatchBuffers yBatches = BatchBuffers.forInference(labels);
     Accumulator acc = new Accumulator(metrics, outputLossKeys());
+    hooks.begin();
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
       List<INDArray> yb = yBatches.batch(order, from, to);
-      hooks.begin(from / batchSize);
+      hooks.batchBegin(from / batchSize);
       acc.add(engine.evaluate(xBatches.batch(order, from, to), yb), yb, to - from);
-      hooks.end(from / batchSize, acc);
+      hooks.batchEnd(from / batchSize, () -> acc.logs(""));
     }
-    return acc.logs(prefix);
+    Map<String, Double> logs = acc.logs("");
+    hooks.end(logs);
+    return prefixed(logs, prefix);
+  }
+
+  /** The logs with each key prefixed (val_ for fit's validation), in their order. */
+  static Map<String, Double> prefixed(Map<String, Double> logs, String prefix) {
+    if (prefix.isEmpty()) return logs;
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Double> e : logs.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+    return out;
   }
 
   /** Outputs of every input sample, batch by batch, in inference mode. */
   public List<INDArray> predict(List<INDArray> xIn, int batchSize) {
+    return predict(xIn, batchSize, List.of(), null);
+  }
+
+  /**
+   * {@link #predict(List, int)} calling the predict hooks of {@code callbacks} (Keras's
+   * {@code predict(callbacks=...)}); {@code history} is the session's, handed to them in the context.
+   */
+  public List<INDArray> predict(List<INDArray> xIn, int batchSize, List<Callback> callbacks, History history) {
     if (batchSize <= 0) throw DlnRuntimeException.value("batch_size must be positive, got " + batchSize);
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
@@ -332,14 +343,25 @@ public final class Trainer {
     int n = (int) x.get(0).size(0);
     int[] order = order(n, false, null);
     BatchBuffers xBatches = BatchBuffers.forInference(x);
-    if (n <= batchSize) return engine.predict(xBatches.batch(order, 0, n));
-    // Each batch's outputs are copied straight into the result (no per-batch arrays to concatenate).
+    PredictHooks hooks = new PredictHooks(callbacks,
+        new TrainingContext(model, config == null ? null : config.optimizer(), history, 0, stop));
+    hooks.begin();
     List<INDArray> out = null;
-    for (int from = 0; from < n; from += batchSize) {
-      List<INDArray> batch = engine.predictTransient(xBatches.batch(order, from, Math.min(n, from + batchSize)));
-      if (out == null) out = results(batch, n);
-      for (int i = 0; i < batch.size(); i++) NativeRows.copyRows(batch.get(i), out.get(i), from);
+    if (n <= batchSize) {
+      hooks.batchBegin(0);
+      out = engine.predict(xBatches.batch(order, 0, n));
+      hooks.batchEnd(0, out);
+    } else {
+      // Each batch's outputs are copied straight into the result (no per-batch arrays to concatenate).
+      for (int from = 0; from < n; from += batchSize) {
+        hooks.batchBegin(from / batchSize);
+        List<INDArray> batch = engine.predictTransient(xBatches.batch(order, from, Math.min(n, from + batchSize)));
+        if (out == null) out = results(batch, n);
+        for (int i = 0; i < batch.size(); i++) NativeRows.copyRows(batch.get(i), out.get(i), from);
+        hooks.batchEnd(from / batchSize, batch);
+      }
     }
+    hooks.end();
     return out;
   }
 

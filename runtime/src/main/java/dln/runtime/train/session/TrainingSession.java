@@ -189,6 +189,12 @@ public final class TrainingSession {
     return trainer().evaluateByName(x, y, batchSize, callbacks, history);
   }
 
+  /** {@link #evaluateByName(List, List, int, CustomSteps)} calling the callbacks' test hooks. */
+  public java.util.Map<String, Double> evaluateByName(List<INDArray> x, List<INDArray> y, int batchSize, CustomSteps steps,
+      List<dln.runtime.train.Callback> callbacks) {
+    return trainer().evaluateByName(x, y, batchSize, steps, callbacks, history);
+  }
+
   /** Outputs for the data in inference mode (dropout off, moving statistics). */
   public INDArray predict(INDArray x) {
     return predict(List.of(x), 128).get(0);
@@ -200,6 +206,11 @@ public final class TrainingSession {
 
   public List<INDArray> predict(List<INDArray> x, int batchSize) {
     return trainer().predict(x, batchSize);
+  }
+
+  /** {@link #predict(List, int)} calling the callbacks' predict hooks (on_predict_begin, ...). */
+  public List<INDArray> predict(List<INDArray> x, int batchSize, List<dln.runtime.train.Callback> callbacks) {
+    return trainer().predict(x, batchSize, callbacks, history);
   }
 
   /**

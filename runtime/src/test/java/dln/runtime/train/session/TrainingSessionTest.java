@@ -123,8 +123,45 @@ class TrainingSessionTest {
     s.compile("sgd", "mse");
     Recorder r = new Recorder();
     s.fit(x, y, new FitOptions().epochs(1).batchSize(8).validationSplit(0.5).callbacks(List.of(r)));
-    assertEquals(List.of("batch_begin 0", "batch_end 0", "train_end [loss, val_loss]"), r.seen,
-        "8 training rows are one batch; fit's validation pass calls no test hooks");
+    assertEquals(List.of("batch_begin 0", "batch_end 0", "test_begin true", "test_batch_begin 0", "test_batch_end 0 [loss]",
+        "test_end", "train_end [loss, val_loss]"), r.seen,
+        "8 training rows are one batch; fit's validation pass calls the test hooks, as Keras's does");
+    assertEquals(List.of("loss"), List.copyOf(r.testEnd.keySet()), "the test hooks see the keys without val_");
+  }
+
+  @Test
+  void predictWithCallbacksCallsThePredictHooksWithEachBatchsOutputs() {
+    Sequential m = new Sequential(List.of(Input.of(2), new Dense(3)));
+    TrainingSession s = TrainingSession.of(m);
+    List<String> seen = new java.util.ArrayList<>();
+    List<INDArray> kept = new java.util.ArrayList<>();
+    dln.runtime.train.Callback c = new dln.runtime.train.Callback() {
+      @Override
+      public void onPredictBegin(TrainingContext context) {
+        seen.add("begin " + (context.model() == m));
+      }
+
+      @Override
+      public void onPredictBatchBegin(int batch, TrainingContext context) {
+        seen.add("batch_begin " + batch);
+      }
+
+      @Override
+      public void onPredictBatchEnd(int batch, List<INDArray> outputs, TrainingContext context) {
+        seen.add("batch_end " + batch + " " + java.util.Arrays.toString(outputs.get(0).shape()));
+        kept.add(outputs.get(0));
+      }
+
+      @Override
+      public void onPredictEnd(TrainingContext context) {
+        seen.add("end");
+      }
+    };
+    INDArray out = s.predict(List.of(x), 6, List.of(c)).get(0);
+    assertEquals(List.of("begin true", "batch_begin 0", "batch_end 0 [6, 3]", "batch_begin 1", "batch_end 1 [6, 3]",
+        "batch_begin 2", "batch_end 2 [4, 3]", "end"), seen, "16 rows in batches of 6");
+    assertEquals(out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 6), org.nd4j.linalg.indexing.NDArrayIndex.all()), kept.get(0),
+        "the first batch's outputs are the result's first rows, kept intact after the engine reused its buffers");
   }
 
   @Test
