@@ -154,6 +154,7 @@ public class LayerBuiltinsTest {
         e = Dense(4, kernel_regularizer='l1_l2', input_dim=7)
         f = Embedding(100, 8, input_length=12)
         g = ReLU()
+        h = ReLU(max_value=6, negative_slope=0.1, threshold=0.5)
         """, "test.dln");
     var a = ((dln.runtime.nn.layers.Conv2D) dln.get("a")).config();
     assertEquals("relu", a.activation());
@@ -172,6 +173,7 @@ public class LayerBuiltinsTest {
     Layer f = (Layer) dln.get("f");
     assertEquals(List.of(12L), List.of(f.declaredInputShape()[0]), "input_length, not input_dim, is an Embedding's input shape");
     assertEquals(null, ((dln.runtime.nn.layers.ReLU) dln.get("g")).config().maxValue());
+    assertEquals(new dln.runtime.nn.layers.ReLU.Config(6.0, 0.1, 0.5), ((dln.runtime.nn.layers.ReLU) dln.get("h")).config());
   }
 
   @Test

@@ -152,7 +152,7 @@ public final class ModelLib implements Library {
 
   private static Layer activationLayer(String fn, Args a) {
     if (fn.equals("leaky_relu") && a.has("alpha")) {
-      return new ReLU(new ReLU.Config(null, a.number("alpha")), null);
+      return new ReLU(new ReLU.Config(null, a.number("alpha"), 0), null);
     }
     return new Activation(fn);
   }

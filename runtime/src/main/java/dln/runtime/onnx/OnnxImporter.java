@@ -216,7 +216,7 @@ public final class OnnxImporter {
       case "Dropout" -> dropout(n);
       case "Relu" -> {
         Value x = value(n, n.input(0));
-        put(n, new Value(apply(n, new ReLU(new ReLU.Config(null, 0), name(n)), x.tensor()), x.layout(), x.chw()));
+        put(n, new Value(apply(n, new ReLU(new ReLU.Config(null, 0, 0), name(n)), x.tensor()), x.layout(), x.chw()));
       }
       case "Conv" -> conv(n);
       case "BatchNormalization" -> batchNorm(n);

@@ -38,7 +38,7 @@ class LayerJsonTest {
         new MaxPooling2D(new Pooling2D.Config(new int[] {3, 3}, new int[] {2, 2}, "same"), null),
         new AveragePooling2D(2), new GlobalAveragePooling2D(), new GlobalMaxPooling2D(), new Flatten(),
         new Reshape(7, 4, -1), new Dropout(0.3), new BatchNormalization(new BatchNormalization.Config(0.9, 1e-5, true, false), null),
-        new Activation("gelu"), new Softmax(), new ReLU(new ReLU.Config(6.0, 0.1), null), new Add(), new Concatenate(),
+        new Activation("gelu"), new Softmax(), new ReLU(new ReLU.Config(6.0, 0.1, 0.5), null), new Add(), new Concatenate(),
         new Embedding(100, 8), new LSTM(16, true), new dln.runtime.nn.layers.RepeatVector(5),
         new dln.runtime.nn.layers.ZeroPadding2D(new dln.runtime.nn.layers.ZeroPadding2D.Config(new int[] {1, 2, 3, 0}, -1.5), null),
         new dln.runtime.nn.layers.Multiply(), new dln.runtime.nn.layers.Subtract(), new dln.runtime.nn.layers.Average(),

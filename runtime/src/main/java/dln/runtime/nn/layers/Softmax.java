@@ -39,7 +39,13 @@ public final class Softmax extends ConfiguredLayer<Softmax.Config> {
     SDVariable x = inputs.get(0);
     int rank = shapes.get(0).length;
     int axis = config.axis() < 0 ? rank + config.axis() : config.axis();
-    SDVariable y = ctx.sd().nn.softmax(x, axis);
-    return axis == rank - 1 ? ctx.recordLogits(y, x, GraphContext.LogitKind.SOFTMAX) : y;
+    if (axis == rank - 1) return ctx.recordLogits(ctx.sd().nn.softmax(x, axis), x, GraphContext.LogitKind.SOFTMAX);
+    // Another axis swapped to the end and back: libnd4j M2.1's softmax over axis 1 of a rank-4
+    // tensor normalises the wrong values (axis 1 of rank 3 and axis 2 of rank 4 come out right).
+    int[] swap = new int[rank];
+    for (int k = 0; k < rank; k++) swap[k] = k;
+    swap[axis] = rank - 1;
+    swap[rank - 1] = axis;
+    return ctx.sd().nn.softmax(x.permute(swap), rank - 1).permute(swap);
   }
 }

@@ -193,14 +193,17 @@ final class FastLayers {
     return new Pool2DStep(op, pc.poolSize(), pc.strides(), pc.padding().equals("same"), Shapes.sample(in), Shapes.sample(out));
   }
 
-  private static LayerStep relu(ReLU r, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
-    if (r.config().maxValue() != null || r.config().negativeSlope() != 0) throw new FastPlan.Unsupported("capped or leaky ReLU");
-    return new ActivationStep(act, fuse, Shapes.sample(in));
+  private static LayerStep relu(ReLU r, Act act, boolean fuse, long[] in, long[] out) {
+    ReLU.Config c = r.config();
+    if (c.maxValue() == null && c.negativeSlope() == 0 && c.threshold() == 0) return new ActivationStep(act, fuse, Shapes.sample(in));
+    // The cap as the reference's float constant.
+    double cap = c.maxValue() == null ? Double.POSITIVE_INFINITY : c.maxValue().floatValue();
+    return new KerasReluStep(cap, c.negativeSlope(), c.threshold(), Shapes.sample(in));
   }
 
-  private static LayerStep softmax(Softmax s, Act act, boolean fuse, long[] in, long[] out) throws FastPlan.Unsupported {
-    int axis = s.config().axis();
-    if (axis != -1 && axis != in.length - 1) throw new FastPlan.Unsupported("softmax over a middle axis");
+  private static LayerStep softmax(Softmax s, Act act, boolean fuse, long[] in, long[] out) {
+    int axis = s.config().axis() < 0 ? in.length + s.config().axis() : s.config().axis();
+    if (axis != in.length - 1) return new SoftmaxAxisStep(axis - 1, Shapes.sample(in));
     return new ActivationStep(act, fuse, Shapes.sample(in));
   }
 

@@ -57,8 +57,8 @@ class EngineChooserTest {
 
   @Test
   void aModelTheFastEngineDoesNotCoverFallsBackWithTheReason() {
-    // A capped ReLU layer, which the fast steps do not compute.
-    Model m = new Sequential(List.of(Input.of(4), new dln.runtime.nn.layers.ReLU(new dln.runtime.nn.layers.ReLU.Config(6.0, 0), null)));
+    // A custom layer, whose forward pass only SameDiff runs.
+    Model m = new Sequential(List.of(Input.of(4), DoublingLayer.create()));
     TrainingSession.of(m).compile("adam", "mse");
     Choice c = EngineChooser.choose(Backend.CPU, null, m, TrainingSession.of(m).compileConfig());
     assertInstanceOf(SameDiffEngine.class, c.engine());
