@@ -44,6 +44,12 @@ final class UserSteps implements CustomSteps {
     return TrainStepLib.overrides(self, "train_step");
   }
 
+  /** A class without call() (Keras's GAN, whose train_step drives its sub-models) has no graph of its own to build. */
+  @Override
+  public boolean buildsModel() {
+    return self.cls().find("call") != null;
+  }
+
   @Override
   public boolean hasTestStep() {
     return TrainStepLib.overrides(self, "test_step");

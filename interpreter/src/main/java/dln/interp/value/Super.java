@@ -11,6 +11,9 @@ public record Super(Object cls, Object self) {
     if (cls instanceof DlnClass dc && dc.base() != null) m = dc.base().find(name);
     if (cls instanceof ExceptionType et && et.parent() != null) m = et.parent().find(name);
     if (m == null && name.equals("__init__")) return new DlnObject.NoOp("__init__");
+    // A builtin base (keras.Model, keras.layers.Layer) keeps its methods on the runtime peer:
+    // super().compile() in an overriding compile reaches the model's own.
+    if (m == null && self instanceof DlnObject o && o.peer() != null) return dln.interp.call.TypeTable.getAttr(o.peer(), name);
     return m == null ? null : DlnObject.bind(self, m);
   }
 }

@@ -32,7 +32,7 @@ final class CustomFitLoop {
 
   History fit(List<INDArray> xIn, List<INDArray> yIn, FitOptions o) {
     CustomSteps steps = o.customSteps;
-    model.buildFor(Trainer.sampleShapes(xIn));
+    if (steps.buildsModel()) model.buildFor(Trainer.sampleShapes(xIn));
     List<INDArray> x = xIn;
     List<INDArray> y = yIn;
     // Keras hands the step (x, y, sample_weight), class_weight already turned into per-sample weights.

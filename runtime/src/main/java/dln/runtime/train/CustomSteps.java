@@ -21,6 +21,14 @@ public interface CustomSteps {
    */
   Map<String, Double> trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeight);
 
+  /**
+   * False when the model has no forward pass of its own to build before training (Keras's GAN: a
+   * model whose train_step drives the sub-models it holds and that defines no call()).
+   */
+  default boolean buildsModel() {
+    return true;
+  }
+
   /** True when the model overrides the evaluation step too; otherwise evaluation is fit's own. */
   boolean hasTestStep();
 

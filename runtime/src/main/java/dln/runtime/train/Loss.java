@@ -393,8 +393,14 @@ public final class Loss {
     }
   }
 
+  /**
+   * Labels far outside [0, 1] are a mistake (class indices given to a binary loss); a little outside
+   * is the label noise GANs add on purpose (keras.io's GAN: 1 + 0.05·uniform), which Keras computes.
+   */
+  private static final double LABEL_NOISE = 0.25;
+
   private void checkRange01(INDArray y, String what) {
-    if (y.minNumber().doubleValue() < 0 || y.maxNumber().doubleValue() > 1) {
+    if (y.minNumber().doubleValue() < -LABEL_NOISE || y.maxNumber().doubleValue() > 1 + LABEL_NOISE) {
       throw DlnRuntimeException.value(
           "binary_crossentropy needs labels between 0 and 1, but " + what + " ranges from " + fmt(y.minNumber().doubleValue()) + " to "
               + fmt(y.maxNumber().doubleValue()),

@@ -45,6 +45,7 @@ public final class LayerRegistry {
     register(Activation.SPEC);
     register(Softmax.SPEC);
     register(ReLU.SPEC);
+    register(LeakyReLU.SPEC);
     register(Add.SPEC);
     register(Concatenate.SPEC);
     register(Embedding.SPEC);

@@ -17,6 +17,7 @@ import dln.runtime.nn.layers.Embedding;
 import dln.runtime.nn.layers.Flatten;
 import dln.runtime.nn.layers.LSTM;
 import dln.runtime.nn.layers.MaxPooling2D;
+import dln.runtime.nn.layers.LeakyReLU;
 import dln.runtime.nn.layers.ReLU;
 import dln.runtime.nn.layers.RepeatVector;
 import dln.runtime.nn.layers.Softmax;
@@ -83,6 +84,8 @@ final class FastLayers {
     add(new Entry<>(BatchNormalization.class, b -> Act.LINEAR, (b, act, fuse, in, out) -> new BatchNormStep(b, Shapes.sample(in))));
     add(new Entry<>(Dropout.class, d -> Act.LINEAR, (d, act, fuse, in, out) -> new DropoutStep(d, d.config().rate(), Shapes.sample(in))));
     add(new Entry<>(ReLU.class, r -> Act.RELU, FastLayers::relu));
+    add(new Entry<>(LeakyReLU.class, r -> Act.RELU,
+        (LeakyReLU r, Act act, boolean fuse, long[] in, long[] out) -> new KerasReluStep(Double.POSITIVE_INFINITY, r.config().negativeSlope(), 0, Shapes.sample(in))));
     add(new Entry<>(Softmax.class, s -> Act.SOFTMAX, FastLayers::softmax));
     add(new Entry<>(Activation.class, a -> named(a.config().activation()),
         (a, act, fuse, in, out) -> new ActivationStep(act, fuse, Shapes.sample(in))));

@@ -16,6 +16,7 @@ import dln.runtime.nn.Sequential;
 import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Flatten;
+import dln.runtime.nn.layers.LeakyReLU;
 import dln.runtime.nn.layers.ReLU;
 import dln.runtime.nn.layers.Softmax;
 import dln.runtime.train.Adam;
@@ -88,6 +89,23 @@ class KerasReluSoftmaxAxisTest {
       INDArray y = data(24, 3);
       held(() -> new Sequential(List.of(Input.of(5), new Dense(8), new ReLU(c, null), new Dense(3))), "mse", x, y, 5, 8);
     }
+  }
+
+  /** Keras's LeakyReLU layer (default slope 0.3) inside a network, after a convolution and as the output. */
+  @Test
+  void leakyReluLayerIsHeldToTheReference() {
+    for (double slope : new double[] {0.3, 0.2, 0}) {
+      Rng.seed(74);
+      INDArray x = data(8, 5, 5, 2);
+      INDArray y = data(8, 2);
+      LeakyReLU.Config c = new LeakyReLU.Config(slope);
+      held(() -> new Sequential(List.of(Input.of(5, 5, 2), conv(3, "linear"), new LeakyReLU(c, null), new Flatten(), new Dense(4),
+          new LeakyReLU(c, null), new Dense(2), new LeakyReLU(c, null))), "mse", x, y, 4, 4);
+    }
+    float[] values = {-2f, -0.5f, 0.25f, 1.5f};
+    var p = pair(() -> new Sequential(List.of(Input.of(4), new LeakyReLU(new LeakyReLU.Config(0.3), null))), () -> new Adam(0.01), "mse");
+    INDArray got = p.fastEngine().predict(List.of(org.nd4j.linalg.factory.Nd4j.createFromArray(values).reshape(1, 4))).get(0);
+    for (int k = 0; k < 4; k++) assertEquals(values[k] >= 0 ? values[k] : 0.3 * values[k], got.getDouble(k), 1e-6);
   }
 
   @Test
