@@ -22,6 +22,7 @@ import dln.runtime.nn.layers.GlobalMaxPooling2D;
 import dln.runtime.nn.layers.LSTM;
 import dln.runtime.nn.layers.MaxPooling2D;
 import dln.runtime.nn.layers.Pooling2D;
+import dln.runtime.nn.layers.LeakyReLU;
 import dln.runtime.nn.layers.ReLU;
 import dln.runtime.nn.layers.Reshape;
 import dln.runtime.nn.layers.Softmax;
@@ -38,7 +39,7 @@ class LayerJsonTest {
         new MaxPooling2D(new Pooling2D.Config(new int[] {3, 3}, new int[] {2, 2}, "same"), null),
         new AveragePooling2D(2), new GlobalAveragePooling2D(), new GlobalMaxPooling2D(), new Flatten(),
         new Reshape(7, 4, -1), new Dropout(0.3), new BatchNormalization(new BatchNormalization.Config(0.9, 1e-5, true, false), null),
-        new Activation("gelu"), new Softmax(), new ReLU(new ReLU.Config(6.0, 0.1, 0.5), null), new Add(), new Concatenate(),
+        new Activation("gelu"), new Softmax(), new ReLU(new ReLU.Config(6.0, 0.1, 0.5), null), new LeakyReLU(new LeakyReLU.Config(0.2), null), new Add(), new Concatenate(),
         new Embedding(100, 8), new LSTM(16, true), new dln.runtime.nn.layers.RepeatVector(5),
         new dln.runtime.nn.layers.ZeroPadding2D(new dln.runtime.nn.layers.ZeroPadding2D.Config(new int[] {1, 2, 3, 0}, -1.5), null),
         new dln.runtime.nn.layers.Multiply(), new dln.runtime.nn.layers.Subtract(), new dln.runtime.nn.layers.Average(),

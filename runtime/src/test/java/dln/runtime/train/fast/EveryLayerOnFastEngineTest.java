@@ -43,6 +43,7 @@ import dln.runtime.nn.layers.Maximum;
 import dln.runtime.nn.layers.MultiHeadAttention;
 import dln.runtime.nn.layers.Multiply;
 import dln.runtime.nn.layers.Permute;
+import dln.runtime.nn.layers.LeakyReLU;
 import dln.runtime.nn.layers.ReLU;
 import dln.runtime.nn.layers.RepeatVector;
 import dln.runtime.nn.layers.Reshape;
@@ -115,6 +116,7 @@ class EveryLayerOnFastEngineTest {
     c.put("Activation", one(In.FEATURES, new Activation("tanh")));
     c.put("Softmax", one(In.FEATURES, new Softmax()));
     c.put("ReLU", one(In.FEATURES, new ReLU()));
+    c.put("LeakyReLU", one(In.FEATURES, new LeakyReLU(new LeakyReLU.Config(0.3), null)));
     c.put("Add", merge(new Add()));
     c.put("Concatenate", merge(new Concatenate()));
     c.put("Embedding", one(In.TOKENS, new Embedding(10, 4)));
