@@ -146,19 +146,18 @@ public final class GradientTapeLib implements Library {
         .method("update_state", "y_true|values, y_pred?, sample_weight?", "Adds a batch of labels and predictions\n"
             + "(a Mean, keras.metrics.Mean(name='loss'), takes the values to average: tracker.update_state(loss)).\n"
             + "Example: acc.update_state(y_batch, logits)", (MetricState m, Args a) -> {
-              // A compiled metric ignores sample_weight as Keras's compile metrics do; a metric of one's own cannot weigh yet.
-              if (a.has("sample_weight") && a.get("sample_weight") != None.NONE && !m.isCompiled()) {
-                throw DlnException.value("update_state(sample_weight=...) is not supported in DLN", "leave sample_weight out");
-              }
+              // A compiled metric ignores sample_weight as Keras's compile metrics do; a metric of one's own weighs.
+              INDArray weights = a.has("sample_weight") && a.get("sample_weight") != None.NONE && !m.isCompiled()
+                  ? Values.toTensor(a.get("sample_weight")) : null;
               if (m.isMean()) {
                 if (a.has("y_pred")) throw DlnException.argument(m.name() + " is a Mean: update_state(values) takes one tensor");
-                m.updateMean(Values.toTensor(a.get("y_true")));
+                m.updateMean(Values.toTensor(a.get("y_true")), weights);
                 return None.NONE;
               }
               if (!a.has("y_pred")) {
                 throw DlnException.argument(m.name() + ".update_state() needs y_true and y_pred", "e.g. acc.update_state(y_batch, logits)");
               }
-              m.update(Values.toTensor(a.get("y_true")), Values.toTensor(a.get("y_pred")));
+              m.update(Values.toTensor(a.get("y_true")), Values.toTensor(a.get("y_pred")), weights);
               return None.NONE;
             })
         .method("result", "", "The metric over all batches since the last reset, a scalar tensor.\n"

@@ -78,8 +78,37 @@ public final class MetricState {
     count += values.length();
   }
 
+  /** A Mean's weighted update (Keras's {@code update_state(values, sample_weight=w)}): Σ w·v / Σ w; w per value or per row. */
+  public void updateMean(INDArray values, INDArray weights) {
+    if (weights == null) {
+      updateMean(values);
+      return;
+    }
+    if (metric != null) updateMean(values);   // the same error as unweighted
+    INDArray v = values.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).reshape(values.length());
+    INDArray w = weights.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).reshape(weights.length());
+    if (w.length() != v.length()) {
+      if (values.rank() == 0 || w.length() != values.size(0)) {
+        throw DlnRuntimeException.shape(name + ".update_state(values, sample_weight=...): " + Shapes.format(weights.shape())
+            + " weights for " + Shapes.format(values.shape()) + " values", "give one weight per value, or one per row");
+      }
+      w = w.reshape(values.size(0), 1).repeat(1, values.length() / values.size(0)).reshape(values.length());
+    }
+    sum += v.mul(w).sumNumber().doubleValue();
+    count += w.sumNumber().doubleValue();
+  }
+
   /** Adds one batch: labels (class indices for the sparse metric, or shaped as the predictions) and predictions. */
   public void update(INDArray yTrue, INDArray yPred) {
+    update(yTrue, yPred, null);
+  }
+
+  /**
+   * Adds one batch weighted as Keras's {@code update_state(y_true, y_pred, sample_weight=w)}: the
+   * result is Σ w·value / Σ w; one weight per sample (spread over a sequence's steps) or one per
+   * position (sample and step); null for none.
+   */
+  public void update(INDArray yTrue, INDArray yPred, INDArray sampleWeight) {
     if (metric == null) {
       throw DlnRuntimeException.value(name + " is a Mean: update_state(values) takes one tensor", "e.g. loss_tracker.update_state(loss)");
     }
@@ -98,9 +127,25 @@ public final class MetricState {
       throw DlnRuntimeException.shape(name + ".update_state(y_true, y_pred): labels of shape " + Shapes.format(yTrue.shape())
           + " do not fit predictions of shape " + Shapes.format(shape), null);
     }
-    double[] batch = Metric.resolve(metric, labels, units).batch(yPred, prepared);
+    double[] batch = Metric.resolve(metric, labels, units).batch(yPred, prepared, positionWeights(sampleWeight, shape));
     sum += batch[0];
     count += batch[1];
+  }
+
+  /** Sample weights as one weight per position of predictions shaped {@code shape} (batch first, units last). */
+  private INDArray positionWeights(INDArray w, long[] shape) {
+    if (w == null) return null;
+    long batch = shape[0];
+    long positions = 1;
+    for (int i = 0; i < shape.length - 1; i++) positions *= shape[i];
+    INDArray flat = w.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(w.length());
+    if (w.length() == positions) return flat;
+    if (w.length() == batch) {
+      // One weight per sample, the same for each of its steps.
+      return flat.reshape(batch, 1).repeat(1, positions / batch).reshape(positions);
+    }
+    throw DlnRuntimeException.shape(name + ".update_state(sample_weight=...): " + Shapes.format(w.shape()) + " weights for "
+        + Shapes.format(shape) + " predictions", "give one weight per sample, shape (" + batch + ",)");
   }
 
   /** The mean so far (0 before any update, as Keras). */
