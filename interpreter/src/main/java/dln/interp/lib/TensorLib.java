@@ -59,6 +59,10 @@ public final class TensorLib implements Library {
   /** A shape given as separate ints, zeros(3, 4), or as one tuple or list, zeros((3, 4)). */
   static long[] shapeOf(String fn, List<Object> rest) {
     List<Object> dims = rest;
+    // A 1-D integer tensor is a shape too: tf.shape(x) passed on as TensorFlow code does.
+    if (rest.size() == 1 && rest.get(0) instanceof INDArray t && t.rank() == 1 && !t.dataType().isFPType()) {
+      return t.castTo(DataType.LONG).toLongVector();
+    }
     if (rest.size() == 1 && (rest.get(0) instanceof Tuple || rest.get(0) instanceof List)) {
       dims = rest.get(0) instanceof Tuple t ? t.items() : new ArrayList<>((List<?>) rest.get(0));
     }
@@ -67,6 +71,8 @@ public final class TensorLib implements Library {
       Object d = dims.get(i);
       if (d instanceof Long l) {
         out[i] = l;
+      } else if (d instanceof INDArray t && t.length() == 1 && !t.dataType().isFPType()) {
+        out[i] = t.getLong(0);   // a size such as tf.shape(x)[0]
       } else if (d instanceof Double v && v == Math.rint(v)) {
         out[i] = v.longValue();
       } else {

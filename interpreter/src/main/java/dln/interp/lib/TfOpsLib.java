@@ -6,8 +6,6 @@ import dln.interp.call.Callable;
 import dln.interp.call.TypeTable;
 import dln.interp.value.Namespace;
 import dln.interp.value.None;
-import dln.interp.value.Tuple;
-import dln.interp.value.Values;
 import dln.runtime.Rng;
 import dln.runtime.tensor.RandomArrays;
 import dln.runtime.tensor.Tensors;
@@ -120,23 +118,9 @@ public final class TfOpsLib implements Library {
     return new SplittableRandom(a.integer("seed"));
   }
 
-  /** A shape given as an int, a tuple or list of ints (scalar tensors included), or a 1-D tensor such as tf.shape(x). */
+  /** A shape argument: an int, a tuple or list of ints (scalar tensors included), or a 1-D tensor such as tf.shape(x). */
   static long[] shapeArg(Args a, String name) {
-    Object v = a.get(name);
-    if (v instanceof INDArray t && t.rank() == 1) return t.castTo(DataType.LONG).toLongVector();
-    List<Object> dims = v instanceof Tuple tu ? tu.items() : v instanceof List<?> l ? new ArrayList<>(l) : List.of(v);
-    long[] out = new long[dims.size()];
-    for (int i = 0; i < out.length; i++) {
-      Object d = dims.get(i);
-      if (d instanceof INDArray t && t.length() == 1 && !t.dataType().isFPType()) {
-        out[i] = t.getLong(0);
-      } else if (d instanceof Long l) {
-        out[i] = l;
-      } else {
-        throw DlnException.type(a.function() + "() shape sizes must be ints (e.g. shape=(batch_size, 128)), got " + Values.typeName(d));
-      }
-    }
-    return out;
+    return TensorLib.shapeOf(a.function(), List.of(a.get(name)));
   }
 
   /**
