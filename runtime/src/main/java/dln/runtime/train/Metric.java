@@ -53,11 +53,16 @@ public record Metric(String name, String kind) {
    * counts for nothing and the epoch's figure is the mean over the kept steps.
    *
    * @param mask (batch, steps) with 1 kept and 0 padded, for a (batch, steps, units) output; null for none
+   * @throws IllegalArgumentException if the mask has not one value per output position
    */
   public double[] batch(INDArray predictions, INDArray labels, INDArray mask) {
     int last = predictions.rank() - 1;
     long positions = predictions.length() / predictions.size(last);
-    if (mask != null && mask.length() != positions) mask = null;
+    if (mask != null && mask.length() != positions) {
+      // An engine hands over the mask of the output it scores; any other mask is a bug upstream,
+      // and dropping it would quietly count padded steps.
+      throw new IllegalArgumentException("a mask of " + mask.length() + " values for " + positions + " output positions");
+    }
     if (predictions.length() <= HOST_LIMIT && predictions.length() == labels.length()) {
       float[] keep = mask == null ? null : hostValues(mask);
       return host(hostValues(predictions), hostValues(labels), (int) predictions.size(last), keep, positions);
