@@ -137,12 +137,20 @@ public abstract class Layer {
   }
 
   /**
-   * Whether the output carries a mask, given the inputs (refusing masks the layer cannot honour):
-   * {@link #masksOutput(boolean)} of whether any input is masked, unless a layer of several inputs
-   * decides otherwise (MultiHeadAttention: the query's).
+   * Whether the output carries a mask, given which inputs carry one (refusing masks the layer
+   * cannot honour): {@link #masksOutput(boolean)} of whether any input is masked, unless a layer of
+   * several inputs decides otherwise (MultiHeadAttention: the query's; a nested model: its graph's).
+   * Asked when the layer is applied, and again for the layers inside a nested model applied to
+   * masked tensors ({@link Model#maskFlow}).
    */
-  protected boolean masksOutput(List<SymbolicTensor> inputs) {
-    return masksOutput(checkMasks(inputs));
+  protected boolean masksOutput(boolean[] inputsMasked) {
+    return masksOutput(checkMasks(inputsMasked));
+  }
+
+  static boolean[] maskedFlags(List<SymbolicTensor> tensors) {
+    boolean[] flags = new boolean[tensors.size()];
+    for (int i = 0; i < flags.length; i++) flags[i] = tensors.get(i).masked();
+    return flags;
   }
 
   /** The mask of the output (null for none): the input's, when {@link #masksOutput} hands it on. */
@@ -150,11 +158,11 @@ public abstract class Layer {
     return masksOutput(mask != null) ? mask : null;
   }
 
-  private boolean checkMasks(List<SymbolicTensor> inputs) {
+  private boolean checkMasks(boolean[] inputsMasked) {
     boolean masked = false;
-    for (SymbolicTensor t : inputs) masked |= t.masked();
+    for (boolean m : inputsMasked) masked |= m;
     if (!masked) return false;
-    if (maskUse() == MaskUse.REFUSED || (inputs.size() > 1 && maskUse() == MaskUse.PASSED_ON)) {
+    if (maskUse() == MaskUse.REFUSED || (inputsMasked.length > 1 && maskUse() == MaskUse.PASSED_ON)) {
       throw DlnRuntimeException.value(describe() + " does not support masking, but its input carries a mask (from "
               + "Embedding(mask_zero=true) or Masking)",
           "read the padded sequence with an LSTM, GRU, SimpleRNN, Bidirectional or GlobalAveragePooling1D first, "
@@ -179,7 +187,7 @@ public abstract class Layer {
     List<long[]> shapes = new ArrayList<>();
     for (SymbolicTensor t : inputs) shapes.add(t.shape());
     List<long[]> outs = outputShapes(shapes);
-    boolean masked = masksOutput(inputs);
+    boolean masked = masksOutput(maskedFlags(inputs));
     ensureBuilt(shapes);
     Node node = new Node(this, inputs, outs, inboundNodes.size(), masked);
     inboundNodes.add(node);

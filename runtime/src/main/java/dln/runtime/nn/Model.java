@@ -206,10 +206,37 @@ public class Model extends Layer {
     return outputShapes(inputShapes).get(0);
   }
 
-  /** A model used as a layer hands on the mask its own output carries (an Embedding with mask_zero inside it). */
+  /**
+   * A model used as a layer hands on the mask its own output carries: one made inside it (an
+   * Embedding with mask_zero) or, applied to masked tensors, the one its layers hand on from them,
+   * as a Keras functional model passes its inputs' masks through its graph.
+   */
   @Override
-  public boolean masksOutput(boolean inputMasked) {
-    return outputs.size() == 1 && outputs.get(0).masked();
+  protected boolean masksOutput(boolean[] inputsMasked) {
+    checkInputCount(inputsMasked.length);
+    Map<SymbolicTensor, Boolean> flow = maskFlow(inputsMasked);
+    return outputs.size() == 1 && flow.get(outputs.get(0));
+  }
+
+  /**
+   * Which tensors of the graph carry a mask of padded steps when the model's inputs do as given:
+   * with no masked input, the flags recorded when the graph was defined; otherwise each layer is
+   * asked again (and refuses a mask it cannot honour, naming itself).
+   */
+  public Map<SymbolicTensor, Boolean> maskFlow(boolean[] inputsMasked) {
+    requireGraph("carry masks");
+    boolean any = false;
+    for (boolean m : inputsMasked) any |= m;
+    Map<SymbolicTensor, Boolean> flow = new IdentityHashMap<>();
+    for (int i = 0; i < inputs.size(); i++) flow.put(inputs.get(i), inputsMasked[i]);
+    for (Node node : nodes) {
+      if (node.layer() instanceof InputLayer) continue;
+      boolean[] in = new boolean[node.inputs().size()];
+      for (int k = 0; k < in.length; k++) in[k] = flow.get(node.inputs().get(k));
+      boolean out = any ? node.layer().masksOutput(in) : node.outputs().get(0).masked();
+      for (SymbolicTensor t : node.outputs()) flow.put(t, out);
+    }
+    return flow;
   }
 
   @Override

@@ -186,9 +186,9 @@ public final class MultiHeadAttention extends ConfiguredLayer<MultiHeadAttention
 
   /** As Keras: the output, one step per query step, carries the query's mask. */
   @Override
-  protected boolean masksOutput(List<SymbolicTensor> inputs) {
-    super.masksOutput(inputs);
-    return inputs.get(0).masked();
+  protected boolean masksOutput(boolean[] inputsMasked) {
+    super.masksOutput(inputsMasked);
+    return inputsMasked[0];
   }
 
   /**

@@ -19,8 +19,8 @@ import java.util.List;
 final class FastMerges {
   private FastMerges() {}
 
-  /** The merge step for a layer, or null when the layer is not a merge. */
-  static MergeStep stepFor(Layer layer, List<SymbolicTensor> inputs, long[] out) {
+  /** The merge step for a layer, or null when the layer is not a merge; {@code masked}: which inputs carry a mask. */
+  static MergeStep stepFor(Layer layer, List<SymbolicTensor> inputs, boolean[] masked, long[] out) {
     if (layer instanceof Add) return new AddStep(inputs.size(), Shapes.sample(out));
     ElementwiseMergeStep.Kind kind = layer instanceof Multiply ? ElementwiseMergeStep.Kind.MULTIPLY
         : layer instanceof Subtract ? ElementwiseMergeStep.Kind.SUBTRACT
@@ -36,7 +36,7 @@ final class FastMerges {
     if (layer instanceof MultiHeadAttention mha) {
       List<long[]> shapes = new java.util.ArrayList<>();
       for (SymbolicTensor t : inputs) shapes.add(t.shape());
-      return new MultiHeadAttentionStep(mha, shapes, out, inputs.get(0).masked() || inputs.get(1).masked() || inputs.get(2).masked());
+      return new MultiHeadAttentionStep(mha, shapes, out, masked[0] || masked[1] || masked[2]);
     }
     return null;
   }

@@ -94,37 +94,47 @@ final class FastPlan {
     }
   }
 
-  /** A layer application of the flattened graph (nested models inlined). */
-  private record Application(Node node, int[] in, int out, List<Model> enclosing) {}
+  /**
+   * A layer application of the flattened graph (nested models inlined), with which of its inputs
+   * and whether its output carry a mask of padded steps in this application (a nested model's
+   * layers carry the masks of the tensors it is applied to).
+   */
+  private record Application(Node node, int[] in, int out, List<Model> enclosing, boolean[] inMasked, boolean outMasked) {}
 
-  /** Flattens a model's graph onto slots; {@code inSlots} hold the model's inputs; returns its output slots. */
-  private static int[] flatten(Model model, int[] inSlots, List<Model> enclosing, List<Application> apps, int[] nextSlot)
-      throws Unsupported {
+  /**
+   * Flattens a model's graph onto slots; {@code inSlots} hold the model's inputs, {@code inMasked}
+   * whether each carries a mask; returns its output slots.
+   */
+  private static int[] flatten(Model model, int[] inSlots, boolean[] inMasked, List<Model> enclosing, List<Application> apps,
+      int[] nextSlot) throws Unsupported {
     Map<SymbolicTensor, Integer> slotOf = new IdentityHashMap<>();
     for (int i = 0; i < inSlots.length; i++) slotOf.put(model.inputs().get(i), inSlots[i]);
+    Map<SymbolicTensor, Boolean> masked = model.maskFlow(inMasked);
     for (Node n : model.nodes()) {
       if (n.layer() instanceof InputLayer) {
         if (!slotOf.containsKey(n.outputs().get(0))) throw new Unsupported("an input layer that is not a model input");
         continue;
       }
       int[] in = new int[n.inputs().size()];
+      boolean[] inputsMasked = new boolean[in.length];
       for (int k = 0; k < in.length; k++) {
         Integer s = slotOf.get(n.inputs().get(k));
         if (s == null) throw new Unsupported("nodes out of topological order");
         in[k] = s;
+        inputsMasked[k] = masked.get(n.inputs().get(k));
       }
       if (n.layer() instanceof Model nested) {
         if (!nested.isGraphBuilt()) throw new Unsupported("a nested model without a graph");
         List<Model> inner = new ArrayList<>(enclosing);
         inner.add(nested);
-        int[] outs = flatten(nested, in, List.copyOf(inner), apps, nextSlot);
+        int[] outs = flatten(nested, in, inputsMasked, List.copyOf(inner), apps, nextSlot);
         for (int k = 0; k < outs.length; k++) slotOf.put(n.outputs().get(k), outs[k]);
         continue;
       }
       if (n.outputs().size() != 1) throw new Unsupported("a layer with several outputs");
       int out = nextSlot[0]++;
       slotOf.put(n.outputs().get(0), out);
-      apps.add(new Application(n, in, out, enclosing));
+      apps.add(new Application(n, in, out, enclosing, inputsMasked, masked.get(n.outputs().get(0))));
     }
     int[] outs = new int[model.outputs().size()];
     for (int i = 0; i < outs.length; i++) outs[i] = slotOf.get(model.outputs().get(i));
@@ -146,7 +156,7 @@ final class FastPlan {
     for (int i = 0; i < inputs; i++) inSlots[i] = i;
     List<Application> apps = new ArrayList<>();
     int[] nextSlot = {inputs};
-    int[] outSlots = flatten(model, inSlots, List.of(), apps, nextSlot);
+    int[] outSlots = flatten(model, inSlots, new boolean[inputs], List.of(), apps, nextSlot);
     if (apps.isEmpty()) throw new Unsupported("the output is a model input");
     Map<Integer, Integer> readers = new HashMap<>();
     for (Application a : apps) for (int s : a.in()) readers.merge(s, 1, Integer::sum);
@@ -210,7 +220,7 @@ final class FastPlan {
       Layer layer = n.layer();
       int[] in = app.in();
       String label = (i + 1) + " " + layer.typeName() + " " + Shapes.format(Shapes.sample(out));
-      MergeStep merge = FastMerges.stepFor(layer, n.inputs(), out);
+      MergeStep merge = FastMerges.stepFor(layer, n.inputs(), app.inMasked(), out);
       if (merge != null) {
         if (req != null) heads[outputIndex] = heads[outputIndex].onProbabilities();
         // Masked inputs: the output keeps a step where every masked input does (Layer.MaskUse.COMBINED).
@@ -218,17 +228,17 @@ final class FastPlan {
         int[] inputMasks = null;
         if (merge.readsInputMasks()) {
           for (int k = 0; k < in.length; k++) {
-            if (!n.inputs().get(k).masked()) continue;
+            if (!app.inMasked()[k]) continue;
             if (maskSlot[in[k]] < 0) throw new Unsupported("a mask made by the layer before " + layer.typeName());
             if (inputMasks == null) java.util.Arrays.fill(inputMasks = new int[in.length], -1);
             inputMasks[k] = maskSlot[in[k]];
           }
           // Attention's output has the query's steps and carries the query's mask.
-          if (n.outputs().get(0).masked()) maskSlot[app.out()] = maskSlot[in[0]];
-        } else if (n.outputs().get(0).masked()) {
+          if (app.outMasked()) maskSlot[app.out()] = maskSlot[in[0]];
+        } else if (app.outMasked()) {
           java.util.TreeSet<Integer> from = new java.util.TreeSet<>();
           for (int k = 0; k < in.length; k++) {
-            if (!n.inputs().get(k).masked()) continue;
+            if (!app.inMasked()[k]) continue;
             if (maskSlot[in[k]] < 0) throw new Unsupported("a mask made by the layer before " + layer.typeName());
             from.add(maskSlot[in[k]]);
           }
@@ -263,14 +273,14 @@ final class FastPlan {
       if (step instanceof BatchNormStep bn && !app.enclosing().isEmpty()) bn.within(app.enclosing());
       if (fuse) fused[outputIndex] = step;
       // Masks: made by a MaskMaker step, handed on through the slots, read by MaskReader steps.
-      int maskIn = n.inputs().get(0).masked() ? maskSlot[in[0]] : -1;
-      if (n.inputs().get(0).masked() && maskIn < 0) throw new Unsupported("a mask made by " + layer.typeName());
+      int maskIn = app.inMasked()[0] ? maskSlot[in[0]] : -1;
+      if (app.inMasked()[0] && maskIn < 0) throw new Unsupported("a mask made by " + layer.typeName());
       // A step making its own mask from the values (Masking) replaces the input's, as Keras does.
       boolean replaces = step instanceof MaskMaker && !(step instanceof MaskReader);
       boolean reads = maskIn >= 0 && layer.maskUse() == Layer.MaskUse.CONSUMED && !replaces;
       if (reads && !(step instanceof MaskReader)) throw new Unsupported("a mask on " + layer.typeName());
-      boolean makes = n.outputs().get(0).masked() && replaces;
-      if (n.outputs().get(0).masked()) maskSlot[app.out()] = makes ? app.out() : maskIn;
+      boolean makes = app.outMasked() && replaces;
+      if (app.outMasked()) maskSlot[app.out()] = makes ? app.out() : maskIn;
       ops.add(new Op(step, null, in, app.out(), label, reads ? maskIn : -1, makes, null, null));
     }
     // A Dropout right after a Dense layer (its only reader, next in the schedule so the random

@@ -520,6 +520,51 @@ class MaskingTest {
     assertTrue(new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4), lstm(3, true, false))).outputs().get(0).masked());
   }
 
+  /**
+   * A nested model applied to a masked tensor hands the mask through its own layers, as a Keras
+   * functional model does: both engines train alike, a padded sequence gives the state of the
+   * unpadded one through the nested recurrent layers, a mask handed on by the nested model reaches
+   * the layer after it, and a layer inside that cannot honour the mask refuses it by name.
+   */
+  @Test
+  void nestedModelsCarryTheMaskOfTheirInput() {
+    for (boolean atStart : new boolean[] {false, true}) {
+      trainBothOnPadded(() -> new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 3),
+          new Sequential(List.of(Input.of(STEPS, 3), lstm(4, true, false), gru(3, false, false))), new Dense(1, "sigmoid"))), atStart, 307);
+      // The nested model's output is a masked sequence (a Dense per step): the LSTM after it reads the mask.
+      trainBothOnPadded(() -> {
+        var tokens = Input.of(STEPS);
+        var perStep = new Sequential(List.of(Input.of(STEPS, 3), new Dense(4, "tanh")));
+        var seq = perStep.apply(maskedEmbedding(9, 3).apply(tokens));
+        assertTrue(seq.masked(), "the nested model hands the mask on");
+        return new Model(List.of(tokens), List.of(new Dense(1, "sigmoid").apply(lstm(3, false, false).apply(seq))));
+      }, atStart, 308);
+    }
+    Rng.seed(309);
+    Model padded = new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 3), new Sequential(List.of(Input.of(STEPS, 3), lstm(4, false, false)))));
+    Model shorter = new Sequential(List.of(Input.of(4), maskedEmbedding(9, 3), new Sequential(List.of(Input.of(4, 3), lstm(4, false, false)))));
+    copyNestedWeights(padded, shorter);
+    INDArray x = Nd4j.createFromArray(new float[][] {{3, 1, 4, 1, 0, 0}, {5, 2, 6, 5, 0, 0}});
+    INDArray cut = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 4)).dup();
+    for (boolean fast : new boolean[] {false, true}) assertClose(predict(shorter, fast, cut), predict(padded, fast, x), 1e-5, "nested, fast " + fast);
+    DlnRuntimeException e = assertThrows(DlnRuntimeException.class, () -> new Sequential(List.of(Input.of(STEPS), maskedEmbedding(9, 4),
+        new Sequential(List.of(Input.of(STEPS, 4), new Dense(2), new Flatten())))));
+    assertTrue(e.getMessage().contains("Flatten") && e.getMessage().contains("does not support masking"), e.getMessage());
+  }
+
+  /** {@link #copyWeights} into nested models too (the same structure, layer by layer). */
+  private static void copyNestedWeights(Model from, Model to) {
+    for (int i = 0; i < from.layers().size(); i++) {
+      if (from.layers().get(i) instanceof Model inner) {
+        copyNestedWeights(inner, (Model) to.layers().get(i));
+        continue;
+      }
+      List<INDArray> copies = new ArrayList<>();
+      for (INDArray w : from.layers().get(i).getWeights()) copies.add(w.dup());
+      to.layers().get(i).setWeights(copies);
+    }
+  }
+
   @Test
   void maskingHasNoParametersKeepsItsShapeAndRoundTripsThroughJson() {
     Model m = new Sequential(List.of(Input.of(STEPS, 3), new Masking(-1.0), lstm(2, true, true)));
