@@ -528,7 +528,10 @@ final class ModelTypes {
     }
     List<Object> out = new ArrayList<>();
     for (String n : names) {
-      if (!byName.containsKey(n)) throw DlnException.value(param + " has no entry for " + one + " '" + n + "'", "give one per " + one + ": " + names);
+      if (!byName.containsKey(n)) {
+        throw DlnException.value(param + " has no entry for " + one + " '" + n + "' (the model's " + plural + " are " + names + ")",
+            "give one per " + one + ", keyed by name");
+      }
       out.add(byName.get(n));
     }
     return out;
