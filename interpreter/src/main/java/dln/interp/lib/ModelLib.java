@@ -61,9 +61,15 @@ public final class ModelLib implements Library {
           return new Sequential(unwrapped, a.string("name", null));
         });
     g.def("Model", "inputs, outputs, name?",
-        "A model from its input tensors (made by Input) to its output tensors; both may be lists.\n"
+        "A model from its input tensors (made by Input) to its output tensors; both may be lists, or dicts by name:\n"
+            + "with outputs={'digit': d, 'odd': o} predict and model(x) give a dict, and labels, losses, metrics and logs\n"
+            + "are keyed by those names (digit_loss, odd_accuracy).\n"
             + "Example: model = Model(inputs=inputs, outputs=outputs)",
-        a -> new Model(tensors(a, "inputs"), tensors(a, "outputs"), a.string("name", null)));
+        a -> {
+          List<String> inputKeys = keys(a, "inputs");
+          List<String> outputKeys = keys(a, "outputs");
+          return new Model(tensors(a, "inputs", inputKeys), tensors(a, "outputs", outputKeys), a.string("name", null), inputKeys, outputKeys);
+        });
 
     g.def("l1", "l1?", "An L1 weight penalty l1·sum(|w|) for kernel_regularizer (default 0.01).\n"
         + "Example: Dense(64, kernel_regularizer=l1(0.001))", a -> Regularizer.l1(a.number("l1", 0.01)));
@@ -108,9 +114,33 @@ public final class ModelLib implements Library {
     return sb.append(COMMON).toString();
   }
 
-  private static List<SymbolicTensor> tensors(Args a, String param) {
+  /**
+   * The keys of a dict of tensors given as {@code inputs=} or {@code outputs=}, sorted as Keras 3
+   * flattens a dict (so {@code model.outputs}, a list of losses and a list of labels follow that
+   * order); null when the tensors are not given as a dict.
+   */
+  private static List<String> keys(Args a, String param) {
+    if (!(a.get(param) instanceof Map<?, ?> byName)) return null;
+    List<String> keys = new ArrayList<>();
+    for (Object k : byName.keySet()) {
+      if (!(k instanceof String s)) {
+        throw new DlnException("type error", "Model() " + param + " as a dict is keyed by names (strings), got the key "
+            + dln.interp.value.Values.repr(k),
+            param.equals("outputs") ? "e.g. outputs={'digit': digit, 'odd': odd}" : "e.g. inputs={'title': title, 'body': body}", null);
+      }
+      keys.add(s);
+    }
+    if (keys.isEmpty()) throw DlnException.value("Model() " + param + " is an empty dict", "give at least one tensor");
+    java.util.Collections.sort(keys);
+    return keys;
+  }
+
+  private static List<SymbolicTensor> tensors(Args a, String param, List<String> keys) {
     Object v = a.get(param);
-    List<Object> items = v instanceof SymbolicTensor ? List.of(v) : a.list(param);
+    List<Object> items = new ArrayList<>();
+    if (keys != null) for (String k : keys) items.add(((Map<?, ?>) v).get(k));
+    else if (v instanceof SymbolicTensor) items.add(v);
+    else items.addAll(a.list(param));
     List<SymbolicTensor> out = new ArrayList<>();
     for (Object o : items) {
       if (!(o instanceof SymbolicTensor t)) {

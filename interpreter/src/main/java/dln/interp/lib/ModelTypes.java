@@ -92,8 +92,10 @@ final class ModelTypes {
         .attr("layers", m -> new ArrayList<Object>(m.layers()))
         .attr("inputs", m -> new ArrayList<Object>(m.inputs()))
         .attr("outputs", m -> new ArrayList<Object>(m.outputs()))
-        .attr("input", m -> m.inputs().size() == 1 ? m.inputs().get(0) : new ArrayList<Object>(m.inputs()))
-        .attr("output", m -> m.outputs().size() == 1 ? m.outputs().get(0) : new ArrayList<Object>(m.outputs()))
+        .attr("input", m -> m.inputsKeyed() ? keyed(m.inputNames(), m.inputs())
+            : m.inputs().size() == 1 ? m.inputs().get(0) : new ArrayList<Object>(m.inputs()))
+        .attr("output", m -> keyedOutputs(m, m.outputs()))
+        .attr("output_names", m -> new ArrayList<Object>(m.outputNames()))
         .attr("optimizer", m -> {
           dln.runtime.train.CompileConfig cc = TrainingSession.of(m).compileConfig();
           return cc == null ? None.NONE : cc.optimizer();
@@ -124,7 +126,7 @@ final class ModelTypes {
               throw DlnException.argument("get_layer() needs a name or an index");
             })
         .method("compile", "optimizer?, loss?, metrics?, loss_weights?", "Chooses the optimiser, the loss and the metrics for training.\n"
-            + "A model with several outputs takes one loss for all, a list, or a dict by output layer name; loss_weights\n"
+            + "A model with several outputs takes one loss for all, a list, or a dict by output name; loss_weights\n"
             + "(list or dict) weighs each output's loss in the total.\n"
             + "Example: model.compile(optimizer=Adam(lr=1e-3), loss='categorical_crossentropy', metrics=['accuracy'])",
             ModelTypes::compile)
@@ -165,7 +167,7 @@ final class ModelTypes {
               List<dln.runtime.train.Callback> callbacks = a.has("callbacks")
                   ? ModelTrainingLib.callbacks(a.invoker(), a.list("callbacks")) : List.of();
               List<INDArray> r = TrainingSession.of(m).predict(xData(m, a.get("x"), "x"), a.intValue("batch_size", 32), callbacks);
-              return r.size() == 1 ? (Object) r.get(0) : new ArrayList<Object>(r);
+              return keyedOutputs(m, r);
             })
         .repr(m -> "<" + m.typeName() + " '" + m.name() + "'" + (m.isGraphBuilt() ? " params=" + m.countParams() : " (not built)") + ">");
 
@@ -243,6 +245,9 @@ final class ModelTypes {
    */
   private static Object callLayer(Layer layer, Invoker invoker, List<Object> positional, Map<String, Object> keywords) {
     if (layer instanceof NamedInputs named) return callNamed(layer, named, positional, keywords);
+    if (layer instanceof Model m && positional.size() == 1 && (m.outputsKeyed() || positional.get(0) instanceof Map<?, ?>)) {
+      return callByName(m, positional.get(0), keywords);
+    }
     for (String k : keywords.keySet()) {
       if (!k.equals("training") && !k.equals("mask")) {
         throw DlnException.argument(layer.typeName() + "() call got an unexpected keyword argument '" + k + "'");
@@ -337,6 +342,47 @@ final class ModelTypes {
     List<INDArray> xs = new ArrayList<>();
     for (Object o : values) xs.add(o == null ? null : Values.toTensor(o));
     return layer.call(named.arrange(xs)).get(0);
+  }
+
+  /**
+   * {@code model(x)} for a model whose inputs or outputs are named (Keras's dicts of tensors): x may
+   * be a dict by input name; the result is a dict by output name when the outputs were given so,
+   * whether x is symbolic (the model as a layer), recorded by a gradient tape, or eager.
+   */
+  private static Object callByName(Model m, Object arg, Map<String, Object> keywords) {
+    for (String k : keywords.keySet()) {
+      if (!k.equals("training")) throw DlnException.argument(m.typeName() + "() call got an unexpected keyword argument '" + k + "'");
+    }
+    Object x = CustomLayerLib.asLayer(arg);
+    if (x instanceof Map<?, ?> byName) {
+      m.requireGraph("be called on a dict by input name");
+      x = byName(m.inputNames(), byName, "the model's call", "inputs", "input");
+    }
+    if (x instanceof Tuple tu) x = tu.items();
+    List<Object> xs = x instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>(List.of(x));
+    if (xs.stream().allMatch(o -> o instanceof SymbolicTensor)) {
+      List<SymbolicTensor> ts = new ArrayList<>();
+      for (Object o : xs) ts.add((SymbolicTensor) o);
+      return keyedOutputs(m, m.apply(ts));
+    }
+    if (xs.stream().anyMatch(o -> o instanceof SymbolicTensor)) {
+      throw DlnException.type("cannot mix symbolic tensors with eager ones in a model call");
+    }
+    xs.replaceAll(Recording::resolve);
+    GradientTape tape = GradientTape.recording();
+    if (tape != null) return keyedOutputs(m, tape.apply(m, xs, keywords.containsKey("training") && Values.truthy(keywords.get("training"))));
+    List<INDArray> eager = new ArrayList<>();
+    for (Object o : xs) eager.add(Values.toTensor(o));
+    return keyedOutputs(m, TrainingSession.of(m).call(eager));
+  }
+
+  /**
+   * A model's outputs as DLN shows them: a dict by output name for a model whose outputs were given
+   * as a dict ({@code predict}, {@code model(x)}), else the one output or a list of them.
+   */
+  static Object keyedOutputs(Model m, List<?> outs) {
+    if (m.outputsKeyed()) return keyed(m.outputNames(), outs);
+    return outs.size() == 1 ? outs.get(0) : new ArrayList<Object>(outs);
   }
 
   /** A layer runs its own small graph; a model runs on its training engine, as {@code predict} does. */
@@ -440,11 +486,11 @@ final class ModelTypes {
   private static List<List<String>> metricsByOutput(Model m, Map<?, ?> byName) {
     m.requireGraph("compile with metrics by output name");
     List<String> names = new ArrayList<>();
-    for (var t : m.outputs()) names.add(t.layer().name());
+    names.addAll(m.outputNames());
     for (Object k : byName.keySet()) {
       if (!(k instanceof String name) || !names.contains(name)) {
         throw DlnException.value("metrics names output " + Values.repr(k) + ", but the model's outputs are " + names,
-            "key metrics by the output layers' names");
+            "key metrics by the model's output names");
       }
     }
     List<List<String>> out = new ArrayList<>();
@@ -462,28 +508,30 @@ final class ModelTypes {
     return out;
   }
 
-  /** A dict keyed by output layer names (Keras's loss={'cls': ..., 'reg': ...}) as a list in output order. */
+  /** A dict keyed by output names (Keras's loss={'cls': ..., 'reg': ...}) as a list in output order. */
   private static List<Object> byOutput(Model m, Map<?, ?> byName, String param) {
-    m.requireGraph("compile with " + param + " by output name");
-    return byName(m.outputs(), byName, param, "outputs", "output");
+    m.requireGraph("take " + param + " by output name");
+    return byName(m.outputNames(), byName, param, "outputs", "output");
   }
 
   /**
-   * A dict keyed by the layer names of {@code ends} (the model's Inputs or outputs) as a list in their
-   * order: Keras's {@code fit({'top': a, 'bottom': b}, ...)} for inputs named by {@code keras.Input(name=...)}.
+   * A dict keyed by {@code names} (the model's input or output names: the keys of a dict given to
+   * {@code Model()}, else the layers' names) as a list in their order: Keras's
+   * {@code fit({'top': a, 'bottom': b}, ...)} for inputs named by {@code keras.Input(name=...)}.
    */
-  private static List<Object> byName(List<SymbolicTensor> ends, Map<?, ?> byName, String param, String plural, String one) {
-    List<String> names = new ArrayList<>();
-    for (var t : ends) names.add(t.layer().name());
+  private static List<Object> byName(List<String> names, Map<?, ?> byName, String param, String plural, String one) {
     for (Object k : byName.keySet()) {
       if (!(k instanceof String name) || !names.contains(name)) {
         throw DlnException.value(param + " names " + one + " " + Values.repr(k) + ", but the model's " + plural + " are " + names,
-            "key " + param + " by the " + one + " layers' names");
+            "key " + param + " by the model's " + one + " names");
       }
     }
     List<Object> out = new ArrayList<>();
     for (String n : names) {
-      if (!byName.containsKey(n)) throw DlnException.value(param + " has no entry for " + one + " '" + n + "'", "give one per " + one + ": " + names);
+      if (!byName.containsKey(n)) {
+        throw DlnException.value(param + " has no entry for " + one + " '" + n + "' (the model's " + plural + " are " + names + ")",
+            "give one per " + one + ", keyed by name");
+      }
       out.add(byName.get(n));
     }
     return out;
@@ -614,14 +662,14 @@ final class ModelTypes {
     return history;
   }
 
-  /** The model's input data: a tensor, a list in input order, or a dict by Input name. */
+  /** The model's input data: a tensor, a list in input order, or a dict by input name. */
   private static List<INDArray> xData(Model m, Object x, String param) {
     if (!(x instanceof Map<?, ?> byName)) return tensorsOf(x);
     m.requireGraph("take " + param + " as a dict by input name");
-    return tensorsOf(byName(m.inputs(), byName, param, "inputs", "input"));
+    return tensorsOf(byName(m.inputNames(), byName, param, "inputs", "input"));
   }
 
-  /** The model's labels: a tensor, a list in output order, or a dict by output layer name. */
+  /** The model's labels: a tensor, a list in output order, or a dict by output name. */
   private static List<INDArray> yData(Model m, Object y, String param) {
     return y instanceof Map<?, ?> byName ? tensorsOf(byOutput(m, byName, param)) : tensorsOf(y);
   }
@@ -638,6 +686,12 @@ final class ModelTypes {
   }
 
   // ---------------------------------------------------------------- value helpers
+
+  private static Map<Object, Object> keyed(List<String> names, List<?> values) {
+    Map<Object, Object> d = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) d.put(names.get(i), values.get(i));
+    return d;
+  }
 
   private static Object symbolic(Object o) {
     return o instanceof List<?> l ? new ArrayList<Object>(l) : o;

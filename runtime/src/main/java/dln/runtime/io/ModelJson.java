@@ -167,7 +167,15 @@ public final class ModelJson {
     if (ins == null || outs == null) {
       throw DlnRuntimeException.value("the model description names inputs or outputs that no layer produces", null);
     }
-    return new Model(ins, outs, name);
+    return new Model(ins, outs, name, keys(spec.path("input_keys")), keys(spec.path("output_keys")));
+  }
+
+  /** The saved names of a model's inputs or outputs given by name; null where they were given in order (or by an older DLN). */
+  private static List<String> keys(JsonNode node) {
+    if (!node.isArray()) return null;
+    List<String> out = new ArrayList<>();
+    for (JsonNode k : node) out.add(k.asText());
+    return out;
   }
 
   private static List<SymbolicTensor> resolveAll(JsonNode refs, Map<String, List<List<SymbolicTensor>>> produced) {

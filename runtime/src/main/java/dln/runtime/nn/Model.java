@@ -27,6 +27,9 @@ public class Model extends Layer {
 
   private List<SymbolicTensor> inputs = List.of();
   private List<SymbolicTensor> outputs = List.of();
+  /** The names the inputs/outputs were given by (Keras's dict of tensors), aligned with them; null when given in order. */
+  private List<String> inputKeys;
+  private List<String> outputKeys;
   private List<Node> nodes = List.of();
   private List<Layer> layers = List.of();
   private int version;
@@ -40,6 +43,18 @@ public class Model extends Layer {
 
   public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
     this(inputs, outputs, null);
+  }
+
+  /**
+   * A model whose inputs and/or outputs are named by keys (a front end's {@code Model(inputs={...},
+   * outputs={...})}): {@code inputKeys}/{@code outputKeys} are aligned with the tensors, or null
+   * for tensors given in order. The keys name the outputs in training logs, label and loss
+   * mappings, and a front end hands results back keyed by them.
+   */
+  public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, String name, List<String> inputKeys, List<String> outputKeys) {
+    this(inputs, outputs, name);
+    this.inputKeys = checkedKeys(inputKeys, this.inputs, "input");
+    this.outputKeys = checkedKeys(outputKeys, this.outputs, "output");
   }
 
   public Model(SymbolicTensor input, SymbolicTensor output) {
@@ -100,6 +115,17 @@ public class Model extends Layer {
     order.add(node);
   }
 
+  private static List<String> checkedKeys(List<String> keys, List<SymbolicTensor> tensors, String what) {
+    if (keys == null) return null;
+    if (keys.size() != tensors.size()) {
+      throw DlnRuntimeException.value("the model has " + tensors.size() + " " + what + "s but " + keys.size() + " " + what + " names", null);
+    }
+    if (new LinkedHashSet<>(keys).size() != keys.size()) {
+      throw DlnRuntimeException.value("two of the model's " + what + "s have the same name: " + keys, "give each " + what + " its own key");
+    }
+    return List.copyOf(keys);
+  }
+
   // ---------------------------------------------------------------- structure
 
   public List<SymbolicTensor> inputs() {
@@ -108,6 +134,39 @@ public class Model extends Layer {
 
   public List<SymbolicTensor> outputs() {
     return outputs;
+  }
+
+  /** True when the inputs were given by name (a dict), so results and data are keyed by {@link #inputNames()}. */
+  public boolean inputsKeyed() {
+    return inputKeys != null;
+  }
+
+  /** True when the outputs were given by name (a dict), so a front end returns them keyed by {@link #outputNames()}. */
+  public boolean outputsKeyed() {
+    return outputKeys != null;
+  }
+
+  /** The name of each input: its key when the inputs were given by name, else its Input layer's name. */
+  public List<String> inputNames() {
+    if (inputKeys != null) return inputKeys;
+    List<String> names = new ArrayList<>();
+    for (SymbolicTensor t : inputs) names.add(t.layer().name());
+    return names;
+  }
+
+  /**
+   * The name of each output in training logs ({@code <name>_loss}, {@code <name>_accuracy}) and in
+   * label, loss and metric mappings: its key when the outputs were given by name, else its layer's
+   * name (with the output's position appended where one layer gives several of them).
+   */
+  public List<String> outputNames() {
+    if (outputKeys != null) return outputKeys;
+    List<String> names = new ArrayList<>();
+    for (SymbolicTensor t : outputs) names.add(t.layer().name());
+    for (int i = 0; i < names.size(); i++) {
+      if (names.indexOf(names.get(i)) != names.lastIndexOf(names.get(i))) names.set(i, names.get(i) + "_" + i);
+    }
+    return names;
   }
 
   /** Layer applications in execution order (input nodes first). */

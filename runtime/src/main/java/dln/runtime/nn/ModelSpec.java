@@ -1,5 +1,6 @@
 package dln.runtime.nn;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +12,12 @@ import java.util.List;
  * @param layers layers in execution order
  * @param inputs the model's input tensors as [layer name, node index, tensor index]
  * @param outputs the model's output tensors likewise
+ * @param inputKeys the inputs' names when they were given by name (a dict), aligned with {@code inputs}; null otherwise
+ * @param outputKeys the outputs' names likewise
  */
-public record ModelSpec(String name, String type, List<LayerSpec> layers, List<TensorRef> inputs, List<TensorRef> outputs) {
+public record ModelSpec(String name, String type, List<LayerSpec> layers, List<TensorRef> inputs, List<TensorRef> outputs,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> inputKeys,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> outputKeys) {
   /** A reference to a tensor: output {@code tensorIndex} of application {@code nodeIndex} of a layer. */
   public record TensorRef(String layer, int nodeIndex, int tensorIndex) {}
 
@@ -38,7 +43,8 @@ public record ModelSpec(String name, String type, List<LayerSpec> layers, List<T
     for (SymbolicTensor t : model.inputs()) ins.add(ref(model, t));
     List<TensorRef> outs = new ArrayList<>();
     for (SymbolicTensor t : model.outputs()) outs.add(ref(model, t));
-    return new ModelSpec(model.name(), model.typeName(), layers, ins, outs);
+    return new ModelSpec(model.name(), model.typeName(), layers, ins, outs,
+        model.inputsKeyed() ? model.inputNames() : null, model.outputsKeyed() ? model.outputNames() : null);
   }
 
   private static TensorRef ref(Model model, SymbolicTensor t) {

@@ -398,7 +398,7 @@ public final class Trainer {
 
   /**
    * The metrics to score: each output's metrics ({@link CompileConfig#metricsFor}). With several outputs the history keys are
-   * Keras's: {@code <output layer>_<metric>} (and {@code <output layer>_loss} for the losses).
+   * Keras's: {@code <output>_<metric>} (and {@code <output>_loss} for the losses).
    */
   private List<Scored> metrics(CompileConfig cfg) {
     List<Scored> out = new ArrayList<>();
@@ -414,14 +414,9 @@ public final class Trainer {
     return out;
   }
 
-  /** The name of each output in history keys: its layer's name (with the output index when a layer gives several). */
+  /** The name of each output in history keys ({@link Model#outputNames}). */
   private List<String> outputNames() {
-    List<String> names = new ArrayList<>();
-    for (SymbolicTensor t : model.outputs()) names.add(t.layer().name());
-    for (int i = 0; i < names.size(); i++) {
-      if (names.indexOf(names.get(i)) != names.lastIndexOf(names.get(i))) names.set(i, names.get(i) + "_" + i);
-    }
-    return names;
+    return model.outputNames();
   }
 
   /** One metric on one output, and its key in the logs. */
