@@ -148,12 +148,23 @@ final class BatchNormStep extends LayerStep {
     boolean copyIn = !batchStats; // with batch statistics the statistics pass copied x in
     RowBlocks.run(rows, (from, to) -> {
       if (copyIn) Host.readRange(src, from * channels, x, (to - from) * channels);
-      for (int r = from, o = from * channels; r < to; r++, o += channels) {
-        for (int c = 0; c < channels; c++) {
-          float h = (x[o + c] - mean[c]) * invStd[c];
-          x[o + c] = h;
-          float v = h * gammaHost[c] + betaHost[c];
-          y[o + c] = withRelu && !(v > 0) ? 0f : v;
+      // Two copies of the loop, so that neither tests the relu flag per value (the relu as
+      // Math.max: a vector max, where a compare-and-branch per value ran ≈ 5× slower).
+      if (withRelu) {
+        for (int r = from, o = from * channels; r < to; r++, o += channels) {
+          for (int c = 0; c < channels; c++) {
+            float h = (x[o + c] - mean[c]) * invStd[c];
+            x[o + c] = h;
+            y[o + c] = Math.max(h * gammaHost[c] + betaHost[c], 0f);
+          }
+        }
+      } else {
+        for (int r = from, o = from * channels; r < to; r++, o += channels) {
+          for (int c = 0; c < channels; c++) {
+            float h = (x[o + c] - mean[c]) * invStd[c];
+            x[o + c] = h;
+            y[o + c] = h * gammaHost[c] + betaHost[c];
+          }
         }
       }
       Host.writeRange(b.out(), from * channels, y, (to - from) * channels);
@@ -170,6 +181,17 @@ final class BatchNormStep extends LayerStep {
     moving.value().assign(Nd4j.createFromArray(m));
   }
 
+  /**
+   * {@code v > 0 ? d : 0} without a branch (a compare-and-branch per value, taken at random, ran
+   * ≈ 4× slower than the whole pass without the relu): the sign bits of −bits(v) and ¬bits(v) are
+   * both set exactly when bits(v) ≥ 1 as an int: v positive (or a NaN without its sign bit); +0, −0
+   * and negatives give 0.
+   */
+  static float reluGate(float v, float d) {
+    int bits = Float.floatToRawIntBits(v);
+    return Float.intBitsToFloat(Float.floatToRawIntBits(d) & ((-bits & ~bits) >> 31));
+  }
+
   @Override
   INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad) {
     float[] dy = last.grad();
@@ -181,12 +203,22 @@ final class BatchNormStep extends LayerStep {
     boolean withRelu = relu;
     double[] sums = RowBlocks.sumPerChannel(rows, 2 * channels, (from, to, acc) -> {
       Host.readRange(src, from * channels, dy, (to - from) * channels);
-      for (int r = from, o = from * channels; r < to; r++, o += channels) {
-        for (int c = 0; c < channels; c++) {
-          float d = dy[o + c];
-          if (withRelu && !(xhat[o + c] * gammaHost[c] + betaHost[c] > 0)) dy[o + c] = d = 0f;
-          acc[c] += d;
-          acc[channels + c] += (double) d * xhat[o + c];
+      if (withRelu) {
+        for (int r = from, o = from * channels; r < to; r++, o += channels) {
+          for (int c = 0; c < channels; c++) {
+            float d = reluGate(xhat[o + c] * gammaHost[c] + betaHost[c], dy[o + c]);
+            dy[o + c] = d;
+            acc[c] += d;
+            acc[channels + c] += (double) d * xhat[o + c];
+          }
+        }
+      } else {
+        for (int r = from, o = from * channels; r < to; r++, o += channels) {
+          for (int c = 0; c < channels; c++) {
+            float d = dy[o + c];
+            acc[c] += d;
+            acc[channels + c] += (double) d * xhat[o + c];
+          }
         }
       }
     });

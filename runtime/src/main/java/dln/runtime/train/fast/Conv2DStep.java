@@ -119,8 +119,8 @@ final class Conv2DStep extends LayerStep {
    * convolution with at most 16 input channels or more than 16×16 output pixels the transposed
    * kernel (32→32 on 28×28: ≈ 25 ms wall against 47–86 for conv2d_bp; 16→16 on 32×32: ≈ 19
    * against 31 for the adjoint and 120–150 for conv2d_bp), where at 16×16×32 and below conv2d_bp
-   * is as fast or ahead; a strided 1×1 convolution of at most 16 channels the adjoint GEMM (16→32
-   * at stride 2 on 32×32: ≈ 20 against ≈ 49 ms wall), where a strided 3×3 one runs conv2d_bp
+   * is as fast or ahead; a strided 1×1 convolution the adjoint GEMM (16→32
+   * at stride 2 on 32×32: ≈ 20 against ≈ 49 ms wall; 32→64 on 16×16: ≈ 10 against ≈ 20 ms CPU), where a strided 3×3 one runs conv2d_bp
    * (≈ 10 against ≈ 15 ms CPU for the adjoint's overlapping patches). Patch paths need the batch's
    * matrix to fit int indices.
    */
@@ -131,7 +131,8 @@ final class Conv2DStep extends LayerStep {
     if (!inputGrad) return BackwardPath.PATCH_WEIGHTS;
     boolean few = inSample[2] <= 16;
     if (transposedArgs != null && (few || outSample[0] * outSample[1] > 256)) return BackwardPath.PATCH_AND_TRANSPOSED;
-    return few && im2col.patch() == inSample[2] ? BackwardPath.PATCH_AND_ADJOINT : BackwardPath.CONV2D_BP;
+    // A 1×1 kernel's patches do not overlap (patch() == inC): the adjoint is one GEMM and a scatter, at any channel count.
+    return im2col.patch() == inSample[2] ? BackwardPath.PATCH_AND_ADJOINT : BackwardPath.CONV2D_BP;
   }
 
   /** The kernel as libnd4j's conv2d reads it (a reshaped view of a Conv1D kernel). */
@@ -171,7 +172,9 @@ final class Conv2DStep extends LayerStep {
     INDArray[] inputs = bias != null ? new INDArray[] {lastIn, kernelValue(), bias.value(), dOut}
         : new INDArray[] {lastIn, kernelValue(), dOut};
     INDArray[] outputs = bias != null ? new INDArray[] {last.dIn(), dKernel, dBias} : new INDArray[] {last.dIn(), dKernel};
+    long t0 = StepProfile.start();
     Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(inputs).addOutputs(outputs).addIntegerArguments(intArgs).build());
+    StepProfile.detailSince("conv bwd " + op + "_bp", t0);
     return inputGrad ? last.dIn() : null;
   }
 
@@ -181,21 +184,26 @@ final class Conv2DStep extends LayerStep {
     PatchBuffers p = patches.get(n);
     long filters = outSample[2];
     INDArray dz = (Host.isPlain(dOut) ? dOut : dOut.dup('c')).reshape('c', im2col.rows(n), filters);
+    long t0 = StepProfile.start();
     if (weightGrads) {
       Host.read(lastIn, p.x());
       im2col.fill(p.x(), p.cols(), n);
+      t0 = StepProfile.detailSince("conv bwd patch matrix", t0);
       Nd4j.gemm(p.cols(), dz, dKernel.reshape('c', im2col.patch(), filters), true, false, 1.0, 0.0);
       if (bias != null) Nd4j.gemm(p.ones(), dz, dBias.reshape('c', 1, filters), true, false, 1.0, 0.0);
+      t0 = StepProfile.detailSince("conv bwd weight GEMMs", t0);
     }
     if (path == BackwardPath.PATCH_WEIGHTS) return null;
     if (path == BackwardPath.PATCH_AND_TRANSPOSED) {
       Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(dz.reshape('c', withBatch(n, outSample)), transposedKernel())
           .addOutputs(last.dIn()).addIntegerArguments(transposedArgs).build());
+      StepProfile.detailSince("conv bwd transposed-kernel conv2d", t0);
       return last.dIn();
     }
     Nd4j.gemm(dz, kernelValue().reshape('c', im2col.patch(), filters), p.cols(), false, true, 1.0, 0.0);
     im2col.accumulate(p.cols(), p.dx(), n);
     Host.write(last.dIn(), p.dx());
+    StepProfile.detailSince("conv bwd adjoint GEMM + scatter", t0);
     return last.dIn();
   }
 

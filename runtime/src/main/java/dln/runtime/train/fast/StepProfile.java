@@ -53,6 +53,18 @@ final class StepProfile {
    */
   static void detail(String phase, long nanos) {
     if (!ON) return;
+    detailNanos(phase, nanos);
+  }
+
+  /** {@link #detail(String, long)} of the time since {@code t0} (a {@link #start()}); returns now (the next sub-phase's start). */
+  static long detailSince(String phase, long t0) {
+    if (!ON) return 0;
+    long now = System.nanoTime();
+    detailNanos(phase, now - t0);
+    return now;
+  }
+
+  private static void detailNanos(String phase, long nanos) {
     synchronized (TOTALS) {
       if (steps < 0) return;
       long[] t = DETAILS.computeIfAbsent(phase, k -> new long[2]);

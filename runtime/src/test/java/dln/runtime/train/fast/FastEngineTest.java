@@ -390,6 +390,31 @@ class FastEngineTest {
         new Dense(3, "softmax")), () -> new Adam(0.01), "categorical_crossentropy", x, y, 4, 3);
   }
 
+  /**
+   * 1×1 convolutions over more than 16 input channels (the ResNet's 32→64 projection shortcut):
+   * strided 'valid' on an odd size, strided 'same', and at stride 1 on few pixels, all with the
+   * adjoint GEMM dZ·Wᵀ as input gradient (a 1×1 kernel's patches never overlap).
+   */
+  @Test
+  void wideOneByOneConvolutionsTakeTheAdjointBackward() throws FastPlan.Unsupported {
+    Rng.seed(13);
+    INDArray x = data(6, 9, 9, 2);
+    INDArray y = oneHot(6, 3);
+    Pair p = pair(() -> new Sequential(List.of(Input.of(9, 9, 2),
+        conv(20, "relu"),
+        conv(24, new int[] {1, 1}, new int[] {2, 2}, "valid", "tanh", true),
+        conv(18, new int[] {1, 1}, new int[] {2, 2}, "same", "relu", false),
+        conv(6, new int[] {1, 1}, null, "valid", null, true),
+        new Flatten(),
+        new Dense(3, "softmax"))), () -> new Adam(0.01), "categorical_crossentropy");
+    FastPlan plan = FastPlan.compile(p.fast(), TrainingSession.of(p.fast()).compileConfig());
+    List<Conv2DStep.BackwardPath> paths = new ArrayList<>();
+    for (FastPlan.Op op : plan.ops) if (op.step() instanceof Conv2DStep c) paths.add(c.backwardPath(4, true));
+    assertEquals(List.of(Conv2DStep.BackwardPath.PATCH_AND_TRANSPOSED, Conv2DStep.BackwardPath.PATCH_AND_ADJOINT,
+        Conv2DStep.BackwardPath.PATCH_AND_ADJOINT, Conv2DStep.BackwardPath.PATCH_AND_ADJOINT), paths);
+    trainBoth(p, x, y, 4, 4);
+  }
+
   @Test
   void frozenLayersStayBitIdentical() {
     bothDensePaths(FastEngineTest::frozen);

@@ -4,7 +4,12 @@ import dln.runtime.Rng;
 import dln.runtime.nn.Input;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Sequential;
+import dln.runtime.nn.SymbolicTensor;
+import dln.runtime.nn.layers.Activation;
+import dln.runtime.nn.layers.Add;
+import dln.runtime.nn.layers.BatchNormalization;
 import dln.runtime.nn.layers.Conv2D;
+import dln.runtime.nn.layers.GlobalAveragePooling2D;
 import dln.runtime.nn.layers.Dense;
 import dln.runtime.nn.layers.Dropout;
 import dln.runtime.nn.layers.Embedding;
@@ -115,6 +120,17 @@ public final class TrainBench {
           engines, rounds, e -> fitRate(new Sequential(List.of(Input.of(100), new Embedding(10000, 64), new LSTM(64, false),
               new Dense(1, "sigmoid"))), e, x, y, 64, "binary_crossentropy"));
     }
+    if (which.contains("resnet")) {
+      // bench/dln/resnet.dln's network on random 32x32x3 images, batch 128 (ms per step).
+      Rng.seed(6);
+      int n = Integer.getInteger("bench.resnetSamples", 1280);
+      INDArray x = Rng.normal(new long[] {n, 32, 32, 3}, 0, 1);
+      INDArray y = oneHot(randomLabels(n, 10));
+      compare("ResNet 3 stages 32x32x3, batch 128 (ms/step, one epoch of " + n + ")", engines, rounds, e -> {
+        double rate = fitRate(resnet(), e, x, y, 128);
+        return 128 * 1000 / rate;
+      });
+    }
     if (which.contains("play")) {
       Rng.seed(3);
       INDArray x = Rng.normal(new long[] {200, 2}, 0, 1);
@@ -133,6 +149,38 @@ public final class TrainBench {
         return (System.nanoTime() - t) / 1e6 / (epochs * 13.0);
       });
     }
+  }
+
+  /** bench/dln/resnet.dln: 3 residual stages (16, 32/2, 64/2), BN momentum 0.5, global average pooling, Dense 10 softmax. */
+  static Model resnet() {
+    SymbolicTensor in = Input.of(32, 32, 3);
+    SymbolicTensor h = new Activation("relu").apply(bn().apply(conv(16, 3, 1, "same").apply(in)));
+    h = stage(h, 16, 1);
+    h = stage(h, 32, 2);
+    h = stage(h, 64, 2);
+    return new Model(in, new Dense(10, "softmax").apply(new GlobalAveragePooling2D().apply(h)));
+  }
+
+  private static SymbolicTensor stage(SymbolicTensor x, int filters, int stride) {
+    SymbolicTensor h = new Activation("relu").apply(bn().apply(conv(filters, 3, stride, "same").apply(x)));
+    h = bn().apply(conv(filters, 3, 1, "same").apply(h));
+    SymbolicTensor shortcut = stride != 1 ? conv(filters, 1, stride, "valid").apply(x) : x;
+    return new Activation("relu").apply(new Add().apply(List.of(h, shortcut)).get(0));
+  }
+
+  private static Conv2D conv(int filters, int k, int stride, String padding) {
+    return new Conv2D(new Conv2D.Config(filters, new int[] {k, k}, new int[] {stride, stride}, padding, "linear", true,
+        "glorot_uniform", "zeros", null), null);
+  }
+
+  private static BatchNormalization bn() {
+    return new BatchNormalization(new BatchNormalization.Config(0.5, 0.001, true, true), null);
+  }
+
+  private static int[] randomLabels(int n, int classes) {
+    int[] l = new int[n];
+    for (int i = 0; i < n; i++) l[i] = Rng.current().nextInt(classes);
+    return l;
   }
 
   interface Run {
