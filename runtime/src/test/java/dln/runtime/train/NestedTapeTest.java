@@ -173,4 +173,61 @@ class NestedTapeTest {
     tape.stop();
     assertTrue(tape.differentiate(y, List.of(x)).get(0) instanceof INDArray);
   }
+
+  private static final INDArray INTERP = Nd4j.create(new float[] {0.5f, -1f, 2f, 1.5f, 0.2f, -0.7f, 0.9f, 0.1f}, new long[] {4, 2});
+
+  private static dln.runtime.nn.Sequential critic(String activation) {
+    dln.runtime.nn.Sequential m = new dln.runtime.nn.Sequential();
+    m.add(new dln.runtime.nn.layers.Dense(5, activation).withInputShape(2));
+    m.add(new dln.runtime.nn.layers.Dense(1));
+    m.buildFor(List.of(new long[] {2}));
+    return m;
+  }
+
+  /** WGAN-GP's penalty mean((|d critic / d x| - 1)²) from the eager (first-order) input gradient. */
+  private static double penaltyNow(dln.runtime.nn.Sequential critic) {
+    GradientTape tape = new GradientTape(false);
+    tape.start();
+    tape.watch(INTERP);
+    Traced pred = tape.apply(critic, List.of(INTERP), true).get(0);
+    tape.stop();
+    INDArray g = tape.gradient(pred, List.of(INTERP)).get(0);
+    INDArray norm = org.nd4j.linalg.ops.transforms.Transforms.sqrt(g.mul(g).sum(1));
+    return norm.sub(1.0).mul(norm.sub(1.0)).meanNumber().doubleValue();
+  }
+
+  @Test
+  void wganGradientPenaltyOfADenseCriticMatchesFiniteDifferences() {
+    for (String activation : List.of("tanh", "softplus")) {
+      dln.runtime.nn.Sequential critic = critic(activation);
+      List<Object> vars = new java.util.ArrayList<>();
+      for (dln.runtime.nn.Weight w : critic.weightList()) vars.add(w.variable());
+      GradientTape outer = new GradientTape(false);
+      outer.start();
+      GradientTape gpTape = new GradientTape(false);
+      gpTape.start();
+      gpTape.watch(INTERP);
+      Traced pred = gpTape.apply(critic, List.of(INTERP), true).get(0);
+      gpTape.stop();
+      Traced grads = (Traced) gpTape.differentiate(pred, List.of(INTERP)).get(0);
+      Traced norm = Tape.unary("sqrt", Tape.reduce("sum", Tape.unary("square", grads), new int[] {1}, false));
+      Traced gp = Tape.reduce("mean", Tape.binary("**", Tape.binary("-", norm, 1.0), 2.0), null, false);
+      outer.stop();
+      assertEquals(penaltyNow(critic), Tape.value(gp).getDouble(0), 1e-5, "the recorded penalty is the penalty");
+      List<INDArray> dgp = outer.gradient(gp, vars);
+      double eps = 1e-2;
+      for (int i = 0; i < vars.size(); i++) {
+        INDArray w = ((Variable) vars.get(i)).value();
+        for (long j = 0; j < w.length(); j++) {
+          double orig = w.getDouble(j);
+          w.putScalar(j, orig + eps);
+          double up = penaltyNow(critic);
+          w.putScalar(j, orig - eps);
+          double down = penaltyNow(critic);
+          w.putScalar(j, orig);
+          assertEquals((up - down) / (2 * eps), dgp.get(i).getDouble(j), 2e-3, activation + ": weight " + i + " element " + j);
+        }
+      }
+    }
+  }
 }
