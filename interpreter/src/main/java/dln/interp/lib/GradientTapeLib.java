@@ -78,7 +78,8 @@ public final class GradientTapeLib implements Library {
               boolean single = !(given instanceof List || given instanceof Tuple);
               List<Object> sources = single ? List.of(given) : a.list("sources");
               List<Object> out = new ArrayList<>();
-              for (INDArray grad : t.gradient(a.get("target"), sources)) out.add(grad == null ? None.NONE : grad);
+              // Inside an enclosing tape the gradients are recorded results it can differentiate again.
+              for (Object grad : t.differentiate(a.get("target"), sources)) out.add(grad == null ? None.NONE : grad);
               return single ? out.get(0) : out;
             })
         .repr(t -> "<GradientTape>");

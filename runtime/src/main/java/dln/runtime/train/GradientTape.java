@@ -26,15 +26,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the tape records adds its forward pass to the graph, its weights bound to their variables.
  */
 public final class GradientTape implements Recording.Recorder {
-  private final SameDiff sd = SameDiff.create();
+  // A tape started inside another records into the enclosing tape's graph (see start): the graph
+  // and what belongs to it are shared then, the watched tensors stay the tape's own.
+  private SameDiff sd = SameDiff.create();
   private final boolean persistent;
-  private final Map<Variable, Traced> variables = new IdentityHashMap<>();
+  private Map<Variable, Traced> variables = new IdentityHashMap<>();
   private final Map<INDArray, Traced> watchedTensors = new IdentityHashMap<>();
-  private final List<GraphContext> contexts = new ArrayList<>();
+  private List<GraphContext> contexts = new ArrayList<>();
   /** Values computed so far, by variable name (the recorded graph's values never change). */
-  private final Map<String, INDArray> values = dln.runtime.autodiff.Tape.keepValues(sd);
+  private Map<String, INDArray> values = dln.runtime.autodiff.Tape.keepValues(sd);
   /** The results handed out (a model's outputs, losses): the gradient's forward pass keeps their values. */
-  private final List<String> results = new ArrayList<>();
+  private List<String> results = new ArrayList<>();
+  /** The tape this one was started inside, sharing its graph; null for none. */
+  private GradientTape enclosing;
+  /** True when the graph is shared with a nested tape. */
+  private boolean shared;
   private boolean recording;
   private boolean used;
 
@@ -50,6 +56,19 @@ public final class GradientTape implements Recording.Recorder {
 
   /** Starts recording (entering the {@code with} block). */
   public void start() {
+    GradientTape outer = recording();
+    if (outer != null && outer != this && enclosing == null && sd.getVariables().isEmpty()) {
+      // Recorded into the enclosing tape's graph, the computations here, and the gradient of them
+      // (RecordedGradients), stay differentiable by the enclosing tape.
+      enclosing = outer;
+      sd = outer.sd;
+      variables = outer.variables;
+      contexts = outer.contexts;
+      values = outer.values;
+      results = outer.results;
+      shared = true;
+      outer.shared = true;
+    }
     recording = true;
     Recording.start(this);
   }
@@ -67,12 +86,18 @@ public final class GradientTape implements Recording.Recorder {
 
   @Override
   public Traced watched(INDArray x) {
-    return recording ? watchedTensors.get(x) : null;
+    if (!recording) return null;
+    Traced own = watchedTensors.get(x);
+    return own != null || enclosing == null ? own : enclosing.watched(x);
   }
 
   /** TensorFlow's {@code tape.watch(x)} for a tensor: operations on it are recorded from now on. */
   public void watch(INDArray x) {
-    watchedTensors.computeIfAbsent(x, k -> new Traced(sd.var(name("watched"), k.castTo(DataType.FLOAT).dup())));
+    watchedTensors.computeIfAbsent(x, k -> {
+      // The enclosing tape's stand-in, if it watches the tensor too: one node, seen by both.
+      Traced outer = enclosing == null ? null : enclosing.watchedTensors.get(k);
+      return outer != null ? outer : new Traced(sd.var(name("watched"), k.castTo(DataType.FLOAT).dup()));
+    });
   }
 
   private String name(String base) {
@@ -173,17 +198,31 @@ public final class GradientTape implements Recording.Recorder {
    * does not depend on. A target with several elements is differentiated as their sum.
    */
   public List<INDArray> gradient(Object target, List<Object> sources) {
+    List<INDArray> out = new ArrayList<>();
+    for (Object g : differentiate(target, sources)) out.add(g instanceof Traced t ? dln.runtime.autodiff.Tape.value(t) : (INDArray) g);
+    return out;
+  }
+
+  /**
+   * {@link #gradient} as TensorFlow's {@code tape.gradient} returns it inside an enclosing tape
+   * that still records (a gradient penalty, a second derivative): {@link Traced} results recorded
+   * in the enclosing tape's graph, which it can differentiate again; elsewhere tensors.
+   */
+  public List<Object> differentiate(Object target, List<Object> sources) {
     if (used && !persistent) {
       throw DlnRuntimeException.value("A non-persistent GradientTape can only be used to compute one set of gradients",
           "use tf.GradientTape(persistent=True) to call tape.gradient more than once");
     }
+    boolean recorded = false;
     for (Recording.Recorder other : Recording.others(this)) {
-      // The outer tape would see this gradient as a constant: its own gradient would be silently wrong.
-      if (other instanceof GradientTape) {
-        throw DlnRuntimeException.value("tape.gradient() inside another recording GradientTape: nested tapes (second derivatives, "
-            + "gradient penalties) are not supported in DLN", "compute the derivative that the outer tape would differentiate "
-            + "in closed form (d/dx of x**3 is 3 * x**2), or call this gradient after the outer with block");
+      if (!(other instanceof GradientTape outer)) continue;
+      // A tape recording another graph would see this gradient as a constant: its own gradient would be silently wrong.
+      if (outer.sd != sd) {
+        throw DlnRuntimeException.value("tape.gradient() inside a GradientTape that this tape was not started in: the outer tape "
+            + "cannot differentiate it", "start this tape inside the outer one (with tf.GradientTape() as outer: with "
+            + "tf.GradientTape() as inner: ...), or call this gradient after the outer with block");
       }
+      recorded = true;
     }
     if (target instanceof Variable v) target = variables.get(v);
     if (!(target instanceof Traced t) || !owns(t)) {
@@ -205,9 +244,19 @@ public final class GradientTape implements Recording.Recorder {
     if (shape == null || Shapes.size(shape) != 1) loss = loss.sum();
     List<String> wanted = new ArrayList<>();
     for (String n : names) if (n != null && !wanted.contains(n)) wanted.add(n);
-    Map<String, INDArray> grads = wanted.isEmpty() ? Map.of() : gradients(loss, wanted);
-    List<INDArray> out = new ArrayList<>();
+    Map<String, ?> grads = wanted.isEmpty() ? Map.of() : recorded ? recordedGradients(loss, wanted) : gradients(loss, wanted);
+    List<Object> out = new ArrayList<>();
     for (String n : names) out.add(n == null ? null : grads.get(n));
+    return out;
+  }
+
+  /** The gradients as operations of the graph (see {@link dln.runtime.autodiff.RecordedGradients}). */
+  private Map<String, Traced> recordedGradients(SDVariable loss, List<String> wanted) {
+    List<SDVariable> grads = dln.runtime.autodiff.RecordedGradients.of(sd, loss, wanted, values);
+    Map<String, Traced> out = new java.util.HashMap<>();
+    for (int i = 0; i < wanted.size(); i++) {
+      if (grads.get(i) != null) out.put(wanted.get(i), new Traced(grads.get(i), sd.getVariable(wanted.get(i)).getShape()));
+    }
     return out;
   }
 
@@ -216,7 +265,8 @@ public final class GradientTape implements Recording.Recorder {
     // recorded: SameDiff keeps one gradient graph per graph, so each call differentiates a copy.
     // (Keeping the previous step's graph when the structure repeats was measured: no faster, since
     // SameDiff's execution, not building the backward graph, is what a step costs.)
-    SameDiff graph = persistent ? sd.dup() : sd;
+    // A graph shared by nested tapes is differentiated by each of them: a copy each time, too.
+    SameDiff graph = persistent || shared ? sd.dup() : sd;
     graph.setLossVariables(loss.name());
     // The forward pass computes the results handed out anyway: keep their values (a metric's
     // update_state(y, logits) after the step needs no second forward pass).
