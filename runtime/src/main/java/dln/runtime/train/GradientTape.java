@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,6 +42,12 @@ public final class GradientTape implements Recording.Recorder {
   private GradientTape enclosing;
   /** True when the graph is shared with a nested tape. */
   private boolean shared;
+  /**
+   * The model calls run on the fast engine, one node each (see {@link TapedModels}). A tape nested
+   * in another records every call op by op (its gradient must be differentiable again), so only
+   * a tape of its own graph makes them.
+   */
+  private final TapedModels fastCalls = new TapedModels(sd);
   private boolean recording;
   private boolean used;
 
@@ -106,6 +113,11 @@ public final class GradientTape implements Recording.Recorder {
     return n;
   }
 
+  /** True when a model call of this tape ran on the fast engine (tests check which path a call took). */
+  boolean ranFast() {
+    return !fastCalls.isEmpty();
+  }
+
   /** True when {@code t} was recorded by this tape. */
   public boolean owns(Traced t) {
     return t.var().getSameDiff() == sd;
@@ -144,6 +156,8 @@ public final class GradientTape implements Recording.Recorder {
       m.buildFor(samples);
     }
     layer.ensureBuilt(shapes);
+    List<Traced> fast = applyFast(layer, xs, training);
+    if (fast != null) return fast;
     List<long[]> outShapes = layer.outputShapes(shapes);
     List<SDVariable> outs = layer.call(context(training, batch), ins, shapes);
     List<Traced> result = new ArrayList<>();
@@ -154,6 +168,28 @@ public final class GradientTape implements Recording.Recorder {
       results.add(o.name());
     }
     return result;
+  }
+
+  /**
+   * The call as one node run by the fast engine ({@link TapedModels}), or null to record it op by
+   * op: a layer that is not a model, a persistent tape (its gradient may be asked again, and a
+   * plan's backward pass runs once per forward) or a tape inside another recording one.
+   */
+  private List<Traced> applyFast(Layer layer, List<Object> xs, boolean training) {
+    if (!(layer instanceof Model m) || persistent) return null;
+    for (Recording.Recorder other : Recording.others(this)) if (other instanceof GradientTape) return null;
+    List<Object> ins = new ArrayList<>();
+    for (Object x : xs) {
+      Traced w = x instanceof INDArray arr ? watched(arr) : null;
+      ins.add(w != null ? w : x);
+    }
+    List<Traced> outs = fastCalls.apply(m, ins, training, this, this::name);
+    if (outs == null) return null;
+    for (Traced o : outs) {
+      values.put(o.var().name(), o.var().getArr());
+      results.add(o.var().name());
+    }
+    return outs;
   }
 
   private GraphContext context(boolean training, long batch) {
@@ -230,7 +266,9 @@ public final class GradientTape implements Recording.Recorder {
           "compute the loss inside it: with tf.GradientTape() as tape: loss = loss_fn(y, model(x))");
     }
     List<String> names = new ArrayList<>();
+    Set<Variable> wantedVariables = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (Object s : sources) {
+      if (s instanceof Variable v) wantedVariables.add(v);
       Traced stand = s instanceof Variable v ? variables.get(v) : s instanceof INDArray x ? watchedTensors.get(x) : null;
       if (stand == null && !(s instanceof Variable) && !(s instanceof INDArray)) {
         throw DlnRuntimeException.value("tape.gradient(): sources are variables (tf.Variable, model.trainable_variables) or watched tensors, got "
@@ -244,9 +282,29 @@ public final class GradientTape implements Recording.Recorder {
     if (shape == null || Shapes.size(shape) != 1) loss = loss.sum();
     List<String> wanted = new ArrayList<>();
     for (String n : names) if (n != null && !wanted.contains(n)) wanted.add(n);
-    Map<String, ?> grads = wanted.isEmpty() ? Map.of() : recorded ? recordedGradients(loss, wanted) : gradients(loss, wanted);
+    // Model calls run by the fast engine: SameDiff differentiates as far as their outputs, their
+    // backward passes take it from there to the model weights (and inputs). A gradient recorded for
+    // an enclosing tape has none: the nested tape's calls were recorded op by op.
+    boolean viaFast = !recorded && !fastCalls.isEmpty();
+    Set<String> wantedNames = new java.util.HashSet<>(wanted);
+    if (viaFast) {
+      for (String o : fastCalls.outputsToDifferentiate(wantedNames, wantedVariables)) if (!wanted.contains(o)) wanted.add(o);
+    }
+    if (recorded) {
+      Map<String, Traced> grads = wanted.isEmpty() ? Map.of() : recordedGradients(loss, wanted);
+      List<Object> out = new ArrayList<>();
+      for (String n : names) out.add(n == null ? null : grads.get(n));
+      return out;
+    }
+    Map<String, INDArray> grads = wanted.isEmpty() ? new java.util.HashMap<>() : new java.util.HashMap<>(gradients(loss, wanted));
+    Map<Variable, INDArray> fromFast = viaFast ? fastCalls.backward(grads, wantedNames, wantedVariables) : Map.of();
     List<Object> out = new ArrayList<>();
-    for (String n : names) out.add(n == null ? null : grads.get(n));
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      INDArray g = n == null ? null : grads.get(n);
+      INDArray f = sources.get(i) instanceof Variable v ? fromFast.get(v) : null;
+      out.add(f == null ? g : g == null ? f : g.add(f));
+    }
     return out;
   }
 

@@ -33,6 +33,7 @@ public final class FastEngine implements TrainingEngine {
   private final CompileConfig config;
   private final int version;
   private final FastPlan plan;
+  private final PlanPasses passes;
   private final WeightPenalties penalties;
   private final PerBatchHead heads;
   /** The masks of padded steps of the last forward, by slot (see {@link #forward}); the loss heads read the outputs'. */
@@ -43,6 +44,7 @@ public final class FastEngine implements TrainingEngine {
     this.config = config;
     this.version = model.version();
     this.plan = plan;
+    this.passes = new PlanPasses(plan);
     this.heads = new PerBatchHead();
     this.penalties = new WeightPenalties(plan);
   }
@@ -97,56 +99,12 @@ public final class FastEngine implements TrainingEngine {
     double loss = losses(values, y, rows, grads, perOutput, perSample) + penalties.loss();
     t = StepProfile.add("loss head", t);
 
-    // An op computes weight gradients when it trains; a slot needs its gradient when an op at or
-    // before it trains, so backward stops where nothing upstream learns.
-    List<FastPlan.Op> ops = plan.ops;
-    boolean[] trains = new boolean[ops.size()];
-    boolean[] slotNeedsGrad = new boolean[plan.slots];
-    for (int i = 0; i < ops.size(); i++) {
-      FastPlan.Op op = ops.get(i);
-      for (Weight w : op.weights()) trains[i] |= Boolean.TRUE.equals(trainable.get(w));
-      boolean needs = trains[i];
-      for (int s : op.in()) needs |= slotNeedsGrad[s];
-      slotNeedsGrad[op.out()] = needs;
-    }
-    t = StepProfile.start();
-    for (int i = ops.size() - 1; i >= 0; i--) {
-      FastPlan.Op op = ops.get(i);
-      INDArray g = grads[op.out()];
-      grads[op.out()] = null;
-      if (g == null || !slotNeedsGrad[op.out()]) continue;
-      if (op.step() != null) {
-        boolean need = slotNeedsGrad[op.in()[0]];
-        INDArray dIn = op.step().backward(g, trains[i], need);
-        if (need) accumulate(grads, op.in()[0], dIn);
-      } else {
-        boolean[] need = new boolean[op.in().length];
-        for (int k = 0; k < need.length; k++) need[k] = slotNeedsGrad[op.in()[k]];
-        INDArray[] dIns = op.merge().backward(g, need, trains[i]);
-        for (int k = 0; k < need.length; k++) if (need[k]) accumulate(grads, op.in()[k], dIns[k]);
-      }
-      t = StepProfile.add(op.label() + " backward", t);
-    }
-    // A shared layer's weights appear at each of its applications: their gradients are summed.
-    Map<Weight, INDArray> gradientOf = new IdentityHashMap<>();
-    List<Weight> weights = new ArrayList<>();
-    for (int i = 0; i < ops.size(); i++) {
-      if (!trains[i]) continue;
-      List<Weight> ws = ops.get(i).weights();
-      List<INDArray> gs = ops.get(i).gradients();
-      for (int k = 0; k < ws.size(); k++) {
-        Weight w = ws.get(k);
-        if (!Boolean.TRUE.equals(trainable.get(w))) continue;
-        INDArray seen = gradientOf.get(w);
-        if (seen == null) {
-          gradientOf.put(w, gs.get(k));
-          weights.add(w);
-        } else {
-          seen.addi(gs.get(k));
-        }
-      }
-    }
+    // An op computes weight gradients when it trains; backward stops where nothing upstream learns.
+    boolean[] trains = passes.trains(w -> Boolean.TRUE.equals(trainable.get(w)));
+    passes.backward(grads, trains, new boolean[0]);
+    Map<Weight, INDArray> gradientOf = passes.weightGradients(trains, w -> Boolean.TRUE.equals(trainable.get(w)));
     penalties.addGradients(gradientOf);
+    List<Weight> weights = new ArrayList<>(gradientOf.keySet());
     List<INDArray> weightGrads = new ArrayList<>();
     for (Weight w : weights) weightGrads.add(gradientOf.get(w));
     t = StepProfile.start();
@@ -166,7 +124,7 @@ public final class FastEngine implements TrainingEngine {
       total += o.weight() * perOutput[k];
       if (grads != null) {
         if (o.weight() != 1.0) h.grad.muli(o.weight());
-        accumulate(grads, o.slot(), h.grad);
+        PlanPasses.accumulate(grads, o.slot(), h.grad);
       }
     }
     return total;
@@ -190,12 +148,6 @@ public final class FastEngine implements TrainingEngine {
       masks.add(keep == null ? null : Nd4j.createFromArray(keep).reshape(values[o.slot()].size(0), values[o.slot()].size(1)));
     }
     return any ? masks : List.of();
-  }
-
-  /** Adds a gradient contribution to a slot (the first one is taken as is: every step returns its own buffer). */
-  private static void accumulate(INDArray[] grads, int slot, INDArray g) {
-    if (grads[slot] == null) grads[slot] = g;
-    else grads[slot].addi(g);
   }
 
   @Override
@@ -225,46 +177,9 @@ public final class FastEngine implements TrainingEngine {
 
   /** Runs the schedule; returns every slot's value (the outputs among them). */
   private INDArray[] forward(List<INDArray> xs, boolean training) {
-    INDArray[] values = new INDArray[plan.slots];
-    for (int i = 0; i < xs.size(); i++) {
-      INDArray x = xs.get(i);
-      values[i] = x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT);
-    }
-    boolean profile = StepProfile.ON && training;
-    long t = profile ? StepProfile.start() : 0;
-    List<INDArray> ins = new ArrayList<>();
-    // The mask of padded steps each slot's producer made (batch-major, 1 kept), where one did.
-    float[][] masks = new float[plan.slots][];
-    lastMasks = masks;
-    for (FastPlan.Op op : plan.ops) {
-      if (op.step() != null) {
-        if (op.maskFrom() >= 0) ((MaskReader) op.step()).mask(masks[op.maskFrom()]);
-        values[op.out()] = op.step().forward(values[op.in()[0]], training);
-        if (op.makesMask()) masks[op.out()] = ((MaskMaker) op.step()).mask();
-      } else {
-        ins.clear();
-        for (int s : op.in()) ins.add(values[s]);
-        if (op.inputMasks() != null) {
-          float[][] given = new float[op.inputMasks().length][];
-          for (int k = 0; k < given.length; k++) given[k] = op.inputMasks()[k] < 0 ? null : masks[op.inputMasks()[k]];
-          op.merge().inputMasks(given);
-        }
-        values[op.out()] = op.merge().forward(ins, training);
-        if (op.masksAnded() != null) masks[op.out()] = allKept(masks, op.masksAnded());
-      }
-      if (profile) t = StepProfile.add(op.label() + " forward", t);
-    }
+    INDArray[] values = passes.forward(xs, training);
+    lastMasks = passes.lastMasks();
     return values;
-  }
-
-  /** The AND of several masks of padded steps (1 kept): a step is kept where every one keeps it. */
-  private static float[] allKept(float[][] masks, int[] slots) {
-    float[] all = masks[slots[0]].clone();
-    for (int k = 1; k < slots.length; k++) {
-      float[] m = masks[slots[k]];
-      for (int i = 0; i < all.length; i++) all[i] *= m[i];
-    }
-    return all;
   }
 
   private double loss(FastPlan.Output o, INDArray out, INDArray labels, Head h, boolean withGrad, float[] sampleWeights) {

@@ -1,0 +1,240 @@
+package dln.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dln.runtime.Rng;
+import dln.runtime.autodiff.Tape;
+import dln.runtime.autodiff.Traced;
+import dln.runtime.nn.Input;
+import dln.runtime.nn.Model;
+import dln.runtime.nn.Sequential;
+import dln.runtime.nn.Weight;
+import dln.runtime.nn.layers.BatchNormalization;
+import dln.runtime.nn.layers.Conv2D;
+import dln.runtime.nn.layers.Dense;
+import dln.runtime.nn.layers.Dropout;
+import dln.runtime.nn.layers.Flatten;
+import dln.runtime.tensor.TensorOps;
+import dln.runtime.train.fast.FastEngine;
+import dln.runtime.train.session.TrainingSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A model called inside a gradient tape runs as one node on the fast engine (forward and backward
+ * pass); the same tape recorded op by op in SameDiff ({@code -Ddln.engine=samediff}) is the
+ * reference: same weights, same dropout draws, so losses and gradients agree to the engines' float
+ * tolerance (FastEngineTest's).
+ */
+class FastTapeTest {
+  private static final double RTOL = 1e-4;
+  private static final double ATOL = 2e-5;
+  private static final Loss LOGITS = Loss.byName("sparse_categorical_crossentropy").withFromLogits(true);
+  private static final Loss BCE = Loss.byName("binary_crossentropy").withFromLogits(true);
+
+  /** What a tape step gives back: the recorded target's value and the gradients of the sources. */
+  private record Step(double loss, List<INDArray> grads, boolean fast) {}
+
+  /**
+   * Records {@code body} on models from {@code build} (fresh copies with the weights of
+   * {@code weightsFrom}) and differentiates it by {@code sources(models)}, on the fast path or,
+   * with {@code samediff}, op by op.
+   */
+  private static Step step(List<Model> models, boolean samediff, Function<List<Model>, Object> body, Function<List<Model>, List<Object>> sources) {
+    String before = System.getProperty(FastEngine.PROPERTY);
+    if (samediff) System.setProperty(FastEngine.PROPERTY, "samediff");
+    try {
+      Rng.seed(42);
+      GradientTape tape = new GradientTape(false);
+      Object target;
+      tape.start();
+      try {
+        target = body.apply(models);
+      } finally {
+        tape.stop();
+      }
+      List<INDArray> grads = tape.gradient(target, sources.apply(models));
+      return new Step(Tape.value((Traced) target).sumNumber().doubleValue(), grads, tape.ranFast());
+    } finally {
+      if (before == null) System.clearProperty(FastEngine.PROPERTY);
+      else System.setProperty(FastEngine.PROPERTY, before);
+    }
+  }
+
+  /** Two copies of each model with the same weights: one set per path. */
+  private static List<List<Model>> copies(List<Supplier<Model>> builds) {
+    List<Model> a = new ArrayList<>();
+    List<Model> b = new ArrayList<>();
+    for (Supplier<Model> s : builds) {
+      Model x = s.get();
+      Model y = s.get();
+      for (int i = 0; i < x.weightList().size(); i++) y.weightList().get(i).value().assign(x.weightList().get(i).value());
+      a.add(x);
+      b.add(y);
+    }
+    return List.of(a, b);
+  }
+
+  /** Runs the tape both ways and checks the loss and every gradient agree; returns the two copies. */
+  private static List<List<Model>> bothAgree(List<Supplier<Model>> builds, Function<List<Model>, Object> body,
+      Function<List<Model>, List<Object>> sources) {
+    List<List<Model>> m = copies(builds);
+    Step ref = step(m.get(0), true, body, sources);
+    Step fast = step(m.get(1), false, body, sources);
+    assertFalse(ref.fast(), "the reference records op by op");
+    assertTrue(fast.fast(), "the model call runs on the fast engine");
+    assertClose(ref.loss(), fast.loss(), "loss");
+    assertEquals(ref.grads().size(), fast.grads().size());
+    for (int i = 0; i < ref.grads().size(); i++) {
+      assertNotNull(ref.grads().get(i), "reference gradient " + i);
+      assertNotNull(fast.grads().get(i), "fast gradient " + i);
+      assertClose(ref.grads().get(i), fast.grads().get(i), "gradient " + i);
+    }
+    return m;
+  }
+
+  private static List<Object> variables(Model... models) {
+    List<Object> vs = new ArrayList<>();
+    for (Model m : models) for (Model.WeightRef r : m.weightRefs()) if (r.trainable()) vs.add(r.weight().variable());
+    return vs;
+  }
+
+  private static INDArray randn(long... shape) {
+    Nd4j.getRandom().setSeed(7);
+    return Nd4j.randn(DataType.FLOAT, shape);
+  }
+
+  private static final INDArray X = randn(16, 6);
+  private static final INDArray LABELS = Nd4j.create(new float[] {0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1, 1, 0, 2}, new long[] {16});
+
+  private static Model mlp() {
+    return new Sequential(List.of(Input.of(6), new Dense(12, "relu"), new Dropout(0.3), new Dense(10, "tanh"), new Dropout(0.2), new Dense(3)));
+  }
+
+  private static Traced apply(Model m, Object x) {
+    return GradientTape.recording().apply(m, List.of(x), true).get(0);
+  }
+
+  private static Traced loss(Loss l, INDArray y, Traced pred) {
+    return GradientTape.recording().loss(l, y, pred);
+  }
+
+  @Test
+  void aDenseDropoutMlpGetsTheReferenceGradients() {
+    bothAgree(List.of(FastTapeTest::mlp), m -> loss(LOGITS, LABELS, apply(m.get(0), X)), m -> variables(m.get(0)));
+  }
+
+  @Test
+  void aCnnWithBatchNormalizationGetsTheReferenceGradientsAndMovesItsStatistics() {
+    INDArray images = randn(8, 6, 6, 2);
+    INDArray labels = Nd4j.create(new float[] {0, 1, 2, 1, 0, 2, 2, 1}, new long[] {8});
+    Supplier<Model> cnn = () -> new Sequential(List.of(Input.of(6, 6, 2), new Conv2D(4, 3, "linear"), new BatchNormalization(),
+        new Conv2D(3, 3, "relu"), new Flatten(), new Dense(3)));
+    List<List<Model>> m = bothAgree(List.of(cnn), ms -> loss(LOGITS, labels, apply(ms.get(0), images)), ms -> variables(ms.get(0)));
+    // The moving statistics moved as a fit step moves them (the reference tape leaves them alone).
+    Weight movingMean = batchNorm(m.get(1).get(0)).weight("moving_mean");
+    Weight movingVariance = batchNorm(m.get(1).get(0)).weight("moving_variance");
+    assertTrue(movingMean.value().amaxNumber().doubleValue() > 0, "moving mean " + movingMean.value());
+    Model fitted = m.get(0).get(0);
+    TrainingSession.of(fitted).compile(new CompileConfig(new SGD(1e-9, 0, false), List.of(LOGITS), List.of()));
+    TrainingSession.of(fitted).setEngineFactory(SameDiffEngine::new);
+    INDArray prepared = LOGITS.prepareLabels(labels, fitted.outputs().get(0).shape());
+    Rng.seed(42);
+    TrainingSession.of(fitted).engine().trainStep(List.of(images), List.of(prepared), 0);
+    assertClose(batchNorm(fitted).weight("moving_mean").value(), movingMean.value(), "moving mean");
+    assertClose(batchNorm(fitted).weight("moving_variance").value(), movingVariance.value(), "moving variance");
+  }
+
+  private static dln.runtime.nn.Layer batchNorm(Model m) {
+    for (dln.runtime.nn.Layer l : m.layers()) if (l instanceof BatchNormalization) return l;
+    throw new AssertionError("no BatchNormalization");
+  }
+
+  private static final INDArray NOISE = randn(16, 4);
+
+  private static Model generator() {
+    return new Sequential(List.of(Input.of(4), new Dense(8, "relu"), new Dense(6, "tanh")));
+  }
+
+  private static Model discriminator() {
+    return new Sequential(List.of(Input.of(6), new Dense(8, "tanh"), new Dropout(0.25), new Dense(1)));
+  }
+
+  @Test
+  void aGeneratorFeedingADiscriminatorGetsBothModelsGradients() {
+    INDArray ones = Nd4j.ones(DataType.FLOAT, 16, 1);
+    bothAgree(List.of(FastTapeTest::generator, FastTapeTest::discriminator),
+        m -> loss(BCE, ones, apply(m.get(1), apply(m.get(0), NOISE))), m -> variables(m.get(0), m.get(1)));
+  }
+
+  @Test
+  void anOutputUsedTwiceSumsItsGradients() {
+    bothAgree(List.of(FastTapeTest::mlp), m -> {
+      Traced y = apply(m.get(0), X);
+      Object squares = Tape.reduce("mean", (Traced) TensorOps.binary("*", y, y, null), null, false);
+      return TensorOps.binary("+", loss(LOGITS, LABELS, y), TensorOps.binary("*", squares, 0.1, null), null);
+    }, m -> variables(m.get(0)));
+  }
+
+  @Test
+  void twoCallsOfOneModelInOneTapeEachKeepTheirForward() {
+    INDArray other = X.mul(-0.5).add(0.25);
+    bothAgree(List.of(FastTapeTest::mlp),
+        m -> TensorOps.binary("+", loss(LOGITS, LABELS, apply(m.get(0), X)), loss(LOGITS, LABELS, apply(m.get(0), other)), null),
+        m -> variables(m.get(0)));
+  }
+
+  @Test
+  void aWatchedInputGetsItsGradient() {
+    INDArray x = X.dup();
+    bothAgree(List.of(FastTapeTest::generator), m -> {
+      GradientTape.recording().watch(NOISE);
+      Traced y = apply(m.get(0), NOISE);
+      return Tape.reduce("sum", (Traced) TensorOps.binary("*", y, y, null), null, false);
+    }, m -> {
+      List<Object> s = new ArrayList<>(List.of(NOISE));
+      s.addAll(variables(m.get(0)));
+      return s;
+    });
+    assertTrue(x.equals(X));
+  }
+
+  @Test
+  void aPersistentTapeRecordsOpByOp() {
+    Model m = mlp();
+    GradientTape tape = new GradientTape(true);
+    tape.start();
+    Traced l;
+    try {
+      l = tape.loss(LOGITS, LABELS, tape.apply(m, List.of(X), true).get(0));
+    } finally {
+      tape.stop();
+    }
+    assertFalse(tape.ranFast(), "a persistent tape may be asked twice: its calls are recorded");
+    List<INDArray> first = tape.gradient(l, variables(m));
+    List<INDArray> second = tape.gradient(l, variables(m));
+    for (int i = 0; i < first.size(); i++) assertClose(first.get(i), second.get(i), "gradient " + i);
+  }
+
+  static void assertClose(double a, double b, String what) {
+    assertTrue(Math.abs(a - b) <= ATOL + RTOL * Math.abs(a), what + ": reference " + a + " vs fast " + b);
+  }
+
+  static void assertClose(INDArray a, INDArray b, String what) {
+    assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(b.shape()), what + " shape");
+    float[] x = a.dup('c').data().asFloat();
+    float[] y = b.dup('c').data().asFloat();
+    for (int i = 0; i < x.length; i++) {
+      assertTrue(Math.abs(x[i] - y[i]) <= ATOL + RTOL * Math.abs(x[i]), what + "[" + i + "]: reference " + x[i] + " vs fast " + y[i]);
+    }
+  }
+}
