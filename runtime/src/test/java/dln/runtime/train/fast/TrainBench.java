@@ -253,7 +253,7 @@ public final class TrainBench {
     System.out.printf("Nd4j.gemm 128x784x512: median %.1f GFLOP/s (all %s)%n", sorted.get(sorted.size() / 2), rates);
   }
 
-  private static INDArray readImages(Path p, int limit) throws IOException {
+  static INDArray readImages(Path p, int limit) throws IOException {
     try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(p), 1 << 16))) {
       in.readInt();
       int n = Math.min(limit, in.readInt());
@@ -267,7 +267,7 @@ public final class TrainBench {
     }
   }
 
-  private static int[] readLabels(Path p, int limit) throws IOException {
+  static int[] readLabels(Path p, int limit) throws IOException {
     try (InputStream raw = new GZIPInputStream(Files.newInputStream(p)); DataInputStream in = new DataInputStream(raw)) {
       in.readInt();
       int n = Math.min(limit, in.readInt());
