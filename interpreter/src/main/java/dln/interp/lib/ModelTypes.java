@@ -279,6 +279,14 @@ final class ModelTypes {
       List<SymbolicTensor> out = layer.apply(ts);
       return out.size() == 1 ? out.get(0) : new ArrayList<Object>(out);
     }
+    // A model of several inputs inside a gradient tape: recorded as one call, like a single input.
+    if (tape != null && x instanceof List<?> items && !items.isEmpty()
+        && items.stream().map(Recording::resolve).allMatch(o -> o instanceof Traced || o instanceof INDArray)) {
+      List<Object> xs = new ArrayList<>();
+      for (Object o : items) xs.add(Recording.resolve(o));
+      List<Traced> out = tape.apply(layer, xs, training);
+      return out.size() == 1 ? out.get(0) : new ArrayList<Object>(out);
+    }
     if (x instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof INDArray) {
       List<INDArray> xs = new ArrayList<>();
       for (Object o : items) xs.add(Values.toTensor(o));
