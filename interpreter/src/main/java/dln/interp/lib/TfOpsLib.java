@@ -66,6 +66,14 @@ public final class TfOpsLib implements Library {
     for (String fn : List.of("square", "abs", "exp", "sqrt", "maximum", "minimum", "where")) {
       if (np.get(fn) != null && tf.get(fn) == null) tf.put(fn, np.get(fn));
     }
+    // TensorFlow's tf.tanh, tf.sigmoid, tf.sin, tf.cos, also under tf.math.
+    Namespace math = g.module("tensorflow.math");
+    for (String fn : List.of("tanh", "sigmoid", "sin", "cos")) {
+      Object f = np.get(fn) != null ? np.get(fn) : g.get(fn);
+      if (f == null) continue;
+      if (tf.get(fn) == null) tf.put(fn, f);
+      if (math.get(fn) == null) math.put(fn, f);
+    }
     g.def(tf, "reshape", "tensor, shape, name?", "The same values in a new shape; one size may be -1.\nExample: tf.reshape(x, (-1, 28, 28, 1))",
         a -> Tensors.reshape(a.tensor("tensor"), shapeArg(a, "shape")));
     g.def(tf, "cast", "x, dtype, name?", "The values in another dtype.\nExample: tf.cast(labels, tf.float32)",
