@@ -4,7 +4,6 @@ import dln.runtime.autodiff.Traced;
 import dln.runtime.autodiff.Variable;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Weight;
-import dln.runtime.train.fast.TapeCall;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,7 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class TapedModels {
   /** A fast call: its inputs (a graph variable's name, or null for a constant batch) and its outputs' variable names. */
-  private record Call(TapeCall fast, List<String> inputs, List<String> outputs, Set<Weight> weights) {}
+  private record Call(TapeModelRunner.Run fast, List<String> inputs, List<String> outputs, Set<Weight> weights) {}
 
   private final SameDiff sd;
   private final List<Call> calls = new ArrayList<>();
@@ -58,7 +57,8 @@ final class TapedModels {
         inputs.add(null);
       }
     }
-    TapeCall fast = TapeCall.forward(model, values, training, owner);
+    TapeModelRunner runner = TapeModelRunner.installed();
+    TapeModelRunner.Run fast = runner == null ? null : runner.forward(model, values, training, owner);
     if (fast == null) return null;
     List<Traced> result = new ArrayList<>();
     List<String> outputs = new ArrayList<>();
@@ -130,7 +130,7 @@ final class TapedModels {
       for (Weight w : c.weights()) if (wantedVariables.contains(w.variable())) learn.add(w);
       boolean[] inputGrads = new boolean[c.inputs().size()];
       for (int k = 0; k < inputGrads.length; k++) inputGrads[k] = needed(c.inputs().get(k), i, wanted, wantedVariables);
-      TapeCall.Gradients g = c.fast().backward(dOut, learn, inputGrads);
+      TapeModelRunner.Gradients g = c.fast().backward(dOut, learn, inputGrads);
       g.weights().forEach((w, d) -> byVariable.merge(w.variable(), d, INDArray::addi));
       for (int k = 0; k < inputGrads.length; k++) {
         INDArray d = g.inputs().get(k);

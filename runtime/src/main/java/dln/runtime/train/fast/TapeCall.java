@@ -2,6 +2,7 @@ package dln.runtime.train.fast;
 
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Weight;
+import dln.runtime.train.TapeModelRunner;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * own until its backward has run ({@link #release}) or its owner (the tape) is garbage: a model
  * called twice in one tape runs on two plans. Plans are kept per model and reused by later tapes.
  */
-public final class TapeCall {
+public final class TapeCall implements TapeModelRunner.Run {
   /** At most this many plans per model at once; beyond that the call is left to the tape's own graph. */
   private static final int MAX_PLANS = 16;
   private static final Map<Model, Pool> POOLS = Collections.synchronizedMap(new WeakHashMap<>());
@@ -74,19 +75,18 @@ public final class TapeCall {
   }
 
   /** The model's outputs of this call (the tape's copies). */
+  @Override
   public List<INDArray> outputs() {
     return outputs;
   }
 
   /** The weights this call's plan reads, each once. */
+  @Override
   public Set<Weight> weights() {
     Set<Weight> ws = Collections.newSetFromMap(new IdentityHashMap<>());
     for (FastPlan.Op op : entry.plan.ops) ws.addAll(op.weights());
     return ws;
   }
-
-  /** What {@link #backward} computed: gradients of the wanted weights and of the inputs asked for (null for the others). */
-  public record Gradients(Map<Weight, INDArray> weights, List<INDArray> inputs) {}
 
   /**
    * The backward pass of this call's forward, once: {@code outputGrads} are the gradients of the
@@ -94,7 +94,8 @@ public final class TapeCall {
    * gradients to compute, {@code inputGrads} which inputs' gradients to compute. The arrays
    * returned are the caller's. Releases the call's plan.
    */
-  public Gradients backward(List<INDArray> outputGrads, Set<Weight> wanted, boolean[] inputGrads) {
+  @Override
+  public TapeModelRunner.Gradients backward(List<INDArray> outputGrads, Set<Weight> wanted, boolean[] inputGrads) {
     if (entry.owner.get() == null) throw new IllegalStateException("backward after release");
     FastPlan plan = entry.plan;
     INDArray[] grads = new INDArray[plan.slots];
@@ -112,10 +113,11 @@ public final class TapeCall {
     List<INDArray> dIns = new ArrayList<>();
     for (int i = 0; i < inputGrads.length; i++) dIns.add(inputGrads[i] && grads[i] != null ? grads[i].dup('c') : null);
     release();
-    return new Gradients(byWeight, dIns);
+    return new TapeModelRunner.Gradients(byWeight, dIns);
   }
 
   /** Hands the plan back for other calls (its last forward is no longer needed). */
+  @Override
   public void release() {
     entry.owner = new WeakReference<>(null);
   }
