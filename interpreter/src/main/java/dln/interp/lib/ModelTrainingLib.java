@@ -257,11 +257,14 @@ final class ModelTrainingLib implements Library {
         obj.callIfDefined(invoker, "on_predict_batch_begin", List.of((long) batch, new LinkedHashMap<>()));
       }
 
-      /** Keras's logs are {'outputs': the batch's outputs}: one array, or a list for a model with several outputs. */
+      /**
+       * Keras's logs are {'outputs': the batch's outputs}: one array, a list for a model with several
+       * outputs, a dict by output name for one whose outputs were given as a dict.
+       */
       @Override
       public void onPredictBatchEnd(int batch, List<INDArray> outputs, dln.runtime.train.TrainingContext context) {
         Map<Object, Object> logs = new LinkedHashMap<>();
-        logs.put("outputs", outputs.size() == 1 ? (Object) outputs.get(0) : new ArrayList<Object>(outputs));
+        logs.put("outputs", ModelTypes.keyedOutputs(context.model(), outputs));
         obj.callIfDefined(invoker, "on_predict_batch_end", List.of((long) batch, logs));
       }
 

@@ -170,6 +170,37 @@ class ModelFilesTest {
     assertTrue(e.getMessage().startsWith("not a DLN model description"), e.getMessage());
   }
 
+  /** Outputs named by keys (a front end's dict of outputs): the keys, not the layers' names, name the logs; files keep them. */
+  @Test
+  void keyedOutputsNameTheLogsAndSurviveSaving() {
+    SymbolicTensor in = Input.of(6);
+    SymbolicTensor h = new Dense(4, "relu").apply(in);
+    Model m = new Model(List.of(in), List.of(new Dense(3, "softmax").apply(h), new Dense(1).apply(h)), null,
+        List.of("features"), List.of("digit", "odd"));
+    assertEquals(List.of("digit", "odd"), m.outputNames());
+    assertEquals(List.of("features"), m.inputNames());
+    assertTrue(m.outputsKeyed() && m.inputsKeyed());
+    TrainingSession.of(m).compile(new dln.runtime.train.CompileConfig(new Adam(0.01),
+        List.of(Loss.byName("categorical_crossentropy"), Loss.byName("mse")), List.of("mae")));
+    INDArray odd = Nd4j.randn(DataType.FLOAT, 32, 1);
+    Map<String, Double> logs = TrainingSession.of(m).evaluateByName(List.of(x), List.of(y, odd), 8);
+    assertEquals(List.of("loss", "digit_loss", "odd_loss", "digit_mae", "odd_mae"), new ArrayList<>(logs.keySet()));
+    Path p = dir.resolve("keyed.dlnm");
+    ModelFiles.save(m, p, true);
+    Model back = ModelFiles.load(p);
+    assertEquals(List.of("digit", "odd"), back.outputNames());
+    assertEquals(List.of("features"), back.inputNames());
+    assertEquals(logs, TrainingSession.of(back).evaluateByName(List.of(x), List.of(y, odd), 8));
+    // A model given in order carries no keys: its JSON has none and its outputs keep their layers' names.
+    Model plain = functional();
+    assertTrue(!plain.outputsKeyed() && !ModelJson.toJson(plain).contains("output_keys"));
+    assertEquals(List.of(plain.outputs().get(0).layer().name()), plain.outputNames());
+    DlnRuntimeException twice = assertThrows(DlnRuntimeException.class,
+        () -> new Model(List.of(in), List.of(h, h), null, null, List.of("a", "a")));
+    assertTrue(twice.getMessage().contains("same name"), twice.getMessage());
+    assertThrows(DlnRuntimeException.class, () -> new Model(List.of(in), List.of(h), null, null, List.of("a", "b")));
+  }
+
   @Test
   void nestedModelsRoundTrip() {
     Model inner = functional();
