@@ -104,10 +104,21 @@ public final class TapeCall implements TapeModelRunner.Run {
       // A step may overwrite the gradient it is given: it gets its own copy.
       if (g != null) PlanPasses.accumulate(grads, plan.outputs.get(k).slot(), g.castTo(DataType.FLOAT).dup('c'));
     }
-    boolean[] trains = entry.passes.trains(wanted::contains);
+    // Only weights the target depends on get a gradient (TensorFlow's None for the others, e.g. the
+    // head of an output the loss does not read): the ops reached backwards from the outputs given one.
+    boolean[] reached = new boolean[plan.slots];
+    for (int k = 0; k < plan.outputs.size(); k++) if (outputGrads.get(k) != null) reached[plan.outputs.get(k).slot()] = true;
+    Set<Weight> reachedWeights = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (int i = plan.ops.size() - 1; i >= 0; i--) {
+      FastPlan.Op op = plan.ops.get(i);
+      if (!reached[op.out()]) continue;
+      for (int s : op.in()) reached[s] = true;
+      for (Weight w : op.weights()) if (wanted.contains(w)) reachedWeights.add(w);
+    }
+    boolean[] trains = entry.passes.trains(reachedWeights::contains);
     entry.passes.backward(grads, trains, inputGrads);
     Map<Weight, INDArray> byWeight = new IdentityHashMap<>();
-    for (Map.Entry<Weight, INDArray> g : entry.passes.weightGradients(trains, wanted::contains).entrySet()) {
+    for (Map.Entry<Weight, INDArray> g : entry.passes.weightGradients(trains, reachedWeights::contains).entrySet()) {
       byWeight.put(g.getKey(), g.getValue().dup('c'));
     }
     List<INDArray> dIns = new ArrayList<>();
