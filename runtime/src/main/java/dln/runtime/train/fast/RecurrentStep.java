@@ -331,7 +331,7 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
         s.backGemm.run();
         if (profile) gemm += System.nanoTime() - g0;
         Host.read(s.dhRecurrent, dh);
-        RnnMath.addInto(dh, carry, batch * u);
+        RnnMath.addInto(dh, 0, carry, batch * u);
       } else {
         System.arraycopy(carry, 0, dh, 0, batch * u);
       }
@@ -339,7 +339,7 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
       if (returnSequences) {
         addStepGradient(dh, dOutHost, t, batch);
       } else if (t == steps - 1) {
-        RnnMath.addInto(dh, dOutHost, batch * u);
+        RnnMath.addInto(dh, 0, dOutHost, batch * u);
       }
       Arrays.fill(carry, 0f);
       cellBackward(s, t);

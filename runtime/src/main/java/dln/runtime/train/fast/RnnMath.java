@@ -101,9 +101,9 @@ final class RnnMath {
     }
   }
 
-  /** {@code a[i] += b[i]} for i < n. */
-  static void addInto(float[] a, float[] b, int n) {
-    for (int i = 0; i < n; i++) a[i] += b[i];
+  /** {@code a[from + i] += b[i]} for i < n. */
+  static void addInto(float[] a, int from, float[] b, int n) {
+    for (int i = 0; i < n; i++) a[from + i] += b[i];
   }
 
   /** Softmax of {@code a[from, to)} in place, the maximum subtracted first (as libnd4j's). */
