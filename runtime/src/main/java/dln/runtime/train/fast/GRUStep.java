@@ -147,7 +147,10 @@ final class GRUStep extends RecurrentStep {
 
   /*
    * The row kernels below are static and each a few plain loops, called batch × steps times per
-   * training step: the JIT compiles each early and small (see LSTMStep).
+   * training step: the JIT compiles each early and small (see LSTMStep). Where a row has cases (the
+   * first step, reset_after's bias row), one loop tests them inside (the JIT unswitches invariant
+   * tests): written as a loop per case, z's, r's and h̃'s pre-activations took ≈ 40% longer
+   * (GRU(64) forward cell math 1.1 against 0.8 ms a step, 2026-12-08).
    */
 
   /**
@@ -157,27 +160,11 @@ final class GRUStep extends RecurrentStep {
    */
   static void gatePreActivations(float[] update, float[] reset, int c, float[] zx, int zb, float[] b, int rb, float[] hu,
       int hb, int u) {
-    int zr = zb + u;
-    if (rb >= 0 && hu != null) {
-      for (int j = 0; j < u; j++) {
-        update[c + j] = zx[zb + j] + b[j] + (b[rb + j] + hu[hb + j]);
-        reset[c + j] = zx[zr + j] + b[u + j] + (b[rb + u + j] + hu[hb + u + j]);
-      }
-    } else if (rb >= 0) {
-      for (int j = 0; j < u; j++) {
-        update[c + j] = zx[zb + j] + b[j] + b[rb + j];
-        reset[c + j] = zx[zr + j] + b[u + j] + b[rb + u + j];
-      }
-    } else if (hu != null) {
-      for (int j = 0; j < u; j++) {
-        update[c + j] = zx[zb + j] + b[j] + hu[hb + j];
-        reset[c + j] = zx[zr + j] + b[u + j] + hu[hb + u + j];
-      }
-    } else {
-      for (int j = 0; j < u; j++) {
-        update[c + j] = zx[zb + j] + b[j];
-        reset[c + j] = zx[zr + j] + b[u + j];
-      }
+    for (int j = 0; j < u; j++) {
+      float recZ = (rb < 0 ? 0f : b[rb + j]) + (hu != null ? hu[hb + j] : 0f);
+      float recR = (rb < 0 ? 0f : b[rb + u + j]) + (hu != null ? hu[hb + u + j] : 0f);
+      update[c + j] = zx[zb + j] + b[j] + recZ;
+      reset[c + j] = zx[zb + u + j] + b[u + j] + recR;
     }
   }
 
@@ -187,13 +174,10 @@ final class GRUStep extends RecurrentStep {
    */
   static void candidateResetAfter(float[] candidate, float[] rec, float[] reset, int c, float[] zx, int zb, float[] b,
       int g, float[] hu, int hb, int u) {
-    int rb = g + 2 * u;
-    if (hu != null) {
-      for (int j = 0; j < u; j++) rec[c + j] = b[rb + j] + hu[hb + 2 * u + j];
-    } else {
-      System.arraycopy(b, rb, rec, c, u);
+    for (int j = 0; j < u; j++) {
+      rec[c + j] = b[g + 2 * u + j] + (hu != null ? hu[hb + 2 * u + j] : 0f);
+      candidate[c + j] = zx[zb + 2 * u + j] + b[2 * u + j] + reset[c + j] * rec[c + j];
     }
-    for (int j = 0; j < u; j++) candidate[c + j] = zx[zb + 2 * u + j] + b[2 * u + j] + reset[c + j] * rec[c + j];
   }
 
   /**
