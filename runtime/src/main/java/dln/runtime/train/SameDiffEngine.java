@@ -80,10 +80,28 @@ public final class SameDiffEngine implements TrainingEngine {
   private Graph weightedTraining;
   private Graph inference;
 
+  /** The shapes (batch axis first) of the inputs its graphs are built for. */
+  private final List<long[]> inputShapes;
+
   public SameDiffEngine(Model model, CompileConfig config) {
+    this(model, config, declaredShapes(model));
+  }
+
+  /**
+   * The engine for inputs of these shapes: the model's own, or, for a model with None axes, the
+   * concrete ones of the data (one engine per such shape, see {@link PerShapeEngine}).
+   */
+  public SameDiffEngine(Model model, CompileConfig config, List<long[]> inputShapes) {
     this.model = model;
     this.config = config;
     this.version = model.version();
+    this.inputShapes = List.copyOf(inputShapes);
+  }
+
+  private static List<long[]> declaredShapes(Model model) {
+    List<long[]> shapes = new ArrayList<>();
+    for (SymbolicTensor t : model.inputs()) shapes.add(t.shape());
+    return shapes;
   }
 
   @Override
@@ -126,8 +144,9 @@ public final class SameDiffEngine implements TrainingEngine {
     g.ctx = new GraphContext(g.sd, train);
     List<SDVariable> ins = new ArrayList<>();
     List<long[]> shapes = new ArrayList<>();
+    Map<SymbolicTensor, long[]> known = model.shapesFor(inputShapes);
     for (int i = 0; i < model.inputs().size(); i++) {
-      long[] shape = model.inputs().get(i).shape();
+      long[] shape = inputShapes.get(i);
       SDVariable p = g.sd.placeHolder("input_" + i, DataType.FLOAT, shape);
       ins.add(p);
       shapes.add(shape);
@@ -148,12 +167,12 @@ public final class SameDiffEngine implements TrainingEngine {
       }
       SDVariable total = null;
       for (int i = 0; i < outs.size(); i++) {
-        SymbolicTensor t = model.outputs().get(i);
-        SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, t.shape());
+        long[] outShape = known.get(model.outputs().get(i));
+        SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, outShape);
         g.labels.add(label.name());
-        SDVariable mask = t.shape().length == 3 ? g.ctx.maskOf(outs.get(i)) : null;
+        SDVariable mask = outShape.length == 3 ? g.ctx.maskOf(outs.get(i)) : null;
         g.outputMasks.add(mask == null ? null : mask.name());
-        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape(), sampleWeights, mask);
+        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, outShape, sampleWeights, mask);
         if (outs.size() > 1) g.outputLosses.add(l.name());
         double w = config.lossWeight(i, outs.size());
         SDVariable scaled = w == 1.0 ? l : l.mul(w);

@@ -2,6 +2,7 @@ package dln.runtime.train.fast;
 
 import dln.runtime.nn.Model;
 import dln.runtime.train.CompileConfig;
+import dln.runtime.train.PerShapeEngine;
 import dln.runtime.train.SameDiffEngine;
 import dln.runtime.train.TrainingEngine;
 import java.util.Locale;
@@ -47,6 +48,7 @@ public final class EngineChooser {
   public record Choice(TrainingEngine engine, String reason) {
     /** {@code "fast"} or {@code "samediff"}. */
     public String name() {
+      if (engine instanceof PerShapeEngine p) return p.kind();
       return engine instanceof FastEngine ? "fast" : "samediff";
     }
   }
@@ -61,6 +63,7 @@ public final class EngineChooser {
    * or {@code "fast"} choose automatically).
    */
   public static Choice choose(Backend backend, String requested, Model model, CompileConfig config) {
+    if (model.hasUnknownInputAxes()) return perShape(backend, requested, model, config);
     if ("samediff".equalsIgnoreCase(requested)) {
       return new Choice(new SameDiffEngine(model, config), "forced by -D" + FastEngine.PROPERTY + "=samediff");
     }
@@ -73,5 +76,27 @@ public final class EngineChooser {
     } catch (FastPlan.Unsupported e) {
       return new Choice(new SameDiffEngine(model, config), "the fast engine does not cover " + e.getMessage());
     }
+  }
+
+  /**
+   * A model with an input axis of unknown size (None) runs on one engine per concrete input shape
+   * ({@link PerShapeEngine}), chosen as above for that shape: on the CPU a fast plan, or SameDiff
+   * for a shape whose plan the fast engine does not cover.
+   */
+  private static Choice perShape(Backend backend, String requested, Model model, CompileConfig config) {
+    String perShape = " (the model has an input axis of unknown size, None: one graph per input shape)";
+    if ("samediff".equalsIgnoreCase(requested) || backend != Backend.CPU) {
+      String why = "samediff".equalsIgnoreCase(requested) ? "forced by -D" + FastEngine.PROPERTY + "=samediff"
+          : "the " + backend + " backend: SameDiff runs every layer as ND4J ops";
+      return new Choice(new PerShapeEngine(model, "samediff", shapes -> new SameDiffEngine(model, config, shapes)), why + perShape);
+    }
+    PerShapeEngine engine = new PerShapeEngine(model, "fast", shapes -> {
+      try {
+        return FastEngine.compile(model, config, shapes);
+      } catch (FastPlan.Unsupported e) {
+        return new SameDiffEngine(model, config, shapes);
+      }
+    });
+    return new Choice(engine, "the CPU backend: a fast plan per input shape, SameDiff for a shape the fast engine does not cover" + perShape);
   }
 }
