@@ -10,18 +10,18 @@ import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The engine of a model with an input axis of unknown size ({@code Input(shape=(None,))}: text of
- * any length, images of any size): one engine per concrete shape of the data, built on first use
- * and kept for the next batch of that shape, as Keras traces one graph per input signature. Both
- * engines compile their graph or plan for fixed shapes; the weights, the optimiser's state and the
- * moving statistics live on the model, so every per-shape engine trains the same model.
+ * The fast engine of a model with an input axis of unknown size ({@code Input(shape=(None,))}: text
+ * of any length, images of any size): one engine per concrete shape of the data, built on first use
+ * and kept for the next batch of that shape, as Keras traces one graph per input signature. A fast
+ * plan is compiled for fixed shapes (its buffers sized by them); the weights, the optimiser's state
+ * and the moving statistics live on the model, so every per-shape engine trains the same model.
+ * ({@link SameDiffEngine} keeps its graphs per shape itself.)
  */
 public final class PerShapeEngine implements TrainingEngine {
   /** Shapes kept at once: text in many lengths would otherwise keep a graph and its buffers per length. */
   static final int MAX_SHAPES = 16;
 
   private final int version;
-  private final String kind;
   private final Function<List<long[]>, TrainingEngine> create;
   private final Map<String, TrainingEngine> engines = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -34,17 +34,10 @@ public final class PerShapeEngine implements TrainingEngine {
   /**
    * @param create the engine for inputs of the given shapes (batch axis first, unknown; every other
    *     axis known)
-   * @param kind the engine {@code create} makes where it can ({@code "fast"} or {@code "samediff"}), as {@code model.engine} shows it
    */
-  public PerShapeEngine(Model model, String kind, Function<List<long[]>, TrainingEngine> create) {
+  public PerShapeEngine(Model model, Function<List<long[]>, TrainingEngine> create) {
     this.version = model.version();
-    this.kind = kind;
     this.create = create;
-  }
-
-  /** {@code "fast"} or {@code "samediff"}: the engine it makes per shape where it can. */
-  public String kind() {
-    return kind;
   }
 
   /** The engine for these inputs' shapes, built when this shape is new. */

@@ -48,8 +48,7 @@ public final class EngineChooser {
   public record Choice(TrainingEngine engine, String reason) {
     /** {@code "fast"} or {@code "samediff"}. */
     public String name() {
-      if (engine instanceof PerShapeEngine p) return p.kind();
-      return engine instanceof FastEngine ? "fast" : "samediff";
+      return engine instanceof FastEngine || engine instanceof PerShapeEngine ? "fast" : "samediff";
     }
   }
 
@@ -85,16 +84,17 @@ public final class EngineChooser {
    */
   private static Choice perShape(Backend backend, String requested, Model model, CompileConfig config) {
     String perShape = " (the model has an input axis of unknown size, None: one graph per input shape)";
-    if ("samediff".equalsIgnoreCase(requested) || backend != Backend.CPU) {
-      String why = "samediff".equalsIgnoreCase(requested) ? "forced by -D" + FastEngine.PROPERTY + "=samediff"
-          : "the " + backend + " backend: SameDiff runs every layer as ND4J ops";
-      return new Choice(new PerShapeEngine(model, "samediff", shapes -> new SameDiffEngine(model, config, shapes)), why + perShape);
+    if ("samediff".equalsIgnoreCase(requested)) {
+      return new Choice(new SameDiffEngine(model, config), "forced by -D" + FastEngine.PROPERTY + "=samediff" + perShape);
     }
-    PerShapeEngine engine = new PerShapeEngine(model, "fast", shapes -> {
+    if (backend != Backend.CPU) {
+      return new Choice(new SameDiffEngine(model, config), "the " + backend + " backend: SameDiff runs every layer as ND4J ops" + perShape);
+    }
+    PerShapeEngine engine = new PerShapeEngine(model, shapes -> {
       try {
         return FastEngine.compile(model, config, shapes);
       } catch (FastPlan.Unsupported e) {
-        return new SameDiffEngine(model, config, shapes);
+        return new SameDiffEngine(model, config);
       }
     });
     return new Choice(engine, "the CPU backend: a fast plan per input shape, SameDiff for a shape the fast engine does not cover" + perShape);
