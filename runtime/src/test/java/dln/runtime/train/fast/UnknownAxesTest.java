@@ -143,6 +143,26 @@ class UnknownAxesTest {
   }
 
   @Test
+  void noneAxesAndDtypeSurviveTheArchitectureJson() {
+    Model m = textModel(Shapes.UNKNOWN);
+    String json = dln.runtime.io.ModelJson.toJson(m);
+    Model back = dln.runtime.io.ModelJson.fromJson(json);
+    dln.runtime.nn.InputLayer in = assertInstanceOf(dln.runtime.nn.InputLayer.class, back.inputs().get(0).layer());
+    assertEquals("int32", in.config().dtype());
+    assertEquals("(None, None)", Shapes.format(back.inputs().get(0).shape()));
+    assertEquals(m.summary(), back.summary());
+    // A file written before Input had a dtype reads as float32.
+    Model old = dln.runtime.io.ModelJson.fromJson(json.replaceAll(",\\s*\"dtype\"\\s*:\\s*\"int32\"", ""));
+    assertEquals("float32", ((dln.runtime.nn.InputLayer) old.inputs().get(0).layer()).config().dtype());
+  }
+
+  @Test
+  void anUnknownDtypeListsTheNames() {
+    DlnRuntimeException e = assertThrows(DlnRuntimeException.class, () -> Input.typed(null, "int23", 4));
+    assertTrue(e.getMessage().contains("int23") && e.hint().contains("int64"), e.getMessage() + " / " + e.hint());
+  }
+
+  @Test
   void flattenOfANoneAxisIsRefusedWhereItIsApplied() {
     SymbolicTensor in = Input.of(Shapes.UNKNOWN, 3);
     DlnRuntimeException e = assertThrows(DlnRuntimeException.class, () -> new Flatten().apply(in));
