@@ -20,6 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       through its pointer; on CUDA that is a mirror of the device buffer, not kept in step by
  *       such writes, so the results would be wrong, not just slow. SameDiff runs every layer as
  *       libnd4j ops, which the CUDA backend implements on the GPU.
+ *   <li>A model with an input axis of unknown size (None): the same choice, made for each concrete
+ *       input shape of the data ({@link PerShapeEngine} on the CPU; SameDiff keeps a graph per shape).
  * </ul>
  */
 public final class EngineChooser {

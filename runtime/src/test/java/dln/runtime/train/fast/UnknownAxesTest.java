@@ -111,6 +111,11 @@ class UnknownAxesTest {
     assertEquals(3, engine.shapesKept());
     assertInstanceOf(FastEngine.class, engine.lastEngine());
     assertTrue(s.engineReason().startsWith("fast:"), s.engineReason());
+    EngineChooser.Choice onGpu = EngineChooser.choose(EngineChooser.Backend.CUDA, null, m, s.compileConfig());
+    assertInstanceOf(SameDiffEngine.class, onGpu.engine());
+    assertEquals("samediff", onGpu.name());
+    for (long steps : new long[] {5, 8}) assertArrayEquals(new long[] {2, 1}, onGpu.engine().predict(List.of(tokens(2, steps, steps))).get(0).shape());
+    assertInstanceOf(SameDiffEngine.class, EngineChooser.choose(EngineChooser.Backend.CPU, "samediff", m, s.compileConfig()).engine());
   }
 
   @Test
