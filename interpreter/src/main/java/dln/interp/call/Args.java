@@ -213,12 +213,16 @@ public final class Args {
    */
   public long[] sampleShape(String name) {
     Object v = require(name);
-    if (v instanceof Long l) return new long[] {l};
-    List<Object> xs = v instanceof Tuple t ? t.items() : v instanceof List<?> l ? new ArrayList<>(l) : null;
+    List<Object> xs = v instanceof Long ? List.of(v) : v instanceof Tuple t ? t.items() : v instanceof List<?> l ? new ArrayList<>(l) : null;
     if (xs == null) throw wrong(name, "an int or a tuple of ints and None");
     long[] out = new long[xs.size()];
     for (int i = 0; i < out.length; i++) {
       Object d = xs.get(i);
+      if (d instanceof Long l && l < 0) {
+        // -1 is how the runtime spells None; written by hand it is a mistake, not "any size".
+        throw DlnException.value(fn + "() argument '" + name + "' has a dimension " + l + "; every dimension must be positive or None",
+            "write None for an axis of any size, e.g. shape=(None,)");
+      }
       if (d instanceof Long l) out[i] = l;
       else if (d == None.NONE) out[i] = Shapes.UNKNOWN;
       else throw wrong(name, "a tuple of ints and None (None: an axis of any size)");
