@@ -18,6 +18,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * TensorFlow's {@code tf.GradientTape}: while it records, the computations on variables (a model's
@@ -245,67 +246,258 @@ public final class GradientTape implements Recording.Recorder {
    * in the enclosing tape's graph, which it can differentiate again; elsewhere tensors.
    */
   public List<Object> differentiate(Object target, List<Object> sources) {
-    if (used && !persistent) {
-      throw DlnRuntimeException.value("A non-persistent GradientTape can only be used to compute one set of gradients",
-          "use tf.GradientTape(persistent=True) to call tape.gradient more than once");
+    checkUsable("gradients");
+    boolean recorded = recordedForEnclosing("tape.gradient()");
+    Traced t = ownTarget(target, "tape.gradient()");
+    Pullback.Sources s = sources(sources, "tape.gradient()");
+    used = true;
+    SDVariable loss = t.var();
+    long[] shape = t.knownShape();
+    if (shape == null || Shapes.size(shape) != 1) loss = loss.sum();
+    if (recorded) {
+      Map<String, Traced> grads = s.wanted().isEmpty() ? Map.of() : recordedGradients(loss, s.wanted());
+      List<Object> out = new ArrayList<>();
+      for (String n : s.names()) out.add(n == null ? null : grads.get(n));
+      return out;
     }
+    Pullback p = pullback(loss, null, s);
+    try {
+      return new ArrayList<>(p.run(null));
+    } finally {
+      p.close();
+    }
+  }
+
+  /**
+   * TensorFlow's {@code tape.jacobian(target, sources)}: for each source a tensor of shape
+   * {@code target.shape + source.shape}, the derivative of each target element by each source
+   * element; null for a source the target does not depend on. One reverse pass per target
+   * element, all through the same recorded graph.
+   */
+  public List<INDArray> jacobian(Object target, List<Object> sources) {
+    checkUsable("jacobians");
+    refuseInsideEnclosing("tape.jacobian()");
+    Traced t = ownTarget(target, "tape.jacobian()");
+    Pullback.Sources s = sources(sources, "tape.jacobian()");
+    used = true;
+    long[] shape = dln.runtime.autodiff.Tape.value(t).shape();
+    int rows = (int) Shapes.size(shape);
+    List<INDArray[]> perRow = new ArrayList<>();
+    runSeeded(t, shape, s, rows, (k, seed) -> seed.putScalar(k, 1f), perRow);
+    List<INDArray> out = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      INDArray[] gs = perRow.get(i);
+      if (gs == null) {
+        out.add(null);
+        continue;
+      }
+      long[] src = gs[0].shape();
+      INDArray j = Nd4j.create(DataType.FLOAT, rows, Shapes.size(src));
+      for (int k = 0; k < rows; k++) j.getRow(k).assign(gs[k].reshape(Shapes.size(src)));
+      out.add(j.reshape('c', joined(shape, src)));
+    }
+    return out;
+  }
+
+  /**
+   * TensorFlow's {@code tape.batch_jacobian(target, source)}: the Jacobian of each sample's
+   * target row by the same sample's source row, shape {@code (batch,) + target.shape[1:] +
+   * source.shape[1:]}, for samples that do not depend on one another (as TensorFlow assumes). One
+   * reverse pass per element of a target row, every sample's row seeded at once; zeros where the
+   * target does not depend on the source (TensorFlow's batch_jacobian gives zeros there too).
+   */
+  public INDArray batchJacobian(Object target, Object source) {
+    checkUsable("jacobians");
+    refuseInsideEnclosing("tape.batch_jacobian()");
+    Traced t = ownTarget(target, "tape.batch_jacobian()");
+    Pullback.Sources s = sources(List.of(source), "tape.batch_jacobian()");
+    long[] shape = dln.runtime.autodiff.Tape.value(t).shape();
+    long[] src = sourceShape(source);
+    if (shape.length < 2 || src.length < 2 || shape[0] != src[0]) {
+      throw DlnRuntimeException.shape("tape.batch_jacobian(): need first dimension of target shape " + Shapes.format(shape)
+          + " and source shape " + Shapes.format(src) + " to match (both of rank 2 or more)",
+          "batch_jacobian pairs sample i of the target with sample i of the source; use tape.jacobian for other shapes");
+    }
+    used = true;
+    long batch = shape[0];
+    int width = (int) (Shapes.size(shape) / batch);
+    List<INDArray[]> perRow = new ArrayList<>();
+    runSeeded(t, shape, s, width, (k, seed) -> seed.reshape('c', batch, width).getColumn(k).assign(1f), perRow);
+    long per = Shapes.size(src) / batch;
+    INDArray j = Nd4j.create(DataType.FLOAT, batch, width, per);
+    INDArray[] gs = perRow.get(0);
+    if (gs != null) {
+      for (int k = 0; k < width; k++) {
+        j.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(k),
+            org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(gs[k].reshape('c', batch, per));
+      }
+    }
+    long[] out = joined(shape, java.util.Arrays.copyOfRange(src, 1, src.length));
+    return j.reshape('c', out);
+  }
+
+  private static long[] joined(long[] a, long[] b) {
+    long[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** The shape of a source as given (a variable's value, a tensor). */
+  private static long[] sourceShape(Object source) {
+    if (source instanceof Variable v) return v.value().shape();
+    if (source instanceof INDArray x) return x.shape();
+    return new long[0];
+  }
+
+  /** Fills a cotangent (all zeros) for pass {@code k}. */
+  private interface Seeder {
+    void seed(int k, INDArray cotangent);
+  }
+
+  /**
+   * Runs {@code passes} reverse passes of target {@code t}, pass k seeded by {@code seeder}; adds
+   * to {@code perSource}, for each source, its gradients of every pass, or null where no pass
+   * reached it (the target does not depend on it).
+   */
+  private void runSeeded(Traced t, long[] shape, Pullback.Sources s, int passes, Seeder seeder, List<INDArray[]> perSource) {
+    SameDiff graph = graphToDifferentiate();
+    SDVariable seed = graph.placeHolder(uniqueName(graph, "cotangent"), DataType.FLOAT, shape);
+    SDVariable loss = graph.getVariable(t.var().name()).mul(seed).sum();
+    Pullback p = new Pullback(graph, seed.name(), s, viaFast(), keptResults(graph), values);
+    graph.setLossVariables(loss.name());
+    List<INDArray[]> rows = new ArrayList<>();
+    for (int i = 0; i < s.names().size(); i++) rows.add(new INDArray[passes]);
+    boolean[] reached = new boolean[s.names().size()];
+    try {
+      for (int k = 0; k < passes; k++) {
+        INDArray cotangent = Nd4j.zeros(DataType.FLOAT, shape);
+        seeder.seed(k, cotangent);
+        List<INDArray> g = p.run(cotangent);
+        for (int i = 0; i < g.size(); i++) {
+          rows.get(i)[k] = g.get(i);
+          reached[i] |= g.get(i) != null;
+        }
+      }
+    } finally {
+      p.close();
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      INDArray[] gs = rows.get(i);
+      if (!reached[i]) {
+        perSource.add(null);
+        continue;
+      }
+      // A pass that reached no path to a source (a zero row) gives zeros of its shape.
+      INDArray like = null;
+      for (INDArray g : gs) if (g != null) like = g;
+      for (int k = 0; k < gs.length; k++) if (gs[k] == null) gs[k] = Nd4j.zeros(DataType.FLOAT, like.shape());
+      perSource.add(gs);
+    }
+  }
+
+  private static String uniqueName(SameDiff graph, String base) {
+    String n = base;
+    for (int i = 1; graph.hasVariable(n); i++) n = base + "_" + i;
+    return n;
+  }
+
+  /** TensorFlow's error for a second gradient (or Jacobian) of a tape that is not persistent. */
+  private void checkUsable(String what) {
+    if (used && !persistent) {
+      throw DlnRuntimeException.value("A non-persistent GradientTape can only be used to compute one set of " + what,
+          "use tf.GradientTape(persistent=True) to call tape.gradient or tape.jacobian more than once");
+    }
+  }
+
+  /**
+   * True when an enclosing tape records this gradient (it must come out as graph ops the outer
+   * tape differentiates again); refuses an enclosing tape of another graph, which would see the
+   * gradient as a constant and give a silently wrong derivative.
+   */
+  private boolean recordedForEnclosing(String call) {
     boolean recorded = false;
     for (Recording.Recorder other : Recording.others(this)) {
       if (!(other instanceof GradientTape outer)) continue;
-      // A tape recording another graph would see this gradient as a constant: its own gradient would be silently wrong.
       if (outer.sd != sd) {
-        throw DlnRuntimeException.value("tape.gradient() inside a GradientTape that this tape was not started in: the outer tape "
+        throw DlnRuntimeException.value(call + " inside a GradientTape that this tape was not started in: the outer tape "
             + "cannot differentiate it", "start this tape inside the outer one (with tf.GradientTape() as outer: with "
             + "tf.GradientTape() as inner: ...), or call this gradient after the outer with block");
       }
       recorded = true;
     }
+    return recorded;
+  }
+
+  /** A Jacobian inside a recording enclosing tape would have to be recorded too: refused rather than made a constant. */
+  private void refuseInsideEnclosing(String call) {
+    for (Recording.Recorder other : Recording.others(this)) {
+      if (other instanceof GradientTape) {
+        throw DlnRuntimeException.value(call + " while an enclosing GradientTape records is not supported: the enclosing tape "
+            + "could not differentiate it", "call it after the enclosing with block, or take the inner derivative with tape.gradient");
+      }
+    }
+  }
+
+  /** The target as this tape's recorded result, or the located refusal. */
+  private Traced ownTarget(Object target, String call) {
     if (target instanceof Variable v) target = variables.get(v);
     if (!(target instanceof Traced t) || !owns(t)) {
-      throw DlnRuntimeException.value("tape.gradient(): the target was not computed inside this tape's with block, so it has no gradient",
+      throw DlnRuntimeException.value(call + ": the target was not computed inside this tape's with block, so it has no gradient",
           "compute the loss inside it: with tf.GradientTape() as tape: loss = loss_fn(y, model(x))");
     }
+    return t;
+  }
+
+  /** The sources' graph variables (null for one not watched) and which variables are wanted. */
+  private Pullback.Sources sources(List<Object> sources, String call) {
     List<String> names = new ArrayList<>();
+    List<Variable> vars = new ArrayList<>();
     Set<Variable> wantedVariables = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (Object s : sources) {
       if (s instanceof Variable v) wantedVariables.add(v);
+      vars.add(s instanceof Variable v ? v : null);
       Traced stand = s instanceof Variable v ? variables.get(v) : s instanceof INDArray x ? watchedTensors.get(x) : null;
       if (stand == null && !(s instanceof Variable) && !(s instanceof INDArray)) {
-        throw DlnRuntimeException.value("tape.gradient(): sources are variables (tf.Variable, model.trainable_variables) or watched tensors, got "
+        throw DlnRuntimeException.value(call + ": sources are variables (tf.Variable, model.trainable_variables) or watched tensors, got "
             + (s == null ? "None" : s.getClass().getSimpleName()), "pass model.trainable_variables or a list of tf.Variable");
       }
       names.add(stand == null ? null : stand.var().name());
     }
-    used = true;
-    SDVariable loss = t.var();
-    long[] shape = t.knownShape();
-    if (shape == null || Shapes.size(shape) != 1) loss = loss.sum();
     List<String> wanted = new ArrayList<>();
     for (String n : names) if (n != null && !wanted.contains(n)) wanted.add(n);
-    // Model calls run by the fast engine: SameDiff differentiates as far as their outputs, their
-    // backward passes take it from there to the model weights (and inputs). A gradient recorded for
-    // an enclosing tape has none: the nested tape's calls were recorded op by op.
-    boolean viaFast = !recorded && !fastCalls.isEmpty();
-    Set<String> wantedNames = new java.util.HashSet<>(wanted);
-    if (viaFast) {
-      for (String o : fastCalls.outputsToDifferentiate(wantedNames, wantedVariables)) if (!wanted.contains(o)) wanted.add(o);
-    }
-    if (recorded) {
-      Map<String, Traced> grads = wanted.isEmpty() ? Map.of() : recordedGradients(loss, wanted);
-      List<Object> out = new ArrayList<>();
-      for (String n : names) out.add(n == null ? null : grads.get(n));
-      return out;
-    }
-    Map<String, INDArray> grads = wanted.isEmpty() ? new java.util.HashMap<>() : new java.util.HashMap<>(gradients(loss, wanted));
-    Map<Variable, INDArray> fromFast = viaFast ? fastCalls.backward(grads, wantedNames, wantedVariables) : Map.of();
-    List<Object> out = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      String n = names.get(i);
-      INDArray g = n == null ? null : grads.get(n);
-      INDArray f = sources.get(i) instanceof Variable v ? fromFast.get(v) : null;
-      out.add(f == null ? g : g == null ? f : g.add(f));
-    }
-    return out;
+    return new Pullback.Sources(names, vars, wanted, new java.util.HashSet<>(wanted), wantedVariables);
+  }
+
+  /** The fast calls to carry the gradients through, or null for none. */
+  private TapedModels viaFast() {
+    return fastCalls.isEmpty() ? null : fastCalls;
+  }
+
+  /**
+   * The graph a gradient differentiates. A persistent tape may be asked for the gradients of
+   * another target, or after more was recorded: SameDiff keeps one gradient graph per graph, so
+   * each call differentiates a copy. (Keeping the previous step's graph when the structure repeats
+   * was measured: no faster, since SameDiff's execution, not building the backward graph, is what
+   * a step costs.) A graph shared by nested tapes is differentiated by each of them: a copy too.
+   */
+  private SameDiff graphToDifferentiate() {
+    return persistent || shared ? sd.dup() : sd;
+  }
+
+  /**
+   * The results handed out whose values are not known yet: the forward pass computes them anyway,
+   * so it keeps them (a metric's update_state(y, logits) after the step needs no second forward).
+   */
+  private List<String> keptResults(SameDiff graph) {
+    List<String> outputs = new ArrayList<>();
+    for (String r : results) if (!values.containsKey(r) && graph.hasVariable(r)) outputs.add(r);
+    return outputs;
+  }
+
+  private Pullback pullback(SDVariable loss, String seed, Pullback.Sources s) {
+    SameDiff graph = graphToDifferentiate();
+    graph.setLossVariables(loss.name());
+    return new Pullback(graph, seed, s, viaFast(), keptResults(graph), values);
   }
 
   /** The gradients as operations of the graph (see {@link dln.runtime.autodiff.RecordedGradients}). */
@@ -316,23 +508,5 @@ public final class GradientTape implements Recording.Recorder {
       if (grads.get(i) != null) out.put(wanted.get(i), new Traced(grads.get(i), sd.getVariable(wanted.get(i)).getShape()));
     }
     return out;
-  }
-
-  private Map<String, INDArray> gradients(SDVariable loss, List<String> wanted) {
-    // A persistent tape may be asked for the gradients of another target, or after more was
-    // recorded: SameDiff keeps one gradient graph per graph, so each call differentiates a copy.
-    // (Keeping the previous step's graph when the structure repeats was measured: no faster, since
-    // SameDiff's execution, not building the backward graph, is what a step costs.)
-    // A graph shared by nested tapes is differentiated by each of them: a copy each time, too.
-    SameDiff graph = persistent || shared ? sd.dup() : sd;
-    graph.setLossVariables(loss.name());
-    // The forward pass computes the results handed out anyway: keep their values (a metric's
-    // update_state(y, logits) after the step needs no second forward pass).
-    List<String> outputs = new ArrayList<>();
-    for (String r : results) if (!values.containsKey(r) && graph.hasVariable(r)) outputs.add(r);
-    org.nd4j.autodiff.samediff.api.OutAndGrad both =
-        dln.runtime.Muted.call(() -> graph.calculateGradientsAndOutputs(Map.of(), outputs, wanted));
-    values.putAll(both.getOutputs());
-    return both.getGradients();
   }
 }

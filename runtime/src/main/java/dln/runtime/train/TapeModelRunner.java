@@ -30,13 +30,14 @@ public interface TapeModelRunner {
     Set<Weight> weights();
 
     /**
-     * The backward pass of this call's forward, once: {@code outputGrads} are the gradients of
+     * The backward pass of this call's forward, repeatable with other output gradients (a
+     * Jacobian's rows) until {@link #release}: {@code outputGrads} are the gradients of
      * the outputs (null for an output the target does not depend on), {@code wanted} the weights
      * whose gradients to compute, {@code inputGrads} which inputs' gradients to compute.
      */
     Gradients backward(List<INDArray> outputGrads, Set<Weight> wanted, boolean[] inputGrads);
 
-    /** Frees what the call keeps for its backward pass, when no gradient will be asked. */
+    /** Frees what the call keeps for its backward passes, when no more gradients will be asked. */
     void release();
   }
 

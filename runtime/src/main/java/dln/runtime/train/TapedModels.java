@@ -108,7 +108,8 @@ final class TapedModels {
   /**
    * The fast calls' backward passes, last call first: {@code grads} (by graph variable name, as
    * SameDiff computed them, outputs of the calls included) gains the gradients the calls hand to
-   * their inputs; returns the gradients of the wanted model weights' variables.
+   * their inputs; returns the gradients of the wanted model weights' variables. May run several
+   * times (a Jacobian's rows) until {@link #release}.
    */
   Map<Variable, INDArray> backward(Map<String, INDArray> grads, Set<String> wanted, Set<Variable> wantedVariables) {
     Map<String, INDArray> byName = new HashMap<>(grads);
@@ -122,10 +123,7 @@ final class TapedModels {
         dOut.add(g);
         any |= g != null;
       }
-      if (!any || !reaches(c, wanted, wantedVariables)) {
-        c.fast().release();
-        continue;
-      }
+      if (!any || !reaches(c, wanted, wantedVariables)) continue;
       Set<Weight> learn = new HashSet<>();
       for (Weight w : c.weights()) if (wantedVariables.contains(w.variable())) learn.add(w);
       boolean[] inputGrads = new boolean[c.inputs().size()];
@@ -140,5 +138,10 @@ final class TapedModels {
     grads.clear();
     grads.putAll(byName);
     return byVariable;
+  }
+
+  /** Frees what the calls keep for their backward passes (the tape's gradients are done). */
+  void release() {
+    for (Call c : calls) c.fast().release();
   }
 }

@@ -89,10 +89,12 @@ public final class TapeCall implements TapeModelRunner.Run {
   }
 
   /**
-   * The backward pass of this call's forward, once: {@code outputGrads} are the gradients of the
+   * The backward pass of this call's forward: {@code outputGrads} are the gradients of the
    * outputs (null for an output the target does not depend on), {@code wanted} the weights whose
    * gradients to compute, {@code inputGrads} which inputs' gradients to compute. The arrays
-   * returned are the caller's. Releases the call's plan.
+   * returned are the caller's. The steps read what their last forward kept and write only their
+   * own buffers, so it may run again with other output gradients (a Jacobian's rows) until
+   * {@link #release}.
    */
   @Override
   public TapeModelRunner.Gradients backward(List<INDArray> outputGrads, Set<Weight> wanted, boolean[] inputGrads) {
@@ -123,7 +125,6 @@ public final class TapeCall implements TapeModelRunner.Run {
     }
     List<INDArray> dIns = new ArrayList<>();
     for (int i = 0; i < inputGrads.length; i++) dIns.add(inputGrads[i] && grads[i] != null ? grads[i].dup('c') : null);
-    release();
     return new TapeModelRunner.Gradients(byWeight, dIns);
   }
 
