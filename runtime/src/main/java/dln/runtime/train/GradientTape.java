@@ -363,8 +363,8 @@ public final class GradientTape implements Recording.Recorder {
     SameDiff graph = graphToDifferentiate();
     SDVariable seed = graph.placeHolder(uniqueName(graph, "cotangent"), DataType.FLOAT, shape);
     SDVariable loss = graph.getVariable(t.var().name()).mul(seed).sum();
-    Pullback p = new Pullback(graph, seed.name(), s, viaFast(), keptResults(graph), values);
     graph.setLossVariables(loss.name());
+    Pullback p = new Pullback(graph, seed.name(), s, viaFast(), keptResults(graph), values);
     List<INDArray[]> rows = new ArrayList<>();
     for (int i = 0; i < s.names().size(); i++) rows.add(new INDArray[passes]);
     boolean[] reached = new boolean[s.names().size()];

@@ -49,6 +49,11 @@ final class Pullback {
     // Model calls run by the fast engine: SameDiff differentiates as far as their outputs, their
     // backward passes take it from there to the model weights (and inputs).
     if (fast != null) for (String o : fast.outputsToDifferentiate(sources.wantedNames(), sources.wantedVariables())) if (!w.contains(o)) w.add(o);
+    // A source the loss does not reach has no gradient variable, and asking SameDiff for it alone fails.
+    if (!w.isEmpty()) {
+      Muted.run(graph::createGradFunction);
+      w.removeIf(n -> graph.getGradForVariable(n) == null);
+    }
     this.wanted = w;
   }
 
