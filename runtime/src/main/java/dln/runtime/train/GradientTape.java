@@ -246,7 +246,7 @@ public final class GradientTape implements Recording.Recorder {
    * in the enclosing tape's graph, which it can differentiate again; elsewhere tensors.
    */
   public List<Object> differentiate(Object target, List<Object> sources) {
-    checkUsable("gradients");
+    checkUsable();
     boolean recorded = recordedForEnclosing("tape.gradient()");
     Traced t = ownTarget(target, "tape.gradient()");
     Pullback.Sources s = sources(sources, "tape.gradient()");
@@ -275,7 +275,7 @@ public final class GradientTape implements Recording.Recorder {
    * element, all through the same recorded graph.
    */
   public List<INDArray> jacobian(Object target, List<Object> sources) {
-    checkUsable("jacobians");
+    checkUsable();
     refuseInsideEnclosing("tape.jacobian()");
     Traced t = ownTarget(target, "tape.jacobian()");
     Pullback.Sources s = sources(sources, "tape.jacobian()");
@@ -307,7 +307,7 @@ public final class GradientTape implements Recording.Recorder {
    * target does not depend on the source (TensorFlow's batch_jacobian gives zeros there too).
    */
   public INDArray batchJacobian(Object target, Object source) {
-    checkUsable("jacobians");
+    checkUsable();
     refuseInsideEnclosing("tape.batch_jacobian()");
     Traced t = ownTarget(target, "tape.batch_jacobian()");
     Pullback.Sources s = sources(List.of(source), "tape.batch_jacobian()");
@@ -402,9 +402,9 @@ public final class GradientTape implements Recording.Recorder {
   }
 
   /** TensorFlow's error for a second gradient (or Jacobian) of a tape that is not persistent. */
-  private void checkUsable(String what) {
+  private void checkUsable() {
     if (used && !persistent) {
-      throw DlnRuntimeException.value("A non-persistent GradientTape can only be used to compute one set of " + what,
+      throw DlnRuntimeException.value("A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)",
           "use tf.GradientTape(persistent=True) to call tape.gradient or tape.jacobian more than once");
     }
   }
