@@ -160,7 +160,9 @@ public final class GradientTape implements Recording.Recorder {
     List<Traced> fast = applyFast(layer, xs, training);
     if (fast != null) return fast;
     List<long[]> outShapes = layer.outputShapes(shapes);
-    List<SDVariable> outs = layer.call(context(training, batch), ins, shapes);
+    GraphContext ctx = context(training, batch);
+    List<SDVariable> outs = layer.call(ctx, ins, shapes);
+    moveStatistics(ctx);
     List<Traced> result = new ArrayList<>();
     for (int i = 0; i < outs.size(); i++) {
       // An identity layer returns its input; the result still needs a node of its own.
@@ -191,6 +193,20 @@ public final class GradientTape implements Recording.Recorder {
       results.add(o.var().name());
     }
     return outs;
+  }
+
+  /**
+   * A BatchNormalization called in training mode moves its moving statistics now, as Keras does
+   * when the layer is called and as the fast engine's node does: the batch statistics the call
+   * recorded are computed (one forward pass as far as them) and blended in as fit blends them.
+   */
+  private void moveStatistics(GraphContext ctx) {
+    if (ctx.movingAverages().isEmpty()) return;
+    List<String> names = new ArrayList<>();
+    for (GraphContext.MovingAverage m : ctx.movingAverages()) names.add(m.batchValue());
+    Map<String, INDArray> batch = dln.runtime.Muted.call(() -> sd.output(Map.of(), names));
+    values.putAll(batch);
+    for (GraphContext.MovingAverage m : ctx.movingAverages()) m.move(batch.get(m.batchValue()));
   }
 
   private GraphContext context(boolean training, long batch) {

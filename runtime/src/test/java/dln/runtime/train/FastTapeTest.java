@@ -140,11 +140,15 @@ class FastTapeTest {
     Supplier<Model> cnn = () -> new Sequential(List.of(Input.of(6, 6, 2), new Conv2D(4, 3, "linear"), new BatchNormalization(),
         new Conv2D(3, 3, "relu"), new Flatten(), new Dense(3)));
     List<List<Model>> m = bothAgree(List.of(cnn), ms -> loss(LOGITS, labels, apply(ms.get(0), images)), ms -> variables(ms.get(0)));
-    // The moving statistics moved as a fit step moves them (the reference tape leaves them alone).
+    // The moving statistics moved as a fit step moves them, on both paths.
     Weight movingMean = batchNorm(m.get(1).get(0)).weight("moving_mean");
     Weight movingVariance = batchNorm(m.get(1).get(0)).weight("moving_variance");
     assertTrue(movingMean.value().amaxNumber().doubleValue() > 0, "moving mean " + movingMean.value());
     Model fitted = m.get(0).get(0);
+    assertClose(batchNorm(fitted).weight("moving_mean").value(), movingMean.value(), "op-by-op tape's moving mean");
+    assertClose(batchNorm(fitted).weight("moving_variance").value(), movingVariance.value(), "op-by-op tape's moving variance");
+    batchNorm(fitted).weight("moving_mean").value().assign(0);
+    batchNorm(fitted).weight("moving_variance").value().assign(1);
     TrainingSession.of(fitted).compile(new CompileConfig(new SGD(1e-9, 0, false), List.of(LOGITS), List.of()));
     TrainingSession.of(fitted).setEngineFactory(SameDiffEngine::new);
     INDArray prepared = LOGITS.prepareLabels(labels, fitted.outputs().get(0).shape());
@@ -152,6 +156,47 @@ class FastTapeTest {
     TrainingSession.of(fitted).engine().trainStep(List.of(images), List.of(prepared), 0);
     assertClose(batchNorm(fitted).weight("moving_mean").value(), movingMean.value(), "moving mean");
     assertClose(batchNorm(fitted).weight("moving_variance").value(), movingVariance.value(), "moving variance");
+  }
+
+  /**
+   * A custom loop over a BatchNormalization model: a persistent tape records the model op by op,
+   * a non-persistent one runs it as one fast node; both move the moving statistics at each call
+   * as fit does, so after several steps (with optimiser updates in between) they agree, and the
+   * first step's statistics are the closed form m·0.99 + batch·0.01 (biased batch variance).
+   */
+  @Test
+  void aPersistentTapeMovesBatchNormStatisticsAsTheFastNodeAndFitDo() {
+    Supplier<Model> bn = () -> new Sequential(List.of(Input.of(6), new BatchNormalization(), new Dense(3)));
+    List<List<Model>> m = copies(List.of(bn));
+    for (int path = 0; path < 2; path++) {
+      Model model = m.get(path).get(0);
+      boolean persistent = path == 0;
+      SGD sgd = new SGD(0.1, 0, false);
+      for (int step = 0; step < 3; step++) {
+        GradientTape tape = new GradientTape(persistent);
+        Traced l;
+        tape.start();
+        try {
+          l = loss(LOGITS, LABELS, tape.apply(model, List.of(X.mul(step + 1)), true).get(0));
+        } finally {
+          tape.stop();
+        }
+        assertEquals(!persistent, tape.ranFast(), "path");
+        List<Object> vars = variables(model);
+        List<INDArray> params = new ArrayList<>();
+        for (Object v : vars) params.add(((dln.runtime.autodiff.Variable) v).value());
+        sgd.applyGradients(params, tape.gradient(l, vars), 0);
+        if (step == 0) {
+          INDArray mean = X.mean(0);
+          INDArray var = X.sub(mean.reshape(1, 6)).muli(X.sub(mean.reshape(1, 6))).mean(0);
+          assertClose(mean.mul(0.01), batchNorm(model).weight("moving_mean").value(), "closed-form moving mean");
+          assertClose(var.mul(0.01).add(0.99), batchNorm(model).weight("moving_variance").value(), "closed-form moving variance");
+        }
+      }
+    }
+    for (String w : List.of("moving_mean", "moving_variance")) {
+      assertClose(batchNorm(m.get(1).get(0)).weight(w).value(), batchNorm(m.get(0).get(0)).weight(w).value(), w + " after 3 steps");
+    }
   }
 
   private static dln.runtime.nn.Layer batchNorm(Model m) {
