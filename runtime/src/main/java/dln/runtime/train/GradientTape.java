@@ -186,12 +186,12 @@ public final class GradientTape implements Recording.Recorder {
       Traced w = x instanceof INDArray arr ? watched(arr) : null;
       ins.add(w != null ? w : x);
     }
-    List<Traced> outs = fastCalls.apply(m, ins, training, this, this::name);
+    // Records which outputs come out of a softmax or sigmoid, so that a loss object reads their logits.
+    GraphContext squashings = new GraphContext(sd, training, w -> watch(w.variable()).var());
+    List<Traced> outs = fastCalls.apply(m, ins, training, this, this::name, values, squashings);
     if (outs == null) return null;
-    for (Traced o : outs) {
-      values.put(o.var().name(), o.var().getArr());
-      results.add(o.var().name());
-    }
+    contexts.add(squashings);
+    for (Traced o : outs) results.add(o.var().name());
     return outs;
   }
 

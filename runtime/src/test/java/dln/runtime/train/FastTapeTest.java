@@ -199,6 +199,63 @@ class FastTapeTest {
     }
   }
 
+  /**
+   * A loss object on a softmax (sigmoid) output in a tape reads the logits, as fit's loss does:
+   * the same loss and gradients as a fit step, on both tape paths, also where a probability
+   * underflows (logits ±40 here: probabilities below 1e-17, which clipping at 1e-7 would flatten to
+   * a zero gradient).
+   */
+  @Test
+  void aLossOnASoftmaxOrSigmoidOutputMatchesFitEvenForExtremeLogits() {
+    INDArray x = Nd4j.create(new float[] {1, 0, 0.5f, 0.2f, 0.1f, -0.3f}, new long[] {3, 2});
+    INDArray kernel = Nd4j.create(new float[] {40, -40, 0, 0, 0, 1}, new long[] {2, 3});
+    INDArray sparse = Nd4j.create(new float[] {1, 0, 2}, new long[] {3});
+    INDArray binary = Nd4j.create(new float[] {0, 1, 1, 0, 0, 1, 1, 1, 0}, new long[] {3, 3});
+    String[][] cases = {{"softmax", "sparse_categorical_crossentropy"}, {"softmax", "categorical_crossentropy"},
+        {"sigmoid", "binary_crossentropy"}};
+    for (String[] c : cases) {
+      Loss loss = Loss.byName(c[1]);
+      INDArray labels = c[1].startsWith("sparse") ? sparse : c[1].startsWith("categorical") ? Nd4j.eye(3).getRows(1, 0, 2) : binary;
+      Supplier<Model> build = () -> {
+        Model m = new Sequential(List.of(Input.of(2), new Dense(3, c[0])));
+        m.weightList().get(0).value().assign(kernel);
+        return m;
+      };
+      List<List<Model>> m = bothAgree(List.of(build), ms -> loss(loss, labels, apply(ms.get(0), x)), ms -> variables(ms.get(0)));
+      Step fast = step(m.get(1), false, ms -> loss(loss, labels, apply(ms.get(0), x)), ms -> variables(ms.get(0)));
+      // fit's gradient: one SGD step of rate 1 on a fresh copy moves each weight by minus its gradient.
+      Model fitted = build.get();
+      TrainingSession.of(fitted).compile(new CompileConfig(new SGD(1.0, 0, false), List.of(loss), List.of()));
+      TrainingSession.of(fitted).setEngineFactory(SameDiffEngine::new);
+      List<INDArray> before = new ArrayList<>();
+      for (Weight w : fitted.weightList()) before.add(w.value().dup());
+      double fitLoss = TrainingSession.of(fitted).engine()
+          .trainStep(List.of(x), List.of(loss.prepareLabels(labels, fitted.outputs().get(0).shape())), 0).loss();
+      assertClose(fitLoss, fast.loss(), c[1] + " loss as fit's");
+      assertTrue(fitLoss > 10, c[1] + ": the loss of the underflowing probabilities, " + fitLoss);
+      for (int i = 0; i < before.size(); i++) {
+        assertClose(before.get(i).sub(fitted.weightList().get(i).value()), fast.grads().get(i), c[1] + " gradient " + i + " as fit's");
+      }
+    }
+  }
+
+  /** Probabilities that come from no softmax are clipped to [1e-7, 1 − 1e-7] before the log, as Keras clips them. */
+  @Test
+  void aLossOnPlainProbabilitiesClipsThemAsKeras() {
+    INDArray p = Nd4j.create(new float[] {0, 1, 0, 0.5f, 0.5f, 0}, new long[] {2, 3});
+    GradientTape tape = new GradientTape(false);
+    Traced l;
+    tape.start();
+    try {
+      tape.watch(p);
+      l = tape.loss(Loss.byName("sparse_categorical_crossentropy"), Nd4j.create(new float[] {0, 1}, new long[] {2}),
+          (Traced) dln.runtime.autodiff.Recording.resolve(p));
+    } finally {
+      tape.stop();
+    }
+    assertEquals((-Math.log(1e-7) - Math.log(0.5)) / 2, Tape.value(l).getDouble(0), 1e-4);
+  }
+
   private static dln.runtime.nn.Layer batchNorm(Model m) {
     for (dln.runtime.nn.Layer l : m.layers()) if (l instanceof BatchNormalization) return l;
     throw new AssertionError("no BatchNormalization");
