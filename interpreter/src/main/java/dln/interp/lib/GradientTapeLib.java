@@ -32,16 +32,10 @@ public final class GradientTapeLib implements Library {
     g.def(tf, "GradientTape", "persistent?, watch_accessed_variables?",
         "Records the computations of a with block so that tape.gradient(loss, variables) can differentiate them;\n"
             + "variables (model.trainable_variables, tf.Variable) are watched when used, tensors by tape.watch(x).\n"
-            + "persistent=True allows several gradient calls.\n"
+            + "persistent=True allows several gradient calls; watch_accessed_variables=False watches only what tape.watch is given.\n"
             + "Example: with tf.GradientTape() as tape:\n    loss = loss_fn(y, model(x, training=True))\n"
             + "grads = tape.gradient(loss, model.trainable_variables)",
-        a -> {
-          if (a.has("watch_accessed_variables") && !a.bool("watch_accessed_variables", true)) {
-            throw DlnException.value("GradientTape(watch_accessed_variables=False) is not supported in DLN",
-                "leave it out: the variables used inside the tape are watched");
-          }
-          return new GradientTape(a.bool("persistent", false));
-        });
+        a -> new GradientTape(a.bool("persistent", false), a.bool("watch_accessed_variables", true)));
     String fnParams = "func?, input_signature?, autograph?, jit_compile?, reduce_retracing?, experimental_relax_shapes?, "
         + "experimental_compile?, experimental_follow_type_hints?, experimental_autograph_options?, experimental_implements?, name?";
     g.def(tf, "function", fnParams,
@@ -65,12 +59,16 @@ public final class GradientTapeLib implements Library {
             (GradientTape t, Args a) -> {
               Object x = a.get("tensor");
               for (Object item : x instanceof List<?> || x instanceof Tuple ? a.list("tensor") : List.of(x)) {
-                if (item instanceof Variable v) t.watch(v);
+                if (item instanceof Variable v) t.watchVariable(v);
                 else if (item instanceof INDArray arr) t.watch(arr);
                 else throw DlnException.type("tape.watch() takes tensors or variables, got " + Values.typeName(item));
               }
               return None.NONE;
             })
+        .method("stop_recording", "", "A with block whose operations the tape does not record: what is computed there is a\n"
+            + "constant to the tape (no gradient flows through it).\n"
+            + "Example: with tf.GradientTape() as tape:\n    y = x * x\n    with tape.stop_recording():\n        c = y * 2   # a constant",
+            (GradientTape t, Args a) -> new StopRecording(t))
         .method("gradient", "target, sources", "The gradients of a result recorded by the tape with respect to the sources\n"
             + "(one, or a list: a list of gradients, None where the target does not depend on a source).\n"
             + "Example: grads = tape.gradient(loss, model.trainable_weights)",
@@ -108,6 +106,17 @@ public final class GradientTapeLib implements Library {
               return t.batchJacobian(a.get("target"), a.get("source"));
             })
         .repr(t -> "<GradientTape>");
+
+    TypeTable.define(StopRecording.class, "StopRecording")
+        .method("__enter__", "", "Stops the tape's recording.", (StopRecording r, Args a) -> {
+          r.tape().stopRecording();
+          return None.NONE;
+        })
+        .method("__exit__", "*args", "Records again.", (StopRecording r, Args a) -> {
+          r.tape().resumeRecording();
+          return false;
+        })
+        .repr(r -> "<stop_recording>");
 
     TypeTable.define(Optimizer.class, "Optimizer")
         .method("apply_gradients", "grads_and_vars", "One optimiser step: each variable updated in place from its gradient\n"
@@ -162,6 +171,9 @@ public final class GradientTapeLib implements Library {
     if (given instanceof Tuple) return Tuple.of(out.toArray());
     return given instanceof List ? out : out.get(0);
   }
+
+  /** What {@code tape.stop_recording()} returns: a context manager pausing the tape. */
+  private record StopRecording(GradientTape tape) {}
 
   /** tf.function's result: the function itself (DLN has no graph tracing to do). */
   private static Object eagerFunction(Object f) {

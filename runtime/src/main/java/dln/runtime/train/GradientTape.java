@@ -32,6 +32,9 @@ public final class GradientTape implements Recording.Recorder {
   // and what belongs to it are shared then, the watched tensors stay the tape's own.
   private SameDiff sd = SameDiff.create();
   private final boolean persistent;
+  /** False for watch_accessed_variables=False: only the variables given to tape.watch are watched. */
+  private final boolean watchAccessed;
+  private final Set<Variable> watchedVariables = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private Map<Variable, Traced> variables = new IdentityHashMap<>();
   private final Map<INDArray, Traced> watchedTensors = new IdentityHashMap<>();
   private List<GraphContext> contexts = new ArrayList<>();
@@ -54,7 +57,18 @@ public final class GradientTape implements Recording.Recorder {
 
   /** @param persistent true to allow more than one {@link #gradient} call */
   public GradientTape(boolean persistent) {
+    this(persistent, true);
+  }
+
+  /**
+   * @param persistent true to allow more than one {@link #gradient} call
+   * @param watchAccessedVariables false for TensorFlow's {@code watch_accessed_variables=False}:
+   *     a variable is watched only once given to {@link #watchVariable}; the others are constants
+   *     (their gradients None)
+   */
+  public GradientTape(boolean persistent, boolean watchAccessedVariables) {
     this.persistent = persistent;
+    this.watchAccessed = watchAccessedVariables;
   }
 
   /** The recording tape of this thread if it is a gradient tape, else null. */
@@ -87,9 +101,52 @@ public final class GradientTape implements Recording.Recorder {
     Recording.stop(this);
   }
 
+  /**
+   * TensorFlow's {@code with tape.stop_recording():} entered: until {@link #resumeRecording} nothing
+   * is recorded, and what was recorded enters operations as a constant (gradients do not flow
+   * through what is computed there).
+   */
+  public void stopRecording() {
+    if (!recording) {
+      throw DlnRuntimeException.value("tape.stop_recording(): the tape is not recording",
+          "use it inside the tape's with block: with tf.GradientTape() as tape: ... with tape.stop_recording(): ...");
+    }
+    recording = false;
+    Recording.pause(this);
+  }
+
+  /** Leaves {@link #stopRecording}'s block: the tape records again. */
+  public void resumeRecording() {
+    recording = true;
+    Recording.resume(this);
+  }
+
   @Override
   public Traced watch(Variable v) {
+    // A variable this tape does not watch may still be watched by the tape it records for.
+    if (!watches(v)) return enclosing != null ? enclosing.watch(v) : null;
+    return standIn(v);
+  }
+
+  /** True when this tape differentiates by {@code v}: every variable, or (watch_accessed_variables=False) those given to watch. */
+  private boolean watches(Variable v) {
+    return watchAccessed || watchedVariables.contains(v);
+  }
+
+  private Traced standIn(Variable v) {
     return variables.computeIfAbsent(v, k -> new Traced(sd.var(name("variable"), k.value().castTo(DataType.FLOAT).dup())));
+  }
+
+  /** TensorFlow's {@code tape.watch(v)} for a variable: watched from now on, whatever watch_accessed_variables says. */
+  public void watchVariable(Variable v) {
+    watchedVariables.add(v);
+    standIn(v);
+  }
+
+  /** A model weight in the graph: its variable's stand-in, or where the tape does not watch it its value as a constant. */
+  private SDVariable weightIn(Weight w) {
+    Traced t = watch(w.variable());
+    return t != null ? t.var() : sd.constant(name("weight"), w.value().castTo(DataType.FLOAT).dup());
   }
 
   @Override
@@ -187,7 +244,7 @@ public final class GradientTape implements Recording.Recorder {
       ins.add(w != null ? w : x);
     }
     // Records which outputs come out of a softmax or sigmoid, so that a loss object reads their logits.
-    GraphContext squashings = new GraphContext(sd, training, w -> watch(w.variable()).var());
+    GraphContext squashings = new GraphContext(sd, training, this::weightIn);
     List<Traced> outs = fastCalls.apply(m, ins, training, this, this::name, values, squashings);
     if (outs == null) return null;
     contexts.add(squashings);
@@ -210,7 +267,7 @@ public final class GradientTape implements Recording.Recorder {
   }
 
   private GraphContext context(boolean training, long batch) {
-    GraphContext ctx = new GraphContext(sd, training, w -> watch(w.variable()).var());
+    GraphContext ctx = new GraphContext(sd, training, this::weightIn);
     ctx.drawMasksFor(batch);
     contexts.add(ctx);
     return ctx;
@@ -235,7 +292,7 @@ public final class GradientTape implements Recording.Recorder {
     // The context that made the prediction knows whether it came out of a softmax (a stable loss from its logits).
     GraphContext made = null;
     for (GraphContext c : contexts) if (c.logitsOf(yPred.var()) != null) made = c;
-    GraphContext ctx = made != null ? made : new GraphContext(sd, false, w -> watch(w.variable()).var());
+    GraphContext ctx = made != null ? made : new GraphContext(sd, false, this::weightIn);
     SDVariable weights = sampleWeights == null ? null
         : sd.constant(name("sample_weight"), Loss.perSample(sampleWeights, shape[0]).castTo(DataType.FLOAT));
     SDVariable value = loss.build(ctx, yPred.var(), labels, shape, weights);
@@ -470,9 +527,11 @@ public final class GradientTape implements Recording.Recorder {
     List<Variable> vars = new ArrayList<>();
     Set<Variable> wantedVariables = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (Object s : sources) {
-      if (s instanceof Variable v) wantedVariables.add(v);
+      // A variable this tape does not watch has no gradient (TensorFlow's None), even where the graph has its stand-in.
+      boolean unwatched = s instanceof Variable v && !watches(v);
+      if (s instanceof Variable v && !unwatched) wantedVariables.add(v);
       vars.add(s instanceof Variable v ? v : null);
-      Traced stand = s instanceof Variable v ? variables.get(v) : s instanceof INDArray x ? watchedTensors.get(x) : null;
+      Traced stand = unwatched ? null : s instanceof Variable v ? variables.get(v) : s instanceof INDArray x ? watchedTensors.get(x) : null;
       if (stand == null && !(s instanceof Variable) && !(s instanceof INDArray)) {
         throw DlnRuntimeException.value(call + ": sources are variables (tf.Variable, model.trainable_variables) or watched tensors, got "
             + (s == null ? "None" : s.getClass().getSimpleName()), "pass model.trainable_variables or a list of tf.Variable");
