@@ -1,5 +1,6 @@
 package dln.runtime.train;
 
+import static dln.runtime.train.fast.FastEngineTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,8 +37,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * tolerance (FastEngineTest's).
  */
 class FastTapeTest {
-  private static final double RTOL = 1e-4;
-  private static final double ATOL = 2e-5;
   private static final Loss LOGITS = Loss.byName("sparse_categorical_crossentropy").withFromLogits(true);
   private static final Loss BCE = Loss.byName("binary_crossentropy").withFromLogits(true);
 
@@ -325,18 +324,5 @@ class FastTapeTest {
     List<INDArray> first = tape.gradient(l, variables(m));
     List<INDArray> second = tape.gradient(l, variables(m));
     for (int i = 0; i < first.size(); i++) assertClose(first.get(i), second.get(i), "gradient " + i);
-  }
-
-  static void assertClose(double a, double b, String what) {
-    assertTrue(Math.abs(a - b) <= ATOL + RTOL * Math.abs(a), what + ": reference " + a + " vs fast " + b);
-  }
-
-  static void assertClose(INDArray a, INDArray b, String what) {
-    assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(b.shape()), what + " shape");
-    float[] x = a.dup('c').data().asFloat();
-    float[] y = b.dup('c').data().asFloat();
-    for (int i = 0; i < x.length; i++) {
-      assertTrue(Math.abs(x[i] - y[i]) <= ATOL + RTOL * Math.abs(x[i]), what + "[" + i + "]: reference " + x[i] + " vs fast " + y[i]);
-    }
   }
 }
