@@ -51,7 +51,8 @@ final class Pullback {
     if (fast != null) for (String o : fast.outputsToDifferentiate(sources.wantedNames(), sources.wantedVariables())) if (!w.contains(o)) w.add(o);
     // A source the loss does not reach has no gradient variable, and asking SameDiff for it alone fails.
     if (!w.isEmpty()) {
-      Muted.run(graph::createGradFunction);
+      // (Made once: SameDiff's calculateGradients reuses the graph's gradient function.)
+      if (graph.getFunction("grad") == null) Muted.run(graph::createGradFunction);
       w.removeIf(n -> graph.getGradForVariable(n) == null);
     }
     this.wanted = w;
