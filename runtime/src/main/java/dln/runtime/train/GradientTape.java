@@ -354,21 +354,9 @@ public final class GradientTape implements Recording.Recorder {
     Pullback.Sources s = sources(sources, "tape.jacobian()");
     used = true;
     long[] shape = dln.runtime.autodiff.Tape.value(t).shape();
-    int rows = (int) Shapes.size(shape);
-    List<INDArray[]> perRow = new ArrayList<>();
-    runSeeded(t, shape, s, rows, (k, seed) -> seed.putScalar(k, 1f), perRow);
+    List<INDArray[]> perSource = runSeeded(t, shape, s, (int) Shapes.size(shape), JacobianRows::seedElement);
     List<INDArray> out = new ArrayList<>();
-    for (int i = 0; i < sources.size(); i++) {
-      INDArray[] gs = perRow.get(i);
-      if (gs == null) {
-        out.add(null);
-        continue;
-      }
-      long[] src = gs[0].shape();
-      INDArray j = Nd4j.create(DataType.FLOAT, rows, Shapes.size(src));
-      for (int k = 0; k < rows; k++) j.getRow(k).assign(gs[k].reshape(Shapes.size(src)));
-      out.add(j.reshape('c', joined(shape, src)));
-    }
+    for (INDArray[] rows : perSource) out.add(rows == null ? null : JacobianRows.stacked(rows, shape));
     return out;
   }
 
@@ -392,27 +380,8 @@ public final class GradientTape implements Recording.Recorder {
           "batch_jacobian pairs sample i of the target with sample i of the source; use tape.jacobian for other shapes");
     }
     used = true;
-    long batch = shape[0];
-    int width = (int) (Shapes.size(shape) / batch);
-    List<INDArray[]> perRow = new ArrayList<>();
-    runSeeded(t, shape, s, width, (k, seed) -> seed.reshape('c', batch, width).getColumn(k).assign(1f), perRow);
-    long per = Shapes.size(src) / batch;
-    INDArray j = Nd4j.create(DataType.FLOAT, batch, width, per);
-    INDArray[] gs = perRow.get(0);
-    if (gs != null) {
-      for (int k = 0; k < width; k++) {
-        j.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(k),
-            org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(gs[k].reshape('c', batch, per));
-      }
-    }
-    long[] out = joined(shape, java.util.Arrays.copyOfRange(src, 1, src.length));
-    return j.reshape('c', out);
-  }
-
-  private static long[] joined(long[] a, long[] b) {
-    long[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+    INDArray[] rows = runSeeded(t, shape, s, (int) (Shapes.size(shape) / shape[0]), JacobianRows::seedColumn).get(0);
+    return rows == null ? JacobianRows.perSampleZeros(shape, src) : JacobianRows.perSample(rows, shape, src);
   }
 
   /** The shape of a source as given (a variable's value, a tensor). */
@@ -422,17 +391,13 @@ public final class GradientTape implements Recording.Recorder {
     return new long[0];
   }
 
-  /** Fills a cotangent (all zeros) for pass {@code k}. */
-  private interface Seeder {
-    void seed(int k, INDArray cotangent);
-  }
-
   /**
-   * Runs {@code passes} reverse passes of target {@code t}, pass k seeded by {@code seeder}; adds
-   * to {@code perSource}, for each source, its gradients of every pass, or null where no pass
+   * Runs {@code passes} reverse passes of target {@code t}, the cotangent of pass k (zeros) filled
+   * by {@code seeder}; returns for each source its gradients of every pass, or null where no pass
    * reached it (the target does not depend on it).
    */
-  private void runSeeded(Traced t, long[] shape, Pullback.Sources s, int passes, Seeder seeder, List<INDArray[]> perSource) {
+  private List<INDArray[]> runSeeded(Traced t, long[] shape, Pullback.Sources s, int passes,
+      java.util.function.ObjIntConsumer<INDArray> seeder) {
     SameDiff graph = graphToDifferentiate();
     SDVariable seed = graph.placeHolder(uniqueName(graph, "cotangent"), DataType.FLOAT, shape);
     SDVariable loss = graph.getVariable(t.var().name()).mul(seed).sum();
@@ -444,7 +409,7 @@ public final class GradientTape implements Recording.Recorder {
     try {
       for (int k = 0; k < passes; k++) {
         INDArray cotangent = Nd4j.zeros(DataType.FLOAT, shape);
-        seeder.seed(k, cotangent);
+        seeder.accept(cotangent, k);
         List<INDArray> g = p.run(cotangent);
         for (int i = 0; i < g.size(); i++) {
           rows.get(i)[k] = g.get(i);
@@ -454,6 +419,7 @@ public final class GradientTape implements Recording.Recorder {
     } finally {
       p.close();
     }
+    List<INDArray[]> perSource = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       INDArray[] gs = rows.get(i);
       if (!reached[i]) {
@@ -466,6 +432,7 @@ public final class GradientTape implements Recording.Recorder {
       for (int k = 0; k < gs.length; k++) if (gs[k] == null) gs[k] = Nd4j.zeros(DataType.FLOAT, like.shape());
       perSource.add(gs);
     }
+    return perSource;
   }
 
   private static String uniqueName(SameDiff graph, String base) {
