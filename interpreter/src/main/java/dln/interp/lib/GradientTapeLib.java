@@ -92,7 +92,8 @@ public final class GradientTapeLib implements Library {
                   : given instanceof List || given instanceof Tuple ? a.list("sources") : List.of(given);
               boolean zeros = unconnectedAsZeros(a);
               List<Object> out = new ArrayList<>();
-              List<INDArray> js = t.jacobian(a.get("target"), sources);
+              // Inside an enclosing tape the Jacobians are recorded results it can differentiate again.
+              List<Object> js = t.jacobianOf(a.get("target"), sources);
               for (int i = 0; i < js.size(); i++) out.add(js.get(i) != null ? js.get(i) : zeros ? zerosOf(a.get("target"), sources.get(i)) : None.NONE);
               return restructured(given, out);
             })

@@ -348,15 +348,69 @@ public final class GradientTape implements Recording.Recorder {
    * element, all through the same recorded graph.
    */
   public List<INDArray> jacobian(Object target, List<Object> sources) {
+    List<INDArray> out = new ArrayList<>();
+    for (Object j : jacobianOf(target, sources)) out.add(j instanceof Traced t ? dln.runtime.autodiff.Tape.value(t) : (INDArray) j);
+    return out;
+  }
+
+  /**
+   * {@link #jacobian} as TensorFlow's {@code tape.jacobian} returns it inside an enclosing tape that
+   * still records: {@link Traced} results recorded in the enclosing tape's graph, which it can
+   * differentiate again (the derivative of a Jacobian); elsewhere tensors.
+   */
+  public List<Object> jacobianOf(Object target, List<Object> sources) {
     checkUsable();
-    refuseInsideEnclosing("tape.jacobian()");
+    boolean recorded = recordedForEnclosing("tape.jacobian()");
     Traced t = ownTarget(target, "tape.jacobian()");
     Pullback.Sources s = sources(sources, "tape.jacobian()");
     used = true;
     long[] shape = dln.runtime.autodiff.Tape.value(t).shape();
+    if (recorded) return recordedJacobian(t, shape, s);
     List<INDArray[]> perSource = runSeeded(t, shape, s, (int) Shapes.size(shape), JacobianRows::seedElement);
-    List<INDArray> out = new ArrayList<>();
+    List<Object> out = new ArrayList<>();
     for (INDArray[] rows : perSource) out.add(rows == null ? null : JacobianRows.stacked(rows, shape));
+    return out;
+  }
+
+  /**
+   * The Jacobian as operations of the shared graph ({@link dln.runtime.autodiff.RecordedGradients}
+   * per target element k, placed at row k by a one-hot column and summed), so the enclosing tape
+   * differentiates it again; null for a source the target does not depend on.
+   */
+  private List<Object> recordedJacobian(Traced t, long[] shape, Pullback.Sources s) {
+    int rows = (int) Shapes.size(shape);
+    Map<String, SDVariable> sums = new java.util.HashMap<>();
+    for (int k = 0; k < rows; k++) {
+      INDArray cotangent = Nd4j.zeros(DataType.FLOAT, shape);
+      JacobianRows.seedElement(cotangent, k);
+      SDVariable loss = t.var().mul(sd.constant(name("cotangent"), cotangent)).sum();
+      Map<String, Traced> grads = s.wanted().isEmpty() ? Map.of() : recordedGradients(loss, s.wanted());
+      for (Map.Entry<String, Traced> g : grads.entrySet()) {
+        long[] src = sd.getVariable(g.getKey()).getShape();
+        long[] rowShape = new long[src.length + 1];
+        rowShape[0] = rows;
+        java.util.Arrays.fill(rowShape, 1, rowShape.length, 1);
+        INDArray place = Nd4j.zeros(DataType.FLOAT, rowShape);
+        place.putScalar(k, 1f);
+        long[] asRow = new long[src.length + 1];
+        asRow[0] = 1;
+        System.arraycopy(src, 0, asRow, 1, src.length);
+        SDVariable term = g.getValue().var().reshape(asRow).mul(sd.constant(name("row"), place));
+        sums.merge(g.getKey(), term, SDVariable::add);
+      }
+    }
+    List<Object> out = new ArrayList<>();
+    for (String n : s.names()) {
+      SDVariable sum = n == null ? null : sums.get(n);
+      if (sum == null) {
+        out.add(null);
+        continue;
+      }
+      long[] src = sd.getVariable(n).getShape();
+      long[] full = java.util.Arrays.copyOf(shape, shape.length + src.length);
+      System.arraycopy(src, 0, full, shape.length, src.length);
+      out.add(new Traced(sum.reshape(full), full));
+    }
     return out;
   }
 
