@@ -308,8 +308,13 @@ public final class GradientTape implements Recording.Recorder {
    * does not depend on. A target with several elements is differentiated as their sum.
    */
   public List<INDArray> gradient(Object target, List<Object> sources) {
+    return evaluated(differentiate(target, sources));
+  }
+
+  /** Results as tensors: a recorded one (inside an enclosing tape) computed. */
+  private static List<INDArray> evaluated(List<Object> results) {
     List<INDArray> out = new ArrayList<>();
-    for (Object g : differentiate(target, sources)) out.add(g instanceof Traced t ? dln.runtime.autodiff.Tape.value(t) : (INDArray) g);
+    for (Object r : results) out.add(r instanceof Traced t ? dln.runtime.autodiff.Tape.value(t) : (INDArray) r);
     return out;
   }
 
@@ -319,11 +324,10 @@ public final class GradientTape implements Recording.Recorder {
    * in the enclosing tape's graph, which it can differentiate again; elsewhere tensors.
    */
   public List<Object> differentiate(Object target, List<Object> sources) {
-    checkUsable();
-    boolean recorded = recordedForEnclosing("tape.gradient()");
-    Traced t = ownTarget(target, "tape.gradient()");
-    Pullback.Sources s = sources(sources, "tape.gradient()");
-    used = true;
+    Request r = request(target, sources, "tape.gradient()");
+    Traced t = r.target();
+    Pullback.Sources s = r.sources();
+    boolean recorded = r.recorded();
     SDVariable loss = t.var();
     long[] shape = t.knownShape();
     if (shape == null || Shapes.size(shape) != 1) loss = loss.sum();
@@ -348,9 +352,7 @@ public final class GradientTape implements Recording.Recorder {
    * element, all through the same recorded graph.
    */
   public List<INDArray> jacobian(Object target, List<Object> sources) {
-    List<INDArray> out = new ArrayList<>();
-    for (Object j : jacobianOf(target, sources)) out.add(j instanceof Traced t ? dln.runtime.autodiff.Tape.value(t) : (INDArray) j);
-    return out;
+    return evaluated(jacobianOf(target, sources));
   }
 
   /**
@@ -359,13 +361,11 @@ public final class GradientTape implements Recording.Recorder {
    * differentiate again (the derivative of a Jacobian); elsewhere tensors.
    */
   public List<Object> jacobianOf(Object target, List<Object> sources) {
-    checkUsable();
-    boolean recorded = recordedForEnclosing("tape.jacobian()");
-    Traced t = ownTarget(target, "tape.jacobian()");
-    Pullback.Sources s = sources(sources, "tape.jacobian()");
-    used = true;
+    Request r = request(target, sources, "tape.jacobian()");
+    Traced t = r.target();
+    Pullback.Sources s = r.sources();
     long[] shape = dln.runtime.autodiff.Tape.value(t).shape();
-    if (recorded) return recordedJacobian(t, shape, s);
+    if (r.recorded()) return recordedJacobian(t, shape, s);
     List<INDArray[]> perSource = runSeeded(t, shape, s, (int) Shapes.size(shape), JacobianRows::seedElement);
     List<Object> out = new ArrayList<>();
     for (INDArray[] rows : perSource) out.add(rows == null ? null : JacobianRows.stacked(rows, shape));
@@ -493,6 +493,19 @@ public final class GradientTape implements Recording.Recorder {
     String n = base;
     for (int i = 1; graph.hasVariable(n); i++) n = base + "_" + i;
     return n;
+  }
+
+  /** A gradient or Jacobian call's checked target and sources, and whether an enclosing tape records it. */
+  private record Request(Traced target, Pullback.Sources sources, boolean recorded) {}
+
+  /** Checks a gradient or Jacobian call ({@code call} names it in errors) and marks the tape used. */
+  private Request request(Object target, List<Object> sources, String call) {
+    checkUsable();
+    boolean recorded = recordedForEnclosing(call);
+    Traced t = ownTarget(target, call);
+    Pullback.Sources s = sources(sources, call);
+    used = true;
+    return new Request(t, s, recorded);
   }
 
   /** TensorFlow's error for a second gradient (or Jacobian) of a tape that is not persistent. */
