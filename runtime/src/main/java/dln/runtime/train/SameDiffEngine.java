@@ -250,10 +250,7 @@ public final class SameDiffEngine implements TrainingEngine {
       for (String v : g.trainableVars) grads.add(og.getGradients().get(v));
       config.optimizer().step(g.trainable, grads, epoch);
     }
-    for (GraphContext.MovingAverage m : g.ctx.movingAverages()) {
-      INDArray target = m.target().value();
-      target.muli(m.momentum()).addi(values.get(m.batchValue()).mul(1 - m.momentum()));
-    }
+    for (GraphContext.MovingAverage m : g.ctx.movingAverages()) m.move(values.get(m.batchValue()));
     return result(g, values);
   }
 
