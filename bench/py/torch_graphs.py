@@ -2,7 +2,8 @@
 the protocol of the JVM peers (dln.bench.Driver): build, train a warm-up slice, time one epoch
 (shuffled), warm up inference, time inference at batch 1,000. Keras's defaults are mirrored where
 they change the work or the result: Glorot-uniform weights and zero biases, BatchNorm eps 1e-3 and
-momentum 0.1 (Keras's 0.9), 'same' padding, softmax / sigmoid cross-entropy fused on logits.
+momentum 0.1 (Keras's 0.9), orthogonal recurrent kernels and LSTM's forget bias 1, 'same' padding,
+softmax / sigmoid cross-entropy fused on logits.
 
 Data: MNIST for resbn; generated for the others. With --data DIR (bench.py passes it) the very arrays
 the DLN peer trains and tests on: dln.bench.SyntheticData writes them as DIR/<net>/{x,y}_{train,test}.npy.
@@ -193,8 +194,16 @@ def keras_init(model):
             nn.init.xavier_uniform_(m.weight)
             nn.init.zeros_(m.bias)
         elif isinstance(m, (nn.LSTM, nn.GRU)):
+            # Keras's recurrent defaults (as DLN's LSTM and GRU): Glorot-uniform kernel over all gates, orthogonal
+            # recurrent kernel, zero biases but for LSTM's unit_forget_bias (forget gate, PyTorch's 2nd, at 1).
+            # With Xavier recurrent weights and a closed forget gate the twin learnt markedly less in one epoch.
             for name, p in m.named_parameters():
-                (nn.init.zeros_ if "bias" in name else nn.init.xavier_uniform_)(p)
+                (nn.init.zeros_ if "bias" in name else nn.init.orthogonal_ if "weight_hh" in name else nn.init.xavier_uniform_)(p)
+            if isinstance(m, nn.LSTM):
+                with torch.no_grad():
+                    for name, p in m.named_parameters():
+                        if name.startswith("bias_ih"):
+                            p[m.hidden_size:2 * m.hidden_size] = 1.0
     return model
 
 
