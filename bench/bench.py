@@ -653,7 +653,7 @@ def main():
                                         "--extras", "gemm", "--seconds", str(cfg["gemm_seconds"] * 3)], 0, ["gemm"], 600)
         resnet18 = resnet18_onnx() if "graphs" not in skip and "transfer" in graph_nets else None
         synthetic = synthetic_data(cfg, graph_nets) if "graphs" not in skip and "pytorch" in peers else None
-        meta["shared_data"] = synthetic is not None
+        meta["shared_data"] = synthetic is not None or not set(graph_nets) & set(GENERATED_NETS)  # MNIST is shared anyway
         for rnd in range(1, cfg["rounds"] + 1):
             print(f"round {rnd}/{cfg['rounds']}:", flush=True)
             if "nets" not in skip:
