@@ -212,14 +212,33 @@ def resnet18_onnx():
     return out
 
 
-def graph_command(peer, cfg, nets, resnet18=None, seed=42):
+SYNTHETIC = os.path.join(BENCH, "target", "synthetic")
+GENERATED_NETS = ["resnet", "inception", "lstm", "gru", "emb", "transfer"]  # dln.bench.Synthetic.NETS
+
+
+def synthetic_data(cfg, nets):
+    """The DLN peer's generated data (dln.bench.Synthetic, the sizes of cfg) written once per bench run as .npy
+    files under bench/target/synthetic, for the PyTorch peer to train and test on the very same arrays. The folder,
+    or None (the reason printed; PyTorch then draws its own data by the same rules) when writing fails."""
+    generated = [n for n in nets if n in GENERATED_NETS]
+    if not generated:
+        return None
+    p = subprocess.run(java(classpath("dln"), "dln.bench.SyntheticData", ["--out", SYNTHETIC] + graph_args(cfg, generated)),
+                       cwd=REPO, env=env(), capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        print("  writing the generated data failed, PyTorch draws its own: " + why(p.stderr or p.stdout), flush=True)
+        return None
+    return SYNTHETIC
+
+
+def graph_command(peer, cfg, nets, resnet18=None, seed=42, data=None):
     """One peer's graph workloads; round r runs with seed r on both peers (initial weights, shuffles), so the
     accuracy medians compare the same seed lottery on each side."""
     if peer == "dln":
         return java(classpath("dln"), "dln.bench.DlnMain", ["--peer", "dln", "--seed", str(seed)] + graph_args(cfg, nets),
                     ["-Dbench.scripts=" + os.path.join(BENCH, "dln")] + (["-Dbench.resnet18=" + resnet18] if resnet18 else []))
     return ([torch_python(), os.path.join(BENCH, "py", "torch_graphs.py"), "--seed", str(seed)] + graph_args(cfg, nets)
-            + (["--resnet18", resnet18] if resnet18 else []))
+            + (["--resnet18", resnet18] if resnet18 else []) + (["--data", data] if data else []))
 
 
 def peer_command(peer, cfg):
@@ -486,8 +505,12 @@ def markdown(meta, cfg, s, mode, seconds):
         a("bench/dln/<net>.dln through the embedding API against bench/py/torch_graphs.py, one process each, interleaved; "
           "residual BN CNN on MNIST, the others on generated data (dln.bench.Synthetic). Timed training samples after a "
           "warm-up: " + ", ".join(f"{n} {g[n][0]:,} (+{g[n][1]:,})" for n in GRAPH_NETS) + ". Accuracy: on the test set "
-          "after the timed epoch, round r seeded r on both peers (initial weights, shuffles); the generated data sets are "
-          "drawn by each side's own generator from the same rules, so one seed's accuracies are not the same network's.\n")
+          "after the timed epoch, round r seeded r on both peers (initial weights, shuffles); "
+          + ("both peers train and test on the same generated arrays (dln.bench.SyntheticData writes DLN's as .npy files "
+             "for PyTorch), so the accuracies differ by the frameworks and the seed lottery, not by the data.\n"
+             if meta.get("shared_data") else
+             "**the generated data sets were drawn by each side's own generator** (writing the shared .npy files failed "
+             "or was skipped), so the accuracies are not on the same data.\n"))
         a("| workload | DLN train | PyTorch train | DLN ÷ PyTorch | DLN inference | PyTorch inference | DLN ÷ PyTorch | accuracy DLN / PyTorch |")
         a("|---|---:|---:|---:|---:|---:|---:|---:|")
         for n in GRAPH_NETS:
@@ -629,6 +652,8 @@ def main():
                 run.process("pytorch", [torch_python(), os.path.join(BENCH, "py", "torch_peer.py"), "--nets", "",
                                         "--extras", "gemm", "--seconds", str(cfg["gemm_seconds"] * 3)], 0, ["gemm"], 600)
         resnet18 = resnet18_onnx() if "graphs" not in skip and "transfer" in graph_nets else None
+        synthetic = synthetic_data(cfg, graph_nets) if "graphs" not in skip and "pytorch" in peers else None
+        meta["shared_data"] = synthetic is not None or not set(graph_nets) & set(GENERATED_NETS)  # MNIST is shared anyway
         for rnd in range(1, cfg["rounds"] + 1):
             print(f"round {rnd}/{cfg['rounds']}:", flush=True)
             if "nets" not in skip:
@@ -636,7 +661,7 @@ def main():
                     run.process(p, peer_command(p, cfg), rnd, NET_WORKLOADS, cfg["timeout"])
             if "graphs" not in skip and graph_nets:
                 for p in [p for p in GRAPH_PEERS if p in peers]:
-                    run.process(p, graph_command(p, cfg, graph_nets, resnet18, seed=rnd), rnd,
+                    run.process(p, graph_command(p, cfg, graph_nets, resnet18, seed=rnd, data=synthetic), rnd,
                                 [f"{n}_{k}" for n in graph_nets for k in ("train", "infer")], cfg["timeout"])
             if "startup" not in skip:
                 startup(run, rnd)

@@ -2,10 +2,13 @@
 the protocol of the JVM peers (dln.bench.Driver): build, train a warm-up slice, time one epoch
 (shuffled), warm up inference, time inference at batch 1,000. Keras's defaults are mirrored where
 they change the work or the result: Glorot-uniform weights and zero biases, BatchNorm eps 1e-3 and
-momentum 0.1 (Keras's 0.9), 'same' padding, softmax / sigmoid cross-entropy fused on logits.
+momentum 0.1 (Keras's 0.9), orthogonal recurrent kernels and LSTM's forget bias 1, 'same' padding,
+softmax / sigmoid cross-entropy fused on logits.
 
-Data: MNIST for resbn; generated for the others, by the rules of dln.bench.Synthetic (images:
-class k brightens channel k % 3 by 0.1·(k + 1); sequences: label = first feature sums above 0;
+Data: MNIST for resbn; generated for the others. With --data DIR (bench.py passes it) the very arrays
+the DLN peer trains and tests on: dln.bench.SyntheticData writes them as DIR/<net>/{x,y}_{train,test}.npy.
+Without it (standalone) this file's own generator draws other arrays by the rules of dln.bench.Synthetic
+(images: class k brightens channel k % 3 by 0.1·(k + 1); sequences: label = first feature sums above 0;
 tokens: label = last token below 5,000).
 
 Run with Debian's python3 (python3-torch, libopenblas0-pthread); bench.py starts it. Prints one
@@ -191,8 +194,16 @@ def keras_init(model):
             nn.init.xavier_uniform_(m.weight)
             nn.init.zeros_(m.bias)
         elif isinstance(m, (nn.LSTM, nn.GRU)):
+            # Keras's recurrent defaults (as DLN's LSTM and GRU): Glorot-uniform kernel over all gates, orthogonal
+            # recurrent kernel, zero biases but for LSTM's unit_forget_bias (forget gate, PyTorch's 2nd, at 1).
+            # With Xavier recurrent weights and a closed forget gate the twin learnt markedly less in one epoch.
             for name, p in m.named_parameters():
-                (nn.init.zeros_ if "bias" in name else nn.init.xavier_uniform_)(p)
+                (nn.init.zeros_ if "bias" in name else nn.init.orthogonal_ if "weight_hh" in name else nn.init.xavier_uniform_)(p)
+            if isinstance(m, nn.LSTM):
+                with torch.no_grad():
+                    for name, p in m.named_parameters():
+                        if name.startswith("bias_ih"):
+                            p[m.hidden_size:2 * m.hidden_size] = 1.0
     return model
 
 
@@ -213,10 +224,25 @@ def tokens(n, rng):
     return torch.from_numpy(x), torch.from_numpy((x[:, -1] < 5000).astype(np.float32)[:, None])
 
 
-def data(net, n, test, mnist):
+def shared(net, part, n, folder):
+    """One split that dln.bench.SyntheticData wrote: x float32 as DLN reads it (images channels-last, tokens as
+    float indices), y int32 labels; converted to this peer's layout (NCHW; int64 tokens and classes; float column)."""
+    x = np.load(os.path.join(folder, net, f"x_{part}.npy"))
+    y = np.load(os.path.join(folder, net, f"y_{part}.npy"))
+    if len(x) != n:
+        raise SystemExit(f"{folder}/{net}/x_{part}.npy holds {len(x)} samples, not {n}: rewrite it with these sizes")
+    if x.ndim == 4:
+        return torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))), torch.from_numpy(y.astype(np.int64))
+    y = torch.from_numpy(y.astype(np.float32)[:, None])
+    return torch.from_numpy(x.astype(np.int64) if net == "emb" else x), y
+
+
+def data(net, n, test, mnist, folder=None):
     if net == "resbn":
         xtr, ytr, xte, yte = mnist()
         return xtr[:n].reshape(-1, 1, 28, 28), ytr[:n], xte[:test].reshape(-1, 1, 28, 28), yte[:test]
+    if folder:
+        return (*shared(net, "train", n, folder), *shared(net, "test", test, folder))
     if net == "transfer":
         return (*images(n, np.random.default_rng(1), 224), *images(test, np.random.default_rng(2), 224))
     make = {"resnet": images, "inception": images, "lstm": sequences, "gru": sequences, "emb": tokens}[net]
@@ -256,7 +282,7 @@ def measure(net, args, mnist):
     samples, warmup, test = getattr(args, net + "_samples"), getattr(args, net + "_warmup"), getattr(args, net + "_infer")
     batch = 64 if net in ("lstm", "gru", "emb") else 32 if net == "transfer" else 128
     infer_batch = 32 if net == "transfer" else args.infer_batch  # 224x224 images: as bench/dln/transfer.dln
-    xtr, ytr, xte, yte = data(net, samples, test, mnist)
+    xtr, ytr, xte, yte = data(net, samples, test, mnist, args.data)
     torch.manual_seed(args.seed)
     t0 = time.perf_counter()
     model = keras_init({"resbn": ResBN, "resnet": ResNet, "inception": Inception, "transfer": lambda: transfer(args)}[net]()
@@ -288,6 +314,8 @@ def main():
     data_dir = os.environ.get("DLN_DATA") or os.path.join("..", "shared", "data")
     p.add_argument("--resnet18", default=os.path.join(data_dir, "onnx", "resnet18.onnx"),
                    help="the transfer workload's ONNX base (bench.py passes the one the DLN peer imports)")
+    p.add_argument("--data", help="folder of dln.bench.SyntheticData's .npy files: the DLN peer's generated data "
+                   "(else this file's own generator, other draws)")
     for net, (n, w) in {"resbn": (6000, 640), "resnet": (2048, 256), "inception": (2048, 256),
                         "lstm": (8192, 1280), "gru": (8192, 1280), "emb": (8192, 1280), "transfer": (256, 32)}.items():
         p.add_argument(f"--{net}-samples", type=int, default=n)

@@ -40,10 +40,8 @@ public final class DlnMain {
     return switch (net) {
       case "mlp" -> new DlnNets(plan.seed, data, script, false);
       case "cnn", "resbn" -> new DlnNets(plan.seed, data, script, true);
-      case "resnet", "inception" -> new DlnNets(plan.seed, script, Synthetic.images(n, 1), Synthetic.images(test, 2));
-      case "transfer" -> new DlnNets(plan.seed, script, Synthetic.images(n, 1, 224), Synthetic.images(test, 2, 224));
-      case "lstm", "gru" -> new DlnNets(plan.seed, script, Synthetic.sequences(n, 1), Synthetic.sequences(test, 2));
-      case "emb" -> new DlnNets(plan.seed, script, Synthetic.tokens(n, 1), Synthetic.tokens(test, 2));
+      case "resnet", "inception", "transfer", "lstm", "gru", "emb" ->
+          new DlnNets(plan.seed, script, Synthetic.of(net, n, Synthetic.TRAIN_SEED), Synthetic.of(net, test, Synthetic.TEST_SEED));
       default -> throw new IllegalArgumentException("unknown network '" + net + "' (mlp, cnn, resbn, resnet, inception, lstm, gru, emb, transfer)");
     };
   }

@@ -54,6 +54,11 @@ public final class Plan {
     return Integer.parseInt(args.getOrDefault(net + "-infer", Integer.toString(inferSamples)));
   }
 
+  /** A free-form option (--KEY VALUE), or {@code fallback} when it is not given. */
+  public String option(String key, String fallback) {
+    return args.getOrDefault(key, fallback);
+  }
+
   public static Plan parse(String[] args) {
     Map<String, String> a = new HashMap<>();
     for (int i = 0; i < args.length; i++) {

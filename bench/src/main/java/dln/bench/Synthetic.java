@@ -1,13 +1,14 @@
 package dln.bench;
 
+import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Generated data for issue 15's workloads that have no data set of their own, by the same rules
- * as bench/py/torch_graphs.py (the draws differ, the distributions and the rules do not):
+ * Generated data for issue 15's workloads that have no data set of their own (bench/py/torch_graphs.py
+ * has a generator by the same rules, with other draws, for when it runs without --data):
  * <ul>
  *   <li>images 32×32×3: uniform noise in [0, 1); class k (0..9) brightens channel {@code k % 3}
  *       by {@code 0.1·(k + 1)}; labels one-hot;
@@ -15,6 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>tokens, length 100, uniform in 0..9,999; label 1 when the last token is below 5,000.
  * </ul>
  * The labels are learnable, so the accuracy after training is a sanity check, not a figure.
+ * {@link SyntheticData} writes these very arrays as .npy files for the PyTorch peer, so both peers
+ * train and test on the same data.
  */
 final class Synthetic {
   final INDArray x;
@@ -25,6 +28,24 @@ final class Synthetic {
     this.x = x;
     this.y = y;
     this.labels = labels;
+  }
+
+  /** Seeds of the training and the test set (the same for every workload, as both peers draw them). */
+  static final long TRAIN_SEED = 1;
+  static final long TEST_SEED = 2;
+
+  /** Names of the workloads whose data are generated here (the others train on MNIST). */
+  static final List<String> NETS = List.of("resnet", "inception", "lstm", "gru", "emb", "transfer");
+
+  /** The data set of a generated-data workload: n samples drawn from {@code seed}. */
+  static Synthetic of(String net, int n, long seed) {
+    return switch (net) {
+      case "resnet", "inception" -> images(n, seed);
+      case "transfer" -> images(n, seed, 224);
+      case "lstm", "gru" -> sequences(n, seed);
+      case "emb" -> tokens(n, seed);
+      default -> throw new IllegalArgumentException("no generated data for '" + net + "' (" + String.join(", ", NETS) + ")");
+    };
   }
 
   /** n images 32×32×3 (channels-last) with one-hot labels over 10 classes. */
