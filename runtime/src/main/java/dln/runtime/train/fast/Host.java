@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import java.lang.ref.Reference;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,35 +18,46 @@ final class Host {
     INDArray plain = plain(a);
     float[] out = new float[(int) plain.length()];
     pointer(plain).get(out);
+    Reference.reachabilityFence(plain);
     return out;
   }
 
   /** Reads into a reused array of exactly the array's length. */
   static void read(INDArray a, float[] into) {
-    pointer(plain(a)).get(into);
+    INDArray plain = plain(a);
+    checkFits(plain, 0, into.length);
+    pointer(plain).get(into);
+    Reference.reachabilityFence(plain);
   }
 
   /** Overwrites a plain (non-view, row-major) float array owned by the engine. */
   static void write(INDArray a, float[] values) {
     // One bulk copy (DataBuffer.setData writes element by element).
     pointer(plainOrFail(a)).put(values, 0, (int) Math.min(values.length, a.length()));
+    Reference.reachabilityFence(a);
   }
 
   /** Reads {@code len} values from {@code offset} of a plain array into the start of {@code into}. */
   static void read(INDArray a, long offset, float[] into, int len) {
+    checkFits(a, offset, len);
     FloatPointer p = pointer(plainOrFail(a));
     p.position(p.position() + offset).get(into, 0, len);
+    Reference.reachabilityFence(a);
   }
 
   /** Writes the first {@code len} values of {@code from} at {@code offset} of a plain array. */
   static void write(INDArray a, long offset, float[] from, int len) {
+    checkFits(a, offset, len);
     FloatPointer p = pointer(plainOrFail(a));
     p.position(p.position() + offset).put(from, 0, len);
+    Reference.reachabilityFence(a);
   }
 
   /** Overwrites a plain array with {@code len} values of {@code from} starting at {@code fromOffset} (no staging copy). */
   static void writeFrom(INDArray a, float[] from, int fromOffset, int len) {
+    checkFits(a, 0, len);
     pointer(plainOrFail(a)).put(from, fromOffset, len);
+    Reference.reachabilityFence(a);
   }
 
   /**
@@ -54,14 +66,18 @@ final class Host {
    * and cache-hot) instead of one serial copy of the whole array first.
    */
   static void readRange(INDArray a, int from, float[] into, int len) {
+    checkFits(a, from, len);
     FloatPointer p = pointer(plainOrFail(a));
     p.position(p.position() + from).get(into, from, len);
+    Reference.reachabilityFence(a);
   }
 
   /** Writes {@code values} [from, from + len) to the same positions of a plain array (see {@link #readRange}). */
   static void writeRange(INDArray a, int from, float[] values, int len) {
+    checkFits(a, from, len);
     FloatPointer p = pointer(plainOrFail(a));
     p.position(p.position() + from).put(values, from, len);
+    Reference.reachabilityFence(a);
   }
 
   private static INDArray plainOrFail(INDArray a) {
@@ -69,6 +85,18 @@ final class Host {
     return a;
   }
 
+  /**
+   * A copy of {@code len} values at {@code offset} stays inside the array: native memory has no
+   * bounds check, so a wrong length would read or write past the buffer (a JVM crash, not an error).
+   */
+  private static void checkFits(INDArray a, long offset, long len) {
+    if (offset < 0 || len < 0 || offset + len > a.length()) {
+      throw new IllegalStateException("host copy of " + len + " values at " + offset + " does not fit an array of " + a.length());
+    }
+  }
+
+  // The array is kept reachable (Reference.reachabilityFence) until its raw pointer's copy ends: a
+  // plain copy made here is referenced by nothing else, and once collected its native memory is freed.
   private static FloatPointer pointer(INDArray a) {
     Pointer p = a.data().addressPointer();
     FloatPointer f = new FloatPointer(p);
