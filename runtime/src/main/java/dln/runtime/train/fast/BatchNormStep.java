@@ -14,10 +14,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * batch statistics (biased variance) and moves the moving statistics as Keras does, {@code moving =
  * moving·momentum + batch·(1 − momentum)}; inference, and a frozen layer ({@code trainable=False},
  * Keras's transfer-learning semantics), use the moving statistics. gamma / beta are optional
- * (scale / center). Statistics are accumulated in double; the passes run on blocks of rows in
- * parallel ({@link RowBlocks}).
+ * (scale / center). Statistics are summed in float over 64 values at a time, those sums in
+ * double; the passes run on blocks of rows in parallel ({@link RowBlocks}).
  */
 final class BatchNormStep extends LayerStep {
+  /**
+   * Values per tile, about: the passes run over a block's rows as one flat run of tiles of whole
+   * rows, with the per-channel values repeated over a tile ({@link #tiled}), so that the JIT's
+   * vector loop (unrolled to 32 floats and more) runs at 16 channels too, where a loop over the
+   * channels of one row never reached it.
+   */
+  private static final int TILE_VALUES = 512;
+  /** Tiles summed in float before the sums go into double ({@link #flush}). */
+  private static final int PARTIAL_TILES = 64;
+  /** Values per tile: whole rows. */
+  private final int tile;
   private final BatchNormalization layer;
   private final Weight gamma;
   private final Weight beta;
@@ -55,6 +66,7 @@ final class BatchNormStep extends LayerStep {
     this.epsilon = layer.config().epsilon();
     this.sample = sample;
     this.channels = (int) sample[sample.length - 1];
+    this.tile = Math.max(1, TILE_VALUES / channels) * channels;
     this.dGamma = Nd4j.create(DataType.FLOAT, channels);
     this.dBeta = Nd4j.create(DataType.FLOAT, channels);
     this.mean = new float[channels];
@@ -107,15 +119,18 @@ final class BatchNormStep extends LayerStep {
     boolean batchStats = training && layer.isTrainable();
     for (Layer l : enclosing) batchStats &= l.isTrainable();
     if (batchStats) {
-      // One pass for both moments, in double: [0, channels) Σx, [channels, 2·channels) Σx².
+      // One pass for both moments: [0, channels) Σx, [channels, 2·channels) Σx² (float over 64 tiles, then double).
       double[] sums = RowBlocks.sumPerChannel(rows, 2 * channels, (from, to, acc) -> {
         Host.readRange(src, from * channels, x, (to - from) * channels);
-        for (int r = from, o = from * channels; r < to; r++, o += channels) {
-          for (int c = 0; c < channels; c++) {
-            double v = x[o + c];
-            acc[c] += v;
-            acc[channels + c] += v * v;
+        float[] s1 = new float[tile];
+        float[] s2 = new float[tile];
+        for (int t = from * channels, end = to * channels, k = 1; t < end; t += tile, k++) {
+          for (int j = 0, len = Math.min(tile, end - t); j < len; j++) {
+            float v = x[t + j];
+            s1[j] += v;
+            s2[j] += v * v;
           }
+          if (k % PARTIAL_TILES == 0 || t + tile >= end) flush(s1, s2, acc);
         }
       });
       float[] batchMean = new float[channels];
@@ -145,25 +160,28 @@ final class BatchNormStep extends LayerStep {
     }
     float[] y = b.grad(); // the output is staged in the gradient array, free until backward
     boolean withRelu = relu;
+    float[] meanT = tiled(mean);
+    float[] invStdT = tiled(invStd);
+    float[] gammaT = tiled(gammaHost);
+    float[] betaT = tiled(betaHost);
     boolean copyIn = !batchStats; // with batch statistics the statistics pass copied x in
     RowBlocks.run(rows, (from, to) -> {
       if (copyIn) Host.readRange(src, from * channels, x, (to - from) * channels);
       // Two copies of the loop, so that neither tests the relu flag per value (the relu as
       // Math.max: a vector max, where a compare-and-branch per value ran ≈ 5× slower).
-      if (withRelu) {
-        for (int r = from, o = from * channels; r < to; r++, o += channels) {
-          for (int c = 0; c < channels; c++) {
-            float h = (x[o + c] - mean[c]) * invStd[c];
-            x[o + c] = h;
-            y[o + c] = Math.max(h * gammaHost[c] + betaHost[c], 0f);
+      for (int t = from * channels, end = to * channels; t < end; t += tile) {
+        int len = Math.min(tile, end - t);
+        if (withRelu) {
+          for (int j = 0; j < len; j++) {
+            float h = (x[t + j] - meanT[j]) * invStdT[j];
+            x[t + j] = h;
+            y[t + j] = Math.max(h * gammaT[j] + betaT[j], 0f);
           }
-        }
-      } else {
-        for (int r = from, o = from * channels; r < to; r++, o += channels) {
-          for (int c = 0; c < channels; c++) {
-            float h = (x[o + c] - mean[c]) * invStd[c];
-            x[o + c] = h;
-            y[o + c] = h * gammaHost[c] + betaHost[c];
+        } else {
+          for (int j = 0; j < len; j++) {
+            float h = (x[t + j] - meanT[j]) * invStdT[j];
+            x[t + j] = h;
+            y[t + j] = h * gammaT[j] + betaT[j];
           }
         }
       }
@@ -172,6 +190,28 @@ final class BatchNormStep extends LayerStep {
     last = b;
     lastUsedBatchStats = batchStats;
     return b.out();
+  }
+
+  /** A per-channel value repeated over a tile ({@link #tile}): entry j is channel j mod channels. */
+  private float[] tiled(float[] perChannel) {
+    float[] t = new float[tile];
+    for (int j = 0; j < tile; j++) t[j] = perChannel[j % channels];
+    return t;
+  }
+
+  /**
+   * Adds a tile's float partial sums (of at most {@link #PARTIAL_TILES} values each) into the
+   * double totals per channel ([0, channels) and [channels, 2·channels)) and zeroes them: the
+   * per-value loop stays in float, which the JIT vectorises (a double accumulator per value kept
+   * it scalar), while no float sum runs long enough to lose precision.
+   */
+  private void flush(float[] s1, float[] s2, double[] acc) {
+    for (int j = 0; j < tile; j++) {
+      acc[j % channels] += s1[j];
+      acc[channels + j % channels] += s2[j];
+      s1[j] = 0;
+      s2[j] = 0;
+    }
   }
 
   /** moving = moving·momentum + batch·(1 − momentum), in float as the reference engine computes it. */
@@ -201,25 +241,30 @@ final class BatchNormStep extends LayerStep {
     // One pass for both sums: [0, channels) Σdy, [channels, 2·channels) Σdy·x̂; with the fused
     // relu, dy is first zeroed (in place) where the relu's input was not positive.
     boolean withRelu = relu;
+    float[] gammaT = tiled(gammaHost);
+    float[] betaT = tiled(betaHost);
     double[] sums = RowBlocks.sumPerChannel(rows, 2 * channels, (from, to, acc) -> {
       Host.readRange(src, from * channels, dy, (to - from) * channels);
-      if (withRelu) {
-        for (int r = from, o = from * channels; r < to; r++, o += channels) {
-          for (int c = 0; c < channels; c++) {
-            float d = reluGate(xhat[o + c] * gammaHost[c] + betaHost[c], dy[o + c]);
-            dy[o + c] = d;
-            acc[c] += d;
-            acc[channels + c] += (double) d * xhat[o + c];
+      float[] s1 = new float[tile];
+      float[] s2 = new float[tile];
+      for (int t = from * channels, end = to * channels, k = 1; t < end; t += tile, k++) {
+        int len = Math.min(tile, end - t);
+        if (withRelu) {
+          for (int j = 0; j < len; j++) {
+            float h = xhat[t + j];
+            float d = reluGate(h * gammaT[j] + betaT[j], dy[t + j]);
+            dy[t + j] = d;
+            s1[j] += d;
+            s2[j] += d * h;
+          }
+        } else {
+          for (int j = 0; j < len; j++) {
+            float d = dy[t + j];
+            s1[j] += d;
+            s2[j] += d * xhat[t + j];
           }
         }
-      } else {
-        for (int r = from, o = from * channels; r < to; r++, o += channels) {
-          for (int c = 0; c < channels; c++) {
-            float d = dy[o + c];
-            acc[c] += d;
-            acc[channels + c] += (double) d * xhat[o + c];
-          }
-        }
+        if (k % PARTIAL_TILES == 0 || t + tile >= end) flush(s1, s2, acc);
       }
     });
     double[] sumDy = java.util.Arrays.copyOfRange(sums, 0, channels);
@@ -244,9 +289,14 @@ final class BatchNormStep extends LayerStep {
       meanDy[c] = lastUsedBatchStats ? (float) (sumDy[c] / rows) : 0f;
       meanDyX[c] = lastUsedBatchStats ? (float) (sumDyX[c] / rows) : 0f;
     }
+    float[] scaleT = tiled(scale);
+    float[] meanDyT = tiled(meanDy);
+    float[] meanDyXT = tiled(meanDyX);
     RowBlocks.run(rows, (from, to) -> {
-      for (int r = from, o = from * channels; r < to; r++, o += channels) {
-        for (int c = 0; c < channels; c++) dy[o + c] = scale[c] * (dy[o + c] - meanDy[c] - xhat[o + c] * meanDyX[c]);
+      for (int t = from * channels, end = to * channels; t < end; t += tile) {
+        for (int j = 0, len = Math.min(tile, end - t); j < len; j++) {
+          dy[t + j] = scaleT[j] * (dy[t + j] - meanDyT[j] - xhat[t + j] * meanDyXT[j]);
+        }
       }
       Host.writeRange(last.dIn(), from * channels, dy, (to - from) * channels);
     });
