@@ -26,6 +26,16 @@ class BatchNormTilesTest {
     }
   }
 
+  /** The absorbed relu's branch-free mask: exactly 1 for every positive float, 0 for zeros of either sign and negatives. */
+  @Test
+  void reluMaskIsOneExactlyForPositiveValues() {
+    float[] positive = {Float.MIN_VALUE, 1e-40f, Float.MIN_NORMAL, 1e-20f, 0.5f, 1f, 3e38f, Float.MAX_VALUE, Float.POSITIVE_INFINITY};
+    float[] notPositive = {0f, -0f, -Float.MIN_VALUE, -1e-30f, -1f, -Float.MAX_VALUE, Float.NEGATIVE_INFINITY};
+    for (float v : positive) assertEquals(1f, BatchNormStep.reluMask(v), "mask of " + v);
+    for (float v : notPositive) assertEquals(0f, Math.abs(BatchNormStep.reluMask(v)), "mask of " + v);
+    assertEquals(Float.floatToRawIntBits(-2.75f), Float.floatToRawIntBits(-2.75f * BatchNormStep.reluMask(1e-45f)), "a passed gradient keeps its bits");
+  }
+
   private static void check(int n, int h, int w, int c, boolean relu) {
     Rng.seed(5 + c);
     long[] sample = {h, w, c};
