@@ -37,10 +37,7 @@ final class Conv2DStep extends LayerStep {
   private final PerBatch<Buffers> buffers;
   /** The patch matrix of a plain convolution (null for depthwise / transposed ones, which run their libnd4j _bp op). */
   private final Im2Col im2col;
-  /** The patch-matrix GEMMs, chunk by chunk (null with im2col). */
-  private final PatchChunks patches;
-  /** A column of ones per batch size, for the bias gradient {@code 1ᵀ·dZ}. */
-  private final PerBatch<INDArray> ones;
+  private final PerBatch<PatchBuffers> patches;
   /**
    * conv2d's arguments for the input gradient as a convolution of dZ (stride 1; 'same' padding
    * mirrors itself for odd kernel sides, 'valid' becomes a full padding of k − 1), or null where
@@ -55,6 +52,13 @@ final class Conv2DStep extends LayerStep {
   private Buffers last;
 
   private record Buffers(INDArray z, INDArray out, INDArray dIn, INDArray scratch) {}
+
+  /**
+   * The backward pass's buffers: the patch matrix (then, once the weight gradient is taken, the
+   * patch gradient in the same memory), a column of ones for the bias gradient, host copies of the
+   * input and its gradient.
+   */
+  private record PatchBuffers(INDArray cols, INDArray ones, float[] x, float[] dx) {}
 
   Conv2DStep(Weight kernel, Weight bias, Act act, int[] k, int[] strides, boolean same, long[] inSample, long[] outSample) {
     this("conv2d", kernel, bias, act, k, strides, same, inSample, outSample);
@@ -87,8 +91,8 @@ final class Conv2DStep extends LayerStep {
           act.needsScratch() ? Nd4j.create(DataType.FLOAT, withBatch(b, outSample)) : null);
     });
     this.im2col = op.equals("conv2d") ? new Im2Col(inSample, outSample, k, strides, same) : null;
-    this.patches = im2col != null ? new PatchChunks(im2col, Shapes.size(inSample), PatchChunks.CHUNK_BYTES) : null;
-    this.ones = new PerBatch<>(b -> Nd4j.ones(DataType.FLOAT, im2col.rows(b), 1));
+    this.patches = new PerBatch<>(b -> new PatchBuffers(Nd4j.create(DataType.FLOAT, im2col.rows(b), im2col.patch()),
+        Nd4j.ones(DataType.FLOAT, im2col.rows(b), 1), new float[(int) (b * Shapes.size(inSample))], new float[(int) (b * Shapes.size(inSample))]));
     boolean mirrors = im2col != null && strides[0] == 1 && strides[1] == 1 && (!same || (k[0] % 2 == 1 && k[1] % 2 == 1));
     int[] k4 = {(int) kernel4[0], (int) kernel4[1]};
     this.transposedArgs = mirrors ? new int[] {k4[0], k4[1], 1, 1, same ? 0 : k4[0] - 1, same ? 0 : k4[1] - 1, 1, 1, same ? 1 : 0, 1, 0} : null;
@@ -174,19 +178,19 @@ final class Conv2DStep extends LayerStep {
     return inputGrad ? last.dIn() : null;
   }
 
-  /** dW = colsᵀ·dZ, db = 1ᵀ·dZ (chunk by chunk, {@link PatchChunks}), then dx by the path's way. */
+  /** dW = colsᵀ·dZ, db = 1ᵀ·dZ, then dx by the path's way (dCols = dZ·Wᵀ into the patch matrix's memory, then dx from dCols). */
   private INDArray patchBackward(INDArray dOut, BackwardPath path, boolean weightGrads) {
     int n = (int) dOut.size(0);
+    PatchBuffers p = patches.get(n);
     long filters = outSample[2];
     INDArray dz = (Host.isPlain(dOut) ? dOut : dOut.dup('c')).reshape('c', im2col.rows(n), filters);
-    boolean adjoint = path == BackwardPath.PATCH_AND_ADJOINT;
-    if (weightGrads || adjoint) {
-      patches.backward(lastIn, dz, weightGrads ? dKernel.reshape('c', im2col.patch(), filters) : null,
-          kernelValue().reshape('c', im2col.patch(), filters), adjoint ? last.dIn() : null);
-    }
     long t0 = StepProfile.start();
-    if (weightGrads && bias != null) {
-      Nd4j.gemm(ones.get(n), dz, dBias.reshape('c', 1, filters), true, false, 1.0, 0.0);
+    if (weightGrads) {
+      Host.read(lastIn, p.x());
+      im2col.fill(p.x(), p.cols(), n);
+      t0 = StepProfile.detailSince("conv bwd patch matrix", t0);
+      Nd4j.gemm(p.cols(), dz, dKernel.reshape('c', im2col.patch(), filters), true, false, 1.0, 0.0);
+      if (bias != null) Nd4j.gemm(p.ones(), dz, dBias.reshape('c', 1, filters), true, false, 1.0, 0.0);
       t0 = StepProfile.detailSince("conv bwd weight GEMMs", t0);
     }
     if (path == BackwardPath.PATCH_WEIGHTS) return null;
@@ -194,7 +198,12 @@ final class Conv2DStep extends LayerStep {
       Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(dz.reshape('c', withBatch(n, outSample)), transposedKernel())
           .addOutputs(last.dIn()).addIntegerArguments(transposedArgs).build());
       StepProfile.detailSince("conv bwd transposed-kernel conv2d", t0);
+      return last.dIn();
     }
+    Nd4j.gemm(dz, kernelValue().reshape('c', im2col.patch(), filters), p.cols(), false, true, 1.0, 0.0);
+    im2col.accumulate(p.cols(), p.dx(), n);
+    Host.write(last.dIn(), p.dx());
+    StepProfile.detailSince("conv bwd adjoint GEMM + scatter", t0);
     return last.dIn();
   }
 

@@ -61,48 +61,35 @@ final class Im2Col {
     return Math.min(kw, w + left - ox * sw);
   }
 
-  /** Patch rows per image: one per output pixel. */
-  int rowsPerImage() {
-    return oh * ow;
-  }
-
-  /**
-   * Writes the patch matrix of the NHWC images {@code x} (host values of {@code n} images: the
-   * batch, or a chunk of it) into the first rows of {@code cols}.
-   */
+  /** Writes the patch matrix of the NHWC images {@code x} (host values of {@code n} images) into {@code cols}. */
   void fill(float[] x, INDArray cols, int n) {
     FloatBuffer out = floats(cols);
     int patch = patch();
     float[] zeros = new float[kw * c];
-    // Split by output rows, not images: a chunk may hold a single image, and rows never share a patch row.
-    IntStream.range(0, n * oh).parallel().forEach(imageRow -> {
-      int img = imageRow / oh;
-      int oy = imageRow % oh;
-      for (int ox = 0; ox < ow; ox++) {
-        int kx0 = kx0(ox);
-        int kx1 = Math.max(kx0, kx1(ox));
-        int row = (img * oh + oy) * ow + ox;
-        for (int ky = 0; ky < kh; ky++) {
-          int at = row * patch + ky * kw * c;
-          int iy = oy * sh + ky - top;
-          if (iy < 0 || iy >= h || kx1 == kx0) {
-            out.put(at, zeros, 0, kw * c);
-            continue;
+    byImages(n, img -> {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          int kx0 = kx0(ox);
+          int kx1 = Math.max(kx0, kx1(ox));
+          int row = (img * oh + oy) * ow + ox;
+          for (int ky = 0; ky < kh; ky++) {
+            int at = row * patch + ky * kw * c;
+            int iy = oy * sh + ky - top;
+            if (iy < 0 || iy >= h || kx1 == kx0) {
+              out.put(at, zeros, 0, kw * c);
+              continue;
+            }
+            // Padding cells are written as zeros each time: the buffer also holds the patch gradient between batches.
+            if (kx0 > 0) out.put(at, zeros, 0, kx0 * c);
+            out.put(at + kx0 * c, x, ((img * h + iy) * w + ox * sw + kx0 - left) * c, (kx1 - kx0) * c);
+            if (kx1 < kw) out.put(at + kx1 * c, zeros, 0, (kw - kx1) * c);
           }
-          // Padding cells are written as zeros each time: the buffer also holds the patch gradient between batches.
-          if (kx0 > 0) out.put(at, zeros, 0, kx0 * c);
-          out.put(at + kx0 * c, x, ((img * h + iy) * w + ox * sw + kx0 - left) * c, (kx1 - kx0) * c);
-          if (kx1 < kw) out.put(at + kx1 * c, zeros, 0, (kw - kx1) * c);
         }
       }
     });
   }
 
-  /**
-   * Adds the patch rows' gradient {@code dCols} of {@code n} images (in its first rows, as {@link
-   * #fill} wrote them) back onto the input pixels they were read from, into {@code dx} (those
-   * images' values zeroed here).
-   */
+  /** Adds every patch row's gradient {@code dCols} back onto the input pixels it was read from, into {@code dx} (zeroed here). */
   void accumulate(INDArray dCols, float[] dx, int n) {
     FloatBuffer in = floats(dCols);
     int patch = patch();

@@ -1,5 +1,7 @@
 package dln.runtime.train.fast;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -10,16 +12,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Conv2D backward passes {@link Conv2DStep} chooses between, side by side on one shape,
- * interleaved (each repetition runs every variant four times), wall-clock and CPU ({@link CpuClock})
+ * interleaved (each repetition runs every variant four times), wall-clock and process CPU
  * medians in ms per batch: libnd4j's {@code conv2d_bp}; the weight gradient on the patch matrix
  * with the input gradient as a stride-1 convolution with the transposed kernel; the patch matrix
- * with the adjoint GEMM {@code dZ·Wᵀ}; both patch paths once on the whole batch's matrix and once
- * in {@link PatchChunks}' chunks; the forward pass for scale. Not a test: run it by hand.
+ * with the adjoint GEMM {@code dZ·Wᵀ}; the forward pass for scale. Not a test: run it by hand.
  *
  * <pre>
  * OMP_WAIT_POLICY=passive java -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2 \
  *   -cp runtime/target/classes:runtime/target/test-classes:$CP dln.runtime.train.fast.ConvBackwardBench \
- *   batch size inChannels outChannels kernel stride same|valid reps [chunkBytes]
+ *   batch size inChannels outChannels kernel stride same|valid reps
  * </pre>
  */
 final class ConvBackwardBench {
@@ -38,7 +39,6 @@ final class ConvBackwardBench {
     int s = Integer.parseInt(a[5]);
     boolean same = a[6].equals("same");
     int reps = Integer.parseInt(a[7]);
-    long chunkBytes = a.length > 8 ? Long.parseLong(a[8]) : PatchChunks.CHUNK_BYTES;
     int oh = same ? (h + s - 1) / s : (h - k) / s + 1;
     INDArray x = Nd4j.rand(DataType.FLOAT, n, h, h, c).subi(0.5);
     INDArray w = Nd4j.rand(DataType.FLOAT, k, k, c, o).subi(0.5);
@@ -54,21 +54,15 @@ final class ConvBackwardBench {
     INDArray dbPatch = db.like();
     int[] args = {k, k, s, s, 0, 0, 1, 1, same ? 1 : 0, 1, 0};
     Im2Col im = new Im2Col(new long[] {h, h, c}, new long[] {oh, oh, o}, new int[] {k, k}, new int[] {s, s}, same);
-    // The whole batch's patch matrix as one chunk (how the patch paths ran before), and Conv2DStep's chunks.
-    PatchChunks whole = new PatchChunks(im, (long) h * h * c, Long.MAX_VALUE);
-    PatchChunks chunked = new PatchChunks(im, (long) h * h * c, chunkBytes);
+    INDArray cols = Nd4j.create(DataType.FLOAT, im.rows(n), im.patch());
     INDArray ones = Nd4j.ones(DataType.FLOAT, im.rows(n), 1);
+    float[] xHost = new float[(int) x.length()];
+    float[] dxHost = new float[(int) x.length()];
     INDArray dz2 = dz.reshape('c', im.rows(n), o);
-    INDArray w2 = w.reshape('c', im.patch(), o);
-    INDArray dw2 = dwPatch.reshape('c', im.patch(), o);
-    INDArray dwChunked = dw.like();
-    INDArray dxChunked = dx.like();
     Runnable patchWeights = () -> {
-      whole.backward(x, dz2, dw2, w2, null);
-      Nd4j.gemm(ones, dz2, dbPatch.reshape('c', 1, o), true, false, 1.0, 0.0);
-    };
-    Runnable chunkedWeights = () -> {
-      chunked.backward(x, dz2, dwChunked.reshape('c', im.patch(), o), w2, null);
+      Host.read(x, xHost);
+      im.fill(xHost, cols, n);
+      Nd4j.gemm(cols, dz2, dwPatch.reshape('c', im.patch(), o), true, false, 1.0, 0.0);
       Nd4j.gemm(ones, dz2, dbPatch.reshape('c', 1, o), true, false, 1.0, 0.0);
     };
     // The transposed kernel [k, k, o, c]: flipped in space, channels swapped (as Conv2DStep builds it).
@@ -85,8 +79,7 @@ final class ConvBackwardBench {
       Host.write(flipped, flippedHost);
       exec("conv2d", new INDArray[] {dz, flipped}, new INDArray[] {dxTransposed}, transposedArgs);
     };
-    String[] names = {"forward (conv2d)", "conv2d_bp", "patch dW + transposed dx", "patch dW + adjoint dx",
-      "chunked dW + transposed dx", "chunked dW + adjoint dx"};
+    String[] names = {"forward (conv2d)", "conv2d_bp", "patch dW + transposed dx", "patch dW + adjoint dx"};
     Runnable[] variants = {
       () -> exec("conv2d", new INDArray[] {x, w, b}, new INDArray[] {z}, args),
       () -> exec("conv2d_bp", new INDArray[] {x, w, b, dz}, new INDArray[] {dx, dw, db}, args),
@@ -95,36 +88,29 @@ final class ConvBackwardBench {
         if (s == 1) transposed.run();
       },
       () -> {
-        whole.backward(x, dz2, dw2, w2, dxAdjoint);
-        Nd4j.gemm(ones, dz2, dbPatch.reshape('c', 1, o), true, false, 1.0, 0.0);
-      },
-      () -> {
-        chunkedWeights.run();
-        if (s == 1) transposed.run();
-      },
-      () -> {
-        chunked.backward(x, dz2, dwChunked.reshape('c', im.patch(), o), w2, dxChunked);
-        Nd4j.gemm(ones, dz2, dbPatch.reshape('c', 1, o), true, false, 1.0, 0.0);
+        patchWeights.run();
+        Nd4j.gemm(dz2, w.reshape('c', im.patch(), o), cols, false, true, 1.0, 0.0);
+        im.accumulate(cols, dxHost, n);
+        Host.write(dxAdjoint, dxHost);
       },
     };
     for (Runnable v : variants) for (int i = 0; i < 2; i++) v.run();
-    System.out.printf("%d × %d×%d×%d → %d, %d×%d stride %d %s; chunks of %d images; load %s%n", n, h, h, c, o, k, k, s, a[6],
-        chunked.imagesPerChunk(), Files.readString(Path.of("/proc/loadavg")).trim());
+    System.out.printf("%d × %d×%d×%d → %d, %d×%d stride %d %s; load %s%n", n, h, h, c, o, k, k, s, a[6],
+        Files.readString(Path.of("/proc/loadavg")).trim());
     System.out.printf("  agreement with conv2d_bp (max |difference|): dW %.2g of %.2g, db %.2g, dx transposed %s, adjoint %.2g of %.2g%n",
         dwPatch.sub(dw).amaxNumber().doubleValue(), dw.amaxNumber().doubleValue(), dbPatch.sub(db).amaxNumber().doubleValue(),
         s == 1 ? String.format("%.2g", dxTransposed.sub(dx).amaxNumber().doubleValue()) : "(stride 1 only)",
         dxAdjoint.sub(dx).amaxNumber().doubleValue(), dx.amaxNumber().doubleValue());
-    System.out.printf("  chunked against whole (max |difference|): dW %.2g, dx adjoint %.2g%n",
-        dwChunked.sub(dwPatch).amaxNumber().doubleValue(), dxChunked.sub(dxAdjoint).amaxNumber().doubleValue());
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double[][] wall = new double[variants.length][reps];
     double[][] cpu = new double[variants.length][reps];
     for (int rep = 0; rep < reps; rep++) {
       for (int v = 0; v < variants.length; v++) {
-        long c0 = CpuClock.nanos();
+        long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int j = 0; j < 4; j++) variants[v].run();
         wall[v][rep] = (System.nanoTime() - t0) / 4e6;
-        cpu[v][rep] = (CpuClock.nanos() - c0) / 4e6;
+        cpu[v][rep] = (os.getProcessCpuTime() - c0) / 4e6;
       }
     }
     for (int v = 0; v < variants.length; v++) {
