@@ -68,20 +68,31 @@ final class AddStep extends MergeStep {
     return out;
   }
 
-  /** out = max(a + b, 0), tile by tile on the host (blocks of tiles in parallel). */
+  /** out = max(a + b, 0), tile by tile on the host. */
   private static void sumRelu(INDArray a, INDArray b, INDArray out) {
-    long n = out.length();
+    byTiles(out.length(), (off, len, at, bt) -> {
+      Host.read(a, off, at, len);
+      Host.read(b, off, bt, len);
+      for (int j = 0; j < len; j++) at[j] = Math.max(at[j] + bt[j], 0f);
+      Host.write(out, off, at, len);
+    });
+  }
+
+  /** One tile [off, off + len) of a flat array, with two scratch arrays of {@link #TILE} values. */
+  @FunctionalInterface
+  private interface TileBody {
+    void run(long off, int len, float[] first, float[] second);
+  }
+
+  /** Runs the body on every tile of {@code n} values, blocks of tiles in parallel, each block with its own scratch arrays. */
+  private static void byTiles(long n, TileBody body) {
     int tiles = (int) ((n + TILE - 1) / TILE);
     RowBlocks.runTiles(tiles, (from, to) -> {
-      float[] at = new float[TILE];
-      float[] bt = new float[TILE];
+      float[] first = new float[TILE];
+      float[] second = new float[TILE];
       for (int t = from; t < to; t++) {
         long off = (long) t * TILE;
-        int len = (int) Math.min(TILE, n - off);
-        Host.read(a, off, at, len);
-        Host.read(b, off, bt, len);
-        for (int j = 0; j < len; j++) at[j] = Math.max(at[j] + bt[j], 0f);
-        Host.write(out, off, at, len);
+        body.run(off, (int) Math.min(TILE, n - off), first, second);
       }
     });
   }
@@ -106,21 +117,13 @@ final class AddStep extends MergeStep {
 
   /** d = out > 0 ? d : 0 in place (and into {@code copy} when not null), tile by tile. */
   private static void gateRelu(INDArray out, INDArray d, INDArray copy) {
-    long n = out.length();
-    int tiles = (int) ((n + TILE - 1) / TILE);
-    RowBlocks.runTiles(tiles, (from, to) -> {
-      float[] ot = new float[TILE];
-      float[] dt = new float[TILE];
-      for (int t = from; t < to; t++) {
-        long off = (long) t * TILE;
-        int len = (int) Math.min(TILE, n - off);
-        Host.read(out, off, ot, len);
-        Host.read(d, off, dt, len);
-        // out = max(sum, 0) is positive exactly where the sum was.
-        for (int j = 0; j < len; j++) dt[j] *= BatchNormStep.reluMask(ot[j]);
-        Host.write(d, off, dt, len);
-        if (copy != null) Host.write(copy, off, dt, len);
-      }
+    byTiles(out.length(), (off, len, ot, dt) -> {
+      Host.read(out, off, ot, len);
+      Host.read(d, off, dt, len);
+      // out = max(sum, 0) is positive exactly where the sum was.
+      for (int j = 0; j < len; j++) dt[j] *= BatchNormStep.reluMask(ot[j]);
+      Host.write(d, off, dt, len);
+      if (copy != null) Host.write(copy, off, dt, len);
     });
   }
 }
