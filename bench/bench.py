@@ -212,11 +212,13 @@ def resnet18_onnx():
     return out
 
 
-def graph_command(peer, cfg, nets, resnet18=None):
+def graph_command(peer, cfg, nets, resnet18=None, seed=42):
+    """One peer's graph workloads; round r runs with seed r on both peers (initial weights, shuffles), so the
+    accuracy medians compare the same seed lottery on each side."""
     if peer == "dln":
-        return java(classpath("dln"), "dln.bench.DlnMain", ["--peer", "dln"] + graph_args(cfg, nets),
+        return java(classpath("dln"), "dln.bench.DlnMain", ["--peer", "dln", "--seed", str(seed)] + graph_args(cfg, nets),
                     ["-Dbench.scripts=" + os.path.join(BENCH, "dln")] + (["-Dbench.resnet18=" + resnet18] if resnet18 else []))
-    return ([torch_python(), os.path.join(BENCH, "py", "torch_graphs.py")] + graph_args(cfg, nets)
+    return ([torch_python(), os.path.join(BENCH, "py", "torch_graphs.py"), "--seed", str(seed)] + graph_args(cfg, nets)
             + (["--resnet18", resnet18] if resnet18 else []))
 
 
@@ -484,7 +486,8 @@ def markdown(meta, cfg, s, mode, seconds):
         a("bench/dln/<net>.dln through the embedding API against bench/py/torch_graphs.py, one process each, interleaved; "
           "residual BN CNN on MNIST, the others on generated data (dln.bench.Synthetic). Timed training samples after a "
           "warm-up: " + ", ".join(f"{n} {g[n][0]:,} (+{g[n][1]:,})" for n in GRAPH_NETS) + ". Accuracy: on the test set "
-          "after the timed epoch (generated data: a sanity check only).\n")
+          "after the timed epoch, round r seeded r on both peers (initial weights, shuffles); the generated data sets are "
+          "drawn by each side's own generator from the same rules, so one seed's accuracies are not the same network's.\n")
         a("| workload | DLN train | PyTorch train | DLN ÷ PyTorch | DLN inference | PyTorch inference | DLN ÷ PyTorch | accuracy DLN / PyTorch |")
         a("|---|---:|---:|---:|---:|---:|---:|---:|")
         for n in GRAPH_NETS:
@@ -633,7 +636,7 @@ def main():
                     run.process(p, peer_command(p, cfg), rnd, NET_WORKLOADS, cfg["timeout"])
             if "graphs" not in skip and graph_nets:
                 for p in [p for p in GRAPH_PEERS if p in peers]:
-                    run.process(p, graph_command(p, cfg, graph_nets, resnet18), rnd,
+                    run.process(p, graph_command(p, cfg, graph_nets, resnet18, seed=rnd), rnd,
                                 [f"{n}_{k}" for n in graph_nets for k in ("train", "infer")], cfg["timeout"])
             if "startup" not in skip:
                 startup(run, rnd)

@@ -51,14 +51,20 @@ class ResBN(nn.Module):
 
 
 class Stage(nn.Module):
+    """Keras's padding='same' on the strided 3x3 conv: on an even side with stride 2 Keras pads 0 rows
+    above and 1 below (0 left, 1 right), where padding=1 would pad 1 on each side and shift every window
+    one pixel up-left of Keras's (and off the 1x1 shortcut's sampling grid, which both start at 0)."""
+
     def __init__(self, cin, cout, stride):
         super().__init__()
-        self.c1, self.b1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1), bn(cout, RESNET_MOMENTUM)
+        self.stride = stride
+        self.c1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1 if stride == 1 else 0)
+        self.b1 = bn(cout, RESNET_MOMENTUM)
         self.c2, self.b2 = nn.Conv2d(cout, cout, 3, padding=1), bn(cout, RESNET_MOMENTUM)
         self.short = nn.Conv2d(cin, cout, 1, stride=stride) if stride != 1 else None
 
     def forward(self, x):
-        h = self.b2(self.c2(F.relu(self.b1(self.c1(x)))))
+        h = self.b2(self.c2(F.relu(self.b1(self.c1(x if self.stride == 1 else F.pad(x, (0, 1, 0, 1)))))))
         return F.relu(h + (self.short(x) if self.short is not None else x))
 
 
@@ -251,7 +257,7 @@ def measure(net, args, mnist):
     batch = 64 if net in ("lstm", "gru", "emb") else 32 if net == "transfer" else 128
     infer_batch = 32 if net == "transfer" else args.infer_batch  # 224x224 images: as bench/dln/transfer.dln
     xtr, ytr, xte, yte = data(net, samples, test, mnist)
-    torch.manual_seed(42)
+    torch.manual_seed(args.seed)
     t0 = time.perf_counter()
     model = keras_init({"resbn": ResBN, "resnet": ResNet, "inception": Inception, "transfer": lambda: transfer(args)}[net]()
                        if net not in ("lstm", "gru", "emb") else Seq(net == "emb", nn.GRU if net == "gru" else nn.LSTM))
@@ -278,6 +284,7 @@ def main():
     p.add_argument("--nets", default=",".join(NETS))
     p.add_argument("--infer-batch", type=int, default=1000)
     p.add_argument("--infer-samples", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=42, help="torch.manual_seed: initial weights and the shuffles")
     data_dir = os.environ.get("DLN_DATA") or os.path.join("..", "shared", "data")
     p.add_argument("--resnet18", default=os.path.join(data_dir, "onnx", "resnet18.onnx"),
                    help="the transfer workload's ONNX base (bench.py passes the one the DLN peer imports)")

@@ -38,12 +38,12 @@ public final class DlnMain {
     int n = plan.samples(net);
     int test = plan.inferSamples(net);
     return switch (net) {
-      case "mlp" -> new DlnNets(data, script, false);
-      case "cnn", "resbn" -> new DlnNets(data, script, true);
-      case "resnet", "inception" -> new DlnNets(script, Synthetic.images(n, 1), Synthetic.images(test, 2));
-      case "transfer" -> new DlnNets(script, Synthetic.images(n, 1, 224), Synthetic.images(test, 2, 224));
-      case "lstm", "gru" -> new DlnNets(script, Synthetic.sequences(n, 1), Synthetic.sequences(test, 2));
-      case "emb" -> new DlnNets(script, Synthetic.tokens(n, 1), Synthetic.tokens(test, 2));
+      case "mlp" -> new DlnNets(plan.seed, data, script, false);
+      case "cnn", "resbn" -> new DlnNets(plan.seed, data, script, true);
+      case "resnet", "inception" -> new DlnNets(plan.seed, script, Synthetic.images(n, 1), Synthetic.images(test, 2));
+      case "transfer" -> new DlnNets(plan.seed, script, Synthetic.images(n, 1, 224), Synthetic.images(test, 2, 224));
+      case "lstm", "gru" -> new DlnNets(plan.seed, script, Synthetic.sequences(n, 1), Synthetic.sequences(test, 2));
+      case "emb" -> new DlnNets(plan.seed, script, Synthetic.tokens(n, 1), Synthetic.tokens(test, 2));
       default -> throw new IllegalArgumentException("unknown network '" + net + "' (mlp, cnn, resbn, resnet, inception, lstm, gru, emb, transfer)");
     };
   }

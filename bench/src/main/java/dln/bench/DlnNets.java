@@ -25,25 +25,28 @@ final class DlnNets implements BenchNet {
   private static final Path RESNET18 = Path.of(System.getProperty("bench.resnet18",
       Mnist.dataDir().resolve("onnx").resolve("resnet18.onnx").toString())).toAbsolutePath();
   /** Reads allowed under the data directory and the ResNet-18's folder only. */
-  private final Dln dln = Dln.builder().out(Writer.nullWriter())
-      .sandbox(Sandbox.allowRead(Mnist.dataDir()).allowRead(RESNET18.getParent())).build();
+  private final Dln dln;
   private final INDArray trainX;
   private final INDArray trainY;
   private final INDArray testX;
   private final int[] testLabels;
 
   /** MNIST: the MLP on flat rows, image networks (the CNN, the residual BN CNN) on 28×28×1. */
-  DlnNets(Nd4jData data, Path script, boolean images) {
-    this(script, images ? data.trainX.reshape(data.trainX.size(0), 28, 28, 1) : data.trainX, data.trainY,
+  DlnNets(Long seed, Nd4jData data, Path script, boolean images) {
+    this(seed, script, images ? data.trainX.reshape(data.trainX.size(0), 28, 28, 1) : data.trainX, data.trainY,
         images ? data.testX.reshape(data.testX.size(0), 28, 28, 1) : data.testX, data.testLabels);
   }
 
   /** Generated data ({@link Synthetic}): a training set and a test set. */
-  DlnNets(Path script, Synthetic train, Synthetic test) {
-    this(script, train.x, train.y, test.x, test.labels);
+  DlnNets(Long seed, Path script, Synthetic train, Synthetic test) {
+    this(seed, script, train.x, train.y, test.x, test.labels);
   }
 
-  private DlnNets(Path script, INDArray trainX, INDArray trainY, INDArray testX, int[] testLabels) {
+  /** seed: DLN's random stream (weight initialisers, fit's shuffles), or null for an unseeded draw. */
+  private DlnNets(Long seed, Path script, INDArray trainX, INDArray trainY, INDArray testX, int[] testLabels) {
+    Dln.Builder builder = Dln.builder().out(Writer.nullWriter())
+        .sandbox(Sandbox.allowRead(Mnist.dataDir()).allowRead(RESNET18.getParent()));
+    this.dln = (seed != null ? builder.seed(seed) : builder).build();
     this.trainX = trainX;
     this.trainY = trainY;
     this.testX = testX;

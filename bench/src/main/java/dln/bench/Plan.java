@@ -18,6 +18,11 @@ public final class Plan {
   public final int inferSamples;
   public final int inferBatch;
   public final int repeats;
+  /**
+   * --seed: DLN's random stream (weights, shuffles) is seeded with it, as the PyTorch peer's
+   * {@code torch.manual_seed}; null (no --seed) leaves DLN unseeded, a fresh draw per process.
+   */
+  public final Long seed;
   private final Map<String, String> args;
 
   private Plan(Map<String, String> a) {
@@ -30,6 +35,7 @@ public final class Plan {
     inferSamples = Integer.parseInt(a.getOrDefault("infer-samples", "10000"));
     inferBatch = Integer.parseInt(a.getOrDefault("infer-batch", "1000"));
     repeats = Integer.parseInt(a.getOrDefault("repeats", "1"));
+    seed = a.containsKey("seed") ? Long.valueOf(a.get("seed")) : null;
     args = a;
   }
 

@@ -73,6 +73,28 @@ public final class Shapes {
     return true;
   }
 
+  /**
+   * True when shape {@code a} admits {@code b} beyond the batch axis: same rank, and each axis
+   * equal or unknown ({@code None}) in either, as a model built for {@code (None, None, 8)} takes
+   * sequences of any length.
+   */
+  public static boolean compatibleSample(long[] a, long[] b) {
+    if (a.length != b.length) return false;
+    for (int i = 1; i < a.length; i++) if (a[i] != b[i] && a[i] != UNKNOWN && b[i] != UNKNOWN) return false;
+    return true;
+  }
+
+  /** True when an axis after the batch is unknown ({@code None}): a sequence of any length, an image of any size. */
+  public static boolean hasUnknownSample(long[] shape) {
+    for (int i = 1; i < shape.length; i++) if (shape[i] == UNKNOWN) return true;
+    return false;
+  }
+
+  /** A size computed from an axis: unknown when that axis is ({@code None} + 2 is {@code None}). */
+  public static long ifKnown(long axis, long size) {
+    return axis == UNKNOWN ? UNKNOWN : size;
+  }
+
   /** Validates a user-given per-sample shape (all dimensions positive). */
   public static long[] checkSample(long[] sampleShape, String what) {
     for (long d : sampleShape) {
@@ -80,6 +102,21 @@ public final class Shapes {
         throw DlnRuntimeException.value(
             what + " shape " + format(sampleShape) + " has a dimension " + d + "; every dimension must be positive",
             "give the shape of one sample without the batch, e.g. (28, 28, 1) or 784");
+      }
+    }
+    return sampleShape;
+  }
+
+  /**
+   * Validates a per-sample input shape in which an axis may be unknown ({@link #UNKNOWN}, Keras's
+   * {@code None}: {@code Input(shape=(None,))} for sequences of any length), the others positive.
+   */
+  public static long[] checkSampleOrUnknown(long[] sampleShape, String what) {
+    for (long d : sampleShape) {
+      if (d <= 0 && d != UNKNOWN) {
+        throw DlnRuntimeException.value(
+            what + " shape " + format(sampleShape) + " has a dimension " + d + "; every dimension must be positive or None",
+            "give the shape of one sample without the batch, e.g. (28, 28, 1), 784, or (None,) for sequences of any length");
       }
     }
     return sampleShape;

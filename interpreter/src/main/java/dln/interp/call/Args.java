@@ -1,5 +1,6 @@
 package dln.interp.call;
 
+import dln.runtime.Shapes;
 import dln.interp.DlnException;
 import dln.interp.value.None;
 import dln.interp.value.Tuple;
@@ -203,6 +204,29 @@ public final class Args {
     int[] xs = ints(name, 0);
     long[] out = new long[xs.length];
     for (int i = 0; i < xs.length; i++) out[i] = xs[i];
+    return out;
+  }
+
+  /**
+   * A per-sample input shape: an int, or a tuple/list of ints and {@code None} (an axis of any
+   * size, as Keras's {@code Input(shape=(None,))}), None given as {@link Shapes#UNKNOWN}.
+   */
+  public long[] sampleShape(String name) {
+    Object v = require(name);
+    List<Object> xs = v instanceof Long ? List.of(v) : v instanceof Tuple t ? t.items() : v instanceof List<?> l ? new ArrayList<>(l) : null;
+    if (xs == null) throw wrong(name, "an int or a tuple of ints and None");
+    long[] out = new long[xs.size()];
+    for (int i = 0; i < out.length; i++) {
+      Object d = xs.get(i);
+      if (d instanceof Long l && l < 0) {
+        // -1 is how the runtime spells None; written by hand it is a mistake, not "any size".
+        throw DlnException.value(fn + "() argument '" + name + "' has a dimension " + l + "; every dimension must be positive or None",
+            "write None for an axis of any size, e.g. shape=(None,)");
+      }
+      if (d instanceof Long l) out[i] = l;
+      else if (d == None.NONE) out[i] = Shapes.UNKNOWN;
+      else throw wrong(name, "a tuple of ints and None (None: an axis of any size)");
+    }
     return out;
   }
 

@@ -138,7 +138,7 @@ public final class CustomLayerLib implements Library {
     if (a.has("dtype") && !"float32".equals(Values.str(a.get("dtype"))) && !(a.get("dtype") instanceof None)) {
       throw DlnException.value("DLN's layers compute in float32, got dtype=" + Values.repr(a.get("dtype")), "leave dtype out");
     }
-    if (a.has("input_shape")) layer.withInputShape(a.shape("input_shape"));
+    if (a.has("input_shape")) layer.withInputShape(a.sampleShape("input_shape"));
     if (a.has("input_dim")) layer.withInputShape(a.integer("input_dim"));
     return None.NONE;
   }

@@ -14,6 +14,7 @@ import dln.runtime.train.MetricState;
 import dln.runtime.train.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -31,16 +32,10 @@ public final class GradientTapeLib implements Library {
     g.def(tf, "GradientTape", "persistent?, watch_accessed_variables?",
         "Records the computations of a with block so that tape.gradient(loss, variables) can differentiate them;\n"
             + "variables (model.trainable_variables, tf.Variable) are watched when used, tensors by tape.watch(x).\n"
-            + "persistent=True allows several gradient calls.\n"
+            + "persistent=True allows several gradient calls; watch_accessed_variables=False watches only what tape.watch is given.\n"
             + "Example: with tf.GradientTape() as tape:\n    loss = loss_fn(y, model(x, training=True))\n"
             + "grads = tape.gradient(loss, model.trainable_variables)",
-        a -> {
-          if (a.has("watch_accessed_variables") && !a.bool("watch_accessed_variables", true)) {
-            throw DlnException.value("GradientTape(watch_accessed_variables=False) is not supported in DLN",
-                "leave it out: the variables used inside the tape are watched");
-          }
-          return new GradientTape(a.bool("persistent", false));
-        });
+        a -> new GradientTape(a.bool("persistent", false), a.bool("watch_accessed_variables", true)));
     String fnParams = "func?, input_signature?, autograph?, jit_compile?, reduce_retracing?, experimental_relax_shapes?, "
         + "experimental_compile?, experimental_follow_type_hints?, experimental_autograph_options?, experimental_implements?, name?";
     g.def(tf, "function", fnParams,
@@ -64,12 +59,16 @@ public final class GradientTapeLib implements Library {
             (GradientTape t, Args a) -> {
               Object x = a.get("tensor");
               for (Object item : x instanceof List<?> || x instanceof Tuple ? a.list("tensor") : List.of(x)) {
-                if (item instanceof Variable v) t.watch(v);
+                if (item instanceof Variable v) t.watchVariable(v);
                 else if (item instanceof INDArray arr) t.watch(arr);
                 else throw DlnException.type("tape.watch() takes tensors or variables, got " + Values.typeName(item));
               }
               return None.NONE;
             })
+        .method("stop_recording", "", "A with block whose operations the tape does not record: what is computed there is a\n"
+            + "constant to the tape (no gradient flows through it).\n"
+            + "Example: with tf.GradientTape() as tape:\n    y = x * x\n    with tape.stop_recording():\n        c = y * 2   # a constant",
+            (GradientTape t, Args a) -> new StopRecording(t))
         .method("gradient", "target, sources", "The gradients of a result recorded by the tape with respect to the sources\n"
             + "(one, or a list: a list of gradients, None where the target does not depend on a source).\n"
             + "Example: grads = tape.gradient(loss, model.trainable_weights)",
@@ -82,7 +81,43 @@ public final class GradientTapeLib implements Library {
               for (Object grad : t.differentiate(a.get("target"), sources)) out.add(grad == null ? None.NONE : grad);
               return single ? out.get(0) : out;
             })
+        .method("jacobian", "target, sources, unconnected_gradients?, parallel_iterations?, experimental_use_pfor?",
+            "The Jacobian of a result recorded by the tape by each source: shape target.shape + source.shape\n"
+                + "(sources one, a list or a dict: the same structure back; None where the target does not depend on a source,\n"
+                + "zeros with unconnected_gradients='zero'). parallel_iterations and experimental_use_pfor are accepted and have no effect.\n"
+                + "Example: with tf.GradientTape() as tape:\n    tape.watch(x); y = x ** 2\nJ = tape.jacobian(y, x)   # diag(2x)",
+            (GradientTape t, Args a) -> {
+              Object given = a.get("sources");
+              List<Object> sources = given instanceof Map<?, ?> m ? new ArrayList<>(m.values())
+                  : given instanceof List || given instanceof Tuple ? a.list("sources") : List.of(given);
+              boolean zeros = unconnectedAsZeros(a);
+              List<Object> out = new ArrayList<>();
+              // Inside an enclosing tape the Jacobians are recorded results it can differentiate again.
+              List<Object> js = t.jacobianOf(a.get("target"), sources);
+              for (int i = 0; i < js.size(); i++) out.add(js.get(i) != null ? js.get(i) : zeros ? zerosOf(a.get("target"), sources.get(i)) : None.NONE);
+              return restructured(given, out);
+            })
+        .method("batch_jacobian", "target, source, unconnected_gradients?, parallel_iterations?, experimental_use_pfor?",
+            "Per-sample Jacobians: shape (batch,) + target.shape[1:] + source.shape[1:], entry i the Jacobian of target[i]\n"
+                + "by source[i] (samples independent of one another, as TensorFlow assumes); zeros where the target does not\n"
+                + "depend on the source. parallel_iterations and experimental_use_pfor are accepted and have no effect.\n"
+                + "Example: with tf.GradientTape() as tape:\n    tape.watch(x); y = model(x)\nJ = tape.batch_jacobian(y, x)",
+            (GradientTape t, Args a) -> {
+              unconnectedAsZeros(a);
+              return t.batchJacobian(a.get("target"), a.get("source"));
+            })
         .repr(t -> "<GradientTape>");
+
+    TypeTable.define(StopRecording.class, "StopRecording")
+        .method("__enter__", "", "Stops the tape's recording.", (StopRecording r, Args a) -> {
+          r.tape().stopRecording();
+          return None.NONE;
+        })
+        .method("__exit__", "*args", "Records again.", (StopRecording r, Args a) -> {
+          r.tape().resumeRecording();
+          return false;
+        })
+        .repr(r -> "<stop_recording>");
 
     TypeTable.define(Optimizer.class, "Optimizer")
         .method("apply_gradients", "grads_and_vars", "One optimiser step: each variable updated in place from its gradient\n"
@@ -106,6 +141,40 @@ public final class GradientTapeLib implements Library {
     metrics(g);
     TensorSlices.install(g);
   }
+
+  /** unconnected_gradients: 'none' (TensorFlow's default, None) or 'zero' (zeros); true for zeros. */
+  private static boolean unconnectedAsZeros(Args a) {
+    if (!a.has("unconnected_gradients") || a.get("unconnected_gradients") == None.NONE) return false;
+    String how = a.string("unconnected_gradients").toLowerCase(java.util.Locale.ROOT);
+    if (how.equals("none")) return false;
+    if (how.equals("zero")) return true;
+    throw DlnException.value("unconnected_gradients is 'none' or 'zero', got '" + how + "'");
+  }
+
+  /** Zeros of a Jacobian's shape, target.shape + source.shape, for a source the target does not reach. */
+  private static INDArray zerosOf(Object target, Object source) {
+    long[] t = Values.toTensor(dln.runtime.autodiff.Recording.resolve(target) instanceof dln.runtime.autodiff.Traced tr
+        ? dln.runtime.autodiff.Tape.value(tr) : target).shape();
+    long[] s = (source instanceof Variable v ? v.value() : Values.toTensor(source)).shape();
+    long[] shape = java.util.Arrays.copyOf(t, t.length + s.length);
+    System.arraycopy(s, 0, shape, t.length, s.length);
+    return Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, shape);
+  }
+
+  /** Results in the structure the sources came in (TensorFlow's nest): one, a list, a tuple, or a dict by the same keys. */
+  private static Object restructured(Object given, List<Object> out) {
+    if (given instanceof Map<?, ?> m) {
+      Map<Object, Object> byKey = new java.util.LinkedHashMap<>();
+      int i = 0;
+      for (Object k : m.keySet()) byKey.put(k, out.get(i++));
+      return byKey;
+    }
+    if (given instanceof Tuple) return Tuple.of(out.toArray());
+    return given instanceof List ? out : out.get(0);
+  }
+
+  /** What {@code tape.stop_recording()} returns: a context manager pausing the tape. */
+  private record StopRecording(GradientTape tape) {}
 
   /** tf.function's result: the function itself (DLN has no graph tracing to do). */
   private static Object eagerFunction(Object f) {

@@ -36,10 +36,12 @@ public final class ModelLib implements Library {
   public void install(Globals g) {
     // A fresh interpreter names its layers from scratch: dense, dense_1, ... as a new Keras session.
     dln.runtime.nn.LayerNames.reset();
-    g.def("Input", "shape, name?, batch_size?",
+    g.def("Input", "shape, name?, batch_size?, dtype?",
         "A symbolic input of the given per-sample shape (no batch axis); layers applied to it build a model.\n"
-            + "Example: inputs = Input(shape=(28, 28, 1)); x = Input(784)",
-        a -> Input.named(a.string("name", null), a.shape("shape")));
+            + "None is an axis of any size (the steps of text, the height and width of images); dtype is Keras's\n"
+            + "('float32' by default; 'int32'/'int64' for word indices: data must then be whole numbers).\n"
+            + "Example: inputs = Input(shape=(28, 28, 1)); x = Input(784); tokens = Input(shape=(None,), dtype='int64')",
+        a -> Input.typed(a.string("name", null), a.has("dtype") ? a.nameLike("dtype") : null, a.sampleShape("shape")));
 
     // One function per layer type, made from the layer's own spec (arguments, defaults, help).
     for (LayerSpec<?> spec : LayerRegistry.specs()) if (spec.callable()) layer(g, spec);
@@ -95,7 +97,7 @@ public final class ModelLib implements Library {
   private static void layer(Globals g, LayerSpec<?> spec) {
     g.def(spec.type(), params(spec), spec.doc(), a -> {
       Layer l = spec.create(new LayerCallArgs(a), a.string("name", null));
-      if (a.has("input_shape")) l.withInputShape(a.shape("input_shape"));
+      if (a.has("input_shape")) l.withInputShape(a.sampleShape("input_shape"));
       if (a.has("trainable")) l.setTrainable(a.bool("trainable", true));
       return l;
     });

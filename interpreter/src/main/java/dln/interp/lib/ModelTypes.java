@@ -180,6 +180,8 @@ final class ModelTypes {
     TypeTable.define(SymbolicTensor.class, "SymbolicTensor")
         .attr("shape", t -> ModelLib.shapeTuple(t.shape()))
         .attr("ndim", t -> (long) t.rank())
+        // An Input's declared dtype (Input(..., dtype='int32')); what layers compute is float32.
+        .attr("dtype", t -> new dln.interp.value.DType(t.layer() instanceof dln.runtime.nn.InputLayer in ? in.config().dtype() : "float32"))
         .attr("name", SymbolicTensor::reference)
         .call((t, invoker, positional, keywords) -> {
           throw new DlnException("type error", "a symbolic tensor cannot be called", "call a layer on it instead: Dense(10)(x), or x -> Dense(10)", null);

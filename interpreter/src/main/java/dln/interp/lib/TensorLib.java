@@ -134,7 +134,12 @@ public final class TensorLib implements Library {
    * {@code inferred}'s for the data (null: fromNested's float32 default).
    */
   private static INDArray fromData(Args a, String name, java.util.function.Function<Object, DataType> inferred) {
-    Object plain = Values.toJava(a.get(name));
+    Object given = a.get(name);
+    // A value a tape recorded (or a tf.Variable) is copied as its current value, as np.array copies
+    // an eager tensor: the copy is a constant, outside the tape.
+    if (given instanceof dln.runtime.autodiff.Traced t) given = dln.runtime.autodiff.Tape.value(t);
+    if (given instanceof dln.runtime.autodiff.Variable v) given = v.value();
+    Object plain = Values.toJava(given);
     if (plain == null) throw DlnException.type(a.function() + "() needs a number, a list of numbers or a tensor, got "
         + Values.typeName(a.get(name)));
     if (a.has("dtype")) return Tensors.fromNested(plain, Tensors.dtype(a.nameLike("dtype")));

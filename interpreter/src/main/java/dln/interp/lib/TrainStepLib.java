@@ -1,20 +1,22 @@
 package dln.interp.lib;
 
 import dln.interp.DlnException;
+import dln.interp.Operators;
 import dln.interp.call.Args;
 import dln.interp.call.Invoker;
 import dln.interp.call.Params;
 import dln.interp.call.TypeTable;
 import dln.interp.value.DlnObject;
 import dln.interp.value.None;
+import dln.interp.value.Tuple;
 import dln.interp.value.Values;
 import dln.runtime.nn.Model;
 import dln.runtime.train.CompileConfig;
-import dln.runtime.train.Loss;
 import dln.runtime.train.MetricState;
 import dln.runtime.train.session.TrainingSession;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a {@code train_step}/{@code test_step} override reaches on {@code self} (the keras.io guide
@@ -49,7 +51,7 @@ public final class TrainStepLib implements Library {
               if (!a.has("y") || !a.has("y_pred")) {
                 throw DlnException.argument("compute_loss() needs y and y_pred", "loss = self.compute_loss(y=y, y_pred=y_pred)");
               }
-              return ModelTypes.lossValue(compiledLoss(m, "compute_loss"), a.get("y"), a.get("y_pred"), a.get("sample_weight", None.NONE));
+              return totalLoss(m, "compute_loss", a.get("y"), a.get("y_pred"), a.get("sample_weight", None.NONE));
             })
         .method("reset_metrics", "", "Resets the model's metrics (fit does so at every epoch).\nExample: model.reset_metrics()",
             (Model m, Args a) -> {
@@ -59,8 +61,7 @@ public final class TrainStepLib implements Library {
     TypeTable.define(CompiledLoss.class, "LossesContainer")
         .call((c, inv, pos, kw) -> {
           Args a = Args.bind("compiled_loss", Params.parse("y_true, y_pred, sample_weight?, regularization_losses?"), inv, pos, kw);
-          Object loss = ModelTypes.lossValue(compiledLoss(c.model(), "compiled_loss"), a.get("y_true"), a.get("y_pred"),
-              a.get("sample_weight", None.NONE));
+          Object loss = totalLoss(c.model(), "compiled_loss", a.get("y_true"), a.get("y_pred"), a.get("sample_weight", None.NONE));
           TrainingSession.of(c.model()).metrics().get(0).updateMean(Values.toTensor(loss));
           return loss;
         })
@@ -76,8 +77,69 @@ public final class TrainStepLib implements Library {
         .repr(c -> "<compiled_metrics>");
   }
 
-  /** The one loss compile chose; a located error before compile or for several outputs. */
-  private static Loss compiledLoss(Model m, String what) {
+  /**
+   * The compiled loss of a batch as fit computes it: for several outputs, the sum over outputs of
+   * {@code loss_weights[i] · loss_i(y_i, y_pred_i)}, with {@code y}, {@code y_pred} and a per-output
+   * {@code sample_weight} given as lists in the model's output order or dicts keyed by output name
+   * (one sample_weight tensor weighs every output). Recorded on the tape that made the predictions.
+   */
+  private static Object totalLoss(Model m, String what, Object y, Object yPred, Object sampleWeight) {
+    CompileConfig cfg = compileConfig(m, what);
+    int n = m.outputs().size();
+    if (n == 1) return ModelTypes.lossValue(cfg.loss(0, 1), single(m, what, "y", y), single(m, what, "y_pred", yPred), single(m, what, "sample_weight", sampleWeight));
+    List<Object> ys = perOutput(m, what, "y", y);
+    List<Object> preds = perOutput(m, what, "y_pred", yPred);
+    boolean shared = sampleWeight == None.NONE || sampleWeight == null || dln.runtime.tensor.TensorOps.isTensor(sampleWeight);
+    List<Object> weights = shared ? null : perOutput(m, what, "sample_weight", sampleWeight);
+    Object total = null;
+    for (int i = 0; i < n; i++) {
+      Object loss = ModelTypes.lossValue(cfg.loss(i, n), ys.get(i), preds.get(i), shared ? sampleWeight : weights.get(i));
+      double factor = cfg.lossWeight(i, n);
+      if (factor != 1.0) loss = Operators.binary("*", loss, factor);
+      total = total == null ? loss : Operators.binary("+", total, loss);
+    }
+    return total;
+  }
+
+  /** A one-output model's value, given bare or (as Keras accepts) as a one-item list or a dict keyed by its name. */
+  private static Object single(Model m, String what, String arg, Object v) {
+    if (v instanceof List<?> l && l.size() == 1) return l.get(0);
+    if (v instanceof Tuple t && t.size() == 1) return t.get(0);
+    if (v instanceof Map<?, ?> d) return perOutput(m, what, arg, d).get(0);
+    return v;
+  }
+
+  /** One value per output, in the model's output order, from a list/tuple (by position) or a dict (by output name). */
+  private static List<Object> perOutput(Model m, String what, String arg, Object v) {
+    List<String> names = m.outputNames();
+    if (v instanceof Map<?, ?> d) {
+      List<Object> out = new ArrayList<>();
+      for (String name : names) {
+        if (!d.containsKey(name)) {
+          throw DlnException.value(what + "(): " + arg + " has no entry for the output '" + name + "'",
+              "the model's outputs are " + Values.repr(new ArrayList<Object>(names)));
+        }
+        out.add(d.get(name));
+      }
+      for (Object k : d.keySet()) {
+        if (!names.contains(k)) {
+          throw DlnException.value(what + "(): " + arg + " names " + Values.repr(k) + ", which is not an output of the model",
+              "the model's outputs are " + Values.repr(new ArrayList<Object>(names)));
+        }
+      }
+      return out;
+    }
+    List<?> items = v instanceof List<?> l ? l : v instanceof Tuple t ? t.items() : null;
+    if (items == null || items.size() != names.size()) {
+      throw DlnException.value(what + "(): the model has " + names.size() + " outputs, so " + arg + " must be a list of "
+          + names.size() + " or a dict keyed by output name, got " + (items == null ? "a " + Values.typeName(v) : "a list of " + items.size()),
+          "the model's outputs are " + Values.repr(new ArrayList<Object>(names)));
+    }
+    return new ArrayList<>(items);
+  }
+
+  /** The compile configuration with a loss; a located error before compile or without a loss. */
+  private static CompileConfig compileConfig(Model m, String what) {
     CompileConfig cfg = TrainingSession.of(m).compileConfig();
     if (cfg == null) {
       throw DlnException.value(what + "(): the model is not compiled, so it has no loss",
@@ -86,10 +148,7 @@ public final class TrainStepLib implements Library {
     if (cfg.losses().isEmpty()) {
       throw DlnException.value(what + "(): the model was compiled without a loss", "compile with one, e.g. model.compile(optimizer='adam', loss='mse')");
     }
-    if (cfg.losses().size() != 1) {
-      throw DlnException.value(what + "() with one loss per output is not supported in DLN", "compile with one loss");
-    }
-    return cfg.losses().get(0);
+    return cfg;
   }
 
   private static List<MetricState> compiledMetrics(Model m) {
@@ -106,7 +165,7 @@ public final class TrainStepLib implements Library {
   static UserSteps stepsOf(Invoker invoker, Model m) {
     DlnObject self = CustomModelLib.ownerOf(m);
     if (self == null || !(overrides(self, "train_step") || overrides(self, "test_step"))) return null;
-    return new UserSteps(invoker, self);
+    return new UserSteps(invoker, self, m);
   }
 
   static boolean overrides(DlnObject self, String method) {

@@ -5,6 +5,7 @@ import dln.interp.call.Invoker;
 import dln.interp.value.DlnObject;
 import dln.interp.value.Tuple;
 import dln.interp.value.Values;
+import dln.runtime.nn.Model;
 import dln.runtime.train.CustomSteps;
 import dln.runtime.train.MetricState;
 import java.util.LinkedHashMap;
@@ -23,10 +24,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class UserSteps implements CustomSteps {
   private final Invoker invoker;
   private final DlnObject self;
+  private final Model model;
 
-  UserSteps(Invoker invoker, DlnObject self) {
+  UserSteps(Invoker invoker, DlnObject self, Model model) {
     this.invoker = invoker;
     this.self = self;
+    this.model = model;
   }
 
   @Override
@@ -71,10 +74,20 @@ final class UserSteps implements CustomSteps {
     for (Object m : items) if (m instanceof MetricState s) s.reset();
   }
 
-  private static Object data(List<INDArray> x, List<INDArray> y) {
-    Object xs = x.size() == 1 ? x.get(0) : new java.util.ArrayList<Object>(x);
+  /** The batch as Keras hands it over: one tensor, a list in the model's order, or a dict when the model names them. */
+  private Object data(List<INDArray> x, List<INDArray> y) {
+    Object xs = structured(x, model.inputsKeyed() ? model.inputNames() : null);
     if (y.isEmpty()) return xs;
-    return Tuple.of(xs, y.size() == 1 ? y.get(0) : new java.util.ArrayList<Object>(y));
+    return Tuple.of(xs, structured(y, model.outputsKeyed() ? model.outputNames() : null));
+  }
+
+  private static Object structured(List<INDArray> values, List<String> keys) {
+    if (keys != null && keys.size() == values.size()) {
+      Map<Object, Object> byKey = new LinkedHashMap<>();
+      for (int i = 0; i < keys.size(); i++) byKey.put(keys.get(i), values.get(i));
+      return byKey;
+    }
+    return values.size() == 1 ? values.get(0) : new java.util.ArrayList<Object>(values);
   }
 
   /** The step's dict as logs: each value a number (a metric's result(), a scalar tensor, a float). */

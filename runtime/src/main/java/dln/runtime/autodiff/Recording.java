@@ -13,14 +13,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Recording {
   /** What a recording tape offers the operators. */
   public interface Recorder {
-    /** The variable's stand-in in the tape's graph (made on first use). */
+    /** The variable's stand-in in the tape's graph (made on first use), or null when the tape does not watch it. */
     Traced watch(Variable v);
 
     /** The stand-in of a tensor the tape watches, or null for a tensor it does not. */
     Traced watched(INDArray x);
+
+    /** True when {@code t} was recorded in this tape's graph. */
+    boolean owns(Traced t);
   }
 
   private static final ThreadLocal<Deque<Recorder>> ACTIVE = ThreadLocal.withInitial(ArrayDeque::new);
+  /** Tapes inside their {@code stop_recording()} block: what they recorded is a constant there. */
+  private static final ThreadLocal<java.util.List<Recorder>> PAUSED = ThreadLocal.withInitial(java.util.ArrayList::new);
 
   private Recording() {}
 
@@ -45,11 +50,36 @@ public final class Recording {
   }
 
   /**
+   * TensorFlow's {@code tape.stop_recording()}: until {@link #resume}, {@code r} records nothing, and
+   * its recorded values enter operations as the constants they are (unless a tape still recording
+   * shares them).
+   */
+  public static void pause(Recorder r) {
+    ACTIVE.get().remove(r);
+    PAUSED.get().add(r);
+  }
+
+  /** Ends {@link #pause}: {@code r} records again, innermost. */
+  public static void resume(Recorder r) {
+    PAUSED.get().remove(r);
+    ACTIVE.get().push(r);
+  }
+
+  /** True when a paused tape recorded {@code t} and no recording tape shares it. */
+  private static boolean pausedOnly(Traced t) {
+    for (Recorder r : ACTIVE.get()) if (r.owns(t)) return false;
+    for (Recorder r : PAUSED.get()) if (r.owns(t)) return true;
+    return false;
+  }
+
+  /**
    * An operand as the operators see it: a Variable's current value or stand-in, a watched
-   * tensor's stand-in while its tape records, anything else unchanged.
+   * tensor's stand-in while its tape records, a value a paused tape recorded as its value,
+   * anything else unchanged.
    */
   public static Object resolve(Object x) {
     if (x instanceof Variable v) return v.current();
+    if (x instanceof Traced t && !PAUSED.get().isEmpty() && pausedOnly(t)) return Tape.value(t);
     if (x instanceof INDArray arr) {
       Recorder r = active();
       if (r != null) {

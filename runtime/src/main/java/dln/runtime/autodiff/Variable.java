@@ -28,12 +28,13 @@ public final class Variable {
 
   /**
    * The current value; while a gradient is being traced, the traced stand-in instead, and while a
-   * gradient tape records, the variable's stand-in in the tape's graph.
+   * gradient tape that watches it records, the variable's stand-in in the tape's graph.
    */
   public Object current() {
     if (traced != null) return traced;
     Recording.Recorder tape = Recording.active();
-    return tape != null ? tape.watch(this) : value;
+    Traced standIn = tape != null ? tape.watch(this) : null;
+    return standIn != null ? standIn : value;
   }
 
   public INDArray value() {

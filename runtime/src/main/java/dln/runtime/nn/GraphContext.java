@@ -13,6 +13,7 @@ import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * State shared by all layers while one SameDiff graph is built from a model: the graph, whether it
@@ -43,7 +44,12 @@ public final class GraphContext {
   }
 
   /** A moving statistic to update after each training step: target = m·target + (1−m)·batch. */
-  public record MovingAverage(Weight target, String batchValue, double momentum) {}
+  public record MovingAverage(Weight target, String batchValue, double momentum) {
+    /** Blends this step's value of the batch statistic into the moving statistic, in place. */
+    public void move(INDArray batch) {
+      target.value().muli(momentum).addi(batch.castTo(target.value().dataType()).mul(1 - momentum));
+    }
+  }
 
   private final SameDiff sd;
   private final boolean training;

@@ -14,7 +14,16 @@ public final class Input {
 
   /** The same with an explicit layer name. */
   public static SymbolicTensor named(String name, long... sampleShape) {
-    InputLayer layer = new InputLayer(new InputLayer.Config(sampleShape.clone()), name);
+    return typed(name, null, sampleShape);
+  }
+
+  /**
+   * The same with Keras's {@code dtype} (null: float32; see {@link InputLayer.Config}) and axes of
+   * any size given as {@link dln.runtime.Shapes#UNKNOWN}: {@code typed(null, "int32", -1)} is
+   * {@code Input(shape=(None,), dtype="int32")}.
+   */
+  public static SymbolicTensor typed(String name, String dtype, long... sampleShape) {
+    InputLayer layer = new InputLayer(new InputLayer.Config(sampleShape.clone(), dtype), name);
     return layer.apply(List.of()).get(0);
   }
 }

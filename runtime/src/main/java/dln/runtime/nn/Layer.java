@@ -28,6 +28,8 @@ public abstract class Layer {
   private List<long[]> builtInputShapes;
   private final List<Node> inboundNodes = new ArrayList<>();
   private EagerRunner eager;
+  /** The input shapes of the build in progress (for the error of a weight sized by a None axis), else null. */
+  private List<long[]> buildingFor;
 
   /** @param name the layer's name, or null for the next default name ({@code dense}, {@code dense_1}, ...) */
   protected Layer(String name) {
@@ -201,19 +203,22 @@ public abstract class Layer {
   public void ensureBuilt(List<long[]> shapes) {
     if (builtInputShapes == null) {
       outputShapes(shapes);
+      buildingFor = shapes;
       try {
         build(shapes);
       } catch (RuntimeException e) {
         // Nothing half-built: a refused weight (too large for memory) leaves no earlier ones behind.
         weights.clear();
         throw e;
+      } finally {
+        buildingFor = null;
       }
       builtInputShapes = new ArrayList<>();
       for (long[] s : shapes) builtInputShapes.add(s.clone());
       return;
     }
     boolean same = builtInputShapes.size() == shapes.size();
-    for (int i = 0; same && i < shapes.size(); i++) same = Shapes.sameSample(builtInputShapes.get(i), shapes.get(i));
+    for (int i = 0; same && i < shapes.size(); i++) same = Shapes.compatibleSample(builtInputShapes.get(i), shapes.get(i));
     if (!same && !weights.isEmpty()) {
       throw DlnRuntimeException.shape(
           describe() + " was built for input " + Shapes.format(builtInputShapes) + " and cannot be applied to "
@@ -305,10 +310,22 @@ public abstract class Layer {
       Regularizer regularizer) {
     // Refused before allocating: a kernel too large for memory (a Dense on a huge flat input)
     // would otherwise swap for minutes or die in a native allocation half-way through the model.
+    for (long d : shape) if (d == Shapes.UNKNOWN) throw unknownAxisError(weightName);
     NativeMemory.checkFits(describe() + "'s " + weightName, shape, Float.BYTES);
     Weight w = new Weight(this, weightName, Initializers.create(initializer, shape), trainableWeight, regularizer);
     weights.put(weightName, w);
     return w;
+  }
+
+  /**
+   * A weight sized by an axis of unknown size (Dense on a None feature axis, a convolution on None
+   * channels): Keras refuses it when the layer is built, naming the layer, and so does DLN.
+   */
+  private DlnRuntimeException unknownAxisError(String weightName) {
+    String input = buildingFor == null ? "" : " for an input of shape " + Shapes.format(buildingFor);
+    return DlnRuntimeException.shape(describe() + " cannot create its weight '" + weightName + "'" + input
+            + ": the axis it is sized by (the features / channels) is None",
+        "give that axis a size in Input(shape=...); only the steps of a sequence and the height and width of an image may be None");
   }
 
   /** Drops a weight again (a layer whose build failed half-way keeps none of it). */
@@ -397,7 +414,7 @@ public abstract class Layer {
 
   /** Declares the per-sample input shape, so a Sequential starting with this layer is built at once. */
   public Layer withInputShape(long... sampleShape) {
-    this.inputShape = Shapes.checkSample(sampleShape.clone(), "input");
+    this.inputShape = Shapes.checkSampleOrUnknown(sampleShape.clone(), "input");
     return this;
   }
 

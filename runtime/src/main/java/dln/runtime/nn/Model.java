@@ -240,15 +240,58 @@ public class Model extends Layer {
     checkInputCount(inputShapes.size());
     for (int i = 0; i < inputShapes.size(); i++) {
       long[] expected = inputs.get(i).shape();
-      if (!Shapes.sameSample(expected, inputShapes.get(i))) {
+      if (!Shapes.compatibleSample(expected, inputShapes.get(i))) {
         throw DlnRuntimeException.shape(
             "model '" + name() + "' expects input " + (inputs.size() > 1 ? (i + 1) + " " : "") + "of shape "
                 + Shapes.format(expected) + ", but got " + Shapes.format(inputShapes.get(i)),
             hintForInput(expected, inputShapes.get(i)));
       }
     }
+    Map<SymbolicTensor, long[]> shapes = shapesFor(inputShapes);
     List<long[]> out = new ArrayList<>();
-    for (SymbolicTensor t : outputs) out.add(t.shape());
+    for (SymbolicTensor t : outputs) out.add(shapes.get(t));
+    return out;
+  }
+
+  /** True when an input has an axis of unknown size besides the batch (Keras's {@code Input(shape=(None,))}). */
+  public boolean hasUnknownInputAxes() {
+    for (SymbolicTensor t : inputs) if (Shapes.hasUnknownSample(t.shape())) return true;
+    return false;
+  }
+
+  /**
+   * The shape of every tensor of this model's graph (its own, not those inside nested models) when
+   * its inputs have the given shapes (batch axis first): the symbolic shapes where those are the
+   * inputs' own, else each layer's {@code outputShapes} again, so a model built for sequences of
+   * any length ({@code None}) gets the concrete lengths of the data it runs on, and the engines
+   * build a graph or plan for them. The shapes must be {@link Shapes#compatibleSample} with the inputs'.
+   */
+  public Map<SymbolicTensor, long[]> shapesFor(List<long[]> inputShapes) {
+    Map<SymbolicTensor, long[]> shapes = new IdentityHashMap<>();
+    boolean same = inputShapes.size() == inputs.size();
+    for (int i = 0; same && i < inputs.size(); i++) same = Shapes.sameSample(inputs.get(i).shape(), inputShapes.get(i));
+    for (int i = 0; i < inputs.size(); i++) shapes.put(inputs.get(i), same ? inputs.get(i).shape() : Shapes.withBatchSize(inputShapes.get(i), Shapes.UNKNOWN));
+    for (Node node : nodes) {
+      if (node.layer() instanceof InputLayer) continue;
+      if (same) {
+        for (SymbolicTensor t : node.outputs()) shapes.put(t, t.shape());
+        continue;
+      }
+      List<long[]> in = new ArrayList<>();
+      for (SymbolicTensor t : node.inputs()) in.add(shapes.get(t));
+      List<long[]> outs = node.layer().outputShapes(in);
+      for (int k = 0; k < outs.size(); k++) shapes.put(node.outputs().get(k), outs.get(k));
+    }
+    return shapes;
+  }
+
+  /** The shape of each model output when the inputs have these per-sample shapes (see {@link #shapesFor}). */
+  public List<long[]> outputShapesForSamples(List<long[]> sampleShapes) {
+    List<long[]> withBatch = new ArrayList<>();
+    for (long[] s : sampleShapes) withBatch.add(Shapes.withBatch(s));
+    Map<SymbolicTensor, long[]> shapes = shapesFor(withBatch);
+    List<long[]> out = new ArrayList<>();
+    for (SymbolicTensor t : outputs) out.add(shapes.get(t));
     return out;
   }
 
@@ -308,6 +351,8 @@ public class Model extends Layer {
   public List<SDVariable> call(GraphContext ctx, List<SDVariable> in, List<long[]> shapes) {
     Map<SymbolicTensor, SDVariable> values = new IdentityHashMap<>();
     for (int i = 0; i < inputs.size(); i++) values.put(inputs.get(i), in.get(i));
+    // The layers see the shapes of the data this graph is built for (None axes filled in).
+    Map<SymbolicTensor, long[]> known = shapesFor(shapes);
     ctx.enterModel(this);
     try {
       for (Node node : nodes) {
@@ -316,7 +361,7 @@ public class Model extends Layer {
         List<long[]> argShapes = new ArrayList<>();
         for (SymbolicTensor t : node.inputs()) {
           args.add(values.get(t));
-          argShapes.add(t.shape());
+          argShapes.add(known.get(t));
         }
         List<SDVariable> outs = node.layer().call(ctx, args, argShapes);
         for (int i = 0; i < outs.size(); i++) values.put(node.outputs().get(i), outs.get(i));

@@ -1,6 +1,7 @@
 package dln.runtime.train;
 
 import dln.runtime.DlnRuntimeException;
+import dln.runtime.nn.InputLayer;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Node;
 import dln.runtime.Shapes;
@@ -9,6 +10,7 @@ import dln.runtime.nn.layers.Embedding;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Checks data against a model before the first batch, so mistakes fail at the fit call with the
@@ -26,6 +28,8 @@ final class DataCheck {
           + " label arrays were given", "give one label array per output");
     }
     long n = x.get(0).size(0);
+    // The outputs' shapes for this data: a None axis of the inputs (a sequence's length) has its size here.
+    List<long[]> outShapes = model.outputShapesForSamples(Trainer.sampleShapes(x));
     for (int i = 0; i < y.size(); i++) {
       INDArray yi = y.get(i);
       String what = y.size() == 1 ? yName : yName + "[" + i + "]";
@@ -34,7 +38,7 @@ final class DataCheck {
             xName + " has " + n + " samples but " + what + " has " + (yi.rank() == 0 ? "a single value" : yi.size(0) + " (shape " + Shapes.format(yi.shape()) + ")"),
             "features and labels need one row per sample");
       }
-      config.loss(i, outs.size()).checkLabels(yi, outs.get(i).shape(), what);
+      config.loss(i, outs.size()).checkLabels(yi, outShapes.get(i), what);
     }
   }
 
@@ -49,7 +53,7 @@ final class DataCheck {
       INDArray xi = x.get(i);
       String what = x.size() == 1 ? xName : xName + "[" + i + "]";
       long[] expected = ins.get(i).shape();
-      if (xi.rank() == 0 || !Shapes.sameSample(expected, xi.shape())) {
+      if (xi.rank() == 0 || !Shapes.compatibleSample(expected, xi.shape())) {
         long[] got = xi.shape();
         long[] gotSample = got.length == 0 ? got : Shapes.sample(got);
         String msg = "the model expects samples of shape " + Shapes.format(Shapes.sample(expected)) + ", but " + what + " has shape "
@@ -70,8 +74,43 @@ final class DataCheck {
       }
       n = xi.size(0);
     }
+    checkDtypes(model, x, xName);
     checkEmbeddingIndices(model, x, xName);
   }
+
+  /**
+   * Data for an input declared with an integer or bool dtype ({@code Input(..., dtype="int32")})
+   * must be values that dtype holds: the engines compute in float32, so a fraction fed to word
+   * indices would otherwise be truncated silently where Keras's cast at least makes it visible.
+   */
+  private static void checkDtypes(Model model, List<INDArray> x, String xName) {
+    for (int i = 0; i < x.size(); i++) {
+      if (!(model.inputs().get(i).layer() instanceof InputLayer input)) continue;
+      String dtype = input.config().dtype();
+      if (dtype.startsWith("float") || x.get(i).isEmpty()) continue;
+      String what = x.size() == 1 ? xName : xName + "[" + i + "]";
+      INDArray xi = x.get(i);
+      INDArray fraction = xi.sub(Transforms.floor(xi, true));
+      int at = fraction.amax().getDouble(0) > 0 ? (int) Transforms.abs(fraction, true).argMax().getLong(0) : -1;
+      if (at >= 0) {
+        throw DlnRuntimeException.value(what + " holds " + xi.reshape(xi.length()).getDouble(at) + ", but input '" + input.name()
+            + "' has dtype " + dtype + ", which holds whole numbers only", "round the data first, or declare the input with dtype='float32'");
+      }
+      double[] range = RANGES.get(dtype);
+      double min = xi.minNumber().doubleValue();
+      double max = xi.maxNumber().doubleValue();
+      if (range != null && (min < range[0] || max > range[1])) {
+        throw DlnRuntimeException.value(what + " holds " + (long) (min < range[0] ? min : max) + ", outside the range "
+            + (long) range[0] + ".." + (long) range[1] + " of input '" + input.name() + "' (dtype " + dtype + ")",
+            "declare the input with a wider dtype, e.g. dtype='int32'");
+      }
+    }
+  }
+
+  /** What each bounded integer dtype holds (int32 and int64 hold every index a float32 array can). */
+  private static final java.util.Map<String, double[]> RANGES = java.util.Map.of(
+      "bool", new double[] {0, 1}, "uint8", new double[] {0, 255}, "int8", new double[] {-128, 127},
+      "int16", new double[] {-32768, 32767});
 
   /** Indices fed straight into an Embedding must be whole numbers within its vocabulary. */
   private static void checkEmbeddingIndices(Model model, List<INDArray> x, String xName) {

@@ -26,7 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * (dropout masks, batch statistics, loss, gradients) and one for inference. Weights are graph
  * variables bound to the layers' own arrays, updated in place by the optimiser, so models sharing
  * layers (transfer learning) always see the same values. Frozen weights get no gradient and no
- * update, so they stay bit-identical.
+ * update, so they stay bit-identical. A model with an input axis of unknown size (None: text of any
+ * length) gets its graphs per concrete input shape of the data, kept for the next batch of that shape.
  */
 public final class SameDiffEngine implements TrainingEngine {
   /** One compiled graph and the names needed to feed and read it. */
@@ -73,17 +74,45 @@ public final class SameDiffEngine implements TrainingEngine {
   /** Runs after dropping the sessions at which the allocator is trimmed. */
   static final int TRIM_DELAY = 16;
 
+  /** The graphs built for one shape of the inputs (batch axis first, unknown; every other axis known). */
+  private static final class Graphs {
+    final List<long[]> inputShapes;
+    Graph training;
+    Graph weightedTraining;
+    Graph inference;
+
+    Graphs(List<long[]> inputShapes) {
+      this.inputShapes = inputShapes;
+    }
+  }
+
   private final Model model;
   private final CompileConfig config;
   private final int version;
-  private Graph training;
-  private Graph weightedTraining;
-  private Graph inference;
+  /** By the data's input shapes: one entry for a model of fixed shapes, one per length seen (at most {@link PerShapeEngine#MAX_SHAPES}) for None axes. */
+  private final Map<String, Graphs> byShape = new LinkedHashMap<>(4, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Graphs> eldest) {
+      return size() > PerShapeEngine.MAX_SHAPES;
+    }
+  };
+  private Graphs current;
 
   public SameDiffEngine(Model model, CompileConfig config) {
     this.model = model;
     this.config = config;
     this.version = model.version();
+  }
+
+  /** The graphs for these inputs' shapes (the model's own, with a None axis given the data's size). */
+  private Graphs graphsFor(List<INDArray> x) {
+    List<long[]> shapes = new ArrayList<>();
+    for (int i = 0; i < model.inputs().size(); i++) {
+      long[] declared = model.inputs().get(i).shape();
+      shapes.add(Shapes.hasUnknownSample(declared) ? Shapes.withBatchSize(x.get(i).shape(), Shapes.UNKNOWN) : declared);
+    }
+    current = byShape.computeIfAbsent(Shapes.format(shapes), k -> new Graphs(shapes));
+    return current;
   }
 
   @Override
@@ -100,24 +129,26 @@ public final class SameDiffEngine implements TrainingEngine {
     return sb.toString();
   }
 
-  private Graph trainingGraph(boolean weighted) {
+  private Graph trainingGraph(List<INDArray> x, boolean weighted) {
+    Graphs gs = graphsFor(x);
     String sig = trainableSignature();
-    Graph g = weighted ? weightedTraining : training;
+    Graph g = weighted ? gs.weightedTraining : gs.training;
     if (g == null || !g.signature.equals(sig)) {
-      g = build(true, true, weighted);
+      g = build(gs.inputShapes, true, true, weighted);
       g.signature = sig;
-      if (weighted) weightedTraining = g;
-      else training = g;
+      if (weighted) gs.weightedTraining = g;
+      else gs.training = g;
     }
     return g;
   }
 
-  private Graph inferenceGraph(boolean withLoss) {
-    if (inference == null || (withLoss && inference.loss == null)) inference = build(false, withLoss, false);
-    return inference;
+  private Graph inferenceGraph(List<INDArray> x, boolean withLoss) {
+    Graphs gs = graphsFor(x);
+    if (gs.inference == null || (withLoss && gs.inference.loss == null)) gs.inference = build(gs.inputShapes, false, withLoss, false);
+    return gs.inference;
   }
 
-  private Graph build(boolean train, boolean withLoss, boolean weighted) {
+  private Graph build(List<long[]> inputShapes, boolean train, boolean withLoss, boolean weighted) {
     if (withLoss && config == null) {
       throw DlnRuntimeException.value("the model must be compiled first", "call model.compile(optimizer='adam', loss='mse')");
     }
@@ -126,8 +157,10 @@ public final class SameDiffEngine implements TrainingEngine {
     g.ctx = new GraphContext(g.sd, train);
     List<SDVariable> ins = new ArrayList<>();
     List<long[]> shapes = new ArrayList<>();
+    // The layers see the data's shapes: a None axis (a sequence's length) has its size in this graph.
+    Map<SymbolicTensor, long[]> known = model.shapesFor(inputShapes);
     for (int i = 0; i < model.inputs().size(); i++) {
-      long[] shape = model.inputs().get(i).shape();
+      long[] shape = inputShapes.get(i);
       SDVariable p = g.sd.placeHolder("input_" + i, DataType.FLOAT, shape);
       ins.add(p);
       shapes.add(shape);
@@ -148,12 +181,12 @@ public final class SameDiffEngine implements TrainingEngine {
       }
       SDVariable total = null;
       for (int i = 0; i < outs.size(); i++) {
-        SymbolicTensor t = model.outputs().get(i);
-        SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, t.shape());
+        long[] outShape = known.get(model.outputs().get(i));
+        SDVariable label = g.sd.placeHolder("label_" + i, DataType.FLOAT, outShape);
         g.labels.add(label.name());
-        SDVariable mask = t.shape().length == 3 ? g.ctx.maskOf(outs.get(i)) : null;
+        SDVariable mask = outShape.length == 3 ? g.ctx.maskOf(outs.get(i)) : null;
         g.outputMasks.add(mask == null ? null : mask.name());
-        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, t.shape(), sampleWeights, mask);
+        SDVariable l = config.loss(i, outs.size()).build(g.ctx, outs.get(i), label, outShape, sampleWeights, mask);
         if (outs.size() > 1) g.outputLosses.add(l.name());
         double w = config.lossWeight(i, outs.size());
         SDVariable scaled = w == 1.0 ? l : l.mul(w);
@@ -201,7 +234,7 @@ public final class SameDiffEngine implements TrainingEngine {
 
   @Override
   public StepResult trainStep(List<INDArray> x, List<INDArray> y, INDArray sampleWeights, int epoch) {
-    Graph g = trainingGraph(sampleWeights != null);
+    Graph g = trainingGraph(x, sampleWeights != null);
     g.beforeRun();
     Map<String, INDArray> ph = feed(g, x, y);
     if (sampleWeights != null) ph.put(g.sampleWeights, sampleWeights.castTo(DataType.FLOAT).reshape(sampleWeights.length()));
@@ -217,16 +250,13 @@ public final class SameDiffEngine implements TrainingEngine {
       for (String v : g.trainableVars) grads.add(og.getGradients().get(v));
       config.optimizer().step(g.trainable, grads, epoch);
     }
-    for (GraphContext.MovingAverage m : g.ctx.movingAverages()) {
-      INDArray target = m.target().value();
-      target.muli(m.momentum()).addi(values.get(m.batchValue()).mul(1 - m.momentum()));
-    }
+    for (GraphContext.MovingAverage m : g.ctx.movingAverages()) m.move(values.get(m.batchValue()));
     return result(g, values);
   }
 
   @Override
   public StepResult evaluate(List<INDArray> x, List<INDArray> y) {
-    Graph g = inferenceGraph(true);
+    Graph g = inferenceGraph(x, true);
     g.beforeRun();
     List<String> wanted = resultNames(g);
     return result(g, g.sd.output(feed(g, x, y), wanted));
@@ -234,7 +264,7 @@ public final class SameDiffEngine implements TrainingEngine {
 
   @Override
   public List<INDArray> predict(List<INDArray> x) {
-    Graph g = inferenceGraph(false);
+    Graph g = inferenceGraph(x, false);
     g.beforeRun();
     Map<String, INDArray> values = g.sd.output(feed(g, x, null), g.outputs);
     List<INDArray> outs = new ArrayList<>();
@@ -265,7 +295,7 @@ public final class SameDiffEngine implements TrainingEngine {
   /** Names of the graph variables (for tests and profiling). */
   Map<String, String> describe() {
     Map<String, String> m = new LinkedHashMap<>();
-    if (training != null) m.put("training", training.sd.summary());
+    if (current != null && current.training != null) m.put("training", current.training.sd.summary());
     return m;
   }
 }

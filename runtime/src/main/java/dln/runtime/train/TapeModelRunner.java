@@ -26,19 +26,31 @@ public interface TapeModelRunner {
     /** The model's outputs of this call (the caller's copies). */
     List<INDArray> outputs();
 
+    /**
+     * Per output, the logits behind it when it comes out of a softmax or sigmoid a loss may read
+     * them from (as fit's loss does: stable where a probability underflows), else null. For such an
+     * output {@link #backward} takes the gradient of the logits instead of the output's.
+     */
+    List<Squashed> logits();
+
     /** The weights this call reads, each once. */
     Set<Weight> weights();
 
     /**
-     * The backward pass of this call's forward, once: {@code outputGrads} are the gradients of
-     * the outputs (null for an output the target does not depend on), {@code wanted} the weights
+     * The backward pass of this call's forward, repeatable with other output gradients (a
+     * Jacobian's rows) until {@link #release}: {@code outputGrads} are the gradients of
+     * the outputs, or of their {@link #logits} where given (null for an output the target does not
+     * depend on), {@code wanted} the weights
      * whose gradients to compute, {@code inputGrads} which inputs' gradients to compute.
      */
     Gradients backward(List<INDArray> outputGrads, Set<Weight> wanted, boolean[] inputGrads);
 
-    /** Frees what the call keeps for its backward pass, when no gradient will be asked. */
+    /** Frees what the call keeps for its backward passes, when no more gradients will be asked. */
     void release();
   }
+
+  /** An output's logits (the caller's copy) and the squashing that made the output of them. */
+  record Squashed(INDArray logits, dln.runtime.nn.GraphContext.LogitKind kind) {}
 
   /** What {@link Run#backward} computed: gradients of the wanted weights and of the inputs asked for (null for the others). */
   record Gradients(Map<Weight, INDArray> weights, List<INDArray> inputs) {}

@@ -2,6 +2,7 @@ package dln.runtime.train;
 
 import dln.runtime.autodiff.Traced;
 import dln.runtime.autodiff.Variable;
+import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Weight;
 import java.util.ArrayList;
@@ -27,7 +28,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * generator feeding its discriminator). Calls are undone in reverse order of recording.
  */
 final class TapedModels {
-  /** A fast call: its inputs (a graph variable's name, or null for a constant batch) and its outputs' variable names. */
+  /**
+   * A fast call: its inputs (a graph variable's name, or null for a constant batch) and the names
+   * of the graph variables whose gradients its backward pass takes, one per output (the output's,
+   * or its logits').
+   */
   private record Call(TapeModelRunner.Run fast, List<String> inputs, List<String> outputs, Set<Weight> weights) {}
 
   private final SameDiff sd;
@@ -40,9 +45,14 @@ final class TapedModels {
   /**
    * Runs a model call on the fast engine and returns its outputs as the tape's graph variables,
    * or null when the call must be recorded op by op: an input computed by recorded ops (not a
-   * graph variable), or a model the fast engine does not run. {@code namer} makes a fresh name.
+   * graph variable), or a model the fast engine does not run. {@code namer} makes a fresh name;
+   * the outputs' values go into {@code computed}. An output made by a softmax or sigmoid enters the
+   * graph as that squashing of a variable holding its logits, recorded in {@code logitsOf}: a loss
+   * object reads the logits as fit's loss does (stable where a probability underflows to 0), and
+   * the gradient handed to the fast backward pass is the logits'.
    */
-  List<Traced> apply(Model model, List<Object> xs, boolean training, Object owner, Function<String, String> namer) {
+  List<Traced> apply(Model model, List<Object> xs, boolean training, Object owner, Function<String, String> namer,
+      Map<String, INDArray> computed, GraphContext logitsOf) {
     List<INDArray> values = new ArrayList<>();
     List<String> inputs = new ArrayList<>();
     for (Object x : xs) {
@@ -62,9 +72,21 @@ final class TapedModels {
     if (fast == null) return null;
     List<Traced> result = new ArrayList<>();
     List<String> outputs = new ArrayList<>();
-    for (INDArray o : fast.outputs()) {
-      SDVariable v = sd.var(namer.apply(model.name() + "_output"), o);
-      outputs.add(v.name());
+    for (int k = 0; k < fast.outputs().size(); k++) {
+      INDArray o = fast.outputs().get(k);
+      TapeModelRunner.Squashed squashed = fast.logits().get(k);
+      SDVariable v;
+      if (squashed == null) {
+        v = sd.var(namer.apply(model.name() + "_output"), o);
+        outputs.add(v.name());
+      } else {
+        SDVariable logits = sd.var(namer.apply(model.name() + "_logits"), squashed.logits());
+        v = squashed.kind() == GraphContext.LogitKind.SOFTMAX ? sd.nn.softmax(namer.apply(model.name() + "_output"), logits, -1)
+            : sd.nn.sigmoid(namer.apply(model.name() + "_output"), logits);
+        logitsOf.recordLogits(v, logits, squashed.kind());
+        outputs.add(logits.name());
+      }
+      computed.put(v.name(), o);
       result.add(new Traced(v, o.shape()));
     }
     calls.add(new Call(fast, inputs, outputs, fast.weights()));
@@ -108,7 +130,8 @@ final class TapedModels {
   /**
    * The fast calls' backward passes, last call first: {@code grads} (by graph variable name, as
    * SameDiff computed them, outputs of the calls included) gains the gradients the calls hand to
-   * their inputs; returns the gradients of the wanted model weights' variables.
+   * their inputs; returns the gradients of the wanted model weights' variables. May run several
+   * times (a Jacobian's rows) until {@link #release}.
    */
   Map<Variable, INDArray> backward(Map<String, INDArray> grads, Set<String> wanted, Set<Variable> wantedVariables) {
     Map<String, INDArray> byName = new HashMap<>(grads);
@@ -122,10 +145,7 @@ final class TapedModels {
         dOut.add(g);
         any |= g != null;
       }
-      if (!any || !reaches(c, wanted, wantedVariables)) {
-        c.fast().release();
-        continue;
-      }
+      if (!any || !reaches(c, wanted, wantedVariables)) continue;
       Set<Weight> learn = new HashSet<>();
       for (Weight w : c.weights()) if (wantedVariables.contains(w.variable())) learn.add(w);
       boolean[] inputGrads = new boolean[c.inputs().size()];
@@ -140,5 +160,10 @@ final class TapedModels {
     grads.clear();
     grads.putAll(byName);
     return byVariable;
+  }
+
+  /** Frees what the calls keep for their backward passes (the tape's gradients are done). */
+  void release() {
+    for (Call c : calls) c.fast().release();
   }
 }

@@ -70,8 +70,8 @@ public final class Trainer {
       y = rows(y, 0, nTrain);
       if (weights != null) weights = rows(List.of(weights), 0, nTrain).get(0);
     }
-    List<INDArray> labels = prepare(cfg, y);
-    List<INDArray> valLabels = valY == null ? null : prepare(cfg, valY);
+    List<INDArray> labels = prepare(cfg, x, y);
+    List<INDArray> valLabels = valY == null ? null : prepare(cfg, valX, valY);
     List<Scored> metrics = metrics(cfg);
 
     if (o.seed != null) Rng.seed(o.seed);
@@ -287,7 +287,7 @@ public final class Trainer {
     List<INDArray> x = floats(xIn);
     model.buildFor(sampleShapes(x));
     DataCheck.check(model, cfg, x, y, "x", "y");
-    return evaluateLogs(engines.get(), metrics(cfg), x, prepare(cfg, y), batchSize, prefix, hooks);
+    return evaluateLogs(engines.get(), metrics(cfg), x, prepare(cfg, x, y), batchSize, prefix, hooks);
   }
 
   /** {@code <output>_loss} per output for a model with several outputs, none otherwise. */
@@ -387,11 +387,13 @@ public final class Trainer {
     return cfg;
   }
 
-  private List<INDArray> prepare(CompileConfig cfg, List<INDArray> y) {
+  private List<INDArray> prepare(CompileConfig cfg, List<INDArray> x, List<INDArray> y) {
     List<INDArray> out = new ArrayList<>();
     int outputs = model.outputs().size();
+    // The outputs' shapes for this data: a None axis of the inputs (a sequence's length) has its size here.
+    List<long[]> shapes = model.outputShapesForSamples(sampleShapes(x));
     for (int i = 0; i < y.size(); i++) {
-      out.add(cfg.loss(i, outputs).prepareLabels(y.get(i), model.outputs().get(i).shape()));
+      out.add(cfg.loss(i, outputs).prepareLabels(y.get(i), shapes.get(i)));
     }
     return out;
   }

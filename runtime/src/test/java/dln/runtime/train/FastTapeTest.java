@@ -1,5 +1,6 @@
 package dln.runtime.train;
 
+import static dln.runtime.train.fast.FastEngineTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,8 +37,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * tolerance (FastEngineTest's).
  */
 class FastTapeTest {
-  private static final double RTOL = 1e-4;
-  private static final double ATOL = 2e-5;
   private static final Loss LOGITS = Loss.byName("sparse_categorical_crossentropy").withFromLogits(true);
   private static final Loss BCE = Loss.byName("binary_crossentropy").withFromLogits(true);
 
@@ -140,11 +139,15 @@ class FastTapeTest {
     Supplier<Model> cnn = () -> new Sequential(List.of(Input.of(6, 6, 2), new Conv2D(4, 3, "linear"), new BatchNormalization(),
         new Conv2D(3, 3, "relu"), new Flatten(), new Dense(3)));
     List<List<Model>> m = bothAgree(List.of(cnn), ms -> loss(LOGITS, labels, apply(ms.get(0), images)), ms -> variables(ms.get(0)));
-    // The moving statistics moved as a fit step moves them (the reference tape leaves them alone).
+    // The moving statistics moved as a fit step moves them, on both paths.
     Weight movingMean = batchNorm(m.get(1).get(0)).weight("moving_mean");
     Weight movingVariance = batchNorm(m.get(1).get(0)).weight("moving_variance");
     assertTrue(movingMean.value().amaxNumber().doubleValue() > 0, "moving mean " + movingMean.value());
     Model fitted = m.get(0).get(0);
+    assertClose(batchNorm(fitted).weight("moving_mean").value(), movingMean.value(), "op-by-op tape's moving mean");
+    assertClose(batchNorm(fitted).weight("moving_variance").value(), movingVariance.value(), "op-by-op tape's moving variance");
+    batchNorm(fitted).weight("moving_mean").value().assign(0);
+    batchNorm(fitted).weight("moving_variance").value().assign(1);
     TrainingSession.of(fitted).compile(new CompileConfig(new SGD(1e-9, 0, false), List.of(LOGITS), List.of()));
     TrainingSession.of(fitted).setEngineFactory(SameDiffEngine::new);
     INDArray prepared = LOGITS.prepareLabels(labels, fitted.outputs().get(0).shape());
@@ -152,6 +155,104 @@ class FastTapeTest {
     TrainingSession.of(fitted).engine().trainStep(List.of(images), List.of(prepared), 0);
     assertClose(batchNorm(fitted).weight("moving_mean").value(), movingMean.value(), "moving mean");
     assertClose(batchNorm(fitted).weight("moving_variance").value(), movingVariance.value(), "moving variance");
+  }
+
+  /**
+   * A custom loop over a BatchNormalization model: a persistent tape records the model op by op,
+   * a non-persistent one runs it as one fast node; both move the moving statistics at each call
+   * as fit does, so after several steps (with optimiser updates in between) they agree, and the
+   * first step's statistics are the closed form m·0.99 + batch·0.01 (biased batch variance).
+   */
+  @Test
+  void aPersistentTapeMovesBatchNormStatisticsAsTheFastNodeAndFitDo() {
+    Supplier<Model> bn = () -> new Sequential(List.of(Input.of(6), new BatchNormalization(), new Dense(3)));
+    List<List<Model>> m = copies(List.of(bn));
+    for (int path = 0; path < 2; path++) {
+      Model model = m.get(path).get(0);
+      boolean persistent = path == 0;
+      SGD sgd = new SGD(0.1, 0, false);
+      for (int step = 0; step < 3; step++) {
+        GradientTape tape = new GradientTape(persistent);
+        Traced l;
+        tape.start();
+        try {
+          l = loss(LOGITS, LABELS, tape.apply(model, List.of(X.mul(step + 1)), true).get(0));
+        } finally {
+          tape.stop();
+        }
+        assertEquals(!persistent, tape.ranFast(), "path");
+        List<Object> vars = variables(model);
+        List<INDArray> params = new ArrayList<>();
+        for (Object v : vars) params.add(((dln.runtime.autodiff.Variable) v).value());
+        sgd.applyGradients(params, tape.gradient(l, vars), 0);
+        if (step == 0) {
+          INDArray mean = X.mean(0);
+          INDArray var = X.sub(mean.reshape(1, 6)).muli(X.sub(mean.reshape(1, 6))).mean(0);
+          assertClose(mean.mul(0.01), batchNorm(model).weight("moving_mean").value(), "closed-form moving mean");
+          assertClose(var.mul(0.01).add(0.99), batchNorm(model).weight("moving_variance").value(), "closed-form moving variance");
+        }
+      }
+    }
+    for (String w : List.of("moving_mean", "moving_variance")) {
+      assertClose(batchNorm(m.get(1).get(0)).weight(w).value(), batchNorm(m.get(0).get(0)).weight(w).value(), w + " after 3 steps");
+    }
+  }
+
+  /**
+   * A loss object on a softmax (sigmoid) output in a tape reads the logits, as fit's loss does:
+   * the same loss and gradients as a fit step, on both tape paths, also where a probability
+   * underflows (logits ±40 here: probabilities below 1e-17, which clipping at 1e-7 would flatten to
+   * a zero gradient).
+   */
+  @Test
+  void aLossOnASoftmaxOrSigmoidOutputMatchesFitEvenForExtremeLogits() {
+    INDArray x = Nd4j.create(new float[] {1, 0, 0.5f, 0.2f, 0.1f, -0.3f}, new long[] {3, 2});
+    INDArray kernel = Nd4j.create(new float[] {40, -40, 0, 0, 0, 1}, new long[] {2, 3});
+    INDArray sparse = Nd4j.create(new float[] {1, 0, 2}, new long[] {3});
+    INDArray binary = Nd4j.create(new float[] {0, 1, 1, 0, 0, 1, 1, 1, 0}, new long[] {3, 3});
+    String[][] cases = {{"softmax", "sparse_categorical_crossentropy"}, {"softmax", "categorical_crossentropy"},
+        {"sigmoid", "binary_crossentropy"}};
+    for (String[] c : cases) {
+      Loss loss = Loss.byName(c[1]);
+      INDArray labels = c[1].startsWith("sparse") ? sparse : c[1].startsWith("categorical") ? Nd4j.eye(3).getRows(1, 0, 2) : binary;
+      Supplier<Model> build = () -> {
+        Model m = new Sequential(List.of(Input.of(2), new Dense(3, c[0])));
+        m.weightList().get(0).value().assign(kernel);
+        return m;
+      };
+      List<List<Model>> m = bothAgree(List.of(build), ms -> loss(loss, labels, apply(ms.get(0), x)), ms -> variables(ms.get(0)));
+      Step fast = step(m.get(1), false, ms -> loss(loss, labels, apply(ms.get(0), x)), ms -> variables(ms.get(0)));
+      // fit's gradient: one SGD step of rate 1 on a fresh copy moves each weight by minus its gradient.
+      Model fitted = build.get();
+      TrainingSession.of(fitted).compile(new CompileConfig(new SGD(1.0, 0, false), List.of(loss), List.of()));
+      TrainingSession.of(fitted).setEngineFactory(SameDiffEngine::new);
+      List<INDArray> before = new ArrayList<>();
+      for (Weight w : fitted.weightList()) before.add(w.value().dup());
+      double fitLoss = TrainingSession.of(fitted).engine()
+          .trainStep(List.of(x), List.of(loss.prepareLabels(labels, fitted.outputs().get(0).shape())), 0).loss();
+      assertClose(fitLoss, fast.loss(), c[1] + " loss as fit's");
+      assertTrue(fitLoss > 10, c[1] + ": the loss of the underflowing probabilities, " + fitLoss);
+      for (int i = 0; i < before.size(); i++) {
+        assertClose(before.get(i).sub(fitted.weightList().get(i).value()), fast.grads().get(i), c[1] + " gradient " + i + " as fit's");
+      }
+    }
+  }
+
+  /** Probabilities that come from no softmax are clipped to [1e-7, 1 − 1e-7] before the log, as Keras clips them. */
+  @Test
+  void aLossOnPlainProbabilitiesClipsThemAsKeras() {
+    INDArray p = Nd4j.create(new float[] {0, 1, 0, 0.5f, 0.5f, 0}, new long[] {2, 3});
+    GradientTape tape = new GradientTape(false);
+    Traced l;
+    tape.start();
+    try {
+      tape.watch(p);
+      l = tape.loss(Loss.byName("sparse_categorical_crossentropy"), Nd4j.create(new float[] {0, 1}, new long[] {2}),
+          (Traced) dln.runtime.autodiff.Recording.resolve(p));
+    } finally {
+      tape.stop();
+    }
+    assertEquals((-Math.log(1e-7) - Math.log(0.5)) / 2, Tape.value(l).getDouble(0), 1e-4);
   }
 
   private static dln.runtime.nn.Layer batchNorm(Model m) {
@@ -223,18 +324,5 @@ class FastTapeTest {
     List<INDArray> first = tape.gradient(l, variables(m));
     List<INDArray> second = tape.gradient(l, variables(m));
     for (int i = 0; i < first.size(); i++) assertClose(first.get(i), second.get(i), "gradient " + i);
-  }
-
-  static void assertClose(double a, double b, String what) {
-    assertTrue(Math.abs(a - b) <= ATOL + RTOL * Math.abs(a), what + ": reference " + a + " vs fast " + b);
-  }
-
-  static void assertClose(INDArray a, INDArray b, String what) {
-    assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(b.shape()), what + " shape");
-    float[] x = a.dup('c').data().asFloat();
-    float[] y = b.dup('c').data().asFloat();
-    for (int i = 0; i < x.length; i++) {
-      assertTrue(Math.abs(x[i] - y[i]) <= ATOL + RTOL * Math.abs(x[i]), what + "[" + i + "]: reference " + x[i] + " vs fast " + y[i]);
-    }
   }
 }

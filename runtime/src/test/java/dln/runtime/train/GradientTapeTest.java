@@ -181,4 +181,71 @@ class GradientTapeTest {
     assertEquals(6.0, tape.gradient(y, List.of(c)).get(0).getDouble(0), 1e-5);
     assertEquals(108.0, tape.gradient(z, List.of(c)).get(0).getDouble(0), 1e-3);
   }
+  @Test
+  void withoutWatchingAccessedVariablesOnlyTheWatchedOnesGetGradients() {
+    Variable a = new Variable(Nd4j.scalar(DataType.FLOAT, 2f));
+    Variable b = new Variable(Nd4j.scalar(DataType.FLOAT, 3f));
+    GradientTape tape = new GradientTape(false, false);
+    tape.start();
+    Object y;
+    try {
+      tape.watchVariable(a);
+      y = TensorOps.binary("*", TensorOps.binary("*", a, a, null), b, null);
+    } finally {
+      tape.stop();
+    }
+    List<INDArray> g = tape.gradient(y, List.of(a, b));
+    assertEquals(12.0, g.get(0).getDouble(0), 1e-5, "d(a²b)/da = 2ab, b a constant");
+    assertNull(g.get(1), "b is not watched");
+    // A model's weights on both tape paths (the fast node, op by op): only the watched kernel gets one.
+    for (boolean persistent : new boolean[] {false, true}) {
+      Sequential m = model();
+      Weight kernel = m.weightList().get(0);
+      GradientTape t = new GradientTape(persistent, false);
+      Traced loss;
+      t.start();
+      try {
+        t.watchVariable(kernel.variable());
+        loss = t.loss(LOSS, Y, t.apply(m, List.of(X), true).get(0));
+      } finally {
+        t.stop();
+      }
+      assertEquals(!persistent, t.ranFast(), "which path the call took");
+      List<Object> vars = new ArrayList<>();
+      for (Weight w : m.weightList()) vars.add(w.variable());
+      List<INDArray> grads = t.gradient(loss, vars);
+      GradientTape all = new GradientTape(true);
+      List<INDArray> want = all.gradient(recordLoss(all, m), vars);
+      assertTrue(want.get(0).equalsWithEps(grads.get(0), 1e-5), "the watched kernel's gradient is the usual one");
+      for (int i = 1; i < vars.size(); i++) assertNull(grads.get(i), "persistent=" + persistent + " weight " + i);
+    }
+  }
+
+  @Test
+  void whatIsComputedWhileRecordingStopsIsAConstant() {
+    Variable x = new Variable(Nd4j.scalar(DataType.FLOAT, 3f));
+    GradientTape tape = new GradientTape(false);
+    tape.start();
+    Object z;
+    try {
+      Object y = TensorOps.binary("*", x, x, null);
+      tape.stopRecording();
+      Object c;
+      Object d;
+      try {
+        c = TensorOps.binary("*", y, 2.0, null);
+        d = TensorOps.binary("*", x, 10.0, null);
+      } finally {
+        tape.resumeRecording();
+      }
+      assertTrue(c instanceof INDArray && d instanceof INDArray, "computed eagerly: " + c + ", " + d);
+      z = TensorOps.binary("+", TensorOps.binary("+", y, c, null), d, null);
+    } finally {
+      tape.stop();
+    }
+    assertEquals(9 + 18 + 30, Tape.value((Traced) z).getDouble(0), 1e-5);
+    assertEquals(6.0, tape.gradient(z, List.of(x)).get(0).getDouble(0), 1e-5, "only y = x² carries a gradient");
+    DlnRuntimeException e = assertThrows(DlnRuntimeException.class, tape::stopRecording);
+    assertTrue(e.getMessage().contains("not recording"), e.getMessage());
+  }
 }

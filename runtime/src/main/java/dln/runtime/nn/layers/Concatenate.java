@@ -71,7 +71,7 @@ public final class Concatenate extends ConfiguredLayer<Concatenate.Config> {
                 + " and " + Shapes.format(s),
             "resize the branches to the same height/width (same padding, same strides)");
       }
-      out[axis] += s[axis];
+      out[axis] = out[axis] == Shapes.UNKNOWN || s[axis] == Shapes.UNKNOWN ? Shapes.UNKNOWN : out[axis] + s[axis];
     }
     return out;
   }

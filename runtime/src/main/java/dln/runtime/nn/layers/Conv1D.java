@@ -83,7 +83,7 @@ public final class Conv1D extends ConfiguredLayer<Conv1D.Config> {
   protected long[] outputShape(List<long[]> in) {
     long[] s = Geometry.requireSequence(this, in.get(0));
     String mode = config.padding().equals("same") ? "same" : "valid";
-    long steps = Geometry.outSize(this, s[1] + causalPadding(), kernel(), stride(), mode, "steps");
+    long steps = Geometry.outSize(this, Shapes.ifKnown(s[1], s[1] + causalPadding()), kernel(), stride(), mode, "steps");
     return new long[] {Shapes.UNKNOWN, steps, config.filters()};
   }
 

@@ -49,7 +49,7 @@ public final class Conv2DTranspose extends ConfiguredLayer<Conv2DTranspose.Confi
   }
 
   private long size(long in, int k, int s) {
-    return config.padding().equals("same") ? in * s : (in - 1) * s + k;
+    return Shapes.ifKnown(in, config.padding().equals("same") ? in * s : (in - 1) * s + k);
   }
 
   @Override

@@ -36,9 +36,9 @@ public final class Cropping2D extends ConfiguredLayer<Cropping2D.Config> {
   protected long[] outputShape(List<long[]> in) {
     long[] s = Geometry.requireImage(this, in.get(0));
     int[] c = config.cropping();
-    long h = s[1] - c[0] - c[1];
-    long w = s[2] - c[2] - c[3];
-    if (h <= 0 || w <= 0) {
+    long h = Shapes.ifKnown(s[1], s[1] - c[0] - c[1]);
+    long w = Shapes.ifKnown(s[2], s[2] - c[2] - c[3]);
+    if ((h <= 0 && h != Shapes.UNKNOWN) || (w <= 0 && w != Shapes.UNKNOWN)) {
       throw DlnRuntimeException.shape(describe() + " crops " + (c[0] + c[1]) + " rows and " + (c[2] + c[3])
           + " columns, which leaves nothing of an input of shape " + Shapes.format(s), "crop less than the image's height and width");
     }

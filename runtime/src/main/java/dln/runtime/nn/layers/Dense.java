@@ -62,6 +62,10 @@ public final class Dense extends ConfiguredLayer<Dense.Config> implements Layer.
               + Shapes.product(Shapes.sample(s)) + ")");
     }
     if (s.length < 2) throw shapeError("a 2-D input (batch, features)", s, null);
+    if (s[s.length - 1] == Shapes.UNKNOWN) {
+      throw shapeError("an input whose last axis (the features) has a size", s,
+          "the last axis sizes the kernel: give it in Input(shape=...), or pool a None axis away first (GlobalAveragePooling1D/2D)");
+    }
     long[] out = s.clone();
     out[out.length - 1] = config.units();
     return out;

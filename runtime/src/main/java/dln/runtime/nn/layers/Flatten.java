@@ -29,6 +29,12 @@ public final class Flatten extends ConfiguredLayer<Flatten.Config> {
   protected long[] outputShape(List<long[]> in) {
     long[] s = in.get(0);
     if (s.length < 2) throw shapeError("an input with a batch axis and at least one more", s, null);
+    if (Shapes.hasUnknownSample(s)) {
+      throw shapeError("an input whose axes all have a size (it lays every value of a sample on one axis)", s,
+          s.length == 3 ? "pool the None steps away first: GlobalAveragePooling1D() or GlobalMaxPooling1D()"
+              : s.length == 4 ? "pool the None height and width away first: GlobalAveragePooling2D() or GlobalMaxPooling2D()"
+              : "give every axis a size in Input(shape=...)");
+    }
     return new long[] {Shapes.UNKNOWN, Shapes.sampleSize(s)};
   }
 

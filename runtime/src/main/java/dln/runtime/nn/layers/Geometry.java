@@ -78,6 +78,7 @@ final class Geometry {
 
   /** Output size of one spatial axis; "valid" needs the window to fit. */
   static long outSize(Layer layer, long in, int k, int stride, String padding, String axis) {
+    if (in == Shapes.UNKNOWN) return Shapes.UNKNOWN; // a None axis (any length) stays None, as in Keras
     if (padding.equals("same")) return (in + stride - 1) / stride;
     if (in < k) {
       throw DlnRuntimeException.shape(

@@ -41,6 +41,10 @@ public final class Reshape extends ConfiguredLayer<Reshape.Config> {
   @Override
   protected long[] outputShape(List<long[]> in) {
     long[] s = in.get(0);
+    if (Shapes.hasUnknownSample(s)) {
+      throw shapeError("an input whose axes all have a size (it rearranges a sample's values)", s,
+          "give every axis a size in Input(shape=...), or pool a None axis away first (GlobalAveragePooling1D/2D)");
+    }
     long n = Shapes.sampleSize(s);
     long[] target = config.targetShape().clone();
     long known = 1;

@@ -45,7 +45,7 @@ public final class UpSampling2D extends ConfiguredLayer<UpSampling2D.Config> {
   @Override
   protected long[] outputShape(List<long[]> in) {
     long[] s = Geometry.requireImage(this, in.get(0));
-    return new long[] {Shapes.UNKNOWN, s[1] * config.size()[0], s[2] * config.size()[1], s[3]};
+    return new long[] {Shapes.UNKNOWN, Shapes.ifKnown(s[1], s[1] * config.size()[0]), Shapes.ifKnown(s[2], s[2] * config.size()[1]), s[3]};
   }
 
   @Override

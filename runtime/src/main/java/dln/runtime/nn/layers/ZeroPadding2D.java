@@ -44,7 +44,7 @@ public final class ZeroPadding2D extends ConfiguredLayer<ZeroPadding2D.Config> {
   protected long[] outputShape(List<long[]> in) {
     long[] s = Geometry.requireImage(this, in.get(0));
     int[] p = config.padding();
-    return new long[] {Shapes.UNKNOWN, s[1] + p[0] + p[1], s[2] + p[2] + p[3], s[3]};
+    return new long[] {Shapes.UNKNOWN, Shapes.ifKnown(s[1], s[1] + p[0] + p[1]), Shapes.ifKnown(s[2], s[2] + p[2] + p[3]), s[3]};
   }
 
   @Override

@@ -45,8 +45,19 @@ final class ActivationStep extends LayerStep {
   }
 
   /** The input of the last forward (the logits for a fused loss head). */
+  @Override
   INDArray preActivation() {
     return lastIn;
+  }
+
+  @Override
+  Act squashing() {
+    return !fusedHead && (act == Act.SOFTMAX || act == Act.SIGMOID) ? act : null;
+  }
+
+  @Override
+  INDArray backwardFromLogits(INDArray dLogits, boolean weightGrads, boolean inputGrad) {
+    return inputGrad ? dLogits : null;
   }
 
   @Override

@@ -22,6 +22,8 @@ final class DenseStep extends LayerStep {
   private final Act act;
   /** The activation is applied by the loss head (fused softmax / sigmoid + cross-entropy). */
   private final boolean fusedHead;
+  /** True during {@link #backwardFromLogits}: the gradient given is already the pre-activation's. */
+  private boolean fromLogits;
   private final long units;
   private final long inputs;
   private final INDArray dKernel;
@@ -99,8 +101,24 @@ final class DenseStep extends LayerStep {
   }
 
   /** The pre-activation of the last forward (the logits for a fused loss head). */
+  @Override
   INDArray preActivation() {
     return last.z();
+  }
+
+  @Override
+  Act squashing() {
+    return !fusedHead && (act == Act.SOFTMAX || act == Act.SIGMOID) ? act : null;
+  }
+
+  @Override
+  INDArray backwardFromLogits(INDArray dLogits, boolean weightGrads, boolean inputGrad) {
+    fromLogits = true;
+    try {
+      return backward(dLogits, weightGrads, inputGrad);
+    } finally {
+      fromLogits = false;
+    }
   }
 
   @Override
@@ -189,7 +207,7 @@ final class DenseStep extends LayerStep {
     int rows = (int) lastIn.size(0);
     int n = rows * (int) units;
     Host.read(dOut, h.grad());
-    if (!fusedHead) SmallDense.activationBackward(act, h.z(), h.out(), h.grad(), n, (int) units);
+    if (!fusedHead && !fromLogits) SmallDense.activationBackward(act, h.z(), h.out(), h.grad(), n, (int) units);
     if (weightGrads) {
       SmallDense.weightGradients(h.x(), h.grad(), rows, (int) inputs, (int) units, dwHost, dbHost);
       Host.write(dKernel, dwHost);
@@ -209,7 +227,7 @@ final class DenseStep extends LayerStep {
       if (weightGrads) Nd4j.gemm(lastIn, dOut, dKernel, true, false, 1.0, 0.0);
     } else {
       // With a fused head, dOut is already the gradient of the logits.
-      if (!fusedHead) act.backward(last.z(), last.out(), dOut, last.scratch());
+      if (!fusedHead && !fromLogits) act.backward(last.z(), last.out(), dOut, last.scratch());
       if (weightGrads) {
         Nd4j.gemm(lastIn, dOut, dKernel, true, false, 1.0, 0.0);
         if (dBias != null) Nd4j.gemm(last.ones(), dOut, dBiasRow, true, false, 1.0, 0.0);

@@ -2,6 +2,7 @@ package dln.runtime.train.fast;
 
 import dln.runtime.nn.Model;
 import dln.runtime.train.CompileConfig;
+import dln.runtime.train.PerShapeEngine;
 import dln.runtime.train.SameDiffEngine;
 import dln.runtime.train.TrainingEngine;
 import java.util.Locale;
@@ -19,6 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       through its pointer; on CUDA that is a mirror of the device buffer, not kept in step by
  *       such writes, so the results would be wrong, not just slow. SameDiff runs every layer as
  *       libnd4j ops, which the CUDA backend implements on the GPU.
+ *   <li>A model with an input axis of unknown size (None): the same choice, made for each concrete
+ *       input shape of the data ({@link PerShapeEngine} on the CPU; SameDiff keeps a graph per shape).
  * </ul>
  */
 public final class EngineChooser {
@@ -47,7 +50,7 @@ public final class EngineChooser {
   public record Choice(TrainingEngine engine, String reason) {
     /** {@code "fast"} or {@code "samediff"}. */
     public String name() {
-      return engine instanceof FastEngine ? "fast" : "samediff";
+      return engine instanceof FastEngine || engine instanceof PerShapeEngine ? "fast" : "samediff";
     }
   }
 
@@ -61,6 +64,7 @@ public final class EngineChooser {
    * or {@code "fast"} choose automatically).
    */
   public static Choice choose(Backend backend, String requested, Model model, CompileConfig config) {
+    if (model.hasUnknownInputAxes()) return perShape(backend, requested, model, config);
     if ("samediff".equalsIgnoreCase(requested)) {
       return new Choice(new SameDiffEngine(model, config), "forced by -D" + FastEngine.PROPERTY + "=samediff");
     }
@@ -73,5 +77,28 @@ public final class EngineChooser {
     } catch (FastPlan.Unsupported e) {
       return new Choice(new SameDiffEngine(model, config), "the fast engine does not cover " + e.getMessage());
     }
+  }
+
+  /**
+   * A model with an input axis of unknown size (None) runs on one engine per concrete input shape
+   * ({@link PerShapeEngine}), chosen as above for that shape: on the CPU a fast plan, or SameDiff
+   * for a shape whose plan the fast engine does not cover.
+   */
+  private static Choice perShape(Backend backend, String requested, Model model, CompileConfig config) {
+    String perShape = " (the model has an input axis of unknown size, None: one graph per input shape)";
+    if ("samediff".equalsIgnoreCase(requested)) {
+      return new Choice(new SameDiffEngine(model, config), "forced by -D" + FastEngine.PROPERTY + "=samediff" + perShape);
+    }
+    if (backend != Backend.CPU) {
+      return new Choice(new SameDiffEngine(model, config), "the " + backend + " backend: SameDiff runs every layer as ND4J ops" + perShape);
+    }
+    PerShapeEngine engine = new PerShapeEngine(model, shapes -> {
+      try {
+        return FastEngine.compile(model, config, shapes);
+      } catch (FastPlan.Unsupported e) {
+        return new SameDiffEngine(model, config);
+      }
+    });
+    return new Choice(engine, "the CPU backend: a fast plan per input shape, SameDiff for a shape the fast engine does not cover" + perShape);
   }
 }

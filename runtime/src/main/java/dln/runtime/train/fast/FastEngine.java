@@ -59,6 +59,11 @@ public final class FastEngine implements TrainingEngine {
     return new FastEngine(model, config, FastPlan.compile(model, config));
   }
 
+  /** This engine for inputs of these shapes (batch axis first; see {@link FastPlan#compile(Model, CompileConfig, List)}). */
+  static FastEngine compile(Model model, CompileConfig config, List<long[]> inputShapes) throws FastPlan.Unsupported {
+    return new FastEngine(model, config, FastPlan.compile(model, config, inputShapes));
+  }
+
   /** Why the fast engine cannot run this model (null when it can). */
   public static String unsupportedReason(Model model, CompileConfig config) {
     try {

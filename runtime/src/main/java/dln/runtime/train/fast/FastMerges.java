@@ -1,7 +1,6 @@
 package dln.runtime.train.fast;
 
 import dln.runtime.nn.Layer;
-import dln.runtime.nn.SymbolicTensor;
 import dln.runtime.nn.layers.Add;
 import dln.runtime.nn.layers.Average;
 import dln.runtime.nn.layers.Concatenate;
@@ -20,7 +19,7 @@ final class FastMerges {
   private FastMerges() {}
 
   /** The merge step for a layer, or null when the layer is not a merge; {@code masked}: which inputs carry a mask. */
-  static MergeStep stepFor(Layer layer, List<SymbolicTensor> inputs, boolean[] masked, long[] out) {
+  static MergeStep stepFor(Layer layer, List<long[]> inputs, boolean[] masked, long[] out) {
     if (layer instanceof Add) return new AddStep(inputs.size(), Shapes.sample(out));
     ElementwiseMergeStep.Kind kind = layer instanceof Multiply ? ElementwiseMergeStep.Kind.MULTIPLY
         : layer instanceof Subtract ? ElementwiseMergeStep.Kind.SUBTRACT
@@ -30,13 +29,11 @@ final class FastMerges {
     if (layer instanceof Concatenate c) {
       int axis = c.config().axis() < 0 ? out.length + c.config().axis() : c.config().axis();
       long[][] samples = new long[inputs.size()][];
-      for (int i = 0; i < samples.length; i++) samples[i] = Shapes.sample(inputs.get(i).shape());
+      for (int i = 0; i < samples.length; i++) samples[i] = Shapes.sample(inputs.get(i));
       return new ConcatenateStep(axis, samples, Shapes.sample(out));
     }
     if (layer instanceof MultiHeadAttention mha) {
-      List<long[]> shapes = new java.util.ArrayList<>();
-      for (SymbolicTensor t : inputs) shapes.add(t.shape());
-      return new MultiHeadAttentionStep(mha, shapes, out, masked[0] || masked[1] || masked[2]);
+      return new MultiHeadAttentionStep(mha, inputs, out, masked[0] || masked[1] || masked[2]);
     }
     return null;
   }

@@ -99,14 +99,17 @@ final class FastPlan {
    * and whether its output carry a mask of padded steps in this application (a nested model's
    * layers carry the masks of the tensors it is applied to).
    */
-  private record Application(Node node, int[] in, int out, List<Model> enclosing, boolean[] inMasked, boolean outMasked) {}
+  private record Application(Node node, int[] in, int out, List<Model> enclosing, boolean[] inMasked, boolean outMasked,
+      List<long[]> inShapes, long[] outShape) {}
 
   /**
    * Flattens a model's graph onto slots; {@code inSlots} hold the model's inputs, {@code inMasked}
    * whether each carries a mask; returns its output slots.
    */
-  private static int[] flatten(Model model, int[] inSlots, boolean[] inMasked, List<Model> enclosing, List<Application> apps,
-      int[] nextSlot) throws Unsupported {
+  private static int[] flatten(Model model, int[] inSlots, boolean[] inMasked, List<long[]> inShapes, List<Model> enclosing,
+      List<Application> apps, int[] nextSlot) throws Unsupported {
+    // The shapes of the data this plan runs on: a None axis (any length) has its length here.
+    Map<SymbolicTensor, long[]> shapeOf = model.shapesFor(inShapes);
     Map<SymbolicTensor, Integer> slotOf = new IdentityHashMap<>();
     for (int i = 0; i < inSlots.length; i++) slotOf.put(model.inputs().get(i), inSlots[i]);
     Map<SymbolicTensor, Boolean> masked = model.maskFlow(inMasked);
@@ -127,14 +130,18 @@ final class FastPlan {
         if (!nested.isGraphBuilt()) throw new Unsupported("a nested model without a graph");
         List<Model> inner = new ArrayList<>(enclosing);
         inner.add(nested);
-        int[] outs = flatten(nested, in, inputsMasked, List.copyOf(inner), apps, nextSlot);
+        List<long[]> nestedIn = new ArrayList<>();
+        for (SymbolicTensor t : n.inputs()) nestedIn.add(shapeOf.get(t));
+        int[] outs = flatten(nested, in, inputsMasked, nestedIn, List.copyOf(inner), apps, nextSlot);
         for (int k = 0; k < outs.length; k++) slotOf.put(n.outputs().get(k), outs[k]);
         continue;
       }
       if (n.outputs().size() != 1) throw new Unsupported("a layer with several outputs");
       int out = nextSlot[0]++;
       slotOf.put(n.outputs().get(0), out);
-      apps.add(new Application(n, in, out, enclosing, inputsMasked, masked.get(n.outputs().get(0))));
+      List<long[]> appIn = new ArrayList<>();
+      for (SymbolicTensor t : n.inputs()) appIn.add(shapeOf.get(t));
+      apps.add(new Application(n, in, out, enclosing, inputsMasked, masked.get(n.outputs().get(0)), appIn, shapeOf.get(n.outputs().get(0))));
     }
     int[] outs = new int[model.outputs().size()];
     for (int i = 0; i < outs.length; i++) outs[i] = slotOf.get(model.outputs().get(i));
@@ -149,14 +156,28 @@ final class FastPlan {
     return BUILDS.get();
   }
 
+  /** The plan for data of the model's own input shapes. */
   static FastPlan compile(Model model, CompileConfig config) throws Unsupported {
+    List<long[]> shapes = new ArrayList<>();
+    for (SymbolicTensor t : model.inputs()) shapes.add(t.shape());
+    return compile(model, config, shapes);
+  }
+
+  /**
+   * The plan for inputs of these shapes (batch axis first, unknown): the model's own, or, for a
+   * model with None axes, the concrete ones of the data (one plan per such shape, see
+   * {@link dln.runtime.train.PerShapeEngine}).
+   */
+  static FastPlan compile(Model model, CompileConfig config, List<long[]> inputShapes) throws Unsupported {
     BUILDS.incrementAndGet();
+    for (long[] s : inputShapes) if (Shapes.hasUnknownSample(s)) throw new Unsupported("an input axis of unknown size (None)");
     int inputs = model.inputs().size();
     int[] inSlots = new int[inputs];
     for (int i = 0; i < inputs; i++) inSlots[i] = i;
     List<Application> apps = new ArrayList<>();
     int[] nextSlot = {inputs};
-    int[] outSlots = flatten(model, inSlots, new boolean[inputs], List.of(), apps, nextSlot);
+    int[] outSlots = flatten(model, inSlots, new boolean[inputs], inputShapes, List.of(), apps, nextSlot);
+    Map<SymbolicTensor, long[]> topShapes = model.shapesFor(inputShapes);
     if (apps.isEmpty()) throw new Unsupported("the output is a model input");
     Map<Integer, Integer> readers = new HashMap<>();
     for (Application a : apps) for (int s : a.in()) readers.merge(s, 1, Integer::sum);
@@ -216,11 +237,11 @@ final class FastPlan {
       // The one output (if any) whose fused head may take this op's pre-activation.
       Integer outputIndex = outputIndices.size() == 1 ? outputIndices.get(0) : null;
       Act req = outputIndex == null ? null : required[outputIndex];
-      long[] out = n.outputs().get(0).shape();
+      long[] out = app.outShape();
       Layer layer = n.layer();
       int[] in = app.in();
       String label = (i + 1) + " " + layer.typeName() + " " + Shapes.format(Shapes.sample(out));
-      MergeStep merge = FastMerges.stepFor(layer, n.inputs(), app.inMasked(), out);
+      MergeStep merge = FastMerges.stepFor(layer, app.inShapes(), app.inMasked(), out);
       if (merge != null) {
         if (req != null) heads[outputIndex] = heads[outputIndex].onProbabilities();
         // Masked inputs: the output keeps a step where every masked input does (Layer.MaskUse.COMBINED).
@@ -253,7 +274,7 @@ final class FastPlan {
         continue;
       }
       if (in.length != 1) throw new Unsupported(layer.typeName() + " on several inputs");
-      long[] inShape = n.inputs().get(0).shape();
+      long[] inShape = app.inShapes().get(0);
       Act act = FastLayers.activationOf(layer);
       LayerStep step = null;
       // Fused: the loss head reads the logits and writes the output, so the output must be the
@@ -314,7 +335,7 @@ final class FastPlan {
     // Without a loss an output softmax runs as a plain (forward-only) activation.
     List<Output> outputs = new ArrayList<>();
     for (int k = 0; k < nOut; k++) {
-      long[] shape = model.outputs().get(k).shape();
+      long[] shape = topShapes.get(model.outputs().get(k));
       int mask = shape.length == 3 && model.outputs().get(k).masked() ? maskSlot[outSlots[k]] : -1;
       outputs.add(new Output(outSlots[k], heads[k], weights[k], deltas[k], fused[k], Shapes.sample(shape), mask));
     }

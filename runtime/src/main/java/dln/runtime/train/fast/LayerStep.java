@@ -44,6 +44,28 @@ abstract class LayerStep {
    */
   abstract INDArray backward(INDArray dOut, boolean weightGrads, boolean inputGrad);
 
+  /**
+   * The squashing this step ends in, softmax over the last axis or sigmoid, when a loss outside
+   * the plan may read the step's {@link #preActivation()} as its logits (not fused into a loss head
+   * already); null otherwise.
+   */
+  Act squashing() {
+    return null;
+  }
+
+  /** The input of this step's squashing in the last forward (where {@link #squashing()} is not null). */
+  INDArray preActivation() {
+    return null;
+  }
+
+  /**
+   * {@link #backward} with {@code dLogits} the gradient of {@link #preActivation()} rather than of
+   * the output: the squashing's own derivative is skipped (a loss that read the logits gave it).
+   */
+  INDArray backwardFromLogits(INDArray dLogits, boolean weightGrads, boolean inputGrad) {
+    throw new IllegalStateException(getClass().getSimpleName() + " ends in no squashing");
+  }
+
   /** A per-batch-size cache of buffers. */
   static final class PerBatch<T> {
     private final Map<Long, T> cache = new HashMap<>();

@@ -87,6 +87,14 @@ final class PlanPasses {
    * flag is set. On return the model inputs' slots hold their gradients (null where not asked).
    */
   void backward(INDArray[] grads, boolean[] trains, boolean[] inputGrads) {
+    backward(grads, trains, inputGrads, null);
+  }
+
+  /**
+   * {@link #backward(INDArray[], boolean[], boolean[])} where the gradients seeded at the slots
+   * {@code atLogits} marks are those of their producing steps' logits ({@link LayerStep#preActivation}).
+   */
+  void backward(INDArray[] grads, boolean[] trains, boolean[] inputGrads, boolean[] atLogits) {
     List<FastPlan.Op> ops = plan.ops;
     boolean[] slotNeedsGrad = new boolean[plan.slots];
     for (int i = 0; i < inputGrads.length; i++) slotNeedsGrad[i] = inputGrads[i];
@@ -104,7 +112,8 @@ final class PlanPasses {
       if (g == null || !slotNeedsGrad[op.out()]) continue;
       if (op.step() != null) {
         boolean need = slotNeedsGrad[op.in()[0]];
-        INDArray dIn = op.step().backward(g, trains[i], need);
+        INDArray dIn = atLogits != null && atLogits[op.out()] ? op.step().backwardFromLogits(g, trains[i], need)
+            : op.step().backward(g, trains[i], need);
         if (need) accumulate(grads, op.in()[0], dIn);
       } else {
         boolean[] need = new boolean[op.in().length];

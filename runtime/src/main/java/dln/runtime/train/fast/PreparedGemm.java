@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -21,16 +22,26 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * against ≈ 32 µs on two, 1,280×8·(8×256) ≈ 40 against ≈ 58, 256×64·(64×256) ≈ 50 against ≈ 66;
  * larger products (the weight gradients over a whole sequence) keep every thread.
  *
+ * <p>The op runs straight through libnd4j's {@code execCustomOp2} on the bound context: the
+ * executioner's Java wrapper around it (profiler and workspace hooks, which iterate the context's
+ * arrays) was the largest method the JIT compiled while an LSTM's first epoch ran (≈ 0.6 s of C2 time
+ * on the loaded 2-core machine, 2026-12-08), and adds its own dispatch to each of the 38 GEMMs of a step.
+ *
  * <p>The arrays must stay the same objects (the engine's own buffers and a {@code Weight}'s value,
  * which {@code Weight.set} copies into); their contents may change freely between runs.
  */
 final class PreparedGemm {
   /** Products up to this many multiply-adds run single-threaded. */
   static final long ONE_THREAD_MACS = 1L << 22;
-  private final DynamicCustomOp matmul = DynamicCustomOp.builder("matmul").build();
+  /** libnd4j's id of the matmul op. */
+  private static final long MATMUL = DynamicCustomOp.builder("matmul").build().opHash();
   private final OpContext context;
-  /** libnd4j's native entry points (taken here: the arrays exist, so ND4J is loaded), null when all threads are used. */
+  /** The context's native handle, taken once. */
+  private final Pointer handle;
+  /** libnd4j's native entry points (taken here: the arrays exist, so ND4J is loaded). */
   private final NativeOps ops;
+  /** Whether the product runs on the calling thread alone. */
+  private final boolean oneThread;
 
   /** {@code c = op(a)·op(b) + beta·c}, op a transpose where asked (no transposed copy is made). */
   PreparedGemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double beta) {
@@ -43,21 +54,28 @@ final class PreparedGemm {
     long m = a.size(transposeA ? 1 : 0);
     long k = a.size(transposeA ? 0 : 1);
     long n = b.size(transposeB ? 0 : 1);
-    ops = m * k * n <= ONE_THREAD_MACS ? NativeOpsHolder.getInstance().getDeviceNativeOps() : null;
+    oneThread = m * k * n <= ONE_THREAD_MACS;
+    ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+    handle = context.contextPointer();
   }
 
   /** Computes the product into the output array. */
   void run() {
-    if (ops == null) {
-      Nd4j.getExecutioner().exec(matmul, context);
+    if (!oneThread) {
+      exec();
       return;
     }
     int threads = ops.ompGetMaxThreads();
     if (threads > 1) ops.setOmpNumThreads(1);
     try {
-      Nd4j.getExecutioner().exec(matmul, context);
+      exec();
     } finally {
       if (threads > 1) ops.setOmpNumThreads(threads);
     }
+  }
+
+  private void exec() {
+    int status = ops.execCustomOp2(null, MATMUL, handle);
+    if (status != 0) throw new IllegalStateException("matmul failed (libnd4j status " + status + "): " + ops.lastErrorMessage());
   }
 }

@@ -291,6 +291,16 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     return s.out;
   }
 
+  /** Adds step t's rows of a batch-major (batch, steps, units) output gradient to dh (batch, units). */
+  private void addStepGradient(float[] dh, float[] dOut, int t, int batch) {
+    int u = units;
+    for (int r = 0; r < batch; r++) {
+      int o = (r * steps + t) * u;
+      int d = r * u;
+      for (int j = 0; j < u; j++) dh[d + j] += dOut[o + j];
+    }
+  }
+
   /** A masked row keeps step t−1's values (zero at the first step) in a time-major array of the given width. */
   static void carryRow(float[] a, int t, int r, int batch, int width) {
     int at = (t * batch + r) * width;
@@ -321,19 +331,15 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
         s.backGemm.run();
         if (profile) gemm += System.nanoTime() - g0;
         Host.read(s.dhRecurrent, dh);
-        for (int i = 0; i < batch * u; i++) dh[i] += carry[i];
+        RnnMath.addInto(dh, 0, carry, batch * u);
       } else {
         System.arraycopy(carry, 0, dh, 0, batch * u);
       }
       long c0 = profile ? System.nanoTime() : 0;
       if (returnSequences) {
-        for (int r = 0; r < batch; r++) {
-          int o = (r * steps + t) * u;
-          int d = r * u;
-          for (int j = 0; j < u; j++) dh[d + j] += dOutHost[o + j];
-        }
+        addStepGradient(dh, dOutHost, t, batch);
       } else if (t == steps - 1) {
-        for (int i = 0; i < batch * u; i++) dh[i] += dOutHost[i];
+        RnnMath.addInto(dh, 0, dOutHost, batch * u);
       }
       Arrays.fill(carry, 0f);
       cellBackward(s, t);

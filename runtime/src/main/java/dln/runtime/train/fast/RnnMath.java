@@ -64,17 +64,6 @@ final class RnnMath {
     return !act.onHost();
   }
 
-  /** One value through a (non-softmax) activation. */
-  static float apply(Act act, float z) {
-    return switch (act) {
-      case SIGMOID -> sigmoid(z);
-      case TANH -> tanh(z);
-      case RELU -> Math.max(z, 0f);
-      case LINEAR -> z;
-      default -> throw new IllegalStateException(act + " is not a recurrent activation of the host loops");
-    };
-  }
-
   /**
    * Applies the activation in place to {@code a[from, from + len)}: one loop per activation, so it
    * vectorises. Softmax normalises over the whole range: a call covers one gate of one row.
@@ -99,6 +88,24 @@ final class RnnMath {
     }
   }
 
+  /**
+   * {@code into[at ..] = x[at ..] + bias + rec[recAt ..]} over {@code width} values: one row's
+   * pre-activations from its input term, the bias and its recurrent term ({@code rec} null at the
+   * first step, which has none).
+   */
+  static void preActivations(float[] into, int at, float[] x, float[] bias, float[] rec, int recAt, int width) {
+    if (rec != null) {
+      for (int k = 0; k < width; k++) into[at + k] = x[at + k] + bias[k] + rec[recAt + k];
+    } else {
+      for (int k = 0; k < width; k++) into[at + k] = x[at + k] + bias[k];
+    }
+  }
+
+  /** {@code a[from + i] += b[i]} for i < n. */
+  static void addInto(float[] a, int from, float[] b, int n) {
+    for (int i = 0; i < n; i++) a[from + i] += b[i];
+  }
+
   /** Softmax of {@code a[from, to)} in place, the maximum subtracted first (as libnd4j's). */
   private static void softmax(float[] a, int from, int to) {
     float max = Float.NEGATIVE_INFINITY;
@@ -110,17 +117,6 @@ final class RnnMath {
     }
     float inv = (float) (1 / sum);
     for (int i = from; i < to; i++) a[i] *= inv;
-  }
-
-  /** The activation's derivative, written in terms of its output. */
-  static float derivative(Act act, float out) {
-    return switch (act) {
-      case SIGMOID -> out * (1f - out);
-      case TANH -> 1f - out * out;
-      case RELU -> out > 0f ? 1f : 0f;
-      case LINEAR -> 1f;
-      default -> throw new IllegalStateException(act + " is not a recurrent activation of the host loops");
-    };
   }
 
   /**

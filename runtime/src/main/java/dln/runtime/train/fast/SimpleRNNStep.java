@@ -31,11 +31,7 @@ final class SimpleRNNStep extends RecurrentStep {
     for (int r = 0; r < batch; r++) {
       if (s.carried(t, r)) continue;
       int c = (t * batch + r) * u;
-      if (t > 0) {
-        for (int j = 0; j < u; j++) hidden[c + j] = zx[c + j] + biasHost[j] + hu[r * u + j];
-      } else {
-        for (int j = 0; j < u; j++) hidden[c + j] = zx[c + j] + biasHost[j];
-      }
+      RnnMath.preActivations(hidden, c, zx, biasHost, t > 0 ? hu : null, r * u, u);
       if (s.saved.length > 0) System.arraycopy(hidden, c, s.saved[0], c, u);
       RnnMath.apply(activation, hidden, c, u);
     }

@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import dln.runtime.nn.GraphContext;
 import dln.runtime.nn.Model;
 import dln.runtime.nn.Weight;
 import dln.runtime.train.TapeModelRunner;
@@ -31,10 +32,12 @@ public final class TapeCall implements TapeModelRunner.Run {
 
   private final Entry entry;
   private final List<INDArray> outputs;
+  private final List<TapeModelRunner.Squashed> logits;
 
-  private TapeCall(Entry entry, List<INDArray> outputs) {
+  private TapeCall(Entry entry, List<INDArray> outputs, List<TapeModelRunner.Squashed> logits) {
     this.entry = entry;
     this.outputs = outputs;
+    this.logits = logits;
   }
 
   /**
@@ -59,7 +62,32 @@ public final class TapeCall implements TapeModelRunner.Run {
     List<INDArray> outs = new ArrayList<>();
     // The slots are the steps' buffers, overwritten by the plan's next forward: the tape keeps copies.
     for (FastPlan.Output o : e.plan.outputs) outs.add(values[o.slot()].dup('c'));
-    return new TapeCall(e, outs);
+    List<TapeModelRunner.Squashed> logits = new ArrayList<>();
+    for (FastPlan.Output o : e.plan.outputs) {
+      LayerStep step = squashingStep(e.plan, o.slot());
+      logits.add(step == null ? null : new TapeModelRunner.Squashed(step.preActivation().dup('c'),
+          step.squashing() == Act.SOFTMAX ? GraphContext.LogitKind.SOFTMAX : GraphContext.LogitKind.SIGMOID));
+    }
+    return new TapeCall(e, outs, logits);
+  }
+
+  /**
+   * The step that makes output slot {@code slot} by a softmax or sigmoid whose logits a loss may
+   * read, or null: none, or the output also feeds another op of the plan (its gradient there is the
+   * output's, not the logits').
+   */
+  private static LayerStep squashingStep(FastPlan plan, int slot) {
+    LayerStep producer = null;
+    for (FastPlan.Op op : plan.ops) {
+      for (int in : op.in()) if (in == slot) return null;
+      if (op.out() == slot) producer = op.step();
+    }
+    return producer != null && producer.squashing() != null ? producer : null;
+  }
+
+  @Override
+  public List<TapeModelRunner.Squashed> logits() {
+    return logits;
   }
 
   /** True when the batches have the model's input shapes (else the tape's own graph reports the error). */
@@ -89,18 +117,23 @@ public final class TapeCall implements TapeModelRunner.Run {
   }
 
   /**
-   * The backward pass of this call's forward, once: {@code outputGrads} are the gradients of the
-   * outputs (null for an output the target does not depend on), {@code wanted} the weights whose
+   * The backward pass of this call's forward: {@code outputGrads} are the gradients of the
+   * outputs, or of their {@link #logits} where given (null for an output the target does not
+   * depend on), {@code wanted} the weights whose
    * gradients to compute, {@code inputGrads} which inputs' gradients to compute. The arrays
-   * returned are the caller's. Releases the call's plan.
+   * returned are the caller's. The steps read what their last forward kept and write only their
+   * own buffers, so it may run again with other output gradients (a Jacobian's rows) until
+   * {@link #release}.
    */
   @Override
   public TapeModelRunner.Gradients backward(List<INDArray> outputGrads, Set<Weight> wanted, boolean[] inputGrads) {
     if (entry.owner.get() == null) throw new IllegalStateException("backward after release");
     FastPlan plan = entry.plan;
     INDArray[] grads = new INDArray[plan.slots];
+    boolean[] atLogits = new boolean[plan.slots];
     for (int k = 0; k < plan.outputs.size(); k++) {
       INDArray g = outputGrads.get(k);
+      if (logits.get(k) != null) atLogits[plan.outputs.get(k).slot()] = true;
       // A step may overwrite the gradient it is given: it gets its own copy.
       if (g != null) PlanPasses.accumulate(grads, plan.outputs.get(k).slot(), g.castTo(DataType.FLOAT).dup('c'));
     }
@@ -116,14 +149,13 @@ public final class TapeCall implements TapeModelRunner.Run {
       for (Weight w : op.weights()) if (wanted.contains(w)) reachedWeights.add(w);
     }
     boolean[] trains = entry.passes.trains(reachedWeights::contains);
-    entry.passes.backward(grads, trains, inputGrads);
+    entry.passes.backward(grads, trains, inputGrads, atLogits);
     Map<Weight, INDArray> byWeight = new IdentityHashMap<>();
     for (Map.Entry<Weight, INDArray> g : entry.passes.weightGradients(trains, reachedWeights::contains).entrySet()) {
       byWeight.put(g.getKey(), g.getValue().dup('c'));
     }
     List<INDArray> dIns = new ArrayList<>();
     for (int i = 0; i < inputGrads.length; i++) dIns.add(inputGrads[i] && grads[i] != null ? grads[i].dup('c') : null);
-    release();
     return new TapeModelRunner.Gradients(byWeight, dIns);
   }
 

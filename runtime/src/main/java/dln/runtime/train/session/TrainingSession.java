@@ -112,7 +112,7 @@ public final class TrainingSession {
         engineReason = choice.name() + ": " + choice.reason();
       } else {
         engine = engineFactory.create(model, compileConfig);
-        String name = engine instanceof FastEngine ? "fast" : engine instanceof SameDiffEngine ? "samediff" : engine.getClass().getSimpleName();
+        String name = engine instanceof FastEngine || engine instanceof dln.runtime.train.PerShapeEngine ? "fast" : engine instanceof SameDiffEngine ? "samediff" : engine.getClass().getSimpleName();
         engineReason = name + ": set by setEngineFactory";
       }
     }

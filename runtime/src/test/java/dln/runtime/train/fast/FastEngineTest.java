@@ -41,7 +41,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * batches and dropout masks, several steps of each optimiser; losses, outputs and weights must
  * agree to float tolerance.
  */
-class FastEngineTest {
+public class FastEngineTest {
   private static final double RTOL = 1e-4;
   private static final double ATOL = 2e-5;
 
@@ -150,12 +150,12 @@ class FastEngineTest {
   }
 
   /** Reference and fast values agree to the engines' float tolerance. */
-  static void assertClose(double a, double b, String what) {
+  public static void assertClose(double a, double b, String what) {
     assertTrue(Math.abs(a - b) <= ATOL + RTOL * Math.abs(a), what + ": reference " + a + " vs fast " + b);
   }
 
   /** Reference and fast arrays have one shape and agree element by element to the engines' float tolerance. */
-  static void assertClose(INDArray a, INDArray b, String what) {
+  public static void assertClose(INDArray a, INDArray b, String what) {
     assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(b.shape()), what + " shape");
     float[] x = a.dup('c').data().asFloat();
     float[] y = b.dup('c').data().asFloat();
