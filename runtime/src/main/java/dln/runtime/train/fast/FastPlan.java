@@ -314,16 +314,21 @@ final class FastPlan {
         d.absorbDropout(drop);
       }
     }
-    // A relu whose only input is a BatchNormalization that nothing else reads (conv → BN → relu,
-    // the ResNet pattern) runs in the BatchNormalization's own passes: one pass and one buffer
-    // less each way.
+    // A relu whose only input is a BatchNormalization or a two-input Add that nothing else reads
+    // (conv → BN → relu, and the residual join, the ResNet pattern) runs in that step's own passes:
+    // one pass and one buffer less each way.
     Map<Integer, Op> producer = new HashMap<>();
     for (Op op : ops) producer.put(op.out(), op);
     for (Op op : ops) {
       if (!(op.step() instanceof ActivationStep act) || !act.isRelu()) continue;
       Op from = producer.get(op.in()[0]);
-      if (from != null && from.step() instanceof BatchNormStep bn && readers.get(from.out()) == 1 && !outputsOf.containsKey(from.out())) {
+      boolean onlyReader = from != null && readers.get(from.out()) == 1 && !outputsOf.containsKey(from.out());
+      if (onlyReader && from.step() instanceof BatchNormStep bn) {
         bn.absorbRelu();
+        act.absorbedByPrevious();
+      } else if (onlyReader && from.merge() instanceof AddStep add && add.canAbsorbRelu()) {
+        // The residual join (Add → relu): the sum and the relu in one host pass each way.
+        add.absorbRelu();
         act.absorbedByPrevious();
       }
     }

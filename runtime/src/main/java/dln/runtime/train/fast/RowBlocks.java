@@ -39,6 +39,16 @@ final class RowBlocks {
     IntStream.range(0, n).parallel().forEach(b -> pass.run(start(rows, n, b), start(rows, n, b + 1)));
   }
 
+  /** A pass over tiles [from, to) of a flat array, split into one range per core when there are at least two tiles a core. */
+  static void runTiles(int tiles, Pass pass) {
+    int n = Math.max(1, Math.min(BLOCKS, tiles / 2));
+    if (n == 1) {
+      pass.run(0, tiles);
+      return;
+    }
+    IntStream.range(0, n).parallel().forEach(b -> pass.run(start(tiles, n, b), start(tiles, n, b + 1)));
+  }
+
   /** Runs the pass on blocks with their own accumulators of {@code width} values, then adds them up in block order. */
   static double[] sumPerChannel(int rows, int width, SumPass pass) {
     int n = blocks(rows);

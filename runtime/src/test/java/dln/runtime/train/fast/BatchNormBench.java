@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@link BatchNormStep}'s training passes on one shape, with and without the absorbed relu,
- * interleaved, medians in ms per batch (forward, backward). Not a test: run it by hand.
+ * interleaved, medians in ms per batch (forward, backward wall; both passes' CPU, {@link CpuClock}). Not a test: run it by hand.
  *
  * <pre>
  * OMP_WAIT_POLICY=passive java -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2 \
@@ -36,18 +36,21 @@ final class BatchNormBench {
     }
     String[] names = {"BN", "BN + relu"};
     double[][][] ms = new double[2][2][reps];
+    double[][] cpu = new double[2][reps];
     for (int w = 0; w < 20; w++) for (BatchNormStep s : steps) run(s, x, dy, new double[2]);
     for (int r = 0; r < reps; r++) {
       for (int v = 0; v < 2; v++) {
         double[] t = new double[2];
+        long c0 = CpuClock.nanos();
         for (int k = 0; k < 5; k++) run(steps[v], x, dy, t);
+        cpu[v][r] = (CpuClock.nanos() - c0) / 5e6;
         ms[v][0][r] = t[0] / 5;
         ms[v][1][r] = t[1] / 5;
       }
     }
     for (int v = 0; v < 2; v++) {
-      System.out.printf("%-10s forward %7.2f ms  backward %7.2f ms  (medians of %d, batch %d × %d×%d×%d)%n", names[v],
-          median(ms[v][0]), median(ms[v][1]), reps, n, h, h, c);
+      System.out.printf("%-10s forward %7.2f ms  backward %7.2f ms  CPU both %7.2f ms (medians of %d, batch %d × %d×%d×%d)%n",
+          names[v], median(ms[v][0]), median(ms[v][1]), median(cpu[v]), reps, n, h, h, c);
     }
   }
 

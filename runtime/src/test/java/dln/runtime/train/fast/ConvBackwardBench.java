@@ -1,7 +1,5 @@
 package dln.runtime.train.fast;
 
-import com.sun.management.OperatingSystemMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Conv2D backward passes {@link Conv2DStep} chooses between, side by side on one shape,
- * interleaved (each repetition runs every variant four times), wall-clock and process CPU
+ * interleaved (each repetition runs every variant four times), wall-clock and CPU ({@link CpuClock})
  * medians in ms per batch: libnd4j's {@code conv2d_bp}; the weight gradient on the patch matrix
  * with the input gradient as a stride-1 convolution with the transposed kernel; the patch matrix
  * with the adjoint GEMM {@code dZ·Wᵀ}; the forward pass for scale. Not a test: run it by hand.
@@ -101,16 +99,15 @@ final class ConvBackwardBench {
         dwPatch.sub(dw).amaxNumber().doubleValue(), dw.amaxNumber().doubleValue(), dbPatch.sub(db).amaxNumber().doubleValue(),
         s == 1 ? String.format("%.2g", dxTransposed.sub(dx).amaxNumber().doubleValue()) : "(stride 1 only)",
         dxAdjoint.sub(dx).amaxNumber().doubleValue(), dx.amaxNumber().doubleValue());
-    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double[][] wall = new double[variants.length][reps];
     double[][] cpu = new double[variants.length][reps];
     for (int rep = 0; rep < reps; rep++) {
       for (int v = 0; v < variants.length; v++) {
-        long c0 = os.getProcessCpuTime();
+        long c0 = CpuClock.nanos();
         long t0 = System.nanoTime();
         for (int j = 0; j < 4; j++) variants[v].run();
         wall[v][rep] = (System.nanoTime() - t0) / 4e6;
-        cpu[v][rep] = (os.getProcessCpuTime() - c0) / 4e6;
+        cpu[v][rep] = (CpuClock.nanos() - c0) / 4e6;
       }
     }
     for (int v = 0; v < variants.length; v++) {

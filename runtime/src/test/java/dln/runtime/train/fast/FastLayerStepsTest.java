@@ -117,8 +117,35 @@ class FastLayerStepsTest {
     for (FastPlan.Op op : plan.ops) {
       if (op.step() instanceof ActivationStep act && act.passesThrough()) absorbed++;
     }
-    assertEquals(1, absorbed, "the relu after the strided conv's BN runs in the BN step; the stem's BN has two readers");
+    assertEquals(2, absorbed, "the relus after the strided conv's BN and after the Add run in those steps; the stem's BN has two readers");
     trainBoth(p, x, y, 5, 8);
+  }
+
+  /**
+   * The residual join with an identity shortcut (Add → relu in the Add's passes) on enough values
+   * for several host tiles in parallel and a partial last one (41×16×16×8 = 5.125 tiles of 16,384).
+   */
+  @Test
+  void reluAfterAddRunsInItsPassesOverManyTilesAndMatchesReference() throws FastPlan.Unsupported {
+    Rng.seed(38);
+    INDArray x = data(41, 16, 16, 3);
+    INDArray y = oneHot(41, 3);
+    java.util.function.Supplier<Model> build = () -> {
+      SymbolicTensor in = Input.of(16, 16, 3);
+      SymbolicTensor a = new ReLU().apply(bn(0.9, true, true).apply(conv(8, "linear", false).apply(in)));
+      SymbolicTensor h = bn(0.9, true, true).apply(conv(8, "linear", false).apply(a));
+      SymbolicTensor r = new ReLU().apply(new Add().apply(List.of(h, a)).get(0));
+      return new Model(in, new Dense(3, "softmax").apply(new GlobalAveragePooling2D().apply(r)));
+    };
+    var p = pair(build, () -> new SGD(0.1, 0.9, false), "categorical_crossentropy");
+    FastPlan plan = FastPlan.compile(p.fast(), TrainingSession.of(p.fast()).compileConfig());
+    long absorbedByAdd = 0;
+    for (int i = 1; i < plan.ops.size(); i++) {
+      FastPlan.Op op = plan.ops.get(i);
+      if (op.step() instanceof ActivationStep act && act.passesThrough() && plan.ops.get(i - 1).merge() instanceof AddStep) absorbedByAdd++;
+    }
+    assertEquals(1, absorbedByAdd, "the relu after the Add runs in the Add step");
+    trainBoth(p, x, y, 4, 41);
   }
 
   /** A frozen BatchNormalization runs in inference mode: moving statistics, which stay unchanged. */
