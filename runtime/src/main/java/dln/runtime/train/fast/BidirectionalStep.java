@@ -101,7 +101,10 @@ final class BidirectionalStep extends LayerStep implements MaskReader {
     reverseSteps(b.x(), b.xr(), batch, steps, (int) inSample[1]);
     Host.write(b.reversed(), b.xr());
     Host.read(fwd.forward(in, training), b.a());
-    Host.read(bwd.forward(b.reversed(), training), b.y());
+    // The backward direction's output (as many values as the forward's) goes to the start of y,
+    // which is the merged output's size (twice that for concat) and is overwritten by the merge below.
+    INDArray backwards = Host.plain(bwd.forward(b.reversed(), training));
+    Host.read(backwards, 0, b.y(), b.a().length);
     int units = (int) oneSample[oneSample.length - 1];
     float[] bb = b.b();
     if (sequences) reverseSteps(b.y(), bb, batch, steps, units);
