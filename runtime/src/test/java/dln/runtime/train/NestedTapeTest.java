@@ -230,11 +230,16 @@ class NestedTapeTest {
   }
 
   private static double centralDifference(dln.runtime.nn.Sequential critic, INDArray w, long j, double eps) {
+    return centralDifference(() -> penaltyNow(critic), w, j, eps);
+  }
+
+  /** (f(w + eps·e_j) − f(w − eps·e_j)) / 2eps, with element j of {@code w} put back afterwards. */
+  static double centralDifference(java.util.function.DoubleSupplier f, INDArray w, long j, double eps) {
     double orig = w.getDouble(j);
     w.putScalar(j, orig + eps);
-    double up = penaltyNow(critic);
+    double up = f.getAsDouble();
     w.putScalar(j, orig - eps);
-    double down = penaltyNow(critic);
+    double down = f.getAsDouble();
     w.putScalar(j, orig);
     return (up - down) / (2 * eps);
   }
