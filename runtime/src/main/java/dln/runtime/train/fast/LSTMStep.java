@@ -38,12 +38,12 @@ final class LSTMStep extends RecurrentStep {
   }
 
   @Override
-  void cellForward(Sequence s, int t) {
+  void cellForward(Sequence s, int t, int from, int to) {
     int batch = s.batch;
     int u = units;
     int g4 = 4 * u;
     float[] gates = s.saved[0];
-    for (int r = 0; r < batch; r++) {
+    for (int r = from; r < to; r++) {
       int row = t * batch + r;
       int z = row * g4;
       int c = row * u;
