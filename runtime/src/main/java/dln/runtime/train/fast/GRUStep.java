@@ -210,7 +210,7 @@ final class GRUStep extends RecurrentStep {
   }
 
   @Override
-  void cellBackward(Sequence s, int t) {
+  void cellBackward(Sequence s, int t, int from, int to) {
     int batch = s.batch;
     int u = units;
     int g = width;
@@ -223,7 +223,7 @@ final class GRUStep extends RecurrentStep {
     float[] drec = s.drecHost;
     float[] dh = s.dhHost;
     float[] carry = s.carry;
-    for (int r = 0; r < batch; r++) {
+    for (int r = from; r < to; r++) {
       if (s.carried(t, r)) continue;
       int zb = (t * batch + r) * g;
       int c = (t * batch + r) * u;

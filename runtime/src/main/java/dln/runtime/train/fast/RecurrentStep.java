@@ -72,8 +72,6 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     final INDArray hPrev;
     final INDArray dzx;
     final INDArray drec;
-    final INDArray drecStep;
-    final INDArray dhRecurrent;
     final INDArray dxSeq;
     final INDArray dIn;
     final float[] xBatchMajor;
@@ -91,13 +89,12 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     final float[] dxHost;
     final float[][] saved;
     final float[][] state;
-    /** The GEMMs on these buffers, prepared once: x·W, h₋₁·U, drec·Uᵀ, xᵀ·dzx, h₋₁ᵀ·drec, dzx·Wᵀ. */
+    /** The GEMMs on these buffers, prepared once: x·W, xᵀ·dzx, h₋₁ᵀ·drec, dzx·Wᵀ (the blocks hold h₋₁·U and drec·Uᵀ). */
     final PreparedGemm inputGemm;
-    final PreparedGemm backGemm;
     final PreparedGemm kernelGradGemm;
     final PreparedGemm recurrentGradGemm;
     final PreparedGemm inputGradGemm;
-    /** The forward loop's row blocks (one, the whole batch, below 2 × {@link #MIN_BLOCK_ROWS} rows or where the cell does not split). */
+    /** The forward and backward loops' row blocks (one, the whole batch, below 2 × {@link #MIN_BLOCK_ROWS} rows or where the cell does not split). */
     final Block[] blocks;
     /** This forward's mask (time-major in processing order, 1 keep), or null. */
     float[] keep;
@@ -115,8 +112,6 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
       hPrev = Nd4j.create(DataType.FLOAT, n, u);
       dzx = Nd4j.create(DataType.FLOAT, n, g);
       drec = step.sharedGradient() ? dzx : Nd4j.create(DataType.FLOAT, n, g);
-      drecStep = Nd4j.create(DataType.FLOAT, b, g);
-      dhRecurrent = Nd4j.create(DataType.FLOAT, b, u);
       dxSeq = Nd4j.create(DataType.FLOAT, n, f);
       dIn = Nd4j.create(DataType.FLOAT, b, step.steps, f);
       xBatchMajor = new float[n * f];
@@ -147,7 +142,6 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
       for (int k = 0; k < count; k++) {
         blocks[k] = new Block(RowBlocks.start(b, count, k), RowBlocks.start(b, count, k + 1), u, g, uk, count > 1);
       }
-      backGemm = new PreparedGemm(drecStep, uk, dhRecurrent, false, true, 0);
       kernelGradGemm = new PreparedGemm(xSeq, dzx, step.dKernel, true, false, 0);
       recurrentGradGemm = new PreparedGemm(hPrev, drec, step.dRecurrent, true, false, 0);
       inputGradGemm = new PreparedGemm(dzx, w, dxSeq, false, true, 0);
@@ -160,9 +154,10 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
   }
 
   /**
-   * Rows [from, to) of the batch in the forward loop: their previous hidden state h₋₁ and its
-   * recurrent term h₋₁·U (native, for the GEMM), and that GEMM, on the calling thread alone when
-   * blocks run side by side.
+   * Rows [from, to) of the batch in the loops over time: forward their previous hidden state h₋₁
+   * and its recurrent term h₋₁·U, backward a step's recurrent-term gradient drec and its product
+   * drec·Uᵀ (native, for the GEMMs), and the two GEMMs, on the calling thread alone when blocks run
+   * side by side.
    */
   static final class Block {
     final int from;
@@ -170,7 +165,10 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     final INDArray h;
     final INDArray hu;
     final PreparedGemm gemm;
-    /** Nanoseconds of this forward's GEMMs and cell math (the step profile's). */
+    final INDArray drecStep;
+    final INDArray dhRecurrent;
+    final PreparedGemm backGemm;
+    /** Nanoseconds of this pass's GEMMs and cell math (the step profile's). */
     long gemmNanos;
     long cellNanos;
 
@@ -180,6 +178,9 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
       h = Nd4j.create(DataType.FLOAT, to - from, units);
       hu = Nd4j.create(DataType.FLOAT, to - from, width);
       gemm = new PreparedGemm(h, recurrentKernel, hu, false, false, 0, oneThread);
+      drecStep = Nd4j.create(DataType.FLOAT, to - from, width);
+      dhRecurrent = Nd4j.create(DataType.FLOAT, to - from, units);
+      backGemm = new PreparedGemm(drecStep, recurrentKernel, dhRecurrent, false, true, 0, oneThread);
     }
   }
 
@@ -231,12 +232,13 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
   abstract void cellForward(Sequence s, int t, int from, int to);
 
   /**
-   * Step t of the backward pass: {@code s.dhHost} holds the whole gradient of h at step t (batch ×
-   * units); fill the rows of {@code s.dzxHost} and {@code s.drecHost} at t, and add to
-   * {@code s.carry} the gradient reaching h₋₁ other than through the recurrent GEMM. Carried rows
-   * are skipped (the driver passes their gradient on).
+   * Step t of the backward pass for sequences [from, to): {@code s.dhHost} holds the whole gradient
+   * of h at step t (batch × units) for those rows; fill their rows of {@code s.dzxHost} and
+   * {@code s.drecHost} at t, and add to {@code s.carry} the gradient reaching h₋₁ other than
+   * through the recurrent GEMM. Carried rows are skipped (the driver passes their gradient on).
+   * Blocks of rows run on different threads at once unless {@link #splitsRows()} is false.
    */
-  abstract void cellBackward(Sequence s, int t);
+  abstract void cellBackward(Sequence s, int t, int from, int to);
 
   /** Called before the backward loop: clear the cell's carried gradients. */
   void beginBackward(Sequence s) {
@@ -347,10 +349,56 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     }
   }
 
-  /** Adds step t's rows of a batch-major (batch, steps, units) output gradient to dh (batch, units). */
-  private void addStepGradient(float[] dh, float[] dOut, int t, int batch) {
+  /** Backpropagation through time for one block of rows: the gradients of their pre-activations at every step. */
+  private void recurBackward(Sequence s, Block k, boolean profile) {
+    int batch = s.batch;
     int u = units;
-    for (int r = 0; r < batch; r++) {
+    int g = width;
+    int rows = k.to - k.from;
+    int hFrom = k.from * u;
+    int hTo = k.to * u;
+    float[] dOutHost = s.dOutHost;
+    float[] dh = s.dhHost;
+    float[] carry = s.carry;
+    k.gemmNanos = 0;
+    k.cellNanos = 0;
+    for (int t = steps - 1; t >= 0; t--) {
+      // dh of this step: the output's gradient, the recurrent term drec(t+1)·Uᵀ and the carried part.
+      if (t < steps - 1) {
+        long g0 = profile ? System.nanoTime() : 0;
+        k.backGemm.run();
+        if (profile) k.gemmNanos += System.nanoTime() - g0;
+        Host.readInto(k.dhRecurrent, dh, hFrom);
+        for (int i = hFrom; i < hTo; i++) dh[i] += carry[i];
+      } else {
+        System.arraycopy(carry, hFrom, dh, hFrom, rows * u);
+      }
+      long c0 = profile ? System.nanoTime() : 0;
+      if (returnSequences) {
+        addStepGradient(dh, dOutHost, t, k.from, k.to);
+      } else if (t == steps - 1) {
+        for (int i = hFrom; i < hTo; i++) dh[i] += dOutHost[i];
+      }
+      Arrays.fill(carry, hFrom, hTo, 0f);
+      cellBackward(s, t, k.from, k.to);
+      if (s.keep != null) {
+        for (int r = k.from; r < k.to; r++) {
+          if (!s.carried(t, r)) continue;
+          int row = (t * batch + r) * g;
+          Arrays.fill(s.dzxHost, row, row + g, 0f);
+          if (!sharedGradient()) Arrays.fill(s.drecHost, row, row + g, 0f);
+          System.arraycopy(dh, r * u, carry, r * u, u);
+        }
+      }
+      if (profile) k.cellNanos += System.nanoTime() - c0;
+      if (t > 0) Host.writeFrom(k.drecStep, s.drecHost, (t * batch + k.from) * g, rows * g);
+    }
+  }
+
+  /** Adds step t's rows [from, to) of a batch-major (batch, steps, units) output gradient to dh (batch, units). */
+  private void addStepGradient(float[] dh, float[] dOut, int t, int from, int to) {
+    int u = units;
+    for (int r = from; r < to; r++) {
       int o = (r * steps + t) * u;
       int d = r * u;
       for (int j = 0; j < u; j++) dh[d + j] += dOut[o + j];
@@ -372,45 +420,12 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     int g = width;
     boolean profile = StepProfile.ON;
     long t0 = profile ? System.nanoTime() : 0;
-    long gemm = 0;
-    long cell = 0;
     Host.read(dOut, s.dOutHost);
-    float[] dOutHost = s.dOutHost;
-    float[] dh = s.dhHost;
-    float[] carry = s.carry;
-    Arrays.fill(carry, 0f);
+    Arrays.fill(s.carry, 0f);
     beginBackward(s);
-    for (int t = steps - 1; t >= 0; t--) {
-      // dh of this step: the output's gradient, the recurrent term drec(t+1)·Uᵀ and the carried part.
-      if (t < steps - 1) {
-        long g0 = profile ? System.nanoTime() : 0;
-        s.backGemm.run();
-        if (profile) gemm += System.nanoTime() - g0;
-        Host.read(s.dhRecurrent, dh);
-        RnnMath.addInto(dh, 0, carry, batch * u);
-      } else {
-        System.arraycopy(carry, 0, dh, 0, batch * u);
-      }
-      long c0 = profile ? System.nanoTime() : 0;
-      if (returnSequences) {
-        addStepGradient(dh, dOutHost, t, batch);
-      } else if (t == steps - 1) {
-        RnnMath.addInto(dh, 0, dOutHost, batch * u);
-      }
-      Arrays.fill(carry, 0f);
-      cellBackward(s, t);
-      if (s.keep != null) {
-        for (int r = 0; r < batch; r++) {
-          if (!s.carried(t, r)) continue;
-          int row = (t * batch + r) * g;
-          Arrays.fill(s.dzxHost, row, row + g, 0f);
-          if (!sharedGradient()) Arrays.fill(s.drecHost, row, row + g, 0f);
-          System.arraycopy(dh, r * u, carry, r * u, u);
-        }
-      }
-      if (profile) cell += System.nanoTime() - c0;
-      if (t > 0) Host.writeFrom(s.drecStep, s.drecHost, t * batch * g, batch * g);
-    }
+    RowBlocks.runEach(s.blocks.length, k -> recurBackward(s, s.blocks[k], profile));
+    long gemm = s.blocks[0].gemmNanos;
+    long cell = s.blocks[0].cellNanos;
     Host.write(s.dzx, s.dzxHost);
     long t1 = profile ? System.nanoTime() : 0;
     if (profile) {
