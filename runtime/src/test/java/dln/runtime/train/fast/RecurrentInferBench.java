@@ -1,27 +1,20 @@
 package dln.runtime.train.fast;
 
 import dln.runtime.Rng;
-import dln.runtime.nn.Input;
 import dln.runtime.nn.Model;
-import dln.runtime.nn.Sequential;
-import dln.runtime.nn.layers.Dense;
-import dln.runtime.nn.layers.GRU;
-import dln.runtime.nn.layers.LSTM;
 import dln.runtime.train.FitOptions;
 import dln.runtime.train.session.TrainingSession;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.util.Arrays;
-import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The bench's recurrent inference workload on its own: LSTM(64) or GRU(64) over 20 steps × 8
- * features, then Dense(1, sigmoid), after the bench's 1,280-sample warm-up fit; then {@code rounds}
- * predicts of 2,000 sequences at batch 1,000, each with its wall time and the process's CPU time
- * (both cores), and the median. On the shared machine the CPU time is the steadier figure.
+ * The bench's recurrent inference workload on its own ({@link RecurrentWarmupBench}'s model:
+ * LSTM(64) or GRU(64) over 20 steps × 8 features, then Dense(1, sigmoid)), after the bench's
+ * 1,280-sample warm-up fit: {@code rounds} predicts of 2,000 sequences at batch 1,000, each with
+ * its wall time and the process's CPU time (all threads, in the OS's 10 ms ticks), and the medians.
  *
  * <p>Run: {@code java -cp runtime/target/classes:runtime/target/test-classes:$CP
  * dln.runtime.train.fast.RecurrentInferBench [rounds] [lstm|gru]}.
@@ -34,10 +27,9 @@ public final class RecurrentInferBench {
     boolean gru = args.length > 1 && args[1].equals("gru");
     Rng.seed(4);
     int n = 2000;
-    INDArray x = Rng.normal(new long[] {n, 20, 8}, 0, 1);
-    INDArray y = x.sum(1, 2).gt(0).castTo(DataType.FLOAT).reshape(n, 1);
-    Model m = new Sequential(List.of(Input.of(20, 8), gru ? new GRU(64, false) : new LSTM(64, false), new Dense(1, "sigmoid")));
-    TrainingSession.of(m).compile("adam", "binary_crossentropy");
+    INDArray x = RecurrentWarmupBench.inputs(n);
+    INDArray y = RecurrentWarmupBench.labels(x);
+    Model m = RecurrentWarmupBench.model(gru);
     TrainingSession.of(m).fit(x.get(NDArrayIndex.interval(0, 1280)), y.get(NDArrayIndex.interval(0, 1280)),
         new FitOptions().epochs(1).batchSize(64));
     TrainingSession.of(m).predict(x.get(NDArrayIndex.interval(0, 1000)), 1000); // the bench's warm-up batch
