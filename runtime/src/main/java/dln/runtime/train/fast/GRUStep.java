@@ -91,8 +91,14 @@ final class GRUStep extends RecurrentStep {
     return false;
   }
 
+  /** reset_after=False's candidate GEMM covers the whole batch's step after every row's gates. */
   @Override
-  void cellForward(Sequence s, int t) {
+  boolean splitsRows() {
+    return resetAfter;
+  }
+
+  @Override
+  void cellForward(Sequence s, int t, int from, int to) {
     int batch = s.batch;
     int u = units;
     int g = width;
@@ -114,7 +120,7 @@ final class GRUStep extends RecurrentStep {
       lastBefore = w;
     }
     float[] huOrNull = t > 0 ? hu : null;
-    for (int r = 0; r < batch; r++) {
+    for (int r = from; r < to; r++) {
       if (s.carried(t, r)) continue;
       int zb = (t * batch + r) * g;
       int c = (t * batch + r) * u;
@@ -136,7 +142,7 @@ final class GRUStep extends RecurrentStep {
       Host.read(w.rhU(), w.rhUHost());
       RnnMath.addInto(candidate, t * batch * u, w.rhUHost(), batch * u);
     }
-    for (int r = 0; r < batch; r++) {
+    for (int r = from; r < to; r++) {
       if (s.carried(t, r)) continue;
       int c = (t * batch + r) * u;
       if (keepsPre) System.arraycopy(candidate, c, s.saved[6], c, u);
@@ -204,7 +210,7 @@ final class GRUStep extends RecurrentStep {
   }
 
   @Override
-  void cellBackward(Sequence s, int t) {
+  void cellBackward(Sequence s, int t, int from, int to) {
     int batch = s.batch;
     int u = units;
     int g = width;
@@ -217,7 +223,7 @@ final class GRUStep extends RecurrentStep {
     float[] drec = s.drecHost;
     float[] dh = s.dhHost;
     float[] carry = s.carry;
-    for (int r = 0; r < batch; r++) {
+    for (int r = from; r < to; r++) {
       if (s.carried(t, r)) continue;
       int zb = (t * batch + r) * g;
       int c = (t * batch + r) * u;

@@ -37,6 +37,13 @@ final class Host {
     Reference.reachabilityFence(a);
   }
 
+  /** Reads the whole of a plain array into {@code into[at ..]}. */
+  static void readInto(INDArray a, float[] into, int at) {
+    FloatPointer p = pointer(plainOrFail(a));
+    p.get(into, at, (int) a.length());
+    Reference.reachabilityFence(a);
+  }
+
   /** Reads {@code len} values from {@code offset} of a plain array into the start of {@code into}. */
   static void read(INDArray a, long offset, float[] into, int len) {
     checkFits(a, offset, len);

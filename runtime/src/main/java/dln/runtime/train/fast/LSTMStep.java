@@ -38,12 +38,12 @@ final class LSTMStep extends RecurrentStep {
   }
 
   @Override
-  void cellForward(Sequence s, int t) {
+  void cellForward(Sequence s, int t, int from, int to) {
     int batch = s.batch;
     int u = units;
     int g4 = 4 * u;
     float[] gates = s.saved[0];
-    for (int r = 0; r < batch; r++) {
+    for (int r = from; r < to; r++) {
       int row = t * batch + r;
       int z = row * g4;
       int c = row * u;
@@ -98,7 +98,7 @@ final class LSTMStep extends RecurrentStep {
   }
 
   @Override
-  void cellBackward(Sequence s, int t) {
+  void cellBackward(Sequence s, int t, int from, int to) {
     int batch = s.batch;
     int u = units;
     int g4 = 4 * u;
@@ -106,7 +106,7 @@ final class LSTMStep extends RecurrentStep {
     float[] cells = s.saved[1];
     float[] actCells = s.saved[2];
     float[] pre = keepsPre ? s.saved[3] : null;
-    for (int r = 0; r < batch; r++) {
+    for (int r = from; r < to; r++) {
       if (s.carried(t, r)) continue;
       int row = t * batch + r;
       int z = row * g4;

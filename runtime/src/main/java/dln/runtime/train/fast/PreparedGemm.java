@@ -45,6 +45,16 @@ final class PreparedGemm {
 
   /** {@code c = op(a)·op(b) + beta·c}, op a transpose where asked (no transposed copy is made). */
   PreparedGemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double beta) {
+    this(a, b, c, transposeA, transposeB, beta, false);
+  }
+
+  /**
+   * As above; {@code oneThreadAlways} keeps the product on the calling thread whatever its size:
+   * for callers that already run one such product per core side by side (a recurrent layer's row
+   * blocks), where OpenMP threads on top would only contend for the same cores.
+   */
+  PreparedGemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double beta,
+      boolean oneThreadAlways) {
     context = Nd4j.getExecutioner().buildContext();
     context.setInputArrays(a, b);
     context.setOutputArrays(c);
@@ -54,7 +64,7 @@ final class PreparedGemm {
     long m = a.size(transposeA ? 1 : 0);
     long k = a.size(transposeA ? 0 : 1);
     long n = b.size(transposeB ? 0 : 1);
-    oneThread = m * k * n <= ONE_THREAD_MACS;
+    oneThread = oneThreadAlways || m * k * n <= ONE_THREAD_MACS;
     ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
     handle = context.contextPointer();
   }

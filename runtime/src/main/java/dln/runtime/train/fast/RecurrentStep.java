@@ -19,6 +19,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * step. The weight gradients are whole-sequence GEMMs at the end: {@code dW = xᵀ·dzx},
  * {@code dU = h₋₁ᵀ·drec}, the bias a column sum. Every buffer is allocated once per batch size.
  *
+ * <p>The sequences of a batch do not interact, so from {@link #MIN_BLOCK_ROWS} rows per core on the
+ * forward loop runs as row blocks side by side, one per core, each with its own single-threaded
+ * {@code h₋₁·U} GEMM and the cell math of its rows, all in the shared time-major arrays (so the
+ * backward pass reads them as before): no hand-over per time step, where the whole batch's GEMM
+ * on OpenMP's threads and the cell math on one thread left a core idle most of each step.
+ *
  * <p>Masking (Keras semantics): at a masked step a sequence keeps its previous state and output
  * (zero before its first kept step); the gradient then passes straight back to the step before.
  * The step reads its mask from {@link #mask(float[])}, set by the plan before each forward. With
@@ -26,6 +32,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * the output stays in that order, as Keras returns it.
  */
 abstract class RecurrentStep extends LayerStep implements MaskReader {
+  /**
+   * Fewest sequences a row block of the forward loop holds: below that a block's per-step GEMM and
+   * cell math are too short for a second core to pay for the hand-over (one per forward pass).
+   */
+  static final int MIN_BLOCK_ROWS = 32;
   final Weight kernel;
   final Weight recurrent;
   final Weight bias;
@@ -57,14 +68,10 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     final int batch;
     final INDArray xSeq;
     final INDArray zx;
-    final INDArray h;
-    final INDArray hu;
     final INDArray out;
     final INDArray hPrev;
     final INDArray dzx;
     final INDArray drec;
-    final INDArray drecStep;
-    final INDArray dhRecurrent;
     final INDArray dxSeq;
     final INDArray dIn;
     final float[] xBatchMajor;
@@ -82,13 +89,13 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     final float[] dxHost;
     final float[][] saved;
     final float[][] state;
-    /** The GEMMs on these buffers, prepared once: x·W, h₋₁·U, drec·Uᵀ, xᵀ·dzx, h₋₁ᵀ·drec, dzx·Wᵀ. */
+    /** The GEMMs on these buffers, prepared once: x·W, xᵀ·dzx, h₋₁ᵀ·drec, dzx·Wᵀ (the blocks hold h₋₁·U and drec·Uᵀ). */
     final PreparedGemm inputGemm;
-    final PreparedGemm recurrentGemm;
-    final PreparedGemm backGemm;
     final PreparedGemm kernelGradGemm;
     final PreparedGemm recurrentGradGemm;
     final PreparedGemm inputGradGemm;
+    /** The forward and backward loops' row blocks (one, the whole batch, below 2 × {@link #MIN_BLOCK_ROWS} rows or where the cell does not split). */
+    final Block[] blocks;
     /** This forward's mask (time-major in processing order, 1 keep), or null. */
     float[] keep;
     private final float[] keepTimeMajor;
@@ -101,14 +108,10 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
       batch = b;
       xSeq = Nd4j.create(DataType.FLOAT, n, f);
       zx = Nd4j.create(DataType.FLOAT, n, g);
-      h = Nd4j.create(DataType.FLOAT, b, u);
-      hu = Nd4j.create(DataType.FLOAT, b, g);
       out = step.returnSequences ? Nd4j.create(DataType.FLOAT, b, step.steps, u) : Nd4j.create(DataType.FLOAT, b, u);
       hPrev = Nd4j.create(DataType.FLOAT, n, u);
       dzx = Nd4j.create(DataType.FLOAT, n, g);
       drec = step.sharedGradient() ? dzx : Nd4j.create(DataType.FLOAT, n, g);
-      drecStep = Nd4j.create(DataType.FLOAT, b, g);
-      dhRecurrent = Nd4j.create(DataType.FLOAT, b, u);
       dxSeq = Nd4j.create(DataType.FLOAT, n, f);
       dIn = Nd4j.create(DataType.FLOAT, b, step.steps, f);
       xBatchMajor = new float[n * f];
@@ -134,8 +137,11 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
       INDArray w = step.kernel.value();
       INDArray uk = step.recurrent.value();
       inputGemm = new PreparedGemm(xSeq, w, zx, false, false, 0);
-      recurrentGemm = new PreparedGemm(h, uk, hu, false, false, 0);
-      backGemm = new PreparedGemm(drecStep, uk, dhRecurrent, false, true, 0);
+      int count = step.splitsRows() ? RowBlocks.count(b, MIN_BLOCK_ROWS) : 1;
+      blocks = new Block[count];
+      for (int k = 0; k < count; k++) {
+        blocks[k] = new Block(RowBlocks.start(b, count, k), RowBlocks.start(b, count, k + 1), u, g, uk, count > 1);
+      }
       kernelGradGemm = new PreparedGemm(xSeq, dzx, step.dKernel, true, false, 0);
       recurrentGradGemm = new PreparedGemm(hPrev, drec, step.dRecurrent, true, false, 0);
       inputGradGemm = new PreparedGemm(dzx, w, dxSeq, false, true, 0);
@@ -144,6 +150,37 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     /** True when sequence r is masked at step t: it carries its previous state and output. */
     boolean carried(int t, int r) {
       return keep != null && keep[t * batch + r] == 0f;
+    }
+  }
+
+  /**
+   * Rows [from, to) of the batch in the loops over time: forward their previous hidden state h₋₁
+   * and its recurrent term h₋₁·U, backward a step's recurrent-term gradient drec and its product
+   * drec·Uᵀ (native, for the GEMMs), and the two GEMMs, on the calling thread alone when blocks run
+   * side by side.
+   */
+  static final class Block {
+    final int from;
+    final int to;
+    final INDArray h;
+    final INDArray hu;
+    final PreparedGemm gemm;
+    final INDArray drecStep;
+    final INDArray dhRecurrent;
+    final PreparedGemm backGemm;
+    /** Nanoseconds of this pass's GEMMs and cell math (the step profile's). */
+    long gemmNanos;
+    long cellNanos;
+
+    Block(int from, int to, int units, int width, INDArray recurrentKernel, boolean oneThread) {
+      this.from = from;
+      this.to = to;
+      h = Nd4j.create(DataType.FLOAT, to - from, units);
+      hu = Nd4j.create(DataType.FLOAT, to - from, width);
+      gemm = new PreparedGemm(h, recurrentKernel, hu, false, false, 0, oneThread);
+      drecStep = Nd4j.create(DataType.FLOAT, to - from, width);
+      dhRecurrent = Nd4j.create(DataType.FLOAT, to - from, units);
+      backGemm = new PreparedGemm(drecStep, recurrentKernel, dhRecurrent, false, true, 0, oneThread);
     }
   }
 
@@ -175,26 +212,33 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     return new int[0];
   }
 
+  /** True when the cell's forward step may run on row blocks side by side ({@link #cellForward} touches only its rows). */
+  boolean splitsRows() {
+    return true;
+  }
+
   /** True when the gradient of the input term is that of the recurrent term ({@code dzx = drec}). */
   boolean sharedGradient() {
     return true;
   }
 
   /**
-   * Step t of the forward pass: from {@code s.zxHost} (the input term), {@code s.huHost} (the
-   * recurrent term h₋₁·U, only when t > 0) and the bias, the rows of {@code s.hidden} at step t and
-   * the cell's saved values. Rows {@link Sequence#carried} at t are skipped (the driver copies their
-   * hidden state; a cell with more state copies that itself).
+   * Step t of the forward pass for sequences [from, to): from {@code s.zxHost} (the input term),
+   * {@code s.huHost} (the recurrent term h₋₁·U, only when t > 0) and the bias, those rows of
+   * {@code s.hidden} at step t and of the cell's saved values. Rows {@link Sequence#carried} at t
+   * are skipped (the driver copies their hidden state; a cell with more state copies that itself).
+   * Blocks of rows run on different threads at once unless {@link #splitsRows()} is false.
    */
-  abstract void cellForward(Sequence s, int t);
+  abstract void cellForward(Sequence s, int t, int from, int to);
 
   /**
-   * Step t of the backward pass: {@code s.dhHost} holds the whole gradient of h at step t (batch ×
-   * units); fill the rows of {@code s.dzxHost} and {@code s.drecHost} at t, and add to
-   * {@code s.carry} the gradient reaching h₋₁ other than through the recurrent GEMM. Carried rows
-   * are skipped (the driver passes their gradient on).
+   * Step t of the backward pass for sequences [from, to): {@code s.dhHost} holds the whole gradient
+   * of h at step t (batch × units) for those rows; fill their rows of {@code s.dzxHost} and
+   * {@code s.drecHost} at t, and add to {@code s.carry} the gradient reaching h₋₁ other than
+   * through the recurrent GEMM. Carried rows are skipped (the driver passes their gradient on).
+   * Blocks of rows run on different threads at once unless {@link #splitsRows()} is false.
    */
-  abstract void cellBackward(Sequence s, int t);
+  abstract void cellBackward(Sequence s, int t, int from, int to);
 
   /** Called before the backward loop: clear the cell's carried gradients. */
   void beginBackward(Sequence s) {
@@ -236,7 +280,8 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     Sequence s = buffers.get(in.size(0));
     int batch = s.batch;
     int u = units;
-    boolean profile = StepProfile.ON && training;
+    boolean profile = StepProfile.ON;
+    String phase = training ? "rnn fwd " : "rnn infer ";
     long t0 = profile ? System.nanoTime() : 0;
     s.keep = null;
     if (nextMask != null) {
@@ -248,32 +293,15 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     reorder(s.xBatchMajor, s.xTimeMajor, batch, features, true);
     Host.write(s.xSeq, s.xTimeMajor);
     s.inputGemm.run();
-    Host.read(s.zx, s.zxHost);
     if (bias != null) Host.read(bias.value(), biasHost);
-    long gemm = 0;
-    long cell = 0;
     long t1 = profile ? System.nanoTime() : 0;
-    if (profile) StepProfile.detail("rnn fwd input x·W", t1 - t0);
+    if (profile) StepProfile.detail(phase + "input x·W", t1 - t0);
+    RowBlocks.runEach(s.blocks.length, k -> recur(s, s.blocks[k], profile));
     float[] hidden = s.hidden;
-    for (int t = 0; t < steps; t++) {
-      // The initial state is zero: the first step has no recurrent term.
-      if (t > 0) {
-        long g0 = profile ? System.nanoTime() : 0;
-        s.recurrentGemm.run();
-        if (profile) gemm += System.nanoTime() - g0;
-        Host.read(s.hu, s.huHost);
-      }
-      long c0 = profile ? System.nanoTime() : 0;
-      cellForward(s, t);
-      if (s.keep != null) {
-        for (int r = 0; r < batch; r++) {
-          if (s.carried(t, r)) carryRow(hidden, t, r, batch, u);
-        }
-      }
-      if (profile) cell += System.nanoTime() - c0;
-      if (t + 1 < steps) Host.writeFrom(s.h, hidden, t * batch * u, batch * u);
-    }
     long t2 = profile ? System.nanoTime() : 0;
+    // Side by side the blocks' times overlap: the profile shows the first block's, its share of the wall time.
+    long gemm = s.blocks[0].gemmNanos;
+    long cell = s.blocks[0].cellNanos;
     if (returnSequences) {
       RnnMath.transpose(hidden, s.outHost, steps, batch, u);
       Host.write(s.out, s.outHost);
@@ -282,19 +310,95 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     }
     if (profile) {
       long t3 = System.nanoTime();
-      StepProfile.detail("rnn fwd h·U GEMMs", gemm);
-      StepProfile.detail("rnn fwd cell math", cell);
-      StepProfile.detail("rnn fwd copies", t2 - t1 - gemm - cell);
-      StepProfile.detail("rnn fwd output", t3 - t2);
+      StepProfile.detail(phase + "h·U GEMMs", gemm);
+      StepProfile.detail(phase + "cell math", cell);
+      StepProfile.detail(phase + "copies", t2 - t1 - gemm - cell);
+      StepProfile.detail(phase + "output", t3 - t2);
     }
     last = s;
     return s.out;
   }
 
-  /** Adds step t's rows of a batch-major (batch, steps, units) output gradient to dh (batch, units). */
-  private void addStepGradient(float[] dh, float[] dOut, int t, int batch) {
+  /** The forward loop over the time steps for one block of rows. */
+  private void recur(Sequence s, Block k, boolean profile) {
+    int batch = s.batch;
     int u = units;
-    for (int r = 0; r < batch; r++) {
+    int rows = k.to - k.from;
+    float[] hidden = s.hidden;
+    k.gemmNanos = 0;
+    k.cellNanos = 0;
+    for (int t = 0; t < steps; t++) {
+      // The initial state is zero: the first step has no recurrent term.
+      if (t > 0) {
+        long g0 = profile ? System.nanoTime() : 0;
+        k.gemm.run();
+        if (profile) k.gemmNanos += System.nanoTime() - g0;
+        Host.readInto(k.hu, s.huHost, k.from * width);
+      }
+      // Each block copies in its rows of the input term just before it reads them (in parallel, cache-hot).
+      Host.readRange(s.zx, (t * batch + k.from) * width, s.zxHost, rows * width);
+      long c0 = profile ? System.nanoTime() : 0;
+      cellForward(s, t, k.from, k.to);
+      if (s.keep != null) {
+        for (int r = k.from; r < k.to; r++) {
+          if (s.carried(t, r)) carryRow(hidden, t, r, batch, u);
+        }
+      }
+      if (profile) k.cellNanos += System.nanoTime() - c0;
+      if (t + 1 < steps) Host.writeFrom(k.h, hidden, (t * batch + k.from) * u, rows * u);
+    }
+  }
+
+  /** Backpropagation through time for one block of rows: the gradients of their pre-activations at every step. */
+  private void recurBackward(Sequence s, Block k, boolean profile) {
+    int batch = s.batch;
+    int u = units;
+    int g = width;
+    int rows = k.to - k.from;
+    int hFrom = k.from * u;
+    int hTo = k.to * u;
+    float[] dOutHost = s.dOutHost;
+    float[] dh = s.dhHost;
+    float[] carry = s.carry;
+    k.gemmNanos = 0;
+    k.cellNanos = 0;
+    for (int t = steps - 1; t >= 0; t--) {
+      // dh of this step: the output's gradient, the recurrent term drec(t+1)·Uᵀ and the carried part.
+      if (t < steps - 1) {
+        long g0 = profile ? System.nanoTime() : 0;
+        k.backGemm.run();
+        if (profile) k.gemmNanos += System.nanoTime() - g0;
+        Host.readInto(k.dhRecurrent, dh, hFrom);
+        for (int i = hFrom; i < hTo; i++) dh[i] += carry[i];
+      } else {
+        System.arraycopy(carry, hFrom, dh, hFrom, rows * u);
+      }
+      long c0 = profile ? System.nanoTime() : 0;
+      if (returnSequences) {
+        addStepGradient(dh, dOutHost, t, k.from, k.to);
+      } else if (t == steps - 1) {
+        for (int i = hFrom; i < hTo; i++) dh[i] += dOutHost[i];
+      }
+      Arrays.fill(carry, hFrom, hTo, 0f);
+      cellBackward(s, t, k.from, k.to);
+      if (s.keep != null) {
+        for (int r = k.from; r < k.to; r++) {
+          if (!s.carried(t, r)) continue;
+          int row = (t * batch + r) * g;
+          Arrays.fill(s.dzxHost, row, row + g, 0f);
+          if (!sharedGradient()) Arrays.fill(s.drecHost, row, row + g, 0f);
+          System.arraycopy(dh, r * u, carry, r * u, u);
+        }
+      }
+      if (profile) k.cellNanos += System.nanoTime() - c0;
+      if (t > 0) Host.writeFrom(k.drecStep, s.drecHost, (t * batch + k.from) * g, rows * g);
+    }
+  }
+
+  /** Adds step t's rows [from, to) of a batch-major (batch, steps, units) output gradient to dh (batch, units). */
+  private void addStepGradient(float[] dh, float[] dOut, int t, int from, int to) {
+    int u = units;
+    for (int r = from; r < to; r++) {
       int o = (r * steps + t) * u;
       int d = r * u;
       for (int j = 0; j < u; j++) dh[d + j] += dOut[o + j];
@@ -316,45 +420,12 @@ abstract class RecurrentStep extends LayerStep implements MaskReader {
     int g = width;
     boolean profile = StepProfile.ON;
     long t0 = profile ? System.nanoTime() : 0;
-    long gemm = 0;
-    long cell = 0;
     Host.read(dOut, s.dOutHost);
-    float[] dOutHost = s.dOutHost;
-    float[] dh = s.dhHost;
-    float[] carry = s.carry;
-    Arrays.fill(carry, 0f);
+    Arrays.fill(s.carry, 0f);
     beginBackward(s);
-    for (int t = steps - 1; t >= 0; t--) {
-      // dh of this step: the output's gradient, the recurrent term drec(t+1)·Uᵀ and the carried part.
-      if (t < steps - 1) {
-        long g0 = profile ? System.nanoTime() : 0;
-        s.backGemm.run();
-        if (profile) gemm += System.nanoTime() - g0;
-        Host.read(s.dhRecurrent, dh);
-        RnnMath.addInto(dh, 0, carry, batch * u);
-      } else {
-        System.arraycopy(carry, 0, dh, 0, batch * u);
-      }
-      long c0 = profile ? System.nanoTime() : 0;
-      if (returnSequences) {
-        addStepGradient(dh, dOutHost, t, batch);
-      } else if (t == steps - 1) {
-        RnnMath.addInto(dh, 0, dOutHost, batch * u);
-      }
-      Arrays.fill(carry, 0f);
-      cellBackward(s, t);
-      if (s.keep != null) {
-        for (int r = 0; r < batch; r++) {
-          if (!s.carried(t, r)) continue;
-          int row = (t * batch + r) * g;
-          Arrays.fill(s.dzxHost, row, row + g, 0f);
-          if (!sharedGradient()) Arrays.fill(s.drecHost, row, row + g, 0f);
-          System.arraycopy(dh, r * u, carry, r * u, u);
-        }
-      }
-      if (profile) cell += System.nanoTime() - c0;
-      if (t > 0) Host.writeFrom(s.drecStep, s.drecHost, t * batch * g, batch * g);
-    }
+    RowBlocks.runEach(s.blocks.length, k -> recurBackward(s, s.blocks[k], profile));
+    long gemm = s.blocks[0].gemmNanos;
+    long cell = s.blocks[0].cellNanos;
     Host.write(s.dzx, s.dzxHost);
     long t1 = profile ? System.nanoTime() : 0;
     if (profile) {

@@ -1,5 +1,6 @@
 package dln.runtime.train.fast;
 
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -62,7 +63,19 @@ final class RowBlocks {
     return acc[0];
   }
 
-  private static int start(int rows, int blocks, int block) {
+  /** How many blocks of at least {@code minRows} rows each {@code rows} rows make, at most one a core. */
+  static int count(int rows, int minRows) {
+    return Math.max(1, Math.min(BLOCKS, rows / minRows));
+  }
+
+  /** Runs {@code block.accept(b)} for b < n, one per core side by side (the caller's thread takes one). */
+  static void runEach(int n, IntConsumer block) {
+    if (n == 1) block.accept(0);
+    else IntStream.range(0, n).parallel().forEach(block);
+  }
+
+  /** The first row of block {@code block} of {@code blocks} over {@code rows} rows (the last block's end: {@code rows}). */
+  static int start(int rows, int blocks, int block) {
     return (int) ((long) rows * block / blocks);
   }
 }

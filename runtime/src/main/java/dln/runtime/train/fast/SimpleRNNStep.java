@@ -22,13 +22,13 @@ final class SimpleRNNStep extends RecurrentStep {
   }
 
   @Override
-  void cellForward(Sequence s, int t) {
+  void cellForward(Sequence s, int t, int from, int to) {
     int batch = s.batch;
     int u = units;
     float[] zx = s.zxHost;
     float[] hu = s.huHost;
     float[] hidden = s.hidden;
-    for (int r = 0; r < batch; r++) {
+    for (int r = from; r < to; r++) {
       if (s.carried(t, r)) continue;
       int c = (t * batch + r) * u;
       RnnMath.preActivations(hidden, c, zx, biasHost, t > 0 ? hu : null, r * u, u);
@@ -38,11 +38,11 @@ final class SimpleRNNStep extends RecurrentStep {
   }
 
   @Override
-  void cellBackward(Sequence s, int t) {
+  void cellBackward(Sequence s, int t, int from, int to) {
     int batch = s.batch;
     int u = units;
     float[] pre = s.saved.length > 0 ? s.saved[0] : null;
-    for (int r = 0; r < batch; r++) {
+    for (int r = from; r < to; r++) {
       if (s.carried(t, r)) continue;
       int c = (t * batch + r) * u;
       System.arraycopy(s.dhHost, r * u, s.dzxHost, c, u);

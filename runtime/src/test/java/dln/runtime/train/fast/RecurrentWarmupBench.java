@@ -43,10 +43,9 @@ public final class RecurrentWarmupBench {
     long start = System.nanoTime();
     Rng.seed(4);
     int n = 8192;
-    INDArray x = Rng.normal(new long[] {n, 20, 8}, 0, 1);
-    INDArray y = x.sum(1, 2).gt(0).castTo(DataType.FLOAT).reshape(n, 1);
-    Model m = new Sequential(List.of(Input.of(20, 8), gru ? new GRU(64, false) : new LSTM(64, false), new Dense(1, "sigmoid")));
-    TrainingSession.of(m).compile("adam", "binary_crossentropy");
+    INDArray x = inputs(n);
+    INDArray y = labels(x);
+    Model m = model(gru);
     List<Long> batchEnds = new ArrayList<>();
     Callback clock = new Callback() {
       @Override
@@ -74,6 +73,23 @@ public final class RecurrentWarmupBench {
       System.out.printf("epoch %d: %.0f samples/s (main CPU %.0f ms); JIT CPU so far %d ms; ms/step per 16 batches:%s%n", e,
           n / seconds, (mainCpuNanos() - cpu) / 1e6, jitCpuMillis(), steps);
     }
+  }
+
+  /** n random sequences of the workload's shape (20 steps × 8 features). */
+  static INDArray inputs(int n) {
+    return Rng.normal(new long[] {n, 20, 8}, 0, 1);
+  }
+
+  /** The workload's labels: whether a sequence's values sum above zero. */
+  static INDArray labels(INDArray x) {
+    return x.sum(1, 2).gt(0).castTo(DataType.FLOAT).reshape(x.size(0), 1);
+  }
+
+  /** The workload's model, compiled: LSTM(64) or GRU(64), then Dense(1, sigmoid), Adam and binary cross-entropy. */
+  static Model model(boolean gru) {
+    Model m = new Sequential(List.of(Input.of(20, 8), gru ? new GRU(64, false) : new LSTM(64, false), new Dense(1, "sigmoid")));
+    TrainingSession.of(m).compile("adam", "binary_crossentropy");
+    return m;
   }
 
   private static long mainCpuNanos() {
