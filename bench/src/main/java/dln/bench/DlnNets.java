@@ -82,7 +82,9 @@ final class DlnNets implements BenchNet {
   static int correct(INDArray probs, int[] labels) {
     int hits = 0;
     int classes = (int) probs.size(1);
-    float[] p = probs.dup('c').data().asFloat();
+    INDArray plain = probs.dup('c');
+    float[] p = new float[(int) plain.length()];
+    plain.data().asNioFloat().get(p); // one bulk copy: asFloat() reads value by value
     if (classes == 1) {
       for (int i = 0; i < p.length; i++) if ((p[i] > 0.5f ? 1 : 0) == labels[i]) hits++;
       return hits;
