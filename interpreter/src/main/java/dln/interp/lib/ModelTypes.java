@@ -82,7 +82,8 @@ final class ModelTypes {
               return None.NONE;
             })
         .method("get_config", "", "The layer's settings as a dict.\nExample: Dense(3).get_config()",
-            (Layer l, Args a) -> toDln(LayerRegistry.JSON.convertValue(l.config(), Object.class)))
+            (Layer l, Args a) -> unknownAxesAsNone(toDln(LayerRegistry.JSON.convertValue(l.config(), Object.class)),
+                l instanceof dln.runtime.nn.InputLayer))
         .method("to_json", "", "The layer's type, name and settings as JSON text.\nExample: Dense(3).to_json()",
             (Layer l, Args a) -> LayerRegistry.toJson(l))
         .call(ModelTypes::callLayer)
@@ -739,6 +740,28 @@ final class ModelTypes {
   }
 
   /** JSON-ish Java values (from Jackson) to DLN values: ints to Long, lists to lists, maps to dicts. */
+  /**
+   * An Input's unknown axes (the runtime's -1) as None, as Keras's config shows them: in an
+   * InputLayer's own config ({@code input}) and in every InputLayer entry of a model's layers.
+   */
+  private static Object unknownAxesAsNone(Object cfg, boolean input) {
+    if (!(cfg instanceof Map<?, ?> m)) return cfg;
+    @SuppressWarnings("unchecked")
+    Map<Object, Object> map = (Map<Object, Object>) m;
+    if (input && map.get("shape") instanceof List<?> shape) {
+      List<Object> axes = new ArrayList<>();
+      for (Object d : shape) axes.add(d instanceof Long n && n == dln.runtime.Shapes.UNKNOWN ? None.NONE : d);
+      map.put("shape", axes);
+    }
+    if (map.get("layers") instanceof List<?> layers) {
+      for (Object layer : layers) {
+        if (layer instanceof Map<?, ?> entry && "InputLayer".equals(entry.get("type"))) unknownAxesAsNone(entry.get("config"), true);
+        else if (layer instanceof Map<?, ?> entry) unknownAxesAsNone(entry.get("config"), false);
+      }
+    }
+    return cfg;
+  }
+
   private static Object toDln(Object v) {
     if (v == null) return None.NONE;
     if (v instanceof Integer i) return (long) i;
