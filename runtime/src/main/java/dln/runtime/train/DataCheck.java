@@ -90,8 +90,9 @@ final class DataCheck {
       if (dtype.startsWith("float") || x.get(i).isEmpty()) continue;
       String what = x.size() == 1 ? xName : xName + "[" + i + "]";
       INDArray xi = x.get(i);
-      INDArray fraction = xi.sub(Transforms.floor(xi, true));
-      int at = fraction.amax().getDouble(0) > 0 ? (int) Transforms.abs(fraction, true).argMax().getLong(0) : -1;
+      // x − floor(x), one temporary the size of x (in [0, 1): no abs needed to find a fraction).
+      INDArray fraction = Transforms.floor(xi, true).rsubi(xi);
+      int at = fraction.maxNumber().doubleValue() > 0 ? (int) fraction.argMax().getLong(0) : -1;
       if (at >= 0) {
         throw DlnRuntimeException.value(what + " holds " + xi.reshape(xi.length()).getDouble(at) + ", but input '" + input.name()
             + "' has dtype " + dtype + ", which holds whole numbers only", "round the data first, or declare the input with dtype='float32'");
